@@ -1,0 +1,46 @@
+"""Findings: what a rule says about the data. Rules return findings, they never raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return "錯誤" if self is Severity.ERROR else "警告"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a rule found.
+
+    ``form`` is a form id (see ``treasurer_app.forms.FORM_IDS``) or ``"ledger"``;
+    ``field`` the field key inside that form (or the column key of a table row);
+    ``row`` the 0-based row index for table forms (roster, training sessions, ledger).
+    ``rule`` is a stable identifier of the rule (used by tests and the UI, never shown).
+    ``message`` is the Traditional Chinese text the user reads; it names the field and the rule.
+    """
+
+    severity: Severity
+    form: str
+    message: str
+    rule: str
+    field: str | None = None
+    row: int | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def error(form: str, rule: str, message: str, field: str | None = None, row: int | None = None) -> Finding:
+    return Finding(Severity.ERROR, form, message, rule, field, row)
+
+
+def warning(form: str, rule: str, message: str, field: str | None = None, row: int | None = None) -> Finding:
+    return Finding(Severity.WARNING, form, message, rule, field, row)
