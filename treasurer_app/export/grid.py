@@ -1,0 +1,82 @@
+"""Printable grids: one per sheet, the single layout the .xls, .xlsx and PDF writers all read.
+
+A grid is a list of cells on a row/column lattice with merges, styles and
+column widths. Builders (``treasurer_app.export.layouts``) make grids from the
+form declarations and a project; writers never know which form they print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Style(str, Enum):
+    TITLE = "title"  # centred, large, bold: union name and sheet title
+    SUBTITLE = "subtitle"  # centred, bold: section headings ("114年度歲入")
+    HEADER = "header"  # table header: centred, bold, shaded, bordered
+    LABEL = "label"  # row label: left, bordered
+    TEXT = "text"  # user text: left, wrapped, bordered
+    CENTER = "center"  # short text centred, bordered (dates, counts of rows)
+    MONEY = "money"  # integer, #,##0, right-aligned, bordered
+    NUMBER = "number"  # plain integer or decimal, right-aligned, bordered
+    SLASH = "slash"  # a cell that may not hold a value: prints "/" centred, bordered
+    NOTE = "note"  # small text without border (footnotes, "單位：新臺幣元")
+    SIGNATURE = "signature"  # signature/seal box: label at top, empty room below
+
+
+@dataclass
+class Cell:
+    row: int
+    col: int
+    value: str | int | float | None
+    style: Style = Style.TEXT
+    rowspan: int = 1
+    colspan: int = 1
+    locked: bool = True  # False for input cells (the official template's fill-in area)
+    key: str | None = None  # the form field this cell shows (for import and tests)
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.rowspan - 1
+
+    @property
+    def last_col(self) -> int:
+        return self.col + self.colspan - 1
+
+
+@dataclass
+class Grid:
+    """One sheet's layout. Rows and columns are 0-based."""
+
+    sheet_name: str  # worksheet name (≤ 31 characters)
+    title: str  # for PDF page headers: "{工會名稱} {sheet title}"
+    col_widths: list[float]  # in characters (Excel's unit)
+    cells: list[Cell] = field(default_factory=list)
+    row_heights: dict[int, float] = field(default_factory=dict)  # points; missing rows use the default
+    landscape: bool = False
+    header_rows: tuple[int, int] | None = None  # (first, last) rows repeated on each PDF page
+    footer: list[str] = field(default_factory=list)  # lines printed after the table (PDF only)
+    signatures: tuple[str, ...] = ()  # signature blocks printed at the end (PDF only)
+
+    def add(self, row: int, col: int, value: str | int | float | None, style: Style = Style.TEXT, **kw: object) -> Cell:
+        cell = Cell(row, col, value, style, **kw)  # type: ignore[arg-type]
+        self.cells.append(cell)
+        return cell
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.last_row for c in self.cells), default=-1) + 1
+
+    @property
+    def n_cols(self) -> int:
+        return max(len(self.col_widths), max((c.last_col for c in self.cells), default=-1) + 1)
+
+    def at(self, row: int, col: int) -> Cell | None:
+        for cell in self.cells:
+            if cell.row <= row <= cell.last_row and cell.col <= col <= cell.last_col:
+                return cell
+        return None
+
+    def by_key(self) -> dict[str, Cell]:
+        return {c.key: c for c in self.cells if c.key}

@@ -1,0 +1,171 @@
+"""The building blocks every form declaration is made of.
+
+A form is declared once (its fields, derived values, table columns, labels) and
+that one declaration is read by the validator, the editor, the workbook writers
+and the PDF writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from treasurer_app.fields import Field, Parsed
+from treasurer_app.findings import Finding, error
+
+Values = Mapping[str, str]
+Record = dict[str, str]
+
+
+def year_labels(application_year: int) -> dict[str, int]:
+    """The placeholders labels may hold: {Y} the application year, {Y1} = Y−1, {Y2} = Y−2."""
+    return {"Y": application_year, "Y1": application_year - 1, "Y2": application_year - 2}
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A figure computed from other figures of the same form (合計, 小計, 總計…); never typed."""
+
+    key: str
+    label: str
+    formula: Callable[[Callable[[str], int]], int]
+    explanation: str  # shown beside the figure: where it comes from, in Chinese
+
+    def label_for(self, years: Mapping[str, int]) -> str:
+        return self.label.format(**years)
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A figure this form shows but another form (or the ledger) supplies, e.g. budget line 2."""
+
+    key: str
+    label: str
+    explanation: str
+
+    def label_for(self, years: Mapping[str, int]) -> str:
+        return self.label.format(**years)
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """One sheet of the application.
+
+    ``fields`` are the single-valued inputs in printed order; ``columns`` the inputs
+    of one row of a table form (roster, training sessions); ``derived`` the
+    computed figures. ``period`` is 0 when the sheet speaks of the application
+    year Y, −1 when it reports on the year before.
+    """
+
+    id: str
+    number: int  # position in the workbook, 1–7
+    sheet_name: str  # the guide's sheet title, used as the worksheet name
+    title: str  # printed title under the union name; may hold {Y} {Y1} {Y2}
+    period: Literal[0, -1]
+    fields: tuple[Field, ...] = ()
+    derived: tuple[Derived, ...] = ()
+    columns: tuple[Field, ...] = ()
+    extra_fields: tuple[Field, ...] = ()  # kept with the form, not printed on the official sheet
+    linked: tuple[Linked, ...] = ()
+    hint: str = ""
+    _index: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for f in (*self.fields, *self.columns, *self.extra_fields):
+            self._index[f.key] = f
+
+    @property
+    def is_table(self) -> bool:
+        return bool(self.columns)
+
+    def field(self, key: str) -> Field:
+        return self._index[key]
+
+    def has_field(self, key: str) -> bool:
+        return key in self._index
+
+    def derived_field(self, key: str) -> Derived | Linked:
+        for d in (*self.derived, *self.linked):
+            if d.key == key:
+                return d
+        raise KeyError(key)
+
+    def title_for(self, application_year: int) -> str:
+        return self.title.format(**year_labels(application_year))
+
+    def label(self, key: str, application_year: int) -> str:
+        years = year_labels(application_year)
+        if key in self._index:
+            return self._index[key].label_for(years)
+        return self.derived_field(key).label_for(years)
+
+
+def parse(spec_field: Field, text: str | None) -> Parsed:
+    return spec_field.type.parse(text or "")
+
+
+def int_getter(
+    spec: FormSpec, values: Values, supplied: Mapping[str, int] | None = None
+) -> Callable[[str], int]:
+    """A lookup of whole-number figures.
+
+    ``supplied`` holds figures the project provides (linked figures, and inputs the
+    ledger derives, which win over what was typed). Invalid or empty input counts
+    as 0; derived keys are computed.
+    """
+
+    supplied = supplied or {}
+    derived_keys = {d.key: d for d in spec.derived}
+    linked_keys = {d.key for d in spec.linked}
+    cache: dict[str, int] = {}
+
+    def get(key: str) -> int:
+        if key in cache:
+            return cache[key]
+        if key in supplied:
+            result = supplied[key]
+        elif key in derived_keys:
+            result = derived_keys[key].formula(get)
+        elif key in linked_keys:
+            result = 0
+        else:
+            value = parse(spec.field(key), values.get(key)).value
+            result = value if isinstance(value, int) else 0
+        cache[key] = result
+        return result
+
+    return get
+
+
+def compute_derived(
+    spec: FormSpec, values: Values, supplied: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    get = int_getter(spec, values, supplied)
+    return {d.key: get(d.key) for d in spec.derived}
+
+
+def check_fields(
+    spec: FormSpec,
+    values: Values,
+    application_year: int,
+    fields: Iterable[Field] | None = None,
+    row: int | None = None,
+    form_id: str | None = None,
+) -> list[Finding]:
+    """Per-field rules: type, limits, required."""
+
+    years = year_labels(application_year)
+    findings: list[Finding] = []
+    for f in fields if fields is not None else spec.fields:
+        _, message = f.check(values.get(f.key) or "", f.label_for(years))
+        if message:
+            prefix = f"第 {row + 1} 列 " if row is not None else ""
+            findings.append(
+                error(form_id or spec.id, f"field.{f.key}", prefix + message, field=f.key, row=row)
+            )
+    return findings
+
+
+def sum_of(*keys: str) -> Callable[[Callable[[str], int]], int]:
+    return lambda get: sum(get(k) for k in keys)

@@ -1,0 +1,36 @@
+"""Sheet 2 — 福利專款會員名冊 (DOMAIN.md §4).
+
+The official column layouts are illegible in the guide we have; this one table
+is the single place to change when the official template is known.
+"""
+
+from __future__ import annotations
+
+from treasurer_app.fields import Choice, Field, NationalId, RocDate, Text
+from treasurer_app.forms.base import FormSpec
+
+SEXES = ("男", "女")
+PERSONAL_COLUMNS = ("name", "national_id", "birth_date")  # personal data (§13): encrypted at rest
+UNIT_LABELS = {"職業工會": "投保單位", "企業工會": "服務部門"}
+ROSTER_TITLES = {"職業工會": "職業工會會員名冊", "企業工會": "企業工會會員名冊"}
+SEQUENCE_LABEL = "序號"
+
+SPEC = FormSpec(
+    id="roster",
+    number=2,
+    sheet_name="福利專款會員名冊",
+    title="商港服務費福利專款 {Y}年度會員名冊",
+    period=0,
+    columns=(
+        Field("name", "姓名", Text(50)),
+        Field("sex", "性別", Choice(SEXES), hint="男或女，須與身分證字號第 2 碼相符。"),
+        Field("national_id", "身分證字號", hint="身分證或居留證號碼，例如 A123456789。", type=NationalId()),
+        Field("birth_date", "出生日期", RocDate(), hint="民國年月日 7 碼，例如 0650315。"),
+        Field("joined", "入會日期", RocDate(), hint="民國年月日 7 碼，須晚於出生日期。"),
+        Field("unit", "投保單位", Text(100), required=False, hint="職業工會填投保單位；企業工會填服務部門。"),
+    ),
+)
+
+
+def unit_label(union_type: str) -> str:
+    return UNIT_LABELS.get(union_type, UNIT_LABELS["職業工會"])

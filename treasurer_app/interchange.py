@@ -1,0 +1,208 @@
+"""The project interchange file: a versioned JSON document holding a whole project.
+
+Described in ``docs/interchange.md``. Reading never raises anything but
+``InterchangeError``, whose message names the file, the path inside the
+document and the reason, in Chinese.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from treasurer_app.forms import FORMS, SCALAR_FORMS
+from treasurer_app.project import (
+    ATTACHMENT_KINDS,
+    LEDGER_ENTRY_KEYS,
+    LEDGER_HEADER_KEYS,
+    LedgerBook,
+    Project,
+    Record,
+    YearBook,
+)
+
+FORMAT_NAME = "treasurer-app-project"
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+class InterchangeError(Exception):
+    """A file that cannot be read as a project. ``str(error)`` is the Chinese message."""
+
+    def __init__(self, source: str, path: str, reason: str) -> None:
+        self.source = source
+        self.path = path
+        self.reason = reason
+        where = f"（位置：{path}）" if path else ""
+        super().__init__(f"{source}：{reason}{where}")
+
+
+# ---------------------------------------------------------------- writing
+
+
+def project_to_dict(project: Project) -> dict[str, Any]:
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "years": {str(year): _year_to_dict(book) for year, book in sorted(project.years.items())},
+    }
+
+
+def _year_to_dict(book: YearBook) -> dict[str, Any]:
+    return {
+        "forms": {form_id: dict(book.forms.get(form_id, {})) for form_id in SCALAR_FORMS},
+        "roster": [dict(r) for r in book.roster],
+        "training_sessions": [dict(r) for r in book.sessions],
+        "ledger": None
+        if book.ledger is None
+        else {"header": dict(book.ledger.header), "entries": [dict(e) for e in book.ledger.entries]},
+        "attachments": dict(book.attachments),
+        "acknowledged": sorted(book.acknowledged),
+    }
+
+
+def dumps(project: Project) -> str:
+    return json.dumps(project_to_dict(project), ensure_ascii=False, indent=1)
+
+
+def save(project: Project, path: str | Path) -> None:
+    target = Path(path)
+    temporary = target.with_name(target.name + ".tmp")
+    temporary.write_text(dumps(project), encoding="utf-8")
+    temporary.replace(target)  # never leave a half-written file behind
+
+
+# ---------------------------------------------------------------- reading
+
+
+def load(path: str | Path) -> Project:
+    source = str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InterchangeError(source, "", "檔案過大，不是本程式的專案檔")
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InterchangeError(source, "", "找不到檔案") from None
+    except IsADirectoryError:
+        raise InterchangeError(source, "", "這是資料夾，不是專案檔") from None
+    except PermissionError:
+        raise InterchangeError(source, "", "沒有讀取權限") from None
+    except OSError as exc:
+        raise InterchangeError(source, "", f"無法讀取檔案（{exc.strerror or exc}）") from None
+    return loads(raw, source)
+
+
+def loads(raw: bytes | str, source: str = "專案檔") -> Project:
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InterchangeError(source, "", "不是 UTF-8 文字檔，無法當作專案檔讀取") from None
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InterchangeError(source, f"第 {exc.lineno} 行第 {exc.colno} 字", "JSON 格式錯誤") from None
+    except RecursionError:
+        raise InterchangeError(source, "", "JSON 巢狀過深") from None
+    return project_from_dict(document, source)
+
+
+def project_from_dict(document: Any, source: str = "專案檔") -> Project:
+    reader = _Reader(source)
+    root = reader.mapping(document, "")
+    if root.get("format") != FORMAT_NAME:
+        raise InterchangeError(source, "format", f"不是本程式的專案檔（format 應為 {FORMAT_NAME}）")
+    version = root.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InterchangeError(source, "version", "缺少版本號或版本號不是整數")
+    if version > FORMAT_VERSION:
+        raise InterchangeError(
+            source, "version", f"檔案版本 {version} 比本程式支援的版本 {FORMAT_VERSION} 新，請更新程式"
+        )
+    if version < 1:
+        raise InterchangeError(source, "version", f"不支援的版本 {version}")
+    project = Project()
+    years = reader.mapping(root.get("years", {}), "years")
+    for year_text, year_doc in years.items():
+        path = f"years.{year_text}"
+        if not (isinstance(year_text, str) and year_text.isdigit() and 100 <= int(year_text) <= 999):
+            raise InterchangeError(source, path, "年度須為 3 位數民國年（例如 115）")
+        project.years[int(year_text)] = reader.year(int(year_text), year_doc, path)
+    return project
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, path: str, reason: str) -> InterchangeError:
+        return InterchangeError(self.source, path, reason)
+
+    def mapping(self, value: Any, path: str) -> Mapping[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, "應為物件（{…}）")
+        return value
+
+    def sequence(self, value: Any, path: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(path, "應為陣列（[…]）")
+        return value
+
+    def record(self, value: Any, path: str, allowed: frozenset[str] | None) -> Record:
+        result: Record = {}
+        for key, item in self.mapping(value, path).items():
+            if allowed is not None and key not in allowed:
+                raise self.fail(f"{path}.{key}", "不認得的欄位")
+            result[key] = self.text(item, f"{path}.{key}")
+        return result
+
+    def text(self, value: Any, path: str) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            raise self.fail(path, "應為文字或數字，不可為 true/false")
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            if value.is_integer():
+                return str(int(value))
+            return repr(value)
+        if isinstance(value, str):
+            return value
+        raise self.fail(path, "應為文字或數字")
+
+    def year(self, year: int, value: Any, path: str) -> YearBook:
+        doc = self.mapping(value, path)
+        book = YearBook(year)
+        forms = self.mapping(doc.get("forms", {}), f"{path}.forms")
+        for form_id, form_doc in forms.items():
+            if form_id not in SCALAR_FORMS:
+                raise self.fail(f"{path}.forms.{form_id}", "不認得的表單")
+            spec = FORMS[form_id]
+            keys = frozenset(f.key for f in (*spec.fields, *spec.extra_fields))
+            book.forms[form_id] = self.record(form_doc, f"{path}.forms.{form_id}", keys)
+        book.forms["application"].setdefault("year", str(year))
+        for key, form_id, target in (
+            ("roster", "roster", book.roster),
+            ("training_sessions", "training_report", book.sessions),
+        ):
+            columns = frozenset(f.key for f in FORMS[form_id].columns)
+            for i, row in enumerate(self.sequence(doc.get(key, []), f"{path}.{key}")):
+                target.append(self.record(row, f"{path}.{key}[{i}]", columns))
+        ledger = doc.get("ledger")
+        if ledger is not None:
+            ledger_doc = self.mapping(ledger, f"{path}.ledger")
+            header = self.record(ledger_doc.get("header", {}), f"{path}.ledger.header", frozenset(LEDGER_HEADER_KEYS))
+            entries = [
+                self.record(entry, f"{path}.ledger.entries[{i}]", frozenset(LEDGER_ENTRY_KEYS))
+                for i, entry in enumerate(self.sequence(ledger_doc.get("entries", []), f"{path}.ledger.entries"))
+            ]
+            book.ledger = LedgerBook(header, entries)
+        attachments = self.record(doc.get("attachments", {}), f"{path}.attachments", frozenset(ATTACHMENT_KINDS))
+        book.attachments.update(attachments)
+        acknowledged = self.sequence(doc.get("acknowledged", []), f"{path}.acknowledged")
+        book.acknowledged = {self.text(a, f"{path}.acknowledged[{i}]") for i, a in enumerate(acknowledged)}
+        return book
