@@ -161,10 +161,10 @@ class Project:
         return result
 
     def _supply_final_accounts(self, year: int, result: Effective) -> None:
-        from treasurer_app.forms import ledger as ledger_engine
-
         ledger = self.ledger_for_report(year)
         if ledger is not None:
+            from treasurer_app.forms import ledger as ledger_engine
+
             derivation = ledger_engine.derive_final_accounts(ledger, year - 1, self.interest_carried_in(year - 1))
             for key, amount in derivation.values.items():
                 result.supplied[key] = amount
@@ -179,11 +179,11 @@ class Project:
                     result.sources[key] = "由教育訓練成果報告合計帶入"
 
     def _supply_training_expenses(self, year: int, result: Effective) -> None:
-        from treasurer_app.forms import ledger as ledger_engine
-
         ledger = self.ledger_for_report(year)
         if ledger is None:
             return
+        from treasurer_app.forms import ledger as ledger_engine
+
         derivation = ledger_engine.derive_training_expenses(ledger, year - 1)
         for key, amount in derivation.values.items():
             result.supplied[key] = amount

@@ -286,7 +286,7 @@ def check_training_report(project: Project, year: int) -> list[Finding]:
     for i, session in enumerate(project.years[year].sessions):
         if is_blank(session):
             continue
-        findings += check_fields(spec, session, year, fields=spec.columns, row=i)
+        findings += check_fields(spec, session, year, fields=spec.columns, row=i, row_noun="場次")
         findings += _check_session(session, i, report_year)
     return findings
 
@@ -373,6 +373,19 @@ def check_training_expenses(project: Project, year: int) -> list[Finding]:
                 "total",
             )
         )
+    sessions = [s for s in project.years[year].sessions if not is_blank(s)]
+    if sessions:
+        session_spec = FORMS["training_report"]
+        session_costs = sum(int_getter(session_spec, s)("cost") for s in sessions)
+        if session_costs != total:
+            findings.append(
+                warning(
+                    "training_expenses",
+                    "training_expenses.total_matches_sessions",
+                    f"合計：{money(total)} 與教育訓練成果報告各場次使用經費合計 {money(session_costs)} 不符",
+                    "total",
+                )
+            )
     return findings
 
 

@@ -152,6 +152,7 @@ def check_fields(
     fields: Iterable[Field] | None = None,
     row: int | None = None,
     form_id: str | None = None,
+    row_noun: str = "列",
 ) -> list[Finding]:
     """Per-field rules: type, limits, required."""
 
@@ -160,7 +161,7 @@ def check_fields(
     for f in fields if fields is not None else spec.fields:
         _, message = f.check(values.get(f.key) or "", f.label_for(years))
         if message:
-            prefix = f"第 {row + 1} 列 " if row is not None else ""
+            prefix = f"第 {row + 1} {row_noun} " if row is not None else ""
             findings.append(
                 error(form_id or spec.id, f"field.{f.key}", prefix + message, field=f.key, row=row)
             )

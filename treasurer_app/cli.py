@@ -1,0 +1,208 @@
+"""`treasurer-app`: the window with no argument; the same jobs without a window as subcommands.
+
+Exit status: 0 clean, 1 errors found (or the job was refused), 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from treasurer_app import APP_NAME, __version__
+from treasurer_app.findings import Finding
+from treasurer_app.forms import FORM_NAMES
+from treasurer_app.project import Project
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+class UnusableInput(Exception):
+    """Input the command cannot work with; the message is Chinese and names the file."""
+
+
+def load_project(path: str) -> Project:
+    """Open an interchange file (.json) or a project store, read-only."""
+    from treasurer_app.interchange import InterchangeError, load
+
+    if Path(path).suffix.lower() == ".json":
+        try:
+            return load(path)
+        except InterchangeError as exc:
+            raise UnusableInput(str(exc)) from None
+    from treasurer_app import store
+
+    try:
+        with store.open_store(path, read_only=True) as opened:
+            return opened.load()
+    except store.StoreError as exc:
+        raise UnusableInput(str(exc)) from None
+
+
+def pick_year(project: Project, year: int | None) -> int:
+    if not project.years:
+        raise UnusableInput("專案裡沒有任何年度的資料")
+    if year is None:
+        return max(project.years)
+    if year not in project.years:
+        have = "、".join(str(y) for y in sorted(project.years))
+        raise UnusableInput(f"專案沒有 {year} 年度（有 {have}）")
+    return year
+
+
+def format_findings(findings: Sequence[Finding], heading: str) -> str:
+    errors = sum(1 for f in findings if f.is_error)
+    warnings = len(findings) - errors
+    lines = [f"{heading}：{errors} 個錯誤、{warnings} 個警告"]
+    for form_id, form_name in FORM_NAMES.items():
+        group = [f for f in findings if f.form == form_id]
+        if not group:
+            continue
+        lines.append("")
+        lines.append(f"【{form_name}】")
+        lines.extend(f"  {f.severity.label}  {f.message}" for f in sorted(group, key=lambda f: not f.is_error))
+    return "\n".join(lines)
+
+
+def findings_as_json(findings: Sequence[Finding]) -> str:
+    return json.dumps(
+        [
+            {
+                "severity": f.severity.value,
+                "form": f.form,
+                "form_name": FORM_NAMES.get(f.form, f.form),
+                "field": f.field,
+                "row": f.row,
+                "rule": f.rule,
+                "message": f.message,
+            }
+            for f in findings
+        ],
+        ensure_ascii=False,
+        indent=1,
+    )
+
+
+def check_command(args: argparse.Namespace) -> int:
+    from treasurer_app.rules import check_project
+
+    project = load_project(args.project)
+    year = pick_year(project, args.year)
+    findings = check_project(project, year)
+    if args.json:
+        print(findings_as_json(findings))
+    else:
+        name = project.union_name(year) or "（未填工會名稱）"
+        print(format_findings(findings, f"{name} {year} 年度申請檢查結果"))
+    return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_OK
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from treasurer_app.export.package import ExportRefused, export_application
+
+    project = load_project(args.project)
+    year = pick_year(project, args.year)
+    try:
+        report = export_application(
+            project, year, Path(args.out), fmt=args.format, pdf=args.pdf, acknowledged=args.accept_warnings
+        )
+    except ExportRefused as refused:
+        print(format_findings(refused.findings, "無法匯出，請先修正下列問題"))
+        return EXIT_FINDINGS
+    for written in report.files:
+        print(f"已寫入 {written.path}（{written.size:,} 位元組）")
+    return EXIT_OK
+
+
+def export_ledger_command(args: argparse.Namespace) -> int:
+    from treasurer_app.export.package import ExportRefused, export_ledger
+
+    project = load_project(args.project)
+    try:
+        report = export_ledger(project, args.quarter, Path(args.out), fmt=args.format, pdf=args.pdf)
+    except ExportRefused as refused:
+        print(format_findings(refused.findings, "無法匯出現金收支登記簿，請先修正下列問題"))
+        return EXIT_FINDINGS
+    except ValueError as exc:
+        raise UnusableInput(str(exc)) from None
+    for written in report.files:
+        print(f"已寫入 {written.path}（{written.size:,} 位元組）")
+    return EXIT_OK
+
+
+def store_command(name: str) -> object:
+    def run(args: argparse.Namespace) -> int:
+        from treasurer_app import store_cli
+
+        return getattr(store_cli, name)(args)
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="treasurer-app", description=f"{APP_NAME}（不帶參數時開啟視窗）")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    commands = parser.add_subparsers(dest="command")
+
+    check = commands.add_parser("check", help="像主管機關上傳系統一樣檢查專案，列出錯誤與警告")
+    check.add_argument("project", help="專案檔（.json 交換檔或專案資料庫）")
+    check.add_argument("--year", type=int, help="申請年度（預設為最新年度）")
+    check.add_argument("--json", action="store_true", help="以 JSON 輸出檢查結果")
+    check.set_defaults(run=check_command)
+
+    export = commands.add_parser("export", help="匯出申請檔（7 個工作表的活頁簿、附件 PDF）")
+    export.add_argument("project")
+    export.add_argument("--year", type=int)
+    export.add_argument("--out", required=True, help="輸出資料夾")
+    export.add_argument("--format", choices=("xls", "xlsx"), default="xls")
+    export.add_argument("--pdf", action="store_true", help="同時產生可列印的 PDF")
+    export.add_argument("--accept-warnings", action="store_true", help="確認所有警告後匯出")
+    export.set_defaults(run=export_command)
+
+    ledger = commands.add_parser("export-ledger", help="匯出季報現金收支登記簿")
+    ledger.add_argument("project")
+    ledger.add_argument("--quarter", required=True, help="例如 115Q1")
+    ledger.add_argument("--out", required=True)
+    ledger.add_argument("--format", choices=("xls", "xlsx"), default="xls")
+    ledger.add_argument("--pdf", action="store_true")
+    ledger.set_defaults(run=export_ledger_command)
+
+    backup = commands.add_parser("backup", help="立即備份專案資料庫")
+    backup.add_argument("project")
+    backup.add_argument("--list", action="store_true", help="列出既有備份")
+    backup.set_defaults(run=store_command("backup_command"))
+
+    restore = commands.add_parser("restore", help="從備份還原專案資料庫")
+    restore.add_argument("project")
+    restore.add_argument("backup")
+    restore.set_defaults(run=store_command("restore_command"))
+
+    key_export = commands.add_parser("key-export", help="以復原密語匯出個資加密金鑰（移到另一台電腦用）")
+    key_export.add_argument("project")
+    key_export.add_argument("--out", required=True)
+    key_export.set_defaults(run=store_command("key_export_command"))
+
+    key_import = commands.add_parser("key-import", help="以復原密語匯入個資加密金鑰")
+    key_import.add_argument("project")
+    key_import.add_argument("key_file")
+    key_import.set_defaults(run=store_command("key_import_command"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from treasurer_app.ui.app import run_app
+
+        return run_app()
+    try:
+        return args.run(args)
+    except UnusableInput as exc:
+        print(f"無法使用：{exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
