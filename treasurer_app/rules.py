@@ -85,7 +85,12 @@ def check_application(project: Project, year: int) -> list[Finding]:
     typed_year = parse(spec.field("year"), values.get("year")).value
     if isinstance(typed_year, int) and typed_year != year:
         findings.append(
-            error("application", "application.year_matches", f"申請年度：須與專案年度 {year} 相同（填了 {typed_year}）", "year")
+            error(
+                "application",
+                "application.year_matches",
+                f"申請年度：須與專案年度 {year} 相同（填了 {typed_year}）",
+                "year",
+            )
         )
     founded = parse(spec.field("founded"), values.get("founded")).value
     dissolved = parse(spec.field("dissolved"), values.get("dissolved")).value
@@ -219,7 +224,8 @@ def check_final_accounts(project: Project, year: int) -> list[Finding]:
             fail(
                 "final_accounts.interest_choice_b_education",
                 f"1、教育訓練／利息：選擇 B 時教育訓練動支利息須占所用利息 40% 以上"
-                f"（{money(education_interest)}／{money(spent_interest)}＝{percent(education_interest, spent_interest)}）",
+                f"（{money(education_interest)}／{money(spent_interest)}"
+                f"＝{percent(education_interest, spent_interest)}）",
                 fa.exp_key("1", fa.INTEREST),
             )
     accumulated = get("accumulated")
@@ -428,7 +434,8 @@ def check_work_plan(project: Project, year: int) -> list[Finding]:
                 "work_plan",
                 "work_plan.interest_education_40",
                 f"(1)教育訓練／其中另使用利息：須占全部另使用利息 40% 以上"
-                f"（{money(education_interest)}／{money(planned_interest)}＝{percent(education_interest, planned_interest)}）",
+                f"（{money(education_interest)}／{money(planned_interest)}"
+                f"＝{percent(education_interest, planned_interest)}）",
                 wp.plan_key(1, "interest"),
             )
         )
@@ -474,7 +481,8 @@ def check_budget(project: Project, year: int) -> list[Finding]:
         fail(
             "budget.surplus_matches_final_accounts",
             f"{budget_form.SURPLUS_REMAINING_LABEL.format(**labels)}：第 4 項 {money(get('rev_4'))} 加剩餘數"
-            f" {money(get('surplus_remaining'))} 須等於決算表{fa.ACCUMULATED_LABEL.format(**labels)} {money(accumulated)}",
+            f" {money(get('surplus_remaining'))} 須等於決算表"
+            f"{fa.ACCUMULATED_LABEL.format(**labels)} {money(accumulated)}",
             "surplus_remaining",
         )
     allocation = get("rev_1")

@@ -8,10 +8,10 @@ form declarations and a project; writers never know which form they print.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Style(str, Enum):
+class Style(StrEnum):
     TITLE = "title"  # centred, large, bold: union name and sheet title
     SUBTITLE = "subtitle"  # centred, bold: section headings ("114年度歲入")
     HEADER = "header"  # table header: centred, bold, shaded, bordered
@@ -80,3 +80,35 @@ class Grid:
 
     def by_key(self) -> dict[str, Cell]:
         return {c.key: c for c in self.cells if c.key}
+
+
+# ---------------------------------------------------------------- helpers shared by the writers
+
+EXCEL_SHEET_NAME_MAX = 31
+_SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
+# Control characters neither BIFF8 readers nor the xlsx XML accept; tab and line feed stay.
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def excel_sheet_name(name: str, used: set[str]) -> str:
+    """A worksheet name Excel accepts: ≤ 31 characters, none of []:*?/\\, not quoted, unique (case-insensitive)."""
+    base = (name.translate(_SHEET_NAME_FORBIDDEN).strip("'").strip() or "Sheet")[:EXCEL_SHEET_NAME_MAX]
+    candidate, n = base, 1
+    while candidate.casefold() in used:
+        n += 1
+        suffix = f"({n})"
+        candidate = base[: EXCEL_SHEET_NAME_MAX - len(suffix)] + suffix
+    used.add(candidate.casefold())
+    return candidate
+
+
+def excel_text(text: str) -> str:
+    """Text as a workbook cell can hold it: control characters other than tab and line feed removed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL)
+
+
+def display_width(text: str) -> int:
+    """Width in Excel character units: CJK and other wide characters count 2."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

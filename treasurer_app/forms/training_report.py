@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from treasurer_app.fields import Choice, Count, Field, Money, MultiChoice, RocDate, Text
-
 from treasurer_app.forms.base import FormSpec
 
 DAY_OPTIONS = ("0.5", "1", "2")
