@@ -7,6 +7,7 @@ form declarations and a project; writers never know which form they print.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -23,6 +24,7 @@ class Style(StrEnum):
     SLASH = "slash"  # a cell that may not hold a value: prints "/" centred, bordered
     NOTE = "note"  # small text without border (footnotes, "單位：新臺幣元")
     SIGNATURE = "signature"  # signature/seal box: label at top, empty room below
+
 
 
 @dataclass
@@ -109,6 +111,4 @@ def excel_text(text: str) -> str:
 
 def display_width(text: str) -> int:
     """Width in Excel character units: CJK and other wide characters count 2."""
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -18,6 +18,7 @@ from treasurer_app.forms.base import FormSpec
 
 UNION_TYPES = ("職業工會", "企業工會")
 LEADER_TITLES = ("理事長", "常務理事")
+HEADERS = ("項 目", "內 容")  # the printed table's two column headers
 
 SPEC = FormSpec(
     id="application",

@@ -15,6 +15,8 @@ from treasurer_app.fields import Field, Parsed
 from treasurer_app.findings import Finding, error
 
 Values = Mapping[str, str]
+# Who signs (and stamps) each printed sheet of the paper copy.
+SIGNATURES = ("理事長", "常務監事", "會計", "製表人")
 Record = dict[str, str]
 
 
