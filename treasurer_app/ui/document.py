@@ -1,0 +1,302 @@
+"""The open project: every edit is an undoable command, written through the store as it happens.
+
+Editors never change the Project themselves: they call ``set_value``,
+``set_cell``, ``insert_rows``… here, which push a QUndoCommand; its redo/undo
+changes the project, tells the store, and emits ``changed``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from treasurer_app.forms import FORMS
+from treasurer_app.project import LedgerBook, Project, Record, YearBook
+from treasurer_app.ui.services import Change, Persistence
+
+TABLE_AREAS = ("roster", "training_report", "ledger")
+SAVE_DELAY_MS = 400
+_MERGE_ID = 0x7EA5
+
+
+class ProjectDocument(QObject):
+    changed = Signal(object)  # Change
+    reset = Signal()  # the whole project was replaced (restore, sample, import)
+    save_state = Signal(str)  # "儲存中…" / "已儲存" / an error message
+
+    def __init__(self, project: Project, persistence: Persistence, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.persistence = persistence
+        self.undo_stack = QUndoStack(self)
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush)
+
+    # ---------------------------------------------------------------- reading
+
+    def book(self, year: int) -> YearBook:
+        return self.project.years[year]
+
+    def scalar(self, year: int, area: str) -> Record:
+        book = self.book(year)
+        if area == "ledger_header":
+            return self.ledger(year).header
+        if area == "attachments":
+            return book.attachments
+        return book.forms.setdefault(area, {})
+
+    def value(self, year: int, area: str, key: str) -> str:
+        return self.scalar(year, area).get(key, "")
+
+    def rows(self, year: int, area: str) -> list[Record]:
+        if area == "ledger":
+            return self.ledger(year).entries
+        return self.book(year).table(area)
+
+    def ledger(self, year: int) -> LedgerBook:
+        book = self.book(year)
+        if book.ledger is None:
+            book.ledger = LedgerBook()
+        return book.ledger
+
+    # ---------------------------------------------------------------- editing (undoable)
+
+    def set_value(self, year: int, area: str, key: str, text: str) -> None:
+        old = self.value(year, area, key)
+        if old == text:
+            return
+        self.undo_stack.push(_SetValue(self, year, area, key, old, text))
+
+    def set_cell(self, year: int, area: str, row: int, key: str, text: str) -> None:
+        rows = self.rows(year, area)
+        old = rows[row].get(key, "") if row < len(rows) else ""
+        if row < len(rows) and old == text:
+            return
+        self.undo_stack.push(_SetCell(self, year, area, row, key, old, text))
+
+    def set_record(self, year: int, area: str, row: int, record: Record, label: str = "修改一列") -> None:
+        """Several cells of one row at once (e.g. 字/號 that also fill 動支類別)."""
+        old = dict(self.rows(year, area)[row])
+        new = {**old, **record}
+        if new != old:
+            self.undo_stack.push(_SetRecord(self, year, area, row, old, new, label))
+
+    def insert_rows(self, year: int, area: str, index: int, records: Sequence[Record], label: str = "新增") -> None:
+        if records:
+            self.undo_stack.push(_InsertRows(self, year, area, index, [dict(r) for r in records], label))
+
+    def delete_rows(self, year: int, area: str, indexes: Sequence[int]) -> None:
+        if indexes:
+            self.undo_stack.push(_DeleteRows(self, year, area, sorted(set(indexes))))
+
+    def set_acknowledged(self, year: int, keys: set[str]) -> None:
+        old = set(self.book(year).acknowledged)
+        if old != keys:
+            self.undo_stack.push(_SetAcknowledged(self, year, old, set(keys)))
+
+    def roll_over(self, year: int) -> int:
+        self.undo_stack.push(_RollOver(self, year))
+        return year + 1
+
+    def add_year(self, year: int) -> None:
+        self.undo_stack.push(_AddYear(self, year))
+
+    # ---------------------------------------------------------------- applying (called by commands)
+
+    def _apply(self, change: Change) -> None:
+        try:
+            self.persistence.record(self.project, change)
+        except Exception as exc:  # the store's own errors carry a Chinese message
+            self.save_state.emit(f"無法儲存：{exc}")
+        else:
+            self.save_state.emit("儲存中…")
+            self._save_timer.start()
+        self.changed.emit(change)
+
+    def flush(self) -> None:
+        try:
+            self.persistence.flush(self.project)
+        except Exception as exc:
+            self.save_state.emit(f"無法儲存：{exc}")
+            return
+        self.save_state.emit("已儲存")
+
+    def replace_project(self, project: Project) -> None:
+        """After a restore or opening the sample: history no longer applies."""
+        self.project = project
+        self.undo_stack.clear()
+        self.reset.emit()
+
+    def close(self) -> None:
+        self._save_timer.stop()
+        self.flush()
+        self.persistence.close()
+
+
+# ---------------------------------------------------------------- commands
+
+
+class _SetValue(QUndoCommand):
+    def __init__(self, doc: ProjectDocument, year: int, area: str, key: str, old: str, new: str) -> None:
+        super().__init__(f"修改「{_label(area, key, year)}」")
+        self.doc, self.year, self.area, self.key, self.old, self.new = doc, year, area, key, old, new
+
+    def id(self) -> int:
+        return _MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        # Keystrokes in one field become one undo step.
+        if not isinstance(other, _SetValue) or (other.year, other.area, other.key) != (self.year, self.area, self.key):
+            return False
+        self.new = other.new
+        return True
+
+    def redo(self) -> None:
+        self._put(self.new)
+
+    def undo(self) -> None:
+        self._put(self.old)
+
+    def _put(self, text: str) -> None:
+        self.doc.scalar(self.year, self.area)[self.key] = text
+        self.doc._apply(Change("value", self.year, self.area, self.key))
+
+
+class _SetCell(QUndoCommand):
+    def __init__(self, doc: ProjectDocument, year: int, area: str, row: int, key: str, old: str, new: str) -> None:
+        super().__init__(f"修改第 {row + 1} 列「{_label(area, key, year)}」")
+        self.doc, self.year, self.area, self.row, self.key, self.old, self.new = doc, year, area, row, key, old, new
+        self.appended = False
+
+    def redo(self) -> None:
+        rows = self.doc.rows(self.year, self.area)
+        if self.row >= len(rows):  # typing into the empty row at the end makes it a row
+            rows.append({})
+            self.appended = True
+            self.doc._apply(Change("insert", self.year, self.area, row=self.row))
+        rows[self.row][self.key] = self.new
+        self.doc._apply(Change("cell", self.year, self.area, self.key, self.row))
+
+    def undo(self) -> None:
+        rows = self.doc.rows(self.year, self.area)
+        if self.appended:
+            del rows[self.row]
+            self.doc._apply(Change("delete", self.year, self.area, row=self.row))
+            return
+        rows[self.row][self.key] = self.old
+        self.doc._apply(Change("cell", self.year, self.area, self.key, self.row))
+
+
+class _SetRecord(QUndoCommand):
+    def __init__(self, doc: ProjectDocument, year: int, area: str, row: int, old: Record, new: Record, label: str):
+        super().__init__(f"{label}（第 {row + 1} 列）")
+        self.doc, self.year, self.area, self.row, self.old, self.new = doc, year, area, row, old, new
+
+    def redo(self) -> None:
+        self._put(self.new)
+
+    def undo(self) -> None:
+        self._put(self.old)
+
+    def _put(self, record: Record) -> None:
+        target = self.doc.rows(self.year, self.area)[self.row]
+        target.clear()
+        target.update(record)
+        self.doc._apply(Change("cell", self.year, self.area, None, self.row))
+
+
+class _InsertRows(QUndoCommand):
+    def __init__(self, doc: ProjectDocument, year: int, area: str, index: int, records: list[Record], label: str):
+        super().__init__(f"{label} {len(records)} 列")
+        self.doc, self.year, self.area, self.index, self.records = doc, year, area, index, records
+
+    def redo(self) -> None:
+        rows = self.doc.rows(self.year, self.area)
+        for offset, record in enumerate(self.records):
+            rows.insert(self.index + offset, dict(record))
+        for offset in range(len(self.records)):
+            self.doc._apply(Change("insert", self.year, self.area, row=self.index + offset))
+
+    def undo(self) -> None:
+        rows = self.doc.rows(self.year, self.area)
+        del rows[self.index : self.index + len(self.records)]
+        for _ in self.records:
+            self.doc._apply(Change("delete", self.year, self.area, row=self.index))
+
+
+class _DeleteRows(QUndoCommand):
+    def __init__(self, doc: ProjectDocument, year: int, area: str, indexes: list[int]) -> None:
+        super().__init__(f"刪除 {len(indexes)} 列")
+        self.doc, self.year, self.area, self.indexes = doc, year, area, indexes
+        self.removed: list[Record] = []
+
+    def redo(self) -> None:
+        rows = self.doc.rows(self.year, self.area)
+        self.removed = [rows[i] for i in self.indexes]
+        for i in reversed(self.indexes):
+            del rows[i]
+            self.doc._apply(Change("delete", self.year, self.area, row=i))
+
+    def undo(self) -> None:
+        rows = self.doc.rows(self.year, self.area)
+        for i, record in zip(self.indexes, self.removed, strict=True):
+            rows.insert(i, record)
+            self.doc._apply(Change("insert", self.year, self.area, row=i))
+
+
+class _SetAcknowledged(QUndoCommand):
+    def __init__(self, doc: ProjectDocument, year: int, old: set[str], new: set[str]) -> None:
+        super().__init__("確認警告")
+        self.doc, self.year, self.old, self.new = doc, year, old, new
+
+    def redo(self) -> None:
+        self._put(self.new)
+
+    def undo(self) -> None:
+        self._put(self.old)
+
+    def _put(self, keys: set[str]) -> None:
+        self.doc.book(self.year).acknowledged = set(keys)
+        self.doc._apply(Change("value", self.year, "acknowledged"))
+
+
+class _RollOver(QUndoCommand):
+    def __init__(self, doc: ProjectDocument, year: int) -> None:
+        super().__init__(f"開始 {year + 1} 年度")
+        self.doc, self.year = doc, year
+        self.created: YearBook | None = None
+
+    def redo(self) -> None:
+        if self.created is None:
+            self.created = self.doc.project.roll_over(self.year)
+            self.created = copy.deepcopy(self.created)  # a redo after undo puts back this very state
+        self.doc.project.years[self.year + 1] = copy.deepcopy(self.created)
+        self.doc._apply(Change("year", self.year + 1, "year"))
+
+    def undo(self) -> None:
+        del self.doc.project.years[self.year + 1]
+        self.doc._apply(Change("year", self.year + 1, "year"))
+
+
+class _AddYear(QUndoCommand):
+    def __init__(self, doc: ProjectDocument, year: int) -> None:
+        super().__init__(f"新增 {year} 年度")
+        self.doc, self.year = doc, year
+
+    def redo(self) -> None:
+        self.doc.project.add_year(self.year)
+        self.doc._apply(Change("year", self.year, "year"))
+
+    def undo(self) -> None:
+        del self.doc.project.years[self.year]
+        self.doc._apply(Change("year", self.year, "year"))
+
+
+def _label(area: str, key: str | None, year: int) -> str:
+    spec = FORMS.get(area)
+    if spec is not None and key and spec.has_field(key):
+        return spec.label(key, year)
+    return key or area

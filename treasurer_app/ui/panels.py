@@ -1,0 +1,137 @@
+"""The side navigator (steps with their state) and the findings panel (all findings of the year)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QTreeWidget, QTreeWidgetItem, QWidget
+
+from treasurer_app.findings import Finding
+from treasurer_app.project import Project
+from treasurer_app.ui import theme
+from treasurer_app.ui.steps import DONE, HAS_ERRORS, HAS_WARNINGS, HOME, STEP_NAMES, STEPS, step_of, step_state
+
+STATE_COLORS = {
+    HAS_ERRORS: theme.ERROR_COLOR,
+    HAS_WARNINGS: theme.WARNING_COLOR,
+    DONE: theme.DONE_COLOR,
+}
+ROLE_TARGET = Qt.ItemDataRole.UserRole + 1
+
+
+def dot(color: QColor, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(color)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class Navigator(QListWidget):
+    """首頁 and the nine steps, each with 未開始 / 有錯誤 / 有警告 / 完成 and its number of findings."""
+
+    step_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("navigator")
+        self.setIconSize(QSize(12, 12))
+        self.setFixedWidth(210)
+        for step in STEPS:
+            item = QListWidgetItem(step.name)
+            item.setData(ROLE_TARGET, step.id)
+            self.addItem(item)
+        self.currentItemChanged.connect(self._chosen)
+
+    def _chosen(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.step_chosen.emit(item.data(ROLE_TARGET))
+
+    def item_for(self, step_id: str) -> QListWidgetItem:
+        return next(self.item(i) for i in range(self.count()) if self.item(i).data(ROLE_TARGET) == step_id)
+
+    def select(self, step_id: str) -> None:
+        self.setCurrentItem(self.item_for(step_id))
+
+    def state_text(self, step_id: str) -> str:
+        return self.item_for(step_id).text()
+
+    def update_states(self, project: Project, year: int | None, findings: list[Finding]) -> None:
+        for step in STEPS:
+            item = self.item_for(step.id)
+            if step.id == HOME or year is None or year not in project.years:
+                item.setText(step.name)
+                item.setIcon(QIcon())
+                continue
+            state = step_state(project, year, step.id, findings)
+            count = f" · {state.count}" if state.count else ""
+            item.setText(f"{step.name}\n{state.label}{count}")
+            item.setIcon(dot(STATE_COLORS.get(state.label, theme.IDLE_COLOR)))
+            tip = f"{state.errors} 個錯誤、{state.warnings} 個警告" if state.count else state.label
+            item.setToolTip(tip)
+
+
+class FindingsPanel(QTreeWidget):
+    """All findings of the year, grouped by step; a click jumps to the form, row and field."""
+
+    jump = Signal(str, object, object)  # form, field, row
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setWordWrap(True)
+        self.setUniformRowHeights(False)
+        self.setIndentation(14)
+        self.itemClicked.connect(self._clicked)
+        self.itemActivated.connect(self._clicked)
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        expanded = {self.topLevelItem(i).data(0, ROLE_TARGET) for i in range(self.topLevelItemCount())
+                    if self.topLevelItem(i).isExpanded()}
+        self.clear()
+        groups: dict[str, list[Finding]] = {}
+        for finding in findings:
+            groups.setdefault(step_of(finding.form), []).append(finding)
+        if not findings:
+            empty = QTreeWidgetItem(["沒有錯誤或警告"])
+            empty.setIcon(0, dot(theme.DONE_COLOR))
+            self.addTopLevelItem(empty)
+            return
+        for step in STEPS:
+            group = groups.get(step.id)
+            if not group:
+                continue
+            errors = sum(1 for f in group if f.is_error)
+            header = QTreeWidgetItem([f"{STEP_NAMES[step.id]}（{errors} 錯誤、{len(group) - errors} 警告）"])
+            header.setData(0, ROLE_TARGET, step.id)
+            font = header.font(0)
+            font.setBold(True)
+            header.setFont(0, font)
+            self.addTopLevelItem(header)
+            for finding in sorted(group, key=lambda f: (not f.is_error, f.row if f.row is not None else -1)):
+                child = QTreeWidgetItem([finding.message])
+                child.setIcon(0, dot(theme.ERROR_COLOR if finding.is_error else theme.WARNING_COLOR))
+                child.setForeground(0, QBrush(theme.ERROR_COLOR if finding.is_error else theme.WARNING_COLOR))
+                child.setToolTip(0, finding.message)
+                child.setData(0, ROLE_TARGET, (finding.form, finding.field, finding.row))
+                header.addChild(child)
+            header.setExpanded(step.id in expanded or len(expanded) == 0)
+
+    def messages(self) -> list[str]:
+        found = []
+        for i in range(self.topLevelItemCount()):
+            top = self.topLevelItem(i)
+            found.extend(top.child(j).text(0) for j in range(top.childCount()))
+        return found
+
+    def _clicked(self, item: QTreeWidgetItem) -> None:
+        target = item.data(0, ROLE_TARGET)
+        if isinstance(target, tuple):
+            form, field, row = target
+            self.jump.emit(form, field, row)
+        elif isinstance(target, str):
+            item.setExpanded(not item.isExpanded())

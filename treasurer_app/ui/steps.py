@@ -1,0 +1,136 @@
+"""The guided path: the steps of a year, their state, and the deadlines (no Qt here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from treasurer_app.fields import ROC_OFFSET
+from treasurer_app.findings import Finding
+from treasurer_app.forms import FORMS, LEDGER_FORM, PROJECT_FORM
+from treasurer_app.project import Project
+
+HOME, EXPORT = "home", "export"
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str  # a form id, "ledger", "home" or "export"
+    name: str
+
+
+STEPS: tuple[Step, ...] = (
+    Step(HOME, "首頁"),
+    Step("application", "工會基本資料"),
+    Step("roster", "會員名冊"),
+    Step(LEDGER_FORM, "現金收支登記簿"),
+    Step("final_accounts", "決算及運用情形"),
+    Step("training_report", "教育訓練成果報告"),
+    Step("training_expenses", "教育訓練經費表"),
+    Step("work_plan", "工作計畫書"),
+    Step("budget", "歲入歲出預算書"),
+    Step(EXPORT, "匯出與列印"),
+)
+STEP_NAMES = {step.id: step.name for step in STEPS}
+NOT_STARTED, HAS_ERRORS, HAS_WARNINGS, DONE = "未開始", "有錯誤", "有警告", "完成"
+_PREFILLED = {"year", "union_type"}  # filled by the app, not by the user
+
+
+def step_of(form: str) -> str:
+    """The step that shows findings of ``form`` (project-wide ones belong to the export step)."""
+    return EXPORT if form == PROJECT_FORM else form
+
+
+def started(project: Project, year: int, step_id: str) -> bool:
+    book = project.years[year]
+    if step_id in ("roster", "training_report"):
+        return any(any(v.strip() for v in row.values()) for row in book.table(step_id))
+    if step_id == LEDGER_FORM:
+        return book.ledger is not None and bool(book.ledger.entries or any(book.ledger.header.values()))
+    if step_id in FORMS:
+        return any(v.strip() for k, v in book.forms.get(step_id, {}).items() if k not in _PREFILLED)
+    if step_id == EXPORT:
+        return any(started(project, year, s.id) for s in STEPS if s.id not in (HOME, EXPORT))
+    return True
+
+
+@dataclass(frozen=True)
+class StepState:
+    label: str  # 未開始 / 有錯誤 / 有警告 / 完成
+    errors: int
+    warnings: int
+
+    @property
+    def count(self) -> int:
+        return self.errors + self.warnings
+
+
+def step_state(project: Project, year: int, step_id: str, findings: Sequence[Finding]) -> StepState:
+    mine = list(findings) if step_id == EXPORT else [f for f in findings if step_of(f.form) == step_id]
+    errors = sum(1 for f in mine if f.is_error)
+    warnings = len(mine) - errors
+    if not started(project, year, step_id):
+        return StepState(NOT_STARTED, errors, warnings)
+    if errors:
+        return StepState(HAS_ERRORS, errors, warnings)
+    if warnings:
+        return StepState(HAS_WARNINGS, errors, warnings)
+    return StepState(DONE, 0, 0)
+
+
+# ---------------------------------------------------------------- dates
+
+
+def roc_year(day: date) -> int:
+    return day.year - ROC_OFFSET
+
+
+def roc_text(day: date) -> str:
+    return f"{roc_year(day)}年{day.month}月{day.day}日"
+
+
+def default_year(today: date) -> int:
+    """The year a new union starts in: this calendar year (its ledger is being kept now)."""
+    return roc_year(today)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date
+    what: str
+
+    def days_left(self, today: date) -> int:
+        return (self.due - today).days
+
+
+def _quarter_ends(year: int) -> list[date]:
+    return [date(year, 3, 31), date(year, 6, 30), date(year, 9, 30), date(year, 12, 31)]
+
+
+def next_deadlines(today: date, count: int = 3) -> list[Deadline]:
+    """The application (31 January) and the quarterly ledger submissions still ahead, soonest first."""
+    found: list[Deadline] = []
+    for year in (today.year, today.year + 1):
+        application = date(year, 1, 31)
+        if application >= today:
+            found.append(
+                Deadline(application, f"{roc_year(application)} 年度福利專款申請（申請書 7 表、會議紀錄、運用辦法）")
+            )
+        for end in _quarter_ends(year):
+            if end >= today:
+                month = f"{roc_year(end):03d}{end.month:02d}"
+                found.append(Deadline(end, f"現金收支登記簿（截至 {roc_year(end)} 年 {end.month} 月，檔名 {month}_…）"))
+    found.sort(key=lambda d: d.due)
+    return found[:count]
+
+
+def in_days(days: int) -> str:
+    if days == 0:
+        return "今天到期"
+    if days == 1:
+        return "明天到期"
+    return f"還有 {days} 天"
+
+
+__all__ = ["STEPS", "Deadline", "next_deadlines", "step_state", "timedelta"]

@@ -1,0 +1,77 @@
+"""The bundled font, the Taiwan locale and one style sheet for the whole app."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from treasurer_app.ui.services import font_file
+
+ERROR_COLOR = QColor("#c62828")
+WARNING_COLOR = QColor("#b26a00")
+DONE_COLOR = QColor("#2e7d32")
+IDLE_COLOR = QColor("#9e9e9e")
+ERROR_CELL = QColor("#fde7e7")
+WARNING_CELL = QColor("#fff2dc")
+READ_ONLY_CELL = QColor("#f1f3f4")
+POINT_SIZE = 10
+
+STYLE_SHEET = """
+QWidget#page { background: #fbfbfa; }
+QLabel#pageTitle { font-size: 15pt; font-weight: bold; color: #1f2d3d; padding-bottom: 4px; }
+QLabel#pageHint { color: #555; padding-bottom: 6px; }
+QLabel#sectionTitle { font-size: 12pt; font-weight: bold; color: #1f2d3d; padding-top: 10px; }
+QLabel#fieldLabel { color: #222; padding-top: 5px; }
+QLabel#columnHeader { font-weight: bold; color: #333; background: #eceff1; padding: 4px; }
+QLabel#rowLabel { color: #222; }
+QLabel#slash { color: #999; }
+QLabel#figure { background: #eef1f3; border: 1px solid #cfd6db; border-radius: 3px; padding: 4px 6px; min-width: 90px; }
+QLabel#message { font-size: 9pt; padding: 0 2px 4px 2px; }
+QLabel#message[mark="error"] { color: #c62828; }
+QLabel#message[mark="warning"] { color: #b26a00; }
+QLabel#message[mark="missing"] { color: #8a6d00; }
+QLabel#message[mark="hint"] { color: #777; }
+QLabel#message[mark="source"] { color: #1565c0; }
+QLineEdit, QPlainTextEdit, QComboBox { border: 1px solid #b9c0c6; border-radius: 3px; padding: 3px; background: white; }
+QLineEdit:focus, QPlainTextEdit:focus { border: 1px solid #1976d2; }
+QLineEdit:read-only { background: #eef1f3; color: #333; }
+QLineEdit[mark="error"], QPlainTextEdit[mark="error"], QComboBox[mark="error"], QFrame#multiChoice[mark="error"],
+QLabel#figure[mark="error"] { border: 2px solid #d32f2f; background: #fff6f6; }
+QLineEdit[mark="warning"], QPlainTextEdit[mark="warning"], QComboBox[mark="warning"],
+QFrame#multiChoice[mark="warning"], QLabel#figure[mark="warning"] { border: 2px solid #ef8f00; }
+QLineEdit[mark="missing"], QPlainTextEdit[mark="missing"], QComboBox[mark="missing"],
+QFrame#multiChoice[mark="missing"] { border: 1px solid #d9a441; }
+QLineEdit[flash="true"], QPlainTextEdit[flash="true"], QComboBox[flash="true"],
+QLabel[flash="true"] { background: #fff3b0; }
+QListWidget#navigator { background: #263238; color: #eceff1; border: none; font-size: 11pt; }
+QListWidget#navigator::item { padding: 6px 8px; border-bottom: 1px solid #37474f; }
+QListWidget#navigator::item:selected { background: #1976d2; color: white; }
+QGroupBox { font-weight: bold; border: 1px solid #d0d7dc; border-radius: 4px; margin-top: 12px; padding: 8px; }
+QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; }
+QPushButton#primary { background: #1976d2; color: white; border-radius: 4px; padding: 8px 16px; font-weight: bold; }
+QPushButton#primary:disabled { background: #90a4ae; }
+QFrame#card { background: white; border: 1px solid #dde3e7; border-radius: 6px; }
+"""
+
+
+def install_font(app: QApplication) -> str | None:
+    """Load the bundled Noto Sans TC and make it the app's font (the PCs may have no CJK font)."""
+    path = font_file()
+    family = None
+    if path is not None:
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        family = families[0] if families else None
+    font = QFont(family) if family else QFont()
+    font.setPointSize(POINT_SIZE)
+    app.setFont(font)
+    return family
+
+
+def apply_theme(app: QApplication) -> str | None:
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.Taiwan))
+    family = install_font(app)
+    app.setStyle("Fusion")
+    app.setStyleSheet(STYLE_SHEET)
+    return family
