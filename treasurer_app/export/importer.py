@@ -1,0 +1,717 @@
+"""Reading a workbook back: this app's own .xls/.xlsx, or the official template filled in by hand.
+
+Sheets are found by name (or by their printed title), cells by the labels
+beside them, not by fixed coordinates: the layout the importer expects is the
+very grid ``layouts`` prints, so the two can never drift apart. Whatever the
+file holds, ``import_workbook`` returns an ``ImportResult`` or raises
+``WorkbookImportError`` with a Chinese message naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from treasurer_app.export import layouts
+from treasurer_app.export.grid import Cell, Grid, Style
+from treasurer_app.fields import Field, RocDate, TaxId, date_to_roc
+from treasurer_app.forms import FORMS, SCALAR_FORMS, ledger
+from treasurer_app.forms import final_accounts as fa
+from treasurer_app.forms import roster as roster_form
+from treasurer_app.forms import training_report as tr
+from treasurer_app.forms import work_plan as wp
+from treasurer_app.project import LedgerBook, Project, Record, YearBook
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to more
+MAX_ROWS = 200_000  # a year's ledger of 50,000 entries fits many times over
+MAX_MERGED_CELLS = 2_000_000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+ENCRYPTED_XLSX_MARK = "EncryptionInfo".encode("utf-16-le")  # an encrypted .xlsx is an OLE file with this stream
+HEADER_SEARCH_ROWS = 40
+FUZZY_RATIO = 0.8
+
+Value = str | int | float | date | None
+
+
+class WorkbookImportError(Exception):
+    """A workbook that cannot be imported. ``str(error)`` is the Chinese message: file name and reason."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}：{reason}")
+
+
+@dataclass
+class ImportResult:
+    """What a workbook held: an application year (``kind`` "application") or a year's cash ledger ("ledger")."""
+
+    book: YearBook
+    kind: str
+    notes: list[str] = field(default_factory=list)  # Chinese: everything skipped or adjusted
+
+    @property
+    def year(self) -> int:
+        return self.book.year
+
+
+def import_workbook(path: str | Path) -> ImportResult:
+    source = Path(path).name or str(path)
+    try:
+        data = _read_bytes(Path(path), source)
+        sheets = _open(data, source)
+        return _interpret(sheets, source)
+    except WorkbookImportError:
+        raise
+    except MemoryError:
+        raise WorkbookImportError(source, "檔案太大，記憶體不足以讀取") from None
+    except RecursionError:
+        raise WorkbookImportError(source, "檔案結構異常（巢狀過深），可能已損壞") from None
+    except Exception as exc:  # any reader failure on a damaged file: never a traceback for the user
+        raise WorkbookImportError(source, f"檔案已損壞或不是 Excel 活頁簿，無法讀取（{type(exc).__name__}）") from None
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise WorkbookImportError(source, "這是資料夾，不是 Excel 活頁簿")
+        if size > MAX_FILE_BYTES:
+            raise WorkbookImportError(source, f"檔案太大（{size // (1024 * 1024)} MB），不像申請書或登記簿")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise WorkbookImportError(source, "找不到檔案") from None
+    except PermissionError:
+        raise WorkbookImportError(source, "沒有讀取權限（檔案可能正在 Excel 中開啟）") from None
+    except OSError as exc:
+        raise WorkbookImportError(source, f"無法讀取檔案（{exc.strerror or exc}）") from None
+    if not data:
+        raise WorkbookImportError(source, "檔案是空的（0 位元組）")
+    return data
+
+
+@dataclass
+class _Sheet:
+    """A worksheet as plain values, 0-based, with merged areas resolved to their first cell."""
+
+    name: str
+    values: dict[tuple[int, int], Value]
+    origins: dict[tuple[int, int], tuple[int, int]]  # covered cell → first cell of its merged area
+    rows: dict[int, dict[int, Value]] = field(default_factory=dict)  # row → col → value, merges filled in
+
+    def __post_init__(self) -> None:
+        for (row, col), value in self.values.items():
+            self.rows.setdefault(row, {})[col] = value
+        for (row, col), origin in self.origins.items():
+            value = self.values.get(origin)
+            if value is not None:
+                self.rows.setdefault(row, {})[col] = value
+
+    @property
+    def n_rows(self) -> int:
+        return max(self.rows, default=-1) + 1
+
+    def get(self, row: int, col: int) -> Value:
+        return self.values.get(self.origins.get((row, col), (row, col)))
+
+    def continues_merge(self, row: int, col: int) -> bool:
+        origin = self.origins.get((row, col))
+        return origin is not None and origin[0] != row
+
+    def texts(self, row: int) -> dict[int, str]:
+        return {col: _label_key(v) for col, v in self.rows.get(row, {}).items() if isinstance(v, str) and v.strip()}
+
+    @property
+    def empty(self) -> bool:
+        return not any(v not in (None, "") for v in self.values.values())
+
+
+def _open(data: bytes, source: str) -> list[_Sheet]:
+    if data.startswith(ZIP_MAGIC):
+        return _open_xlsx(data, source)
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTED_XLSX_MARK in data:
+            raise WorkbookImportError(source, "檔案有密碼保護（加密），請先在 Excel 取消密碼再匯入")
+        return _open_xls(data, source)
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<", b"\xef\xbb\xbf<")):
+        raise WorkbookImportError(source, "不是 Excel 活頁簿（內容是網頁或 XML 文字），請在 Excel 另存為 .xls 或 .xlsx")
+    if head.startswith(b"%pdf"):
+        raise WorkbookImportError(source, "這是 PDF 檔，不是 Excel 活頁簿")
+    raise WorkbookImportError(source, "不是 Excel 活頁簿（.xls 或 .xlsx），無法匯入")
+
+
+def _open_xls(data: bytes, source: str) -> list[_Sheet]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO(), verbosity=0)
+    except xlrd.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise WorkbookImportError(source, "檔案有密碼保護（加密），請先在 Excel 取消密碼再匯入") from None
+        raise WorkbookImportError(source, "檔案已損壞或不是 Excel 97-2003 活頁簿（.xls），無法讀取") from None
+    sheets = []
+    for sheet in book.sheets():
+        if sheet.nrows > MAX_ROWS:
+            raise WorkbookImportError(source, f"工作表「{sheet.name}」有 {sheet.nrows} 列，超過可匯入的 {MAX_ROWS} 列")
+        values: dict[tuple[int, int], Value] = {}
+        for row in range(sheet.nrows):
+            for col, (kind, value) in enumerate(zip(sheet.row_types(row), sheet.row_values(row), strict=False)):
+                cell_value = _xls_value(kind, value, book.datemode)
+                if cell_value is not None:
+                    values[row, col] = cell_value
+        merges = [(r0, r1 - 1, c0, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
+        sheets.append(_Sheet(sheet.name, values, _origins(merges)))
+    return sheets
+
+
+def _xls_value(kind: int, value: object, datemode: int) -> Value:
+    import xlrd
+
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    if kind == xlrd.XL_CELL_TEXT:
+        return str(value)
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if value else "FALSE"
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(float(value), datemode).date()  # type: ignore[arg-type]
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    return None
+
+
+def _open_xlsx(data: bytes, source: str) -> list[_Sheet]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(max(0, info.file_size) for info in archive.infolist())
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise WorkbookImportError(source, "檔案已損壞（zip 結構不完整），無法讀取") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookImportError(source, "檔案解壓縮後過大，不像申請書或登記簿")
+    if "xl/workbook.xml" not in names:
+        raise WorkbookImportError(source, "不是 Excel 活頁簿（.xlsx 缺少 workbook 內容），可能已損壞或是其他軟體的檔案")
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    sheets = []
+    for sheet in book.worksheets:
+        # ``_cells`` holds only the cells the file has; iter_rows would create every empty cell up to max_row.
+        cells = sheet._cells
+        if len(cells) > MAX_ROWS * 20:
+            raise WorkbookImportError(source, f"工作表「{sheet.title}」太大，超過可匯入的範圍")
+        values: dict[tuple[int, int], Value] = {}
+        for (row, col), cell in cells.items():
+            value = _xlsx_value(cell.value)
+            if value is not None:
+                if row > MAX_ROWS:
+                    raise WorkbookImportError(source, f"工作表「{sheet.title}」超過 {MAX_ROWS} 列，無法匯入")
+                values[row - 1, col - 1] = value
+        merges = [(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1) for m in sheet.merged_cells.ranges]
+        sheets.append(_Sheet(sheet.title, values, _origins(merges)))
+    return sheets
+
+
+FORMULA_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
+
+
+def _xlsx_value(value: object) -> Value:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        return None if value in FORMULA_ERRORS else value  # an error cached in place of a formula's result
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def _origins(merges: Iterable[tuple[int, int, int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+    origins: dict[tuple[int, int], tuple[int, int]] = {}
+    for first_row, last_row, first_col, last_col in merges:
+        area = (last_row - first_row + 1) * (last_col - first_col + 1)
+        if area <= 1 or len(origins) + area > MAX_MERGED_CELLS:
+            continue
+        for row in range(first_row, last_row + 1):
+            for col in range(first_col, last_col + 1):
+                origins[row, col] = (first_row, first_col)
+    return origins
+
+
+# ---------------------------------------------------------------- matching texts
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _label_key(value: object) -> str:
+    """How labels are compared: width, spaces and case folded, ROC years masked (a 113/114 mix-up still matches)."""
+    return re.sub(r"(?<![0-9])[0-9]{3}(?![0-9])", "#", _plain(str(value)))
+
+
+def _similar(a: str, b: str) -> bool:
+    return difflib.SequenceMatcher(None, a, b).ratio() >= FUZZY_RATIO
+
+
+def _sheet_for(sheets: Sequence[_Sheet], name: str, title: str | None = None) -> _Sheet | None:
+    wanted = _label_key(name)
+    for sheet in sheets:
+        if _label_key(sheet.name) == wanted:
+            return sheet
+    for sheet in sheets:
+        key = _label_key(sheet.name)
+        if key and (wanted.startswith(key) or key.startswith(wanted)) and len(key) >= 4:
+            return sheet
+    if title:
+        title_key = _label_key(title)
+        for sheet in sheets:
+            for row in range(min(sheet.n_rows, 6)):
+                texts = sheet.texts(row).values()
+                if any(text == title_key or (len(text) > 4 and text.endswith(title_key)) for text in texts):
+                    return sheet
+    return None
+
+
+# ---------------------------------------------------------------- cell values → stored text
+
+
+def _number_text(value: float | int) -> str:
+    if isinstance(value, int):
+        return str(value)
+    try:
+        return format(Decimal(repr(value)).normalize(), "f")
+    except InvalidOperation:
+        return repr(value)
+
+
+def _text(value: Value, spec_field: Field | None, where: str, notes: list[str]) -> str:
+    """The text the app stores for a cell's value, normalised by the field type."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return date_to_roc(value) if 1912 <= value.year <= 2910 else value.isoformat()
+    if isinstance(value, int | float):
+        text = _number_text(value)
+        if spec_field is not None and text.isdigit():
+            width = 7 if isinstance(spec_field.type, RocDate) else 8 if isinstance(spec_field.type, TaxId) else 0
+            if len(text) < width:
+                notes.append(f"{where}：儲存格是數字 {text}，已補回開頭的 0 成為 {text.zfill(width)}")
+                text = text.zfill(width)
+    else:
+        text = str(value)
+    if spec_field is None:
+        return text.strip()
+    return spec_field.type.parse(text).text
+
+
+# ---------------------------------------------------------------- interpreting the workbook
+
+
+def _interpret(sheets: list[_Sheet], source: str) -> ImportResult:
+    if not sheets or all(sheet.empty for sheet in sheets):
+        raise WorkbookImportError(source, "活頁簿是空的，沒有任何資料")
+    first = FORMS["application"]
+    if _sheet_for(sheets, first.sheet_name, first.title) is not None:
+        return _Application(sheets, source).read()
+    if _sheet_for(sheets, ledger.LEDGER_TITLE, ledger.LEDGER_TITLE) is not None:
+        return _Ledger(sheets, source).read()
+    names = "、".join(f"「{s.name}」" for s in sheets[:7])
+    raise WorkbookImportError(
+        source,
+        f"找不到「{first.sheet_name}」或「{ledger.LEDGER_TITLE}」工作表（活頁簿裡有 {names}），"
+        "不是申請書或登記簿的格式",
+    )
+
+
+def _input_rows(grid: Grid) -> dict[int, list[Cell]]:
+    rows: dict[int, list[Cell]] = {}
+    for cell in grid.cells:
+        if cell.key and not cell.locked:
+            rows.setdefault(cell.row, []).append(cell)
+    return rows
+
+
+def _row_labels(grid: Grid, row: int) -> list[tuple[int, str, str]]:
+    """(column, comparison key, text) of the labels of a template row, merged labels from rows above included."""
+    labels = [
+        (cell.col, _label_key(cell.value), cell.value)
+        for cell in grid.cells
+        if cell.style is Style.LABEL and cell.row <= row <= cell.last_row and isinstance(cell.value, str) and cell.value
+    ]
+    return sorted(labels)
+
+
+class _Matcher:
+    """Finds template rows in a worksheet by their labels, in order."""
+
+    def __init__(self, sheet: _Sheet) -> None:
+        self.sheet = sheet
+        self.cursor = 0
+
+    def find(self, labels: Sequence[tuple[int, str]]) -> tuple[int, int] | None:
+        """(worksheet row, column offset) of the row carrying ``labels``; None when not found."""
+        rows = sorted(self.sheet.rows)
+        after = [r for r in rows if r >= self.cursor]
+        before = [r for r in rows if r < self.cursor]
+        for candidates, strict in ((after, True), (before, True), (after, False)):
+            for row in candidates:
+                offset = self._match(row, labels, strict)
+                if offset is not None:
+                    self.cursor = row + 1
+                    return row, offset
+        return None
+
+    def _match(self, row: int, labels: Sequence[tuple[int, str]], strict: bool) -> int | None:
+        texts = self.sheet.texts(row)
+        anchor_col, anchor = labels[-1]
+        for col, text in texts.items():
+            if text != anchor and (strict or not _similar(text, anchor)):
+                continue
+            offset = col - anchor_col
+            if not strict or all(texts.get(c + offset) == label for c, label in labels[:-1]):
+                return offset
+        return None
+
+
+class _Application:
+    def __init__(self, sheets: list[_Sheet], source: str) -> None:
+        self.sheets = sheets
+        self.source = source
+        self.notes: list[str] = []
+
+    def fail(self, reason: str) -> WorkbookImportError:
+        return WorkbookImportError(self.source, reason)
+
+    def read(self) -> ImportResult:
+        year = self._year()
+        book = YearBook(year)
+        template_project = Project({year: YearBook(year)})
+        unit_type = self._union_type()
+        if unit_type:
+            template_project.years[year].forms["application"]["union_type"] = unit_type
+        templates = {grid.sheet_name: grid for grid in layouts.application_grids(template_project, year)}
+        used: set[str] = set()
+        matched_any = False
+        for form_id in FORMS:
+            spec = FORMS[form_id]
+            sheet = _sheet_for(self.sheets, spec.sheet_name, spec.title_for(year))
+            if sheet is None:
+                self.notes.append(f"找不到「{spec.sheet_name}」工作表，這一表未匯入")
+                continue
+            used.add(sheet.name)
+            if form_id in SCALAR_FORMS:
+                values, found = self._scalar(templates[spec.sheet_name], sheet, form_id, year)
+                book.forms[form_id].update(values)
+                matched_any = matched_any or found
+            elif form_id == "roster":
+                book.roster = self._roster(sheet)
+            else:
+                book.sessions = self._sessions(sheet)
+        if not matched_any:
+            raise self.fail("工作表名稱相符，但找不到任何欄位標題（例如「申請年度」），版面與申請書不同，無法匯入")
+        if unit_type:
+            book.forms["application"]["union_type"] = unit_type
+        book.forms["application"].setdefault("year", str(year))
+        for sheet in self.sheets:
+            if sheet.name not in used and not sheet.empty:
+                self.notes.append(f"略過不認得的工作表「{sheet.name}」")
+        return ImportResult(book, "application", self.notes)
+
+    # ---- sheet 1 first: the year every other label depends on
+
+    def _year(self) -> int:
+        spec = FORMS["application"]
+        sheet = _sheet_for(self.sheets, spec.sheet_name, spec.title)
+        assert sheet is not None
+        label = spec.field("year").label
+        found = _Matcher(sheet).find([(0, _label_key(label))])
+        if found is None:
+            raise self.fail(f"「{spec.sheet_name}」工作表找不到「{label}」，版面與申請書不同，無法匯入")
+        row, offset = found
+        text = _text(self._value_right_of(sheet, row, offset), spec.field("year"), label, self.notes)
+        year = spec.field("year").type.parse(text).value
+        if not isinstance(year, int) or not 100 <= year <= 999:
+            raise self.fail(f"{label}：須為 3 位數字的民國年（讀到「{text}」），無法決定各表的年度")
+        return year
+
+    @staticmethod
+    def _value_right_of(sheet: _Sheet, row: int, offset: int) -> Value:
+        for col in sorted(sheet.rows.get(row, {})):
+            if col > offset and not (sheet.origins.get((row, col), (row, col))[1] <= offset):
+                return sheet.get(row, col)
+        return None
+
+    def _union_type(self) -> str:
+        spec = FORMS["roster"]
+        sheet = _sheet_for(self.sheets, spec.sheet_name)
+        if sheet is None:
+            return ""
+        wanted = {_label_key(label): union_type for union_type, label in roster_form.UNIT_LABELS.items()}
+        titles = {_label_key(title): union_type for union_type, title in roster_form.ROSTER_TITLES.items()}
+        for row in range(min(sheet.n_rows, HEADER_SEARCH_ROWS)):
+            for text in sheet.texts(row).values():
+                if text in wanted:
+                    return wanted[text]
+                if text in titles:
+                    return titles[text]
+        return ""
+
+    # ---- label-matched sheets
+
+    def _scalar(self, template: Grid, sheet: _Sheet, form_id: str, year: int) -> tuple[Record, bool]:
+        spec = FORMS[form_id]
+        values: Record = {}
+        matcher = _Matcher(sheet)
+        found_any = False
+        for row, cells in sorted(_input_rows(template).items()):
+            labels = _row_labels(template, row)
+            if not labels:
+                continue
+            found = matcher.find([(col, key) for col, key, _ in labels])
+            label_text = "／".join(text for _, _, text in labels)
+            if found is None:
+                self.notes.append(f"「{spec.sheet_name}」找不到「{label_text}」這一列，略過")
+                continue
+            found_any = True
+            sheet_row, offset = found
+            for cell in cells:
+                raw = sheet.get(sheet_row, cell.col + offset)
+                where = f"「{spec.sheet_name}」{label_text}"
+                self._store(values, form_id, cell.key or "", raw, where)
+        return values, found_any
+
+    def _store(self, values: Record, form_id: str, key: str, raw: Value, where: str) -> None:
+        spec = FORMS[form_id]
+        if form_id == "final_accounts" and key == fa.INTEREST_USE.key:
+            values[key] = layouts.parse_interest_use(_text(raw, None, where, self.notes))
+            return
+        if form_id == "work_plan" and key.endswith("_budget_text"):
+            text, interest = layouts.split_budget_text(_text(raw, spec.field(key), where, self.notes))
+            values[key] = text
+            if interest is not None:
+                values[key.replace("_budget_text", "_interest")] = str(interest)
+            return
+        if form_id == "work_plan" and key in wp.INTEREST_KEYS:
+            return
+        values[key] = _text(raw, spec.field(key), where, self.notes)
+
+    # ---- header-matched tables
+
+    def _roster(self, sheet: _Sheet) -> list[Record]:
+        spec = FORMS["roster"]
+        headers = {f.key: [f.label] for f in spec.columns}
+        headers["unit"] = list(roster_form.UNIT_LABELS.values())
+        header_row, columns = _find_header(sheet, headers, required=("name", "national_id"))
+        if header_row is None:
+            self.notes.append(f"「{spec.sheet_name}」找不到「姓名」「身分證字號」等欄位標題，名冊未匯入")
+            return []
+        members = []
+        for row in range(header_row + 1, sheet.n_rows):
+            member = {
+                key: _text(sheet.get(row, col), spec.field(key), f"「{spec.sheet_name}」第 {row + 1} 列", self.notes)
+                for key, col in columns.items()
+            }
+            if any(member.values()):
+                members.append(member)
+        return members
+
+    def _sessions(self, sheet: _Sheet) -> list[Record]:
+        spec = FORMS["training_report"]
+        keys = ("no", "day1", "day2", "days", "name", "place", "methods", "category", "course", "hours", "cost",
+                "male", "female", "benefit")
+        headers = {key: [tr.HEADERS[key]] for key in keys}
+        header_row, columns = _find_header(sheet, headers, required=("name", "category"), depth=2)
+        if header_row is None:
+            self.notes.append(f"「{spec.sheet_name}」找不到「教育訓練名稱」「課程類別」等欄位標題，成果報告未匯入")
+            return []
+        start_col = columns.get("no", columns["name"])
+        sessions: list[Record] = []
+        current: Record | None = None
+        for row in range(header_row + 1, sheet.n_rows):
+            if row not in sheet.rows:
+                continue
+            starts = not sheet.continues_merge(row, start_col) and sheet.get(row, start_col) not in (None, "")
+            where = f"「{spec.sheet_name}」第 {row + 1} 列"
+            if starts:
+                current = {}
+                sessions.append(current)
+                for key in ("day1", "day2", "days", "name", "place", "cost", "male", "female", "benefit"):
+                    if key in columns:
+                        current[key] = _text(sheet.get(row, columns[key]), spec.field(key), where, self.notes)
+                if "methods" in columns:
+                    current["methods"] = layouts.parse_methods(_text(sheet.get(row, columns["methods"]), None, where,
+                                                                      self.notes))
+            if current is not None:
+                self._courses(sheet, row, columns, current, where)
+        for session in sessions:
+            for key in [k for k, v in session.items() if not v and k.startswith(("course_", "hours_"))]:
+                del session[key]
+        return [session for session in sessions if any(session.values())]
+
+    def _courses(self, sheet: _Sheet, row: int, columns: dict[str, int], session: Record, where: str) -> None:
+        if "category" not in columns or "course" not in columns:
+            return
+        category_text = _text(sheet.get(row, columns["category"]), None, where, self.notes)
+        categories = [c for c in (_category_index(line) for line in category_text.split("\n") if line.strip())]
+        if not categories or sheet.continues_merge(row, columns["course"]):
+            return
+        course_text = _text(sheet.get(row, columns["course"]), None, where, self.notes)
+        hours_text = _text(sheet.get(row, columns["hours"]), None, where, self.notes) if "hours" in columns else ""
+        if len(categories) == 1 and categories[0] is not None:
+            n = categories[0]
+            session[tr.course_key(n)] = FORMS["training_report"].field(tr.course_key(n)).type.parse(course_text).text
+            session[tr.hours_key(n)] = FORMS["training_report"].field(tr.hours_key(n)).type.parse(hours_text).text
+            return
+        # The guide's own example stacks the six categories, the names and the hours in one cell each.
+        courses = [line.strip() for line in course_text.split("\n")]
+        hours = hours_text.split()
+        if len(courses) == len(categories) == len(hours) and None not in categories:
+            for n, course, hour in zip(categories, courses, hours, strict=True):
+                if course:
+                    session[tr.course_key(n)] = course  # type: ignore[index]
+                    session[tr.hours_key(n)] = hour  # type: ignore[arg-type]
+        elif course_text.strip():
+            self.notes.append(
+                f"{where}：課程名稱與課程類別對不起來（{len(categories)} 類、{len(courses)} 個名稱），請在程式中補填"
+            )
+
+
+def _category_index(text: str) -> int | None:
+    key = _label_key(text)
+    for n, category in enumerate(tr.CATEGORIES, start=1):
+        if _label_key(category) == key:
+            return n
+    for n, category in enumerate(tr.CATEGORIES, start=1):
+        if _similar(_label_key(category), key):
+            return n
+    return None
+
+
+def _find_header(
+    sheet: _Sheet, headers: dict[str, list[str]], required: Sequence[str], depth: int = 1
+) -> tuple[int | None, dict[str, int]]:
+    """The last header row of a table and the column of each header key: exact texts first, then similar ones.
+
+    ``depth`` is how many rows the header may span (the training report's has a second row: 第一天, 男…).
+    """
+    for row in range(min(sheet.n_rows, HEADER_SEARCH_ROWS)):
+        candidates = [
+            (r, col, text)
+            for r in range(row, row + depth)
+            for col, text in sorted(sheet.texts(r).items())
+            if r == row or not sheet.continues_merge(r, col)
+        ]
+        found: dict[str, tuple[int, int]] = {}
+        for exact in (True, False):
+            for key, labels in headers.items():
+                if key in found:
+                    continue
+                wanted = [_label_key(label) for label in labels]
+                taken = {col for _, col in found.values()}
+                for r, col, text in candidates:
+                    if col not in taken and (text in wanted if exact else any(_similar(text, w) for w in wanted)):
+                        found[key] = (r, col)
+                        break
+        if all(key in found and found[key][0] == row for key in required):
+            return max(r for r, _ in found.values()), {key: col for key, (_, col) in found.items()}
+    return None, {}
+
+
+# ---------------------------------------------------------------- a cash ledger workbook
+
+
+class _Ledger:
+    def __init__(self, sheets: list[_Sheet], source: str) -> None:
+        self.sheets = sheets
+        self.source = source
+        self.notes: list[str] = []
+
+    def read(self) -> ImportResult:
+        sheet = _sheet_for(self.sheets, ledger.LEDGER_TITLE, ledger.LEDGER_TITLE)
+        assert sheet is not None
+        header = self._header(sheet)
+        year_text = header.pop("year", "")
+        year_value = FORMS["application"].field("year").type.parse(year_text.removesuffix(ledger.YEAR_UNIT)).value
+        if not isinstance(year_value, int) or not 100 <= year_value <= 999:
+            raise WorkbookImportError(
+                self.source, f"「{ledger.LEDGER_TITLE}」年度：須為 3 位數字的民國年（讀到「{year_text}」）"
+            )
+        book = YearBook(year_value)
+        for key in ("union_name", "tax_id"):
+            if header.get(key):
+                book.forms["application"][key] = header.pop(key)
+        book.ledger = LedgerBook(header={k: v for k, v in header.items() if k in ledger.OPENING_KEYS.values()},
+                                 entries=self._entries(sheet))
+        self.notes.append("「上年度未動支利息」不在登記簿上，未匯入；年度結轉時會自動計算")
+        parameters = _label_key(layouts.PARAMETER_SHEET_NAME)
+        for other in self.sheets:
+            if other is not sheet and _label_key(other.name) != parameters and not other.empty:
+                self.notes.append(f"略過不認得的工作表「{other.name}」")
+        return ImportResult(book, "ledger", self.notes)
+
+    def _header(self, sheet: _Sheet) -> dict[str, str]:
+        header: dict[str, str] = {}
+        application = FORMS["application"]
+        money = {f.key: f for f in ledger.HEADER_FIELDS}
+        matcher = _Matcher(sheet)
+        for key, label in ledger.HEADER_LABELS:
+            if key not in ledger.OPENING_KEYS.values() and not application.has_field(key):
+                continue
+            found = matcher.find([(0, _label_key(label))])
+            if found is None:
+                self.notes.append(f"「{ledger.LEDGER_TITLE}」找不到「{label}」，略過")
+                continue
+            row, offset = found
+            raw = _Application._value_right_of(sheet, row, offset)
+            if isinstance(raw, str):
+                raw = raw.strip().removesuffix(ledger.MONEY_UNIT).strip()
+            spec_field = money.get(key) or (application.field(key) if application.has_field(key) else None)
+            header[key] = _text(raw, spec_field, label, self.notes)
+        return header
+
+    def _entries(self, sheet: _Sheet) -> list[Record]:
+        wanted = ("month", "day", "kind", "code", "voucher", "memo", "amount", "category", "account")
+        headers = {key: [ledger.COLUMN_LABELS[key]] for key in wanted}
+        header_row, columns = _find_header(sheet, headers, required=("voucher", "amount"))
+        if header_row is None:
+            self.notes.append(f"「{ledger.LEDGER_TITLE}」找不到「傳票序號」「金額」等欄位標題，收支記錄未匯入")
+            return []
+        entries = []
+        for row in range(header_row + 1, sheet.n_rows):
+            where = f"「{ledger.LEDGER_TITLE}」第 {row + 1} 列"
+            entry = {
+                key: _text(sheet.get(row, col), ledger.ENTRY_FIELD[key], where, self.notes)
+                for key, col in columns.items()
+            }
+            if any(entry.values()):
+                entries.append(entry)
+        return entries
+
+
+__all__ = ["ImportResult", "WorkbookImportError", "import_workbook"]
