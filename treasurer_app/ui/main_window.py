@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from treasurer_app import APP_NAME
 from treasurer_app.forms import FORMS, LEDGER_FORM, TABLE_FORMS
+from treasurer_app.project import Project
 from treasurer_app.ui.checker import Checker
 from treasurer_app.ui.dashboard import Dashboard
 from treasurer_app.ui.document import ProjectDocument
@@ -195,12 +196,13 @@ class MainWindow(QMainWindow):
                 return
         self.load_project(load_sample())
 
-    def load_project(self, project: object) -> None:
-        self.document.replace_project(project)  # type: ignore[arg-type]
-        for year in sorted(self.document.project.years):
-            self.document._apply(Change("year", year, "year"))
-        self.year = None
-        self.set_year(self.document.project.latest_year())
+    def load_project(self, project: Project) -> None:
+        try:
+            self.document.persistence.replace(project)
+        except Exception as exc:  # the store's errors carry a Chinese message
+            QMessageBox.warning(self, APP_NAME, f"無法寫入：{exc}")
+            return
+        self.document.replace_project(project)
 
     # ---------------------------------------------------------------- pages
 
@@ -296,6 +298,7 @@ class MainWindow(QMainWindow):
     def _reset(self) -> None:
         self.year = None
         self.set_year(self.document.project.latest_year())
+        self._findings_changed()
 
     def _saved(self, state: str) -> None:
         self.save_state = state

@@ -97,6 +97,8 @@ class Persistence(Protocol):
 
     def restore(self, backup: BackupInfo) -> Project: ...
 
+    def replace(self, project: Project) -> None: ...
+
 
 class JsonPersistence:
     """The project kept as one interchange file, rewritten whole on flush (atomic replace)."""
@@ -131,77 +133,79 @@ class JsonPersistence:
     def restore(self, backup: BackupInfo) -> Project:
         raise ValueError("此專案檔不提供備份")
 
+    def replace(self, project: Project) -> None:
+        self._dirty = True
+        self.flush(project)
+
 
 class StorePersistence:
-    """The project in the SQLite store (treasurer_app.store): each edit written as it happens."""
+    """The project in the SQLite store (``treasurer_app.store``): each edit committed as it is made."""
 
     def __init__(self, location: Path, store_module: ModuleType) -> None:
         self.location = location
         self._module = store_module
-        self._store = store_module.open_store(location)
+        opener = store_module.Store.open if location.exists() else store_module.Store.create
+        self._store = opener(location)
+        self._acknowledged: dict[int, set[str]] = {}
 
     def load(self) -> Project:
-        return self._store.load()
+        project = self._store.load()
+        self._acknowledged = {year: set(book.acknowledged) for year, book in project.years.items()}
+        return project
 
     def record(self, project: Project, change: Change) -> None:
-        _write_change(self._store, project, change)
+        store, book = self._store, project.years.get(change.year)
+        if change.kind == "year":
+            if book is None:
+                store.delete_year(change.year)
+            else:
+                store.put_year(book)
+                self._acknowledged[change.year] = set(book.acknowledged)
+            return
+        assert book is not None
+        if change.area == "acknowledged":
+            self._write_acknowledged(change.year, book.acknowledged)
+        elif change.kind == "value" and change.area == "ledger_header" and change.key:
+            store.set_ledger_value(change.year, change.key, book.ledger.header.get(change.key, ""))
+        elif change.kind == "value" and change.area == "attachments" and change.key:
+            store.set_attachment(change.year, change.key, book.attachments.get(change.key, ""))
+        elif change.kind == "value" and change.key:
+            store.set_value(change.year, change.area, change.key, book.forms[change.area].get(change.key, ""))
+        elif change.kind == "cell" and change.row is not None:
+            store.set_row(change.year, change.area, change.row, _rows(book, change.area)[change.row])
+        elif change.kind == "insert" and change.row is not None:
+            store.insert_row(change.year, change.area, change.row, _rows(book, change.area)[change.row])
+        elif change.kind == "delete" and change.row is not None:
+            store.delete_row(change.year, change.area, change.row)
+
+    def _write_acknowledged(self, year: int, keys: set[str]) -> None:
+        before = self._acknowledged.get(year, set())
+        for key in keys - before:
+            self._store.set_acknowledged(year, key, True)
+        for key in before - keys:
+            self._store.set_acknowledged(year, key, False)
+        self._acknowledged[year] = set(keys)
 
     def flush(self, project: Project) -> None:
-        commit = getattr(self._store, "commit", None) or getattr(self._store, "flush", None)
-        if callable(commit):
-            commit()
+        self._store.maybe_backup()  # only when something changed and the minimum interval passed
 
     def close(self) -> None:
         self._store.close()
 
     def backups(self) -> list[BackupInfo]:
-        lister = getattr(self._store, "backups", None) or getattr(self._store, "list_backups", None)
-        if not callable(lister):
-            return []
-        return [BackupInfo(_backup_label(b), b) for b in lister()]
+        kinds = {"before-restore": "（還原前）", "before-import": "（匯入前）"}
+        return [
+            BackupInfo(f"{b.taken_at:%Y-%m-%d %H:%M}{kinds.get(b.kind, '')}", b.path)
+            for b in self._store.list_backups()
+        ]
 
     def restore(self, backup: BackupInfo) -> Project:
-        restorer = getattr(self._store, "restore", None) or getattr(self._store, "restore_backup", None)
-        if not callable(restorer):
-            raise ValueError("此專案資料庫不提供還原")
-        restorer(backup.handle)
-        return self._store.load()
+        self._store.restore(backup.handle)
+        return self.load()
 
-
-def _backup_label(backup: object) -> str:
-    for attribute in ("label", "name", "created", "path"):
-        value = getattr(backup, attribute, None)
-        if value:
-            return str(value.name if isinstance(value, Path) else value)
-    return str(backup)
-
-
-def _write_change(store: Any, project: Project, change: Change) -> None:
-    book = project.years.get(change.year)
-    if change.kind == "year":
-        if book is None:
-            store.delete_year(change.year)
-        else:
-            store.save_year(book) if hasattr(store, "save_year") else store.save(project)
-        return
-    assert book is not None
-    if change.kind == "value":
-        text = _scalar(book, change.area).get(change.key or "", "")
-        store.set_value(change.year, change.area, change.key, text)
-    elif change.kind == "cell":
-        store.set_row(change.year, change.area, change.row, _rows(book, change.area)[change.row or 0])
-    elif change.kind == "insert":
-        store.insert_row(change.year, change.area, change.row, _rows(book, change.area)[change.row or 0])
-    elif change.kind == "delete":
-        store.delete_row(change.year, change.area, change.row)
-
-
-def _scalar(book: Any, area: str) -> dict[str, str]:
-    if area == "ledger_header":
-        return book.ledger.header if book.ledger else {}
-    if area == "attachments":
-        return book.attachments
-    return book.forms[area]
+    def replace(self, project: Project) -> None:
+        self._store.replace_project(project)
+        self._acknowledged = {year: set(book.acknowledged) for year, book in project.years.items()}
 
 
 def _rows(book: Any, area: str) -> list[dict[str, str]]:
@@ -215,8 +219,9 @@ def open_persistence(folder: Path | None = None) -> Persistence:
     folder = folder or data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     store = optional_module("treasurer_app.store")
-    if store is not None and callable(getattr(store, "open_store", None)):
-        return StorePersistence(folder / f"{PROJECT_FILE_NAME}.sqlite", store)
+    if store is not None and hasattr(store, "Store"):
+        suffix = getattr(store, "PROJECT_SUFFIX", ".tap")
+        return StorePersistence(folder / f"{PROJECT_FILE_NAME}{suffix}", store)
     return JsonPersistence(folder / f"{PROJECT_FILE_NAME}.json")
 
 

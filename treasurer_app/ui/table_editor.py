@@ -237,23 +237,27 @@ class RecordTable(QTableView):
         super().keyPressEvent(event)  # type: ignore[arg-type]
 
     def move_next(self) -> None:
+        """The next cell one can type in; after the last one of a row, the first of the next row."""
         current = self.currentIndex()
         model = self.model()
         if not current.isValid():
-            self.setCurrentIndex(model.index(0, 0))
+            self.setCurrentIndex(model.index(0, self.next_column(0, -1)))
             return
-        column = current.column() + 1
         row = current.row()
-        while column < model.columnCount() and self.isColumnHidden(column):
-            column += 1
+        column = self.next_column(row, current.column())
         if column >= model.columnCount():
-            row, column = row + 1, self.first_column()
+            row += 1
+            column = self.next_column(row, -1)
         if row < model.rowCount():
             self.setCurrentIndex(model.index(row, column))
 
-    def first_column(self) -> int:
-        column = 0
-        while self.isColumnHidden(column):
+    def next_column(self, row: int, after: int) -> int:
+        model = self.model()
+        column = after + 1
+        while column < model.columnCount() and (
+            self.isColumnHidden(column)
+            or not model.flags(model.index(row, column)) & Qt.ItemFlag.ItemIsEditable
+        ):
             column += 1
         return column
 

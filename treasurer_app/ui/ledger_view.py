@@ -1,0 +1,584 @@
+"""現金收支登記簿: a register for tens of thousands of entries, typed from the keyboard.
+
+One model over the year's entries (no widget per row); 摘要(一) and the running
+balances are computed, never typed. Balances are cached and, after an edit,
+recomputed from the edited entry on (one pass over the rest of the year).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from treasurer_app.fields import Field
+from treasurer_app.findings import Finding, error
+from treasurer_app.forms import LEDGER_FORM
+from treasurer_app.forms import ledger as engine
+from treasurer_app.forms.base import Record
+from treasurer_app.project import LedgerBook
+from treasurer_app.ui import theme
+from treasurer_app.ui.checker import Checker, field_message, own_rule
+from treasurer_app.ui.document import ProjectDocument
+from treasurer_app.ui.services import Change
+from treasurer_app.ui.table_editor import NO_PARENT, FieldDelegate, Index, RecordTable, is_blank
+from treasurer_app.ui.widgets import make_input, set_mark
+
+SUMMARY = "summary_one"
+BALANCE_KEYS = ("balance_total", "balance_acct1", "balance_acct2", "balance_fixed", "balance_petty")
+# Typed columns in the guide's order, 摘要(一) after 號, then the running balances.
+COLUMNS: tuple[str, ...] = (
+    "month", "day", "kind", "code", SUMMARY, "voucher", "memo", "amount", "category", "account", *BALANCE_KEYS,
+)  # fmt: skip
+COMPUTED = frozenset({SUMMARY, *BALANCE_KEYS})
+NUMERIC = frozenset({"amount", *BALANCE_KEYS})
+QUARTER_MONTHS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
+
+
+def money(value: int) -> str:
+    return f"{value:,}"
+
+
+class RunningBalances:
+    """Balances after each entry, kept in step with the entries as they are edited."""
+
+    def __init__(self, book: LedgerBook, year: int) -> None:
+        self.book, self.year = book, year
+        self.parsed: list[engine.Entry | None] = []
+        self.after: list[tuple[int, int, int, int]] = []
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.parsed = engine.parse_entries(self.book, self.year)
+        self.after = []
+        self._run_from(0)
+
+    def _run_from(self, start: int) -> None:
+        del self.after[start:]
+        current = list(self.after[start - 1] if start else engine.opening_balances(self.book).amounts())
+        accounts = {account: i for i, account in enumerate(engine.ACCOUNTS)}
+        for entry in self.parsed[start:]:
+            if entry is not None:
+                if entry.source:
+                    current[accounts[entry.source]] -= entry.amount
+                if entry.target:
+                    current[accounts[entry.target]] += entry.amount
+            self.after.append((current[0], current[1], current[2], current[3]))
+
+    def edited(self, row: int) -> None:
+        self.parsed[row] = engine.parse_entry(self.book.entries[row], self.year, row)
+        self._run_from(row)
+
+    def inserted(self, row: int) -> None:
+        self.parsed.insert(row, engine.parse_entry(self.book.entries[row], self.year, row))
+        self._run_from(row)
+
+    def deleted(self, row: int) -> None:
+        del self.parsed[row]
+        self._run_from(row)
+
+    def row_values(self, row: int) -> tuple[int, int, int, int, int]:
+        amounts = self.after[row]
+        return (sum(amounts), *amounts)
+
+    def closing(self) -> tuple[int, int, int, int, int]:
+        if self.after:
+            return self.row_values(len(self.after) - 1)
+        opening = engine.opening_balances(self.book).amounts()
+        return (sum(opening), *opening)
+
+
+class LedgerTableModel(QAbstractTableModel):
+    def __init__(self, document: ProjectDocument, checker: Checker, year: int) -> None:
+        super().__init__()
+        self.document, self.checker, self.year = document, checker, year
+        self.book = document.ledger(year)
+        self.running = RunningBalances(self.book, year)
+        self.labels = {**engine.COLUMN_LABELS}
+
+    def entries(self) -> list[Record]:
+        return self.book.entries
+
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.book.entries) + 1
+
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.labels[COLUMNS[section]]
+        return "＋" if section == len(self.book.entries) else str(section + 1)
+
+    def field(self, column: int) -> Field | None:
+        return engine.ENTRY_FIELD.get(COLUMNS[column])
+
+    def text(self, row: int, key: str) -> str:
+        entries = self.book.entries
+        return entries[row].get(key, "") if row < len(entries) else ""
+
+    def display(self, row: int, key: str) -> str:
+        entries = self.book.entries
+        if row >= len(entries):
+            return ""
+        record = entries[row]
+        if key == SUMMARY:
+            return engine.summary_one(record.get("kind", "").strip(), record.get("code", "").strip())
+        if key in BALANCE_KEYS:
+            if is_blank(record):
+                return ""
+            return money(self.running.row_values(row)[BALANCE_KEYS.index(key)])
+        text = record.get(key, "")
+        return money(int(text)) if key == "amount" and text.isdigit() else text
+
+    def cell_findings(self, row: int, key: str) -> list[Finding]:
+        entries = self.book.entries
+        if row >= len(entries) or is_blank(entries[row]):
+            return []
+        found = [f for f in self.checker.for_field(LEDGER_FORM, key, row) if not own_rule(f)]
+        field = engine.ENTRY_FIELD.get(key)
+        if field is not None:
+            message = field_message(field, entries[row].get(key, ""), self.year, f"第 {row + 1} 筆")
+            already = {f.message for f in found}
+            if message and message not in already:
+                found.insert(0, error(LEDGER_FORM, f"field.{key}", message, key, row))
+        return found
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row, key = index.row(), COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, key)
+        if role == Qt.ItemDataRole.EditRole:
+            return self.text(row, key)
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            findings = self.cell_findings(row, key)
+            if any(f.is_error for f in findings):
+                return theme.ERROR_CELL
+            if findings:
+                return theme.WARNING_CELL
+            if key in COMPUTED:
+                return theme.READ_ONLY_CELL
+        if role == Qt.ItemDataRole.ToolTipRole:
+            messages = [f.message for f in self.cell_findings(row, key)]
+            field = engine.ENTRY_FIELD.get(key)
+            return "\n".join(messages) or (field.hint if field else "自動計算，不必輸入")
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if COLUMNS[index.column()] in COMPUTED:
+            return flags
+        return flags | Qt.ItemFlag.ItemIsEditable
+
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        key = COLUMNS[index.column()]
+        field = engine.ENTRY_FIELD[key]
+        raw = str(value or "")
+        text = field.type.parse(raw).text if raw.strip() else ""
+        row = index.row()
+        entries = self.book.entries
+        if row >= len(entries):
+            if not text:
+                return False
+            self.document.insert_rows(self.year, LEDGER_FORM, row, [self._new_record(key, text)], "新增分錄")
+            return True
+        if key in ("kind", "code"):
+            record = {**entries[row], key: text}
+            self.document.set_record(self.year, LEDGER_FORM, row, fill_from_code(record), f"修改{field.label}")
+            return True
+        self.document.set_cell(self.year, LEDGER_FORM, row, key, text)
+        return True
+
+    def _new_record(self, key: str, text: str) -> Record:
+        """A new entry starts in the month of the one before it (entries are chronological)."""
+        record: Record = {key: text}
+        if key != "month" and self.book.entries:
+            record["month"] = self.book.entries[-1].get("month", "")
+        return fill_from_code(record) if key in ("kind", "code") else record
+
+    def document_changed(self, change: Change) -> None:
+        if change.year != self.year:
+            return
+        if change.area == "ledger_header":
+            self.running.rebuild()
+            self._all_changed()
+            return
+        if change.area != LEDGER_FORM or change.row is None:
+            return
+        if change.kind == "cell":
+            self.running.edited(change.row)
+            first = self.index(change.row, 0)
+            self.dataChanged.emit(first, self.index(self.rowCount() - 1, self.columnCount() - 1))
+        elif change.kind == "insert":
+            self.beginInsertRows(NO_PARENT, change.row, change.row)
+            self.running.inserted(change.row)
+            self.endInsertRows()
+            self.dataChanged.emit(self.index(change.row, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+        elif change.kind == "delete":
+            self.beginRemoveRows(NO_PARENT, change.row, change.row)
+            self.running.deleted(change.row)
+            self.endRemoveRows()
+            self._all_changed()
+
+    def _all_changed(self) -> None:
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def choices(self, index: QModelIndex) -> tuple[str, ...] | None:
+        key = COLUMNS[index.column()]
+        kind = self.text(index.row(), "kind").strip()
+        code = self.text(index.row(), "code").strip()
+        if key == "kind":
+            return engine.kinds()
+        if key == "code":
+            every_code = tuple(dict.fromkeys(c for k in engine.kinds() for c in engine.codes(k)))
+            return engine.codes(kind) if kind else every_code
+        if key == "category":
+            allowed = engine.allowed_categories(kind, code)
+            return allowed if allowed or kind == engine.TRANSFER else engine.CATEGORIES
+        if key == "account":
+            return engine.allowed_accounts(kind, code) or engine.ACCOUNTS
+        return None
+
+
+def fill_from_code(record: Record) -> Record:
+    """After 字 or 號 changes: keep 動支類別 / 動支帳戶 only if allowed; fill them when only one is."""
+    kind, code = record.get("kind", "").strip(), record.get("code", "").strip()
+    if not engine.lookup(kind, code):
+        return record
+    filled = dict(record)
+    for key, allowed in (
+        ("category", engine.allowed_categories(kind, code)),
+        ("account", engine.allowed_accounts(kind, code)),
+    ):
+        current = filled.get(key, "").strip()
+        if current and current not in allowed:
+            filled[key] = ""
+        if not filled.get(key) and len(allowed) == 1:
+            filled[key] = allowed[0]
+    return filled
+
+
+class LedgerFilter(QSortFilterProxyModel):
+    """Month, quarter, code and member filters; the empty row for a new entry always stays."""
+
+    def __init__(self, model: LedgerTableModel) -> None:
+        super().__init__()
+        self.ledger = model
+        self.setSourceModel(model)
+        self.months: tuple[int, ...] = ()
+        self.code = ""
+        self.member = ""
+
+    def set_filters(self, months: tuple[int, ...], code: str, member: str) -> None:
+        self.months, self.code, self.member = months, code, member.strip()
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        entries = self.ledger.book.entries
+        if source_row >= len(entries):
+            return True
+        record = entries[source_row]
+        if self.months:
+            month = record.get("month", "").strip()
+            if not month.isdigit() or int(month) not in self.months:
+                return False
+        if self.code and f"{record.get('kind', '').strip()} {record.get('code', '').strip()}" != self.code:
+            return False
+        return not (self.member and self.member not in record.get("memo", ""))
+
+
+class LedgerDelegate(FieldDelegate):
+    """Drop-downs limited by the parameter table; member names suggested for 摘要(二)."""
+
+    def __init__(self, page: LedgerPage) -> None:
+        super().__init__(page.field_at, page.preview, page.table)
+        self.page = page
+        self.choices_of = lambda index: page.model.choices(page.proxy.mapToSource(index))
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QComboBox):
+            editor.activated.connect(lambda _=0, e=editor: self._choose(e))
+        if isinstance(editor, QLineEdit) and self.page.key_at(index.column()) == "memo":
+            completer = QCompleter(self.page.member_names(), editor)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            editor.setCompleter(completer)
+        return editor
+
+    def _choose(self, editor: QComboBox) -> None:
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, FieldDelegate.EndEditHint.SubmitModelCache)
+
+
+class LedgerPage(QWidget):
+    def __init__(self, document: ProjectDocument, checker: Checker, year: int) -> None:
+        super().__init__()
+        self.document, self.checker, self.year = document, checker, year
+        self.setObjectName("page")
+        self.model = LedgerTableModel(document, checker, year)
+        self.proxy = LedgerFilter(self.model)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        name = document.project.union_name(year) or "（工會名稱）"
+        tax_id = document.project.tax_id(year) or "（未填）"
+        title = QLabel(f"{name}　{engine.LEDGER_TITLE}　{year} 年", objectName="pageTitle")
+        layout.addWidget(title)
+        source_note = f"統一編號：{tax_id}　　工會名稱與統一編號取自「工會基本資料」。輸入後按 Enter 移到下一格。"
+        layout.addWidget(QLabel(source_note, objectName="pageHint"))
+        layout.addLayout(self._header_block())
+        layout.addLayout(self._filters())
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.table = RecordTable()
+        self.table.setModel(self.proxy)
+        self.table.setItemDelegate(LedgerDelegate(self))
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setWordWrap(False)
+        self.table.clear_requested.connect(self.clear_selection)
+        for column, key in enumerate(COLUMNS):
+            width = {"month": 44, "day": 44, "kind": 50, "code": 64, SUMMARY: 230, "memo": 120}.get(key, 96)
+            self.table.setColumnWidth(column, width)
+        splitter.addWidget(self.table)
+        self.totals = QTableWidget(0, 4)
+        self.totals.setHorizontalHeaderLabels(["字號", "摘要(一)", "筆數", "金額合計"])
+        self.totals.verticalHeader().hide()
+        self.totals.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.totals.setColumnWidth(1, 320)
+        splitter.addWidget(self.totals)
+        splitter.setSizes([460, 140])
+        layout.addWidget(splitter, 1)
+        self.message = QLabel(objectName="message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        document.changed.connect(self.model.document_changed)
+        document.changed.connect(self._changed)
+        checker.findings_changed.connect(self._findings_changed)
+        self._refresh_summary()
+
+    # ---------------------------------------------------------------- building
+
+    def _header_block(self) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        self.header_inputs = {}
+        for i, header_field in enumerate(engine.HEADER_FIELDS):
+            label = QLabel(header_field.label)
+            widget = make_input(header_field)
+            widget.set_text(self.document.value(self.year, "ledger_header", header_field.key))
+            widget.edited.connect(lambda text, key=header_field.key: self._header_edited(key, text))
+            widget.setMaximumWidth(170)
+            self.header_inputs[header_field.key] = widget
+            grid.addWidget(label, 0, i)
+            grid.addWidget(widget, 1, i)
+        self.closing = QLabel(objectName="pageHint")
+        grid.addWidget(self.closing, 2, 0, 1, len(engine.HEADER_FIELDS))
+        return grid
+
+    def _filters(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(QLabel("篩選："))
+        self.period = QComboBox()
+        self.period.addItem("全年", ())
+        for quarter, months in QUARTER_MONTHS.items():
+            self.period.addItem(f"第 {quarter} 季（{months[0]}–{months[-1]} 月）", months)
+        for month in range(1, 13):
+            self.period.addItem(f"{month} 月", (month,))
+        self.code_filter = QComboBox()
+        self.code_filter.addItem("所有字號", "")
+        for kind in engine.kinds():
+            for code in engine.codes(kind):
+                self.code_filter.addItem(f"{kind} {code} {engine.summary_one(kind, code)[:14]}", f"{kind} {code}")
+        self.code_filter.setMaximumWidth(260)
+        self.member_filter = QLineEdit()
+        self.member_filter.setPlaceholderText("摘要(二)／會員姓名")
+        self.member_filter.setMaximumWidth(180)
+        for widget in (self.period, self.code_filter, self.member_filter):
+            row.addWidget(widget)
+        self.period.currentIndexChanged.connect(self.apply_filters)
+        self.code_filter.currentIndexChanged.connect(self.apply_filters)
+        self.member_filter.textChanged.connect(self.apply_filters)
+        row.addStretch(1)
+        self.count_label = QLabel()
+        row.addWidget(self.count_label)
+        return row
+
+    def apply_filters(self) -> None:
+        self.proxy.set_filters(self.period.currentData(), self.code_filter.currentData(), self.member_filter.text())
+        self._refresh_summary()
+
+    # ---------------------------------------------------------------- helpers for the delegate
+
+    def key_at(self, column: int) -> str:
+        return COLUMNS[column]
+
+    def field_at(self, column: int) -> Field | None:
+        return engine.ENTRY_FIELD.get(COLUMNS[column])
+
+    def member_names(self) -> list[str]:
+        names = (r.get("name", "").strip() for r in self.document.book(self.year).roster)
+        return sorted({n for n in names if n})
+
+    def preview(self, row: int, column: int, text: str, editor: QWidget) -> None:
+        field = self.field_at(column)
+        source_row = self.proxy.mapToSource(self.proxy.index(row, column)).row()
+        message = None
+        if field is not None and text.strip():
+            message = field_message(field, text, self.year, f"第 {source_row + 1} 筆")
+        set_mark(editor, "error" if message else "")
+        self.show_message(message or "")
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        set_mark(self.message, "error" if text else "")
+
+    # ---------------------------------------------------------------- editing
+
+    def _header_edited(self, key: str, text: str) -> None:
+        self.document.set_value(self.year, "ledger_header", key, text)
+        message = field_message(next(f for f in engine.HEADER_FIELDS if f.key == key), text, self.year)
+        self.header_inputs[key].set_mark("error" if message else "", message or "")
+        self.show_message(message or "")
+
+    def clear_selection(self) -> None:
+        indexes = [self.proxy.mapToSource(i) for i in self.table.selectionModel().selectedIndexes()]
+        indexes = [i for i in indexes if i.row() < len(self.model.entries()) and COLUMNS[i.column()] not in COMPUTED]
+        if not indexes:
+            return
+        stack = self.document.undo_stack
+        stack.beginMacro("清除儲存格")
+        for index in indexes:
+            self.document.set_cell(self.year, LEDGER_FORM, index.row(), COLUMNS[index.column()], "")
+        stack.endMacro()
+
+    def delete_entries(self, rows: list[int]) -> None:
+        self.document.delete_rows(self.year, LEDGER_FORM, rows)
+
+    def _changed(self, change: Change) -> None:
+        if change.year != self.year:
+            return
+        if change.area == "ledger_header" and change.key in self.header_inputs:
+            widget = self.header_inputs[change.key]
+            stored = self.document.value(self.year, "ledger_header", change.key)
+            if widget.text() != stored:
+                widget.set_text(stored)
+        self._refresh_closing()
+
+    def _findings_changed(self) -> None:
+        self.model._all_changed()
+        self._refresh_summary()
+
+    def _refresh_closing(self) -> None:
+        total, *accounts = self.model.running.closing()
+        parts = "、".join(f"{a} {money(v)}" for a, v in zip(engine.ACCOUNTS, accounts, strict=True))
+        self.closing.setText(f"目前結存 {money(total)} 元（{parts}）")
+
+    def _refresh_summary(self) -> None:
+        self._refresh_closing()
+        totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        shown = 0
+        for proxy_row in range(self.proxy.rowCount()):
+            row = self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row()
+            entry = self.model.running.parsed[row] if row < len(self.model.running.parsed) else None
+            if entry is None:
+                continue
+            shown += 1
+            bucket = totals[(entry.kind, entry.code)]
+            bucket[0] += 1
+            bucket[1] += entry.amount
+        order = {(k, c): i for i, (k, c) in enumerate((k, c) for k in engine.kinds() for c in engine.codes(k))}
+        self.totals.setRowCount(len(totals))
+        for r, ((kind, code), (count, amount)) in enumerate(sorted(totals.items(), key=lambda t: order[t[0]])):
+            cells = (f"{kind} {code}", engine.summary_one(kind, code), str(count), money(amount))
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.totals.setItem(r, c, item)
+        self.count_label.setText(f"顯示 {shown} 筆／共 {len(self.model.entries())} 筆")
+
+    def focus_cell(self, row: int, key: str | None) -> None:
+        self.period.setCurrentIndex(0)
+        self.code_filter.setCurrentIndex(0)
+        self.member_filter.clear()
+        if row is None:
+            return
+        column = COLUMNS.index(key) if key in COLUMNS else 0
+        index = self.proxy.mapFromSource(self.model.index(row, column))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.table.setFocus()
+        self.show_message("\n".join(f.message for f in self.model.cell_findings(row, key or "")))
+
+    def focus_field(self, key: str | None) -> None:
+        widget = self.header_inputs.get(key or "")
+        if widget is not None:
+            widget.setFocus()
+
+
+class DrilldownDialog(QDialog):
+    """The ledger entries behind a figure of the final accounts or the training expenses."""
+
+    def __init__(self, document: ProjectDocument, ledger_year: int, title: str, rows: list[int],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{title}：來源分錄")
+        book = document.project.years[ledger_year].ledger if ledger_year in document.project.years else None
+        entries = book.entries if book else []
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{ledger_year} 年度現金收支登記簿中構成「{title}」的 {len(rows)} 筆分錄："))
+        keys = ("month", "day", "kind", "code", SUMMARY, "voucher", "memo", "amount", "category", "account")
+        self.table = QTableWidget(len(rows), len(keys))
+        self.table.setHorizontalHeaderLabels([engine.COLUMN_LABELS[k] for k in keys])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        total = 0
+        for r, index in enumerate(rows):
+            record = entries[index] if index < len(entries) else {}
+            for c, key in enumerate(keys):
+                if key == SUMMARY:
+                    text = engine.summary_one(record.get("kind", ""), record.get("code", ""))
+                else:
+                    text = record.get(key, "")
+                if key == "amount" and text.isdigit():
+                    total += int(text)
+                    text = money(int(text))
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.setColumnWidth(keys.index(SUMMARY), 220)
+        layout.addWidget(self.table)
+        layout.addWidget(QLabel(f"合計 {money(total)} 元"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(900, 420)
+
+
