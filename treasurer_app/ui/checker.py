@@ -61,7 +61,10 @@ class Checker(QObject):
         if year is None or year not in self.document.project.years:
             self.findings = []
         else:
-            self.findings = check_project(self.document.project, year)
+            from treasurer_app.ui.services import attachment_findings
+
+            project = self.document.project
+            self.findings = check_project(project, year) + attachment_findings(project, year)
         by_field: dict[FieldKey, list[Finding]] = defaultdict(list)
         by_form: dict[str, list[Finding]] = defaultdict(list)
         for finding in self.findings:

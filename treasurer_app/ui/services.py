@@ -246,3 +246,23 @@ def workbook_importer() -> Callable[..., Any] | None:
     importer = optional_module("treasurer_app.export.importer")
     found = getattr(importer, "import_workbook", None)
     return found if callable(found) else None
+
+
+def attachment_findings(project: Project, year: int) -> list[Any]:
+    """The two attachment PDFs the export needs: missing or unreadable ones, as the exporter reports them."""
+    package = exporter()
+    labels = getattr(package, "ATTACHMENT_LABELS", None)
+    pdf_problem = getattr(package, "pdf_problem", None)
+    if not isinstance(labels, dict) or not callable(pdf_problem) or year not in project.years:
+        return []
+    from treasurer_app.findings import error
+    from treasurer_app.forms import PROJECT_FORM
+
+    found = []
+    for kind, label in labels.items():
+        text = (project.years[year].attachments.get(kind) or "").strip()
+        if not text:
+            found.append(error(PROJECT_FORM, "export.attachment_missing", f"{label}：尚未選擇 PDF 檔", kind))
+        elif problem := pdf_problem(Path(text)):
+            found.append(error(PROJECT_FORM, "export.attachment_invalid", f"{label}：{problem}（{text}）", kind))
+    return found

@@ -1,0 +1,322 @@
+"""匯出與列印: readiness, attachments, the upload files, the quarterly ledger, preview and print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from treasurer_app.findings import Finding
+from treasurer_app.project import ATTACHMENT_KINDS
+from treasurer_app.rules import finding_key
+from treasurer_app.ui.checker import Checker
+from treasurer_app.ui.dashboard import card
+from treasurer_app.ui.document import ProjectDocument
+from treasurer_app.ui.services import exporter
+from treasurer_app.ui.steps import STEP_NAMES, step_of
+from treasurer_app.ui.widgets import set_mark
+
+ATTACHMENT_NAMES = {"meeting": "會員大會或理監事會議紀錄（PDF）", "method": "福利專款運用補助辦法（PDF）"}
+MAX_LISTED = 30
+
+
+class ExportPage(QWidget):
+    def __init__(self, document: ProjectDocument, checker: Checker, year: int) -> None:
+        super().__init__()
+        self.document, self.checker, self.year = document, checker, year
+        self.written: list[Path] = []
+        self.out_dir = Path.home() / "Documents" / f"福利專款{year}"
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget(objectName="page")
+        scroll.setWidget(body)
+        self.layout_ = QVBoxLayout(body)
+        self.layout_.setContentsMargins(24, 16, 24, 24)
+        self.layout_.setSpacing(12)
+        self.layout_.addWidget(QLabel(f"匯出與列印　{year} 年度", objectName="pageTitle"))
+        self._readiness_card()
+        self._attachments_card()
+        self._application_card()
+        self._ledger_card()
+        self.layout_.addStretch(1)
+        checker.findings_changed.connect(self.refresh)
+        self.refresh()
+
+    # ---------------------------------------------------------------- building
+
+    def _readiness_card(self) -> None:
+        frame, layout = card("檢查結果")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.errors_label = QLabel(objectName="message")
+        self.errors_label.setWordWrap(True)
+        layout.addWidget(self.errors_label)
+        self.warning_box = QVBoxLayout()
+        layout.addLayout(self.warning_box)
+        self.warning_checks: list[tuple[QCheckBox, str]] = []
+        self.layout_.addWidget(frame)
+
+    def _attachments_card(self) -> None:
+        frame, layout = card("附件")
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        self.attachment_lines: dict[str, QLineEdit] = {}
+        self.attachment_notes: dict[str, QLabel] = {}
+        for row, kind in enumerate(ATTACHMENT_KINDS):
+            line = QLineEdit(readOnly=True)
+            line.setPlaceholderText("尚未選擇")
+            button = QPushButton("選擇 PDF…")
+            button.clicked.connect(lambda _=False, k=kind: self.pick_attachment(k))
+            note = QLabel(objectName="message")
+            grid.addWidget(QLabel(ATTACHMENT_NAMES[kind]), row * 2, 0)
+            grid.addWidget(line, row * 2, 1)
+            grid.addWidget(button, row * 2, 2)
+            grid.addWidget(note, row * 2 + 1, 1)
+            self.attachment_lines[kind], self.attachment_notes[kind] = line, note
+        layout.addLayout(grid)
+        self.layout_.addWidget(frame)
+
+    def _application_card(self) -> None:
+        frame, layout = card("申請檔（1 月 31 日前）")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("存到："))
+        self.folder_line = QLineEdit(str(self.out_dir))
+        row.addWidget(self.folder_line, 1)
+        choose = QPushButton("選擇資料夾…")
+        choose.clicked.connect(self.pick_folder)
+        row.addWidget(choose)
+        layout.addLayout(row)
+        options = QHBoxLayout()
+        options.addWidget(QLabel("格式："))
+        self.format_box = QComboBox()
+        self.format_box.addItem("Excel 97-2003（.xls，主管機關指定）", "xls")
+        self.format_box.addItem("Excel（.xlsx）", "xlsx")
+        options.addWidget(self.format_box)
+        self.pdf_box = QCheckBox("同時產生可列印的 PDF")
+        self.pdf_box.setChecked(True)
+        options.addWidget(self.pdf_box)
+        options.addStretch(1)
+        layout.addLayout(options)
+        buttons = QHBoxLayout()
+        self.export_button = QPushButton("匯出申請檔", objectName="primary")
+        self.export_button.clicked.connect(self.export_application)
+        buttons.addWidget(self.export_button)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 4)
+        self.progress.setValue(0)
+        self.progress.setFormat("%v／%m")
+        buttons.addWidget(self.progress, 1)
+        layout.addLayout(buttons)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        layout.addWidget(self.result)
+        after = QHBoxLayout()
+        self.open_folder_button = QPushButton("開啟資料夾")
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.preview_button = QPushButton("預覽 PDF")
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button = QPushButton("列印…")
+        self.print_button.setToolTip("以系統的 PDF 檢視程式開啟，再從該程式列印")
+        self.print_button.clicked.connect(self.preview)
+        for button in (self.open_folder_button, self.preview_button, self.print_button):
+            button.setEnabled(False)
+            after.addWidget(button)
+        after.addStretch(1)
+        layout.addLayout(after)
+        self.layout_.addWidget(frame)
+
+    def _ledger_card(self) -> None:
+        frame, layout = card("現金收支登記簿季報（3、6、9、12 月底）")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("季別："))
+        self.quarter_box = QComboBox()
+        for quarter, month in ((1, 3), (2, 6), (3, 9), (4, 12)):
+            label = f"{self.year} 年第 {quarter} 季（截至 {month} 月，{self.year}{month:02d}）"
+            self.quarter_box.addItem(label, quarter)
+        row.addWidget(self.quarter_box)
+        self.ledger_button = QPushButton("匯出季報")
+        self.ledger_button.clicked.connect(self.export_ledger)
+        row.addWidget(self.ledger_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.ledger_result = QLabel()
+        self.ledger_result.setWordWrap(True)
+        layout.addWidget(self.ledger_result)
+        self.layout_.addWidget(frame)
+
+    # ---------------------------------------------------------------- readiness
+
+    def refresh(self) -> None:
+        if self.year not in self.document.project.years:
+            return
+        findings = self.checker.findings
+        errors = [f for f in findings if f.is_error]
+        warnings = [f for f in findings if not f.is_error]
+        if errors:
+            self.summary.setText(f"還有 {len(errors)} 個錯誤，更正後才能匯出申請檔：")
+        elif warnings:
+            self.summary.setText(f"沒有錯誤。有 {len(warnings)} 個警告，請逐項確認後匯出：")
+        else:
+            self.summary.setText("沒有錯誤或警告，可以匯出。")
+        self.errors_label.setText(_listed(errors))
+        set_mark(self.errors_label, "error" if errors else "")
+        self.errors_label.setVisible(bool(errors))
+        self._show_warnings(warnings)
+        for kind in ATTACHMENT_KINDS:
+            path = self.document.book(self.year).attachments.get(kind, "")
+            self.attachment_lines[kind].setText(path)
+            problem = _pdf_problem(path) if path else None
+            self.attachment_notes[kind].setText(problem or "")
+            set_mark(self.attachment_notes[kind], "error" if problem else "")
+        self.export_button.setEnabled(exporter() is not None)
+
+    def _show_warnings(self, warnings: list[Finding]) -> None:
+        while self.warning_box.count():
+            widget = self.warning_box.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        acknowledged = self.document.book(self.year).acknowledged
+        self.warning_checks = []
+        for warning in warnings:
+            key = finding_key(warning)
+            box = QCheckBox(f"已確認：{warning.message}（{STEP_NAMES.get(step_of(warning.form), warning.form)}）")
+            box.setStyleSheet("color: #b26a00")
+            box.setChecked(key in acknowledged)
+            box.toggled.connect(lambda on, k=key: self._acknowledge(k, on))
+            self.warning_box.addWidget(box)
+            self.warning_checks.append((box, key))
+
+    def _acknowledge(self, key: str, on: bool) -> None:
+        keys = set(self.document.book(self.year).acknowledged)
+        keys = keys | {key} if on else keys - {key}
+        self.document.set_acknowledged(self.year, keys)
+
+    def all_acknowledged(self) -> bool:
+        return all(box.isChecked() for box, _ in self.warning_checks)
+
+    # ---------------------------------------------------------------- choosing files
+
+    def pick_attachment(self, kind: str, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, ATTACHMENT_NAMES[kind], "", "PDF 檔 (*.pdf)")
+        if path:
+            self.document.set_value(self.year, "attachments", kind, path)
+            self.refresh()
+
+    def pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "匯出到哪個資料夾", self.folder_line.text())
+        if folder:
+            self.folder_line.setText(folder)
+
+    # ---------------------------------------------------------------- exporting
+
+    def export_application(self) -> bool:
+        package = exporter()
+        if package is None:
+            return False
+        if not self.all_acknowledged():
+            self.show_result("請先逐項勾選確認上面的警告，再匯出。", error=True)
+            return False
+        self._progress(1)
+        self.checker.run_now()
+        self._progress(2)
+        try:
+            report = package.export_application(
+                self.document.project,
+                self.year,
+                Path(self.folder_line.text()),
+                fmt=self.format_box.currentData(),
+                pdf=self.pdf_box.isChecked(),
+                acknowledged=True,
+            )
+        except package.ExportRefused as refused:
+            self._progress(0)
+            self.show_result("無法匯出，請先更正：\n" + _listed(refused.findings), error=True)
+            return False
+        except (OSError, ValueError) as exc:
+            self._progress(0)
+            self.show_result(f"無法匯出：{exc}", error=True)
+            return False
+        self._progress(4)
+        self.written = [f.path for f in report.files] + [report.report_path]
+        names = "\n".join(f"・{f.path.name}（{f.size:,} 位元組）" for f in report.files)
+        folder = Path(self.folder_line.text())
+        self.show_result(f"已匯出到 {folder}：\n{names}\n・{report.report_path.name}（匯出報告）")
+        for button in (self.open_folder_button, self.preview_button, self.print_button):
+            button.setEnabled(True)
+        self.preview_button.setEnabled(any(p.suffix == ".pdf" for p in self.written))
+        self.print_button.setEnabled(self.preview_button.isEnabled())
+        return True
+
+    def _progress(self, value: int) -> None:
+        self.progress.setValue(value)
+        QApplication.processEvents()
+
+    def show_result(self, text: str, error: bool = False) -> None:
+        self.result.setText(text)
+        self.result.setStyleSheet("color: #c62828" if error else "color: #2e7d32")
+
+    def export_ledger(self) -> bool:
+        package = exporter()
+        if package is None:
+            return False
+        quarter = self.quarter_box.currentData()
+        try:
+            folder = Path(self.folder_line.text())
+            report = package.export_ledger(self.document.project, f"{self.year}Q{quarter}", folder)
+        except package.ExportRefused as refused:
+            self.ledger_result.setText("無法匯出季報，請先更正：\n" + _listed(refused.findings))
+            self.ledger_result.setStyleSheet("color: #c62828")
+            return False
+        except (OSError, ValueError) as exc:
+            self.ledger_result.setText(f"無法匯出季報：{exc}")
+            self.ledger_result.setStyleSheet("color: #c62828")
+            return False
+        self.written += [f.path for f in report.files]
+        self.ledger_result.setText("已匯出：" + "、".join(f.path.name for f in report.files))
+        self.ledger_result.setStyleSheet("color: #2e7d32")
+        self.open_folder_button.setEnabled(True)
+        return True
+
+    def open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(self.folder_line.text()))
+
+    def preview(self) -> None:
+        for path in self.written:
+            if path.suffix == ".pdf":
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _listed(findings: list[Finding]) -> str:
+    lines = [f"・{f.message}" for f in findings[:MAX_LISTED]]
+    if len(findings) > MAX_LISTED:
+        lines.append(f"…另有 {len(findings) - MAX_LISTED} 項（見右側「檢查結果」）")
+    return "\n".join(lines)
+
+
+def _pdf_problem(path: str) -> str | None:
+    package = exporter()
+    checker = getattr(package, "pdf_problem", None)
+    return checker(Path(path)) if callable(checker) else None
