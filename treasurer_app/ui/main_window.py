@@ -91,7 +91,9 @@ class MainWindow(QMainWindow):
         self.undo_action = stack.createUndoAction(self, "復原")
         self.undo_action.setShortcuts([QKeySequence.StandardKey.Undo])
         self.redo_action = stack.createRedoAction(self, "重做")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        redo_keys = [QKeySequence("Ctrl+Y")]
+        redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k not in redo_keys]
+        self.redo_action.setShortcuts(redo_keys)
         toolbar = QToolBar("工具列", self)
         toolbar.setObjectName("toolbar")
         toolbar.setMovable(False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtGui import QFocusEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -98,10 +98,28 @@ class _FocusWatcher(QObject):
         return False
 
 
+class _WindowUndo(QObject):
+    """Ctrl+Z / Ctrl+Y go to the window's undo history, not to the line's own (one history for all edits)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and (
+            event.matches(QKeySequence.StandardKey.Undo)  # type: ignore[attr-defined]
+            or event.matches(QKeySequence.StandardKey.Redo)  # type: ignore[attr-defined]
+            or (event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier)  # type: ignore[attr-defined]
+        ):
+            event.ignore()
+            return True
+        return False
+
+
+WINDOW_UNDO = _WindowUndo()
+
+
 class LineInput(FieldInput):
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
         self.line = QLineEdit(self)
+        self.line.installEventFilter(WINDOW_UNDO)
         self.line.setAccessibleName(field.label)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -315,6 +333,8 @@ class TextAreaInput(FieldInput):
         super().__init__(field, parent)
         self.area = QPlainTextEdit(self)
         self.area.setTabChangesFocus(True)
+        self.area.setUndoRedoEnabled(False)
+        self.area.installEventFilter(WINDOW_UNDO)
         self.area.setFixedHeight(self.area.fontMetrics().lineSpacing() * 3 + 14)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -1,0 +1,63 @@
+"""GUI tests: offscreen Qt, the app's font and style, a window on a fresh project store per test."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any QApplication exists
+
+from collections.abc import Iterator  # noqa: E402
+from datetime import date  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtGui import QInputMethodEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from tests.store_support import MemoryKeyring  # noqa: E402
+
+TODAY = date(2026, 1, 10)  # ROC 115, three weeks before the application is due
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Never the user's folders or keyring, even where tests/conftest.py does not say so already."""
+    monkeypatch.setenv("TREASURER_APP_DATA_DIR", str(tmp_path / "data"))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def themed_app(qapp: QApplication) -> QApplication:
+    from treasurer_app.ui.theme import apply_theme
+
+    apply_theme(qapp)
+    return qapp
+
+
+@pytest.fixture
+def window(themed_app: QApplication, qtbot, tmp_path: Path):  # noqa: ANN001, ANN201
+    from treasurer_app.ui.document import ProjectDocument
+    from treasurer_app.ui.main_window import MainWindow
+    from treasurer_app.ui.services import open_persistence
+
+    persistence = open_persistence(tmp_path / "data")
+    document = ProjectDocument(persistence.load(), persistence)
+    main = MainWindow(document, today=TODAY)
+    qtbot.addWidget(main)
+    main.show()
+    main.activateWindow()
+    qtbot.waitExposed(main)
+    return main
+
+
+def type_chinese(widget: QWidget, text: str) -> None:
+    """Commit text as an input method does (qtbot.keyClicks aborts on CJK characters)."""
+    widget.setFocus(Qt.FocusReason.OtherFocusReason)
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
