@@ -6,17 +6,17 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any QApplication exists
 
-from collections.abc import Iterator  # noqa: E402
-from datetime import date  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
-import keyring  # noqa: E402
-import pytest  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QInputMethodEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+import keyring
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
-from tests.store_support import MemoryKeyring  # noqa: E402
+from tests.store_support import MemoryKeyring
 
 TODAY = date(2026, 1, 10)  # ROC 115, three weeks before the application is due
 
@@ -40,7 +40,7 @@ def themed_app(qapp: QApplication) -> QApplication:
 
 
 @pytest.fixture
-def window(themed_app: QApplication, qtbot, tmp_path: Path):  # noqa: ANN001, ANN201
+def window(themed_app: QApplication, qtbot, tmp_path: Path):
     from treasurer_app.ui.document import ProjectDocument
     from treasurer_app.ui.main_window import MainWindow
     from treasurer_app.ui.services import open_persistence
