@@ -270,9 +270,13 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
 
+# The guide itself writes both 第一天 and 第1天.
+_NUMERALS = str.maketrans({"一": "1", "二": "2"})
+
+
 def _label_key(value: object) -> str:
     """How labels are compared: width, spaces and case folded, ROC years masked (a 113/114 mix-up still matches)."""
-    return re.sub(r"(?<![0-9])[0-9]{3}(?![0-9])", "#", _plain(str(value)))
+    return re.sub(r"(?<![0-9])[0-9]{3}(?![0-9])", "#", _plain(str(value)).translate(_NUMERALS))
 
 
 def _similar(a: str, b: str) -> bool:

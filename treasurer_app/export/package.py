@@ -1,0 +1,270 @@
+"""The upload package: the application workbook, the two attachment PDFs, the quarterly ledger, an export report.
+
+Nothing is written while an error remains (``ExportRefused`` lists the reasons).
+Warnings go into ``export-report-….html`` with whether each was acknowledged,
+beside every file written with its size and SHA-256. Each file is written to a
+temporary name and renamed, so a failed export never leaves a half file behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from treasurer_app.export import names
+from treasurer_app.export.atomic import write_atomically
+from treasurer_app.export.grid import Grid
+from treasurer_app.export.layouts import application_grids, ledger_grids
+from treasurer_app.export.xls import write_xls
+from treasurer_app.export.xlsx import write_xlsx
+from treasurer_app.fields import ROC_OFFSET
+from treasurer_app.findings import Finding, error
+from treasurer_app.forms import FORM_NAMES, FORMS, LEDGER_FORM, PROJECT_FORM
+from treasurer_app.forms import ledger as ledger_engine
+from treasurer_app.project import ATTACHMENT_KINDS, Project
+from treasurer_app.rules import check_project, errors_only, finding_key
+
+Writer = Callable[[Sequence[Grid], str | Path], Path]
+WRITERS: dict[str, Writer] = {"xls": write_xls, "xlsx": write_xlsx}
+# What the guide calls the two attachments (§1.2 (二) 2 (7)).
+ATTACHMENT_LABELS = {"meeting": "會員大會或理監事會議紀錄", "method": "福利專款運用補助辦法"}
+PDF_MAGIC = b"%PDF-"
+PDF_END = b"%%EOF"
+PDF_TAIL_BYTES = 1024  # %%EOF must sit this close to the end (trailing newlines and padding are common)
+PERSONAL_DATA_NOTE = "會員名冊含個人資料（姓名、身分證字號、出生日期），依個人資料保護法請妥善保管、勿任意傳送。"
+
+
+class ExportRefused(Exception):
+    """Export refused while errors remain; ``findings`` are the reasons, ``str()`` a Chinese summary."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = list(findings)
+        lines = "\n".join(f"・{f.message}" for f in self.findings[:20])
+        more = f"\n…另有 {len(self.findings) - 20} 項" if len(self.findings) > 20 else ""
+        super().__init__(f"無法匯出：有 {len(self.findings)} 個錯誤須先更正\n{lines}{more}")
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    path: Path
+    size: int
+    sha256: str
+
+
+@dataclass
+class ExportReport:
+    files: list[WrittenFile]  # everything written except the report itself
+    warnings: list[tuple[Finding, bool]]  # (warning, acknowledged)
+    report_path: Path
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- the application
+
+
+def export_application(
+    project: Project,
+    year: int,
+    out_dir: str | Path,
+    fmt: str = "xls",
+    pdf: bool = False,
+    acknowledged: bool = False,
+) -> ExportReport:
+    """Write ``{Y}_{統一編號}_application.{fmt}``, the two attachments and ``export-report-{Y}.html`` into ``out_dir``.
+
+    ``acknowledged``: the user has acknowledged every warning now shown (the report says so).
+    Raises ``ExportRefused`` while any error remains, missing or invalid attachments included.
+    """
+    writer = _writer(fmt)
+    findings = check_project(project, year)
+    problems = errors_only(findings)
+    attachments: dict[str, Path] = {}
+    if year in project.years:
+        problems += _check_attachments(project.years[year].attachments, attachments)
+    if problems:
+        raise ExportRefused(problems)
+    out = _out_dir(out_dir)
+    tax_id = project.tax_id(year).strip()
+    grids = application_grids(project, year)
+    written = [writer(grids, out / f"{names.application_file_stem(year, tax_id)}.{fmt}")]
+    for kind, source in attachments.items():
+        target = out / names.attachment_file_name(year, tax_id, kind)
+        written.append(write_atomically(target, lambda temporary, source=source: shutil.copyfile(source, temporary)))
+    if pdf:
+        from treasurer_app.export import pdf_package
+
+        written += pdf_package.write_pdf_package(project, year, out, grids)
+    title = f"{project.union_name(year)} {year} 年度商港服務費福利專款申請檔"
+    return _finish(project, year, findings, acknowledged, written, out / f"export-report-{year}.html", title,
+                   [PERSONAL_DATA_NOTE] if project.years[year].roster else [])
+
+
+def _writer(fmt: str) -> Writer:
+    if fmt not in WRITERS:
+        raise ValueError(f"格式：須為 {'、'.join(WRITERS)} 之一（填了 {fmt}）")
+    return WRITERS[fmt]
+
+
+def _out_dir(out_dir: str | Path) -> Path:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _check_attachments(paths: dict[str, str], valid: dict[str, Path]) -> list[Finding]:
+    problems = []
+    for kind in ATTACHMENT_KINDS:
+        label = ATTACHMENT_LABELS[kind]
+        text = (paths.get(kind) or "").strip()
+        if not text:
+            problems.append(error(PROJECT_FORM, "export.attachment_missing", f"{label}：尚未選擇 PDF 檔", kind))
+            continue
+        problem = pdf_problem(Path(text))
+        if problem:
+            problems.append(error(PROJECT_FORM, "export.attachment_invalid", f"{label}：{problem}（{text}）", kind))
+        else:
+            valid[kind] = Path(text)
+    return problems
+
+
+def pdf_problem(path: Path) -> str | None:
+    """Why ``path`` is not a usable PDF file, in Chinese; None when it is one."""
+    try:
+        if not path.is_file():
+            return "找不到檔案" if not path.exists() else "這不是檔案"
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(len(PDF_MAGIC))
+            stream.seek(max(0, size - PDF_TAIL_BYTES))
+            tail = stream.read()
+    except PermissionError:
+        return "沒有讀取權限"
+    except OSError as exc:
+        return f"無法讀取（{exc.strerror or exc}）"
+    if size == 0:
+        return "檔案是空的"
+    if head != PDF_MAGIC:
+        return "不是 PDF 檔（開頭不是 %PDF-）"
+    if PDF_END not in tail:
+        return "PDF 檔不完整（結尾缺 %%EOF，可能沒有存完或已損壞）"
+    return None
+
+
+# ---------------------------------------------------------------- the quarterly ledger
+
+
+def export_ledger(
+    project: Project, quarter_text: str, out_dir: str | Path, fmt: str = "xls", pdf: bool = False
+) -> ExportReport:
+    """Write ``{yyyMM}_{統一編號}_accounting.{fmt}`` (the year to date after the quarter) and its report.
+
+    ``quarter_text`` is like ``115Q1``. Raises ``ExportRefused`` while the ledger has errors.
+    """
+    writer = _writer(fmt)
+    try:
+        year, quarter = ledger_engine.parse_quarter(quarter_text)
+    except ValueError as exc:
+        raise ExportRefused([error(LEDGER_FORM, "export.quarter", str(exc))]) from None
+    book = project.years.get(year)
+    if book is None or book.ledger is None:
+        raise ExportRefused([error(LEDGER_FORM, "export.ledger_missing", f"現金收支登記簿：沒有 {year} 年度的資料")])
+    submitted = ledger_engine.quarter_slice(book.ledger, year, quarter)
+    findings = [*ledger_engine.check_ledger(submitted, year), *ledger_engine.check_caps(submitted, year)]
+    problems = errors_only(findings) + _check_ledger_header(project, year)
+    if problems:
+        raise ExportRefused(problems)
+    out = _out_dir(out_dir)
+    grids: list[Grid] = ledger_grids(project, year, quarter)
+    stem = names.accounting_file_stem(year, quarter, project.tax_id(year).strip())
+    written = [writer(grids, out / f"{stem}.{fmt}")]
+    if pdf:
+        from treasurer_app.export import pdf_package
+
+        written.append(pdf_package.write_ledger_pdf(project, year, quarter, out, grids))
+    month = ledger_engine.quarter_month(year, quarter)
+    title = f"{project.union_name(year)} {ledger_engine.LEDGER_TITLE}（{year} 年第 {quarter} 季，{month}）"
+    return _finish(project, year, findings, False, written, out / f"export-report-{month}.html", title, [])
+
+
+def _check_ledger_header(project: Project, year: int) -> list[Finding]:
+    """The union name and 統一編號 the ledger sheet and its file name print."""
+    spec = FORMS["application"]
+    problems = []
+    for key in ("union_name", "tax_id"):
+        _, message = spec.field(key).check(project.years[year].forms["application"].get(key, ""))
+        if message:
+            problems.append(error(LEDGER_FORM, f"export.ledger_{key}", f"{FORM_NAMES['application']} {message}", key))
+    return problems
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _finish(
+    project: Project,
+    year: int,
+    findings: Sequence[Finding],
+    acknowledged: bool,
+    written: Sequence[Path],
+    report_path: Path,
+    title: str,
+    notes: list[str],
+) -> ExportReport:
+    known = project.years[year].acknowledged
+    warnings = [(f, acknowledged or finding_key(f) in known) for f in findings if not f.is_error]
+    files = [describe(path) for path in written]
+    document = render_report(title, warnings, files, notes)
+    write_atomically(report_path, lambda temporary: temporary.write_text(document, encoding="utf-8"))
+    return ExportReport(files, warnings, report_path, notes)
+
+
+def describe(path: Path) -> WrittenFile:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 16), b""):
+            digest.update(block)
+    return WrittenFile(path, path.stat().st_size, digest.hexdigest())
+
+
+def render_report(
+    title: str, warnings: Sequence[tuple[Finding, bool]], files: Sequence[WrittenFile], notes: Sequence[str]
+) -> str:
+    now = datetime.now()
+    when = f"民國 {now.year - ROC_OFFSET} 年 {now.month} 月 {now.day} 日 {now:%H:%M}"
+    esc = html.escape
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-Hant">',
+        '<head><meta charset="utf-8">',
+        f"<title>{esc(title)} 匯出報告</title>",
+        "<style>body{font-family:'Microsoft JhengHei','Noto Sans TC',sans-serif;margin:2em}"
+        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;text-align:left}"
+        "code{font-size:90%}</style></head>",
+        "<body>",
+        f"<h1>{esc(title)} 匯出報告</h1>",
+        f"<p>匯出時間：{esc(when)}</p>",
+        f"<h2>警告（{len(warnings)} 項）</h2>",
+    ]
+    if warnings:
+        lines.append("<table><tr><th>表單</th><th>內容</th><th>是否已確認</th></tr>")
+        for finding, done in warnings:
+            form = FORM_NAMES.get(finding.form, finding.form)
+            lines.append(
+                f"<tr><td>{esc(form)}</td><td>{esc(finding.message)}</td><td>{'已確認' if done else '未確認'}</td></tr>"
+            )
+        lines.append("</table>")
+    else:
+        lines.append("<p>沒有警告。</p>")
+    lines.append(f"<h2>寫出的檔案（{len(files)} 個）</h2>")
+    lines.append("<table><tr><th>檔名</th><th>大小（位元組）</th><th>SHA-256</th></tr>")
+    for item in files:
+        lines.append(f"<tr><td>{esc(item.path.name)}</td><td>{item.size:,}</td><td><code>{item.sha256}</code></td></tr>")
+    lines.append("</table>")
+    lines += [f"<p>{esc(note)}</p>" for note in notes]
+    lines += ["</body>", "</html>", ""]
+    return "\n".join(lines)
