@@ -235,7 +235,11 @@ class LedgerTableModel(QAbstractTableModel):
             first = self.index(change.row, 0)
             self.dataChanged.emit(first, self.index(self.rowCount() - 1, self.columnCount() - 1))
         elif change.kind == "insert":
-            self.beginInsertRows(NO_PARENT, change.row, change.row)
+            # Typing into the empty last row turns it into an entry: a new empty row appears below it,
+            # so the cursor stays on the entry being typed.
+            appended = change.row == len(self.book.entries) - 1
+            position = change.row + 1 if appended else change.row
+            self.beginInsertRows(NO_PARENT, position, position)
             self.running.inserted(change.row)
             self.endInsertRows()
             self.dataChanged.emit(self.index(change.row, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
@@ -296,8 +300,9 @@ class LedgerFilter(QSortFilterProxyModel):
         self.member = ""
 
     def set_filters(self, months: tuple[int, ...], code: str, member: str) -> None:
+        self.beginFilterChange()
         self.months, self.code, self.member = months, code, member.strip()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         entries = self.ledger.book.entries
@@ -323,18 +328,12 @@ class LedgerDelegate(FieldDelegate):
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         editor = super().createEditor(parent, option, index)
-        if isinstance(editor, QComboBox):
-            editor.activated.connect(lambda _=0, e=editor: self._choose(e))
         if isinstance(editor, QLineEdit) and self.page.key_at(index.column()) == "memo":
             completer = QCompleter(self.page.member_names(), editor)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             editor.setCompleter(completer)
         return editor
-
-    def _choose(self, editor: QComboBox) -> None:
-        self.commitData.emit(editor)
-        self.closeEditor.emit(editor, FieldDelegate.EndEditHint.SubmitModelCache)
 
 
 class LedgerPage(QWidget):
@@ -409,11 +408,11 @@ class LedgerPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(QLabel("篩選："))
         self.period = QComboBox()
-        self.period.addItem("全年", ())
+        self.period.addItem("全年", "")
         for quarter, months in QUARTER_MONTHS.items():
-            self.period.addItem(f"第 {quarter} 季（{months[0]}–{months[-1]} 月）", months)
+            self.period.addItem(f"第 {quarter} 季（{months[0]}–{months[-1]} 月）", ",".join(map(str, months)))
         for month in range(1, 13):
-            self.period.addItem(f"{month} 月", (month,))
+            self.period.addItem(f"{month} 月", str(month))
         self.code_filter = QComboBox()
         self.code_filter.addItem("所有字號", "")
         for kind in engine.kinds():
@@ -434,7 +433,8 @@ class LedgerPage(QWidget):
         return row
 
     def apply_filters(self) -> None:
-        self.proxy.set_filters(self.period.currentData(), self.code_filter.currentData(), self.member_filter.text())
+        months = tuple(int(m) for m in (self.period.currentData() or "").split(",") if m)
+        self.proxy.set_filters(months, self.code_filter.currentData(), self.member_filter.text())
         self._refresh_summary()
 
     # ---------------------------------------------------------------- helpers for the delegate

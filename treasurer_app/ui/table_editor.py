@@ -145,6 +145,11 @@ class RecordTableModel(QAbstractTableModel):
             return
         if change.kind == "cell" and change.row is not None and change.row < len(self.rows()):
             self.dataChanged.emit(self.index(change.row, 0), self.index(change.row, self.columnCount() - 1))
+        elif change.kind == "insert" and change.row == len(self.rows()) - 1:
+            # The empty last row became a row: a new empty row appears below, the cursor stays put.
+            self.beginInsertRows(NO_PARENT, change.row + 1, change.row + 1)
+            self.endInsertRows()
+            self.dataChanged.emit(self.index(change.row, 0), self.index(change.row, self.columnCount() - 1))
         else:
             self.beginResetModel()
             self.endResetModel()
@@ -197,8 +202,6 @@ class FieldDelegate(QStyledItemDelegate):
                 editor.addItem(text, text)
                 position = editor.count() - 1
             editor.setCurrentIndex(position)
-            if not text:
-                editor.showPopup()
         elif isinstance(editor, MultiChoiceInput):
             editor.set_text(text)
         elif isinstance(editor, QLineEdit):
@@ -266,6 +269,7 @@ class RecordTable(QTableView):
         moving = hint == QStyledItemDelegate.EndEditHint.SubmitModelCache
         super().closeEditor(editor, QStyledItemDelegate.EndEditHint.NoHint if moving else hint)
         if moving:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)  # the keyboard stays in the table
             self.move_next()
 
 

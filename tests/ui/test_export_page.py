@@ -1,0 +1,61 @@
+"""Exporting the sample union's package from the 匯出與列印 page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from treasurer_app.ui.services import load_sample
+
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_export_is_blocked_until_attachments_are_chosen_then_writes_the_named_files(window, tmp_path: Path) -> None:
+    window.load_project(load_sample())
+    window.show_step("export")
+    page = window.page("export")
+    window.checker.run_now()
+    assert page.summary.text() == "還有 2 個錯誤，更正後才能匯出申請檔："
+    assert "會員大會或理監事會議紀錄：尚未選擇 PDF 檔" in page.errors_label.text()
+    assert "有錯誤" in window.navigator.state_text("export")
+
+    for kind in ("meeting", "method"):
+        pdf = tmp_path / f"{kind}.pdf"
+        pdf.write_bytes(MINIMAL_PDF)
+        page.pick_attachment(kind, str(pdf))
+    window.checker.run_now()
+    assert page.summary.text() == "沒有錯誤或警告，可以匯出。"
+    assert page.attachment_lines["meeting"].text().endswith("meeting.pdf")
+
+    out = tmp_path / "out"
+    page.folder_line.setText(str(out))
+    page.pdf_box.setChecked(False)
+    assert page.export_application()
+    written = sorted(p.name for p in out.iterdir())
+    assert "115_12345675_application.xls" in written
+    assert "115_12345675_metting.pdf" in written
+    assert "115_12345675_method.pdf" in written
+    assert page.result.text().startswith(f"已匯出到 {out}")
+    assert page.progress.value() == page.progress.maximum()
+    assert page.open_folder_button.isEnabled()
+
+
+def test_quarterly_ledger_export_refuses_without_a_ledger(window, tmp_path: Path) -> None:
+    window.load_project(load_sample())
+    window.show_step("export")
+    page = window.page("export")
+    page.folder_line.setText(str(tmp_path / "out"))
+    assert not page.export_ledger()
+    assert "現金收支登記簿：沒有 115 年度的資料" in page.ledger_result.text()
+
+
+def test_year_rollover_starts_the_next_year_from_this_one(window) -> None:
+    window.load_project(load_sample())
+    assert window.roll_over() == 116
+    project = window.document.project
+    assert window.year == 116
+    assert project.union_name(116) == "00職業工會"
+    assert len(project.years[116].roster) == 385
+    assert window.year_box.currentText() == "116 年度"
+    window.undo_action.trigger()
+    assert 116 not in project.years
+    assert window.year == 115

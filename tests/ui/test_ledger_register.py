@@ -1,0 +1,135 @@
+"""The cash ledger typed from the keyboard: Enter moves on, drop-downs follow the parameter table, balances run."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+
+from treasurer_app.ui.ledger_view import COLUMNS
+
+
+def open_editor(table) -> QWidget:
+    """The cell editor the table has open (offscreen Qt does not always report it as the focus widget)."""
+    editors = [w for w in table.viewport().findChildren(QWidget) if isinstance(w, QLineEdit | QComboBox)]
+    shown = [w for w in editors if w.isVisible()]
+    assert len(shown) == 1, shown
+    return shown[0]
+
+
+def type_cell(qtbot, table, text: str) -> None:
+    """Type into the current cell as a user does: the first key opens the editor, Enter commits and moves on."""
+    qtbot.keyClick(table, text[0])
+    editor = open_editor(table)
+    if len(text) > 1:
+        qtbot.keyClicks(editor, text[1:])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(5)  # the delegate closes the editor on a queued call
+
+
+def pick(qtbot, table, steps: int) -> None:
+    """Open the drop-down with F2, move down ``steps`` options, Enter."""
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    combo = open_editor(table)
+    assert isinstance(combo, QComboBox)
+    for _ in range(steps):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    qtbot.wait(5)
+
+
+def current_key(table) -> str:
+    return COLUMNS[table.currentIndex().column()]
+
+
+def test_a_quarter_of_entries_by_keyboard(window, qtbot) -> None:
+    window.create_union(115)
+    window.show_step("ledger")
+    page = window.page("ledger")
+    opening = page.header_inputs["opening_acct1"].line
+    opening.setFocus()
+    qtbot.keyClicks(opening, "100000")
+    table = page.table
+    table.setFocus()
+    table.setCurrentIndex(page.proxy.index(0, 0))
+    # 1/5 收 1 (分配款 into 專戶存款1 filled in), 2/10 支 1-1 講師鐘點費, 3/20 支 1-6 餐費
+    for month, day, kind_steps, code_steps, voucher, amount in (
+        ("1", "5", 1, 1, "R001", "467000"),
+        ("2", "10", 3, 1, "P001", "8000"),
+        ("3", "20", 3, 6, "P002", "12500"),
+    ):
+        assert current_key(table) == "month"
+        type_cell(qtbot, table, month)
+        type_cell(qtbot, table, day)
+        assert current_key(table) == "kind"
+        pick(qtbot, table, kind_steps)
+        assert current_key(table) == "code"
+        pick(qtbot, table, code_steps)
+        assert current_key(table) == "voucher"  # 摘要(一) is filled in, never typed: skipped
+        type_cell(qtbot, table, voucher)
+        assert current_key(table) == "memo"
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+        type_cell(qtbot, table, amount)
+        assert current_key(table) == "category"
+        if kind_steps == 3:
+            pick(qtbot, table, 1)  # 分配款
+            pick(qtbot, table, 1)  # 專戶存款1
+        else:
+            qtbot.keyClick(table, Qt.Key.Key_Return)  # filled from the code: 分配款
+            qtbot.keyClick(table, Qt.Key.Key_Return)  # 專戶存款1
+
+    model = page.model
+    entries = window.document.ledger(115).entries
+    assert [e["voucher"] for e in entries] == ["R001", "P001", "P002"]
+    assert entries[0]["category"] == "分配款" and entries[0]["account"] == "專戶存款1"
+    assert model.display(0, "summary_one") == "收-商港服務費福利專款"
+    assert model.display(1, "summary_one") == "1-1、講師鐘點費"
+    assert model.display(2, "summary_one") == "1-6、餐費"
+    assert model.display(0, "balance_total") == "567,000"
+    assert model.display(2, "balance_acct1") == "546,500"
+    assert model.display(2, "amount") == "12,500"
+    assert page.closing.text().startswith("目前結存 546,500 元")
+    assert current_key(table) == "month" and table.currentIndex().row() == 3  # a new row is ready
+
+    window.checker.run_now()
+    assert not [f for f in window.checker.findings if f.form == "ledger"]
+
+    page.period.setCurrentIndex(1)  # 第 1 季
+    assert page.proxy.rowCount() == 4  # three entries and the empty row
+    page.period.setCurrentIndex(page.period.findText("2 月"))
+    assert page.proxy.rowCount() == 2
+    assert page.count_label.text() == "顯示 1 筆／共 3 筆"
+
+
+def test_a_wrong_account_is_marked_in_its_cell(window, qtbot) -> None:
+    window.create_union(115)
+    window.show_step("ledger")
+    page = window.page("ledger")
+    window.document.insert_rows(115, "ledger", 0, [{
+        "month": "1", "day": "5", "kind": "支", "code": "1-1", "voucher": "P1",
+        "amount": "100", "category": "分配款", "account": "專戶存款2",
+    }])  # fmt: skip
+    window.checker.run_now()
+    column = COLUMNS.index("account")
+    index = page.model.index(0, column)
+    assert page.model.data(index, Qt.ItemDataRole.BackgroundRole) is not None
+    tip = page.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert "動支帳戶" in tip
+    assert page.model.choices(index) == ("專戶存款1", "零用金")
+
+
+def test_undo_redo_of_ledger_entries(window) -> None:
+    window.create_union(115)
+    window.show_step("ledger")
+    page = window.page("ledger")
+    model = page.model
+    model.setData(model.index(0, COLUMNS.index("month")), "1")
+    model.setData(model.index(0, COLUMNS.index("voucher")), "A1")
+    assert window.document.ledger(115).entries == [{"month": "1", "voucher": "A1"}]
+    window.undo_action.trigger()
+    assert window.document.ledger(115).entries[0].get("voucher", "") == ""
+    window.undo_action.trigger()
+    assert window.document.ledger(115).entries == []
+    assert model.rowCount() == 1
+    window.redo_action.trigger()
+    window.redo_action.trigger()
+    assert model.data(model.index(0, COLUMNS.index("voucher"))) == "A1"
