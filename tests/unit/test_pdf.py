@@ -1,0 +1,579 @@
+"""The PDF writer (export.pdf) and the printable package (export.pdf_package).
+
+The layout is checked on the pages the writer lays out (every text run inside its
+cell, every cell on the page) and on the PDFs themselves with poppler: fonts
+embedded, the text extractable, every word's box inside a cell, page numbers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from treasurer_app.export import pdf, pdf_package
+from treasurer_app.export.grid import Grid, Style
+from treasurer_app.export.layouts import application_grids, ledger_grids
+from treasurer_app.forms import FORM_IDS
+from treasurer_app.forms import ledger as ledger_engine
+from treasurer_app.forms import training_report as tr
+from treasurer_app.interchange import load
+from treasurer_app.project import LedgerBook, Project
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+CORRECTED = FIXTURES / "guide_example_corrected.json"
+AS_PRINTED = FIXTURES / "guide_example.json"
+LEDGER = FIXTURES / "ledger_114.json"
+YEAR = 115
+TAX_ID = "12345675"
+ISSUED = date(2026, 1, 20)
+SIGNATURE_LABELS = ("理事長（簽章）", "常務監事（簽章）", "會計（簽章）", "製表人（簽章）")
+
+needs_poppler = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("pdffonts")), reason="poppler-utils (pdftotext, pdffonts) absent"
+)
+
+# Every label DOMAIN.md §3–§9 prints, verbatim (Y = 115).
+LABELS = (
+    # §3
+    "商港服務費福利專款申請書(含工會基本資料)",
+    "申請年度", "工會名稱", "統一編號", "成立日期", "解散、合併日期", "港區工作性質", "帳號戶名",
+    "行庫別名稱及帳號", "會址", "電話", "傳真", "工會負責人 (理事長或常務理事)", "會員人數", "聯絡人",
+    "聯絡人電話", "聯絡人電子信箱",
+    # §4
+    "福利專款會員名冊", "職業工會會員名冊", "序號", "姓名", "性別", "身分證字號", "出生日期", "入會日期", "投保單位",
+    # §5
+    "福利專款決算及運用情形(含結存分析表)", "商港服務費福利專款 114年度決算運用情形",
+    "1、114年度分配款金額", "2、截至114年度利息收入", "A：運用於(2)-(4)項", "B：運用於(1)-(6)項",
+    "3、其他收入(繳回款、代管款等)", "4、動支截至上一年113年歷年累積結餘款金額", "合計",
+    "上一年度113年歷年累積結餘款剩餘數", "結餘款金額 (包括其他收入)", "分配款金額", "利息",
+    "1、教育訓練", "2、急難救助", "3、職業災害團體保險或慰問金(合計)", "3-1、職業災害團體保險", "3-2、慰問金",
+    "4、退休補助", "5、會員福利(合計)", "5-1會員進修、會員子女獎助金等教育獎助", "5-2婚、喪、喜、慶、生育等補助",
+    "5-3自強活動、聯誼活動等", "5-4春節、中秋、端午、重陽、五一等節日禮券、禮品", "5-5其他(書報、雜誌等)",
+    "6、行政事務費", "小計", "總計", "截至114年度歷年累積結餘款", "場次", "課程時數", "受益人次(男)", "受益人次(女)",
+    # §6
+    "福利專款教育訓練成果報告", "商港服務費福利專款 114年度教育訓練成果報告", "日期", "第一天", "第二天", "天數",
+    "教育訓練名稱", "地點", "上課方式", "上課講授", "分組討論", "生態參訪", "課程類別", "勞動知能及法令", "港務法規",
+    "職場健康", "工作調適", "職業(或職場業務)相關知識", "生活安全知識", "課程名稱", "時數", "場次使用經費",
+    "受益人數", "效益",
+    # §7
+    "福利專款教育訓練經費表", "講師鐘點費", "講師交通費", "工作人員費", "場地費", "場地佈置費", "餐費", "印刷費",
+    "茶點費", "租車費", "平安保險費", "郵電費", "運費", "雜支",
+    # §8
+    "福利專款工作計畫書", "商港服務費福利專款 115年度工作計畫書", "(1)教育訓練", "(2)急難救助",
+    "(3)職業災害團體保險或慰問金", "(4)退休補助", "(5)會員福利事項", "(6)行政事務", "說明", "數量 (如場次、人次)",
+    "預算經費", "合計金額", "辦理時間", "(另使用利息8,000元)",
+    # §9
+    "福利專款歲入歲出預算書", "1、115申請年度分配款", "2、截至上一年度114年度利息收入", "3、115年度利息收入(預估)",
+    "4、動支截至上一年度114年歷年累積結餘款", "上一年度114年歷年累積結餘款剩餘數",
+    "1、教育訓練經費 (應占分配款預算40%以上)", "利息收入 (支用於教育訓練經費不得低於40%)", "2、會員急難救助經費",
+    "3、職業災害團體保險或慰問金經費", "4、會員退休補助經費", "5、有關會員福利事項經費",
+    "6、行政事務費 (應占分配款預算10%以下)",
+)  # fmt: skip
+
+# Every figure of the worked examples (DOMAIN.md §5, §7–§9), as printed: #,##0.
+FIGURES = (
+    # §5 revenue, table, totals
+    "467,000", "15,937", "513,600", "996,537", "2,352,194", "193,700", "6,000", "489,600", "24,000", "72,000",
+    "197,400", "9,000", "63,500", "9,400", "124,500", "463,100", "15,000", "991,700", "2,357,031",
+    # §7
+    "28,000", "20,000", "1,500", "70,240", "21,920", "10,560", "40,000", "7,480", "199,700",
+    # §8
+    "200,000", "463,200", "120,000", "213,500", "14,000",
+    # §9
+    "937", "19,872", "563,700", "1,051,509", "20,809", "1,793,331",
+    # §3 and §5 counts
+    "385", "436", "378", "219",
+)  # fmt: skip
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def pdftotext(path: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
+    return subprocess.run(["pdftotext", *pages, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def page_count(path: Path) -> int:
+    return pdftotext(path).count("\f")
+
+
+@pytest.fixture(scope="module")
+def font() -> pdf.Font:
+    return pdf.default_font()
+
+
+@pytest.fixture
+def guide() -> Project:
+    return load(CORRECTED)
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    project = load(CORRECTED)
+    out = tmp_path_factory.mktemp("package")
+    return pdf_package.write_pdf_package(project, YEAR, out, application_grids(project, YEAR), issued=ISSUED)
+
+
+def max_session(n: int) -> dict[str, str]:
+    """A training session with every text at its maximum length."""
+    name = (f"第{n}場港區勞工職業安全衛生暨勞動法令研習會" * 3)[:50]
+    place = ("臺中市梧棲區臺灣大道十段二號港區綜合大樓國際會議廳" * 3)[:50]
+    course = ("職場安全衛生與勞動基準法重點說明及案例研討Workshop" * 2)[:49] + "、" + ("港區作業安全實務演練" * 5)[:50]
+    benefit = ("提升會員對勞動法令之認識，增進職場安全與健康，並強化工會組織運作能力。" * 3)[:100]
+    session = {
+        "day1": "1140721", "day2": "1140722", "days": "2", "name": name, "place": place,
+        "methods": "上課講授、分組討論、生態參訪", "cost": "1234567", "male": "12345", "female": "12345",
+        "benefit": benefit,
+    }  # fmt: skip
+    for i in range(1, len(tr.CATEGORIES) + 1):
+        session[tr.course_key(i)] = course
+        session[tr.hours_key(i)] = "4"
+    assert len(name) == 50 and len(place) == 50 and len(course) == 100 and len(benefit) == 100
+    return session
+
+
+@pytest.fixture(scope="module")
+def wide_report() -> Grid:
+    """The training report of 10 sessions with maximum-length texts, as the layouts build it."""
+    project = load(CORRECTED)
+    project.years[YEAR].sessions = [max_session(n) for n in range(1, 11)]
+    return application_grids(project, YEAR)[FORM_IDS.index("training_report")]
+
+
+def texts_of(pages: list[pdf.Page]) -> list[str]:
+    return [run.text for page in pages for run in page.texts]
+
+
+def assert_everything_inside(pages: list[pdf.Page]) -> None:
+    for number, page in enumerate(pages, start=1):
+        for run in page.texts:
+            assert run.frame.contains(run.box), f"第 {number} 頁「{run.text}」超出所在格 {run.frame}"
+            assert page.box.contains(run.frame), f"第 {number} 頁「{run.text}」的格超出頁面"
+        for cell in page.cells:
+            assert page.box.contains(cell), f"第 {number} 頁有格超出頁面 {cell}"
+            assert cell.x0 >= pdf.MARGIN_X - 0.01 and cell.x1 <= page.width - pdf.MARGIN_X + 0.01
+            assert cell.y0 >= pdf.MARGIN_BOTTOM + pdf.BAND - 0.01, "rows go into the footer"
+            assert cell.y1 <= page.height - pdf.MARGIN_TOP - pdf.BAND + 0.01, "rows go into the header"
+
+
+# ---------------------------------------------------------------- text
+
+
+def test_cjk_wraps_per_character_and_latin_per_word() -> None:
+    def measure(text: str) -> float:
+        return float(len(text))
+
+    assert pdf.wrap("港區勞工教育", 4, measure) == ["港區勞工", "教育"]
+    assert pdf.wrap("hello world again", 11, measure) == ["hello world", "again"]
+    assert pdf.wrap("費用50,000元", 7, measure) == ["費用", "50,000元"]
+
+
+def test_punctuation_never_starts_a_line_and_deliberate_spaces_stay() -> None:
+    def measure(text: str) -> float:
+        return float(len(text))
+
+    assert pdf.wrap("港區勞工，教育", 4, measure) == ["港區勞", "工，教育"]
+    assert pdf.wrap("請　鑒核", 10, measure) == ["請　鑒核"]
+    assert pdf.wrap("a  b", 10, measure) == ["a b"]
+
+
+def test_a_word_wider_than_the_cell_is_refused_unless_words_may_break() -> None:
+    def measure(text: str) -> float:
+        return float(len(text))
+
+    assert pdf.wrap("1140721", 4, measure, break_words=False) is None
+    assert pdf.wrap("1140721", 4, measure) == ["1140", "721"]
+    assert pdf.wrap("港", 0.5, measure) is None
+
+
+def test_text_shrinks_before_a_date_is_broken(font: pdf.Font) -> None:
+    width = font.width("1140721", 10) - 1
+    size, lines = pdf.fit_text("1140721", width, 100, 10, font)
+    assert lines == ("1140721",) and size < 10
+    size, lines = pdf.fit_text("港區勞工教育訓練", font.width("港區勞工", 10), 1000, 10, font)
+    assert size == 10 and lines == ("港區勞工", "教育訓練"), "CJK text wraps at full size"
+
+
+def test_cells_print_money_slashes_and_numbers() -> None:
+    grid = Grid("s", "t", [10])
+    assert pdf.cell_text(grid.add(0, 0, 1051509, Style.MONEY)) == "1,051,509"
+    assert pdf.cell_text(grid.add(1, 0, "467000", Style.MONEY)) == "467,000"
+    assert pdf.cell_text(grid.add(2, 0, -1500, Style.MONEY)) == "-1,500"
+    assert pdf.cell_text(grid.add(3, 0, "abc", Style.MONEY)) == "abc"
+    assert pdf.cell_text(grid.add(4, 0, None, Style.SLASH)) == "/"
+    assert pdf.cell_text(grid.add(5, 0, 0.5, Style.NUMBER)) == "0.5"
+    assert pdf.cell_text(grid.add(6, 0, None, Style.TEXT)) == ""
+
+
+def test_roc_date_line_and_signature_labels() -> None:
+    assert pdf.roc_date_line(date(2026, 1, 20)) == "中華民國 115 年 1 月 20 日"
+    assert pdf.signature_label("理事長") == "理事長（簽章）"
+    assert pdf.signature_label("本會印信（蓋章）") == "本會印信（蓋章）"
+    assert pdf.page_number_label(2, 7) == "第 2 頁／共 7 頁"
+
+
+# ---------------------------------------------------------------- layout
+
+
+def test_money_is_right_aligned_and_slash_centred(font: pdf.Font) -> None:
+    grid = Grid("s", "t", [20, 20])
+    grid.add(0, 0, 1234567, Style.MONEY)
+    grid.add(0, 1, None, Style.SLASH)
+    page = pdf.layout_grid(grid, font)[0]
+    money, slash = (next(r for r in page.texts if r.text == t) for t in ("1,234,567", "/"))
+    assert money.box.x1 == pytest.approx(money.frame.x1 - pdf.PAD_X)
+    assert (slash.box.x0 + slash.box.x1) / 2 == pytest.approx((slash.frame.x0 + slash.frame.x1) / 2)
+
+
+def test_columns_fill_the_page_width_in_proportion(font: pdf.Font) -> None:
+    for landscape in (False, True):
+        grid = Grid("s", "t", [10, 30, 20], landscape=landscape)
+        frame = pdf.page_frame(grid)
+        edges = pdf.column_edges(grid, frame)
+        assert edges[0] == pytest.approx(pdf.MARGIN_X) and edges[-1] == pytest.approx(frame.width - pdf.MARGIN_X)
+        widths = [b - a for a, b in itertools.pairwise(edges)]
+        assert widths[1] == pytest.approx(3 * widths[0]) and widths[2] == pytest.approx(2 * widths[0])
+
+
+def test_merged_cells_span_their_rows_and_columns(font: pdf.Font) -> None:
+    grid = Grid("s", "t", [10, 10, 10])
+    grid.add(0, 0, "合併", Style.TEXT, rowspan=2, colspan=2)
+    grid.add(0, 2, "a", Style.TEXT)
+    grid.add(1, 2, "b", Style.TEXT)
+    page = pdf.layout_grid(grid, font)[0]
+    merged, a, b = (next(r for r in page.texts if r.text == t).frame for t in ("合併", "a", "b"))
+    assert merged.x1 == pytest.approx(a.x0) and merged.y1 == pytest.approx(a.y1) and merged.y0 == pytest.approx(b.y0)
+
+
+def test_long_text_grows_its_row_at_full_size(font: pdf.Font) -> None:
+    grid = Grid("s", "t", [20, 20])
+    grid.add(0, 0, "港區" * 60, Style.TEXT)
+    grid.add(0, 1, "短", Style.TEXT)
+    page = pdf.layout_grid(grid, font)[0]
+    long_runs = [r for r in page.texts if r.text.startswith("港")]
+    assert len(long_runs) > 3 and {r.size for r in long_runs} == {10}
+    assert "".join(r.text for r in long_runs) == "港區" * 60
+    assert_everything_inside([page])
+
+
+def test_rows_never_split_and_headers_repeat(font: pdf.Font) -> None:
+    grid = Grid("s", "t", [10, 40])
+    grid.add(0, 0, "標題", Style.TITLE, colspan=2)
+    grid.add(1, 0, "序號", Style.HEADER)
+    grid.add(1, 1, "內容", Style.HEADER)
+    grid.header_rows = (1, 1)
+    for n in range(2, 120):
+        grid.add(n, 0, n - 1, Style.CENTER)
+        grid.add(n, 1, "教育訓練" * (n % 7 + 1), Style.TEXT)
+    pages = pdf.layout_grid(grid, font)
+    assert len(pages) > 2
+    for page in pages[1:]:
+        assert [r.text for r in page.texts[:2]] == ["序號", "內容"]
+    assert all(sum(r.text == "內容" for r in page.texts) == 1 for page in pages)
+    numbers = [r.text for p in pages for r in p.texts if r.text.isdigit()]
+    assert numbers == [str(n) for n in range(1, 119)], "every row printed once, in order"
+    assert_everything_inside(pages)
+
+
+def test_the_wide_training_report_fits_the_page(font: pdf.Font, wide_report: Grid) -> None:
+    pages = pdf.layout_grid(wide_report, font)
+    assert len(pages) >= 5, "ten maximum-length sessions take several pages"
+    assert all(p.width > p.height for p in pages), "landscape"
+    assert_everything_inside(pages)
+    frame = pdf.page_frame(wide_report)
+    edges = pdf.column_edges(wide_report, frame)
+    for page in pages:
+        lefts = {round(c.x0, 2) for c in page.cells}
+        rights = {round(c.x1, 2) for c in page.cells}
+        assert {round(e, 2) for e in edges[:-1]} <= lefts, "every column is on every page"
+        assert round(edges[-1], 2) in rights
+        headers = [r.text for r in page.texts]
+        for label in ("場次", "教育訓練名稱", "課程類別", "效益"):
+            assert label in headers, f"表頭「{label}」每頁重複"
+    printed: dict[tuple[int, pdf.Box], str] = {}
+    for number, page in enumerate(pages):
+        for run in page.texts:
+            printed[number, run.frame] = printed.get((number, run.frame), "") + run.text
+    for n in range(1, 11):
+        session = max_session(n)
+        for key in ("name", "place", tr.course_key(1), tr.course_key(6), "benefit"):
+            assert session[key] in printed.values(), f"第 {n} 場 {key} 印出全文"
+    sizes = [r.size for p in pages for r in p.texts]
+    assert min(sizes) >= pdf.HARD_FLOOR
+
+
+def test_signatures_and_the_date_line_follow_the_table(font: pdf.Font) -> None:
+    grid = Grid("s", "t", [10, 10])
+    grid.add(0, 0, "a", Style.TEXT)
+    grid.signatures = ("理事長", "常務監事", "會計", "製表人")
+    grid.footer = ["註：請簽章。"]
+    page = pdf.layout_grid(grid, font, "中華民國 115 年 1 月 20 日")[0]
+    texts = [r.text for r in page.texts]
+    assert texts[1:] == ["註：請簽章。", *SIGNATURE_LABELS, "中華民國 115 年 1 月 20 日"]
+    seals = [r.box for r in page.rects if r.box.height > 80]
+    assert len(seals) == 4
+    assert all(s.width == pytest.approx(pdf.SEAL_BOX) and s.height == pytest.approx(pdf.SEAL_BOX) for s in seals)
+    assert pdf.layout_grid(grid, font)[0].texts[-1].text == pdf.BLANK_DATE_LINE
+
+
+def test_the_last_rows_keep_the_signatures_company(font: pdf.Font) -> None:
+    grid = Grid("s", "t", [10, 10])
+    grid.header_rows = (0, 0)
+    grid.add(0, 0, "表頭", Style.HEADER, colspan=2)
+    rows = 1
+    while True:  # fill the page so that the signatures no longer fit under the last row
+        grid.add(rows, 0, rows, Style.NUMBER)
+        rows += 1
+        if len(pdf.layout_grid(replace(grid, signatures=()), font)) > 1:
+            break
+    grid.cells = [c for c in grid.cells if c.row < rows - 1]
+    grid.signatures = ("理事長",)
+    pages = pdf.layout_grid(grid, font)
+    assert len(pages) == 2
+    last = [r.text for r in pages[1].texts]
+    assert last[0] == "表頭" and last[1].isdigit() and "理事長（簽章）" in last
+
+
+# ---------------------------------------------------------------- the PDF itself
+
+
+def test_the_same_grids_give_the_same_bytes(tmp_path: Path, guide: Project) -> None:
+    grids = application_grids(guide, YEAR)[:1]
+    first = pdf.render_grids(grids, tmp_path / "a.pdf", union_name="00職業工會", year_label="115", date_line=ISSUED)
+    second = pdf.render_grids(grids, tmp_path / "b.pdf", union_name="00職業工會", year_label="115", date_line=ISSUED)
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes().startswith(b"%PDF-")
+
+
+@needs_poppler
+def test_only_embedded_fonts(package: list[Path]) -> None:
+    for path in package:
+        lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+        fonts = lines[2:]
+        assert fonts, path.name
+        for line in fonts:
+            columns = line.split()
+            assert columns[-5] == "yes" and columns[-4] == "yes", f"{path.name}: {line}"
+            assert "Helvetica" not in line
+
+
+@needs_poppler
+def test_the_combined_pdf_holds_every_label_and_figure(package: list[Path]) -> None:
+    combined = next(p for p in package if p.name == f"{YEAR}_{TAX_ID}_application.pdf")
+    text = squeeze(pdftotext(combined))
+    missing = [label for label in LABELS if squeeze(label) not in text]
+    assert not missing, f"缺少標籤：{missing}"
+    missing = [figure for figure in FIGURES if figure not in text]
+    assert not missing, f"缺少數字：{missing}"
+
+
+@needs_poppler
+def test_the_package_files(package: list[Path]) -> None:
+    prefix = f"{YEAR}_{TAX_ID}"
+    assert [p.name for p in package] == [
+        f"{prefix}_1_application.pdf",
+        f"{prefix}_2_roster.pdf",
+        f"{prefix}_3_final_accounts.pdf",
+        f"{prefix}_4_training_report.pdf",
+        f"{prefix}_5_training_expenses.pdf",
+        f"{prefix}_6_work_plan.pdf",
+        f"{prefix}_7_budget.pdf",
+        f"{prefix}_application.pdf",
+        f"{prefix}_cover_letter.pdf",
+        f"{prefix}_checklist.pdf",
+    ]
+    assert all(p.name.isascii() for p in package)
+    sheets = sum(page_count(p) for p in package[:7])
+    assert page_count(package[7]) == sheets, "the combined PDF is the seven sheets"
+
+
+@needs_poppler
+def test_page_numbers_count_the_pages_of_each_file(package: list[Path]) -> None:
+    for path in (package[1], package[7]):
+        total = page_count(path)
+        assert total > 1
+        for number in range(1, total + 1):
+            assert f"第{number}頁／共{total}頁" in squeeze(pdftotext(path, number, number)), (path.name, number)
+
+
+@needs_poppler
+def test_every_sheet_carries_the_signature_blocks_and_the_date(package: list[Path]) -> None:
+    for path in package[:7]:
+        last_page = squeeze(pdftotext(path, page_count(path), page_count(path)))
+        for label in (*SIGNATURE_LABELS, "中華民國115年1月20日"):
+            assert squeeze(label) in last_page, (path.name, label)
+
+
+@needs_poppler
+def test_the_union_and_year_head_every_page(package: list[Path]) -> None:
+    pages = pdftotext(package[7]).split("\f")[:-1]
+    assert all("00職業工會" in page and "115 年度申請資料" in page for page in pages)
+    assert "福利專款會員名冊" in squeeze(pages[2]), "the roster's later pages name their sheet"
+
+
+@needs_poppler
+def test_words_stay_inside_their_cells_in_the_pdf(tmp_path: Path, font: pdf.Font, wide_report: Grid) -> None:
+    pages = pdf.finish_pages(pdf.layout_grid(wide_report, font), font, union_name="00職業工會", year_label="115")
+    path = pdf.draw_pages(pages, tmp_path / "wide.pdf", font)
+    html = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    printed = re.split(r"<page ", html)[1:]
+    assert len(printed) == len(pages)
+    words = 0
+    for page, markup in zip(pages, printed, strict=True):
+        frames = [run.frame for run in page.texts]
+        for x0, y0, x1, y1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', markup
+        ):
+            words += 1
+            box = pdf.Box(float(x0), page.height - float(y1), float(x1), page.height - float(y0))
+            assert page.box.contains(box, tolerance=0.5), word
+            assert any(frame.contains(box, tolerance=1.0) for frame in frames), f"「{word}」不在任何格內 {box}"
+    assert words > 500
+
+
+@needs_poppler
+def test_the_wide_report_repeats_its_header_on_every_page(tmp_path: Path, wide_report: Grid) -> None:
+    path = pdf.render_grids([wide_report], tmp_path / "wide.pdf", union_name="00職業工會", year_label="115")
+    pages = pdftotext(path).split("\f")[:-1]
+    assert len(pages) >= 5
+    for number, page in enumerate(pages, start=1):
+        text = squeeze(page)
+        for label in ("教育訓練名稱", "課程類別", "場次使用經費", "效益", f"第{number}頁／共{len(pages)}頁"):
+            assert label in text, (number, label)
+
+
+# ---------------------------------------------------------------- cover letter and checklist
+
+
+@needs_poppler
+def test_the_cover_letter(package: list[Path]) -> None:
+    text = squeeze(pdftotext(package[8]))
+    for expected in (
+        "00職業工會函",
+        "受文者：臺中市政府",
+        "發文日期：中華民國115年1月20日",
+        "主旨：",
+        "檢送本會115年度商港服務費福利專款申請資料",
+        "說明：",
+        f"{YEAR}_{TAX_ID}_application.xls",
+        f"{YEAR}_{TAX_ID}_metting.pdf",
+        f"{YEAR}_{TAX_ID}_method.pdf",
+        "書面列印資料",
+        "正本：臺中市政府",
+        "副本：",
+        "地址：111臺中市XX區XX里北XX路XX號",
+        "電話：04-12345678",
+        "理事長黃XX",
+        "本會印信",
+        "理事長簽章",
+    ):
+        assert expected in text, expected
+
+
+def test_the_letter_leaves_a_line_when_the_authority_is_unknown(guide: Project) -> None:
+    assert pdf_package.local_authority(guide, YEAR) == "臺中市政府"
+    for address, authority in (
+        ("806高雄市前鎮區XX路1號", "高雄市政府"),
+        ("20201 基隆市中正區XX路1號", "基隆市政府"),
+        ("100台北市中正區XX路1號", "臺北市政府"),
+        ("970花蓮縣花蓮市XX路1號", "花蓮縣政府"),
+        ("XX路1號", ""),
+    ):
+        guide.years[YEAR].forms["application"]["address"] = address
+        assert pdf_package.local_authority(guide, YEAR) == authority, address
+    guide.years[YEAR].forms["application"]["address"] = "某地"
+    letter = pdf_package.cover_letter_grid(guide, YEAR, [], ISSUED)
+    texts = [str(c.value) for c in letter.cells]
+    assert f"受文者：{pdf_package.BLANK_FILL}" in texts and f"正本：{pdf_package.BLANK_FILL}" in texts
+
+
+def test_leader_name_and_title() -> None:
+    assert pdf_package.leader_parts("黃XX理事長") == ("理事長", "黃XX")
+    assert pdf_package.leader_parts("常務理事 王大明") == ("常務理事", "王大明")
+
+
+def checklist_marks(items: list[pdf_package.Enclosure]) -> dict[str, bool]:
+    return {item.title: item.ready for item in items}
+
+
+def test_the_checklist_ticks_what_is_ready(tmp_path: Path, guide: Project) -> None:
+    marks = checklist_marks(pdf_package.checklist_items(guide, YEAR, tmp_path))
+    assert len(marks) == 13 and not any(marks.values()), "nothing written yet"
+    (tmp_path / f"{YEAR}_{TAX_ID}_application.xls").write_bytes(b"x")
+    (tmp_path / f"{YEAR}_{TAX_ID}_metting.pdf").write_bytes(b"%PDF-")
+    for form_id in FORM_IDS:
+        (tmp_path / pdf_package.sheet_pdf_name(YEAR, TAX_ID, form_id)).write_bytes(b"%PDF-")
+    marks = checklist_marks(pdf_package.checklist_items(guide, YEAR, tmp_path))
+    assert marks["申請電子表單（7 個工作表）"]
+    assert marks["會員大會或理監事會議紀錄（PDF）"]
+    assert not marks["會員(代表)大會通過之商港服務費福利專款運用補助辦法（PDF）"]
+    assert marks["書面資料：福利專款會員名冊（經簽章）"]
+    assert not marks["函（送地方主管機關）"]
+
+
+def test_a_sheet_with_errors_is_not_ready(tmp_path: Path) -> None:
+    project = load(AS_PRINTED)  # the guide as printed: errors on sheets 1, 3 and 4
+    for form_id in FORM_IDS:
+        (tmp_path / pdf_package.sheet_pdf_name(YEAR, "12345678", form_id)).write_bytes(b"%PDF-")
+    items = pdf_package.checklist_items(project, YEAR, tmp_path)
+    marks = checklist_marks(items)
+    assert not marks["書面資料：商港服務費福利專款申請書(含工會基本資料)（經簽章）"]
+    assert not marks["書面資料：福利專款教育訓練成果報告（經簽章）"]
+    assert marks["書面資料：福利專款教育訓練經費表（經簽章）"]
+    notes = {item.title: item.note for item in items}
+    assert notes["書面資料：福利專款決算及運用情形(含結存分析表)（經簽章）"] == "有 3 個錯誤，請先更正"
+
+
+@needs_poppler
+def test_the_checklist_page(package: list[Path]) -> None:
+    text = squeeze(pdftotext(package[9]))
+    assert "115年度商港服務費福利專款申請資料檢核表" in text
+    assert text.count(pdf_package.CHECKED) >= 8, "the seven sheets and the cover letter are ready"
+    assert pdf_package.UNCHECKED in text, "the workbook and the attachments were not in the folder"
+    assert f"{YEAR}_{TAX_ID}_cover_letter.pdf" in text
+
+
+# ---------------------------------------------------------------- the cash ledger
+
+
+@pytest.fixture
+def with_ledger(guide: Project) -> Project:
+    raw = json.loads(LEDGER.read_text(encoding="utf-8"))
+    guide.years[YEAR].ledger = LedgerBook(header=raw["header"], entries=raw["entries"])
+    return guide
+
+
+@needs_poppler
+@pytest.mark.parametrize("quarter", [1, None])
+def test_the_ledger_pdf(tmp_path: Path, with_ledger: Project, quarter: int | None) -> None:
+    grids = ledger_grids(with_ledger, YEAR, quarter)
+    path = pdf_package.write_ledger_pdf(with_ledger, YEAR, quarter, tmp_path, grids, issued=ISSUED)
+    assert path.name == (f"11503_{TAX_ID}_accounting.pdf" if quarter else f"{YEAR}_{TAX_ID}_accounting.pdf")
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "841.89 x 595.276" in info, "landscape A4"
+    book = with_ledger.years[YEAR].ledger
+    assert book is not None
+    sliced = ledger_engine.quarter_slice(book, YEAR, quarter) if quarter else book
+    closing = ledger_engine.closing_balances(sliced, YEAR)
+    text = squeeze(pdftotext(path))
+    day = "115年3月31日" if quarter else "115年12月31日"
+    amounts = "、".join(f"{a}{n:,}元" for a, n in zip(ledger_engine.ACCOUNTS, closing.amounts(), strict=True))
+    assert f"本期結存（截至{day}）：合計{closing.total:,}元（{amounts}）" in text
+    assert "上年度結存：合計2,020,000元（專戶存款11,200,000元" in text
+    assert "參數表" not in text, "the parameter table is not printed"
+    for label in (*SIGNATURE_LABELS, "中華民國115年1月20日", "傳票序號", "摘要(一)", "動支帳戶"):
+        assert squeeze(label) in text
+    total = page_count(path)
+    assert f"第{total}頁／共{total}頁" in text
