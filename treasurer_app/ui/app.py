@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from treasurer_app import APP_ID, APP_NAME
 
+if TYPE_CHECKING:
+    from treasurer_app.ui.main_window import MainWindow
 
-def create_window(folder: Path | None = None):
+
+def create_window(folder: Path | None = None) -> MainWindow:
     """The main window on the working project in ``folder`` (the user's data folder by default)."""
     from treasurer_app.ui.document import ProjectDocument
     from treasurer_app.ui.main_window import MainWindow
@@ -19,8 +23,37 @@ def create_window(folder: Path | None = None):
     return MainWindow(document)
 
 
+def create_window_then_open(folder: Path | None = None) -> MainWindow:
+    """The window at once (on an empty project), the user's project opened right after it is on screen:
+    opening the store (keyring, decryption, SQLite) then does not delay the first paint."""
+    from PySide6.QtCore import QTimer
+
+    from treasurer_app.ui.document import ProjectDocument
+    from treasurer_app.ui.main_window import MainWindow
+    from treasurer_app.ui.services import PendingPersistence, open_persistence
+
+    window = MainWindow(ProjectDocument(PendingPersistence().load(), PendingPersistence()))
+    window.opened = False
+    window.statusBar().showMessage("正在開啟工會資料…")
+
+    def open_project() -> None:
+        try:
+            persistence = open_persistence(folder)
+            project = persistence.load()
+        except Exception as exc:  # the store's errors (locked, key missing) carry a Chinese message
+            window.show_open_failure(str(exc))
+            return
+        window.document.persistence = persistence
+        window.document.replace_project(project)
+        window.statusBar().showMessage("已開啟工會資料", 3000)
+        window.opened = True
+
+    QTimer.singleShot(0, open_project)
+    return window
+
+
 def run_app(argv: list[str] | None = None) -> int:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from treasurer_app.ui.theme import apply_theme
 
@@ -28,11 +61,7 @@ def run_app(argv: list[str] | None = None) -> int:
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
     apply_theme(app)
-    try:
-        window = create_window()
-    except Exception as exc:  # the store's errors (locked, key missing) carry a Chinese message
-        QMessageBox.critical(None, APP_NAME, f"無法開啟工會資料：\n{exc}")
-        return 1
+    window = create_window_then_open()
     window.show()
     return app.exec()
 

@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.save_state = "已儲存"
         self.year: int | None = document.project.latest_year()
+        self.opened = True  # False only while create_window_then_open is still opening the project
         self.resize(1280, 800)
         self._build()
         document.save_state.connect(self._saved)
@@ -47,7 +48,8 @@ class MainWindow(QMainWindow):
         document.reset.connect(self._reset)
         self.checker.findings_changed.connect(self._findings_changed)
         self._fill_years()
-        self.checker.set_year(self.year)
+        self.checker.year = self.year
+        self.checker.schedule()  # the first full check after the window is on screen
         self.navigator.select(HOME)
         self._update_title()
 
@@ -340,6 +342,10 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "還原備份", f"無法還原：{exc}")
             return
         self.document.replace_project(project)
+
+    def show_open_failure(self, message: str) -> None:
+        QMessageBox.critical(self, APP_NAME, f"無法開啟工會資料：\n{message}")
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.document.close()

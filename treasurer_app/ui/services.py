@@ -138,6 +138,33 @@ class JsonPersistence:
         self.flush(project)
 
 
+class PendingPersistence:
+    """Stands in while the project is being opened, so the window can appear first; nothing to save yet."""
+
+    location = Path()
+
+    def load(self) -> Project:
+        return Project()
+
+    def record(self, project: Project, change: Change) -> None:
+        raise ValueError("工會資料尚未開啟完成，請稍候再修改")
+
+    def flush(self, project: Project) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def backups(self) -> list[BackupInfo]:
+        return []
+
+    def restore(self, backup: BackupInfo) -> Project:
+        raise ValueError("工會資料尚未開啟完成")
+
+    def replace(self, project: Project) -> None:
+        raise ValueError("工會資料尚未開啟完成")
+
+
 class StorePersistence:
     """The project in the SQLite store (``treasurer_app.store``): each edit committed as it is made."""
 
