@@ -15,7 +15,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -47,9 +47,10 @@ Value = str | int | float | date | None
 class WorkbookImportError(Exception):
     """A workbook that cannot be imported. ``str(error)`` is the Chinese message: file name and reason."""
 
-    def __init__(self, source: str, reason: str) -> None:
+    def __init__(self, source: str, reason: str, detail: str = "") -> None:
         self.source = source
         self.reason = reason
+        self.detail = detail  # the reader's own exception, for a log; never shown as the message
         super().__init__(f"{source}：{reason}")
 
 
@@ -78,8 +79,8 @@ def import_workbook(path: str | Path) -> ImportResult:
         raise WorkbookImportError(source, "檔案太大，記憶體不足以讀取") from None
     except RecursionError:
         raise WorkbookImportError(source, "檔案結構異常（巢狀過深），可能已損壞") from None
-    except Exception as exc:  # any reader failure on a damaged file: never a traceback for the user
-        raise WorkbookImportError(source, f"檔案已損壞或不是 Excel 活頁簿，無法讀取（{type(exc).__name__}）") from None
+    except Exception as exc:  # any failure on a damaged file: never a traceback for the user
+        raise WorkbookImportError(source, "檔案內容無法解讀，可能已損壞", repr(exc)) from None
 
 
 # ---------------------------------------------------------------- reading the file
@@ -142,17 +143,29 @@ class _Sheet:
 
 def _open(data: bytes, source: str) -> list[_Sheet]:
     if data.startswith(ZIP_MAGIC):
-        return _open_xlsx(data, source)
+        return _guarded(_open_xlsx, data, source, "檔案已損壞，無法當作 Excel 活頁簿（.xlsx）讀取")
     if data.startswith(OLE_MAGIC):
         if ENCRYPTED_XLSX_MARK in data:
             raise WorkbookImportError(source, "檔案有密碼保護（加密），請先在 Excel 取消密碼再匯入")
-        return _open_xls(data, source)
+        return _guarded(_open_xls, data, source, "檔案已損壞，無法當作 Excel 97-2003 活頁簿（.xls）讀取")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<", b"\xef\xbb\xbf<")):
         raise WorkbookImportError(source, "不是 Excel 活頁簿（內容是網頁或 XML 文字），請在 Excel 另存為 .xls 或 .xlsx")
     if head.startswith(b"%pdf"):
         raise WorkbookImportError(source, "這是 PDF 檔，不是 Excel 活頁簿")
     raise WorkbookImportError(source, "不是 Excel 活頁簿（.xls 或 .xlsx），無法匯入")
+
+
+def _guarded(
+    reader: Callable[[bytes, str], list[_Sheet]], data: bytes, source: str, reason: str
+) -> list[_Sheet]:
+    """Run a reader; whatever a damaged file makes it raise becomes ``reason``."""
+    try:
+        return reader(data, source)
+    except (WorkbookImportError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:
+        raise WorkbookImportError(source, reason, repr(exc)) from None
 
 
 def _open_xls(data: bytes, source: str) -> list[_Sheet]:
