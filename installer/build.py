@@ -1,0 +1,150 @@
+"""Build the one-folder bundle dist/treasurer-app/ and, on Windows, the installer.
+
+    python installer/build.py                 # bundle (+ installer on Windows)
+    python installer/build.py --no-installer  # bundle only
+    python installer/build.py --clean         # drop PyInstaller's cache first
+
+Steps: check that every run-time dependency has its licence listed
+(treasurer_app/about.py), run PyInstaller on installer/treasurer_app.spec (which
+writes version_info.txt and the baked treasurer_app._version from pyproject.toml),
+print the bundle's size, then on Windows run Inno Setup's ISCC on
+installer/treasurer_app.iss with the version, the project file suffix and the
+folders passed as /D defines → dist/treasurer-app-setup-{version}.exe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bundle_support
+
+ROOT = bundle_support.ROOT
+SPEC = ROOT / "installer" / "treasurer_app.spec"
+ISS = ROOT / "installer" / "treasurer_app.iss"
+DIST = ROOT / "dist"
+WORK = ROOT / "build" / "pyinstaller"
+BUNDLE = DIST / bundle_support.BUNDLE_NAME
+IS_WINDOWS = sys.platform == "win32"
+# Where Inno Setup 6 puts ISCC: per machine (choco, the official installer) or per user.
+ISCC_CANDIDATES = (
+    Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)")) / "Inno Setup 6" / "ISCC.exe",
+    Path(os.environ.get("PROGRAMFILES", r"C:\Program Files")) / "Inno Setup 6" / "ISCC.exe",
+    Path(os.environ.get("LOCALAPPDATA", r"C:\Users\Default\AppData\Local")) / "Programs" / "Inno Setup 6" / "ISCC.exe",
+)
+
+
+class BuildError(Exception):
+    """A build step that cannot go on; the message is Chinese and says what to do."""
+
+
+def check_installed_metadata(version: str) -> None:
+    """The bundle carries treasurer-app's installed metadata: it must match pyproject.toml."""
+    try:
+        installed = metadata.version(bundle_support.APP_DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        raise BuildError("treasurer-app 尚未安裝到這個 Python 環境：請先執行 pip install -e .[build]") from None
+    if installed != version:
+        raise BuildError(
+            f"已安裝的 treasurer-app 版本（{installed}）與 pyproject.toml（{version}）不同："
+            "請重新執行 pip install -e .[build] 後再打包"
+        )
+
+
+def check_licences() -> None:
+    unlisted = bundle_support.unlisted_distributions()
+    if unlisted:
+        raise BuildError(
+            f"授權條款：下列執行時需要的套件不在 treasurer_app/about.py 的 COMPONENTS 裡：{', '.join(unlisted)}"
+        )
+
+
+def run_pyinstaller(clean: bool) -> None:
+    command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--distpath", str(DIST), "--workpath", str(WORK)]
+    if clean:
+        command.append("--clean")
+    command.append(str(SPEC))
+    print("+ " + " ".join(command), flush=True)
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+        raise BuildError("PyInstaller 打包失敗（見上方訊息）")
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def find_iscc() -> Path:
+    on_path = shutil.which("iscc") or shutil.which("ISCC")
+    if on_path:
+        return Path(on_path)
+    for candidate in ISCC_CANDIDATES:
+        if candidate.is_file():
+            return candidate
+    raise BuildError("找不到 ISCC.exe：請安裝 Inno Setup 6（choco install innosetup）或加上 --no-installer")
+
+
+def project_suffix() -> str:
+    """The project file extension the installer registers: the store's own constant."""
+    from treasurer_app.store import PROJECT_SUFFIX
+
+    return PROJECT_SUFFIX
+
+
+def iscc_defines(version: str) -> dict[str, str]:
+    numbers = ".".join(str(n) for n in bundle_support.windows_version(version))
+    return {
+        "AppVersion": version,
+        "AppVersionNumeric": numbers,
+        "ProjectExt": project_suffix(),
+        "BundleDir": str(BUNDLE),
+        "OutputDir": str(DIST),
+        "RepoRoot": str(ROOT),
+    }
+
+
+def run_iscc(version: str) -> Path:
+    iscc = find_iscc()
+    command = [str(iscc), "/Qp", *(f"/D{key}={value}" for key, value in iscc_defines(version).items()), str(ISS)]
+    print("+ " + " ".join(command), flush=True)
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+        raise BuildError("Inno Setup 編譯安裝程式失敗（見上方訊息）")
+    setup = DIST / f"treasurer-app-setup-{version}.exe"
+    if not setup.is_file():
+        raise BuildError(f"Inno Setup 沒有產生 {setup.name}")
+    return setup
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="打包 treasurer-app（PyInstaller 單一資料夾；Windows 另產生安裝程式）")
+    parser.add_argument("--clean", action="store_true", help="先清除 PyInstaller 的快取")
+    parser.add_argument("--no-installer", action="store_true", help="只打包，不執行 Inno Setup")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    version = bundle_support.project_version()
+    try:
+        check_installed_metadata(version)
+        check_licences()
+        run_pyinstaller(args.clean)
+        size = folder_size(BUNDLE)
+        print(f"bundle: {BUNDLE}  {size / 1024 / 1024:.1f} MiB  version {version}", flush=True)
+        if IS_WINDOWS and not args.no_installer:
+            setup = run_iscc(version)
+            print(f"installer: {setup}  {setup.stat().st_size / 1024 / 1024:.1f} MiB", flush=True)
+    except BuildError as exc:
+        print(f"打包失敗：{exc}", file=sys.stderr)
+        return 1
+    print(f"build time: {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
