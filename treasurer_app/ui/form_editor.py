@@ -313,7 +313,7 @@ class FormEditor(QWidget):
             return False
         self.scroll.ensureWidgetVisible(target, 50, 80)
         target.setFocus(Qt.FocusReason.OtherFocusReason)
-        flash(target)
+        flash(target.mark_target() if isinstance(target, FieldInput) else target)
         return True
 
 
@@ -331,4 +331,4 @@ def flash(widget: QWidget) -> None:
         widget.style().polish(widget)
 
     put(True)
-    QTimer.singleShot(1200, lambda: put(False))
+    QTimer.singleShot(1200, widget, lambda: put(False))  # cancelled if the page goes away first
