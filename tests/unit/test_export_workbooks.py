@@ -725,3 +725,43 @@ def test_libreoffice_converts_both_formats_to_pdf(tmp_path: Path) -> None:
             for figure in ("467,000", "996,537", "2,357,031", "1,051,509"):
                 assert figure in text, (workbook.name, figure)
             assert re.search(r"1\s*/\s*\d+", text)  # the page-number footer
+
+
+def test_pdf_option_hands_the_same_grids_to_the_pdf_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    import treasurer_app.export
+
+    calls: list[tuple[str, int, list[str]]] = []
+
+    def write_pdf_package(project: Project, year: int, out_dir: Path, grids: list) -> list[Path]:
+        calls.append(("application", year, [g.sheet_name for g in grids]))
+        path = out_dir / f"{year}_{TAX_ID}_application.pdf"
+        path.write_bytes(pdf_bytes("package"))
+        return [path]
+
+    def write_ledger_pdf(project: Project, year: int, quarter: int, out_dir: Path, grids: list) -> Path:
+        calls.append(("ledger", quarter, [g.sheet_name for g in grids]))
+        path = out_dir / f"{year}0{quarter * 3}_{TAX_ID}_accounting.pdf"
+        path.write_bytes(pdf_bytes("ledger"))
+        return path
+
+    fake = types.ModuleType("treasurer_app.export.pdf_package")
+    fake.write_pdf_package = write_pdf_package  # type: ignore[attr-defined]
+    fake.write_ledger_pdf = write_ledger_pdf  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "treasurer_app.export.pdf_package", fake)
+    monkeypatch.setattr(treasurer_app.export, "pdf_package", fake, raising=False)
+
+    project = ledger_project(tmp_path)
+    report = export_application(project, YEAR, tmp_path / "out", pdf=True)
+    assert calls[0] == ("application", YEAR, [SHEET_1, SHEET_2, SHEET_3, SHEET_4, SHEET_5, SHEET_6, SHEET_7])
+    assert f"{YEAR}_{TAX_ID}_application.pdf" in [f.path.name for f in report.files]
+    ledger_report = export_ledger(project, f"{YEAR}Q2", tmp_path / "out", pdf=True)
+    assert calls[1] == ("ledger", 2, ["商港服務費福利專款現金收支登記簿", "參數表"])
+    assert [f.path.name for f in ledger_report.files] == [
+        f"{YEAR}06_{TAX_ID}_accounting.xls",
+        f"{YEAR}06_{TAX_ID}_accounting.pdf",
+    ]
+    assert ledger_report.report_path.name == f"export-report-{YEAR}06.html"
+    assert f"{YEAR}06_{TAX_ID}_accounting.pdf" in ledger_report.report_path.read_text(encoding="utf-8")
