@@ -285,6 +285,13 @@ def test_rows_never_split_and_headers_repeat(font: pdf.Font) -> None:
     assert_everything_inside(pages)
 
 
+def test_pages_start_at_the_top_without_spacer_rows(font: pdf.Font, guide: Project) -> None:
+    for grid in application_grids(guide, YEAR):
+        top = pdf.page_frame(grid).top
+        for page in pdf.layout_grid(grid, font):
+            assert max(run.frame.y1 for run in page.texts) == pytest.approx(top), grid.sheet_name
+
+
 def test_the_wide_training_report_fits_the_page(font: pdf.Font, wide_report: Grid) -> None:
     pages = pdf.layout_grid(wide_report, font)
     assert len(pages) >= 5, "ten maximum-length sessions take several pages"

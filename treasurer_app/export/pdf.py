@@ -605,6 +605,8 @@ class GridLayout:
             for block in chunk:
                 if block.height > self._room() and not self._page_is_fresh():
                     self._new_page(repeating and block.kind == "body")
+                if self._page_is_fresh() and self._is_empty(block):
+                    continue  # a spacer row does not open a page
                 self._place_rows(block.first, block.last)
                 if block.kind == "header":
                     repeating = True
@@ -613,6 +615,9 @@ class GridLayout:
         self._place_footer_lines()
         self._place_signatures()
         return self.pages
+
+    def _is_empty(self, block: _Block) -> bool:
+        return not any(self.by_first_row.get(r) for r in range(block.first, block.last + 1))
 
     def _new_page(self, repeat_header: bool) -> None:
         self.pages.append(Page(self.frame.width, self.frame.height, self.grid.title, self.grid.sheet_name))

@@ -31,6 +31,7 @@ from treasurer_app.forms import FORM_IDS, FORMS
 from treasurer_app.forms import application as app_form
 from treasurer_app.forms import ledger as ledger_engine
 from treasurer_app.project import ATTACHMENT_KINDS, Project
+from treasurer_app.rules import check_project
 
 WORKBOOK_FORMATS = ("xls", "xlsx")
 CHECKED, UNCHECKED = "☑", "☐"
@@ -95,9 +96,6 @@ def workbook_name(out_dir: Path, year: int, tax_id: str) -> tuple[str, bool]:
 def local_authority(project: Project, year: int) -> str:
     """受文者: the government of the city or county of the union's seat; "" when the address does not say."""
     form = project.years[year].forms["application"]
-    given = (form.get("authority") or "").strip()
-    if given:
-        return given
     address = re.sub(r"^[0-9\s-]+", "", (form.get("address") or "").strip()).replace("台", "臺")
     for place in LOCAL_GOVERNMENTS:
         if address.startswith(place):
@@ -238,8 +236,6 @@ CHECKLIST_TITLE = "{Y} 年度商港服務費福利專款申請資料檢核表"
 
 def checklist_items(project: Project, year: int, out_dir: Path) -> list[Enclosure]:
     """Everything the package must contain, each with whether it is ready now."""
-    from treasurer_app.rules import check_project
-
     tax_id = project.tax_id(year).strip()
     errors: dict[str, int] = {}
     for finding in check_project(project, year):
