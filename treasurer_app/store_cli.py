@@ -1,0 +1,140 @@
+"""Command-line jobs on project files: backup, restore, key export and key import.
+
+Each ``*_command(args)`` takes an ``argparse.Namespace``, prints Chinese
+messages (results on stdout, problems on stderr) and returns the exit code:
+0 done, 1 refused or failed. ``add_store_commands`` declares the matching
+sub-commands for ``treasurer_app.cli``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from treasurer_app import privacy
+from treasurer_app.store import Store, StoreError, StoreLocked, restore_backup
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+MANUAL_BACKUP_KIND = "manual"  # tagged: thinning never removes a backup the user asked for
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str | None:
+    given = getattr(args, "passphrase", None)
+    if given is not None:
+        return str(given)
+    first = getpass.getpass("復原密語：")
+    if confirm and getpass.getpass("再輸入一次復原密語：") != first:
+        return None
+    return first
+
+
+def backup_command(args: argparse.Namespace) -> int:
+    """``treasurer-app backup PROJECT [--backup-dir DIR]``: works while the app has the project open."""
+    backup_dir = getattr(args, "backup_dir", None)
+    try:
+        with Store.open(args.project, read_only=True, backup_dir=backup_dir) as store:
+            target = store.backup_now(kind=MANUAL_BACKUP_KIND)
+    except (StoreError, privacy.PrivacyError) as problem:
+        return _fail(f"備份失敗：{problem}")
+    print(f"已備份到：{target}")
+    return EXIT_OK
+
+
+def restore_command(args: argparse.Namespace) -> int:
+    """``treasurer-app restore PROJECT BACKUP [--break-lock]``."""
+    try:
+        safety = restore_backup(
+            args.backup,
+            args.project,
+            break_lock=bool(getattr(args, "break_lock", False)),
+            backup_dir=getattr(args, "backup_dir", None),
+        )
+    except StoreLocked as locked:
+        hint = "若確定那個程式已經結束，可加上 --break-lock 再試一次。" if locked.stale else "請先關閉正在使用的程式。"
+        return _fail(f"還原失敗：{locked}{hint}")
+    except (StoreError, privacy.PrivacyError) as problem:
+        return _fail(f"還原失敗：{problem}")
+    print(f"已從備份還原：{args.project}（來源：{args.backup}）")
+    if safety is not None:
+        print(f"還原前的內容已另存為：{safety}")
+    return EXIT_OK
+
+
+def key_export_command(args: argparse.Namespace) -> int:
+    """``treasurer-app key-export PROJECT [-o FILE]``: the key wrapped under a recovery passphrase."""
+    passphrase = _passphrase(args, confirm=True)
+    if passphrase is None:
+        return _fail("匯出金鑰失敗：復原密語兩次輸入不一致")
+    try:
+        with Store.open(args.project, read_only=True) as store:
+            text = store.export_key(passphrase)
+    except (StoreError, privacy.PrivacyError) as problem:
+        return _fail(f"匯出金鑰失敗：{problem}")
+    output = getattr(args, "output", None)
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        _write_private(Path(output), text)
+    except OSError as exc:
+        return _fail(f"匯出金鑰失敗：{output}：無法寫入（{exc.strerror or exc}）")
+    print(f"已匯出金鑰備份：{output}。請記住復原密語，並將金鑰備份與專案檔分開保存。")
+    return EXIT_OK
+
+
+def _write_private(path: Path, text: str) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def key_import_command(args: argparse.Namespace) -> int:
+    """``treasurer-app key-import PROJECT FILE``: put an exported key into this PC's credential store."""
+    source = getattr(args, "input", None)
+    try:
+        text = sys.stdin.read() if source in (None, "-") else Path(source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"匯入金鑰失敗：{source}：無法讀取（{getattr(exc, 'strerror', None) or exc}）")
+    passphrase = _passphrase(args, confirm=False)
+    if passphrase is None:
+        return _fail("匯入金鑰失敗：沒有輸入復原密語")
+    try:
+        with Store.open(args.project, read_only=True) as store:
+            store.import_key(text, passphrase)
+    except (StoreError, privacy.PrivacyError) as problem:
+        return _fail(f"匯入金鑰失敗：{problem}")
+    print(f"已匯入金鑰：{args.project} 現在可以正常開啟與修改。")
+    return EXIT_OK
+
+
+def add_store_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Declare backup / restore / key-export / key-import; each parser's ``func`` is its command."""
+    commands: list[tuple[str, str, Callable[[argparse.Namespace], int]]] = [
+        ("backup", "備份專案檔（程式開著也可以）", backup_command),
+        ("restore", "從備份還原專案檔（先另存目前內容）", restore_command),
+        ("key-export", "匯出加密金鑰，以復原密語保護", key_export_command),
+        ("key-import", "匯入加密金鑰到這台電腦", key_import_command),
+    ]
+    for name, help_text, command in commands:
+        parser = subparsers.add_parser(name, help=help_text)
+        parser.add_argument("project", help="專案檔路徑")
+        if name == "backup":
+            parser.add_argument("--backup-dir", help="備份資料夾（預設為專案檔旁的 backups）")
+        elif name == "restore":
+            parser.add_argument("backup", help="備份檔路徑")
+            parser.add_argument("--break-lock", action="store_true", help="解除已失效的鎖定")
+        elif name == "key-export":
+            parser.add_argument("-o", "--output", help="金鑰備份檔（省略則印在畫面上）")
+        else:
+            parser.add_argument("input", nargs="?", default="-", help="金鑰備份檔（省略則從標準輸入讀取）")
+        parser.set_defaults(func=command)
