@@ -59,3 +59,24 @@ def test_year_rollover_starts_the_next_year_from_this_one(window) -> None:
     window.undo_action.trigger()
     assert 116 not in project.years
     assert window.year == 115
+
+
+def test_the_window_finds_what_check_project_finds(window) -> None:
+    from treasurer_app.project import LedgerBook
+    from treasurer_app.rules import check_project
+
+    project = load_sample()
+    project.years[115].ledger = LedgerBook({"opening_acct1": "1000"}, [
+        {"month": "1", "day": "3", "kind": "支", "code": "1-1", "voucher": "P1", "amount": "5000",
+         "category": "分配款", "account": "專戶存款1"},
+    ])  # fmt: skip
+    window.load_project(project)
+    window.checker.run_now()
+    expected = [f for f in check_project(window.document.project, 115)]
+    assert [f for f in window.checker.findings if f.rule.startswith("export.") is False] == expected
+    assert any(f.form == "ledger" for f in expected)  # the account goes negative
+    window.document.set_value(115, "application", "contact", "")  # a form edit re-uses the ledger findings
+    window.checker.run_now()
+    assert [f for f in window.checker.findings if not f.rule.startswith("export.")] == check_project(
+        window.document.project, 115
+    )
