@@ -285,6 +285,17 @@ def test_rows_never_split_and_headers_repeat(font: pdf.Font) -> None:
     assert_everything_inside(pages)
 
 
+def test_text_keeps_its_size_unless_the_table_is_crowded(font: pdf.Font, guide: Project) -> None:
+    grids = dict(zip(FORM_IDS, application_grids(guide, YEAR), strict=True))
+    sizes = {run.size for page in pdf.layout_grid(grids["application"], font) for run in page.texts}
+    assert sizes == {16, pdf.DATE_SIZE, 10}, "titles, the date line and cells at their usual sizes"
+    report = grids["training_report"]
+    assert pdf.table_text_scale(report, pdf.page_frame(report)) == pdf.MIN_TEXT_SCALE
+    cells = [run for page in pdf.layout_grid(report, font) for run in page.texts if run.frame in page.cells]
+    assert max(run.size for run in cells) == 8, "a crowded landscape table prints at 8 points"
+    assert min(run.size for run in cells) >= pdf.SHRINK_FLOOR
+
+
 def test_pages_start_at_the_top_without_spacer_rows(font: pdf.Font, guide: Project) -> None:
     for grid in application_grids(guide, YEAR):
         top = pdf.page_frame(grid).top

@@ -392,11 +392,16 @@ def page_frame(grid: Grid) -> Frame:
     return Frame(width, height)
 
 
+def column_units(grid: Grid) -> list[float]:
+    """Each column's width in Excel's units; columns the grid gives no width get the default."""
+    given = grid.col_widths
+    return [max(given[i], 0.0) if i < len(given) else DEFAULT_COL_CHARS for i in range(grid.n_cols)]
+
+
 def column_edges(grid: Grid, frame: Frame) -> list[float]:
     """x of each column's left edge and of the last column's right edge, filling the frame's width."""
-    raw = [max(grid.col_widths[i], 0.0) if i < len(grid.col_widths) else DEFAULT_COL_CHARS for i in range(grid.n_cols)]
-    total = sum(raw) or 1.0
-    scale = (frame.right - frame.left) / total
+    raw = column_units(grid)
+    scale = (frame.right - frame.left) / (sum(raw) or 1.0)
     edges = [frame.left]
     for width in raw:
         edges.append(edges[-1] + width * scale)
@@ -411,7 +416,7 @@ def table_text_scale(grid: Grid, frame: Frame) -> float:
     columns had to shrink more than that to fit the page, the text shrinks with them,
     but never below MIN_TEXT_SCALE: beyond that rows grow instead.
     """
-    units = sum(max(w, 0.0) for w in grid.col_widths) + DEFAULT_COL_CHARS * max(0, grid.n_cols - len(grid.col_widths))
+    units = sum(column_units(grid))
     if units <= 0:
         return 1.0
     per_unit = (frame.right - frame.left) / units
