@@ -595,3 +595,21 @@ def test_the_ledger_pdf(tmp_path: Path, with_ledger: Project, quarter: int | Non
         assert squeeze(label) in text
     total = page_count(path)
     assert f"第{total}頁／共{total}頁" in text
+
+
+@needs_poppler
+def test_the_export_command_writes_the_printable_package(tmp_path: Path, guide: Project) -> None:
+    from treasurer_app.export.package import export_application
+
+    for kind in ("meeting", "method"):
+        attachment = pdf.render_grids([Grid(kind, kind, [10])], tmp_path / f"{kind}.pdf", union_name="", year_label="")
+        guide.years[YEAR].attachments[kind] = str(attachment)
+    report = export_application(guide, YEAR, tmp_path / "out", pdf=True, acknowledged=True)
+    written = [f.path.name for f in report.files]
+    for form_id in FORM_IDS:
+        assert pdf_package.sheet_pdf_name(YEAR, TAX_ID, form_id) in written
+    checklist = tmp_path / "out" / pdf_package.checklist_name(YEAR, TAX_ID)
+    assert checklist.name in written
+    text = pdftotext(checklist)
+    assert text.count(pdf_package.CHECKED) == 13 + 1, "all thirteen items ready (and the legend)"
+    assert pdf_package.UNCHECKED in text and text.count(pdf_package.UNCHECKED) == 1, "only in the legend"
