@@ -497,9 +497,17 @@ class GridLayout:
                 # the first rows under the header share the first page with the titles above it
                 first_after_header = False
                 room = max(limit / 2, room - sum(self.heights[: self.header[0]]))
-            self._fit_rows(first, last, room)
-            if sum(self.heights[first : last + 1]) > room + EPSILON:
-                self._shrink_rows(first, last, room)
+            self._fit_block(first, last, room)
+            if room < limit and self._smallest_size(first, last) < SHRINK_FLOOR - EPSILON:
+                self._fit_block(first, last, limit)  # legible text matters more than keeping company
+
+    def _fit_block(self, first: int, last: int, room: float) -> None:
+        self._fit_rows(first, last, room)
+        if sum(self.heights[first : last + 1]) > room + EPSILON:
+            self._shrink_rows(first, last, room)
+
+    def _smallest_size(self, first: int, last: int) -> float:
+        return min((f.size for r in range(first, last + 1) for f in self.by_first_row[r]), default=SHRINK_FLOOR)
 
     def _fit_rows(self, first: int, last: int, limit: float, size_cap: float | None = None) -> None:
         for r in range(first, last + 1):
