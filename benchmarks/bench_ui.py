@@ -93,6 +93,8 @@ def typing_latency(folder: Path) -> tuple[float, float, float]:
         window.checker.run_now()
         form_edit.append((time.perf_counter() - start) * 1000)
     window.close()
+    window.deleteLater()  # Qt objects go before the interpreter does (PySide6 crashes collecting them late)
+    app.processEvents()
     return statistics.median(samples), after_ledger_edit, statistics.median(form_edit)
 
 

@@ -60,6 +60,9 @@ def test_invalid_text_is_kept_and_full_width_digits_are_normalised_on_leaving(wi
     assert window.document.value(115, "application", "member_count") == "385"
 
 
+BLANKS = "尚未填寫 14 個必填欄位：工會名稱、統一編號、成立日期"
+
+
 def test_finding_click_jumps_to_the_field(window, qtbot) -> None:
     window.create_union(115)
     window.show_step("home")
@@ -68,12 +71,14 @@ def test_finding_click_jumps_to_the_field(window, qtbot) -> None:
         window.findings.topLevelItem(i).child(j)
         for i in range(window.findings.topLevelItemCount())
         for j in range(window.findings.topLevelItem(i).childCount())
-        if window.findings.topLevelItem(i).child(j).text(0) == "統一編號：必填"
+        if window.findings.topLevelItem(i).child(j).text(0).startswith(BLANKS)
     )
     window.findings.itemClicked.emit(target, 0)
     editor = window.page("application")
     assert window.stack.currentWidget() is editor
-    assert QApplication.focusWidget() is editor.inputs["tax_id"].line
+    assert QApplication.focusWidget() is editor.inputs["union_name"].line
+    assert editor.lines["tax_id"].text() == "必填。" + editor.spec.field("tax_id").hint
+    assert editor.inputs["tax_id"].line.property("mark") == "missing"
 
 
 def test_date_calendar_shows_roc_years(window) -> None:

@@ -94,9 +94,9 @@ class FormEditor(QWidget):
         self.scroll.setWidget(body)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(24, 16, 24, 24)
-        title = QLabel(self._title(), objectName="pageTitle")
-        title.setWordWrap(True)
-        layout.addWidget(title)
+        self.title_label = QLabel(self._title(), objectName="pageTitle")
+        self.title_label.setWordWrap(True)
+        layout.addWidget(self.title_label)
         if self.spec.hint:
             hint = QLabel(self.spec.hint, objectName="pageHint")
             hint.setWordWrap(True)
@@ -268,6 +268,9 @@ class FormEditor(QWidget):
             source = self.effective.sources.get(key)
             if not messages and source:
                 messages_shown, shown_mark = [source], "source"
+            elif mark == MISSING:  # the label is right beside it: say what is needed, keep the guide's hint
+                hint = self.lines[key].hint
+                messages_shown, shown_mark = [f"必填。{hint}" if hint else "必填"], mark
             else:
                 messages_shown, shown_mark = messages, mark
             self.lines[key].show_findings(messages_shown, shown_mark)
@@ -293,6 +296,8 @@ class FormEditor(QWidget):
             self.inputs[key].set_text(normalised)
 
     def _on_changed(self, change: Change) -> None:
+        if change.year == self.year and change.area == "application" and change.key == "union_name":
+            self.title_label.setText(self._title())
         if change.year != self.year or change.area != self.form_id or change.key is None:
             return
         widget = self.inputs.get(change.key)

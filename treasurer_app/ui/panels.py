@@ -112,7 +112,18 @@ class FindingsPanel(QTreeWidget):
             font.setBold(True)
             header.setFont(0, font)
             self.addTopLevelItem(header)
-            for finding in sorted(group, key=lambda f: (not f.is_error, f.row if f.row is not None else -1)):
+            missing = [f for f in group if f.is_error and f.message.endswith("：必填")]
+            if missing:  # one line for the blanks, so the real problems are not buried under them
+                labels = "、".join(f.message.removesuffix("：必填") for f in missing[:6])
+                more = "…" if len(missing) > 6 else ""
+                child = QTreeWidgetItem([f"尚未填寫 {len(missing)} 個必填欄位：{labels}{more}"])
+                child.setIcon(0, dot(theme.IDLE_COLOR))
+                child.setToolTip(0, "\n".join(f.message for f in missing[:40]))
+                first = missing[0]
+                child.setData(0, ROLE_TARGET, (first.form, first.field, first.row))
+                header.addChild(child)
+            shown = [f for f in group if f not in missing]
+            for finding in sorted(shown, key=lambda f: (not f.is_error, f.row if f.row is not None else -1)):
                 child = QTreeWidgetItem([finding.message])
                 child.setIcon(0, dot(theme.ERROR_COLOR if finding.is_error else theme.WARNING_COLOR))
                 child.setForeground(0, QBrush(theme.ERROR_COLOR if finding.is_error else theme.WARNING_COLOR))
@@ -122,6 +133,7 @@ class FindingsPanel(QTreeWidget):
             header.setExpanded(step.id in expanded or len(expanded) == 0)
 
     def messages(self) -> list[str]:
+        """Every line shown under the steps (the blanks of a step are one line)."""
         found = []
         for i in range(self.topLevelItemCount()):
             top = self.topLevelItem(i)
