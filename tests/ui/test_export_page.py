@@ -80,3 +80,11 @@ def test_the_window_finds_what_check_project_finds(window) -> None:
     assert [f for f in window.checker.findings if not f.rule.startswith("export.")] == check_project(
         window.document.project, 115
     )
+
+
+def test_dashboard_shows_the_education_ratio_history(window) -> None:
+    window.load_project(load_sample())
+    window.show_step("home")
+    window.checker.run_now()
+    texts = window.dashboard.texts()
+    assert "114 年度：教育訓練 199,700 元／分配款 467,000 元＝42.8%　✓ 達標" in texts

@@ -75,6 +75,7 @@ class Dashboard(QWidget):
             name = project.union_name(year) or "（尚未填寫工會名稱）"
             self.layout_.addWidget(QLabel(f"{name}　{year} 年度", objectName="pageTitle"))
             self._todo(project, year, findings)
+            self._education(project, year)
         self._deadlines()
         self.layout_.addStretch(1)
 
@@ -134,6 +135,27 @@ class Dashboard(QWidget):
             note = QLabel("尚未選擇附件：" + "、".join(names[k] for k in missing) + "（在「匯出與列印」選擇）")
             note.setObjectName("pageHint")
             layout.addWidget(note)
+        self.layout_.addWidget(frame)
+
+    def _education(self, project: Project, year: int) -> None:
+        """§11: education at least 40 % of the allocation; two years short means no allocation the year after."""
+        from treasurer_app.rules import education_history
+
+        history = [h for h in education_history(project) if h.year <= year - 1][-3:]
+        if not history:
+            return
+        frame, layout = card("教育訓練支出比率（應占分配款 40% 以上）")
+        for entry in history:
+            met = "✓ 達標" if entry.met else "✗ 未達 40%"
+            label = QLabel(f"{entry.year} 年度：教育訓練 {entry.education:,} 元／分配款 {entry.allocation:,} 元"
+                           f"＝{entry.percent_text}　{met}")
+            label.setStyleSheet("color: #2e7d32" if entry.met else "color: #c62828; font-weight: bold")
+            layout.addWidget(label)
+        if len(history) >= 2 and not history[-1].met and not history[-2].met:
+            alarm = QLabel("連續 2 年未達 40%：依規定次 1 年度不予分配。請在工作計畫書與預算書提高教育訓練經費。")
+            alarm.setWordWrap(True)
+            alarm.setStyleSheet("color: white; background: #c62828; padding: 6px; font-weight: bold")
+            layout.addWidget(alarm)
         self.layout_.addWidget(frame)
 
     def _deadlines(self) -> None:
