@@ -366,7 +366,8 @@ class LedgerPage(QWidget):
         self.table.setWordWrap(False)
         self.table.clear_requested.connect(self.clear_selection)
         for column, key in enumerate(COLUMNS):
-            width = {"month": 44, "day": 44, "kind": 50, "code": 64, SUMMARY: 230, "memo": 120}.get(key, 96)
+            width = {"month": 40, "day": 40, "kind": 44, "code": 58, SUMMARY: 190, "voucher": 80, "memo": 96,
+                     "category": 76, "account": 86}.get(key, 92)
             self.table.setColumnWidth(column, width)
         splitter.addWidget(self.table)
         self.totals = QTableWidget(0, 4)

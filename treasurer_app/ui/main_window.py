@@ -260,6 +260,8 @@ class MainWindow(QMainWindow):
             step_id = HOME
         if step_id == HOME:
             self.dashboard.show_project(self.document.project, self.year, self.checker.findings)
+        # The register needs the width for its balance columns; its cells carry their own marks.
+        self.findings_dock.setVisible(step_id != LEDGER_FORM)
         self.stack.setCurrentWidget(self.page(step_id))
 
     def show_drilldown(self, title: str, indexes: list[int]) -> None:
