@@ -34,11 +34,11 @@ DIST = ROOT / "dist"
 WORK = ROOT / "build" / "pyinstaller"
 BUNDLE = DIST / bundle_support.BUNDLE_NAME
 IS_WINDOWS = sys.platform == "win32"
-# Where Inno Setup 6 puts ISCC: per machine (choco, the official installer) or per user.
-ISCC_CANDIDATES = (
-    Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)")) / "Inno Setup 6" / "ISCC.exe",
-    Path(os.environ.get("PROGRAMFILES", r"C:\Program Files")) / "Inno Setup 6" / "ISCC.exe",
-    Path(os.environ.get("LOCALAPPDATA", r"C:\Users\Default\AppData\Local")) / "Programs" / "Inno Setup 6" / "ISCC.exe",
+# Where Inno Setup puts ISCC: per machine (choco, the official installer) or per user.
+ISCC_FOLDERS = (
+    Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)")),
+    Path(os.environ.get("PROGRAMFILES", r"C:\Program Files")),
+    Path(os.environ.get("LOCALAPPDATA", r"C:\Users\Default\AppData\Local")) / "Programs",
 )
 
 
@@ -85,9 +85,10 @@ def find_iscc() -> Path:
     on_path = shutil.which("iscc") or shutil.which("ISCC")
     if on_path:
         return Path(on_path)
-    for candidate in ISCC_CANDIDATES:
-        if candidate.is_file():
-            return candidate
+    for folder in ISCC_FOLDERS:
+        found = sorted(folder.glob("Inno Setup */ISCC.exe"), reverse=True)  # the newest major version first
+        if found:
+            return found[0]
     raise BuildError("找不到 ISCC.exe：請安裝 Inno Setup 6（choco install innosetup）或加上 --no-installer")
 
 

@@ -23,5 +23,5 @@ fi
 built=$(date +%s)
 echo "bundle: $(du -sh dist/treasurer-app | cut -f1)  (build $((built - started)) s)"
 
-TREASURER_APP_FROZEN_TEST=1 "$python" -m pytest tests/frozen -q -p no:cacheprovider
+TREASURER_APP_FROZEN_TEST=1 "$python" -m pytest tests/frozen -p no:cacheprovider
 echo "build + smoke test: $(( $(date +%s) - started )) s"

@@ -130,8 +130,8 @@ def _metadata_version(distribution: str) -> str | None:
         return None
 
 
-def _pyproject_version(root: Path = SOURCE_ROOT) -> str | None:
-    pyproject = root / "pyproject.toml"
+def _pyproject_version(root: Path | None = None) -> str | None:
+    pyproject = (root or SOURCE_ROOT) / "pyproject.toml"
     if not pyproject.is_file():
         return None
     project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})

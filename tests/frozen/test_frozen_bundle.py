@@ -34,6 +34,7 @@ QUIT_AFTER_SHOW_ENV = "TREASURER_APP_QUIT_AFTER_SHOW"
 PDF_FONT = "NotoSansTCTT"  # PostScript name of the bundled font: NotoSansTCTT-Regular (-Bold)
 COMMAND_TIMEOUT = 120  # seconds; a cold start of the bundle takes 1–3 s here
 GUI_GRACE = 8  # seconds the window must stay up when it has no way to quit by itself
+TEXT = {"encoding": "utf-8", "errors": "replace"}  # the bundle runs in Python's UTF-8 mode on every OS
 
 pytestmark = pytest.mark.skipif(
     not REQUESTED and not CLI_EXE.is_file(),
@@ -66,7 +67,7 @@ def bundle_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def run(exe: Path, args: Sequence[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(exe), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=False
+        [str(exe), *args], cwd=cwd, env=env, capture_output=True, timeout=COMMAND_TIMEOUT, check=False, **TEXT
     )
 
 
@@ -204,7 +205,7 @@ def test_unused_qt_modules_and_plugins_are_left_out() -> None:
 def start_gui(tmp_path: Path, outside: Path, **extra: str) -> subprocess.Popen[str]:
     env = bundle_env(tmp_path, **extra)
     return subprocess.Popen(
-        [str(GUI_EXE)], cwd=outside, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [str(GUI_EXE)], cwd=outside, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **TEXT
     )
 
 
@@ -247,8 +248,8 @@ def test_window_starts_on_a_real_x_display(tmp_path: Path, outside: Path) -> Non
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
         start_new_session=True,  # so the X server and the app stop together
+        **TEXT,
     )
     alive, stderr = stays_up(process, GUI_GRACE + 4, group=True)
     assert alive, f"the window exited with {process.returncode}:\n{stderr}"
