@@ -93,8 +93,9 @@ def typing_latency(folder: Path) -> tuple[float, float, float]:
         window.checker.run_now()
         form_edit.append((time.perf_counter() - start) * 1000)
     window.close()
-    window.deleteLater()  # Qt objects go before the interpreter does (PySide6 crashes collecting them late)
+    window.deleteLater()
     app.processEvents()
+    app.shutdown()  # Qt goes before the interpreter does (PySide6 aborts collecting its objects late)
     return statistics.median(samples), after_ledger_edit, statistics.median(form_edit)
 
 
@@ -201,3 +202,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    sys.stdout.flush()
+    # PySide6 6.12 aborts while the interpreter garbage-collects its objects at exit (none_dealloc) even
+    # after QApplication.shutdown(); the measures are printed, so leave without that teardown.
+    os._exit(0)
