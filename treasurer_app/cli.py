@@ -35,7 +35,7 @@ def load_project(path: str) -> Project:
     from treasurer_app import store
 
     try:
-        with store.open_store(path, read_only=True) as opened:
+        with store.Store.open(path, read_only=True) as opened:
             return opened.load()
     except store.StoreError as exc:
         raise UnusableInput(str(exc)) from None
