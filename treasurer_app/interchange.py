@@ -128,7 +128,8 @@ def project_from_dict(document: Any, source: str = "專案檔") -> Project:
     years = reader.mapping(root.get("years", {}), "years")
     for year_text, year_doc in years.items():
         path = f"years.{year_text}"
-        if not (isinstance(year_text, str) and year_text.isdigit() and 100 <= int(year_text) <= 999):
+        is_year = isinstance(year_text, str) and year_text.isascii() and year_text.isdigit()  # not ¹¹⁵ or １１５
+        if not (is_year and 100 <= int(year_text) <= 999):
             raise InterchangeError(source, path, "年度須為 3 位數民國年（例如 115）")
         project.years[int(year_text)] = reader.year(int(year_text), year_doc, path)
     return project
