@@ -1,0 +1,264 @@
+"""`treasurer-app check`: the printed report, --json, exit codes, and unusable input without a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from treasurer_app import interchange
+from treasurer_app.cli import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, main
+from treasurer_app.rules import check_project
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+GUIDE = FIXTURES / "guide_example.json"
+CORRECTED = FIXTURES / "guide_example_corrected.json"
+EXPECTED = (FIXTURES / "guide_example.expected.txt").read_text(encoding="utf-8")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def document() -> dict[str, Any]:
+    return json.loads(CORRECTED.read_text(encoding="utf-8"))
+
+
+def write(path: Path, doc: object) -> Path:
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- the report
+
+
+def test_check_prints_the_guides_mistakes_exactly_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", str(GUIDE))
+    assert code == EXIT_FINDINGS == 1
+    assert out == EXPECTED
+    assert err == ""
+
+
+def test_check_of_the_corrected_example_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", str(CORRECTED))
+    assert code == EXIT_OK == 0
+    assert out == "00職業工會 115 年度申請檢查結果：0 個錯誤、0 個警告\n"
+    assert err == ""
+
+
+def test_check_with_only_warnings_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = document()
+    doc["years"]["115"]["training_sessions"][3]["cost"] = "20001"  # the sessions' costs: a warning only
+    code, out, _ = run(capsys, "check", str(write(tmp_path / "p.json", doc)))
+    assert code == EXIT_OK
+    assert out.splitlines()[0] == "00職業工會 115 年度申請檢查結果：0 個錯誤、1 個警告"
+    assert "  警告  合計：199,700 與教育訓練成果報告各場次使用經費合計 199,701 不符" in out.splitlines()
+
+
+def test_check_lists_errors_before_warnings_within_a_sheet(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = document()
+    doc["years"]["115"]["forms"]["training_expenses"]["line_13"] = "1"  # an error and a warning on sheet 5
+    _, out, _ = run(capsys, "check", str(write(tmp_path / "p.json", doc)))
+    lines = out.splitlines()
+    start = lines.index("【福利專款教育訓練經費表】")
+    assert lines[start + 1].startswith("  錯誤  合計：199,701")
+    assert lines[start + 2].startswith("  警告  合計：199,701")
+
+
+def test_check_names_a_union_without_a_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = document()
+    doc["years"]["115"]["forms"]["application"]["union_name"] = ""
+    code, out, _ = run(capsys, "check", str(write(tmp_path / "p.json", doc)))
+    assert code == EXIT_FINDINGS
+    assert out.startswith("（未填工會名稱） 115 年度申請檢查結果：1 個錯誤、0 個警告")
+
+
+def test_check_json_lists_the_same_findings(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", str(GUIDE), "--json")
+    assert (code, err) == (EXIT_FINDINGS, "")
+    listed = json.loads(out)
+    expected = check_project(interchange.load(GUIDE), 115)
+    assert listed == [
+        {
+            "severity": f.severity.value,
+            "form": f.form,
+            "form_name": {
+                "application": "商港服務費福利專款申請書(含工會基本資料)",
+                "final_accounts": "福利專款決算及運用情形(含結存分析表)",
+                "training_report": "福利專款教育訓練成果報告",
+                "training_expenses": "福利專款教育訓練經費表",
+            }[f.form],
+            "field": f.field,
+            "row": f.row,
+            "rule": f.rule,
+            "message": f.message,
+        }
+        for f in expected
+    ]
+    assert len(listed) == 6
+    # the same messages as the text report
+    for item in listed:
+        label = "錯誤" if item["severity"] == "error" else "警告"
+        assert f"  {label}  {item['message']}" in EXPECTED.splitlines()
+
+
+def test_check_json_of_the_corrected_example_is_an_empty_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", str(CORRECTED), "--json")
+    assert (code, json.loads(out)) == (EXIT_OK, [])
+
+
+def test_check_year_picks_the_application(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = document()
+    doc["years"]["114"] = {"forms": {"application": {"union_name": "00職業工會"}}}
+    code, out, _ = run(capsys, "check", str(write(tmp_path / "p.json", doc)), "--year", "115")
+    assert (code, out.splitlines()[0]) == (EXIT_OK, "00職業工會 115 年度申請檢查結果：0 個錯誤、0 個警告")
+    code, out, _ = run(capsys, "check", str(write(tmp_path / "p.json", doc)), "--year", "114")
+    assert code == EXIT_FINDINGS
+    assert out.startswith("00職業工會 114 年度申請檢查結果：")
+
+
+def test_check_defaults_to_the_latest_year(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = document()
+    doc["years"]["114"] = {}
+    _, out, _ = run(capsys, "check", str(write(tmp_path / "p.json", doc)))
+    assert out.startswith("00職業工會 115 年度")
+
+
+# ---------------------------------------------------------------- unusable input: exit 2, Chinese, no traceback
+
+
+def unusable(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code, out, err = run(capsys, *argv)
+    assert code == EXIT_UNUSABLE == 2
+    assert out == ""
+    assert err.startswith("無法使用：")
+    assert err.endswith("\n") and err.count("\n") == 1
+    return err
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / "沒有這個.json"
+    assert unusable(capsys, "check", str(missing)) == f"無法使用：{missing}：找不到檔案\n"
+
+
+def test_a_folder_is_not_a_project(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = tmp_path / "folder.json"
+    folder.mkdir()
+    assert "這是資料夾，不是專案檔" in unusable(capsys, "check", str(folder))
+
+
+def test_file_that_is_not_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text("工會名稱,統一編號\n00職業工會,12345675\n", encoding="utf-8")
+    assert unusable(capsys, "check", str(path)) == f"無法使用：{path}：JSON 格式錯誤（位置：第 1 行第 1 字）\n"
+
+
+def test_file_that_is_not_utf8(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_bytes('{"format": "工會"}'.encode("big5"))
+    assert "不是 UTF-8 文字檔" in unusable(capsys, "check", str(path))
+
+
+def test_json_of_another_format(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write(tmp_path / "p.json", {"format": "someone-elses", "version": 1, "years": {}})
+    err = unusable(capsys, "check", str(path))
+    assert err == f"無法使用：{path}：不是本程式的專案檔（format 應為 treasurer-app-project）（位置：format）\n"
+
+
+def test_json_that_is_a_list(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write(tmp_path / "p.json", [1, 2, 3])
+    assert unusable(capsys, "check", str(path)) == f"無法使用：{path}：應為物件（{{…}}）\n"
+
+
+def test_newer_version(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = document()
+    doc["version"] = 2
+    err = unusable(capsys, "check", str(write(tmp_path / "p.json", doc)))
+    assert "檔案版本 2 比本程式支援的版本 1 新，請更新程式（位置：version）" in err
+
+
+def test_wrong_type_deep_inside_names_the_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = document()
+    doc["years"]["115"]["training_sessions"][2]["day1"] = [1141104]
+    err = unusable(capsys, "check", str(write(tmp_path / "p.json", doc)))
+    assert "應為文字或數字（位置：years.115.training_sessions[2].day1）" in err
+
+
+def test_unknown_field_names_the_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = document()
+    doc["years"]["115"]["forms"]["budget"]["rev_2"] = "937"  # derived, never stored
+    err = unusable(capsys, "check", str(write(tmp_path / "p.json", doc)))
+    assert "不認得的欄位（位置：years.115.forms.budget.rev_2）" in err
+
+
+def test_file_that_is_neither_json_nor_a_project_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("treasurer_app.store", reason="non-.json paths are opened as a project store")
+    path = tmp_path / "notes.txt"
+    path.write_text("這不是專案\n", encoding="utf-8")
+    assert str(path) in unusable(capsys, "check", str(path))
+
+
+def test_missing_project_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("treasurer_app.store", reason="non-.json paths are opened as a project store")
+    missing = tmp_path / "union.tapp"
+    assert str(missing) in unusable(capsys, "check", str(missing))
+    assert not missing.exists()  # checking never creates a project
+
+
+def test_year_not_in_the_project(capsys: pytest.CaptureFixture[str]) -> None:
+    assert unusable(capsys, "check", str(CORRECTED), "--year", "114") == "無法使用：專案沒有 114 年度（有 115）\n"
+
+
+def test_project_without_years(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write(tmp_path / "p.json", {"format": "treasurer-app-project", "version": 1, "years": {}})
+    assert unusable(capsys, "check", str(path)) == "無法使用：專案裡沒有任何年度的資料\n"
+
+
+def test_bad_arguments_exit_2_with_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["check", str(CORRECTED), "--year", "一一五"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: treasurer-app check" in err
+    assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- the real entry point
+
+
+def test_entry_point_in_a_real_process() -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        [sys.executable, "-m", "treasurer_app.cli", "check", str(GUIDE)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stdout.decode("utf-8") == EXPECTED
+    assert done.stderr.decode("utf-8") == ""
+
+
+def test_entry_point_in_a_real_process_reports_unusable_input(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    missing = tmp_path / "missing.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "treasurer_app.cli", "check", str(missing)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stdout == b""
+    assert done.stderr.decode("utf-8") == f"無法使用：{missing}：找不到檔案\n"
