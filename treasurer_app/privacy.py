@@ -128,7 +128,7 @@ class Cipher:
         self._prefix = f"treasurer_app|{project_id}|"
 
     def _context(self, context: tuple[object, ...]) -> bytes:
-        return (self._prefix + "|".join(str(part) for part in context)).encode()
+        return (self._prefix + "|".join(map(str, context))).encode()
 
     def seal(self, text: str, *context: object) -> str:
         nonce = os.urandom(NONCE_BYTES)
@@ -137,13 +137,12 @@ class Cipher:
 
     def open(self, sealed: str, *context: object) -> str:
         """The text sealed for ``context``; DecryptionFailed when it was sealed elsewhere or altered."""
-        where = "/".join(str(part) for part in context)
         try:
             raw = base64.b64decode(sealed, validate=True)
             plain = self._aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], self._context(context))
             return plain.decode("utf-8")
         except (InvalidTag, binascii.Error, ValueError, TypeError):
-            raise DecryptionFailed(where) from None
+            raise DecryptionFailed("/".join(map(str, context))) from None
 
     def check_value(self) -> str:
         """A sealed constant stored with the project to tell the right key from a wrong one."""

@@ -486,7 +486,6 @@ def _connect(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3
             _uri(path, read_only=read_only, immutable=immutable),
             uri=True,
             isolation_level=None,
-            check_same_thread=False,
             timeout=BUSY_TIMEOUT_MS / 1000,
         )
     except sqlite3.Error as exc:
@@ -667,7 +666,7 @@ class Store:
                 raise StoreExists(path)
             os.replace(building, path)  # nobody ever sees a half-built project
         except BaseException:
-            for leftover in (building, building.with_name(building.name + "-wal")):
+            for leftover in (building, *(building.with_name(building.name + side) for side in ("-wal", "-shm"))):
                 leftover.unlink(missing_ok=True)
             privacy.delete_key(project_id)
             raise
@@ -860,7 +859,8 @@ class Store:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise self._write_error(exc) from None
+            busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+            raise (_translate_open_error(self.path, exc) if busy else self._write_error(exc)) from None
         self.lock_holder = me
         self._last_heartbeat = moment
 
@@ -872,6 +872,8 @@ class Store:
 
     def heartbeat(self, now: datetime | None = None) -> None:
         """Tell other copies this one is alive; the UI calls it every minute or so while idle."""
+        if self.read_only:
+            return
         moment = _utc(now)
         with self._write():
             self._db().execute("UPDATE lock SET heartbeat = ? WHERE token = ?", (moment.isoformat(), self._token))
@@ -911,8 +913,10 @@ class Store:
             try:
                 yield
             except BaseException:
-                conn.execute(f"ROLLBACK TO {savepoint}")
-                conn.execute(f"RELEASE {savepoint}")
+                # SQLite may already have rolled back the whole transaction (disk full): then there is no savepoint.
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute(f"ROLLBACK TO {savepoint}")
+                    conn.execute(f"RELEASE {savepoint}")
                 self._forget_caches()
                 raise
             finally:
@@ -1088,7 +1092,7 @@ class Store:
 
     def _decode(self, table: str, row_id: int, plain: str, sealed: str) -> dict[str, str]:
         values: dict[str, str] = json.loads(plain)
-        secrets: dict[str, str] = json.loads(sealed)
+        secrets: dict[str, str] = json.loads(sealed) if sealed != "{}" else {}
         cipher = self._cipher
         for key, value in secrets.items():
             if cipher is None:
@@ -1435,18 +1439,17 @@ class Store:
                 if ledger is not None:
                     ledger.header[key] = value
             orders: dict[tuple[int, str], _Order] = {}
+            group: tuple[int, str] | None = None
+            target: list[dict[str, str]] = []
+            order = _Order()
             for row_id, year, table, position, plain, sealed in conn.execute(
                 "SELECT id, year, tbl, position, plain, sealed FROM rows ORDER BY year, tbl, position"
             ):
-                book = project.years[year]
-                record = self._decode(table, row_id, plain, sealed)
-                if table == "roster":
-                    book.roster.append(record)
-                elif table == "sessions":
-                    book.sessions.append(record)
-                elif book.ledger is not None:
-                    book.ledger.entries.append(record)
-                order = orders.setdefault((year, table), _Order())
+                if group != (year, table):  # rows come grouped by year and table
+                    group = (year, table)
+                    target = self._rows_of(project.years[year], table)
+                    order = orders[group] = _Order()
+                target.append(self._decode(table, row_id, plain, sealed))
                 order.ids.append(row_id)
                 order.positions.append(position)
             for year, kind, path in conn.execute("SELECT year, kind, path FROM attachments"):
@@ -1461,6 +1464,16 @@ class Store:
             self._orders = orders
             self._years = set(project.years)
         return project
+
+    @staticmethod
+    def _rows_of(book: YearBook, table: str) -> list[dict[str, str]]:
+        if table == "roster":
+            return book.roster
+        if table == "sessions":
+            return book.sessions
+        if book.ledger is None:
+            book.ledger = LedgerBook()  # entries without the flag: keep them rather than drop them
+        return book.ledger.entries
 
     def replace_project(self, project: Project, now: datetime | None = None) -> Path | None:
         """Replace everything with ``project`` (an import) in one transaction.
