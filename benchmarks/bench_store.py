@@ -50,7 +50,7 @@ def main() -> None:
 
     import keyring
 
-    from tests.store_support import MemoryKeyring
+    from tests.memory_keyring import MemoryKeyring
     from treasurer_app.project import LedgerBook, Project, YearBook
     from treasurer_app.store import Store
 

@@ -31,7 +31,8 @@ def main() -> int:
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"  # children never reach a real keyring
     import keyring
 
-    from tests.store_support import MemoryKeyring, build_crash_project, keys_for_child, run_kill_soak
+    from tests.memory_keyring import MemoryKeyring
+    from tests.store_support import build_crash_project, keys_for_child, run_kill_soak
 
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

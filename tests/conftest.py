@@ -15,7 +15,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from tests.store_support import MemoryKeyring
+from tests.memory_keyring import MemoryKeyring
 
 DATA_DIR_ENV = "TREASURER_APP_DATA_DIR"  # honoured by treasurer_app.store.default_data_dir()
 

@@ -1,4 +1,4 @@
-"""Helpers for the store tests: an in-memory keyring and the kill-at-random-points crash harness.
+"""Helpers for the store tests: the kill-at-random-points crash harness.
 
 The crash harness is shared by ``tests/unit/test_store_crash.py`` (≥ 200 kills)
 and ``benchmarks/soak_store_kill.py`` (1,000). Children are forked from a
@@ -25,36 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import keyring
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
+from tests.memory_keyring import MemoryKeyring
 from treasurer_app import interchange
 from treasurer_app.interchange import project_to_dict
 from treasurer_app.project import LedgerBook, Project, YearBook
 from treasurer_app.store import Store, StoreLocked
-
-
-class MemoryKeyring(KeyringBackend):
-    """A credential store that lives in a dict: tests never touch the OS keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self, entries: Mapping[tuple[str, str], str] | None = None) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = dict(entries or {})
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError(username) from None
-
 
 # ---------------------------------------------------------------- the edits a child makes
 

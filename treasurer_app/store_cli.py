@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from treasurer_app import privacy
-from treasurer_app.store import Store, StoreError, StoreLocked, restore_backup
+from treasurer_app.store import Store, StoreError, StoreLocked, list_backups, restore_backup
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -39,14 +39,37 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str | None:
 
 
 def backup_command(args: argparse.Namespace) -> int:
-    """``treasurer-app backup PROJECT [--backup-dir DIR]``: works while the app has the project open."""
+    """``treasurer-app backup PROJECT [--list] [--backup-dir DIR]``: works while the app has the project open."""
     backup_dir = getattr(args, "backup_dir", None)
+    if getattr(args, "list", False):
+        return _list_backups(args.project, backup_dir)
     try:
         with Store.open(args.project, read_only=True, backup_dir=backup_dir) as store:
             target = store.backup_now(kind=MANUAL_BACKUP_KIND)
     except (StoreError, privacy.PrivacyError) as problem:
         return _fail(f"備份失敗：{problem}")
     print(f"已備份到：{target}")
+    return EXIT_OK
+
+
+_KIND_LABELS = {
+    "": "自動",
+    MANUAL_BACKUP_KIND: "手動",
+    "before-restore": "還原前",
+    "before-import": "匯入前",
+}
+
+
+def _list_backups(project: str, backup_dir: str | None) -> int:
+    if not Path(project).exists():
+        return _fail(f"列出備份失敗：{project}：找不到專案檔")
+    backups = list_backups(project, backup_dir)
+    if not backups:
+        print(f"{project}：還沒有備份")
+        return EXIT_OK
+    for backup in backups:
+        label = _KIND_LABELS.get(backup.kind, "升級前" if backup.kind.startswith("before-migration") else backup.kind)
+        print(f"{backup.taken_at:%Y-%m-%d %H:%M:%S}\t{label}\t{backup.path}")
     return EXIT_OK
 
 
@@ -71,7 +94,7 @@ def restore_command(args: argparse.Namespace) -> int:
 
 
 def key_export_command(args: argparse.Namespace) -> int:
-    """``treasurer-app key-export PROJECT [-o FILE]``: the key wrapped under a recovery passphrase."""
+    """``treasurer-app key-export PROJECT [--out FILE]``: the key wrapped under a recovery passphrase."""
     passphrase = _passphrase(args, confirm=True)
     if passphrase is None:
         return _fail("匯出金鑰失敗：復原密語兩次輸入不一致")
@@ -80,7 +103,7 @@ def key_export_command(args: argparse.Namespace) -> int:
             text = store.export_key(passphrase)
     except (StoreError, privacy.PrivacyError) as problem:
         return _fail(f"匯出金鑰失敗：{problem}")
-    output = getattr(args, "output", None)
+    output = getattr(args, "out", None)
     if output in (None, "-"):
         sys.stdout.write(text)
         return EXIT_OK
@@ -99,8 +122,8 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def key_import_command(args: argparse.Namespace) -> int:
-    """``treasurer-app key-import PROJECT FILE``: put an exported key into this PC's credential store."""
-    source = getattr(args, "input", None)
+    """``treasurer-app key-import PROJECT KEY_FILE``: put an exported key into this PC's credential store."""
+    source = getattr(args, "key_file", None)
     try:
         text = sys.stdin.read() if source in (None, "-") else Path(source).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -129,12 +152,13 @@ def add_store_commands(subparsers: argparse._SubParsersAction) -> None:  # type:
         parser = subparsers.add_parser(name, help=help_text)
         parser.add_argument("project", help="專案檔路徑")
         if name == "backup":
+            parser.add_argument("--list", action="store_true", help="列出既有備份")
             parser.add_argument("--backup-dir", help="備份資料夾（預設為專案檔旁的 backups）")
         elif name == "restore":
             parser.add_argument("backup", help="備份檔路徑")
             parser.add_argument("--break-lock", action="store_true", help="解除已失效的鎖定")
         elif name == "key-export":
-            parser.add_argument("-o", "--output", help="金鑰備份檔（省略則印在畫面上）")
+            parser.add_argument("-o", "--out", help="金鑰備份檔（省略則印在畫面上）")
         else:
-            parser.add_argument("input", nargs="?", default="-", help="金鑰備份檔（省略則從標準輸入讀取）")
+            parser.add_argument("key_file", nargs="?", default="-", help="金鑰備份檔（省略則從標準輸入讀取）")
         parser.set_defaults(func=command)

@@ -730,3 +730,58 @@ def test_bad_file_errors_are_store_errors_with_chinese_text(tmp_path):
         Store.open(path)
     assert not isinstance(caught.value, sqlite3.Error)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in str(caught.value))
+
+
+# ---------------------------------------------------------------- whole years, imports, older files
+
+
+def test_a_rolled_over_year_is_written_whole(project_path):
+    with Store.open(project_path) as opened:
+        project = opened.load()
+        project.years.pop(115)
+        opened.delete_year(115)
+        new_book = project.roll_over(114)
+        opened.put_year(new_book)
+        assert opened.row_count(115, "roster") == 2
+        new_book.roster[0]["unit"] = "高雄港"
+        opened.put_year(new_book)  # writing a year again replaces it
+    assert reopened(project_path) == as_dict(project)
+
+
+def test_an_import_replaces_everything_after_a_backup(project_path):
+    imported = Project({120: YearBook(120)})
+    with Store.open(project_path) as opened:
+        safety = opened.replace_project(imported, T0)
+        assert safety is not None and safety.name.endswith("-before-import.tap")
+        assert opened.years() == [120]
+    assert reopened(project_path) == as_dict(imported)
+    with store.open_backup(safety) as saved:
+        assert as_dict(saved.load()) == as_dict(sample_project())
+
+
+def test_peek_lock_names_the_holder_without_taking_it(project_path):
+    assert store.peek_lock(project_path) is None
+    with Store.open(project_path) as opened:
+        assert store.peek_lock(project_path) == opened.lock_holder
+
+
+def test_an_older_file_must_be_upgraded_before_read_only_use(project_path, monkeypatch):
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, _add_notes_table])
+    with pytest.raises(store.StoreNeedsUpgrade, match="需先升級"):
+        Store.open(project_path, read_only=True)
+    Store.open(project_path).close()
+    with Store.open(project_path, read_only=True) as look:
+        assert look.schema_version == 2
+
+
+def test_restoring_an_older_backup_upgrades_it_again(project_path, monkeypatch):
+    with Store.open(project_path) as opened:
+        old_backup = opened.backup_now(T0)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, _add_notes_table])
+    with Store.open(project_path) as opened:
+        opened.restore(old_backup, T0 + timedelta(hours=1))
+        assert opened.schema_version == 2
+        assert opened._db().execute("SELECT count(*) FROM notes").fetchone() == (0,)
+        assert as_dict(opened.load()) == as_dict(sample_project())

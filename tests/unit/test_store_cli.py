@@ -84,7 +84,7 @@ def test_restore_of_something_that_is_not_a_backup(project_path, tmp_path, capsy
 
 def test_key_export_and_import_round_trip(project_path, tmp_path, memory_keyring, capsys):
     key_file = tmp_path / "key.txt"
-    args = parse("key-export", str(project_path), "-o", str(key_file))
+    args = parse("key-export", str(project_path), "--out", str(key_file))
     args.passphrase = PASSPHRASE
     assert key_export_command(args) == EXIT_OK
     assert "已匯出金鑰備份" in capsys.readouterr().out
@@ -132,3 +132,35 @@ def test_key_import_of_an_unreadable_file(project_path, tmp_path, capsys):
     args.passphrase = PASSPHRASE
     assert key_import_command(args) == EXIT_FAILED
     assert "無法讀取" in capsys.readouterr().err
+
+
+def test_backup_list_names_every_backup_with_its_kind(project_path, capsys):
+    with Store.open(project_path) as opened:
+        opened.backup_now()
+        opened.backup_now(kind="before-restore")
+    assert backup_command(parse("backup", str(project_path))) == EXIT_OK
+    capsys.readouterr()
+    assert backup_command(parse("backup", str(project_path), "--list")) == EXIT_OK
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3
+    assert {line.split("\t")[1] for line in lines} == {"自動", "還原前", "手動"}
+
+
+def test_backup_list_of_a_missing_project(tmp_path, capsys):
+    assert backup_command(parse("backup", str(tmp_path / "none.tap"), "--list")) == EXIT_FAILED
+    assert "找不到專案檔" in capsys.readouterr().err
+
+
+def test_the_app_cli_parser_reaches_these_commands(project_path, tmp_path, capsys):
+    from treasurer_app.cli import build_parser
+
+    key_file = tmp_path / "key.txt"
+    args = build_parser().parse_args(["key-export", str(project_path), "--out", str(key_file)])
+    args.passphrase = PASSPHRASE
+    assert args.run(args) == EXIT_OK
+    args = build_parser().parse_args(["key-import", str(project_path), str(key_file)])
+    args.passphrase = PASSPHRASE
+    assert args.run(args) == EXIT_OK
+    args = build_parser().parse_args(["backup", str(project_path), "--list"])
+    assert args.run(args) == EXIT_OK
+    assert "還沒有備份" in capsys.readouterr().out
