@@ -33,7 +33,7 @@ REQUESTED = os.environ.get("TREASURER_APP_FROZEN_TEST") == "1"
 QUIT_AFTER_SHOW_ENV = "TREASURER_APP_QUIT_AFTER_SHOW"
 PDF_FONT = "NotoSansTCTT"  # PostScript name of the bundled font: NotoSansTCTT-Regular (-Bold)
 COMMAND_TIMEOUT = 120  # seconds; a cold start of the bundle takes 1–3 s here
-GUI_GRACE = 8  # seconds the window must stay up when it has no way to quit by itself
+GUI_TIMEOUT = 60  # seconds for the window to open the user's project (≈ 2 s here)
 TEXT = {"encoding": "utf-8", "errors": "replace"}  # the bundle runs in Python's UTF-8 mode on every OS
 
 pytestmark = pytest.mark.skipif(
@@ -202,68 +202,153 @@ def test_unused_qt_modules_and_plugins_are_left_out() -> None:
 # ---------------------------------------------------------------- the window
 
 
-def start_gui(tmp_path: Path, outside: Path, **extra: str) -> subprocess.Popen[str]:
-    env = bundle_env(tmp_path, **extra)
+# Loaded by the frozen app through keyring's own config file (keyring-path, default-keyring): keys live
+# in the process only, and every call is logged so the test can see the store ask for the project's key.
+LOGGING_KEYRING = """
+import json
+import os
+
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+
+
+class Keyring(KeyringBackend):
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.entries = {}
+
+    def _log(self, call, service, username, found):
+        with open(os.environ["SMOKE_KEYRING_LOG"], "a", encoding="utf-8") as log:
+            log.write(json.dumps({"call": call, "service": service, "found": found}) + "\\n")
+
+    def get_password(self, service, username):
+        password = self.entries.get((service, username))
+        self._log("get", service, username, password is not None)
+        return password
+
+    def set_password(self, service, username, password):
+        self.entries[(service, username)] = password
+        self._log("set", service, username, True)
+
+    def delete_password(self, service, username):
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+"""
+
+
+def gui_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The window's environment: a fresh data folder, and an in-process keyring configured through
+    keyring's config file (XDG_CONFIG_HOME on Linux, LOCALAPPDATA on Windows): never the OS keyring."""
+    backend = tmp_path / "keyring_backend"
+    backend.mkdir()
+    (backend / "smoke_keyring.py").write_text(LOGGING_KEYRING, encoding="utf-8")
+    config = f"[backend]\ndefault-keyring = smoke_keyring.Keyring\nkeyring-path = {backend}\n"
+    for folder in (tmp_path / "config" / "python_keyring", tmp_path / "localappdata" / "Python Keyring"):
+        folder.mkdir(parents=True)
+        (folder / "keyringrc.cfg").write_text(config, encoding="utf-8")
+    env = bundle_env(
+        tmp_path,
+        TREASURER_APP_DATA_DIR=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        LOCALAPPDATA=str(tmp_path / "localappdata"),
+        SMOKE_KEYRING_LOG=str(tmp_path / "keyring.log"),
+        **extra,
+    )
+    del env["PYTHON_KEYRING_BACKEND"]  # it would win over the config file
+    return env
+
+
+def keyring_calls(tmp_path: Path) -> list[dict[str, object]]:
+    log = tmp_path / "keyring.log"
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+def start_gui(
+    command: Sequence[str], cwd: Path, env: dict[str, str], own_session: bool = False
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [str(GUI_EXE)], cwd=outside, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **TEXT
+        list(command),
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=own_session,  # xvfb-run: so the X server and the app stop together
+        **TEXT,
     )
 
 
-def stays_up(process: subprocess.Popen[str], seconds: float, group: bool = False) -> tuple[bool, str]:
-    """Whether the process is still running after `seconds`; its stderr either way (it is stopped).
+def project_files(tmp_path: Path) -> list[Path]:
+    from treasurer_app.store import PROJECT_SUFFIX
 
-    `group`: the process leads a session (xvfb-run and its X server): stop them all.
-    """
-    deadline = time.monotonic() + seconds
+    return sorted((tmp_path / "data").glob(f"*{PROJECT_SUFFIX}"))
+
+
+def wait_for_project(process: subprocess.Popen[str], tmp_path: Path, timeout: float) -> bool:
+    """Whether the window opened (created) the user's project store while still running."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
+        if project_files(tmp_path):
+            time.sleep(1)  # and it stays up a moment longer: no crash right after opening
+            return process.poll() is None
         time.sleep(0.2)
-    alive = process.poll() is None
-    if alive and group:
-        os.killpg(process.pid, signal.SIGTERM)
-    elif alive:
-        process.terminate()
+    return False
+
+
+def stop(process: subprocess.Popen[str], group: bool = False) -> str:
+    """Stop the process (its whole session when `group`) and return its stderr."""
+    if process.poll() is None:
+        if group:
+            os.killpg(process.pid, signal.SIGTERM)
+        else:
+            process.terminate()
     try:
         _, stderr = process.communicate(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
         _, stderr = process.communicate()
-    return alive, stderr
+    return stderr
 
 
-def test_window_starts_offscreen(tmp_path: Path, outside: Path) -> None:
-    process = start_gui(tmp_path, outside, QT_QPA_PLATFORM="offscreen")
-    alive, stderr = stays_up(process, GUI_GRACE)
-    assert alive, f"the window exited with {process.returncode}:\n{stderr}"
+def assert_window_opened_the_project(process: subprocess.Popen[str], tmp_path: Path, group: bool = False) -> None:
+    opened = wait_for_project(process, tmp_path, GUI_TIMEOUT)
+    stderr = stop(process, group)
+    assert opened, f"no project store in the data folder (exit {process.returncode}):\n{stderr}"
+    assert project_files(tmp_path)[0].read_bytes()[:16] == b"SQLite format 3\x00"
+    # The new project's key went into the keyring and the store found it there again.
+    calls = keyring_calls(tmp_path)
+    stored = [i for i, c in enumerate(calls) if c["call"] == "set" and c["service"] == "treasurer_app"]
+    assert stored, f"the new project's key was never stored: {calls}"
+    lookups = [c["found"] for c in calls[stored[0] :] if c["call"] == "get"]
+    assert lookups and all(lookups), f"the store did not find its key again: {calls}"
     assert "Traceback" not in stderr, stderr
     assert "Could not load the Qt platform plugin" not in stderr, stderr
+
+
+def test_window_starts_offscreen_and_opens_the_project(tmp_path: Path, outside: Path) -> None:
+    """Window, deferred project opening, store, encryption and keyring all work from the bundle."""
+    process = start_gui([str(GUI_EXE)], outside, gui_env(tmp_path, QT_QPA_PLATFORM="offscreen"))
+    assert_window_opened_the_project(process, tmp_path)
 
 
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
 def test_window_starts_on_a_real_x_display(tmp_path: Path, outside: Path) -> None:
     """The xcb platform plugin and the X libraries it needs survived the trimming."""
-    env = bundle_env(tmp_path, QT_QPA_PLATFORM="xcb")
-    process = subprocess.Popen(
-        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", str(GUI_EXE)],
-        cwd=outside,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # so the X server and the app stop together
-        **TEXT,
-    )
-    alive, stderr = stays_up(process, GUI_GRACE + 4, group=True)
-    assert alive, f"the window exited with {process.returncode}:\n{stderr}"
-    assert "Traceback" not in stderr, stderr
-    assert "Could not load the Qt platform plugin" not in stderr, stderr
+    command = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", str(GUI_EXE)]
+    process = start_gui(command, outside, gui_env(tmp_path, QT_QPA_PLATFORM="xcb"), own_session=True)
+    assert_window_opened_the_project(process, tmp_path, group=True)
 
 
 def test_window_quits_by_itself_after_showing(tmp_path: Path, outside: Path) -> None:
-    """With TREASURER_APP_QUIT_AFTER_SHOW=1 the window quits right after it is first shown, exit 0."""
+    """With TREASURER_APP_QUIT_AFTER_SHOW=1 the window quits by itself, exit 0, once it is shown and has
+    opened the user's project (an opening error goes to stderr with exit 1 instead of a modal box)."""
     from treasurer_app.ui import app as ui_app
 
     if getattr(ui_app, "QUIT_AFTER_SHOW_ENV", None) != QUIT_AFTER_SHOW_ENV:
         pytest.skip(f"treasurer_app/ui/app.py does not honour {QUIT_AFTER_SHOW_ENV} yet")
-    process = start_gui(tmp_path, outside, QT_QPA_PLATFORM="offscreen", **{QUIT_AFTER_SHOW_ENV: "1"})
+    env = gui_env(tmp_path, QT_QPA_PLATFORM="offscreen", **{QUIT_AFTER_SHOW_ENV: "1"})
+    process = start_gui([str(GUI_EXE)], outside, env)
     try:
         _, stderr = process.communicate(timeout=COMMAND_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -272,3 +357,4 @@ def test_window_quits_by_itself_after_showing(tmp_path: Path, outside: Path) -> 
         pytest.fail(f"the window did not quit by itself within {COMMAND_TIMEOUT} s (an error dialog?):\n{stderr}")
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr
+    assert project_files(tmp_path), "the window quit before opening the user's project"
