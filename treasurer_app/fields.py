@@ -432,7 +432,10 @@ def _whole_number(text: str, digits: int) -> Parsed:
     plain = text.replace(",", "") if _GROUPED.fullmatch(text) else text
     if not _DIGITS.fullmatch(plain):
         return _invalid(text, _number_problem(text))
-    value = int(plain)
+    significant = plain.lstrip("0") or "0"
+    if len(significant) > digits:  # checked on the text: int() refuses over 4,300 digits
+        return _invalid(significant, f"最多 {digits} 位數字（目前 {len(significant)} 位）")
+    value = int(significant)
     canonical = str(value)
     if len(canonical) > digits:
         return _invalid(canonical, f"最多 {digits} 位數字（目前 {len(canonical)} 位）")

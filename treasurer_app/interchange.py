@@ -107,6 +107,8 @@ def loads(raw: bytes | str, source: str = "專案檔") -> Project:
         raise InterchangeError(source, f"第 {exc.lineno} 行第 {exc.colno} 字", "JSON 格式錯誤") from None
     except RecursionError:
         raise InterchangeError(source, "", "JSON 巢狀過深") from None
+    except ValueError:  # e.g. an integer literal longer than Python converts (4,300 digits)
+        raise InterchangeError(source, "", "JSON 內含無法讀取的數值（位數過多）") from None
     return project_from_dict(document, source)
 
 

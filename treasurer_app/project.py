@@ -8,6 +8,8 @@ its final accounts and training expenses from the ledger of Y−1 when there is 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from treasurer_app.forms import FORMS, SCALAR_FORMS
@@ -60,9 +62,12 @@ class Effective:
     supplied: dict[str, int] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # key → Chinese explanation of the origin
     drilldown: dict[str, list[int]] = field(default_factory=dict)  # key → ledger entry indexes behind it
+    _getter: Callable[[str], int] | None = field(default=None, repr=False, compare=False)
 
     def number(self, key: str) -> int:
-        return int_getter(FORMS[self.form_id], self.values, self.supplied)(key)
+        if self._getter is None:
+            self._getter = int_getter(FORMS[self.form_id], self.values, self.supplied)
+        return self._getter(key)
 
     def derived(self) -> dict[str, int]:
         return compute_derived(FORMS[self.form_id], self.values, self.supplied)
@@ -77,6 +82,19 @@ class Effective:
 @dataclass
 class Project:
     years: dict[int, YearBook] = field(default_factory=dict)
+    _memo: dict[tuple[int, str], Effective] | None = field(default=None, repr=False, compare=False)
+
+    @contextmanager
+    def memoized(self) -> Iterator[None]:
+        """Within the block, each form's effective values are worked out once (the data must not change)."""
+        outer = self._memo
+        if outer is None:
+            self._memo = {}
+        try:
+            yield
+        finally:
+            if outer is None:
+                self._memo = None
 
     # ---- years ----
     def year(self, year: int) -> YearBook:
@@ -147,6 +165,14 @@ class Project:
         return self.effective(ledger_year, "budget").number("rev_2") if ledger_year in self.years else 0
 
     def effective(self, year: int, form_id: str) -> Effective:
+        if self._memo is not None:
+            cached = self._memo.get((year, form_id))
+            if cached is None:
+                cached = self._memo[(year, form_id)] = self._effective(year, form_id)
+            return cached
+        return self._effective(year, form_id)
+
+    def _effective(self, year: int, form_id: str) -> Effective:
         book = self.years[year]
         values = book.forms.get(form_id, {})
         result = Effective(form_id, year, values)

@@ -32,7 +32,12 @@ def money(n: int) -> str:
 
 
 def percent(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%" if whole else "—"
+    """One decimal, rounded down: 39.99 % must never print as 40.0 % in a message saying it is under 40 %."""
+    if not whole:
+        return "—"
+    tenths = abs(part) * 1000 // abs(whole)
+    sign = "-" if (part < 0) != (whole < 0) and tenths else ""
+    return f"{sign}{tenths // 10}.{tenths % 10}%"
 
 
 def at_least_percent(part: int, whole: int, minimum: int) -> bool:
@@ -54,6 +59,13 @@ def is_blank(record: Record) -> bool:
 def check_project(project: Project, year: int) -> list[Finding]:
     if year not in project.years:
         return [error(PROJECT_FORM, "project.year_missing", f"專案沒有 {year} 年度的資料")]
+    findings: list[Finding] = []
+    with project.memoized():
+        findings = _check_all(project, year)
+    return findings
+
+
+def _check_all(project: Project, year: int) -> list[Finding]:
     findings: list[Finding] = []
     for check in (
         check_application,
@@ -99,9 +111,7 @@ def check_application(project: Project, year: int) -> list[Finding]:
             error("application", "application.dissolved_after_founded", "解散、合併日期：須晚於成立日期", "dissolved")
         )
     leader = (values.get("leader") or "").strip()
-    if leader and not any(
-        leader.endswith(title) and len(leader) > len(title) for title in app_form.LEADER_TITLES
-    ):
+    if leader and not leader_title_ok(leader):
         findings.append(
             error(
                 "application",
@@ -122,6 +132,15 @@ def check_application(project: Project, year: int) -> list[Finding]:
             )
         )
     return findings
+
+
+def leader_title_ok(leader: str) -> bool:
+    """A name followed by 理事長 or 常務理事 — not 副理事長 (the vice-chair)."""
+    for title in app_form.LEADER_TITLES:
+        name = leader.removesuffix(title)
+        if name != leader and name and not name.endswith("副"):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- sheet 2

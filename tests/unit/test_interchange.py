@@ -288,12 +288,6 @@ def test_bytes_that_are_not_utf8_are_refused() -> None:
     assert raised.value.reason == "不是 UTF-8 文字檔，無法當作專案檔讀取"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="json.loads raises a plain ValueError for integers over 4,300 digits; interchange.loads only catches "
-    "JSONDecodeError and RecursionError",
-)
 def test_a_number_too_long_for_python_is_refused() -> None:
     with pytest.raises(InterchangeError):
         loads('{"format": "treasurer-app-project", "version": 1, "years": {"115": {"forms": {"budget": {"rev_1": '

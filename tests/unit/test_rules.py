@@ -337,11 +337,6 @@ def test_leader_must_be_a_name_and_the_title(project: Project, leader: str) -> N
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules.check_application accepts any leader ending in 理事長, so 副理事長 (the vice-chair) passes; "
-    "the guide asks for 理事長 or 常務理事",
-)
 def test_vice_chair_is_not_the_leader(project: Project) -> None:
     form(project, "application")["leader"] = "黃XX副理事長"
     assert the_finding(project, "application.leader_title").field == "leader"
@@ -650,11 +645,6 @@ def test_final_education_one_dollar_under_40_percent_is_a_warning(project: Proje
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules.percent rounds to one decimal: 39.9998 % prints as「40.0%」in a message saying it is under 40 %; "
-    "it should round down (e.g. 39.9%)",
-)
 def test_a_share_just_under_40_percent_is_not_printed_as_40_percent(project: Project) -> None:
     set_final_education(project, 180_799)
     assert "（40.0%）" not in the_finding(project, "compliance.education_40").message
@@ -1269,12 +1259,6 @@ def test_huge_numbers_are_findings_not_exceptions(project: Project) -> None:
     assert "最多 9 位數字" in the_finding(project, "field.rev_allocation").message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="fields._whole_number calls int() on more than 4,300 digits (Python's int/str limit) before checking "
-    "the digit count; FieldType.parse must never raise",
-)
 def test_numbers_longer_than_pythons_int_limit_are_findings(project: Project) -> None:
     form(project, "final_accounts")["rev_allocation"] = "9" * 5000
     assert "最多 9 位數字" in the_finding(project, "field.rev_allocation").message
