@@ -333,15 +333,16 @@ def _windows_pid_alive(pid: int) -> bool:
 
 
 def lock_is_stale(holder: LockHolder, now: datetime | None = None, timeout: timedelta = LOCK_TIMEOUT) -> bool:
-    """A lock whose holder is gone: on this host its process is not running; anywhere, its heartbeat is old.
+    """A lock whose holder is gone.
 
-    The heartbeat rule also covers this host, because a dead holder's process id
-    may have been reused by an unrelated program.
+    On this host the holder's process is asked for: the lock is stale exactly
+    when that process is not running (an idle copy of the app is never taken
+    for gone). For another host only the heartbeat can tell: stale when it is
+    older than ``timeout``; a running app refreshes it (``Store.heartbeat``).
     """
-    now = _utc(now)
-    if holder.host == _host() and not _pid_alive(holder.pid):
-        return True
-    return now - holder.heartbeat > timeout
+    if holder.host == _host():
+        return not _pid_alive(holder.pid)
+    return _utc(now) - holder.heartbeat > timeout
 
 
 def _utc(now: datetime | None) -> datetime:

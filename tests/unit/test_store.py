@@ -431,9 +431,11 @@ def test_lock_from_another_host_goes_stale_by_heartbeat(project_path):
         assert opened.lock_holder.host == socket.gethostname()
 
 
-def test_live_process_on_this_host_is_not_stale():
-    holder = LockHolder(socket.gethostname(), os.getpid(), "", datetime.now(UTC), datetime.now(UTC), "t")
+def test_live_process_on_this_host_is_not_stale_however_idle():
+    long_ago = datetime.now(UTC) - timedelta(days=3)
+    holder = LockHolder(socket.gethostname(), os.getpid(), "", long_ago, long_ago, "t")
     assert not lock_is_stale(holder)
+    assert lock_is_stale(LockHolder(socket.gethostname(), _dead_pid(), "", long_ago, datetime.now(UTC), "t"))
 
 
 def test_heartbeat_refreshes_the_lock(project_path):
