@@ -1,0 +1,95 @@
+"""The ledger of year Y−1 feeds the application of year Y (DOMAIN.md §10 "What the ledger feeds")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from treasurer_app.forms import final_accounts as fa
+from treasurer_app.forms import ledger
+from treasurer_app.interchange import load
+from treasurer_app.project import LedgerBook, Project
+from treasurer_app.rules import check_final_accounts, check_project, check_training_expenses
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+@pytest.fixture
+def project() -> Project:
+    """The corrected guide example for 115, with the 206-entry ledger of 114 kept in the app."""
+    project = load(FIXTURES / "guide_example_corrected.json")
+    document = json.loads((FIXTURES / "ledger_114.json").read_text(encoding="utf-8"))
+    book = project.add_year(114)
+    book.ledger = LedgerBook(document["header"], document["entries"])
+    return project
+
+
+def test_final_accounts_come_from_the_ledger_with_their_origin(project: Project) -> None:
+    form = project.effective(115, "final_accounts")
+    # The ledger test works these out by hand: 分配款 459,000, 利息 10,200, 結餘款 464,000 spent.
+    assert form.number(fa.subtotal_key(fa.ALLOCATION)) == 459_000
+    assert form.number(fa.subtotal_key(fa.INTEREST)) == 10_200
+    assert form.number(fa.subtotal_key(fa.SURPLUS)) == 464_000
+    assert form.number("exp_total") == 933_200
+    assert form.number("rev_interest") == 12_566
+    assert form.sources[fa.exp_key("1", fa.ALLOCATION)] == "由 114 年度現金收支登記簿計算"
+    behind = form.drilldown[fa.exp_key("1", fa.ALLOCATION)]
+    entries = document_entries(project)
+    assert behind and all(entries[i]["code"].startswith("1-") for i in behind)
+    assert sum(int(entries[i]["amount"]) for i in behind if entries[i]["category"] == "分配款") == form.number(
+        fa.exp_key("1", fa.ALLOCATION)
+    )
+
+
+def document_entries(project: Project) -> list[dict[str, str]]:
+    book = project.years[114].ledger
+    assert book is not None
+    return book.entries
+
+
+def test_typed_figures_are_overridden_by_the_ledger(project: Project) -> None:
+    project.years[115].forms["final_accounts"][fa.exp_key("1", fa.ALLOCATION)] = "1"
+    assert project.effective(115, "final_accounts").number(fa.exp_key("1", fa.ALLOCATION)) != 1
+
+
+def test_training_expenses_are_the_ledgers_1_x_lines(project: Project) -> None:
+    expenses = project.effective(115, "training_expenses")
+    assert expenses.number("line_1") == 28_000
+    assert expenses.number("line_6") == 70_240
+    assert expenses.number("line_9") == 40_000
+    final = project.effective(115, "final_accounts")
+    education = final.number(fa.exp_key("1", fa.ALLOCATION)) + final.number(fa.exp_key("1", fa.INTEREST))
+    assert expenses.number("total") == education
+
+
+def test_derived_final_accounts_pass_every_rule_of_the_domain(project: Project) -> None:
+    errors = [f for f in check_final_accounts(project, 115) if f.is_error]
+    # The beneficiaries are typed from the guide example; everything the ledger derives must be clean.
+    assert [f for f in errors if f.rule != "final_accounts.education_vs_report"] == []
+    expense_errors = [f for f in check_training_expenses(project, 115) if f.is_error]
+    assert expense_errors == []
+
+
+def test_ledger_findings_reach_check(project: Project) -> None:
+    book = project.years[114].ledger
+    assert book is not None
+    book.entries[1]["account"] = "定期存款"  # 3-2-1 may not be paid from a fixed deposit
+    rules = {f.rule for f in check_project(project, 114) if f.form == "ledger"}
+    assert any("account" in rule for rule in rules)
+
+
+def test_roll_over_carries_the_closing_balances(project: Project) -> None:
+    book = project.years[114].ledger
+    assert book is not None
+    closing = ledger.closing_balances(book, 114)
+    only_114 = Project(years={114: project.years[114]})
+    after = only_114.roll_over(114)
+    assert after.year == 115 and after.ledger is not None
+    assert after.ledger.header["opening_acct1"] == str(closing.acct1)
+    assert after.ledger.header["opening_acct2"] == str(closing.acct2)
+    assert after.ledger.header["opening_fixed"] == str(closing.fixed)
+    assert after.ledger.header["opening_petty"] == str(closing.petty)
+    assert after.ledger.header["interest_carried_in"] == "2366"  # worked out in test_ledger.py
+    assert after.ledger.entries == []
