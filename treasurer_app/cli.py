@@ -19,6 +19,11 @@ from treasurer_app.project import Project
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
+PERSONAL_DATA_NOTICE = (
+    "注意：申請檔的會員名冊含會員個人資料（姓名、身分證字號、出生日期），受個人資料保護法保護，請妥善保管匯出的檔案。"
+)
+
+
 class UnusableInput(Exception):
     """Input the command cannot work with; the message is Chinese and names the file."""
 
@@ -104,6 +109,10 @@ def export_command(args: argparse.Namespace) -> int:
 
     project = load_project(args.project)
     year = pick_year(project, args.year)
+    for kind in ("meeting", "method"):
+        chosen = getattr(args, kind)
+        if chosen:
+            project.years[year].attachments[kind] = str(Path(chosen).resolve())
     try:
         report = export_application(
             project, year, Path(args.out), fmt=args.format, pdf=args.pdf, acknowledged=args.accept_warnings
@@ -111,6 +120,7 @@ def export_command(args: argparse.Namespace) -> int:
     except ExportRefused as refused:
         print(format_findings(refused.findings, "無法匯出，請先修正下列問題"))
         return EXIT_FINDINGS
+    print(PERSONAL_DATA_NOTICE)
     for written in report.files:
         print(f"已寫入 {written.path}（{written.size:,} 位元組）")
     return EXIT_OK
@@ -159,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("xls", "xlsx"), default="xls")
     export.add_argument("--pdf", action="store_true", help="同時產生可列印的 PDF")
     export.add_argument("--accept-warnings", action="store_true", help="確認所有警告後匯出")
+    export.add_argument("--meeting", metavar="PDF", help="會員大會或理監事會議紀錄 PDF（匯出為 …_metting.pdf）")
+    export.add_argument("--method", metavar="PDF", help="福利專款運用補助辦法 PDF（匯出為 …_method.pdf）")
     export.set_defaults(run=export_command)
 
     ledger = commands.add_parser("export-ledger", help="匯出季報現金收支登記簿")
