@@ -189,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="從備份還原專案資料庫")
     restore.add_argument("project")
     restore.add_argument("backup")
+    restore.add_argument("--break-lock", action="store_true", help="專案被已結束的程式鎖住時，解除鎖定後還原")
     restore.set_defaults(run=store_command("restore_command"))
 
     key_export = commands.add_parser("key-export", help="以復原密語匯出個資加密金鑰（移到另一台電腦用）")
