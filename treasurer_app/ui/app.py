@@ -36,16 +36,22 @@ def create_window_then_open(folder: Path | None = None) -> MainWindow:
     window.opened = False
     window.statusBar().showMessage("正在開啟工會資料…")
 
-    def open_project() -> None:
+    def open_project(break_lock: bool = False, read_only: bool = False) -> None:
         try:
-            persistence = open_persistence(folder)
+            persistence = open_persistence(folder, break_lock=break_lock, read_only=read_only)
             project = persistence.load()
         except Exception as exc:  # the store's errors (locked, key missing) carry a Chinese message
-            window.show_open_failure(str(exc))
+            choice = window.ask_about_lock(exc)
+            if choice is None:
+                window.show_open_failure(str(exc))
+            else:
+                open_project(break_lock=choice == "break", read_only=choice == "read_only")
             return
         window.document.persistence = persistence
         window.document.replace_project(project)
-        window.statusBar().showMessage("已開啟工會資料", 3000)
+        window.read_only = read_only
+        window._update_title()
+        window.statusBar().showMessage("已開啟工會資料（唯讀）" if read_only else "已開啟工會資料", 5000)
         window.opened = True
 
     QTimer.singleShot(0, open_project)
@@ -62,6 +68,7 @@ def run_app(argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName(APP_NAME)
     apply_theme(app)
     window = create_window_then_open()
+    app.aboutToQuit.connect(window.document.close)  # the store's lock is released however the app ends
     window.show()
     return app.exec()
 

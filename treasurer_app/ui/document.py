@@ -34,6 +34,7 @@ class ProjectDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush)
+        self._closed = False
 
     # ---------------------------------------------------------------- reading
 
@@ -131,6 +132,9 @@ class ProjectDocument(QObject):
         self.reset.emit()
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         self._save_timer.stop()
         self.flush()
         self.persistence.close()

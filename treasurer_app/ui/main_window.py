@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         self.save_state = "已儲存"
         self.year: int | None = document.project.latest_year()
         self.opened = True  # False only while create_window_then_open is still opening the project
+        self.read_only = False
         self.resize(1280, 800)
         self._build()
         document.save_state.connect(self._saved)
@@ -316,7 +317,7 @@ class MainWindow(QMainWindow):
         if self.year is not None and self.year in self.document.project.years:
             name = self.document.project.union_name(self.year) or "未命名工會"
             parts.append(f"{name} {self.year} 年度")
-        parts.append(self.save_state)
+        parts.append("唯讀" if getattr(self, "read_only", False) else self.save_state)
         self.setWindowTitle(" — ".join(parts))
 
     def _fill_backups(self) -> None:
@@ -344,6 +345,22 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "還原備份", f"無法還原：{exc}")
             return
         self.document.replace_project(project)
+
+    def ask_about_lock(self, error: BaseException) -> str | None:
+        """When another copy holds (or held) the file: "break", "read_only", or None to give up."""
+        from treasurer_app.ui.services import lock_state
+
+        stale = lock_state(error)
+        if stale is None:
+            return None
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(error), parent=self)
+        unlock = box.addButton("解除鎖定並開啟", QMessageBox.ButtonRole.AcceptRole) if stale else None
+        read_only = box.addButton("以唯讀方式開啟", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("結束", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if unlock is not None and box.clickedButton() is unlock:
+            return "break"
+        return "read_only" if box.clickedButton() is read_only else None
 
     def show_open_failure(self, message: str) -> None:
         QMessageBox.critical(self, APP_NAME, f"無法開啟工會資料：\n{message}")

@@ -168,11 +168,14 @@ class PendingPersistence:
 class StorePersistence:
     """The project in the SQLite store (``treasurer_app.store``): each edit committed as it is made."""
 
-    def __init__(self, location: Path, store_module: ModuleType) -> None:
+    def __init__(self, location: Path, store_module: ModuleType, break_lock: bool = False,
+                 read_only: bool = False) -> None:
         self.location = location
         self._module = store_module
-        opener = store_module.Store.open if location.exists() else store_module.Store.create
-        self._store = opener(location)
+        if location.exists():
+            self._store = store_module.Store.open(location, break_lock=break_lock, read_only=read_only)
+        else:
+            self._store = store_module.Store.create(location)
         self._acknowledged: dict[int, set[str]] = {}
 
     def load(self) -> Project:
@@ -241,14 +244,14 @@ def _rows(book: Any, area: str) -> list[dict[str, str]]:
     return book.table(area)
 
 
-def open_persistence(folder: Path | None = None) -> Persistence:
+def open_persistence(folder: Path | None = None, break_lock: bool = False, read_only: bool = False) -> Persistence:
     """The user's working project in ``folder`` (the data folder by default)."""
     folder = folder or data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     store = optional_module("treasurer_app.store")
     if store is not None and hasattr(store, "Store"):
         suffix = getattr(store, "PROJECT_SUFFIX", ".tap")
-        return StorePersistence(folder / f"{PROJECT_FILE_NAME}{suffix}", store)
+        return StorePersistence(folder / f"{PROJECT_FILE_NAME}{suffix}", store, break_lock, read_only)
     return JsonPersistence(folder / f"{PROJECT_FILE_NAME}.json")
 
 
@@ -293,3 +296,12 @@ def attachment_findings(project: Project, year: int) -> list[Any]:
         elif problem := pdf_problem(Path(text)):
             found.append(error(PROJECT_FORM, "export.attachment_invalid", f"{label}：{problem}（{text}）", kind))
     return found
+
+
+def lock_state(error: BaseException) -> bool | None:
+    """For the store's "someone holds this file" error: whether the lock is stale; None for any other error."""
+    store = optional_module("treasurer_app.store")
+    locked = getattr(store, "StoreLocked", None)
+    if locked is not None and isinstance(error, locked):
+        return bool(getattr(error, "stale", False))
+    return None
