@@ -63,9 +63,10 @@ class Dashboard(QWidget):
 
     def _clear(self) -> None:
         while self.layout_.count():
-            item = self.layout_.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = self.layout_.takeAt(0).widget()
+            if widget is not None:
+                widget.setParent(None)  # gone from the page now, not at the next event loop turn
+                widget.deleteLater()
 
     def show_project(self, project: Project, year: int | None, findings: list[Finding]) -> None:
         self._clear()
