@@ -47,7 +47,7 @@ def typing_latency(folder: Path) -> tuple[float, float, float]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from tests.store_support import MemoryKeyring
+    from tests.memory_keyring import MemoryKeyring
     from treasurer_app.project import LedgerBook
     from treasurer_app.ui.document import ProjectDocument
     from treasurer_app.ui.main_window import MainWindow

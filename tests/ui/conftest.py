@@ -1,4 +1,7 @@
-"""GUI tests: offscreen Qt, the app's font and style, a window on a fresh project store per test."""
+"""GUI tests: offscreen Qt, the app's font and style, a window on a fresh project store per test.
+
+The in-memory keyring and the temporary data folder come from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +9,15 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any QApplication exists
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tests.store_support import MemoryKeyring
-
 TODAY = date(2026, 1, 10)  # ROC 115, three weeks before the application is due
-
-
-@pytest.fixture(autouse=True)
-def isolated_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Never the user's folders or keyring, even where tests/conftest.py does not say so already."""
-    monkeypatch.setenv("TREASURER_APP_DATA_DIR", str(tmp_path / "data"))
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture(scope="session")
