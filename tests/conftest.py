@@ -18,6 +18,7 @@ from keyring.backends import fail
 from tests.memory_keyring import MemoryKeyring
 
 DATA_DIR_ENV = "TREASURER_APP_DATA_DIR"  # honoured by treasurer_app.store.default_data_dir()
+KEY_DIR_ENV = "TREASURER_APP_KEY_DIR"  # honoured by treasurer_app.privacy.key_dir() (no credential store)
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,7 @@ def memory_keyring(
     keyring.set_keyring(backend)
     home = tmp_path_factory.mktemp("app-home")
     monkeypatch.setenv(DATA_DIR_ENV, str(home / "data"))
+    monkeypatch.setenv(KEY_DIR_ENV, str(home / "keys"))
     for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(variable, str(home / variable.lower()))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")

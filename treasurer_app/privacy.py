@@ -18,9 +18,11 @@ import binascii
 import os
 import re
 import unicodedata
+from pathlib import Path
 
 import keyring
 import keyring.errors
+import platformdirs
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
@@ -28,6 +30,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from treasurer_app.forms.roster import PERSONAL_COLUMNS
 
 SERVICE = "treasurer_app"  # the keyring service name; the project id is the user name
+KEY_DIR_ENV = "TREASURER_APP_KEY_DIR"  # where keys go on a computer with no credential store (tests set it)
 PERSONAL_FIELDS: dict[str, frozenset[str]] = {
     "roster": frozenset(PERSONAL_COLUMNS),
     "sessions": frozenset(),
@@ -162,12 +165,84 @@ def new_key() -> bytes:
 # ---------------------------------------------------------------- the OS credential store
 
 
-def load_key(project_id: str) -> bytes | None:
-    """The project's key from the credential store, None when there is none."""
+def os_store_available() -> bool:
+    """Whether this computer has a credential store keyring can use (Windows always does).
+
+    A Linux machine without a desktop session has none; there the key goes to a
+    file of its own in the user's config folder (readable by the user only), kept
+    apart from the project file and its backups, so those still never hold a
+    readable member's data.
+    """
+    from keyring.backends import chainer, fail
+
     try:
-        text = keyring.get_password(SERVICE, project_id)
-    except keyring.errors.KeyringError as exc:
-        raise KeyringUnavailable(type(exc).__name__) from None
+        backend = keyring.get_keyring()
+    except Exception:  # a broken keyring configuration counts as none
+        return False
+    if isinstance(backend, fail.Keyring):
+        return False
+    return not (isinstance(backend, chainer.ChainerBackend) and not backend.backends)
+
+
+def key_dir() -> Path:
+    override = os.environ.get(KEY_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir("treasurer_app", appauthor=False)) / "keys"
+
+
+def _key_file(project_id: str) -> Path:
+    safe = re.sub(r"[^0-9A-Za-z_-]", "_", project_id)
+    return key_dir() / f"{safe}.key"
+
+
+def key_location(project_id: str) -> str | None:
+    """'os' (the credential store), 'file' (the fallback key file) or None (no key)."""
+    if os_store_available():
+        try:
+            if keyring.get_password(SERVICE, project_id) is not None:
+                return "os"
+        except keyring.errors.KeyringError:
+            pass
+    return "file" if _key_file(project_id).exists() else None
+
+
+def _read_key_file(project_id: str) -> str | None:
+    try:
+        return _key_file(project_id).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KeyringUnavailable(f"金鑰檔無法讀取：{exc}") from None
+
+
+def _write_key_file(project_id: str, text: str) -> None:
+    path = _key_file(project_id)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise KeyringUnavailable(f"金鑰檔無法寫入：{exc.strerror or exc}") from None
+
+
+def load_key(project_id: str) -> bytes | None:
+    """The project's key from the credential store (or the fallback key file), None when there is none."""
+    text = None
+    if os_store_available():
+        try:
+            text = keyring.get_password(SERVICE, project_id)
+        except keyring.errors.NoKeyringError:
+            text = None
+        except keyring.errors.KeyringError as exc:
+            raise KeyringUnavailable(type(exc).__name__) from None
+    if text is None:
+        text = _read_key_file(project_id)
     if text is None:
         return None
     try:
@@ -178,13 +253,20 @@ def load_key(project_id: str) -> bytes | None:
 
 
 def save_key(project_id: str, key: bytes) -> None:
+    text = base64.b64encode(key).decode("ascii")
+    if not os_store_available():
+        _write_key_file(project_id, text)
+        return
     try:
-        keyring.set_password(SERVICE, project_id, base64.b64encode(key).decode("ascii"))
+        keyring.set_password(SERVICE, project_id, text)
     except keyring.errors.KeyringError as exc:
         raise KeyringUnavailable(type(exc).__name__) from None
 
 
 def delete_key(project_id: str) -> None:
+    _key_file(project_id).unlink(missing_ok=True)
+    if not os_store_available():
+        return
     try:
         keyring.delete_password(SERVICE, project_id)
     except keyring.errors.PasswordDeleteError:

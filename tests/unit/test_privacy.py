@@ -301,17 +301,39 @@ def test_recovery_passphrase_has_a_minimum_length(project_path):
         opened.export_key("短密語")
 
 
-def test_without_a_credential_store_the_user_is_told_why(project_path, tmp_path):
+def test_without_a_credential_store_the_key_goes_to_a_private_file(project_path, tmp_path):
     keyring.set_keyring(fail.Keyring())
-    with pytest.raises(KeyringUnavailable, match="沒有可用的認證儲存區"):
-        Store.create(tmp_path / "new.tap")
-    assert not (tmp_path / "new.tap").exists()
-    assert not list(tmp_path.glob("new.tap*"))
-    with pytest.raises(KeyringUnavailable):
+    with Store.create(tmp_path / "new.tap") as store:
+        store.add_year(114)
+        store.append_row(114, "roster", MEMBERS[0])
+        project_id = store.project_id
+    assert privacy.key_location(project_id) == "file"
+    key_file = privacy.key_dir() / f"{project_id}.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert not str(key_file).startswith(str(tmp_path))  # never beside the project file or its backups
+    with Store.open(tmp_path / "new.tap") as again:
+        assert again.personal_available
+        assert again.load().years[114].roster[0]["name"] == "王小明"
+    assert b"\xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e" not in (tmp_path / "new.tap").read_bytes()  # 王小明
+
+
+def test_without_a_credential_store_a_project_keyed_elsewhere_stays_locked(project_path):
+    keyring.set_keyring(fail.Keyring())
+    with pytest.raises(KeyMissing):
         Store.open(project_path)
     with Store.open(project_path, read_only=True) as look:
-        assert isinstance(look.key_problem, KeyringUnavailable)
+        assert isinstance(look.key_problem, KeyMissing)
         assert look.load().years[114].ledger.entries[0]["memo"] == privacy.LOCKED_TEXT
+
+
+def test_an_unwritable_key_folder_is_told_why(tmp_path, monkeypatch):
+    keyring.set_keyring(fail.Keyring())
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv(privacy.KEY_DIR_ENV, str(blocker / "keys"))
+    with pytest.raises(KeyringUnavailable, match="金鑰檔無法寫入"):
+        Store.create(tmp_path / "new.tap")
+    assert not (tmp_path / "new.tap").exists()
 
 
 def test_scrypt_default_costs_a_noticeable_time():
