@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -67,17 +67,7 @@ def check_project(project: Project, year: int) -> list[Finding]:
 
 def _check_all(project: Project, year: int) -> list[Finding]:
     findings: list[Finding] = []
-    for check in (
-        check_application,
-        check_roster,
-        check_final_accounts,
-        check_training_report,
-        check_training_expenses,
-        check_work_plan,
-        check_budget,
-        check_education_history,
-        check_year_ledger,
-    ):
+    for check in CHECKS:
         findings.extend(check(project, year))
     return findings
 
@@ -581,4 +571,19 @@ def check_year_ledger(project: Project, year: int) -> list[Finding]:
     return [*ledger_engine.check_ledger(book, year), *ledger_engine.check_caps(book, year)]
 
 
-__all__ = ["LEDGER_FORM", "check_project", "education_history", "errors_only", "finding_key"]
+# Every check check_project runs, in order; each takes (project, year) and returns findings.
+# LEDGER_CHECK is the slow one on a long ledger: the window re-runs it only when the ledger changed.
+LEDGER_CHECK = check_year_ledger
+CHECKS: tuple[Callable[[Project, int], list[Finding]], ...] = (
+    check_application,
+    check_roster,
+    check_final_accounts,
+    check_training_report,
+    check_training_expenses,
+    check_work_plan,
+    check_budget,
+    check_education_history,
+    LEDGER_CHECK,
+)
+
+__all__ = ["CHECKS", "LEDGER_CHECK", "LEDGER_FORM", "check_project", "education_history", "errors_only", "finding_key"]

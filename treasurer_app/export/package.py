@@ -85,7 +85,7 @@ def export_application(
     problems = errors_only(findings)
     attachments: dict[str, Path] = {}
     if year in project.years:
-        problems += _check_attachments(project.years[year].attachments, attachments)
+        problems += check_attachments(project.years[year].attachments, attachments)
     if problems:
         raise ExportRefused(problems)
     out = _out_dir(out_dir)
@@ -116,7 +116,9 @@ def _out_dir(out_dir: str | Path) -> Path:
     return out
 
 
-def _check_attachments(paths: dict[str, str], valid: dict[str, Path]) -> list[Finding]:
+def check_attachments(paths: dict[str, str], valid: dict[str, Path] | None = None) -> list[Finding]:
+    """Findings for missing or broken attachment PDFs; the good ones are put in ``valid`` (kind → path)."""
+    valid = {} if valid is None else valid
     problems = []
     for kind in ATTACHMENT_KINDS:
         label = ATTACHMENT_LABELS[kind]
