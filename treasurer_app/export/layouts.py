@@ -271,7 +271,7 @@ _TR_COLUMNS = (
     "no", "day1", "day2", "days", "name", "place", "methods", "category", "course", "hours",
     "cost", "male", "female", "benefit",
 )  # fmt: skip
-_TR_WIDTHS = [6, 10, 10, 12, 22, 16, 12, 26, 30, 6, 12, 7, 7, 26]
+_TR_WIDTHS = [6, 10, 10, 12, 20, 16, 15, 24, 30, 6, 12, 7, 7, 25]
 
 
 def methods_text(text: str) -> str | None:
@@ -461,7 +461,7 @@ def fit_row_heights(grid: Grid) -> None:
 
 PARAMETER_SHEET_NAME = "參數表"  # the guide: 「請參照表單內參數表選填」
 ALLOWED_MARK = "◎"  # the guide's mark for an allowed 動支類別 / 動支帳戶
-_LEDGER_WIDTHS = [6, 5, 5, 5, 20, 7, 44, 12, 20, 14, 12, 12, 14, 14, 14, 14, 14]
+_LEDGER_WIDTHS = [6, 5, 5, 5, 20, 7, 40, 12, 20, 14, 12, 14, 14, 14, 14, 14, 14]
 _LEDGER_INPUTS = ("month", "day", "kind", "code", "voucher", "memo", "amount", "category", "account")
 _BALANCE_COLUMNS = {
     "balance_acct1": 0,
