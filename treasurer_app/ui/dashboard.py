@@ -132,8 +132,10 @@ class Dashboard(QWidget):
         layout.addLayout(grid)
         missing = [kind for kind in ("meeting", "method") if not project.years[year].attachments.get(kind)]
         if missing:
-            names = {"meeting": "會員大會或理事會會議紀錄 PDF", "method": "福利專款運用辦法 PDF"}
-            note = QLabel("尚未選擇附件：" + "、".join(names[k] for k in missing) + "（在「匯出與列印」選擇）")
+            from treasurer_app.export.package import ATTACHMENT_LABELS
+
+            names = "、".join(f"{ATTACHMENT_LABELS[k]} PDF" for k in missing)
+            note = QLabel(f"尚未選擇附件：{names}（在「匯出與列印」選擇）")
             note.setObjectName("pageHint")
             layout.addWidget(note)
         self.layout_.addWidget(frame)

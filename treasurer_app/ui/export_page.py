@@ -23,17 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from treasurer_app.export import package
 from treasurer_app.findings import Finding
 from treasurer_app.project import ATTACHMENT_KINDS
 from treasurer_app.rules import finding_key
 from treasurer_app.ui.checker import Checker
 from treasurer_app.ui.dashboard import card
 from treasurer_app.ui.document import ProjectDocument
-from treasurer_app.ui.services import exporter
 from treasurer_app.ui.steps import STEP_NAMES, step_of
 from treasurer_app.ui.widgets import set_mark
 
-ATTACHMENT_NAMES = {"meeting": "會員大會或理監事會議紀錄（PDF）", "method": "福利專款運用補助辦法（PDF）"}
+ATTACHMENT_NAMES = {kind: f"{label}（PDF）" for kind, label in package.ATTACHMENT_LABELS.items()}
 MAX_LISTED = 30
 
 
@@ -187,10 +187,9 @@ class ExportPage(QWidget):
         for kind in ATTACHMENT_KINDS:
             path = self.document.book(self.year).attachments.get(kind, "")
             self.attachment_lines[kind].setText(path)
-            problem = _pdf_problem(path) if path else None
+            problem = package.pdf_problem(Path(path)) if path else None
             self.attachment_notes[kind].setText(problem or "")
             set_mark(self.attachment_notes[kind], "error" if problem else "")
-        self.export_button.setEnabled(exporter() is not None)
 
     def _show_warnings(self, warnings: list[Finding]) -> None:
         while self.warning_box.count():
@@ -233,9 +232,6 @@ class ExportPage(QWidget):
     # ---------------------------------------------------------------- exporting
 
     def export_application(self) -> bool:
-        package = exporter()
-        if package is None:
-            return False
         if not self.all_acknowledged():
             self.show_result("請先逐項勾選確認上面的警告，再匯出。", error=True)
             return False
@@ -279,9 +275,6 @@ class ExportPage(QWidget):
         self.result.setStyleSheet("color: #c62828" if error else "color: #2e7d32")
 
     def export_ledger(self) -> bool:
-        package = exporter()
-        if package is None:
-            return False
         quarter = self.quarter_box.currentData()
         try:
             folder = Path(self.folder_line.text())
@@ -315,8 +308,3 @@ def _listed(findings: list[Finding]) -> str:
         lines.append(f"…另有 {len(findings) - MAX_LISTED} 項（見右側「檢查結果」）")
     return "\n".join(lines)
 
-
-def _pdf_problem(path: str) -> str | None:
-    package = exporter()
-    checker = getattr(package, "pdf_problem", None)
-    return checker(Path(path)) if callable(checker) else None

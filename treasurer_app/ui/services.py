@@ -1,52 +1,33 @@
-"""The one place the window reaches into modules other engineers own.
+"""The window's wiring to the store, the sample union and the exporter's attachment check (no Qt here).
 
-Store, ledger engine, exporter, importer and font are looked up here, so that
-their wiring (and what happens while one is not there yet) is in one file.
-Nothing here imports Qt.
+The domain modules are imported where they are first needed, not at import:
+the window is painted before any of them is loaded.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from treasurer_app import APP_ID
-from treasurer_app.project import Project
 from treasurer_app.resources import resources_dir
+
+if TYPE_CHECKING:
+    from treasurer_app.findings import Finding
+    from treasurer_app.project import Project
 
 RESOURCES = resources_dir()
 SAMPLE_UNION = RESOURCES / "sample" / "sample_union.json"
-DATA_DIR_ENV = "TREASURER_APP_DATA_DIR"  # used when the store does not name its own
 PROJECT_FILE_NAME = "union"
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """A colleague's module, or None while it does not exist (or fails to import)."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 # ---------------------------------------------------------------- folders and resources
 
 
 def data_dir() -> Path:
-    store = optional_module("treasurer_app.store")
-    finder = getattr(store, "data_dir", None) or getattr(store, "default_data_dir", None)
-    if callable(finder):
-        return Path(finder())
-    override = os.environ.get(getattr(store, "DATA_DIR_ENV", DATA_DIR_ENV))
-    if override:
-        return Path(override)
-    import platformdirs
+    from treasurer_app.store import default_data_dir
 
-    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+    return default_data_dir()
 
 
 def font_file() -> Path | None:
@@ -100,50 +81,14 @@ class Persistence(Protocol):
     def replace(self, project: Project) -> None: ...
 
 
-class JsonPersistence:
-    """The project kept as one interchange file, rewritten whole on flush (atomic replace)."""
-
-    def __init__(self, location: Path) -> None:
-        self.location = location
-        self._dirty = False
-
-    def load(self) -> Project:
-        from treasurer_app.interchange import load
-
-        return load(self.location) if self.location.exists() else Project()
-
-    def record(self, project: Project, change: Change) -> None:
-        self._dirty = True
-
-    def flush(self, project: Project) -> None:
-        if not self._dirty and self.location.exists():
-            return
-        from treasurer_app.interchange import save
-
-        self.location.parent.mkdir(parents=True, exist_ok=True)
-        save(project, self.location)
-        self._dirty = False
-
-    def close(self) -> None:
-        return None
-
-    def backups(self) -> list[BackupInfo]:
-        return []
-
-    def restore(self, backup: BackupInfo) -> Project:
-        raise ValueError("此專案檔不提供備份")
-
-    def replace(self, project: Project) -> None:
-        self._dirty = True
-        self.flush(project)
-
-
 class PendingPersistence:
     """Stands in while the project is being opened, so the window can appear first; nothing to save yet."""
 
     location = Path()
 
     def load(self) -> Project:
+        from treasurer_app.project import Project
+
         return Project()
 
     def record(self, project: Project, change: Change) -> None:
@@ -168,14 +113,14 @@ class PendingPersistence:
 class StorePersistence:
     """The project in the SQLite store (``treasurer_app.store``): each edit committed as it is made."""
 
-    def __init__(self, location: Path, store_module: ModuleType, break_lock: bool = False,
-                 read_only: bool = False) -> None:
+    def __init__(self, location: Path, break_lock: bool = False, read_only: bool = False) -> None:
+        from treasurer_app.store import Store
+
         self.location = location
-        self._module = store_module
         if location.exists():
-            self._store = store_module.Store.open(location, break_lock=break_lock, read_only=read_only)
+            self._store = Store.open(location, break_lock=break_lock, read_only=read_only)
         else:
-            self._store = store_module.Store.create(location)
+            self._store = Store.create(location)
         self._acknowledged: dict[int, set[str]] = {}
 
     def load(self) -> Project:
@@ -246,13 +191,11 @@ def _rows(book: Any, area: str) -> list[dict[str, str]]:
 
 def open_persistence(folder: Path | None = None, break_lock: bool = False, read_only: bool = False) -> Persistence:
     """The user's working project in ``folder`` (the data folder by default)."""
+    from treasurer_app.store import PROJECT_SUFFIX
+
     folder = folder or data_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    store = optional_module("treasurer_app.store")
-    if store is not None and hasattr(store, "Store"):
-        suffix = getattr(store, "PROJECT_SUFFIX", ".tap")
-        return StorePersistence(folder / f"{PROJECT_FILE_NAME}{suffix}", store, break_lock, read_only)
-    return JsonPersistence(folder / f"{PROJECT_FILE_NAME}.json")
+    return StorePersistence(folder / f"{PROJECT_FILE_NAME}{PROJECT_SUFFIX}", break_lock, read_only)
 
 
 def load_sample() -> Project:
@@ -261,47 +204,20 @@ def load_sample() -> Project:
     return load(SAMPLE_UNION)
 
 
-# ---------------------------------------------------------------- ledger, export, import
+# ---------------------------------------------------------------- export and store errors
 
 
-def ledger_engine() -> ModuleType | None:
-    return optional_module("treasurer_app.forms.ledger")
-
-
-def exporter() -> ModuleType | None:
-    return optional_module("treasurer_app.export.package")
-
-
-def workbook_importer() -> Callable[..., Any] | None:
-    importer = optional_module("treasurer_app.export.importer")
-    found = getattr(importer, "import_workbook", None)
-    return found if callable(found) else None
-
-
-def attachment_findings(project: Project, year: int) -> list[Any]:
+def attachment_findings(project: Project, year: int) -> list[Finding]:
     """The two attachment PDFs the export needs: missing or unreadable ones, as the exporter reports them."""
-    package = exporter()
-    labels = getattr(package, "ATTACHMENT_LABELS", None)
-    pdf_problem = getattr(package, "pdf_problem", None)
-    if not isinstance(labels, dict) or not callable(pdf_problem) or year not in project.years:
+    if year not in project.years:
         return []
-    from treasurer_app.findings import error
-    from treasurer_app.forms import PROJECT_FORM
+    from treasurer_app.export.package import check_attachments
 
-    found = []
-    for kind, label in labels.items():
-        text = (project.years[year].attachments.get(kind) or "").strip()
-        if not text:
-            found.append(error(PROJECT_FORM, "export.attachment_missing", f"{label}：尚未選擇 PDF 檔", kind))
-        elif problem := pdf_problem(Path(text)):
-            found.append(error(PROJECT_FORM, "export.attachment_invalid", f"{label}：{problem}（{text}）", kind))
-    return found
+    return check_attachments(project.years[year].attachments)
 
 
 def lock_state(error: BaseException) -> bool | None:
     """For the store's "someone holds this file" error: whether the lock is stale; None for any other error."""
-    store = optional_module("treasurer_app.store")
-    locked = getattr(store, "StoreLocked", None)
-    if locked is not None and isinstance(error, locked):
-        return bool(getattr(error, "stale", False))
-    return None
+    from treasurer_app.store import StoreLocked
+
+    return error.stale if isinstance(error, StoreLocked) else None

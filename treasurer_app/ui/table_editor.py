@@ -36,7 +36,7 @@ from treasurer_app.forms.base import Record, year_labels
 from treasurer_app.ui import theme
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
-from treasurer_app.ui.services import Change, workbook_importer
+from treasurer_app.ui.services import Change
 from treasurer_app.ui.widgets import MultiChoiceInput, set_mark
 
 Index = QModelIndex | QPersistentModelIndex
@@ -346,8 +346,7 @@ class TablePage(QWidget):
             self.reveal.toggled.connect(self.set_reveal)
             row.addWidget(self.reveal)
             importer = QPushButton("從活頁簿匯入…")
-            importer.setEnabled(workbook_importer() is not None)
-            importer.setToolTip("匯入 .xls / .xlsx 會員名冊" if importer.isEnabled() else "匯入功能尚未安裝")
+            importer.setToolTip("匯入 .xls / .xlsx 會員名冊")
             importer.clicked.connect(self.import_workbook)
             row.addWidget(importer)
         row.addStretch(1)
@@ -454,14 +453,13 @@ class TablePage(QWidget):
         return record
 
     def import_workbook(self) -> None:
-        importer = workbook_importer()
-        if importer is None:
-            return
+        from treasurer_app.export.importer import import_workbook
+
         path, _ = QFileDialog.getOpenFileName(self, "從活頁簿匯入會員名冊", "", "Excel 活頁簿 (*.xls *.xlsx)")
         if not path:
             return
         try:
-            imported = importer(path)
+            imported = import_workbook(path)
         except Exception as exc:  # the importer's errors name the file and the cell in Chinese
             QMessageBox.warning(self, "匯入會員名冊", f"無法匯入：{exc}")
             return
