@@ -45,3 +45,44 @@ def test_a_file_in_use_elsewhere_opens_read_only_or_not_at_all(themed_app, qtbot
             assert not window.opened
     finally:
         held.close()
+
+
+FIRST_PAINT = """
+import sys
+from treasurer_app.ui.app import start
+app, window = start([])
+app.processEvents()
+import PySide6.QtCore
+assert window._painted and not window.opened
+loaded = [name for name in sys.modules if name.split(".")[0] in {roots!r} or name in {modules!r}]
+print(",".join(sorted(loaded)) + "|" + str("Qt" in PySide6.QtCore.__dict__), flush=True)
+import os
+os._exit(0)
+"""
+# Not needed to paint the window: each is loaded after the first frame is on screen.
+DEFERRED_ROOTS = ("keyring", "cryptography", "sqlite3", "openpyxl", "xlrd", "xlwt", "reportlab", "platformdirs")
+DEFERRED_MODULES = ("treasurer_app.store", "treasurer_app.privacy", "treasurer_app.rules", "treasurer_app.forms",
+                    "treasurer_app.fields", "treasurer_app.project", "treasurer_app.interchange", "dataclasses")
+
+
+def test_nothing_but_the_shell_is_loaded_before_the_first_paint(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = FIRST_PAINT.format(roots=DEFERRED_ROOTS, modules=DEFERRED_MODULES)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    loaded, qt_namespace = result.stdout.strip().split("|")
+    assert loaded == ""
+    assert qt_namespace == "False"  # PySide builds every enum of the Qt namespace on first use (≈ 25 ms)
+
+
+def test_the_shell_names_the_steps_as_the_forms_do() -> None:
+    from treasurer_app.forms import LEDGER_FORM
+    from treasurer_app.ui import step_names, steps
+
+    assert step_names.LEDGER_STEP == LEDGER_FORM
+    assert steps.STEPS is step_names.STEPS

@@ -1,4 +1,8 @@
-"""Start the window: font, locale, the user's working project, the main window."""
+"""Start the window: font, locale, the main window on screen first, then the user's project.
+
+Nothing but Qt and the window's shell is imported before the first frame is painted; the
+store (keyring, cryptography, SQLite), the forms and the rules are loaded right after it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,11 @@ from typing import TYPE_CHECKING
 from treasurer_app import APP_ID, APP_NAME
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from treasurer_app.ui.main_window import MainWindow
+
+OPEN_ANYWAY_MS = 2000  # open the project even if no frame was painted (a window started minimised)
 
 
 def create_window(folder: Path | None = None) -> MainWindow:
@@ -19,57 +27,55 @@ def create_window(folder: Path | None = None) -> MainWindow:
     from treasurer_app.ui.services import open_persistence
 
     persistence = open_persistence(folder)
-    document = ProjectDocument(persistence.load(), persistence)
-    return MainWindow(document)
+    return MainWindow(ProjectDocument(persistence.load(), persistence))
 
 
-def create_window_then_open(folder: Path | None = None) -> MainWindow:
-    """The window at once (on an empty project), the user's project opened right after it is on screen:
-    opening the store (keyring, decryption, SQLite) then does not delay the first paint."""
+def create_window_then_open(folder: Path | None = None, project_path: Path | None = None) -> MainWindow:
+    """The window's shell at once; the project (``project_path``, else the working project in ``folder``)
+    opened once the first frame is on screen, so that opening it does not delay the first paint."""
     from PySide6.QtCore import QTimer
 
-    from treasurer_app.ui.document import ProjectDocument
-    from treasurer_app.ui.main_window import MainWindow
-    from treasurer_app.ui.services import PendingPersistence, open_persistence
+    from treasurer_app.ui.main_window import OPENING_TEXT, MainWindow
 
-    window = MainWindow(ProjectDocument(PendingPersistence().load(), PendingPersistence()))
-    window.opened = False
-    window.statusBar().showMessage("正在開啟工會資料…")
+    window = MainWindow()
+    window.statusBar().showMessage(OPENING_TEXT)
+    started = False
 
-    def open_project(break_lock: bool = False, read_only: bool = False) -> None:
-        try:
-            persistence = open_persistence(folder, break_lock=break_lock, read_only=read_only)
-            project = persistence.load()
-        except Exception as exc:  # the store's errors (locked, key missing) carry a Chinese message
-            choice = window.ask_about_lock(exc)
-            if choice is None:
-                window.show_open_failure(str(exc))
-            else:
-                open_project(break_lock=choice == "break", read_only=choice == "read_only")
+    def open_project() -> None:
+        nonlocal started
+        if started:
             return
-        window.document.persistence = persistence
-        window.document.replace_project(project)
-        window.read_only = read_only
-        window._update_title()
-        window.statusBar().showMessage("已開啟工會資料（唯讀）" if read_only else "已開啟工會資料", 5000)
-        window.opened = True
+        started = True
+        from treasurer_app.ui.services import working_project_path
 
-    QTimer.singleShot(0, open_project)
+        window.open_store(project_path or working_project_path(folder))
+
+    window.first_painted.connect(open_project)
+    QTimer.singleShot(OPEN_ANYWAY_MS, window, open_project)
     return window
 
 
-def run_app(argv: list[str] | None = None) -> int:
+def start(argv: list[str] | None = None, project_path: Path | None = None,
+          folder: Path | None = None) -> tuple[QApplication, MainWindow]:
+    """The application and its window, shown; the project opens once the event loop runs."""
     from PySide6.QtWidgets import QApplication
 
-    from treasurer_app.ui.theme import apply_theme
+    from treasurer_app.ui.theme import apply_theme, with_fusion_style
 
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    existing = QApplication.instance()
+    app = existing or QApplication(with_fusion_style(argv if argv is not None else sys.argv))
+    assert isinstance(app, QApplication)
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
-    apply_theme(app)
-    window = create_window_then_open()
-    app.aboutToQuit.connect(window.document.close)  # the store's lock is released however the app ends
+    apply_theme(app, set_style=existing is not None)
+    window = create_window_then_open(folder, project_path)
+    app.aboutToQuit.connect(window.close_document)  # the store's lock is released however the app ends
     window.show()
+    return app, window
+
+
+def run_app(argv: list[str] | None = None, project_path: Path | None = None) -> int:
+    app, _window = start(argv, project_path)
     return app.exec()
 
 

@@ -131,6 +131,13 @@ class ProjectDocument(QObject):
         self.undo_stack.clear()
         self.reset.emit()
 
+    def switch(self, persistence: Persistence, project: Project) -> None:
+        """Another project file in place of this one: this one is saved and released first."""
+        self.close()
+        self.persistence = persistence
+        self._closed = False
+        self.replace_project(project)
+
     def close(self) -> None:
         if self._closed:
             return

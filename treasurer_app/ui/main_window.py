@@ -1,11 +1,18 @@
-"""The window: navigator on the left, the current step in the middle, findings on the right."""
+"""The window: navigator on the left, the current step in the middle, findings on the right.
+
+The window is built in two steps so that it is on screen before any domain module is loaded:
+``MainWindow()`` is the shell (navigator, toolbar, menus, an empty page), painted at once;
+``attach(document)`` then adds the project, the checker and the pages (each page built on first visit).
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -17,54 +24,63 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from treasurer_app import APP_NAME
-from treasurer_app.forms import FORMS, LEDGER_FORM, TABLE_FORMS
-from treasurer_app.project import Project
-from treasurer_app.ui.checker import Checker
-from treasurer_app.ui.dashboard import Dashboard
-from treasurer_app.ui.document import ProjectDocument
-from treasurer_app.ui.panels import FindingsPanel, Navigator
-from treasurer_app.ui.services import Change, load_sample
-from treasurer_app.ui.steps import EXPORT, HOME, default_year, step_of
+from treasurer_app.ui.panels import ROLE_TARGET, FindingsPanel, Navigator
+from treasurer_app.ui.step_names import EXPORT, HOME, LEDGER_STEP
+
+if TYPE_CHECKING:
+    from treasurer_app.project import Project
+    from treasurer_app.ui.checker import Checker
+    from treasurer_app.ui.dashboard import Dashboard
+    from treasurer_app.ui.document import ProjectDocument
+    from treasurer_app.ui.services import Change, Persistence
+
+OPENING_TEXT = "正在開啟工會資料…"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, document: ProjectDocument, today: date | None = None) -> None:
+    first_painted = Signal()  # once, after the first frame is on screen: the moment to load the rest
+
+    def __init__(self, document: ProjectDocument | None = None, today: date | None = None) -> None:
         super().__init__()
-        self.document = document
+        self.document: ProjectDocument | None = None
+        self.checker: Checker | None = None
+        self.dashboard: Dashboard | None = None
         self.today = today or date.today()
-        self.checker = Checker(document, self)
         self.pages: dict[str, QWidget] = {}
         self.save_state = "已儲存"
-        self.year: int | None = document.project.latest_year()
-        self.opened = True  # False only while create_window_then_open is still opening the project
+        self.year: int | None = None
+        self.opened = False  # True once a project is attached
         self.read_only = False
+        self._painted = False
         self.resize(1280, 800)
         self._build()
-        document.save_state.connect(self._saved)
-        document.changed.connect(self._document_changed)
-        document.reset.connect(self._reset)
-        self.checker.findings_changed.connect(self._findings_changed)
-        self._fill_years()
-        self.checker.year = self.year
-        self.checker.schedule()  # the first full check after the window is on screen
-        self.navigator.select(HOME)
         self._update_title()
+        if document is not None:
+            self.attach(document)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.first_painted.emit)  # after this frame has been flushed
 
     # ---------------------------------------------------------------- building
 
     def _build(self) -> None:
         self.navigator = Navigator()
         self.stack = QStackedWidget()
-        self.dashboard = Dashboard(self.today)
-        self.dashboard.create_union.connect(self.create_union)
-        self.dashboard.open_sample.connect(self.open_sample)
-        self.dashboard.go_to.connect(self.show_step)
-        self.stack.addWidget(self.dashboard)
-        self.pages[HOME] = self.dashboard
+        self.waiting = QWidget(objectName="page")
+        waiting_layout = QVBoxLayout(self.waiting)
+        waiting_layout.setContentsMargins(24, 16, 24, 24)
+        self.waiting_label = QLabel(OPENING_TEXT, objectName="pageHint")
+        waiting_layout.addWidget(self.waiting_label)
+        waiting_layout.addStretch(1)
+        self.stack.addWidget(self.waiting)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -73,6 +89,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.navigator.step_chosen.connect(self._show_page)
+
+        self._build_actions()
+        self.save_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.save_label)
+
+    def _build_findings_dock(self) -> None:
+        """The findings panel comes with the project: a dock needs PySide's Qt namespace, slow to load."""
+        from PySide6.QtCore import Qt
 
         self.findings = FindingsPanel()
         self.findings.jump.connect(self.jump_to)
@@ -84,16 +108,14 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.resizeDocks([dock], [320], Qt.Orientation.Horizontal)
         self.findings_dock = dock
-
-        self._build_actions()
-        self.save_label = QLabel("已儲存")
-        self.statusBar().addPermanentWidget(self.save_label)
+        self.view_menu.addAction(dock.toggleViewAction())
 
     def _build_actions(self) -> None:
-        stack = self.document.undo_stack
-        self.undo_action = stack.createUndoAction(self, "復原")
+        # One history for the window; the project's undo stack joins it when the project is attached.
+        self.undo_group = QUndoGroup(self)
+        self.undo_action = self.undo_group.createUndoAction(self, "復原")
         self.undo_action.setShortcuts([QKeySequence.StandardKey.Undo])
-        self.redo_action = stack.createRedoAction(self, "重做")
+        self.redo_action = self.undo_group.createRedoAction(self, "重做")
         redo_keys = [QKeySequence("Ctrl+Y")]
         redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k not in redo_keys]
         self.redo_action.setShortcuts(redo_keys)
@@ -109,18 +131,19 @@ class MainWindow(QMainWindow):
         self.roll_button = QPushButton("開始新年度…")
         self.roll_button.setToolTip("以目前年度為底，建立下一年度（沿用工會資料、會員名冊、期末結存）")
         self.roll_button.clicked.connect(self.start_next_year)
+        self.roll_button.setEnabled(False)
         toolbar.addWidget(self.roll_button)
         toolbar.addSeparator()
         toolbar.addAction(self.undo_action)
         toolbar.addAction(self.redo_action)
 
         file_menu = self.menuBar().addMenu("檔案")
-        sample = QAction("開啟範例工會", self)
-        sample.triggered.connect(self.open_sample)
-        file_menu.addAction(sample)
+        self.sample_action = QAction("開啟範例工會", self)
+        self.sample_action.triggered.connect(self.open_sample)
+        file_menu.addAction(self.sample_action)
         file_menu.addSeparator()
         quit_action = QAction("結束", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcuts(QKeySequence.StandardKey.Quit)  # not setShortcut: its overloads load the Qt enums
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("編輯")
@@ -128,8 +151,48 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
         self.backup_menu = self.menuBar().addMenu("備份")
         self.backup_menu.aboutToShow.connect(self._fill_backups)
-        view_menu = self.menuBar().addMenu("檢視")
-        view_menu.addAction(self.findings_dock.toggleViewAction())
+        self.view_menu = self.menuBar().addMenu("檢視")
+        self.project_actions = [self.sample_action]  # need an open project
+        for action in self.project_actions:
+            action.setEnabled(False)
+
+    # ---------------------------------------------------------------- the project
+
+    def attach(self, document: ProjectDocument, read_only: bool = False) -> None:
+        """Show ``document``: the checker, the dashboard and the pages come in now."""
+        from treasurer_app.ui.checker import Checker
+        from treasurer_app.ui.dashboard import Dashboard
+
+        self.document = document
+        self.read_only = read_only
+        self._build_findings_dock()
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
+        self.checker = Checker(document, self)
+        self.dashboard = Dashboard(self.today)
+        self.dashboard.create_union.connect(self.create_union)
+        self.dashboard.open_sample.connect(self.open_sample)
+        self.dashboard.go_to.connect(self.show_step)
+        self.stack.addWidget(self.dashboard)
+        self.pages[HOME] = self.dashboard
+        self.year = document.project.latest_year()
+        document.save_state.connect(self._saved)
+        document.changed.connect(self._document_changed)
+        document.reset.connect(self._reset)
+        self.checker.findings_changed.connect(self._findings_changed)
+        self._fill_years()
+        self.checker.year = self.year
+        self.checker.schedule()  # the first full check once the page is on screen
+        for action in self.project_actions:
+            action.setEnabled(True)
+        self.opened = True
+        self.save_label.setText(self.save_state)
+        if self.current_step() == HOME:
+            self._show_page(HOME)
+        else:
+            self.navigator.select(HOME)
+        self.stack.removeWidget(self.waiting)
+        self._update_title()
 
     # ---------------------------------------------------------------- years
 
@@ -178,6 +241,8 @@ class MainWindow(QMainWindow):
         return new_year
 
     def create_union(self, year: int | None = None) -> None:
+        from treasurer_app.ui.steps import default_year
+
         if year is None:
             year, ok = QInputDialog.getInt(
                 self, "建立本工會的資料", "從哪一個年度開始？（民國年）", default_year(self.today), 100, 999
@@ -199,6 +264,8 @@ class MainWindow(QMainWindow):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
+        from treasurer_app.ui.services import load_sample
+
         self.load_project(load_sample())
 
     def load_project(self, project: Project) -> None:
@@ -222,7 +289,7 @@ class MainWindow(QMainWindow):
 
     def current_step(self) -> str:
         item = self.navigator.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole + 1) if item is not None else HOME
+        return item.data(ROLE_TARGET) if item is not None else HOME
 
     def show_step(self, step_id: str) -> None:
         if self.current_step() == step_id:
@@ -237,8 +304,10 @@ class MainWindow(QMainWindow):
         return self.pages[step_id]
 
     def _make_page(self, step_id: str) -> QWidget:
+        from treasurer_app.forms import TABLE_FORMS
+
         assert self.year is not None
-        if step_id == LEDGER_FORM:
+        if step_id == LEDGER_STEP:
             from treasurer_app.ui.ledger_view import LedgerPage
 
             return LedgerPage(self.document, self.checker, self.year)
@@ -257,12 +326,14 @@ class MainWindow(QMainWindow):
         return editor
 
     def _show_page(self, step_id: str) -> None:
+        if self.document is None or self.dashboard is None:
+            return  # still opening: the empty page stays
         if step_id != HOME and (self.year is None or self.year not in self.document.project.years):
             step_id = HOME
         if step_id == HOME:
             self.dashboard.show_project(self.document.project, self.year, self.checker.findings)
         # The register needs the width for its balance columns; its cells carry their own marks.
-        self.findings_dock.setVisible(step_id != LEDGER_FORM)
+        self.findings_dock.setVisible(step_id != LEDGER_STEP)
         self.stack.setCurrentWidget(self.page(step_id))
 
     def show_drilldown(self, title: str, indexes: list[int]) -> None:
@@ -272,8 +343,11 @@ class MainWindow(QMainWindow):
         DrilldownDialog(self.document, self.year - 1, title, indexes, self).exec()
 
     def jump_to(self, form: str, field: str | None, row: int | None) -> None:
+        from treasurer_app.forms import FORMS
+        from treasurer_app.ui.steps import step_of
+
         step_id = step_of(form)
-        if step_id not in FORMS and step_id not in (LEDGER_FORM, EXPORT):
+        if step_id not in FORMS and step_id not in (LEDGER_STEP, EXPORT):
             step_id = EXPORT
         self.show_step(step_id)
         page = self.page(step_id)
@@ -314,14 +388,19 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         parts = [APP_NAME]
-        if self.year is not None and self.year in self.document.project.years:
+        if self.document is not None and self.year is not None and self.year in self.document.project.years:
             name = self.document.project.union_name(self.year) or "未命名工會"
             parts.append(f"{name} {self.year} 年度")
-        parts.append("唯讀" if getattr(self, "read_only", False) else self.save_state)
+        if self.document is None:
+            parts.append(OPENING_TEXT)
+        else:
+            parts.append("唯讀" if self.read_only else self.save_state)
         self.setWindowTitle(" — ".join(parts))
 
     def _fill_backups(self) -> None:
         self.backup_menu.clear()
+        if self.document is None:
+            return
         try:
             backups = self.document.persistence.backups()
         except Exception as exc:
@@ -363,9 +442,53 @@ class MainWindow(QMainWindow):
         return "read_only" if box.clickedButton() is read_only else None
 
     def show_open_failure(self, message: str) -> None:
+        """At start the window cannot go on without a project; later the open project stays."""
+        if self.opened:
+            QMessageBox.warning(self, APP_NAME, f"無法開啟工會資料：\n{message}")
+            return
         QMessageBox.critical(self, APP_NAME, f"無法開啟工會資料：\n{message}")
         self.close()
 
+    # ---------------------------------------------------------------- opening a project file
+
+    def open_store(self, location: Path | None = None, break_lock: bool = False, read_only: bool = False) -> bool:
+        """Open the project file ``location`` (the user's working project, created if need be, by default).
+
+        A file another copy holds asks whether to unlock it or open it read-only.
+        """
+        from treasurer_app.ui.services import StorePersistence, working_project_path
+
+        location = location or working_project_path()
+        if self.document is not None and self.document.persistence.location == location:
+            self.statusBar().showMessage("這個專案檔已經開啟", 5000)
+            return True
+        try:
+            persistence = StorePersistence(location, break_lock=break_lock, read_only=read_only)
+            project = persistence.load()
+        except Exception as exc:  # the store's and privacy's errors carry a Chinese message
+            choice = self.ask_about_lock(exc)
+            if choice is None:
+                self.show_open_failure(str(exc))
+                return False
+            return self.open_store(location, break_lock=choice == "break", read_only=choice == "read_only")
+        self.use_store(persistence, project, read_only)
+        return True
+
+    def use_store(self, persistence: Persistence, project: Project, read_only: bool = False) -> None:
+        from treasurer_app.ui.document import ProjectDocument
+
+        if self.document is None:
+            self.attach(ProjectDocument(project, persistence), read_only)
+        else:
+            self.read_only = read_only
+            self.document.switch(persistence, project)
+        self.statusBar().showMessage("已開啟工會資料（唯讀）" if read_only else "已開啟工會資料", 5000)
+        self._update_title()
+
+    def close_document(self) -> None:
+        if self.document is not None:
+            self.document.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.document.close()
+        self.close_document()
         super().closeEvent(event)

@@ -1,25 +1,35 @@
-"""The side navigator (steps with their state) and the findings panel (all findings of the year)."""
+"""The side navigator (steps with their state) and the findings panel (all findings of the year).
+
+Both are part of the first paint: the domain (findings, forms, rules) is imported only when there is
+something to show.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QTreeWidget, QTreeWidgetItem, QWidget
 
-from treasurer_app.findings import Finding
-from treasurer_app.project import Project
 from treasurer_app.ui import theme
-from treasurer_app.ui.steps import DONE, HAS_ERRORS, HAS_WARNINGS, HOME, STEP_NAMES, STEPS, step_of, step_state
+from treasurer_app.ui.step_names import HOME, STEP_NAMES, STEPS
 
-STATE_COLORS = {
-    HAS_ERRORS: theme.ERROR_COLOR,
-    HAS_WARNINGS: theme.WARNING_COLOR,
-    DONE: theme.DONE_COLOR,
-}
-ROLE_TARGET = Qt.ItemDataRole.UserRole + 1
+if TYPE_CHECKING:
+    from PySide6.QtGui import QColor, QIcon
+
+    from treasurer_app.findings import Finding
+    from treasurer_app.project import Project
+
+# Qt.ItemDataRole.UserRole + 1, as a number: touching PySide's Qt namespace builds all its enums (≈ 25 ms),
+# which the first paint does without.
+ROLE_TARGET = 0x0100 + 1
 
 
 def dot(color: QColor, size: int = 12) -> QIcon:
+    # Imported here, not for the first paint: see ROLE_TARGET (QIcon and QPainter bring ≈ 200 enum members).
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QIcon, QPainter, QPixmap
+
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -61,6 +71,11 @@ class Navigator(QListWidget):
         return self.item_for(step_id).text()
 
     def update_states(self, project: Project, year: int | None, findings: list[Finding]) -> None:
+        from PySide6.QtGui import QIcon
+
+        from treasurer_app.ui.steps import DONE, HAS_ERRORS, HAS_WARNINGS, step_state
+
+        colors = {HAS_ERRORS: theme.ERROR_COLOR, HAS_WARNINGS: theme.WARNING_COLOR, DONE: theme.DONE_COLOR}
         for step in STEPS:
             item = self.item_for(step.id)
             if step.id == HOME or year is None or year not in project.years:
@@ -70,7 +85,7 @@ class Navigator(QListWidget):
             state = step_state(project, year, step.id, findings)
             count = f" · {state.count}" if state.count else ""
             item.setText(f"{step.name}\n{state.label}{count}")
-            item.setIcon(dot(STATE_COLORS.get(state.label, theme.IDLE_COLOR)))
+            item.setIcon(dot(colors.get(state.label, theme.IDLE_COLOR)))
             tip = f"{state.errors} 個錯誤、{state.warnings} 個警告" if state.count else state.label
             item.setToolTip(tip)
 
@@ -90,6 +105,10 @@ class FindingsPanel(QTreeWidget):
         self.itemActivated.connect(self._clicked)
 
     def show_findings(self, findings: list[Finding]) -> None:
+        from PySide6.QtGui import QBrush
+
+        from treasurer_app.ui.steps import step_of
+
         expanded = {self.topLevelItem(i).data(0, ROLE_TARGET) for i in range(self.topLevelItemCount())
                     if self.topLevelItem(i).isExpanded()}
         self.clear()

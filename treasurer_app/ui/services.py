@@ -30,13 +30,6 @@ def data_dir() -> Path:
     return default_data_dir()
 
 
-def font_file() -> Path | None:
-    """The bundled font (what ``treasurer_app.fonts.font_path()`` names). Found without importing
-    that module: it loads reportlab, which the window does not need at start."""
-    bundled = sorted((RESOURCES / "fonts").glob("*.tt[fc]"), key=lambda p: ("Regular" not in p.name, p.name))
-    return bundled[0] if bundled else None
-
-
 # ---------------------------------------------------------------- persistence
 
 
@@ -189,13 +182,16 @@ def _rows(book: Any, area: str) -> list[dict[str, str]]:
     return book.table(area)
 
 
-def open_persistence(folder: Path | None = None, break_lock: bool = False, read_only: bool = False) -> Persistence:
-    """The user's working project in ``folder`` (the data folder by default)."""
+def working_project_path(folder: Path | None = None) -> Path:
+    """The user's working project: ``union.tap`` in ``folder`` (the data folder by default)."""
     from treasurer_app.store import PROJECT_SUFFIX
 
-    folder = folder or data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    return StorePersistence(folder / f"{PROJECT_FILE_NAME}{PROJECT_SUFFIX}", break_lock, read_only)
+    return (folder or data_dir()) / f"{PROJECT_FILE_NAME}{PROJECT_SUFFIX}"
+
+
+def open_persistence(folder: Path | None = None, break_lock: bool = False, read_only: bool = False) -> Persistence:
+    """The user's working project in ``folder`` (the data folder by default), created when there is none."""
+    return StorePersistence(working_project_path(folder), break_lock, read_only)
 
 
 def load_sample() -> Project:

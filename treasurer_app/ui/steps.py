@@ -4,35 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.findings import Finding
 from treasurer_app.forms import FORMS, LEDGER_FORM, PROJECT_FORM
 from treasurer_app.project import Project
+from treasurer_app.ui.step_names import EXPORT, HOME, STEP_NAMES, STEPS, Step
 
-HOME, EXPORT = "home", "export"
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str  # a form id, "ledger", "home" or "export"
-    name: str
-
-
-STEPS: tuple[Step, ...] = (
-    Step(HOME, "首頁"),
-    Step("application", "工會基本資料"),
-    Step("roster", "會員名冊"),
-    Step(LEDGER_FORM, "現金收支登記簿"),
-    Step("final_accounts", "決算及運用情形"),
-    Step("training_report", "教育訓練成果報告"),
-    Step("training_expenses", "教育訓練經費表"),
-    Step("work_plan", "工作計畫書"),
-    Step("budget", "歲入歲出預算書"),
-    Step(EXPORT, "匯出與列印"),
-)
-STEP_NAMES = {step.id: step.name for step in STEPS}
 NOT_STARTED, HAS_ERRORS, HAS_WARNINGS, DONE = "未開始", "有錯誤", "有警告", "完成"
 _PREFILLED = {"year", "union_type"}  # filled by the app, not by the user
 
@@ -133,4 +112,4 @@ def in_days(days: int) -> str:
     return f"還有 {days} 天"
 
 
-__all__ = ["STEPS", "Deadline", "next_deadlines", "step_state", "timedelta"]
+__all__ = ["EXPORT", "HOME", "STEPS", "STEP_NAMES", "Deadline", "Step", "next_deadlines", "step_state"]
