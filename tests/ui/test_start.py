@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,10 +69,6 @@ DEFERRED_MODULES = ("treasurer_app.store", "treasurer_app.privacy", "treasurer_a
 
 
 def test_nothing_but_the_shell_is_loaded_before_the_first_paint(tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
     code = FIRST_PAINT.format(roots=DEFERRED_ROOTS, modules=DEFERRED_MODULES)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
@@ -86,3 +85,29 @@ def test_the_shell_names_the_steps_as_the_forms_do() -> None:
 
     assert step_names.LEDGER_STEP == LEDGER_FORM
     assert steps.STEPS is step_names.STEPS
+
+
+def run_quitting_app(tmp_path: Path, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`treasurer-app` with no argument, as the frozen smoke test runs it, told to quit once shown."""
+    from treasurer_app.ui.app import QUIT_AFTER_SHOW_ENV
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TREASURER_APP_DATA_DIR": str(data_dir),
+           QUIT_AFTER_SHOW_ENV: "1"}
+    code = "import sys\nfrom treasurer_app.cli import main\nsys.exit(main([]))"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+                          check=False, cwd=tmp_path)
+
+
+def test_quit_after_show_exits_0_once_the_project_is_open(tmp_path: Path) -> None:
+    result = run_quitting_app(tmp_path, tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "union.tap").is_file()
+    assert "Traceback" not in result.stderr
+
+
+def test_quit_after_show_reports_an_opening_failure_on_stderr_with_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    result = run_quitting_app(tmp_path, tmp_path / "not-a-folder" / "data")
+    assert result.returncode == 1
+    assert "無法開啟工會資料：" in result.stderr
+    assert "Traceback" not in result.stderr

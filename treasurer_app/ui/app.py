@@ -6,6 +6,7 @@ store (keyring, cryptography, SQLite), the forms and the rules are loaded right 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
     from treasurer_app.ui.main_window import MainWindow
 
+QUIT_AFTER_SHOW_ENV = "TREASURER_APP_QUIT_AFTER_SHOW"  # "1": quit (exit 0) once the project is open; for smoke tests
 OPEN_ANYWAY_MS = 2000  # open the project even if no frame was painted (a window started minimised)
 
 
@@ -69,6 +71,7 @@ def start(argv: list[str] | None = None, project_path: Path | None = None,
     app.setApplicationDisplayName(APP_NAME)
     apply_theme(app, set_style=existing is not None)
     window = create_window_then_open(folder, project_path)
+    window.quit_after_open = os.environ.get(QUIT_AFTER_SHOW_ENV) == "1"
     app.aboutToQuit.connect(window.close_document)  # the store's lock is released however the app ends
     window.show()
     return app, window

@@ -7,6 +7,7 @@ The window is built in two steps so that it is on screen before any domain modul
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
@@ -56,6 +58,7 @@ class MainWindow(QMainWindow):
         self.year: int | None = None
         self.opened = False  # True once a project is attached
         self.read_only = False
+        self.quit_after_open = False  # set by app.py for TREASURER_APP_QUIT_AFTER_SHOW
         self._painted = False
         self.resize(1280, 800)
         self._build()
@@ -454,7 +457,8 @@ class MainWindow(QMainWindow):
     def open_store(self, location: Path | None = None, break_lock: bool = False, read_only: bool = False) -> bool:
         """Open the project file ``location`` (the user's working project, created if need be, by default).
 
-        A file another copy holds asks whether to unlock it or open it read-only.
+        A file another copy holds asks whether to unlock it or open it read-only. With ``quit_after_open``
+        (the frozen smoke test) nothing is asked: the outcome is the exit status, a failure goes to stderr.
         """
         from treasurer_app.ui.services import StorePersistence, working_project_path
 
@@ -466,12 +470,18 @@ class MainWindow(QMainWindow):
             persistence = StorePersistence(location, break_lock=break_lock, read_only=read_only)
             project = persistence.load()
         except Exception as exc:  # the store's and privacy's errors carry a Chinese message
+            if self.quit_after_open:
+                print(f"無法開啟工會資料：{exc}", file=sys.stderr)
+                QApplication.exit(1)
+                return False
             choice = self.ask_about_lock(exc)
             if choice is None:
                 self.show_open_failure(str(exc))
                 return False
             return self.open_store(location, break_lock=choice == "break", read_only=choice == "read_only")
         self.use_store(persistence, project, read_only)
+        if self.quit_after_open:
+            QTimer.singleShot(0, QApplication.quit)
         return True
 
     def use_store(self, persistence: Persistence, project: Project, read_only: bool = False) -> None:
