@@ -204,8 +204,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def project_file_argument(parser: argparse.ArgumentParser, arguments: Sequence[str]) -> Path | None:
+    """`treasurer-app PATH.tap` (what the installer's file association runs): the file to open in the window.
+
+    Only an existing file that is neither an option nor a subcommand's name counts.
+    """
+    if not arguments or arguments[0].startswith("-") or not Path(arguments[0]).is_file():
+        return None
+    subcommands = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if any(arguments[0] in action.choices for action in subcommands):
+        return None
+    return Path(arguments[0])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    project_file = project_file_argument(parser, sys.argv[1:] if argv is None else argv)
+    if project_file is not None:
+        from treasurer_app.ui.app import run_app
+
+        return run_app(project_path=project_file)
+    args = parser.parse_args(argv)
     if args.command is None:
         from treasurer_app.ui.app import run_app
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -42,6 +43,10 @@ if TYPE_CHECKING:
     from treasurer_app.ui.services import Change, Persistence
 
 OPENING_TEXT = "正在開啟工會資料…"
+PERSONAL_DATA_IN_JSON = (
+    "交換檔含會員個人資料（姓名、身分證字號、出生日期），存成未加密的文字檔。"
+    "依個人資料保護法請妥善保管、勿任意傳送，用完請刪除。"
+)
 
 
 class MainWindow(QMainWindow):
@@ -141,9 +146,22 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.redo_action)
 
         file_menu = self.menuBar().addMenu("檔案")
+        self.open_file_action = QAction("開啟專案檔…", self)
+        self.open_file_action.setShortcuts(QKeySequence.StandardKey.Open)
+        self.open_file_action.triggered.connect(self.choose_project_file)
+        file_menu.addAction(self.open_file_action)
         self.sample_action = QAction("開啟範例工會", self)
         self.sample_action.triggered.connect(self.open_sample)
         file_menu.addAction(self.sample_action)
+        file_menu.addSeparator()
+        self.import_action = QAction("匯入交換檔 (.json)…", self)
+        self.import_action.setToolTip("以交換檔的內容取代目前的資料（取代前自動備份）")
+        self.import_action.triggered.connect(self.import_interchange)
+        file_menu.addAction(self.import_action)
+        self.export_json_action = QAction("匯出交換檔 (.json)…", self)
+        self.export_json_action.setToolTip("把整個專案存成一個交換檔，可在另一台電腦匯入")
+        self.export_json_action.triggered.connect(self.export_interchange)
+        file_menu.addAction(self.export_json_action)
         file_menu.addSeparator()
         quit_action = QAction("結束", self)
         quit_action.setShortcuts(QKeySequence.StandardKey.Quit)  # not setShortcut: its overloads load the Qt enums
@@ -155,7 +173,8 @@ class MainWindow(QMainWindow):
         self.backup_menu = self.menuBar().addMenu("備份")
         self.backup_menu.aboutToShow.connect(self._fill_backups)
         self.view_menu = self.menuBar().addMenu("檢視")
-        self.project_actions = [self.sample_action]  # need an open project
+        # Need an open project (開啟專案檔… too: it replaces the one being opened).
+        self.project_actions = [self.open_file_action, self.sample_action, self.import_action, self.export_json_action]
         for action in self.project_actions:
             action.setEnabled(False)
 
@@ -271,13 +290,68 @@ class MainWindow(QMainWindow):
 
         self.load_project(load_sample())
 
-    def load_project(self, project: Project) -> None:
+    def load_project(self, project: Project) -> bool:
+        """``project`` in place of the open one (the store keeps a backup of what it replaces)."""
         try:
             self.document.persistence.replace(project)
         except Exception as exc:  # the store's errors carry a Chinese message
             QMessageBox.warning(self, APP_NAME, f"無法寫入：{exc}")
-            return
+            return False
         self.document.replace_project(project)
+        return True
+
+    # ---------------------------------------------------------------- files
+
+    def choose_project_file(self) -> bool:
+        folder = str(self.document.persistence.location.parent) if self.document else ""
+        path, _ = QFileDialog.getOpenFileName(self, "開啟專案檔", folder, "工會專案檔 (*.tap)")
+        return self.open_store(Path(path)) if path else False
+
+    def import_interchange(self) -> bool:
+        path, _ = QFileDialog.getOpenFileName(self, "匯入交換檔", str(Path.home()), "交換檔 (*.json)")
+        if not path:
+            return False
+        if self.document.project.years:
+            answer = QMessageBox.question(
+                self, "匯入交換檔",
+                "交換檔的資料會取代目前的資料。取代前會自動備份，可從「備份」選單還原。要繼續嗎？",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        return self.read_interchange(Path(path))
+
+    def read_interchange(self, path: Path) -> bool:
+        from treasurer_app.interchange import InterchangeError, load
+
+        try:
+            project = load(path)
+        except InterchangeError as exc:
+            QMessageBox.warning(self, "匯入交換檔", f"無法匯入：{exc}")
+            return False
+        if not self.load_project(project):
+            return False
+        self.statusBar().showMessage(f"已匯入交換檔：{path.name}", 8000)
+        return True
+
+    def export_interchange(self) -> bool:
+        answer = QMessageBox.question(self, "匯出交換檔", PERSONAL_DATA_IN_JSON + "\n\n要繼續嗎？")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        name = self.document.project.union_name(self.year) if self.year is not None else ""
+        suggested = Path.home() / f"{name or '工會'}-{date.today():%Y%m%d}.json"
+        path, _ = QFileDialog.getSaveFileName(self, "匯出交換檔", str(suggested), "交換檔 (*.json)")
+        return self.write_interchange(Path(path)) if path else False
+
+    def write_interchange(self, path: Path) -> bool:
+        from treasurer_app.interchange import save
+
+        try:
+            save(self.document.project, path)
+        except OSError as exc:
+            QMessageBox.warning(self, "匯出交換檔", f"無法寫入 {path}：{exc.strerror or exc}")
+            return False
+        self.statusBar().showMessage(f"已匯出交換檔：{path}（含會員個人資料，請妥善保管）", 10000)
+        return True
 
     # ---------------------------------------------------------------- pages
 
