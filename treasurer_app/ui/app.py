@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from treasurer_app import APP_ID, APP_NAME
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from treasurer_app.ui.main_window import MainWindow
@@ -57,6 +58,14 @@ def create_window_then_open(folder: Path | None = None, project_path: Path | Non
     return window
 
 
+def app_icon() -> QIcon:
+    from PySide6.QtGui import QIcon
+
+    from treasurer_app.resources import resources_dir
+
+    return QIcon(str(resources_dir() / "icons" / "app.ico"))
+
+
 def start(argv: list[str] | None = None, project_path: Path | None = None,
           folder: Path | None = None) -> tuple[QApplication, MainWindow]:
     """The application and its window, shown; the project opens once the event loop runs."""
@@ -70,6 +79,7 @@ def start(argv: list[str] | None = None, project_path: Path | None = None,
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
     apply_theme(app, set_style=existing is not None)
+    app.setWindowIcon(app_icon())
     window = create_window_then_open(folder, project_path)
     window.quit_after_open = os.environ.get(QUIT_AFTER_SHOW_ENV) == "1"
     app.aboutToQuit.connect(window.close_document)  # the store's lock is released however the app ends

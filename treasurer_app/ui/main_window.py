@@ -173,6 +173,10 @@ class MainWindow(QMainWindow):
         self.backup_menu = self.menuBar().addMenu("備份")
         self.backup_menu.aboutToShow.connect(self._fill_backups)
         self.view_menu = self.menuBar().addMenu("檢視")
+        help_menu = self.menuBar().addMenu("說明")
+        about_action = QAction("關於", self)
+        about_action.triggered.connect(self.show_about)
+        help_menu.addAction(about_action)
         # Need an open project (開啟專案檔… too: it replaces the one being opened).
         self.project_actions = [self.open_file_action, self.sample_action, self.import_action, self.export_json_action]
         for action in self.project_actions:
@@ -412,6 +416,11 @@ class MainWindow(QMainWindow):
         # The register needs the width for its balance columns; its cells carry their own marks.
         self.findings_dock.setVisible(step_id != LEDGER_STEP)
         self.stack.setCurrentWidget(self.page(step_id))
+
+    def show_about(self) -> None:
+        from treasurer_app.ui.about_dialog import AboutDialog
+
+        AboutDialog(self).exec()
 
     def show_drilldown(self, title: str, indexes: list[int]) -> None:
         from treasurer_app.ui.ledger_view import DrilldownDialog
