@@ -19,6 +19,7 @@ from treasurer_app.ui.services import Change, Persistence
 
 TABLE_AREAS = ("roster", "training_report", "ledger")
 SAVE_DELAY_MS = 400
+KEEP_ALIVE_MS = 60_000  # the store's lock turns stale for other PCs after 10 minutes without a heartbeat
 _MERGE_ID = 0x7EA5
 
 
@@ -34,6 +35,9 @@ class ProjectDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush)
+        self._keep_alive_timer = QTimer(self, interval=KEEP_ALIVE_MS)
+        self._keep_alive_timer.timeout.connect(self.keep_alive)
+        self._keep_alive_timer.start()
         self._closed = False
 
     # ---------------------------------------------------------------- reading
@@ -125,6 +129,13 @@ class ProjectDocument(QObject):
             return
         self.save_state.emit("已儲存")
 
+    def keep_alive(self) -> None:
+        """Once a minute while the project is open, edited or not: the lock's heartbeat and a due backup."""
+        try:
+            self.persistence.keep_alive()
+        except Exception as exc:  # e.g. the lock was broken from another PC: the store says so in Chinese
+            self.save_state.emit(f"無法儲存：{exc}")
+
     def replace_project(self, project: Project) -> None:
         """After a restore or opening the sample: history no longer applies."""
         self.project = project
@@ -136,6 +147,7 @@ class ProjectDocument(QObject):
         self.close()
         self.persistence = persistence
         self._closed = False
+        self._keep_alive_timer.start()
         self.replace_project(project)
 
     def close(self) -> None:
@@ -143,6 +155,7 @@ class ProjectDocument(QObject):
             return
         self._closed = True
         self._save_timer.stop()
+        self._keep_alive_timer.stop()
         self.flush()
         self.persistence.close()
 

@@ -7,6 +7,7 @@ the window is painted before any of them is loaded.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -73,6 +74,8 @@ class Persistence(Protocol):
 
     def replace(self, project: Project) -> None: ...
 
+    def keep_alive(self, now: datetime | None = None) -> None: ...
+
 
 class PendingPersistence:
     """Stands in while the project is being opened, so the window can appear first; nothing to save yet."""
@@ -101,6 +104,9 @@ class PendingPersistence:
 
     def replace(self, project: Project) -> None:
         raise ValueError("工會資料尚未開啟完成")
+
+    def keep_alive(self, now: datetime | None = None) -> None:
+        return None
 
 
 class StorePersistence:
@@ -156,6 +162,13 @@ class StorePersistence:
 
     def flush(self, project: Project) -> None:
         self._store.maybe_backup()  # only when something changed and the minimum interval passed
+
+    def keep_alive(self, now: datetime | None = None) -> None:
+        """While the window is open, idle or not: other PCs see the lock alive (it turns stale after
+        10 minutes without a heartbeat), and an edit made within a backup's minimum interval still
+        gets its backup once the interval has passed."""
+        self._store.heartbeat(now)
+        self._store.maybe_backup(now)
 
     def close(self) -> None:
         self._store.close()
