@@ -34,7 +34,7 @@ def test_a_file_in_use_elsewhere_opens_read_only_or_not_at_all(themed_app, qtbot
         failures: list[str] = []
         window = create_window_then_open(tmp_path / "data")
         qtbot.addWidget(window)
-        monkeypatch.setattr(window, "ask_about_lock", lambda error: asked.append(str(error)) or choice)
+        monkeypatch.setattr(window, "ask_how_to_open", lambda error: asked.append(str(error)) or choice)
         monkeypatch.setattr(window, "show_open_failure", failures.append)
         window.show()
         qtbot.waitUntil(lambda: bool(asked), timeout=5000)
@@ -43,6 +43,9 @@ def test_a_file_in_use_elsewhere_opens_read_only_or_not_at_all(themed_app, qtbot
             qtbot.waitUntil(lambda: window.opened, timeout=5000)
             assert window.read_only
             assert window.windowTitle().endswith("唯讀")
+            window.create_union(115)  # nothing is changed in a file opened read-only, and it says so
+            assert window.document.project.years == {}
+            assert window.save_label.text().startswith("唯讀")
         else:
             qtbot.waitUntil(lambda: bool(failures), timeout=5000)
             assert not window.opened

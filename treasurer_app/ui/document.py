@@ -19,6 +19,7 @@ from treasurer_app.ui.services import Change, Persistence
 
 TABLE_AREAS = ("roster", "training_report", "ledger")
 SAVE_DELAY_MS = 400
+READ_ONLY_TEXT = "唯讀：這份資料以唯讀方式開啟，不能修改"
 KEEP_ALIVE_MS = 60_000  # the store's lock turns stale for other PCs after 10 minutes without a heartbeat
 _MERGE_ID = 0x7EA5
 
@@ -39,6 +40,7 @@ class ProjectDocument(QObject):
         self._keep_alive_timer.timeout.connect(self.keep_alive)
         self._keep_alive_timer.start()
         self._closed = False
+        self.read_only = False  # opened read-only (held elsewhere, or its key not on this PC): edits are refused
 
     # ---------------------------------------------------------------- reading
 
@@ -69,16 +71,25 @@ class ProjectDocument(QObject):
 
     # ---------------------------------------------------------------- editing (undoable)
 
+    def refused(self, change: Change | None = None) -> bool:
+        """In a project opened read-only an edit is not made; the editor shows the stored text again."""
+        if not self.read_only:
+            return False
+        self.save_state.emit(READ_ONLY_TEXT)
+        if change is not None:
+            self.changed.emit(change)
+        return True
+
     def set_value(self, year: int, area: str, key: str, text: str) -> None:
         old = self.value(year, area, key)
-        if old == text:
+        if old == text or self.refused(Change("value", year, area, key)):
             return
         self.undo_stack.push(_SetValue(self, year, area, key, old, text))
 
     def set_cell(self, year: int, area: str, row: int, key: str, text: str) -> None:
         rows = self.rows(year, area)
         old = rows[row].get(key, "") if row < len(rows) else ""
-        if row < len(rows) and old == text:
+        if (row < len(rows) and old == text) or self.refused():
             return
         self.undo_stack.push(_SetCell(self, year, area, row, key, old, text))
 
@@ -86,28 +97,31 @@ class ProjectDocument(QObject):
         """Several cells of one row at once (e.g. 字/號 that also fill 動支類別)."""
         old = dict(self.rows(year, area)[row])
         new = {**old, **record}
-        if new != old:
+        if new != old and not self.refused():
             self.undo_stack.push(_SetRecord(self, year, area, row, old, new, label))
 
     def insert_rows(self, year: int, area: str, index: int, records: Sequence[Record], label: str = "新增") -> None:
-        if records:
+        if records and not self.refused():
             self.undo_stack.push(_InsertRows(self, year, area, index, [dict(r) for r in records], label))
 
     def delete_rows(self, year: int, area: str, indexes: Sequence[int]) -> None:
-        if indexes:
+        if indexes and not self.refused():
             self.undo_stack.push(_DeleteRows(self, year, area, sorted(set(indexes))))
 
     def set_acknowledged(self, year: int, keys: set[str]) -> None:
         old = set(self.book(year).acknowledged)
-        if old != keys:
+        if old != keys and not self.refused(Change("value", year, "acknowledged")):
             self.undo_stack.push(_SetAcknowledged(self, year, old, set(keys)))
 
-    def roll_over(self, year: int) -> int:
+    def roll_over(self, year: int) -> int | None:
+        if self.refused():
+            return None
         self.undo_stack.push(_RollOver(self, year))
         return year + 1
 
     def add_year(self, year: int) -> None:
-        self.undo_stack.push(_AddYear(self, year))
+        if not self.refused():
+            self.undo_stack.push(_AddYear(self, year))
 
     # ---------------------------------------------------------------- applying (called by commands)
 

@@ -8,6 +8,8 @@ The window is built in two steps so that it is on screen before any domain modul
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +19,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndo
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -43,10 +46,22 @@ if TYPE_CHECKING:
     from treasurer_app.ui.services import Change, Persistence
 
 OPENING_TEXT = "正在開啟工會資料…"
+NO_OS_STORE_TEXT = "此電腦沒有系統認證儲存區，加密金鑰存放在使用者資料夾"
 PERSONAL_DATA_IN_JSON = (
     "交換檔含會員個人資料（姓名、身分證字號、出生日期），存成未加密的文字檔。"
     "依個人資料保護法請妥善保管、勿任意傳送，用完請刪除。"
 )
+
+
+@contextmanager
+def busy() -> Iterator[None]:
+    from PySide6.QtCore import Qt
+
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 class MainWindow(QMainWindow):
@@ -260,10 +275,11 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Yes:
             self.roll_over()
 
-    def roll_over(self) -> int:
+    def roll_over(self) -> int | None:
         assert self.year is not None
         new_year = self.document.roll_over(self.year)
-        self.set_year(new_year)
+        if new_year is not None:
+            self.set_year(new_year)
         return new_year
 
     def create_union(self, year: int | None = None) -> None:
@@ -277,6 +293,8 @@ class MainWindow(QMainWindow):
                 return
         if year not in self.document.project.years:
             self.document.add_year(year)
+            if year not in self.document.project.years:
+                return  # refused: read-only
         self.set_year(year)
         self.show_step("application")
 
@@ -495,10 +513,20 @@ class MainWindow(QMainWindow):
         if not backups:
             empty = self.backup_menu.addAction("（目前沒有備份）")
             empty.setEnabled(False)
-            return
         for backup in backups:
             action = self.backup_menu.addAction(f"還原到 {backup.label}")
             action.triggered.connect(lambda _=False, chosen=backup: self.restore_backup(chosen))
+        self.backup_menu.addSeparator()
+        export = self.backup_menu.addAction("匯出金鑰…")
+        export.setToolTip("換電腦或重灌前：以復原密語保護，匯出解開會員個資所需的金鑰")
+        export.triggered.connect(self.export_key)
+        export.setEnabled(self._key_location() is not None)
+        imported = self.backup_menu.addAction("匯入金鑰…")
+        imported.setToolTip("在新電腦上：載入從舊電腦匯出的金鑰備份")
+        imported.triggered.connect(self.import_key)
+        if self._key_location() == "file":
+            note = self.backup_menu.addAction(NO_OS_STORE_TEXT)
+            note.setEnabled(False)
 
     def restore_backup(self, backup: object) -> None:
         answer = QMessageBox.question(self, "還原備份", f"以備份「{backup.label}」取代目前的資料？")  # type: ignore[attr-defined]
@@ -511,20 +539,27 @@ class MainWindow(QMainWindow):
             return
         self.document.replace_project(project)
 
-    def ask_about_lock(self, error: BaseException) -> str | None:
-        """When another copy holds (or held) the file: "break", "read_only", or None to give up."""
+    def ask_how_to_open(self, error: BaseException) -> str | None:
+        """When the file cannot be opened for editing: "break" (a stale lock), "read_only", "import_key"
+        (the key is not on this PC), or None to give up."""
+        from treasurer_app.privacy import KeyMissing
         from treasurer_app.ui.services import lock_state
 
         stale = lock_state(error)
-        if stale is None:
+        key_missing = isinstance(error, KeyMissing)
+        if stale is None and not key_missing:
             return None
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(error), parent=self)
-        unlock = box.addButton("解除鎖定並開啟", QMessageBox.ButtonRole.AcceptRole) if stale else None
+        first = None
+        if key_missing:
+            first = box.addButton("匯入金鑰…", QMessageBox.ButtonRole.AcceptRole)
+        elif stale:
+            first = box.addButton("解除鎖定並開啟", QMessageBox.ButtonRole.AcceptRole)
         read_only = box.addButton("以唯讀方式開啟", QMessageBox.ButtonRole.ActionRole)
-        box.addButton("結束", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("取消" if self.opened else "結束", QMessageBox.ButtonRole.RejectRole)
         box.exec()
-        if unlock is not None and box.clickedButton() is unlock:
-            return "break"
+        if first is not None and box.clickedButton() is first:
+            return "import_key" if key_missing else "break"
         return "read_only" if box.clickedButton() is read_only else None
 
     def show_open_failure(self, message: str) -> None:
@@ -537,16 +572,19 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- opening a project file
 
-    def open_store(self, location: Path | None = None, break_lock: bool = False, read_only: bool = False) -> bool:
+    def open_store(self, location: Path | None = None, break_lock: bool = False, read_only: bool = False,
+                   reopen: bool = False) -> bool:
         """Open the project file ``location`` (the user's working project, created if need be, by default).
 
-        A file another copy holds asks whether to unlock it or open it read-only. With ``quit_after_open``
+        A file another copy holds asks whether to unlock it or open it read-only; a file whose key is not
+        on this PC offers to import the key (the file is opened read-only to take it). ``reopen``: the open
+        file again, e.g. for editing once its key is imported. With ``quit_after_open``
         (the frozen smoke test) nothing is asked: the outcome is the exit status, a failure goes to stderr.
         """
         from treasurer_app.ui.services import StorePersistence, working_project_path
 
         location = location or working_project_path()
-        if self.document is not None and self.document.persistence.location == location:
+        if self.document is not None and self.document.persistence.location == location and not reopen:
             self.statusBar().showMessage("這個專案檔已經開啟", 5000)
             return True
         try:
@@ -557,11 +595,17 @@ class MainWindow(QMainWindow):
                 print(f"無法開啟工會資料：{exc}", file=sys.stderr)
                 QApplication.exit(1)
                 return False
-            choice = self.ask_about_lock(exc)
+            choice = self.ask_how_to_open(exc)
             if choice is None:
                 self.show_open_failure(str(exc))
                 return False
-            return self.open_store(location, break_lock=choice == "break", read_only=choice == "read_only")
+            if choice == "import_key":
+                if not self.open_store(location, read_only=True, reopen=reopen):
+                    return False
+                self.import_key()  # once the key is in, the file is reopened for editing; cancelled, it stays read-only
+                return True
+            return self.open_store(location, break_lock=choice == "break", read_only=choice == "read_only",
+                                   reopen=reopen)
         self.use_store(persistence, project, read_only)
         if self.quit_after_open:
             QTimer.singleShot(0, QApplication.quit)
@@ -575,8 +619,80 @@ class MainWindow(QMainWindow):
         else:
             self.read_only = read_only
             self.document.switch(persistence, project)
-        self.statusBar().showMessage("已開啟工會資料（唯讀）" if read_only else "已開啟工會資料", 5000)
+        self.document.read_only = read_only
+        if self._key_location() == "file":  # said once, where it is seen; the 備份 menu keeps saying it
+            self.statusBar().showMessage(NO_OS_STORE_TEXT + "（可從「備份」匯出金鑰）", 15000)
+        else:
+            self.statusBar().showMessage("已開啟工會資料（唯讀）" if read_only else "已開啟工會資料", 5000)
         self._update_title()
+
+    # ---------------------------------------------------------------- the encryption key
+
+    def _key_location(self) -> str | None:
+        where = getattr(self.document.persistence, "key_location", None) if self.document else None
+        try:
+            return where() if callable(where) else None
+        except Exception:  # a credential store that fails to answer: nothing to say about it here
+            return None
+
+    def export_key(self) -> bool:
+        from treasurer_app.ui.key_dialog import PassphraseDialog
+
+        dialog = PassphraseDialog(self, confirm=True)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        stem = self.document.persistence.location.stem
+        suggested = Path.home() / f"{stem}-金鑰備份-{date.today():%Y%m%d}.key"
+        path, _ = QFileDialog.getSaveFileName(self, "匯出金鑰", str(suggested), "金鑰備份 (*.key)")
+        return self.write_key(Path(path), dialog.passphrase()) if path else False
+
+    def write_key(self, path: Path, passphrase: str) -> bool:
+        from treasurer_app.ui.services import write_private
+
+        try:
+            with busy():  # the passphrase is stretched on purpose (≈ 0.5 s)
+                text = self.document.persistence.export_key(passphrase)  # type: ignore[attr-defined]
+            write_private(path, text)
+        except OSError as exc:
+            QMessageBox.warning(self, "匯出金鑰", f"匯出金鑰失敗：{path}：無法寫入（{exc.strerror or exc}）")
+            return False
+        except Exception as exc:  # the store's and privacy's errors carry a Chinese message
+            QMessageBox.warning(self, "匯出金鑰", f"匯出金鑰失敗：{exc}")
+            return False
+        QMessageBox.information(
+            self, "匯出金鑰", f"已匯出金鑰備份：\n{path}\n\n請記住復原密語，並將金鑰備份與專案檔分開保存。"
+        )
+        return True
+
+    def import_key(self) -> bool:
+        from treasurer_app.ui.key_dialog import PassphraseDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, "匯入金鑰", str(Path.home()), "金鑰備份 (*.key);;所有檔案 (*)")
+        if not path:
+            return False
+        dialog = PassphraseDialog(self, confirm=False)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        return self.read_key(Path(path), dialog.passphrase())
+
+    def read_key(self, path: Path, passphrase: str) -> bool:
+        """Put the key backup at ``path`` on this PC; a file opened read-only for want of it is reopened for editing."""
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            QMessageBox.warning(self, "匯入金鑰", f"匯入金鑰失敗：{path}：無法讀取（{reason}）")
+            return False
+        try:
+            with busy():
+                self.document.persistence.import_key(text, passphrase)  # type: ignore[attr-defined]
+        except Exception as exc:  # WrongPassphrase, KeyFileMismatch…: Chinese messages naming the problem
+            QMessageBox.warning(self, "匯入金鑰", f"匯入金鑰失敗：{exc}")
+            return False
+        if self.read_only:
+            self.open_store(self.document.persistence.location, reopen=True)
+        self.statusBar().showMessage("已匯入金鑰：會員個資可以解開，資料可以修改", 8000)
+        return True
 
     def close_document(self) -> None:
         if self.document is not None:

@@ -6,6 +6,7 @@ the window is painted before any of them is loaded.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -188,6 +189,24 @@ class StorePersistence:
         self._store.replace_project(project)
         self._acknowledged = {year: set(book.acknowledged) for year, book in project.years.items()}
 
+    # ---- the encryption key (DOMAIN §13) ----
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self._store.read_only)
+
+    def key_location(self) -> str | None:
+        """Where this PC keeps the project's key: "os" (credential store), "file" (none here) or None."""
+        from treasurer_app.privacy import key_location
+
+        return key_location(self._store.project_id)
+
+    def export_key(self, passphrase: str) -> str:
+        return str(self._store.export_key(passphrase))
+
+    def import_key(self, text: str, passphrase: str) -> None:
+        self._store.import_key(text, passphrase)
+
 
 def _rows(book: Any, area: str) -> list[dict[str, str]]:
     if area == "ledger":
@@ -205,6 +224,13 @@ def working_project_path(folder: Path | None = None) -> Path:
 def open_persistence(folder: Path | None = None, break_lock: bool = False, read_only: bool = False) -> Persistence:
     """The user's working project in ``folder`` (the data folder by default), created when there is none."""
     return StorePersistence(working_project_path(folder), break_lock, read_only)
+
+
+def write_private(path: Path, text: str) -> None:
+    """A file only this user can read (a key backup): created with mode 0600 where that means something."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
 
 
 def load_sample() -> Project:
