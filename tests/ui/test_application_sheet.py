@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.conftest import type_chinese
 
@@ -128,3 +128,45 @@ def test_undo_and_redo_with_the_keyboard(window, qtbot) -> None:
     assert name.text() == ""
     window.redo_action.trigger()
     assert name.text() == "高雄港職業工會"
+
+
+class ShownWindows(QObject):
+    """Every widget shown as a window of its own, however briefly."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+            self.shown.append(f"{type(watched).__name__}#{watched.objectName()}")
+        return False
+
+
+def test_no_card_of_the_dashboard_pops_up_as_a_window_of_its_own(window, qtbot) -> None:
+    watcher = ShownWindows()
+    QApplication.instance().installEventFilter(watcher)
+    try:
+        window.create_union(115)  # the dashboard is rebuilt twice in a row, the second time before it is painted
+        qtbot.wait(100)
+    finally:
+        QApplication.instance().removeEventFilter(watcher)
+    assert watcher.shown == []
+
+
+def test_no_page_shows_a_widget_as_a_window_of_its_own(window, qtbot) -> None:
+    from treasurer_app.ui.services import load_sample
+    from treasurer_app.ui.step_names import STEPS
+
+    watcher = ShownWindows()
+    QApplication.instance().installEventFilter(watcher)
+    try:
+        window.load_project(load_sample())
+        for step in STEPS:
+            window.show_step(step.id)
+            qtbot.wait(20)
+        window.checker.run_now()
+        qtbot.wait(50)
+    finally:
+        QApplication.instance().removeEventFilter(watcher)
+    assert watcher.shown == []

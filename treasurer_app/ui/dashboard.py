@@ -65,6 +65,9 @@ class Dashboard(QWidget):
         while self.layout_.count():
             widget = self.layout_.takeAt(0).widget()
             if widget is not None:
+                # hide() first: a card added a moment ago still has a queued "show" from the layout, which
+                # would otherwise pop it up as a window of its own at the screen's corner.
+                widget.hide()
                 widget.setParent(None)  # gone from the page now, not at the next event loop turn
                 widget.deleteLater()
 

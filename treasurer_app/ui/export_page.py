@@ -195,6 +195,7 @@ class ExportPage(QWidget):
         while self.warning_box.count():
             widget = self.warning_box.takeAt(0).widget()
             if widget is not None:
+                widget.hide()  # see Dashboard._clear: its queued "show" would still pop it up
                 widget.deleteLater()
         acknowledged = self.document.book(self.year).acknowledged
         self.warning_checks = []

@@ -56,7 +56,10 @@ class MessageLine(QLabel):
         else:
             self.setText(self.hint)
         set_mark(self, mark if messages else "hint")
-        self.setVisible(bool(self.text()))
+        if self.parent() is not None:
+            self.setVisible(bool(self.text()))
+        elif not self.text():
+            self.hide()  # not setVisible(True) before it has a parent: that shows it as a window of its own
 
 
 class FormEditor(QWidget):
