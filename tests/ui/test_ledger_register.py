@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from treasurer_app.ui.ledger_view import COLUMNS
@@ -133,3 +134,24 @@ def test_undo_redo_of_ledger_entries(window) -> None:
     window.redo_action.trigger()
     window.redo_action.trigger()
     assert model.data(model.index(0, COLUMNS.index("voucher"))) == "A1"
+
+
+def test_a_drop_down_opened_with_the_mouse_lists_its_options_and_a_click_commits_and_closes(window, qtbot) -> None:
+    window.create_union(115)
+    window.show_step("ledger")
+    page = window.page("ledger")
+    table = page.table
+    index = page.proxy.index(0, COLUMNS.index("kind"))
+    table.setCurrentIndex(index)
+    cell = table.visualRect(index).center()
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)  # a double click: press, release…
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    combo = open_editor(table)
+    assert isinstance(combo, QComboBox)
+    qtbot.waitUntil(lambda: combo.view().isVisible(), timeout=2000)  # the list, without another click
+    view = combo.view()
+    row = combo.findText("支")
+    item = view.visualRect(view.model().index(row, 0))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(8, item.center().y()))
+    qtbot.waitUntil(lambda: not [w for w in table.viewport().findChildren(QComboBox) if w.isVisible()], timeout=2000)
+    assert window.document.ledger(115).entries == [{"kind": "支"}]  # committed, no Enter needed

@@ -360,6 +360,7 @@ class LedgerPage(QWidget):
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.verticalHeader().setDefaultSectionSize(28)

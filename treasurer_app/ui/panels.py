@@ -8,8 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QModelIndex, QSize, Signal
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from treasurer_app.ui import theme
 from treasurer_app.ui.step_names import HOME, STEP_NAMES, STEPS
@@ -90,27 +99,69 @@ class Navigator(QListWidget):
             item.setToolTip(tip)
 
 
+class _WrappingDelegate(QStyledItemDelegate):
+    """Row heights for wrapped text: QTreeView asks a row's height without saying how wide it is."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        from PySide6.QtCore import QRect, Qt
+        from PySide6.QtWidgets import QStyle
+
+        hint = super().sizeHint(option, index)
+        tree = self.parent()
+        assert isinstance(tree, QTreeWidget)
+        depth, parent = 1, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        left = depth * tree.indentation()
+        item.rect = QRect(left, 0, tree.viewport().width() - left, hint.height())
+        style = tree.style()
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item, tree)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, tree) + 1
+        width = text_rect.width() - 2 * margin
+        if width <= 40:
+            return hint
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+        height = QFontMetrics(item.font).boundingRect(QRect(0, 0, width, 100_000), flags, item.text).height()
+        return QSize(hint.width(), max(hint.height(), height + 6))
+
+
 class FindingsPanel(QTreeWidget):
     """All findings of the year, grouped by step; a click jumps to the form, row and field."""
 
     jump = Signal(str, object, object)  # form, field, row
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QHeaderView
+
         super().__init__(parent)
         self.setHeaderHidden(True)
+        # Long messages wrap onto more lines within the panel's width, never run off its edge.
         self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setStretchLastSection(True)
         self.setUniformRowHeights(False)
         self.setIndentation(14)
+        self.setItemDelegate(_WrappingDelegate(self))
+        self.collapsed_steps: set[str] = set()  # groups the user closed stay closed; new ones open
         self.itemClicked.connect(self._clicked)
         self.itemActivated.connect(self._clicked)
+        self.itemCollapsed.connect(lambda item: self.collapsed_steps.add(item.data(0, ROLE_TARGET)))
+        self.itemExpanded.connect(lambda item: self.collapsed_steps.discard(item.data(0, ROLE_TARGET)))
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self.scheduleDelayedItemsLayout()  # row heights follow the new width
 
     def show_findings(self, findings: list[Finding]) -> None:
         from PySide6.QtGui import QBrush
 
         from treasurer_app.ui.steps import step_of
 
-        expanded = {self.topLevelItem(i).data(0, ROLE_TARGET) for i in range(self.topLevelItemCount())
-                    if self.topLevelItem(i).isExpanded()}
         self.clear()
         groups: dict[str, list[Finding]] = {}
         for finding in findings:
@@ -149,7 +200,9 @@ class FindingsPanel(QTreeWidget):
                 child.setToolTip(0, finding.message)
                 child.setData(0, ROLE_TARGET, (finding.form, finding.field, finding.row))
                 header.addChild(child)
-            header.setExpanded(step.id in expanded or len(expanded) == 0)
+            self.blockSignals(True)  # not the user's doing: collapsed_steps stays as it is
+            header.setExpanded(step.id not in self.collapsed_steps)
+            self.blockSignals(False)
 
     def messages(self) -> list[str]:
         """Every line shown under the steps (the blanks of a step are one line)."""

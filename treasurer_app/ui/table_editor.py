@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -160,6 +160,38 @@ class RecordTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), roles)
 
 
+class ChoiceEditor(QComboBox):
+    """A cell's drop-down. ``chosen(from_list)``: an option chosen, from the open list (by mouse or
+    Enter) or by stepping through the options with the arrow keys while the list is closed."""
+
+    chosen = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._from_list = False
+        self.activated.connect(self._activated)
+
+    def hidePopup(self) -> None:
+        super().hidePopup()
+        # A choice in the list hides it, then emits activated: remember the list until that has happened.
+        self._from_list = True
+        QTimer.singleShot(0, self._forget_list)
+
+    def _forget_list(self) -> None:
+        self._from_list = False
+
+    def _activated(self) -> None:
+        from_list, self._from_list = self._from_list, False
+        self.chosen.emit(from_list)
+
+
+MOUSE_TRIGGERS = (
+    QAbstractItemView.EditTrigger.DoubleClicked,
+    QAbstractItemView.EditTrigger.SelectedClicked,
+    QAbstractItemView.EditTrigger.CurrentChanged,
+)
+
+
 class FieldDelegate(QStyledItemDelegate):
     """Cell editors by field type; the typed text is checked at once (``preview``)."""
 
@@ -176,15 +208,18 @@ class FieldDelegate(QStyledItemDelegate):
         if options is None and field is not None and isinstance(field.type, Choice):
             options = field.type.options
         if options is not None:
-            combo = QComboBox(parent)
+            combo = ChoiceEditor(parent)
             combo.addItem("", "")
             for option_text in options:
                 combo.addItem(option_text, option_text)
-            combo.activated.connect(lambda _=0, c=combo: self._commit(c))
+            combo.chosen.connect(lambda from_list, c=combo: self._chosen(c, from_list))
+            if getattr(self.parent(), "last_edit_trigger", None) in MOUSE_TRIGGERS:
+                QTimer.singleShot(0, combo, combo.showPopup)  # opened with the mouse: the list at once
             return combo
         if field is not None and isinstance(field.type, MultiChoice):
             editor = MultiChoiceInput(field, field.type.options, parent)
             editor.setAutoFillBackground(True)
+            editor.edited.connect(lambda _=None, e=editor: self._commit(e))  # each tick, not only on leaving
             return editor
         line = QLineEdit(parent)
         row, column = index.row(), index.column()
@@ -193,6 +228,12 @@ class FieldDelegate(QStyledItemDelegate):
 
     def _commit(self, editor: QWidget) -> None:
         self.commitData.emit(editor)
+
+    def _chosen(self, editor: QWidget, from_list: bool) -> None:
+        """Committed at once; a choice from the open list also closes the drop-down (no Enter needed)."""
+        self.commitData.emit(editor)
+        if from_list:
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         text = index.data(Qt.ItemDataRole.EditRole) or ""
@@ -225,6 +266,17 @@ class RecordTable(QTableView):
 
     paste_requested = Signal()
     clear_requested = Signal()
+    last_edit_trigger: QAbstractItemView.EditTrigger | None = None
+
+    def edit(self, index: Index, trigger: QAbstractItemView.EditTrigger | None = None,  # type: ignore[override]
+             event: object = None) -> bool:
+        """Remembers how editing started, so a drop-down opened with the mouse shows its list at once."""
+        if trigger is None:
+            self.last_edit_trigger = None
+            super().edit(index)
+            return True
+        self.last_edit_trigger = trigger
+        return super().edit(index, trigger, event)  # type: ignore[arg-type]
 
     def keyPressEvent(self, event: object) -> None:
         key = event.key()  # type: ignore[attr-defined]
@@ -305,6 +357,7 @@ class TablePage(QWidget):
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.setAlternatingRowColors(True)
