@@ -49,7 +49,12 @@ def create_window_then_open(folder: Path | None = None, project_path: Path | Non
         if started:
             return
         started = True
+        from PySide6.QtWidgets import QApplication
+
         from treasurer_app.ui.services import working_project_path
+        from treasurer_app.ui.theme import install_translations
+
+        install_translations(QApplication.instance())  # before any dialog: the opening may ask about a lock
 
         window.open_store(project_path or working_project_path(folder))
 

@@ -334,6 +334,10 @@ class _AddYear(QUndoCommand):
 
 
 def _label(area: str, key: str | None, year: int) -> str:
+    if area == "attachments" and key:
+        from treasurer_app.export.package import ATTACHMENT_LABELS
+
+        return ATTACHMENT_LABELS.get(key, key)
     spec = FORMS.get(area)
     if spec is not None and key and spec.has_field(key):
         return spec.label(key, year)

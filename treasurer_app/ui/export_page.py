@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
@@ -119,6 +119,10 @@ class ExportPage(QWidget):
         options.addWidget(self.pdf_box)
         options.addStretch(1)
         layout.addLayout(options)
+        # DOMAIN §13: an export that holds personal data says so before it is written.
+        self.personal_note = QLabel(package.PERSONAL_DATA_NOTE, objectName="pageHint")
+        self.personal_note.setWordWrap(True)
+        layout.addWidget(self.personal_note)
         buttons = QHBoxLayout()
         self.export_button = QPushButton("匯出申請檔", objectName="primary")
         self.export_button.clicked.connect(self.export_application)
@@ -129,9 +133,6 @@ class ExportPage(QWidget):
         self.progress.setFormat("%v／%m")
         buttons.addWidget(self.progress, 1)
         layout.addLayout(buttons)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        layout.addWidget(self.result)
         after = QHBoxLayout()
         self.open_folder_button = QPushButton("開啟資料夾")
         self.open_folder_button.clicked.connect(self.open_folder)
@@ -145,6 +146,10 @@ class ExportPage(QWidget):
             after.addWidget(button)
         after.addStretch(1)
         layout.addLayout(after)
+        self.result = QLabel()  # below the buttons: a list of fourteen files does not push them off the page
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.result)
         self.layout_.addWidget(frame)
 
     def _ledger_card(self) -> None:
@@ -171,6 +176,7 @@ class ExportPage(QWidget):
     def refresh(self) -> None:
         if self.year not in self.document.project.years:
             return
+        self.personal_note.setVisible(bool(self.document.book(self.year).roster))
         findings = self.checker.findings
         errors = [f for f in findings if f.is_error]
         warnings = [f for f in findings if not f.is_error]
@@ -218,9 +224,20 @@ class ExportPage(QWidget):
 
     # ---------------------------------------------------------------- choosing files
 
+    def attachment_folder(self, kind: str) -> str:
+        """Where the file dialog opens: beside the PDF already chosen, else beside the other one, else Documents."""
+        attachments = self.document.book(self.year).attachments
+        for chosen in (attachments.get(kind, ""), *attachments.values()):
+            if chosen and Path(chosen).parent.is_dir():
+                return str(Path(chosen).parent)
+        documents = Path.home() / "Documents"
+        return str(documents if documents.is_dir() else Path.home())
+
     def pick_attachment(self, kind: str, path: str | None = None) -> None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, ATTACHMENT_NAMES[kind], "", "PDF 檔 (*.pdf)")
+            path, _ = QFileDialog.getOpenFileName(
+                self, ATTACHMENT_NAMES[kind], self.attachment_folder(kind), "PDF 檔 (*.pdf)"
+            )
         if path:
             self.document.set_value(self.year, "attachments", kind, path)
             self.refresh()

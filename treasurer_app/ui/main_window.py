@@ -46,6 +46,11 @@ if TYPE_CHECKING:
     from treasurer_app.ui.services import Change, Persistence
 
 OPENING_TEXT = "正在開啟工會資料…"
+CREATE_YEAR_TEXT = (
+    "從哪一個年度開始？（民國年）\n\n"
+    "年度＝申請書的申請年度，也是現金收支登記簿記帳的年度。\n"
+    "之後每年用「開始新年度…」接續，工會資料與會員名冊會沿用。"
+)
 NO_OS_STORE_TEXT = "此電腦沒有系統認證儲存區，加密金鑰存放在使用者資料夾"
 PERSONAL_DATA_IN_JSON = (
     "交換檔含會員個人資料（姓名、身分證字號、出生日期），存成未加密的文字檔。"
@@ -228,10 +233,10 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.opened = True
         self.save_label.setText(self.save_state)
-        if self.current_step() == HOME:
-            self._show_page(HOME)
+        if self.navigator.currentItem() is None:
+            self.navigator.select(HOME)  # highlighted in the navigator, and shown
         else:
-            self.navigator.select(HOME)
+            self._show_page(self.current_step())
         self.stack.removeWidget(self.waiting)
         self._update_title()
 
@@ -286,9 +291,8 @@ class MainWindow(QMainWindow):
         from treasurer_app.ui.steps import default_year
 
         if year is None:
-            year, ok = QInputDialog.getInt(
-                self, "建立本工會的資料", "從哪一個年度開始？（民國年）", default_year(self.today), 100, 999
-            )
+            suggested = default_year(self.today)
+            year, ok = QInputDialog.getInt(self, "建立本工會的資料", CREATE_YEAR_TEXT, suggested, 100, 999)
             if not ok:
                 return
         if year not in self.document.project.years:
@@ -466,7 +470,8 @@ class MainWindow(QMainWindow):
 
     def _findings_changed(self) -> None:
         self.navigator.update_states(self.document.project, self.year, self.checker.findings)
-        self.findings.show_findings(self.checker.findings)
+        has_year = self.year is not None and self.year in self.document.project.years
+        self.findings.show_findings(self.checker.findings, checked=has_year)
         if self.stack.currentWidget() is self.dashboard:
             self.dashboard.show_project(self.document.project, self.year, self.checker.findings)
 

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 # Qt.ItemDataRole.UserRole + 1, as a number: touching PySide's Qt namespace builds all its enums (≈ 25 ms),
 # which the first paint does without.
 ROLE_TARGET = 0x0100 + 1
+BLANKS_NAMED = 4  # the blanks of a step are one line naming the first few: the real problems stay in sight
+NOTHING_CHECKED = "建立工會資料（或開啟範例工會）後，這裡會列出每一個要更正的地方，點一下就會跳到該欄。"
 
 
 def dot(color: QColor, size: int = 12) -> QIcon:
@@ -157,7 +159,8 @@ class FindingsPanel(QTreeWidget):
         super().resizeEvent(event)  # type: ignore[arg-type]
         self.scheduleDelayedItemsLayout()  # row heights follow the new width
 
-    def show_findings(self, findings: list[Finding]) -> None:
+    def show_findings(self, findings: list[Finding], checked: bool = True) -> None:
+        """``checked``: False while there is no year to check (nothing to say yet, not "no errors")."""
         from PySide6.QtGui import QBrush
 
         from treasurer_app.ui.steps import step_of
@@ -167,8 +170,11 @@ class FindingsPanel(QTreeWidget):
         for finding in findings:
             groups.setdefault(step_of(finding.form), []).append(finding)
         if not findings:
-            empty = QTreeWidgetItem(["沒有錯誤或警告"])
-            empty.setIcon(0, dot(theme.DONE_COLOR))
+            if checked:
+                empty = QTreeWidgetItem(["沒有錯誤或警告"])
+                empty.setIcon(0, dot(theme.DONE_COLOR))
+            else:
+                empty = QTreeWidgetItem([NOTHING_CHECKED])
             self.addTopLevelItem(empty)
             return
         for step in STEPS:
@@ -184,8 +190,8 @@ class FindingsPanel(QTreeWidget):
             self.addTopLevelItem(header)
             missing = [f for f in group if f.is_error and f.message.endswith("：必填")]
             if missing:  # one line for the blanks, so the real problems are not buried under them
-                labels = "、".join(f.message.removesuffix("：必填") for f in missing[:6])
-                more = "…" if len(missing) > 6 else ""
+                labels = "、".join(f.message.removesuffix("：必填") for f in missing[:BLANKS_NAMED])
+                more = "…" if len(missing) > BLANKS_NAMED else ""
                 child = QTreeWidgetItem([f"尚未填寫 {len(missing)} 個必填欄位：{labels}{more}"])
                 child.setIcon(0, dot(theme.IDLE_COLOR))
                 child.setToolTip(0, "\n".join(f.message for f in missing[:40]))

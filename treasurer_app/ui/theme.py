@@ -46,9 +46,11 @@ QLineEdit[mark="missing"], QPlainTextEdit[mark="missing"], QComboBox[mark="missi
 QFrame#multiChoice[mark="missing"] { border: 1px solid #d9a441; }
 QLineEdit[flash="true"], QPlainTextEdit[flash="true"], QComboBox[flash="true"],
 QLabel[flash="true"] { background: #fff3b0; }
-QListWidget#navigator { background: #263238; color: #eceff1; border: none; font-size: 11pt; }
+QListWidget#navigator { background: #263238; color: #eceff1; border: none; font-size: 11pt; outline: 0; }
 QListWidget#navigator::item { padding: 6px 8px; border-bottom: 1px solid #37474f; }
-QListWidget#navigator::item:selected { background: #1976d2; color: white; }
+QListWidget#navigator::item:hover { background: #37474f; }
+QListWidget#navigator::item:selected, QListWidget#navigator::item:selected:active,
+QListWidget#navigator::item:selected:!active { background: #1976d2; color: white; }
 QGroupBox { font-weight: bold; border: 1px solid #d0d7dc; border-radius: 4px; margin-top: 12px; padding: 8px; }
 QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; }
 QPushButton#primary { background: #1976d2; color: white; border-radius: 4px; padding: 8px 16px; font-weight: bold; }
@@ -76,6 +78,18 @@ def install_font(app: QApplication) -> str | None:
     font.setPointSize(POINT_SIZE)
     app.setFont(font)
     return family
+
+
+def install_translations(app: QApplication) -> bool:
+    """Qt's own texts (確定／取消, 是／否, the file dialog) in Traditional Chinese, from the bundled
+    qtbase_zh_TW.qm. Not needed for the first frame, which has none of them."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_zh_TW", folder):
+        return False
+    return app.installTranslator(translator)
 
 
 def with_fusion_style(argv: list[str]) -> list[str]:
