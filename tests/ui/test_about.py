@@ -13,8 +13,8 @@ def test_about_box_shows_the_version_and_each_component_with_its_licence_text(wi
     qtbot.addWidget(dialog)
     assert dialog.title.text().endswith(f"版本 {about.app_version()}")
     names = [dialog.list.item(i).text() for i in range(dialog.list.count())]
-    assert names[0].startswith("Noto Sans TC") and names[0].endswith("OFL-1.1")
-    assert any(n.startswith("PySide6 / Qt ") and n.endswith("LGPL-3.0-only") for n in names)
+    assert names[0].startswith("Noto Sans TC") and names[0].endswith("（OFL-1.1）")
+    assert any(n.startswith("PySide6 / Qt ") and n.endswith("（LGPL-3.0-only）") for n in names)
     assert "SIL OPEN FONT LICENSE" in dialog.text.toPlainText().upper()  # the font's licence, in full
     pyside = next(i for i, n in enumerate(names) if n.startswith("PySide6"))
     dialog.list.setCurrentRow(pyside)

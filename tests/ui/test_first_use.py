@@ -45,3 +45,32 @@ def test_the_export_says_it_holds_personal_data_before_writing(window) -> None:
     window.show_step("export")
     page = window.page("export")
     assert page.personal_note.isVisibleTo(page) and page.personal_note.text() == PERSONAL_DATA_NOTE
+
+
+def test_backup_now_from_the_menu_and_restore_it(window, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window.load_project(load_sample())
+    window._fill_backups()
+    assert window.backup_menu.actions()[0].text() == "立即備份"
+    before = len(window.document.persistence.backups())
+    assert window.backup_now()
+    backups = window.document.persistence.backups()
+    assert len(backups) == before + 1
+    window.document.set_value(115, "application", "contact", "王先生")
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    newest = max(backups, key=lambda b: str(b.handle))
+    window.restore_backup(newest)
+    assert window.document.value(115, "application", "contact") != "王先生"
+
+
+def test_undo_names_the_ledger_column(window) -> None:
+    window.create_union(115)
+    window.show_step("ledger")
+    page = window.page("ledger")
+    page.model.setData(page.model.index(0, 1), "5")  # 日
+    assert window.undo_action.text() == "復原 新增分錄 1 列"
+    page.model.setData(page.model.index(0, 1), "6")
+    assert window.undo_action.text() == "復原 修改第 1 列「日」"
+    window.checker.run_now()  # the totals and the count follow the (debounced) check
+    assert page.count_label.text() == "顯示 1 筆／共 1 筆"  # an entry still being typed is counted as shown

@@ -33,10 +33,11 @@ class AboutDialog(QDialog):
         layout.addWidget(intro)
         splitter = QSplitter(self)
         self.list = QListWidget()
+        self.list.setWordWrap(True)
         for component in self.components:
             version = about.component_version(component)
             shown = f"{component.name} {version}" if version else component.name
-            item = QListWidgetItem(f"{shown}\n{component.licence}")
+            item = QListWidgetItem(f"{shown}（{component.licence}）")
             item.setToolTip(component.role)
             self.list.addItem(item)
         self.text = QPlainTextEdit(readOnly=True)

@@ -341,4 +341,9 @@ def _label(area: str, key: str | None, year: int) -> str:
     spec = FORMS.get(area)
     if spec is not None and key and spec.has_field(key):
         return spec.label(key, year)
+    if area in ("ledger", "ledger_header") and key:
+        from treasurer_app.forms import ledger
+
+        labels = {**ledger.COLUMN_LABELS, **{f.key: f.label for f in ledger.HEADER_FIELDS}}
+        return labels.get(key, key)
     return key or area

@@ -511,10 +511,12 @@ class LedgerPage(QWidget):
         shown = 0
         for proxy_row in range(self.proxy.rowCount()):
             row = self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row()
+            if row >= len(self.model.entries()):
+                continue  # the empty row for a new entry
+            shown += 1  # an entry still being typed is on screen too, though not in the totals yet
             entry = self.model.running.parsed[row] if row < len(self.model.running.parsed) else None
             if entry is None:
                 continue
-            shown += 1
             bucket = totals[(entry.kind, entry.code)]
             bucket[0] += 1
             bucket[1] += entry.amount

@@ -510,6 +510,11 @@ class MainWindow(QMainWindow):
         self.backup_menu.clear()
         if self.document is None:
             return
+        now = self.backup_menu.addAction("立即備份")
+        now.setToolTip("程式會自動備份；要做大幅修改前，也可以先備份一份")
+        now.triggered.connect(self.backup_now)
+        now.setEnabled(callable(getattr(self.document.persistence, "backup_now", None)))
+        self.backup_menu.addSeparator()
         try:
             backups = self.document.persistence.backups()
         except Exception as exc:
@@ -532,6 +537,15 @@ class MainWindow(QMainWindow):
         if self._key_location() == "file":
             note = self.backup_menu.addAction(NO_OS_STORE_TEXT)
             note.setEnabled(False)
+
+    def backup_now(self) -> bool:
+        try:
+            path = self.document.persistence.backup_now()  # type: ignore[attr-defined]
+        except Exception as exc:  # the store's errors carry a Chinese message
+            QMessageBox.warning(self, "立即備份", f"無法備份：{exc}")
+            return False
+        self.statusBar().showMessage(f"已備份：{path.name}（可從「備份」選單還原）", 8000)
+        return True
 
     def restore_backup(self, backup: object) -> None:
         answer = QMessageBox.question(self, "還原備份", f"以備份「{backup.label}」取代目前的資料？")  # type: ignore[attr-defined]

@@ -185,6 +185,9 @@ class StorePersistence:
         self._store.restore(backup.handle)
         return self.load()
 
+    def backup_now(self) -> Path:
+        return Path(self._store.backup_now())
+
     def replace(self, project: Project) -> None:
         self._store.replace_project(project)
         self._acknowledged = {year: set(book.acknowledged) for year, book in project.years.items()}
