@@ -10,11 +10,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from treasurer_app import APP_NAME, __version__
-from treasurer_app.findings import Finding
-from treasurer_app.forms import FORM_NAMES
-from treasurer_app.project import Project
+from treasurer_app import APP_NAME
+
+if TYPE_CHECKING:  # the window starts without loading the domain: imports happen in the commands
+    from treasurer_app.findings import Finding
+    from treasurer_app.project import Project
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -58,6 +60,8 @@ def pick_year(project: Project, year: int | None) -> int:
 
 
 def format_findings(findings: Sequence[Finding], heading: str) -> str:
+    from treasurer_app.forms import FORM_NAMES
+
     errors = sum(1 for f in findings if f.is_error)
     warnings = len(findings) - errors
     lines = [f"{heading}：{errors} 個錯誤、{warnings} 個警告"]
@@ -72,6 +76,8 @@ def format_findings(findings: Sequence[Finding], heading: str) -> str:
 
 
 def findings_as_json(findings: Sequence[Finding]) -> str:
+    from treasurer_app.forms import FORM_NAMES
+
     return json.dumps(
         [
             {
@@ -153,6 +159,8 @@ def store_command(name: str) -> object:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="treasurer-app", description=f"{APP_NAME}（不帶參數時開啟視窗）")
+    from treasurer_app import __version__
+
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     commands = parser.add_subparsers(dest="command")
 
@@ -204,31 +212,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def project_file_argument(parser: argparse.ArgumentParser, arguments: Sequence[str]) -> Path | None:
+SUBCOMMANDS = ("check", "export", "export-ledger", "backup", "restore", "key-export", "key-import")
+
+
+def project_file_argument(arguments: Sequence[str]) -> Path | None:
     """`treasurer-app PATH.tap` (what the installer's file association runs): the file to open in the window.
 
     Only an existing file that is neither an option nor a subcommand's name counts.
     """
-    if not arguments or arguments[0].startswith("-") or not Path(arguments[0]).is_file():
+    if not arguments or arguments[0].startswith("-") or arguments[0] in SUBCOMMANDS:
         return None
-    subcommands = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    if any(arguments[0] in action.choices for action in subcommands):
-        return None
-    return Path(arguments[0])
+    return Path(arguments[0]) if Path(arguments[0]).is_file() else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    project_file = project_file_argument(parser, sys.argv[1:] if argv is None else argv)
-    if project_file is not None:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # The window is routed to before argparse and the domain load: cold start is the window's.
+    project_file = project_file_argument(arguments)
+    if not arguments or project_file is not None:
         from treasurer_app.ui.app import run_app
 
-        return run_app(project_path=project_file)
-    args = parser.parse_args(argv)
-    if args.command is None:
-        from treasurer_app.ui.app import run_app
-
-        return run_app()
+        return run_app(project_path=project_file) if project_file is not None else run_app()
+    args = build_parser().parse_args(arguments)
     try:
         return args.run(args)
     except UnusableInput as exc:

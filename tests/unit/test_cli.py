@@ -262,3 +262,24 @@ def test_entry_point_in_a_real_process_reports_unusable_input(tmp_path: Path) ->
     assert done.returncode == 2
     assert done.stdout == b""
     assert done.stderr.decode("utf-8") == f"無法使用：{missing}：找不到檔案\n"
+
+
+def test_the_window_route_knows_every_subcommand() -> None:
+    import argparse
+
+    from treasurer_app.cli import SUBCOMMANDS, build_parser
+
+    actions = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(SUBCOMMANDS) == set(actions[0].choices)
+
+
+def test_a_subcommand_name_that_is_also_a_file_is_still_the_subcommand(tmp_path, monkeypatch) -> None:
+    from treasurer_app.cli import project_file_argument
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "check").write_text("x")
+    (tmp_path / "union.tap").write_text("x")
+    assert project_file_argument(["check", "union.tap"]) is None
+    assert project_file_argument(["union.tap"]) == Path("union.tap")
+    assert project_file_argument(["missing.tap"]) is None
+    assert project_file_argument(["--version"]) is None
