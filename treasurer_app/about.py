@@ -84,6 +84,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("cffi", "cffi", "MIT-0", "cryptography 的 C 介面", "cffi"),
     Component("pycparser", "pycparser", "BSD-3-Clause", "cffi 的 C 語法剖析", "pycparser"),
     Component("platformdirs", "platformdirs", "MIT", "找出使用者資料夾", "platformdirs"),
+    Component("pypdf", "pypdf", "BSD-3-Clause", "檢查附件是可開啟的 PDF", "pypdf"),
 )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.pdf_samples import one_page_pdf
 from treasurer_app.ui.services import load_sample
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MINIMAL_PDF = one_page_pdf()
 
 
 def test_export_is_blocked_until_attachments_are_chosen_then_writes_the_named_files(window, tmp_path: Path) -> None:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
+from tests.pdf_samples import one_page_pdf
 from treasurer_app.export.package import PERSONAL_DATA_NOTE
 from treasurer_app.ui.panels import NOTHING_CHECKED
 from treasurer_app.ui.services import load_sample
 from treasurer_app.ui.step_names import HOME
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MINIMAL_PDF = one_page_pdf()
 
 
 def test_qt_dialog_buttons_speak_chinese(themed_app) -> None:

@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 import xlrd
 
+from tests.pdf_samples import one_page_pdf
 from treasurer_app import interchange
 from treasurer_app.export import layouts
 from treasurer_app.export.grid import Style
@@ -47,7 +48,7 @@ SHEET_7 = "福利專款歲入歲出預算書"
 
 
 def pdf_bytes(text: str = "minutes") -> bytes:
-    return f"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% {text}\ntrailer << /Root 1 0 R >>\n%%EOF\n".encode()
+    return one_page_pdf(text)
 
 
 def load_project(tmp_path: Path, source: Path = CORRECTED) -> Project:
@@ -765,3 +766,29 @@ def test_pdf_option_hands_the_same_grids_to_the_pdf_package(tmp_path: Path, monk
     ]
     assert ledger_report.report_path.name == f"export-report-{YEAR}06.html"
     assert f"{YEAR}06_{TAX_ID}_accounting.pdf" in ledger_report.report_path.read_text(encoding="utf-8")
+
+
+def test_an_attachment_must_open_as_a_real_pdf(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    from treasurer_app.export.package import pdf_problem
+
+    good = tmp_path / "good.pdf"
+    good.write_bytes(one_page_pdf())
+    assert pdf_problem(good) is None
+
+    locked = tmp_path / "locked.pdf"
+    writer = PdfWriter(clone_from=good)
+    writer.encrypt("secret")
+    with locked.open("wb") as stream:
+        writer.write(stream)
+    assert pdf_problem(locked) == "PDF 檔有密碼保護，主管機關無法開啟，請存成沒有密碼的 PDF"
+
+    fake = tmp_path / "fake.pdf"  # right first and last bytes, nothing a reader can open
+    fake.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4 + b"\n%%EOF\n")
+    assert pdf_problem(fake) == "PDF 檔已損壞，無法讀取內容"
+
+    empty = tmp_path / "empty.pdf"
+    with empty.open("wb") as stream:
+        PdfWriter().write(stream)
+    assert pdf_problem(empty) == "PDF 檔沒有任何頁面"

@@ -154,6 +154,25 @@ def pdf_problem(path: Path) -> str | None:
         return "不是 PDF 檔（開頭不是 %PDF-）"
     if PDF_END not in tail:
         return "PDF 檔不完整（結尾缺 %%EOF，可能沒有存完或已損壞）"
+    return _pdf_content_problem(path)
+
+
+def _pdf_content_problem(path: Path) -> str | None:
+    """Open the PDF for real: the authority must be able to read its pages."""
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not the user's business
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            return "PDF 檔有密碼保護，主管機關無法開啟，請存成沒有密碼的 PDF"
+        pages = len(reader.pages)
+    except Exception:  # pypdf raises many kinds on a damaged file; each means the same to the user
+        return "PDF 檔已損壞，無法讀取內容"
+    if pages == 0:
+        return "PDF 檔沒有任何頁面"
     return None
 
 
