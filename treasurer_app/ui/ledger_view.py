@@ -39,7 +39,7 @@ from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.services import Change
 from treasurer_app.ui.table_editor import NO_PARENT, FieldDelegate, Index, RecordTable, is_blank
-from treasurer_app.ui.widgets import make_input, set_mark
+from treasurer_app.ui.widgets import grouped, make_input, set_mark, whole_number
 
 SUMMARY = "summary_one"
 BALANCE_KEYS = ("balance_total", "balance_acct1", "balance_acct2", "balance_fixed", "balance_petty")
@@ -148,7 +148,7 @@ class LedgerTableModel(QAbstractTableModel):
                 return ""
             return money(self.running.row_values(row)[BALANCE_KEYS.index(key)])
         text = record.get(key, "")
-        return money(int(text)) if key == "amount" and text.isdigit() else text
+        return grouped(text) if key == "amount" else text
 
     def cell_findings(self, row: int, key: str) -> list[Finding]:
         entries = self.book.entries
@@ -309,10 +309,8 @@ class LedgerFilter(QSortFilterProxyModel):
         if source_row >= len(entries):
             return True
         record = entries[source_row]
-        if self.months:
-            month = record.get("month", "").strip()
-            if not month.isdigit() or int(month) not in self.months:
-                return False
+        if self.months and whole_number(record.get("month", "").strip()) not in self.months:
+            return False
         if self.code and f"{record.get('kind', '').strip()} {record.get('code', '').strip()}" != self.code:
             return False
         return not (self.member and self.member not in record.get("memo", ""))
@@ -573,9 +571,9 @@ class DrilldownDialog(QDialog):
                     text = engine.summary_one(record.get("kind", ""), record.get("code", ""))
                 else:
                     text = record.get(key, "")
-                if key == "amount" and text.isdigit():
-                    total += int(text)
-                    text = money(int(text))
+                if key == "amount":
+                    total += whole_number(text) or 0
+                    text = grouped(text)
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.setColumnWidth(keys.index(SUMMARY), 220)
         layout.addWidget(self.table)

@@ -50,9 +50,16 @@ def set_mark(widget: QWidget, mark: str) -> None:
     widget.style().polish(widget)
 
 
+def whole_number(text: str) -> int | None:
+    """The number ``text`` spells in ASCII digits, else None: ``str.isdigit`` also accepts ① and ²,
+    which ``int`` refuses (and an exception while painting or in an event filter ends the program)."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def grouped(text: str) -> str:
     """'1234567' → '1,234,567' for display; anything that is not plain digits stays as typed."""
-    return f"{int(text):,}" if text.isdigit() else text
+    number = whole_number(text)
+    return text if number is None else f"{number:,}"
 
 
 class FieldInput(QWidget):
