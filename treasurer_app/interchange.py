@@ -35,8 +35,23 @@ class InterchangeError(Exception):
         self.source = source
         self.path = path
         self.reason = reason
-        where = f"（位置：{path}）" if path else ""
-        super().__init__(f"{source}：{reason}{where}")
+        where = f"（位置：{_printable(path)}）" if path else ""
+        super().__init__(f"{_printable(source)}：{reason}{where}")
+
+
+def _printable(text: str) -> str:
+    """The text with lone surrogates (a key in the file, an undecodable file name) written as \\udxxx:
+    a message that cannot be encoded cannot be shown or printed."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """The first code point of ``text`` that no file can hold (U+D800–U+DFFF on its own), as U+XXXX."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"U+{ord(text[exc.start]):04X}"
+    return None
 
 
 # ---------------------------------------------------------------- writing
@@ -174,6 +189,9 @@ class _Reader:
                 return str(int(value))
             return repr(value)
         if isinstance(value, str):
+            # JSON may spell half a character pair (\\ud800); no workbook, PDF or report could hold it.
+            if bad := _lone_surrogate(value):
+                raise self.fail(path, f"含有無效的字元（{bad}，不成對的代理字元），請更正這個值")
             return value
         raise self.fail(path, "應為文字或數字")
 

@@ -282,6 +282,38 @@ def test_unreadable_text_is_refused(raw: str, path: str, reason: str) -> None:
     assert str(raised.value).startswith("union.json：")
 
 
+@pytest.mark.parametrize(
+    ("place", "path"),
+    [
+        (lambda year: year["forms"]["application"].__setitem__("union_name", "港區\ud800工會"),
+         "years.115.forms.application.union_name"),
+        (lambda year: year["roster"][0].__setitem__("name", "\udcff"), "years.115.roster[0].name"),
+        (lambda year: year["ledger"]["entries"][1].__setitem__("memo", "講師\udfff"),
+         "years.115.ledger.entries[1].memo"),
+        (lambda year: year.__setitem__("acknowledged", ["\ud83d"]), "years.115.acknowledged[0]"),
+    ],
+    ids=["form", "roster", "ledger", "acknowledged"],
+)
+def test_half_a_character_pair_is_refused_where_it_stands(place: Any, path: str) -> None:
+    """JSON can spell a lone surrogate (\\ud800); no workbook, PDF or report can hold one."""
+    doc = small_doc()
+    place(doc["years"]["115"])
+    with pytest.raises(InterchangeError) as raised:
+        loads(json.dumps(doc), "union.json")  # ASCII JSON: the surrogate travels as an escape
+    assert raised.value.path == path
+    assert raised.value.reason.startswith("含有無效的字元（U+D") and "代理字元" in raised.value.reason
+
+
+def test_messages_about_undecodable_names_can_be_printed() -> None:
+    doc = small_doc()
+    doc["years"]["115"]["forms"]["application"]["\ud800"] = "x"
+    with pytest.raises(InterchangeError) as raised:
+        loads(json.dumps(doc), "\udcff.json")  # a file name the OS could not decode
+    message = str(raised.value)
+    assert message == "\\udcff.json：不認得的欄位（位置：years.115.forms.application.\\ud800）"
+    message.encode("utf-8")  # printable: no lone surrogate left in it
+
+
 def test_bytes_that_are_not_utf8_are_refused() -> None:
     with pytest.raises(InterchangeError) as raised:
         loads(b'{"format": "\xa4u\xb7|"}')
