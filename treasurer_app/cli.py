@@ -225,6 +225,15 @@ def project_file_argument(arguments: Sequence[str]) -> Path | None:
     return Path(arguments[0]) if Path(arguments[0]).is_file() else None
 
 
+def _tolerant_output() -> None:
+    """A character the output's encoding lacks is written as \\uXXXX instead of ending the command with a
+    traceback: a member named 𪚥 in a report redirected to a file on a Big5 (cp950) Windows console."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     # The window is routed to before argparse and the domain load: cold start is the window's.
@@ -234,6 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(project_path=project_file) if project_file is not None else run_app()
     args = build_parser().parse_args(arguments)
+    _tolerant_output()
     try:
         return args.run(args)
     except UnusableInput as exc:

@@ -264,6 +264,24 @@ def test_entry_point_in_a_real_process_reports_unusable_input(tmp_path: Path) ->
     assert done.stderr.decode("utf-8") == f"無法使用：{missing}：找不到檔案\n"
 
 
+def test_a_name_the_console_encoding_lacks_does_not_end_in_a_traceback(tmp_path: Path) -> None:
+    """Output redirected to a file on a Traditional Chinese Windows is Big5 (cp950): 𪚥 is not in it."""
+    doc = document()
+    doc["years"]["115"]["forms"]["application"]["union_name"] = "𪚥港區職業工會"
+    project = write(tmp_path / "rare.json", doc)
+    env = {**os.environ, "PYTHONIOENCODING": "cp950"}
+    done = subprocess.run(
+        [sys.executable, "-m", "treasurer_app.cli", "check", str(project)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.stderr == b""
+    assert done.returncode == EXIT_OK
+    assert done.stdout.decode("cp950") == "\\U0002a6a5港區職業工會 115 年度申請檢查結果：0 個錯誤、0 個警告\n"
+
+
 def test_the_window_route_knows_every_subcommand() -> None:
     import argparse
 
