@@ -621,7 +621,7 @@ def test_a_failed_write_leaves_no_file_under_the_final_name(tmp_path: Path, monk
 
     monkeypatch.setattr(xlwt.Workbook, "save", broken_save)
     out = tmp_path / "out"
-    with pytest.raises(OSError):
+    with pytest.raises(ExportRefused, match="磁碟空間不足"):
         export_application(load_project(tmp_path), YEAR, out)
     assert list(out.iterdir()) == []
 

@@ -8,10 +8,12 @@ temporary name and renamed, so a failed export never leaves a half file behind.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +33,8 @@ from treasurer_app.rules import check_project, errors_only, finding_key
 
 Writer = Callable[[Sequence[Grid], str | Path], Path]
 WRITERS: dict[str, Writer] = {"xls": write_xls, "xlsx": write_xlsx}
+# What one worksheet of each format can hold (rows, columns): BIFF8 and Office Open XML.
+SHEET_LIMITS: dict[str, tuple[int, int]] = {"xls": (65_536, 256), "xlsx": (1_048_576, 16_384)}
 # What the guide calls the two attachments (§1.2 (二) 2 (7)).
 ATTACHMENT_LABELS = {"meeting": "會員大會或理監事會議紀錄", "method": "福利專款運用補助辦法"}
 PDF_MAGIC = b"%PDF-"
@@ -88,20 +92,24 @@ def export_application(
         problems += check_attachments(project.years[year].attachments, attachments)
     if problems:
         raise ExportRefused(problems)
-    out = _out_dir(out_dir)
     tax_id = project.tax_id(year).strip()
     grids = application_grids(project, year)
-    written = [writer(grids, out / f"{names.application_file_stem(year, tax_id)}.{fmt}")]
-    for kind, source in attachments.items():
-        target = out / names.attachment_file_name(year, tax_id, kind)
-        written.append(write_atomically(target, lambda temporary, source=source: shutil.copyfile(source, temporary)))
-    if pdf:
-        from treasurer_app.export import pdf_package
+    _refuse_what_does_not_fit(grids, fmt, PROJECT_FORM)
+    with _write_problems_refused(PROJECT_FORM):
+        out = _out_dir(out_dir)
+        written = [writer(grids, out / f"{names.application_file_stem(year, tax_id)}.{fmt}")]
+        for kind, source in attachments.items():
+            target = out / names.attachment_file_name(year, tax_id, kind)
+            written.append(
+                write_atomically(target, lambda temporary, source=source: shutil.copyfile(source, temporary))
+            )
+        if pdf:
+            from treasurer_app.export import pdf_package
 
-        written += pdf_package.write_pdf_package(project, year, out, grids)
-    title = f"{project.union_name(year)} {year} 年度商港服務費福利專款申請檔"
-    return _finish(project, year, findings, acknowledged, written, out / f"export-report-{year}.html", title,
-                   [PERSONAL_DATA_NOTE] if project.years[year].roster else [])
+            written += pdf_package.write_pdf_package(project, year, out, grids)
+        title = f"{project.union_name(year)} {year} 年度商港服務費福利專款申請檔"
+        return _finish(project, year, findings, acknowledged, written, out / f"export-report-{year}.html", title,
+                       [PERSONAL_DATA_NOTE] if project.years[year].roster else [])
 
 
 def _writer(fmt: str) -> Writer:
@@ -114,6 +122,42 @@ def _out_dir(out_dir: str | Path) -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def _refuse_what_does_not_fit(grids: Sequence[Grid], fmt: str, form: str) -> None:
+    """A sheet larger than the format holds is refused before anything is written (a year's ledger
+    of 70,000 lines does not fit an .xls worksheet)."""
+    most_rows, most_cols = SHEET_LIMITS[fmt]
+    problems = [
+        error(form, "export.sheet_too_large",
+              f"{grid.sheet_name}：有 {grid.n_rows:,} 列、{grid.n_cols:,} 欄，超過 .{fmt} 工作表的上限"
+              f"（{most_rows:,} 列、{most_cols:,} 欄）" + ("，請改匯出 .xlsx" if fmt == "xls" else ""))
+        for grid in grids
+        if grid.n_rows > most_rows or grid.n_cols > most_cols
+    ]
+    if problems:
+        raise ExportRefused(problems)
+
+
+_WRITE_REASONS = {
+    errno.EACCES: "沒有寫入權限，或檔案正在其他程式（例如 Excel）中開啟",
+    errno.EPERM: "沒有寫入權限，或檔案正在其他程式（例如 Excel）中開啟",
+    errno.EEXIST: "同名的檔案已存在，不是資料夾",
+    errno.ENOTDIR: "路徑中有一段是檔案，不是資料夾",
+    errno.ENOSPC: "磁碟空間不足",
+    errno.EROFS: "磁碟是唯讀的",
+}
+
+
+@contextmanager
+def _write_problems_refused(form: str) -> Iterator[None]:
+    """A folder or file that cannot be written is a refusal with the reason, not a crash."""
+    try:
+        yield
+    except OSError as exc:
+        reason = _WRITE_REASONS.get(exc.errno or 0, f"無法寫入（{exc.strerror or exc}）")
+        where = f"（{exc.filename}）" if exc.filename else ""
+        raise ExportRefused([error(form, "export.write_failed", f"匯出：{reason}{where}")]) from None
 
 
 def check_attachments(paths: dict[str, str], valid: dict[str, Path] | None = None) -> list[Finding]:
@@ -199,17 +243,19 @@ def export_ledger(
     problems = errors_only(findings) + _check_ledger_header(project, year)
     if problems:
         raise ExportRefused(problems)
-    out = _out_dir(out_dir)
     grids: list[Grid] = ledger_grids(project, year, quarter)
+    _refuse_what_does_not_fit(grids, fmt, LEDGER_FORM)
     stem = names.accounting_file_stem(year, quarter, project.tax_id(year).strip())
-    written = [writer(grids, out / f"{stem}.{fmt}")]
-    if pdf:
-        from treasurer_app.export import pdf_package
+    with _write_problems_refused(LEDGER_FORM):
+        out = _out_dir(out_dir)
+        written = [writer(grids, out / f"{stem}.{fmt}")]
+        if pdf:
+            from treasurer_app.export import pdf_package
 
-        written.append(pdf_package.write_ledger_pdf(project, year, quarter, out, grids))
-    month = ledger_engine.quarter_month(year, quarter)
-    title = f"{project.union_name(year)} {ledger_engine.LEDGER_TITLE}（{year} 年第 {quarter} 季，{month}）"
-    return _finish(project, year, findings, False, written, out / f"export-report-{month}.html", title, [])
+            written.append(pdf_package.write_ledger_pdf(project, year, quarter, out, grids))
+        month = ledger_engine.quarter_month(year, quarter)
+        title = f"{project.union_name(year)} {ledger_engine.LEDGER_TITLE}（{year} 年第 {quarter} 季，{month}）"
+        return _finish(project, year, findings, False, written, out / f"export-report-{month}.html", title, [])
 
 
 def _check_ledger_header(project: Project, year: int) -> list[Finding]:
