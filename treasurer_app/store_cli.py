@@ -28,13 +28,20 @@ def _fail(message: str) -> int:
     return EXIT_FAILED
 
 
-def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str | None:
+class _NoPassphrase(Exception):
+    """No usable passphrase was typed; the message says why, in Chinese."""
+
+
+def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
     given = getattr(args, "passphrase", None)
     if given is not None:
         return str(given)
-    first = getpass.getpass("復原密語：")
-    if confirm and getpass.getpass("再輸入一次復原密語：") != first:
-        return None
+    try:
+        first = getpass.getpass("復原密語：")
+        if confirm and getpass.getpass("再輸入一次復原密語：") != first:
+            raise _NoPassphrase("復原密語兩次輸入不一致")
+    except EOFError:  # no terminal to type on (input piped or closed)
+        raise _NoPassphrase("沒有輸入復原密語（請在終端機視窗執行並輸入）") from None
     return first
 
 
@@ -95,9 +102,10 @@ def restore_command(args: argparse.Namespace) -> int:
 
 def key_export_command(args: argparse.Namespace) -> int:
     """``treasurer-app key-export PROJECT [--out FILE]``: the key wrapped under a recovery passphrase."""
-    passphrase = _passphrase(args, confirm=True)
-    if passphrase is None:
-        return _fail("匯出金鑰失敗：復原密語兩次輸入不一致")
+    try:
+        passphrase = _passphrase(args, confirm=True)
+    except _NoPassphrase as problem:
+        return _fail(f"匯出金鑰失敗：{problem}")
     try:
         with Store.open(args.project, read_only=True) as store:
             text = store.export_key(passphrase)
@@ -128,9 +136,10 @@ def key_import_command(args: argparse.Namespace) -> int:
         text = sys.stdin.read() if source in (None, "-") else Path(source).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         return _fail(f"匯入金鑰失敗：{source}：無法讀取（{getattr(exc, 'strerror', None) or exc}）")
-    passphrase = _passphrase(args, confirm=False)
-    if passphrase is None:
-        return _fail("匯入金鑰失敗：沒有輸入復原密語")
+    try:
+        passphrase = _passphrase(args, confirm=False)
+    except _NoPassphrase as problem:
+        return _fail(f"匯入金鑰失敗：{problem}")
     try:
         with Store.open(args.project, read_only=True) as store:
             store.import_key(text, passphrase)

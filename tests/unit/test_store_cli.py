@@ -112,6 +112,20 @@ def test_key_export_asks_twice_and_refuses_a_mismatch(project_path, monkeypatch,
     assert "兩次輸入不一致" in capsys.readouterr().err
 
 
+def test_no_terminal_to_type_the_passphrase_on_is_a_message_not_a_traceback(project_path, tmp_path, monkeypatch,
+                                                                             capsys):
+    def closed_input(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr("getpass.getpass", closed_input)
+    assert key_export_command(parse("key-export", str(project_path))) == EXIT_FAILED
+    assert capsys.readouterr().err == "匯出金鑰失敗：沒有輸入復原密語（請在終端機視窗執行並輸入）\n"
+    key_file = tmp_path / "key.txt"
+    key_file.write_text("-----BEGIN TREASURER-APP KEY-----", encoding="utf-8")
+    assert key_import_command(parse("key-import", str(project_path), str(key_file))) == EXIT_FAILED
+    assert capsys.readouterr().err == "匯入金鑰失敗：沒有輸入復原密語（請在終端機視窗執行並輸入）\n"
+
+
 def test_key_export_to_the_screen(project_path, capsys):
     args = parse("key-export", str(project_path))
     args.passphrase = PASSPHRASE
