@@ -189,25 +189,26 @@ def build_parser() -> argparse.ArgumentParser:
     ledger.add_argument("--pdf", action="store_true")
     ledger.set_defaults(run=export_ledger_command)
 
-    backup = commands.add_parser("backup", help="立即備份專案資料庫")
-    backup.add_argument("project")
+    backup = commands.add_parser("backup", help="立即備份專案資料庫（程式開著也可以）")
+    backup.add_argument("project", help="專案資料庫")
     backup.add_argument("--list", action="store_true", help="列出既有備份")
+    backup.add_argument("--backup-dir", help="備份資料夾（預設為專案檔旁的 backups）")
     backup.set_defaults(run=store_command("backup_command"))
 
-    restore = commands.add_parser("restore", help="從備份還原專案資料庫")
+    restore = commands.add_parser("restore", help="從備份還原專案資料庫（先另存目前內容）")
     restore.add_argument("project")
-    restore.add_argument("backup")
+    restore.add_argument("backup", help="備份檔")
     restore.add_argument("--break-lock", action="store_true", help="專案被已結束的程式鎖住時，解除鎖定後還原")
     restore.set_defaults(run=store_command("restore_command"))
 
     key_export = commands.add_parser("key-export", help="以復原密語匯出個資加密金鑰（移到另一台電腦用）")
     key_export.add_argument("project")
-    key_export.add_argument("--out", required=True)
+    key_export.add_argument("-o", "--out", help="金鑰備份檔（省略則印在畫面上）")
     key_export.set_defaults(run=store_command("key_export_command"))
 
     key_import = commands.add_parser("key-import", help="以復原密語匯入個資加密金鑰")
     key_import.add_argument("project")
-    key_import.add_argument("key_file")
+    key_import.add_argument("key_file", nargs="?", default="-", help="金鑰備份檔（省略則從標準輸入讀取）")
     key_import.set_defaults(run=store_command("key_import_command"))
     return parser
 

@@ -2,8 +2,8 @@
 
 Each ``*_command(args)`` takes an ``argparse.Namespace``, prints Chinese
 messages (results on stdout, problems on stderr) and returns the exit code:
-0 done, 1 refused or failed. ``add_store_commands`` declares the matching
-sub-commands for ``treasurer_app.cli``.
+0 done, 1 refused or failed. The sub-commands that run them are declared once,
+with all the others, in ``treasurer_app.cli.build_parser``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from treasurer_app import privacy
@@ -147,27 +146,3 @@ def key_import_command(args: argparse.Namespace) -> int:
         return _fail(f"匯入金鑰失敗：{problem}")
     print(f"已匯入金鑰：{args.project} 現在可以正常開啟與修改。")
     return EXIT_OK
-
-
-def add_store_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Declare backup / restore / key-export / key-import; each parser's ``func`` is its command."""
-    commands: list[tuple[str, str, Callable[[argparse.Namespace], int]]] = [
-        ("backup", "備份專案檔（程式開著也可以）", backup_command),
-        ("restore", "從備份還原專案檔（先另存目前內容）", restore_command),
-        ("key-export", "匯出加密金鑰，以復原密語保護", key_export_command),
-        ("key-import", "匯入加密金鑰到這台電腦", key_import_command),
-    ]
-    for name, help_text, command in commands:
-        parser = subparsers.add_parser(name, help=help_text)
-        parser.add_argument("project", help="專案檔路徑")
-        if name == "backup":
-            parser.add_argument("--list", action="store_true", help="列出既有備份")
-            parser.add_argument("--backup-dir", help="備份資料夾（預設為專案檔旁的 backups）")
-        elif name == "restore":
-            parser.add_argument("backup", help="備份檔路徑")
-            parser.add_argument("--break-lock", action="store_true", help="解除已失效的鎖定")
-        elif name == "key-export":
-            parser.add_argument("-o", "--out", help="金鑰備份檔（省略則印在畫面上）")
-        else:
-            parser.add_argument("key_file", nargs="?", default="-", help="金鑰備份檔（省略則從標準輸入讀取）")
-        parser.set_defaults(func=command)

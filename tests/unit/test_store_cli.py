@@ -1,21 +1,22 @@
-"""backup / restore / key-export / key-import as command functions: Chinese messages and exit codes."""
+"""backup / restore / key-export / key-import: Chinese messages and exit codes, parsed by the app's own parser."""
 
 from __future__ import annotations
 
 import argparse
+import io
 import stat
 import sys
 from pathlib import Path
 
 import pytest
 
+from treasurer_app.cli import build_parser
 from treasurer_app.interchange import project_to_dict
 from treasurer_app.project import Project, YearBook
 from treasurer_app.store import Store
 from treasurer_app.store_cli import (
     EXIT_FAILED,
     EXIT_OK,
-    add_store_commands,
     backup_command,
     key_export_command,
     key_import_command,
@@ -34,16 +35,14 @@ def project_path(tmp_path: Path) -> Path:
 
 
 def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="treasurer-app")
-    add_store_commands(parser.add_subparsers(dest="command", required=True))
-    return parser.parse_args(argv)
+    """The arguments as `treasurer-app` itself reads them (one declaration of the sub-commands)."""
+    return build_parser().parse_args(argv)
 
 
 def test_backup_works_while_the_app_holds_the_project(project_path, capsys):
     with Store.open(project_path) as running:
         args = parse("backup", str(project_path))
-        assert args.func is backup_command
-        assert backup_command(args) == EXIT_OK
+        assert args.run(args) == EXIT_OK
         backups = running.list_backups()
     out = capsys.readouterr().out
     assert len(backups) == 1 and backups[0].kind == "manual"
@@ -165,9 +164,25 @@ def test_backup_list_of_a_missing_project(tmp_path, capsys):
     assert "找不到專案檔" in capsys.readouterr().err
 
 
-def test_the_app_cli_parser_reaches_these_commands(project_path, tmp_path, capsys):
-    from treasurer_app.cli import build_parser
+def test_the_documented_options_reach_the_commands(project_path, tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "elsewhere"
+    args = parse("backup", str(project_path), "--backup-dir", str(folder))
+    assert args.run(args) == EXIT_OK
+    assert [p.parent for p in folder.iterdir()] == [folder]
+    assert f"已備份到：{folder}" in capsys.readouterr().out
+    args = parse("key-export", str(project_path))  # no --out: the key is printed
+    args.passphrase = PASSPHRASE
+    assert args.run(args) == EXIT_OK
+    printed = capsys.readouterr().out
+    assert "-----BEGIN TREASURER-APP KEY-----" in printed
+    monkeypatch.setattr("sys.stdin", io.StringIO(printed))
+    args = parse("key-import", str(project_path))  # no file: the key is read from standard input
+    args.passphrase = PASSPHRASE
+    assert args.run(args) == EXIT_OK
+    assert "已匯入金鑰" in capsys.readouterr().out
 
+
+def test_the_app_cli_parser_reaches_these_commands(project_path, tmp_path, capsys):
     key_file = tmp_path / "key.txt"
     args = build_parser().parse_args(["key-export", str(project_path), "--out", str(key_file)])
     args.passphrase = PASSPHRASE
