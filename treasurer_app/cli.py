@@ -21,11 +21,6 @@ if TYPE_CHECKING:  # the window starts without loading the domain: imports happe
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
-PERSONAL_DATA_NOTICE = (
-    "注意：申請檔的會員名冊含會員個人資料（姓名、身分證字號、出生日期），受個人資料保護法保護，請妥善保管匯出的檔案。"
-)
-
-
 class UnusableInput(Exception):
     """Input the command cannot work with; the message is Chinese and names the file."""
 
@@ -126,7 +121,8 @@ def export_command(args: argparse.Namespace) -> int:
     except ExportRefused as refused:
         print(format_findings(refused.findings, "無法匯出，請先修正下列問題"))
         return EXIT_FINDINGS
-    print(PERSONAL_DATA_NOTICE)
+    for note in report.notes:  # the personal-data note when the roster has members, as in the report
+        print(f"注意：{note}")
     for written in report.files:
         print(f"已寫入 {written.path}（{written.size:,} 位元組）")
     return EXIT_OK

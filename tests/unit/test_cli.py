@@ -232,6 +232,74 @@ def test_bad_arguments_exit_2_with_usage(capsys: pytest.CaptureFixture[str]) -> 
     assert "Traceback" not in err
 
 
+# ---------------------------------------------------------------- export and export-ledger
+
+
+def exportable(tmp_path: Path, members: bool = True) -> Path:
+    from tests.pdf_samples import one_page_pdf
+
+    doc = document()
+    year = doc["years"]["115"]
+    for kind in ("meeting", "method"):
+        (tmp_path / f"{kind}.pdf").write_bytes(one_page_pdf(kind))
+        year["attachments"][kind] = str(tmp_path / f"{kind}.pdf")
+    year["ledger"] = {"header": {}, "entries": [
+        {"month": "1", "day": "5", "kind": "收", "code": "1", "voucher": "A1", "amount": "467000",
+         "category": "分配款", "account": "專戶存款1"}]}  # fmt: skip
+    if not members:
+        year["roster"] = []
+        year["forms"]["application"]["member_count"] = "0"
+    return write(tmp_path / "union.json", doc)
+
+
+def test_export_writes_the_package_and_says_the_roster_holds_personal_data(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from treasurer_app.export.package import PERSONAL_DATA_NOTE
+
+    out = tmp_path / "out"
+    code, printed, err = run(capsys, "export", str(exportable(tmp_path)), "--out", str(out))
+    assert (code, err) == (EXIT_OK, "")
+    lines = printed.splitlines()
+    assert lines[0] == f"注意：{PERSONAL_DATA_NOTE}"
+    assert [line.split("（")[0] for line in lines[1:]] == [
+        f"已寫入 {out / name}" for name in ("115_12345675_application.xls", "115_12345675_metting.pdf",
+                                            "115_12345675_method.pdf")
+    ]
+    assert PERSONAL_DATA_NOTE in (out / "export-report-115.html").read_text(encoding="utf-8")
+
+
+def test_export_without_members_has_no_personal_data_to_warn_about(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, printed, _ = run(capsys, "export", str(exportable(tmp_path, members=False)), "--out", str(tmp_path / "o"))
+    assert code == EXIT_OK
+    assert "個人資料" not in printed and printed.startswith("已寫入 ")
+
+
+def test_export_refused_lists_the_reasons_and_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = document()
+    doc["years"]["115"]["forms"]["application"]["tax_id"] = "12345678"
+    code, printed, _ = run(capsys, "export", str(write(tmp_path / "bad.json", doc)), "--out", str(tmp_path / "o"))
+    assert code == EXIT_FINDINGS
+    assert printed.startswith("無法匯出，請先修正下列問題：3 個錯誤、0 個警告")
+    assert "統一編號：檢查碼不符（12345678）" in printed and "會員大會或理監事會議紀錄：尚未選擇 PDF 檔" in printed
+    assert not (tmp_path / "o").exists()
+
+
+def test_export_ledger_writes_the_quarter_or_refuses(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    project = str(exportable(tmp_path))
+    out = tmp_path / "out"
+    code, printed, _ = run(capsys, "export-ledger", project, "--quarter", "115Q1", "--out", str(out))
+    assert code == EXIT_OK
+    assert printed.startswith(f"已寫入 {out / '11503_12345675_accounting.xls'}（")
+    code, printed, _ = run(capsys, "export-ledger", project, "--quarter", "115Q5", "--out", str(out))
+    assert code == EXIT_FINDINGS and "季別：格式為民國年加 Q 及季數 1–4" in printed
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    code, printed, _ = run(capsys, "export-ledger", project, "--quarter", "115Q1", "--out", str(tmp_path / "a-file"))
+    assert code == EXIT_FINDINGS and "匯出：同名的檔案已存在，不是資料夾" in printed
+
+
 # ---------------------------------------------------------------- the real entry point
 
 

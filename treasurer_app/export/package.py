@@ -28,6 +28,7 @@ from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import FORM_NAMES, FORMS, LEDGER_FORM, PROJECT_FORM
 from treasurer_app.forms import ledger as ledger_engine
+from treasurer_app.forms.roster import PERSONAL_COLUMNS
 from treasurer_app.project import ATTACHMENT_KINDS, Project
 from treasurer_app.rules import check_project, errors_only, finding_key
 
@@ -40,7 +41,8 @@ ATTACHMENT_LABELS = {"meeting": "會員大會或理監事會議紀錄", "method"
 PDF_MAGIC = b"%PDF-"
 PDF_END = b"%%EOF"
 PDF_TAIL_BYTES = 1024  # %%EOF must sit this close to the end (trailing newlines and padding are common)
-PERSONAL_DATA_NOTE = "會員名冊含個人資料（姓名、身分證字號、出生日期），依個人資料保護法請妥善保管、勿任意傳送。"
+_PERSONAL_LABELS = "、".join(FORMS["roster"].field(key).label for key in PERSONAL_COLUMNS)
+PERSONAL_DATA_NOTE = f"會員名冊含個人資料（{_PERSONAL_LABELS}），依個人資料保護法請妥善保管、勿任意傳送。"
 
 
 class ExportRefused(Exception):
