@@ -145,7 +145,10 @@ class Project:
         return self.years[year].forms["application"].get("tax_id", "")
 
     def union_type(self, year: int) -> str:
-        return self.years[year].forms["application"].get("union_type", "") or "職業工會"
+        """職業工會 or 企業工會 as the field reads what was typed; 職業工會 when empty or not one of them."""
+        typed = FORMS["application"].field("union_type").type.parse(self.years[year].forms["application"].get(
+            "union_type", "")).value
+        return typed if isinstance(typed, str) else "職業工會"
 
     def ledger_for_report(self, year: int) -> LedgerBook | None:
         """The ledger the application of `year` reports on (calendar year − 1), if it has entries."""

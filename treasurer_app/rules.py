@@ -215,7 +215,7 @@ def check_final_accounts(project: Project, year: int) -> list[Finding]:
             f"結餘款金額小計：{money(spent_surplus)} 超過動支結餘款加其他收入 {money(surplus_available)}",
             fa.subtotal_key(fa.SURPLUS),
         )
-    choice = (form.values.get("interest_use") or "").strip()
+    choice = parse(fa.INTEREST_USE, form.values.get(fa.INTEREST_USE.key)).value  # "a" and "Ａ" are A too
     if choice == "A":
         for row in fa.EXPENDITURE_ROWS:
             if row.is_total or row.id in INTEREST_A_ROWS or fa.INTEREST not in row.columns:
@@ -316,7 +316,7 @@ def _check_session(session: Record, i: int, report_year: int) -> list[Finding]:
 
     day1 = parse(spec.field("day1"), session.get("day1")).value
     day2 = parse(spec.field("day2"), session.get("day2")).value
-    days = (session.get("days") or "").strip()
+    days = parse(spec.field("days"), session.get("days")).value  # "2.0" is 2 days too
     has_day2 = bool((session.get("day2") or "").strip())
     if days == "2" and not has_day2:
         fail("training_report.day2_required", "日期（第二天）：天數為 2 日時必填", "day2")

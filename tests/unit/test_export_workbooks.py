@@ -305,9 +305,10 @@ def test_labels_are_printed_verbatim(tmp_path: Path, fmt: str) -> None:
     assert "職業工會會員名冊" in {v for row in sheets[SHEET_2] for v in row}
 
 
-def test_enterprise_union_roster_prints_service_department(tmp_path: Path) -> None:
+@pytest.mark.parametrize("typed", ["企業工會", " 企業工會 "])
+def test_enterprise_union_roster_prints_service_department(tmp_path: Path, typed: str) -> None:
     project = load_project(tmp_path)
-    project.years[YEAR].forms["application"]["union_type"] = "企業工會"
+    project.years[YEAR].forms["application"]["union_type"] = typed
     roster = next(g for g in layouts.application_grids(project, YEAR) if g.sheet_name == SHEET_2)
     header = [c.value for c in roster.cells if c.style is Style.HEADER]
     assert "服務部門" in header and "投保單位" not in header
@@ -332,6 +333,12 @@ def test_grids_key_every_input_and_lock_every_computed_figure(tmp_path: Path) ->
         assert grid.signatures == ("理事長", "常務監事", "會計", "製表人")
     assert grids[SHEET_2].header_rows == (3, 3)
     assert grids[SHEET_4].header_rows == (2, 3)
+
+
+@pytest.mark.parametrize("typed", ["B", "b", "Ｂ"])
+def test_the_interest_choice_prints_as_the_field_reads_it(typed: str) -> None:
+    assert layouts.interest_use_text(typed) == "○ A：運用於(2)-(4)項\n● B：運用於(1)-(6)項"
+    assert layouts.interest_use_text("C") == "C"  # not a choice: printed as typed (the rules report it)
 
 
 def test_budget_text_interest_is_printed_once_and_read_back() -> None:

@@ -547,8 +547,9 @@ def test_choice_a_rows_are_one_education_welfare_and_admin() -> None:
     assert A_FORBIDDEN == ["1", "5-1", "5-2", "5-3", "5-4", "5-5", "6"]
 
 
-def test_choice_a_flags_the_guides_interest_on_education_and_welfare(project: Project) -> None:
-    form(project, "final_accounts")["interest_use"] = "A"
+@pytest.mark.parametrize("typed", ["A", "a", "Ａ", " A "])  # what the field accepts as A, the rule reads as A
+def test_choice_a_flags_the_guides_interest_on_education_and_welfare(project: Project, typed: str) -> None:
+    form(project, "final_accounts")["interest_use"] = typed
     findings = by_rule(project, "final_accounts.interest_choice_a")
     assert [f.field for f in findings] == [fa.exp_key("1", fa.INTEREST), fa.exp_key("5-2", fa.INTEREST)]
     assert_finding(
@@ -589,8 +590,10 @@ def test_choice_b_the_guides_6000_of_15000_is_exactly_40_percent_and_passes(proj
     assert check(project) == []
 
 
-def test_choice_b_5999_of_15000_fails(project: Project) -> None:
+@pytest.mark.parametrize("typed", ["B", "b", "ｂ"])
+def test_choice_b_5999_of_15000_fails(project: Project, typed: str) -> None:
     values = form(project, "final_accounts")
+    values["interest_use"] = typed
     values[fa.exp_key("1", fa.INTEREST)] = "5999"
     values[fa.exp_key("5-2", fa.INTEREST)] = "9001"  # interest spent stays 15,000
     assert_finding(
@@ -737,7 +740,9 @@ def test_session_required_column_left_blank(project: Project, key: str) -> None:
     )
 
 
-def test_day2_is_required_for_a_two_day_session(project: Project) -> None:
+@pytest.mark.parametrize("days", ["2", "2.0", "２", " 2"])  # what the field accepts as 2, the rule reads as 2
+def test_day2_is_required_for_a_two_day_session(project: Project, days: str) -> None:
+    sessions(project)[0]["days"] = days
     sessions(project)[0]["day2"] = ""
     assert_finding(
         only_finding(project), rule="training_report.day2_required", severity=Severity.ERROR,
@@ -745,14 +750,14 @@ def test_day2_is_required_for_a_two_day_session(project: Project) -> None:
     )
 
 
-@pytest.mark.parametrize("days", ["1", "0.5"])
-def test_day2_is_not_allowed_for_a_shorter_session(project: Project, days: str) -> None:
+@pytest.mark.parametrize(("days", "meaning"), [("1", "1"), ("0.5", "0.5"), ("1.0", "1"), (".5", "0.5")])
+def test_day2_is_not_allowed_for_a_shorter_session(project: Project, days: str, meaning: str) -> None:
     sessions(project)[2]["days"] = days
     sessions(project)[2]["day2"] = "1141105"
     assert_finding(
         only_finding(project), rule="training_report.day2_only_for_two_days", severity=Severity.ERROR,
         form_id="training_report", field="day2", row=2,
-        says=("第 3 場次 日期（第二天）：", f"天數為 {days} 日時不可填寫"),
+        says=("第 3 場次 日期（第二天）：", f"天數為 {meaning} 日時不可填寫"),
     )
 
 

@@ -156,11 +156,11 @@ def _roster(project: Project, year: int) -> Grid:
 
 def interest_use_text(choice: str) -> str | None:
     """The A/B choice printed as two radio marks, the chosen one filled."""
-    choice = (choice or "").strip()
-    if choice and choice not in fa.INTEREST_USE_OPTIONS:
-        return choice
+    parsed = fa.INTEREST_USE.type.parse(choice)
+    if parsed.problem is not None:
+        return parsed.text
     return "\n".join(
-        f"{SELECTED if option == choice else UNSELECTED} {fa.INTEREST_USE_LABELS[option]}"
+        f"{SELECTED if option == parsed.value else UNSELECTED} {fa.INTEREST_USE_LABELS[option]}"
         for option in fa.INTEREST_USE_OPTIONS
     )
 
