@@ -688,6 +688,24 @@ def test_hand_filled_template_is_read_by_labels_not_coordinates(tmp_path: Path) 
     assert any(SHEET_3 in note for note in result.notes)  # the missing sheets are named
 
 
+def test_a_figure_typed_in_a_slashed_cell_is_reported_not_dropped(tmp_path: Path) -> None:
+    """DOMAIN.md §5: 結餘款 may not pay for education, welfare or administration; their cells print「/」."""
+    edited = tmp_path / "edited.xlsx"
+    book = openpyxl.load_workbook(export(tmp_path, "xlsx"))
+    sheet = book[SHEET_3]
+    slashed = {sheet.cell(c.row, 1).value: c for row in sheet.iter_rows() for c in row if c.value == "/"}
+    slashed["5-1會員進修、會員子女獎助金等教育獎助"].value = 12000
+    slashed["1、教育訓練"].value = "／"  # a full-width slash is still a slash
+    slashed["6、行政事務費"].value = None  # and an emptied one is still empty
+    book.save(edited)
+    result = import_workbook(edited)
+    assert [note for note in result.notes if "「/」" in note] == [
+        f"「{SHEET_3}」5-1會員進修、會員子女獎助金等教育獎助／結餘款金額 (包括其他收入)："
+        "此欄印「/」不可填寫，讀到「12000」，未匯入"
+    ]
+    assert "exp_5-1_surplus" not in result.book.forms["final_accounts"]
+
+
 def test_wrong_layout_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     book.active.title = "Sheet1"

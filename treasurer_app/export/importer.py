@@ -366,12 +366,22 @@ def _interpret(sheets: list[_Sheet], source: str) -> ImportResult:
     )
 
 
-def _input_rows(grid: Grid) -> dict[int, list[Cell]]:
+def _read_rows(grid: Grid) -> dict[int, list[Cell]]:
+    """By row: the input cells to read, and the「/」cells that must be found empty."""
     rows: dict[int, list[Cell]] = {}
     for cell in grid.cells:
-        if cell.key and not cell.locked:
+        if (cell.key and not cell.locked) or cell.style is Style.SLASH:
             rows.setdefault(cell.row, []).append(cell)
     return rows
+
+
+def _column_header(grid: Grid, cell: Cell) -> str:
+    """The nearest header above ``cell`` that spans its column (e.g. 結餘款金額 (包括其他收入))."""
+    headers = [
+        h for h in grid.cells
+        if h.style is Style.HEADER and h.last_row < cell.row and h.col <= cell.col <= h.last_col
+    ]
+    return str(max(headers, key=lambda h: h.last_row).value) if headers else f"第 {cell.col + 1} 欄"
 
 
 def _row_labels(grid: Grid, row: int) -> list[tuple[int, str, str]]:
@@ -506,22 +516,35 @@ class _Application:
         values: Record = {}
         matcher = _Matcher(sheet)
         found_any = False
-        for row, cells in sorted(_input_rows(template).items()):
+        for row, cells in sorted(_read_rows(template).items()):
             labels = _row_labels(template, row)
             if not labels:
                 continue
             found = matcher.find([(col, key) for col, key, _ in labels])
             label_text = "／".join(text for _, _, text in labels)
+            has_inputs = any(cell.style is not Style.SLASH for cell in cells)
             if found is None:
-                self.notes.append(f"「{spec.sheet_name}」找不到「{label_text}」這一列，略過")
+                if has_inputs:
+                    self.notes.append(f"「{spec.sheet_name}」找不到「{label_text}」這一列，略過")
                 continue
-            found_any = True
+            found_any = found_any or has_inputs
             sheet_row, offset = found
+            where = f"「{spec.sheet_name}」{label_text}"
             for cell in cells:
                 raw = sheet.get(sheet_row, cell.col + offset)
-                where = f"「{spec.sheet_name}」{label_text}"
-                self._store(values, form_id, cell.key or "", raw, where)
+                if cell.style is Style.SLASH:
+                    self._slashed(template, cell, raw, where)
+                else:
+                    self._store(values, form_id, cell.key or "", raw, where)
         return values, found_any
+
+    def _slashed(self, template: Grid, cell: Cell, raw: Value, where: str) -> None:
+        """A「/」cell may hold nothing: a figure typed there has no field to go to, so the user is told."""
+        text = _text(raw, None, where, self.notes)
+        if text and _label_key(text) != _label_key(cell.value):
+            self.notes.append(
+                f"{where}／{_column_header(template, cell)}：此欄印「{cell.value}」不可填寫，讀到「{text}」，未匯入"
+            )
 
     def _store(self, values: Record, form_id: str, key: str, raw: Value, where: str) -> None:
         spec = FORMS[form_id]
