@@ -36,7 +36,18 @@ BLANKS_NAMED = 4  # the blanks of a step are one line naming the first few: the 
 NOTHING_CHECKED = "建立工會資料（或開啟範例工會）後，這裡會列出每一個要更正的地方，點一下就會跳到該欄。"
 
 
+_DOTS: dict[tuple[int, int], QIcon] = {}
+
+
 def dot(color: QColor, size: int = 12) -> QIcon:
+    """A coloured dot, drawn once per colour: the panel shows one per finding, thousands at a time."""
+    key = (color.rgba(), size)
+    if key not in _DOTS:
+        _DOTS[key] = _draw_dot(color, size)
+    return _DOTS[key]
+
+
+def _draw_dot(color: QColor, size: int) -> QIcon:
     # Imported here, not for the first paint: see ROLE_TARGET (QIcon and QPainter bring ≈ 200 enum members).
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QIcon, QPainter, QPixmap
@@ -189,6 +200,7 @@ class FindingsPanel(QTreeWidget):
             header.setFont(0, font)
             self.addTopLevelItem(header)
             missing = [f for f in group if f.is_error and f.message.endswith("：必填")]
+            blank = {id(f) for f in missing}  # by identity: comparing findings one by one took seconds
             if missing:  # one line for the blanks, so the real problems are not buried under them
                 labels = "、".join(f.message.removesuffix("：必填") for f in missing[:BLANKS_NAMED])
                 more = "…" if len(missing) > BLANKS_NAMED else ""
@@ -198,7 +210,7 @@ class FindingsPanel(QTreeWidget):
                 first = missing[0]
                 child.setData(0, ROLE_TARGET, (first.form, first.field, first.row))
                 header.addChild(child)
-            shown = [f for f in group if f not in missing]
+            shown = [f for f in group if id(f) not in blank]
             for finding in sorted(shown, key=lambda f: (not f.is_error, f.row if f.row is not None else -1)):
                 child = QTreeWidgetItem([finding.message])
                 child.setIcon(0, dot(theme.ERROR_COLOR if finding.is_error else theme.WARNING_COLOR))
