@@ -706,6 +706,25 @@ def test_a_figure_typed_in_a_slashed_cell_is_reported_not_dropped(tmp_path: Path
     assert "exp_5-1_surplus" not in result.book.forms["final_accounts"]
 
 
+def test_a_date_in_a_cell_that_is_not_a_date_is_reported(tmp_path: Path) -> None:
+    """Excel turns「5/7」typed into 辦理時間 into 7 May; the import says what it read instead of hiding it."""
+    import datetime
+
+    edited = tmp_path / "edited.xlsx"
+    book = openpyxl.load_workbook(export(tmp_path, "xlsx"))
+    plan = book[SHEET_6]
+    period = next(c for row in plan.iter_rows() for c in row if c.value == "1-12月")
+    period.value = datetime.datetime(2025, 5, 7)
+    founded = next(c for row in book[SHEET_1].iter_rows() for c in row if c.value == "0670127")
+    founded.value = datetime.datetime(1978, 1, 27)  # a date where a date belongs
+    book.save(edited)
+    result = import_workbook(edited)
+    row_label = plan.cell(period.row, 1).value
+    assert f"「{SHEET_6}」{row_label}／辦理時間：儲存格是日期（2025-05-07），已讀成 1140507，請確認" in result.notes
+    assert sum("儲存格是日期" in note for note in result.notes) == 1  # 成立日期 is not reported
+    assert result.book.forms["application"]["founded"] == "0670127"
+
+
 def test_wrong_layout_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     book.active.title = "Sheet1"

@@ -332,7 +332,12 @@ def _text(value: Value, spec_field: Field | None, where: str, notes: list[str]) 
     if value is None:
         return ""
     if isinstance(value, date):
-        return date_to_roc(value) if 1912 <= value.year <= 2910 else value.isoformat()
+        text = date_to_roc(value) if 1912 <= value.year <= 2910 else value.isoformat()
+        if spec_field is not None and not isinstance(spec_field.type, RocDate):
+            # Excel turns 5/7 typed into 辦理時間 (or a figure formatted as a date) into a date.
+            notes.append(f"{where}：儲存格是日期（{value.isoformat()}），已讀成 {text}，請確認")
+            return spec_field.type.parse(text).text
+        return text
     if isinstance(value, int | float):
         text = _number_text(value)
         if spec_field is not None and text.isdigit():
@@ -535,7 +540,9 @@ class _Application:
                 if cell.style is Style.SLASH:
                     self._slashed(template, cell, raw, where)
                 else:
-                    self._store(values, form_id, cell.key or "", raw, where)
+                    key = cell.key or ""
+                    named = f"「{spec.sheet_name}」{spec.label(key, year)}" if spec.has_field(key) else where
+                    self._store(values, form_id, key, raw, named)
         return values, found_any
 
     def _slashed(self, template: Grid, cell: Cell, raw: Value, where: str) -> None:
