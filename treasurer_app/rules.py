@@ -16,6 +16,7 @@ from treasurer_app.forms import FORMS, LEDGER_FORM, PROJECT_FORM
 from treasurer_app.forms import application as app_form
 from treasurer_app.forms import budget as budget_form
 from treasurer_app.forms import final_accounts as fa
+from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms import training_report as tr
 from treasurer_app.forms import work_plan as wp
 from treasurer_app.forms.base import Record, check_fields, int_getter, parse, year_labels
@@ -90,7 +91,7 @@ def check_application(project: Project, year: int) -> list[Finding]:
             error(
                 "application",
                 "application.year_matches",
-                f"申請年度：須與專案年度 {year} 相同（填了 {typed_year}）",
+                f"{spec.label('year', year)}：須與專案年度 {year} 相同（填了 {typed_year}）",
                 "year",
             )
         )
@@ -98,7 +99,12 @@ def check_application(project: Project, year: int) -> list[Finding]:
     dissolved = parse(spec.field("dissolved"), values.get("dissolved")).value
     if isinstance(founded, date) and isinstance(dissolved, date) and dissolved <= founded:
         findings.append(
-            error("application", "application.dissolved_after_founded", "解散、合併日期：須晚於成立日期", "dissolved")
+            error(
+                "application",
+                "application.dissolved_after_founded",
+                f"{spec.label('dissolved', year)}：須晚於{spec.label('founded', year)}",
+                "dissolved",
+            )
         )
     leader = (values.get("leader") or "").strip()
     if leader and not leader_title_ok(leader):
@@ -106,7 +112,7 @@ def check_application(project: Project, year: int) -> list[Finding]:
             error(
                 "application",
                 "application.leader_title",
-                "工會負責人 (理事長或常務理事)：須為人名加職稱（理事長或常務理事），例如 黃XX理事長",
+                f"{spec.label('leader', year)}：須為人名加職稱（{'或'.join(app_form.LEADER_TITLES)}），例如 黃XX理事長",
                 "leader",
             )
         )
@@ -117,7 +123,7 @@ def check_application(project: Project, year: int) -> list[Finding]:
             error(
                 "application",
                 "application.member_count_roster",
-                f"會員人數：須等於會員名冊人數（填了 {members} 人，名冊有 {roster_size} 人）",
+                f"{spec.label('member_count', year)}：須等於會員名冊人數（填了 {members} 人，名冊有 {roster_size} 人）",
                 "member_count",
             )
         )
@@ -151,7 +157,7 @@ def check_roster(project: Project, year: int) -> list[Finding]:
                     error(
                         "roster",
                         "roster.id_unique",
-                        f"第 {i + 1} 列 身分證字號：與第 {seen[national_id] + 1} 列重複",
+                        f"第 {i + 1} 列 {spec.label('national_id', year)}：與第 {seen[national_id] + 1} 列重複",
                         "national_id",
                         i,
                     )
@@ -159,13 +165,14 @@ def check_roster(project: Project, year: int) -> list[Finding]:
             else:
                 seen[national_id] = i
             sex_by_id = national_id_sex(national_id)
+            id_label = spec.label("national_id", year)
             sex = (member.get("sex") or "").strip()
-            if sex_by_id and sex in ("男", "女") and sex != sex_by_id:
+            if sex_by_id and sex in roster_form.SEXES and sex != sex_by_id:
                 findings.append(
                     error(
                         "roster",
                         "roster.sex_matches_id",
-                        f"第 {i + 1} 列 性別：與身分證字號不符（身分證字號為{sex_by_id}性）",
+                        f"第 {i + 1} 列 {spec.label('sex', year)}：與{id_label}不符（{id_label}為{sex_by_id}性）",
                         "sex",
                         i,
                     )
@@ -173,9 +180,8 @@ def check_roster(project: Project, year: int) -> list[Finding]:
         born = parse(spec.field("birth_date"), member.get("birth_date")).value
         joined = parse(spec.field("joined"), member.get("joined")).value
         if isinstance(born, date) and isinstance(joined, date) and joined <= born:
-            findings.append(
-                error("roster", "roster.joined_after_birth", f"第 {i + 1} 列 入會日期：須晚於出生日期", "joined", i)
-            )
+            message = f"第 {i + 1} 列 {spec.label('joined', year)}：須晚於{spec.label('birth_date', year)}"
+            findings.append(error("roster", "roster.joined_after_birth", message, "joined", i))
     return findings
 
 
@@ -224,7 +230,8 @@ def check_final_accounts(project: Project, year: int) -> list[Finding]:
             if amount:
                 fail(
                     "final_accounts.interest_choice_a",
-                    f"{row.label}／利息：選擇 A（利息運用於(2)-(4)項）時不可動支利息（填了 {money(amount)}）",
+                    f"{spec.label(fa.exp_key(row.id, fa.INTEREST), year)}：選擇 A（利息運用於(2)-(4)項）時不可動支利息"
+                    f"（填了 {money(amount)}）",
                     fa.exp_key(row.id, fa.INTEREST),
                 )
     elif choice == "B" and spent_interest:
@@ -232,7 +239,8 @@ def check_final_accounts(project: Project, year: int) -> list[Finding]:
         if not at_least_percent(education_interest, spent_interest, INTEREST_EDUCATION_MIN_PERCENT):
             fail(
                 "final_accounts.interest_choice_b_education",
-                f"1、教育訓練／利息：選擇 B 時教育訓練動支利息須占所用利息 40% 以上"
+                f"{spec.label(fa.exp_key('1', fa.INTEREST), year)}：選擇 B 時教育訓練動支利息須占所用利息"
+                f" {INTEREST_EDUCATION_MIN_PERCENT}% 以上"
                 f"（{money(education_interest)}／{money(spent_interest)}"
                 f"＝{percent(education_interest, spent_interest)}）",
                 fa.exp_key("1", fa.INTEREST),
@@ -251,7 +259,8 @@ def check_final_accounts(project: Project, year: int) -> list[Finding]:
             warning(
                 "final_accounts",
                 "compliance.education_40",
-                f"1、教育訓練：{year - 1} 年度教育訓練支出 {money(education)} 未達分配款 {money(allocation)} 的 40%"
+                f"{fa.EXPENDITURE_BY_ID['1'].label}：{year - 1} 年度教育訓練支出 {money(education)}"
+                f" 未達分配款 {money(allocation)} 的 {EDUCATION_MIN_PERCENT}%"
                 f"（{percent(education, allocation)}）；連續 2 年未達者次 1 年度不予分配",
                 fa.exp_key("1", fa.ALLOCATION),
             )
@@ -262,7 +271,8 @@ def check_final_accounts(project: Project, year: int) -> list[Finding]:
             warning(
                 "final_accounts",
                 "compliance.admin_10",
-                f"6、行政事務費：{money(admin)} 超過分配款 {money(allocation)} 的 10%（{percent(admin, allocation)}）",
+                f"{fa.EXPENDITURE_BY_ID['6'].label}：{money(admin)} 超過分配款 {money(allocation)} 的"
+                f" {ADMIN_MAX_PERCENT}%（{percent(admin, allocation)}）",
                 fa.exp_key("6", fa.ALLOCATION),
             )
         )
@@ -274,7 +284,7 @@ def _check_education_beneficiaries(project: Project, year: int, form: Effective)
     sessions = [s for s in project.years[year].sessions if not is_blank(s)]
     totals = session_totals(sessions)
     findings = []
-    for unit, unit_label in fa.EDUCATION_UNITS:
+    for unit, _ in fa.EDUCATION_UNITS:
         key = fa.ben_key("1", unit)
         if key in form.supplied:
             continue
@@ -284,7 +294,7 @@ def _check_education_beneficiaries(project: Project, year: int, form: Effective)
                 error(
                     "final_accounts",
                     "final_accounts.education_vs_report",
-                    f"1、教育訓練／{unit_label}：{stated} 與教育訓練成果報告合計 {totals[unit]} 不符",
+                    f"{FORMS['final_accounts'].label(key, year)}：{stated} 與教育訓練成果報告合計 {totals[unit]} 不符",
                     key,
                 )
             )
@@ -318,10 +328,11 @@ def _check_session(session: Record, i: int, report_year: int) -> list[Finding]:
     day2 = parse(spec.field("day2"), session.get("day2")).value
     days = parse(spec.field("days"), session.get("days")).value  # "2.0" is 2 days too
     has_day2 = bool((session.get("day2") or "").strip())
+    second, length = spec.field("day2").label, spec.field("days").label
     if days == "2" and not has_day2:
-        fail("training_report.day2_required", "日期（第二天）：天數為 2 日時必填", "day2")
+        fail("training_report.day2_required", f"{second}：{length}為 2 日時必填", "day2")
     if days in ("0.5", "1") and has_day2:
-        fail("training_report.day2_only_for_two_days", f"日期（第二天）：天數為 {days} 日時不可填寫", "day2")
+        fail("training_report.day2_only_for_two_days", f"{second}：{length}為 {days} 日時不可填寫", "day2")
     for key, day in (("day1", day1), ("day2", day2)):
         if isinstance(day, date) and day.year - 1911 != report_year:
             fail(
@@ -334,7 +345,7 @@ def _check_session(session: Record, i: int, report_year: int) -> list[Finding]:
             warning(
                 "training_report",
                 "training_report.day2_next_day",
-                f"{where} 日期（第二天）：應為第一天的次日",
+                f"{where} {second}：應為{tr.HEADERS['day1']}的次日",
                 "day2",
                 i,
             )
@@ -342,7 +353,8 @@ def _check_session(session: Record, i: int, report_year: int) -> list[Finding]:
     get = int_getter(spec, session)
     total_hours = 0
     any_course = False
-    for n, category in enumerate(tr.CATEGORIES, start=1):
+    for n in range(1, len(tr.CATEGORIES) + 1):
+        course_label, hours_label = spec.field(tr.course_key(n)).label, spec.field(tr.hours_key(n)).label
         names = tr.course_names(session.get(tr.course_key(n), ""))
         hours = get(tr.hours_key(n))
         total_hours += hours
@@ -351,19 +363,24 @@ def _check_session(session: Record, i: int, report_year: int) -> list[Finding]:
             if len(name) > tr.MAX_COURSE_NAME_CHARS:
                 fail(
                     "training_report.course_name_length",
-                    f"課程名稱（{category}）：每項課程名稱最多 50 個字（「{name[:10]}…」有 {len(name)} 個字）",
+                    f"{course_label}：每項{tr.HEADERS['course']}最多 {tr.MAX_COURSE_NAME_CHARS} 個字"
+                    f"（「{name[:10]}…」有 {len(name)} 個字）",
                     tr.course_key(n),
                 )
         if names and not hours:
-            fail("training_report.hours_for_course", f"時數（{category}）：有課程名稱就須填時數", tr.hours_key(n))
+            fail("training_report.hours_for_course", f"{hours_label}：有{tr.HEADERS['course']}就須填時數",
+                 tr.hours_key(n))
         if hours and not names:
-            fail("training_report.course_for_hours", f"課程名稱（{category}）：有時數就須填課程名稱", tr.course_key(n))
+            fail("training_report.course_for_hours", f"{course_label}：有時數就須填{tr.HEADERS['course']}",
+                 tr.course_key(n))
     if not any_course:
-        fail("training_report.course_required", "課程名稱：至少填一個課程類別的課程名稱", tr.course_key(1))
+        course = tr.HEADERS["course"]
+        fail("training_report.course_required", f"{course}：至少填一個{tr.HEADERS['category']}的{course}",
+             tr.course_key(1))
     if total_hours > tr.MAX_HOURS_PER_SESSION:
         fail(
             "training_report.hours_max_24",
-            f"時數：每場次合計不可超過 24 小時（合計 {total_hours} 小時）",
+            f"{tr.HEADERS['hours']}：每場次合計不可超過 {tr.MAX_HOURS_PER_SESSION} 小時（合計 {total_hours} 小時）",
             tr.hours_key(1),
         )
     return findings
@@ -420,7 +437,7 @@ def check_work_plan(project: Project, year: int) -> list[Finding]:
                 error(
                     "work_plan",
                     "work_plan.amount_matches_budget",
-                    f"{wp.ITEMS[item_no - 1]}／合計金額：{money(plan(key))} 須等於歲入歲出預算書"
+                    f"{spec.label(key, year)}：{money(plan(key))} 須等於歲入歲出預算書"
                     f"「{FORMS['budget'].label(line_key, year)}」{money(budget.number(line_key))}",
                     key,
                 )
@@ -432,7 +449,8 @@ def check_work_plan(project: Project, year: int) -> list[Finding]:
             error(
                 "work_plan",
                 "work_plan.interest_within_budget",
-                f"另使用利息合計：{money(planned_interest)} 超過預算書利息收入 {money(budget_interest)}",
+                f"{spec.label('interest_total', year)}：{money(planned_interest)} 超過預算書利息收入"
+                f" {money(budget_interest)}",
                 wp.plan_key(1, "interest"),
             )
         )
@@ -442,7 +460,8 @@ def check_work_plan(project: Project, year: int) -> list[Finding]:
             error(
                 "work_plan",
                 "work_plan.interest_education_40",
-                f"(1)教育訓練／其中另使用利息：須占全部另使用利息 40% 以上"
+                f"{spec.label(wp.plan_key(1, 'interest'), year)}：須占全部另使用利息"
+                f" {INTEREST_EDUCATION_MIN_PERCENT}% 以上"
                 f"（{money(education_interest)}／{money(planned_interest)}"
                 f"＝{percent(education_interest, planned_interest)}）",
                 wp.plan_key(1, "interest"),
@@ -480,7 +499,7 @@ def check_budget(project: Project, year: int) -> list[Finding]:
     if get("exp_interest") > interest_available:
         fail(
             "budget.interest_within_revenue",
-            f"利息收入 (支用於教育訓練經費不得低於40%)：{money(get('exp_interest'))} 超過歲入第 2、3 項合計"
+            f"{spec.label('exp_interest', year)}：{money(get('exp_interest'))} 超過歲入第 2、3 項合計"
             f" {money(interest_available)}",
             "exp_interest",
         )
@@ -498,14 +517,16 @@ def check_budget(project: Project, year: int) -> list[Finding]:
     if allocation and not at_least_percent(get("exp_1"), allocation, EDUCATION_MIN_PERCENT):
         fail(
             "compliance.budget_education_40",
-            f"1、教育訓練經費 (應占分配款預算40%以上)：{money(get('exp_1'))} 未達分配款 {money(allocation)} 的 40%"
+            f"{spec.label('exp_1', year)}：{money(get('exp_1'))} 未達分配款 {money(allocation)}"
+            f" 的 {EDUCATION_MIN_PERCENT}%"
             f"（{percent(get('exp_1'), allocation)}）",
             "exp_1",
         )
     if allocation and get("exp_6") * 100 > allocation * ADMIN_MAX_PERCENT:
         fail(
             "compliance.budget_admin_10",
-            f"6、行政事務費 (應占分配款預算10%以下)：{money(get('exp_6'))} 超過分配款 {money(allocation)} 的 10%"
+            f"{spec.label('exp_6', year)}：{money(get('exp_6'))} 超過分配款 {money(allocation)}"
+            f" 的 {ADMIN_MAX_PERCENT}%"
             f"（{percent(get('exp_6'), allocation)}）",
             "exp_6",
         )
@@ -554,7 +575,7 @@ def check_education_history(project: Project, year: int) -> list[Finding]:
         warning(
             PROJECT_FORM,
             "compliance.education_two_years",
-            f"教育訓練支出比率：連續 2 年未達分配款 40%（{lines}），依規定次 1 年度不予分配",
+            f"教育訓練支出比率：連續 2 年未達分配款 {EDUCATION_MIN_PERCENT}%（{lines}），依規定次 1 年度不予分配",
         )
     ]
 

@@ -8,19 +8,21 @@ sides (exactly 40 % passes, one dollar less fails).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from treasurer_app import interchange
+from treasurer_app import interchange, rules
 from treasurer_app.fields import Count, Field, Money, Text
 from treasurer_app.findings import Finding, Severity
 from treasurer_app.forms import FORM_NAMES, FORMS, SCALAR_FORMS
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import training_report as tr
-from treasurer_app.forms.base import year_labels
+from treasurer_app.forms.base import FormSpec, year_labels
 from treasurer_app.project import LedgerBook, Project
 from treasurer_app.rules import check_project, education_history, errors_only, finding_key
 
@@ -1137,6 +1139,88 @@ def test_the_two_year_warning_looks_at_the_two_years_before_the_checked_applicat
     found = [f for f in check_project(project, 116) if f.rule == "compliance.education_two_years"]
     assert len(found) == 1
     assert "114 年度 32.1%" in found[0].message and "115 年度 25.0%" in found[0].message
+
+
+# ---------------------------------------------------------------- messages read the declarations
+
+RENAMED = "〈改過的標籤〉"
+
+
+def relabelled(form_id: str, key: str) -> FormSpec:
+    """The form as declared, with one field's label changed."""
+    spec = FORMS[form_id]
+
+    def swap(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+        return tuple(dataclasses.replace(f, label=RENAMED) if f.key == key else f for f in fields)
+
+    return dataclasses.replace(spec, fields=swap(spec.fields), columns=swap(spec.columns), _index={})
+
+
+def _leader(project: Project) -> None:
+    form(project, "application")["leader"] = "黃XX副理事長"
+
+
+def _joined(project: Project) -> None:
+    roster(project)[2].update(birth_date="0650315", joined="0650314")
+
+
+def _two_days(project: Project) -> None:
+    sessions(project)[0]["day2"] = ""
+
+
+def _choice_b(project: Project) -> None:
+    values = form(project, "final_accounts")
+    values.update({fa.exp_key("1", fa.INTEREST): "5999", fa.exp_key("5-2", fa.INTEREST): "9001"})
+
+
+def _plan_interest(project: Project) -> None:
+    form(project, "work_plan").update(plan_1_interest="7999", plan_4_interest="12001")
+
+
+def _budget_interest(project: Project) -> None:
+    form(project, "budget").update(exp_interest="20810", exp_1="199999")  # over lines 2 + 3 (20,809)
+
+
+@pytest.mark.parametrize(
+    ("form_id", "key", "change", "rule"),
+    [
+        ("application", "leader", _leader, "application.leader_title"),
+        ("roster", "joined", _joined, "roster.joined_after_birth"),
+        ("roster", "birth_date", _joined, "roster.joined_after_birth"),
+        ("training_report", "day2", _two_days, "training_report.day2_required"),
+        ("training_report", "days", _two_days, "training_report.day2_required"),
+        ("final_accounts", fa.exp_key("1", fa.INTEREST), _choice_b, "final_accounts.interest_choice_b_education"),
+        ("work_plan", "plan_1_interest", _plan_interest, "work_plan.interest_education_40"),
+        ("budget", "exp_interest", _budget_interest, "budget.interest_within_revenue"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_a_rule_names_fields_by_their_declared_labels(
+    project: Project, monkeypatch: pytest.MonkeyPatch, form_id: str, key: str, change: Any, rule: str
+) -> None:
+    """One declaration per form: relabel a field there and the rule's message follows."""
+    change(project)
+    before = the_finding(project, rule).message
+    assert RENAMED not in before
+    declared = FORMS[form_id].field(key).label
+    assert declared in before
+    monkeypatch.setitem(FORMS, form_id, relabelled(form_id, key))
+    assert the_finding(project, rule).message == before.replace(declared, RENAMED, 1)
+
+
+@pytest.mark.parametrize(
+    ("constant", "value", "rule", "says"),
+    [  # the worked example: education 42.8 % of the allocation, administration 3 %, planned interest 40 %
+        ("EDUCATION_MIN_PERCENT", 45, "compliance.budget_education_40", "的 45%"),
+        ("ADMIN_MAX_PERCENT", 2, "compliance.budget_admin_10", "的 2%"),
+        ("INTEREST_EDUCATION_MIN_PERCENT", 41, "work_plan.interest_education_40", " 41% 以上"),
+    ],
+)
+def test_a_rule_states_the_threshold_it_applies(
+    project: Project, monkeypatch: pytest.MonkeyPatch, constant: str, value: int, rule: str, says: str
+) -> None:
+    monkeypatch.setattr(rules, constant, value)
+    assert says in the_finding(project, rule).message
 
 
 # ---------------------------------------------------------------- helpers the UI relies on
