@@ -21,7 +21,7 @@ from treasurer_app.fields import Field, FieldType
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms import ledger as ledger_form
 from treasurer_app.forms.base import FormSpec
-from treasurer_app.project import ATTACHMENT_KINDS, LEDGER_ENTRY_KEYS, LEDGER_HEADER_KEYS
+from treasurer_app.project import ATTACHMENT_KINDS
 
 TARGET = Path(__file__).resolve().parent / "interchange.md"
 NAME, VERSION = interchange.FORMAT_NAME, interchange.FORMAT_VERSION
@@ -238,8 +238,8 @@ def render() -> str:
         "## The cash ledger (`years.Y.ledger`)",
         "",
     ]
-    lines += record_section("### `header`", ledger_form.HEADER_FIELDS, LEDGER_HEADER_KEYS)
-    lines += record_section("### `entries` (in the order entered)", ledger_form.ENTRY_FIELDS, LEDGER_ENTRY_KEYS)
+    lines += record_section("### `header`", ledger_form.HEADER_FIELDS, ledger_form.HEADER_KEYS)
+    lines += record_section("### `entries` (in the order entered)", ledger_form.ENTRY_FIELDS, ledger_form.ENTRY_KEYS)
     lines += [
         "摘要(一), 項目 and the running balances are computed from 字 and 號 and never stored.",
         "",

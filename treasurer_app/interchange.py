@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from treasurer_app.forms import FORMS, SCALAR_FORMS
+from treasurer_app.forms.ledger import ENTRY_KEYS, HEADER_KEYS
 from treasurer_app.project import (
     ATTACHMENT_KINDS,
-    LEDGER_ENTRY_KEYS,
-    LEDGER_HEADER_KEYS,
     LedgerBook,
     Project,
     Record,
@@ -216,9 +215,9 @@ class _Reader:
         ledger = doc.get("ledger")
         if ledger is not None:
             ledger_doc = self.mapping(ledger, f"{path}.ledger")
-            header = self.record(ledger_doc.get("header", {}), f"{path}.ledger.header", frozenset(LEDGER_HEADER_KEYS))
+            header = self.record(ledger_doc.get("header", {}), f"{path}.ledger.header", frozenset(HEADER_KEYS))
             entries = [
-                self.record(entry, f"{path}.ledger.entries[{i}]", frozenset(LEDGER_ENTRY_KEYS))
+                self.record(entry, f"{path}.ledger.entries[{i}]", frozenset(ENTRY_KEYS))
                 for i, entry in enumerate(self.sequence(ledger_doc.get("entries", []), f"{path}.ledger.entries"))
             ]
             book.ledger = LedgerBook(header, entries)

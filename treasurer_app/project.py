@@ -17,8 +17,6 @@ from treasurer_app.forms import budget as budget_form
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms.base import Record, compute_derived, int_getter
 
-LEDGER_HEADER_KEYS = ("opening_acct1", "opening_acct2", "opening_fixed", "opening_petty", "interest_carried_in")
-LEDGER_ENTRY_KEYS = ("month", "day", "kind", "code", "voucher", "memo", "amount", "category", "account")
 ATTACHMENT_KINDS = ("meeting", "method")
 
 

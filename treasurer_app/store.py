@@ -43,10 +43,9 @@ import platformdirs
 
 from treasurer_app import privacy
 from treasurer_app.forms import FORMS, SCALAR_FORMS
+from treasurer_app.forms.ledger import ENTRY_KEYS, HEADER_KEYS
 from treasurer_app.project import (
     ATTACHMENT_KINDS,
-    LEDGER_ENTRY_KEYS,
-    LEDGER_HEADER_KEYS,
     LedgerBook,
     Project,
     YearBook,
@@ -65,7 +64,7 @@ POSITION_GAP = 1 << 16  # room left between neighbouring rows for later inserts
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "roster": tuple(f.key for f in FORMS["roster"].columns),
     "sessions": tuple(f.key for f in FORMS["training_report"].columns),
-    "ledger": LEDGER_ENTRY_KEYS,
+    "ledger": ENTRY_KEYS,
 }
 TABLE_NAMES = {"roster": "會員名冊", "sessions": "教育訓練成果報告", "ledger": "現金收支登記簿"}
 _TABLE_ALIASES = {"training_report": "sessions"}  # YearBook.table() speaks of form ids
@@ -1197,7 +1196,7 @@ class Store:
     @staticmethod
     def _ledger_header(record: Mapping[str, str]) -> dict[str, str]:
         for key, value in record.items():
-            if key not in LEDGER_HEADER_KEYS:
+            if key not in HEADER_KEYS:
                 raise ValueError(f"ledger header has no field {key!r}")
             if not isinstance(value, str):
                 raise TypeError(f"ledger header {key} must be text")

@@ -14,7 +14,7 @@ from treasurer_app.forms import FORMS
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import ledger as L
 from treasurer_app.forms import training_expenses as te
-from treasurer_app.project import LedgerBook, Project
+from treasurer_app.project import LedgerBook, Project, YearBook
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "ledger_114.json"
 YEAR = 114
@@ -100,6 +100,20 @@ def test_strings_are_verbatim_with_the_guides_quirks() -> None:
     assert L.item("支", "3-2-2") == "3、職災保險或慰問金"
     assert L.item("支", "7-2") == "7、福利專款誤植或扣抵"
     assert L.summary_one("支", "8-1") == "" and L.item("收", "9") == ""
+
+
+def test_an_entry_is_declared_once_for_the_editor_the_sheet_the_file_and_the_store() -> None:
+    from treasurer_app import store
+    from treasurer_app.export.layouts import ledger_grids
+
+    assert L.ENTRY_KEYS == ("month", "day", "kind", "code", "voucher", "memo", "amount", "category", "account")
+    for key in L.ENTRY_KEYS:  # the editor's column names are the printed headers
+        assert L.ENTRY_FIELD[key].label == L.COLUMN_LABELS[key]
+    assert store.TABLE_COLUMNS["ledger"] == L.ENTRY_KEYS
+    book = LedgerBook(dict(OPENING), [entry(voucher="1")])
+    sheet = ledger_grids(Project({YEAR: YearBook(YEAR, ledger=book)}), YEAR)[0]
+    printed = sorted((c.col, c.key.split(":")[1]) for c in sheet.cells if c.key and c.key.startswith("0:"))
+    assert tuple(key for _, key in printed) == L.ENTRY_KEYS
 
 
 def test_allowed_choices_per_code() -> None:

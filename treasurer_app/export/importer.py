@@ -590,9 +590,7 @@ class _Application:
 
     def _sessions(self, sheet: _Sheet) -> list[Record]:
         spec = FORMS["training_report"]
-        keys = ("no", "day1", "day2", "days", "name", "place", "methods", "category", "course", "hours", "cost",
-                "male", "female", "benefit")
-        headers = {key: [tr.HEADERS[key]] for key in keys}
+        headers = {key: [tr.HEADERS[key]] for key in layouts.TRAINING_REPORT_COLUMNS}
         header_row, columns = _find_header(sheet, headers, required=("name", "category"), depth=2)
         if header_row is None:
             self.notes.append(f"「{spec.sheet_name}」找不到「教育訓練名稱」「課程類別」等欄位標題，成果報告未匯入")
@@ -743,8 +741,7 @@ class _Ledger:
         return header
 
     def _entries(self, sheet: _Sheet) -> list[Record]:
-        wanted = ("month", "day", "kind", "code", "voucher", "memo", "amount", "category", "account")
-        headers = {key: [ledger.COLUMN_LABELS[key]] for key in wanted}
+        headers = {key: [ledger.COLUMN_LABELS[key]] for key in ledger.ENTRY_KEYS}
         header_row, columns = _find_header(sheet, headers, required=("voucher", "amount"))
         if header_row is None:
             self.notes.append(f"「{ledger.LEDGER_TITLE}」找不到「傳票序號」「金額」等欄位標題，收支記錄未匯入")

@@ -267,7 +267,8 @@ def _beneficiary_table(grid: Grid, row: int, form: Effective, years: dict[str, i
 
 # ---- sheet 4
 
-_TR_COLUMNS = (
+# The printed columns (tr.HEADERS keys) in order; the importer reads them back by these headers.
+TRAINING_REPORT_COLUMNS = (
     "no", "day1", "day2", "days", "name", "place", "methods", "category", "course", "hours",
     "cost", "male", "female", "benefit",
 )  # fmt: skip
@@ -297,9 +298,9 @@ def parse_methods(text: str) -> str:
 def _training_report(project: Project, year: int) -> Grid:
     spec = FORMS["training_report"]
     grid = _new_grid(spec, project, year, list(_TR_WIDTHS), landscape=True)
-    col = {name: i for i, name in enumerate(_TR_COLUMNS)}
+    col = {name: i for i, name in enumerate(TRAINING_REPORT_COLUMNS)}
     top, sub = 2, 3
-    for name in _TR_COLUMNS:
+    for name in TRAINING_REPORT_COLUMNS:
         if name in ("day1", "day2", "male", "female"):
             grid.add(sub, col[name], tr.HEADERS[name], Style.HEADER)
     grid.add(top, col["day1"], tr.HEADERS["date"], Style.HEADER, colspan=2)
@@ -462,7 +463,6 @@ def fit_row_heights(grid: Grid) -> None:
 PARAMETER_SHEET_NAME = "參數表"  # the guide: 「請參照表單內參數表選填」
 ALLOWED_MARK = "◎"  # the guide's mark for an allowed 動支類別 / 動支帳戶
 _LEDGER_WIDTHS = [6, 5, 5, 5, 20, 7, 40, 12, 20, 14, 12, 14, 14, 14, 14, 14, 14]
-_LEDGER_INPUTS = ("month", "day", "kind", "code", "voucher", "memo", "amount", "category", "account")
 _BALANCE_COLUMNS = {
     "balance_acct1": 0,
     "balance_acct2": 1,
@@ -523,7 +523,7 @@ def _ledger_sheet(project: Project, year: int, book: LedgerBook) -> Grid:
         row += 1
         balance = running[i]
         for col, (key, _) in enumerate(ledger.SHEET_COLUMNS):
-            if key in _LEDGER_INPUTS:
+            if key in ledger.ENTRY_FIELD:
                 value, style = input_value(ledger.ENTRY_FIELD[key], record.get(key, ""))
                 grid.add(row, col, value, style, locked=False, key=f"{i}:{key}")
             elif key == "year":

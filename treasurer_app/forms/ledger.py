@@ -263,23 +263,31 @@ COLUMN_LABELS: dict[str, str] = dict(SHEET_COLUMNS)
 VOUCHER_MAX = 10  # 傳票序號最多 10 個文字
 MEMO_MAX = 50  # 摘要(二) 最多 50 個文字
 # What the user types per entry; kind/code/category/account are dropdowns filled from PARAMETER_TABLE.
+# Labelled as the sheet prints its columns.
 ENTRY_FIELDS: tuple[Field, ...] = (
-    Field("month", "月", Count(2), hint="依時間順序輸入月、日。"),
-    Field("day", "日", Count(2), hint="依時間順序輸入月、日。"),
-    Field("kind", "字", Choice(KINDS), hint="收、轉、支。"),
+    Field("month", COLUMN_LABELS["month"], Count(2), hint="依時間順序輸入月、日。"),
+    Field("day", COLUMN_LABELS["day"], Count(2), hint="依時間順序輸入月、日。"),
+    Field("kind", COLUMN_LABELS["kind"], Choice(KINDS), hint="收、轉、支。"),
     Field(
         "code",
-        "號",
+        COLUMN_LABELS["code"],
         Choice(tuple(dict.fromkeys(c.code for c in PARAMETER_TABLE))),
         hint="依參數表選填，自動代出摘要(一)。",
     ),
-    Field("voucher", "傳票序號", Text(VOUCHER_MAX), hint="請自行輸入，最多 10 個文字。"),
-    Field("memo", "摘要(二)", Text(MEMO_MAX), required=False, hint="請自行輸入，記錄會員姓名，最多 50 個文字。"),
-    Field("amount", "金額", Money(9), hint="最多 9 位數字。"),
-    Field("category", "動支類別", Choice(CATEGORIES), hint="依單據內容選填；轉帳不填。"),
-    Field("account", "動支帳戶", Choice(ACCOUNTS), hint="依單據內容選填。"),
+    Field("voucher", COLUMN_LABELS["voucher"], Text(VOUCHER_MAX), hint=f"請自行輸入，最多 {VOUCHER_MAX} 個文字。"),
+    Field(
+        "memo",
+        COLUMN_LABELS["memo"],
+        Text(MEMO_MAX),
+        required=False,
+        hint=f"請自行輸入，記錄會員姓名，最多 {MEMO_MAX} 個文字。",
+    ),
+    Field("amount", COLUMN_LABELS["amount"], Money(9), hint="最多 9 位數字。"),
+    Field("category", COLUMN_LABELS["category"], Choice(CATEGORIES), hint="依單據內容選填；轉帳不填。"),
+    Field("account", COLUMN_LABELS["account"], Choice(ACCOUNTS), hint="依單據內容選填。"),
 )
 ENTRY_FIELD: dict[str, Field] = {f.key: f for f in ENTRY_FIELDS}
+ENTRY_KEYS: tuple[str, ...] = tuple(ENTRY_FIELD)  # what one entry record holds (interchange, store, sheet)
 HEADER_FIELDS: tuple[Field, ...] = (
     *(
         Field(key, f"{OPENING_TITLE} {account}", Money(9), required=False, hint="金額最多 9 位數字。")
@@ -293,6 +301,7 @@ HEADER_FIELDS: tuple[Field, ...] = (
         hint="歷年利息收入扣除已動支利息後的餘額，年度結轉時自動帶入。",
     ),
 )
+HEADER_KEYS: tuple[str, ...] = tuple(f.key for f in HEADER_FIELDS)  # what the header record holds
 
 # ---------------------------------------------------------------- typed entries
 
