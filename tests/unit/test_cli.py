@@ -201,16 +201,14 @@ def test_unknown_field_names_the_path(capsys: pytest.CaptureFixture[str], tmp_pa
 
 
 def test_file_that_is_neither_json_nor_a_project_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pytest.importorskip("treasurer_app.store", reason="non-.json paths are opened as a project store")
-    path = tmp_path / "notes.txt"
+    path = tmp_path / "notes.txt"  # not .json: opened as a project store
     path.write_text("這不是專案\n", encoding="utf-8")
-    assert str(path) in unusable(capsys, "check", str(path))
+    assert unusable(capsys, "check", str(path)) == f"無法使用：{path}：不是本程式的專案檔（這是文字檔）\n"
 
 
 def test_missing_project_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pytest.importorskip("treasurer_app.store", reason="non-.json paths are opened as a project store")
     missing = tmp_path / "union.tapp"
-    assert str(missing) in unusable(capsys, "check", str(missing))
+    assert unusable(capsys, "check", str(missing)) == f"無法使用：{missing}：找不到專案檔\n"
     assert not missing.exists()  # checking never creates a project
 
 
