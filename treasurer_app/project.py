@@ -157,13 +157,19 @@ class Project:
 
     def interest_carried_in(self, ledger_year: int) -> int:
         """Unspent interest carried into `ledger_year`: budget line 2 of that year's application."""
+        from treasurer_app.forms import ledger as ledger_engine
+
         book = self.years.get(ledger_year)
         if book is None:
             return 0
-        header_value = (book.ledger.header.get("interest_carried_in", "") if book.ledger else "").strip()
-        if header_value.isdigit():
-            return int(header_value)
-        return self.effective(ledger_year, "budget").number("rev_2") if ledger_year in self.years else 0
+        header = book.ledger.header if book.ledger else {}
+        # Read as the ledger's header declares it ("²" is a digit to str.isdigit, not to int()).
+        typed = ledger_engine.HEADER_FIELD[ledger_engine.INTEREST_CARRIED_IN].type.parse(
+            header.get(ledger_engine.INTEREST_CARRIED_IN, "")
+        ).value
+        if isinstance(typed, int):
+            return typed
+        return self.effective(ledger_year, "budget").number("rev_2")
 
     def effective(self, year: int, form_id: str) -> Effective:
         if self._memo is not None:

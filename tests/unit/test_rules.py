@@ -1247,7 +1247,7 @@ NASTY_TEXT = st.one_of(
     st.sampled_from(
         ["", " ", "\u3000", "１２３", "9" * 60, "0", "-1", "1.5", "1,234", "0670127", "1141140", "1140230",
          "A123456789", "a123456789", "男", "女", "2", "0.5", "1.0", "A", "B", "理事長", "上課講授、分組討論",
-         "NaN", "∞", "\x00"]
+         "NaN", "∞", "\x00", "²", "①"]
     ),
 )  # fmt: skip
 TABLES = {"roster": FORMS["roster"].columns, "training_report": FORMS["training_report"].columns}
@@ -1340,6 +1340,24 @@ def test_check_project_never_raises_with_any_ledger(
     project.years[which].ledger = LedgerBook(header, entries)
     for year in project.years:
         assert all(isinstance(f, Finding) for f in check_project(project, year))
+
+
+@pytest.mark.parametrize(("carried", "read_as"), [("²", 2), ("①", 1), ("１,２３４", 1234), ("abc", None), ("-5", None),
+                                                 ("", None)])
+def test_the_carried_interest_in_last_years_ledger_is_read_as_its_field_reads_it(
+    project: Project, carried: str, read_as: int | None
+) -> None:
+    """str.isdigit() says yes to「²」and int() says no (it used to raise): the header is read as its Money field
+    reads it, which folds such digits; what the field cannot read falls back to last year's budget line 2."""
+    last_year = project.add_year(YEAR - 1)
+    last_year.forms["budget"]["rev_1"] = "1"
+    last_year.ledger = LedgerBook({"interest_carried_in": carried}, [
+        {"month": "1", "day": "5", "kind": "收", "code": "2", "voucher": "A1", "amount": "100",
+         "category": "利息收入", "account": "專戶存款1"}])  # fmt: skip
+    expected = project.effective(YEAR - 1, "budget").number("rev_2") if read_as is None else read_as
+    assert project.interest_carried_in(YEAR - 1) == expected
+    assert project.effective(YEAR, "final_accounts").number("rev_interest") == expected + 100
+    assert all(f.message for f in check(project))
 
 
 def test_huge_numbers_are_findings_not_exceptions(project: Project) -> None:

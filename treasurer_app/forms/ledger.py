@@ -301,7 +301,8 @@ HEADER_FIELDS: tuple[Field, ...] = (
         hint="歷年利息收入扣除已動支利息後的餘額，年度結轉時自動帶入。",
     ),
 )
-HEADER_KEYS: tuple[str, ...] = tuple(f.key for f in HEADER_FIELDS)  # what the header record holds
+HEADER_FIELD: dict[str, Field] = {f.key: f for f in HEADER_FIELDS}
+HEADER_KEYS: tuple[str, ...] = tuple(HEADER_FIELD)  # what the header record holds
 
 # ---------------------------------------------------------------- typed entries
 
