@@ -11,7 +11,9 @@ import errno
 from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pytest
+import xlrd
 import xlwt
 
 from tests.pdf_samples import one_page_pdf
@@ -83,6 +85,7 @@ ODD_PROJECTS: list[tuple[str, Callable[[Project], None], str, str]] = [
     ("no-members", no_members, "written", "written"),
     ("formula-name", set_application("union_name", "=HYPERLINK(\"x\")工會"), "written", "written"),
     ("control-characters", set_application("union_name", "\x00\x07工會\x1b\x7f"), "written", "written"),
+    ("xml-non-characters", set_application("union_name", "港區\ufffe職業\uffff工會"), "written", "written"),
     ("rare-characters", set_application("union_name", "𪚥🚢⚓港區職業工會"), "written", "written"),
     ("bidi-and-zero-width", set_application("union_name", "\u202e工會\u200b\ufeff"), "written", "written"),
     ("texts-at-their-limits", texts_at_their_limits, "written", "written"),
@@ -100,6 +103,11 @@ def outcome(export: Callable[[], ExportReport]) -> str:
         return " ".join(f.message for f in refused.findings)
     assert report.files and all(f.path.is_file() and f.size > 0 for f in report.files)
     assert report.report_path.is_file()
+    for written in report.files:  # "written" means a workbook Excel can open, not just bytes on disk
+        if written.path.suffix == ".xlsx":
+            openpyxl.load_workbook(written.path)
+        elif written.path.suffix == ".xls":
+            xlrd.open_workbook(str(written.path))
     return "written"
 
 
@@ -186,3 +194,15 @@ def test_a_ledger_longer_than_an_xls_sheet_is_refused_before_writing(
     assert finding.message.endswith("超過 .xls 工作表的上限（50 列、256 欄），請改匯出 .xlsx")
     assert not out.exists()
     assert outcome(lambda: export_ledger(project, "115Q1", out, fmt="xlsx")) == "written"
+
+
+@pytest.mark.parametrize("fmt", ["xls", "xlsx"])
+def test_characters_a_workbook_cannot_hold_are_left_out_and_the_rest_reads_back(
+    project: Project, tmp_path: Path, fmt: str
+) -> None:
+    from treasurer_app.export.importer import import_workbook
+
+    application(project)["union_name"] = "港區\x00職業\ufffe工會\uffff\x1b"
+    export_application(project, YEAR, tmp_path / "out", fmt=fmt)
+    result = import_workbook(tmp_path / "out" / f"115_12345675_application.{fmt}")  # a well-formed file
+    assert result.book.forms["application"]["union_name"] == "港區職業工會"

@@ -88,8 +88,9 @@ class Grid:
 
 EXCEL_SHEET_NAME_MAX = 31
 _SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
-# Control characters neither BIFF8 readers nor the xlsx XML accept; tab and line feed stay.
-_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# Characters neither BIFF8 readers nor the xlsx XML accept: controls (tab and line feed stay) and the
+# non-characters U+FFFE and U+FFFF, which XML 1.0 forbids (Excel calls such a file damaged).
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF])
 
 
 def excel_sheet_name(name: str, used: set[str]) -> str:
