@@ -55,3 +55,19 @@ def test_thousands_of_findings_are_listed_without_freezing_the_window(window) ->
     window.findings.show_findings(findings)
     assert time.perf_counter() - started < 1.0
     assert len(window.findings.messages()) == 3001  # the blanks in one line, then each other finding
+
+
+def test_a_project_without_years_in_place_of_the_open_one_drops_its_pages(window, qtbot) -> None:
+    # The pages of the old project's year stayed and asked the new project for that year: KeyError while
+    # painting (opening a new .tap, restoring a backup taken before the union was created, importing one).
+    from treasurer_app.project import Project
+
+    window.load_project(load_sample())
+    window.show_step("roster")
+    roster = window.page("roster")
+    assert window.load_project(Project())
+    qtbot.wait(10)  # painting asks the models for their rows
+    assert window.year is None
+    assert "roster" not in window.pages and window.stack.currentWidget() is window.dashboard
+    assert roster not in window.stack.findChildren(type(roster))
+    assert window.year_box.count() == 0

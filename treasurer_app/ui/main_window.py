@@ -254,8 +254,11 @@ class MainWindow(QMainWindow):
         self.set_year(self.year_box.itemData(index))
 
     def set_year(self, year: int | None) -> None:
-        if year == self.year:
-            return
+        if year != self.year:
+            self._show_year(year)
+
+    def _show_year(self, year: int | None) -> None:
+        """Pages built for another year (or another project) go; the check runs on ``year``."""
         self.year = year
         self._drop_pages()
         self._fill_years()
@@ -486,8 +489,8 @@ class MainWindow(QMainWindow):
             self._update_title()
 
     def _reset(self) -> None:
-        self.year = None
-        self.set_year(self.document.project.latest_year())
+        # Always: a project without years keeps year None, and the old project's pages must still go.
+        self._show_year(self.document.project.latest_year())
         self._findings_changed()
 
     def _saved(self, state: str) -> None:

@@ -66,6 +66,8 @@ class RecordTableModel(QAbstractTableModel):
         self.row_noun = ROW_NOUNS.get(area, "列")
 
     def rows(self) -> list[Record]:
+        if self.year not in self.document.project.years:
+            return []  # the page is going: its year was undone, or another project took this one's place
         return self.document.rows(self.year, self.area)
 
     def rowCount(self, parent: Index = NO_PARENT) -> int:
