@@ -71,3 +71,22 @@ def test_a_project_without_years_in_place_of_the_open_one_drops_its_pages(window
     assert "roster" not in window.pages and window.stack.currentWidget() is window.dashboard
     assert roster not in window.stack.findChildren(type(roster))
     assert window.year_box.count() == 0
+
+
+def test_pages_of_a_replaced_project_no_longer_follow_its_edits(window, qtbot) -> None:
+    # A dropped roster page kept counting rows through a lambda (its label already deleted), and a dropped
+    # ledger's model kept running balances over the old project's entries (IndexError) on every later edit.
+    window.create_union(115)
+    for step in ("roster", "ledger", "training_report"):
+        window.show_step(step)
+    window.load_project(load_sample())
+    window.show_step("ledger")
+    qtbot.wait(10)
+    document = window.document
+    document.insert_rows(115, "ledger", 0, [{"month": "1", "day": str(day)} for day in range(1, 8)])
+    document.set_cell(115, "ledger", 6, "voucher", "R7")
+    document.set_cell(115, "roster", 3, "name", "王小明")
+    document.set_cell(115, "training_report", 1, "place", "基隆")
+    qtbot.wait(10)
+    assert window.page("ledger").model.display(6, "voucher") == "R7"
+    assert window.page("roster").count_label.text() == "共 385 人"

@@ -340,7 +340,9 @@ class LedgerPage(QWidget):
         self.document, self.checker, self.year = document, checker, year
         self.setObjectName("page")
         self.model = LedgerTableModel(document, checker, year)
+        self.model.setParent(self)  # its connection to the document goes with the page
         self.proxy = LedgerFilter(self.model)
+        self.proxy.setParent(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
         name = document.project.union_name(year) or "（工會名稱）"

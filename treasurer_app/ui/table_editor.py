@@ -342,6 +342,7 @@ class TablePage(QWidget):
         self.spec = FORMS[area]
         self.setObjectName("page")
         self.model = RecordTableModel(document, checker, area, year)
+        self.model.setParent(self)  # its connections to the document and the checker go with the page
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         name = document.project.union_name(year) or "（工會名稱）"
@@ -408,8 +409,12 @@ class TablePage(QWidget):
         self.count_label = QLabel()
         row.addWidget(self.count_label)
         self._update_count()
-        self.document.changed.connect(lambda *_: self._update_count())
+        self.document.changed.connect(self._rows_changed)  # a method, not a lambda: it goes with the page
         return row
+
+    def _rows_changed(self, change: Change) -> None:
+        if change.area in (self.area, "year"):
+            self._update_count()
 
     def _update_count(self) -> None:
         if self.year in self.document.project.years:
