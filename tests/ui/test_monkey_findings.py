@@ -90,3 +90,14 @@ def test_pages_of_a_replaced_project_no_longer_follow_its_edits(window, qtbot) -
     qtbot.wait(10)
     assert window.page("ledger").model.display(6, "voucher") == "R7"
     assert window.page("roster").count_label.text() == "共 385 人"
+
+
+def test_undoing_the_union_s_creation_with_its_roster_open(window, qtbot) -> None:
+    window.create_union(115)
+    window.show_step("roster")
+    window.undo_action.trigger()
+    qtbot.wait(10)
+    assert window.document.project.years == {}
+    assert window.year is None and "roster" not in window.pages
+    window.redo_action.trigger()
+    assert window.year == 115

@@ -481,7 +481,7 @@ class MainWindow(QMainWindow):
     def _document_changed(self, change: Change) -> None:
         if change.kind == "year":
             years = self.document.project.years
-            if self.year is not None and self.year not in years:
+            if self.year not in years:  # removed (undo), or the first one back (redo)
                 self.set_year(self.document.project.latest_year())
             else:
                 self._fill_years()
