@@ -301,30 +301,27 @@ def test_export_ledger_writes_the_quarter_or_refuses(capsys: pytest.CaptureFixtu
 # ---------------------------------------------------------------- the real entry point
 
 
-def test_entry_point_in_a_real_process() -> None:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run(
-        [sys.executable, "-m", "treasurer_app.cli", "check", str(GUIDE)],
+def in_a_real_process(*argv: str, encoding: str = "utf-8") -> subprocess.CompletedProcess[bytes]:
+    """`python -m treasurer_app.cli ARGV` with its output in ``encoding`` (PYTHONIOENCODING)."""
+    return subprocess.run(
+        [sys.executable, "-m", "treasurer_app.cli", *argv],
         cwd=REPO,
-        env=env,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
         capture_output=True,
         timeout=120,
     )
+
+
+def test_entry_point_in_a_real_process() -> None:
+    done = in_a_real_process("check", str(GUIDE))
     assert done.returncode == 1
     assert done.stdout.decode("utf-8") == EXPECTED
     assert done.stderr.decode("utf-8") == ""
 
 
 def test_entry_point_in_a_real_process_reports_unusable_input(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     missing = tmp_path / "missing.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "treasurer_app.cli", "check", str(missing)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        timeout=120,
-    )
+    done = in_a_real_process("check", str(missing))
     assert done.returncode == 2
     assert done.stdout == b""
     assert done.stderr.decode("utf-8") == f"無法使用：{missing}：找不到檔案\n"
@@ -334,15 +331,7 @@ def test_a_name_the_console_encoding_lacks_does_not_end_in_a_traceback(tmp_path:
     """Output redirected to a file on a Traditional Chinese Windows is Big5 (cp950): 𪚥 is not in it."""
     doc = document()
     doc["years"]["115"]["forms"]["application"]["union_name"] = "𪚥港區職業工會"
-    project = write(tmp_path / "rare.json", doc)
-    env = {**os.environ, "PYTHONIOENCODING": "cp950"}
-    done = subprocess.run(
-        [sys.executable, "-m", "treasurer_app.cli", "check", str(project)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        timeout=120,
-    )
+    done = in_a_real_process("check", str(write(tmp_path / "rare.json", doc)), encoding="cp950")
     assert done.stderr == b""
     assert done.returncode == EXIT_OK
     assert done.stdout.decode("cp950") == "\\U0002a6a5港區職業工會 115 年度申請檢查結果：0 個錯誤、0 個警告\n"
