@@ -334,7 +334,7 @@ class MainWindow(QMainWindow):
     def choose_project_file(self) -> bool:
         folder = str(self.document.persistence.location.parent) if self.document else ""
         path, _ = QFileDialog.getOpenFileName(self, "開啟專案檔", folder, "工會專案檔 (*.tap)")
-        return self.open_store(Path(path)) if path else False
+        return self.open_store(Path(path), must_exist=True) if path else False
 
     def import_interchange(self) -> bool:
         path, _ = QFileDialog.getOpenFileName(self, "匯入交換檔", str(Path.home()), "交換檔 (*.json)")
@@ -595,12 +595,13 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- opening a project file
 
     def open_store(self, location: Path | None = None, break_lock: bool = False, read_only: bool = False,
-                   reopen: bool = False) -> bool:
+                   reopen: bool = False, must_exist: bool = False) -> bool:
         """Open the project file ``location`` (the user's working project, created if need be, by default).
 
         A file another copy holds asks whether to unlock it or open it read-only; a file whose key is not
         on this PC offers to import the key (the file is opened read-only to take it). ``reopen``: the open
-        file again, e.g. for editing once its key is imported. With ``quit_after_open``
+        file again, e.g. for editing once its key is imported. ``must_exist``: a file the user chose, not
+        created when it is gone (only the working project is created). With ``quit_after_open``
         (the frozen smoke test) nothing is asked: the outcome is the exit status, a failure goes to stderr.
         """
         from treasurer_app.ui.services import StorePersistence, working_project_path
@@ -610,7 +611,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("這個專案檔已經開啟", 5000)
             return True
         try:
-            persistence = StorePersistence(location, break_lock=break_lock, read_only=read_only)
+            persistence = StorePersistence(location, break_lock=break_lock, read_only=read_only,
+                                           create=not must_exist)
             project = persistence.load()
         except Exception as exc:  # the store's and privacy's errors carry a Chinese message
             if self.quit_after_open:
@@ -622,12 +624,12 @@ class MainWindow(QMainWindow):
                 self.show_open_failure(str(exc))
                 return False
             if choice == "import_key":
-                if not self.open_store(location, read_only=True, reopen=reopen):
+                if not self.open_store(location, read_only=True, reopen=reopen, must_exist=must_exist):
                     return False
                 self.import_key()  # once the key is in, the file is reopened for editing; cancelled, it stays read-only
                 return True
             return self.open_store(location, break_lock=choice == "break", read_only=choice == "read_only",
-                                   reopen=reopen)
+                                   reopen=reopen, must_exist=must_exist)
         self.use_store(persistence, project, read_only)
         if self.quit_after_open:
             QTimer.singleShot(0, QApplication.quit)

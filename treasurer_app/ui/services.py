@@ -113,11 +113,14 @@ class PendingPersistence:
 class StorePersistence:
     """The project in the SQLite store (``treasurer_app.store``): each edit committed as it is made."""
 
-    def __init__(self, location: Path, break_lock: bool = False, read_only: bool = False) -> None:
+    def __init__(self, location: Path, break_lock: bool = False, read_only: bool = False,
+                 create: bool = True) -> None:
+        """``create``: a new empty project where there is no file (the user's working project);
+        else a missing file is ``StoreNotFound``."""
         from treasurer_app.store import Store
 
         self.location = location
-        if location.exists():
+        if location.exists() or not create:
             self._store = Store.open(location, break_lock=break_lock, read_only=read_only)
         else:
             self._store = Store.create(location)
