@@ -178,6 +178,21 @@ def test_open_project_file_refuses_each_bad_file(opened, dialogs: Dialogs, tmp_p
     assert not (tmp_path / "files" / "missing.tap").exists()  # not created in passing
 
 
+def test_a_read_only_project_file_is_offered_read_only_and_opens_so(opened, dialogs: Dialogs, tmp_path: Path) -> None:
+    files = make_bad_files(tmp_path / "files")
+    dialogs.chosen = files["read-only"]
+    dialogs.button = "以唯讀方式開啟"
+    assert opened.choose_project_file()
+    kind, _title, text = dialogs.said[0]
+    assert kind == "box" and "檔案為唯讀" in text and "可改以唯讀方式開啟" in text
+    assert opened.read_only and opened.document.persistence.location == files["read-only"]
+    assert opened.windowTitle().endswith("唯讀")
+    contact = opened.document.value(115, "application", "contact")
+    opened.document.set_value(115, "application", "contact", "王先生")  # refused, and said so
+    assert opened.document.value(115, "application", "contact") == contact
+    assert opened.save_label.text().startswith("唯讀")
+
+
 def test_import_interchange_refuses_each_bad_file(opened, dialogs: Dialogs, tmp_path: Path) -> None:
     before = state(opened)
     for name, path in make_bad_files(tmp_path / "files").items():

@@ -563,13 +563,15 @@ class MainWindow(QMainWindow):
 
     def ask_how_to_open(self, error: BaseException) -> str | None:
         """When the file cannot be opened for editing: "break" (a stale lock), "read_only", "import_key"
-        (the key is not on this PC), or None to give up."""
+        (the key is not on this PC), or None to give up. A read-only file is offered read-only, as its
+        message says it can be."""
         from treasurer_app.privacy import KeyMissing
+        from treasurer_app.store import StoreFileReadOnly
         from treasurer_app.ui.services import lock_state
 
         stale = lock_state(error)
         key_missing = isinstance(error, KeyMissing)
-        if stale is None and not key_missing:
+        if stale is None and not key_missing and not isinstance(error, StoreFileReadOnly):
             return None
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(error), parent=self)
         first = None
