@@ -101,3 +101,51 @@ def test_undoing_the_union_s_creation_with_its_roster_open(window, qtbot) -> Non
     assert window.year is None and "roster" not in window.pages
     window.redo_action.trigger()
     assert window.year == 115
+
+
+LEDGER_ROWS = (
+    "1\t5\t收\t1\t(ignored)\tR001\t\t４６７，０００\t\t\t999\t999\t999\t多一欄\n"
+    "2\t10\t支\t1-1\t\tP001\t講師王小明\t8000\n"
+    "=SUM(A1)\t-1\t臺灣\t\x00\n"
+)
+
+
+def test_ctrl_v_pastes_excel_rows_into_the_ledger(window, qtbot) -> None:
+    # Ctrl+V in the register was swallowed: nothing pasted, nothing said.
+    from PySide6.QtGui import QGuiApplication
+
+    window.create_union(115)
+    window.show_step("ledger")
+    page = window.page("ledger")
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    QGuiApplication.clipboard().setText(LEDGER_ROWS)
+    qtbot.keyClick(page.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    entries = window.document.ledger(115).entries
+    assert entries[0] == {  # what lands on 摘要(一) and the balances is computed, not typed: left out
+        "month": "1", "day": "5", "kind": "收", "code": "1", "voucher": "R001", "memo": "", "amount": "467000",
+        "category": "分配款", "account": "專戶存款1",
+    }  # fmt: skip
+    assert entries[1]["memo"] == "講師王小明" and entries[1]["amount"] == "8000"
+    assert entries[2] == {"month": "=SUM(A1)", "day": "-1", "kind": "臺灣", "code": "\x00"}  # kept, and marked
+    assert page.model.display(0, "balance_total") == "467,000"
+    window.checker.run_now()
+    assert any(f.row == 2 for f in window.checker.findings if f.form == "ledger")
+    window.undo_action.trigger()  # one paste, one undo
+    assert window.document.ledger(115).entries == []
+
+
+def test_a_paste_onto_entries_replaces_them_from_the_current_cell(window) -> None:
+    window.create_union(115)
+    window.document.insert_rows(115, "ledger", 0, [
+        {"month": "1", "day": "5", "kind": "支", "code": "1-1", "voucher": "P1", "amount": "100"},
+        {"month": "1", "day": "6", "kind": "支", "code": "1-1", "voucher": "P2", "amount": "200"},
+    ])  # fmt: skip
+    window.show_step("ledger")
+    page = window.page("ledger")
+    page.table.setCurrentIndex(page.proxy.index(0, COLUMNS.index("voucher")))
+    assert page.paste_text("P9\t\t900\nP8\t\t800\nP7\t\t700\n") == 3
+    entries = window.document.ledger(115).entries
+    assert [(e["voucher"], e["amount"], e["day"]) for e in entries[:2]] == [("P9", "900", "5"), ("P8", "800", "6")]
+    assert entries[2] == {"voucher": "P7", "memo": "", "amount": "700"}
+

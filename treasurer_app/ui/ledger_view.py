@@ -38,7 +38,7 @@ from treasurer_app.ui import theme
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.services import Change
-from treasurer_app.ui.table_editor import NO_PARENT, FieldDelegate, Index, RecordTable, is_blank
+from treasurer_app.ui.table_editor import NO_PARENT, FieldDelegate, Index, RecordTable, is_blank, parse_clipboard
 from treasurer_app.ui.widgets import grouped, make_input, set_mark, whole_number
 
 SUMMARY = "summary_one"
@@ -270,6 +270,19 @@ class LedgerTableModel(QAbstractTableModel):
         return None
 
 
+def pasted_record(cells: list[str], first_column: int) -> Record:
+    """One pasted row from ``first_column`` on, each value normalised by its column's type."""
+    record: Record = {}
+    for offset, cell in enumerate(cells):
+        column = first_column + offset
+        if column >= len(COLUMNS):
+            break
+        key = COLUMNS[column]
+        if key not in COMPUTED:
+            record[key] = engine.ENTRY_FIELD[key].type.parse(cell).text if cell.strip() else ""
+    return record
+
+
 def fill_from_code(record: Record) -> Record:
     """After 字 or 號 changes: keep 動支類別 / 動支帳戶 only if allowed; fill them when only one is."""
     kind, code = record.get("kind", "").strip(), record.get("code", "").strip()
@@ -366,6 +379,7 @@ class LedgerPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setWordWrap(False)
         self.table.clear_requested.connect(self.clear_selection)
+        self.table.paste_requested.connect(self.paste)
         for column, key in enumerate(COLUMNS):
             width = {"month": 40, "day": 40, "kind": 44, "code": 58, SUMMARY: 190, "voucher": 80, "memo": 96,
                      "category": 76, "account": 86}.get(key, 92)
@@ -485,6 +499,40 @@ class LedgerPage(QWidget):
 
     def delete_entries(self, rows: list[int]) -> None:
         self.document.delete_rows(self.year, LEDGER_FORM, rows)
+
+    def paste(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        self.paste_text(QGuiApplication.clipboard().text())
+
+    def paste_text(self, text: str) -> int:
+        """Rows copied from Excel (tab-separated), in the register's column order, from the current cell on:
+        onto the entries shown from there, then as new entries at the end. What lands on 摘要(一) or a
+        balance is computed, not typed: left out. Returns the rows pasted."""
+        grid = parse_clipboard(text)
+        if not grid:
+            return 0
+        current = self.table.currentIndex()
+        first_row = current.row() if current.isValid() else self.proxy.rowCount() - 1
+        first_column = current.column() if current.isValid() else 0
+        entries = self.model.entries()
+        shown = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(first_row, self.proxy.rowCount())]
+        targets = [r for r in shown if r < len(entries)]  # fixed now: a pasted month may filter a row out
+        stack = self.document.undo_stack
+        stack.beginMacro(f"貼上 {len(grid)} 筆")
+        appended: list[Record] = []
+        for offset, cells in enumerate(grid):
+            record = pasted_record(cells, first_column)
+            if offset < len(targets):
+                full = {**entries[targets[offset]], **record}
+                self.document.set_record(self.year, LEDGER_FORM, targets[offset], fill_from_code(full), "貼上")
+            elif not is_blank(record):
+                appended.append(fill_from_code(record))
+        if appended:
+            self.document.insert_rows(self.year, LEDGER_FORM, len(entries), appended, "貼上")
+        stack.endMacro()
+        self.show_message("")
+        return len(grid)
 
     def _changed(self, change: Change) -> None:
         if change.year != self.year:
