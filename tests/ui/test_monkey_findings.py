@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 
 from tests.ui.conftest import type_chinese
 from treasurer_app.ui.ledger_view import COLUMNS, DrilldownDialog
@@ -149,3 +149,21 @@ def test_a_paste_onto_entries_replaces_them_from_the_current_cell(window) -> Non
     assert [(e["voucher"], e["amount"], e["day"]) for e in entries[:2]] == [("P9", "900", "5"), ("P8", "800", "6")]
     assert entries[2] == {"voucher": "P7", "memo": "", "amount": "700"}
 
+
+def test_an_entry_is_inserted_before_the_current_one_and_selected_entries_deleted(window) -> None:
+    window.create_union(115)
+    window.document.insert_rows(115, "ledger", 0, [{"month": "1", "voucher": "A"}, {"month": "3", "voucher": "C"}])
+    window.show_step("ledger")
+    page = window.page("ledger")
+    page.table.setCurrentIndex(page.proxy.index(1, COLUMNS.index("voucher")))
+    page.insert_entry()
+    assert [e.get("voucher") for e in window.document.ledger(115).entries] == ["A", None, "C"]
+    assert page.table.currentIndex().row() == 1
+    page.model.setData(page.model.index(1, COLUMNS.index("voucher")), "B")
+    assert page.model.display(1, "voucher") == "B"
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    page.table.selectionModel().select(page.proxy.index(0, 0), flags)
+    page.delete_selected()
+    assert [e.get("voucher") for e in window.document.ledger(115).entries] == ["B", "C"]
+    window.undo_action.trigger()
+    assert [e.get("voucher") for e in window.document.ledger(115).entries] == ["A", "B", "C"]

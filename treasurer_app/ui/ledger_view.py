@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QStyleOptionViewItem,
     QTableWidget,
@@ -444,6 +445,13 @@ class LedgerPage(QWidget):
         self.code_filter.currentIndexChanged.connect(self.apply_filters)
         self.member_filter.textChanged.connect(self.apply_filters)
         row.addStretch(1)
+        insert = QPushButton("插入一筆")
+        insert.setToolTip("在目前這一筆之前插入一筆空白分錄（補登漏記的分錄，保持時間順序）")
+        insert.clicked.connect(self.insert_entry)
+        delete = QPushButton("刪除選取的分錄")
+        delete.clicked.connect(self.delete_selected)
+        row.addWidget(insert)
+        row.addWidget(delete)
         self.count_label = QLabel()
         row.addWidget(self.count_label)
         return row
@@ -499,6 +507,25 @@ class LedgerPage(QWidget):
 
     def delete_entries(self, rows: list[int]) -> None:
         self.document.delete_rows(self.year, LEDGER_FORM, rows)
+
+    def selected_entries(self) -> list[int]:
+        rows = {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedIndexes()}
+        return sorted(r for r in rows if r < len(self.model.entries()))
+
+    def delete_selected(self) -> None:
+        rows = self.selected_entries()
+        if rows:
+            self.delete_entries(rows)
+
+    def insert_entry(self) -> None:
+        """A blank entry before the current one (at the end when none is chosen): a forgotten entry is
+        typed in its place in time."""
+        current = self.table.currentIndex()
+        row = self.proxy.mapToSource(current).row() if current.isValid() else len(self.model.entries())
+        column = current.column() if current.isValid() else 0
+        self.document.insert_rows(self.year, LEDGER_FORM, row, [{}], "插入分錄")
+        self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, column)))
+        self.table.setFocus()
 
     def paste(self) -> None:
         from PySide6.QtGui import QGuiApplication
