@@ -1090,9 +1090,22 @@ class Store:
             sealed = {key: cipher.seal(value, table, row_id, key) for key, value in record.items() if key in personal}
         return json.dumps(plain, ensure_ascii=False), json.dumps(sealed)
 
+    def _stored_text(self, value: object, key: str) -> str:
+        """A value as the model holds it: text. The app writes nothing else; a number (the file edited by
+        another tool) is read as its digits, anything else means the file is damaged."""
+        if isinstance(value, str):
+            return value
+        if value is None:
+            return ""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        raise StoreDamaged(self.path, f"資料內容不符（「{key}」不是文字）")
+
     def _decode(self, table: str, row_id: int, plain: str, sealed: str) -> dict[str, str]:
-        values: dict[str, str] = json.loads(plain)
-        secrets: dict[str, str] = json.loads(sealed) if sealed != "{}" else {}
+        values = json.loads(plain)
+        secrets = json.loads(sealed) if sealed != "{}" else {}
+        if not isinstance(values, dict) or not isinstance(secrets, dict):
+            raise StoreDamaged(self.path, f"資料內容不符（{TABLE_NAMES[table]} 第 {row_id} 筆不是欄位與值）")
         cipher = self._cipher
         for key, value in secrets.items():
             if cipher is None:
@@ -1102,7 +1115,7 @@ class Store:
                 values[key] = cipher.open(value, table, row_id, key)
             except privacy.DecryptionFailed:
                 raise StoreDamaged(self.path, f"{TABLE_NAMES[table]} 第 {row_id} 筆的「{key}」無法解密") from None
-        return {key: values[key] for key in TABLE_COLUMNS[table] if key in values}
+        return {key: self._stored_text(values[key], key) for key in TABLE_COLUMNS[table] if key in values}
 
     def _require_cipher(self) -> privacy.Cipher:
         if self._cipher is None:
@@ -1433,11 +1446,11 @@ class Store:
                     book.ledger = LedgerBook()
                 project.years[year] = book
             for year, form_id, key, value in conn.execute("SELECT year, form_id, key, value FROM form_values"):
-                project.years[year].forms.setdefault(form_id, {})[key] = value
+                project.years[year].forms.setdefault(form_id, {})[key] = self._stored_text(value, key)
             for year, key, value in conn.execute("SELECT year, key, value FROM ledger_header ORDER BY year"):
                 ledger = project.years[year].ledger
                 if ledger is not None:
-                    ledger.header[key] = value
+                    ledger.header[key] = self._stored_text(value, key)
             orders: dict[tuple[int, str], _Order] = {}
             group: tuple[int, str] | None = None
             target: list[dict[str, str]] = []
@@ -1453,9 +1466,9 @@ class Store:
                 order.ids.append(row_id)
                 order.positions.append(position)
             for year, kind, path in conn.execute("SELECT year, kind, path FROM attachments"):
-                project.years[year].attachments[kind] = path
+                project.years[year].attachments[kind] = self._stored_text(path, kind)
             for year, finding in conn.execute("SELECT year, finding FROM acknowledged"):
-                project.years[year].acknowledged.add(finding)
+                project.years[year].acknowledged.add(self._stored_text(finding, "acknowledged"))
         except sqlite3.DatabaseError as exc:
             raise _translate_open_error(self.path, exc) from None
         except (json.JSONDecodeError, KeyError) as exc:

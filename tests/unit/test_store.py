@@ -705,6 +705,38 @@ def test_a_file_with_garbage_pages_is_reported_as_damaged(tmp_path):
         Store.open(path)
 
 
+def test_values_another_tool_wrote_are_read_as_text_or_reported(project_path):
+    """The app writes only text; a number put in by hand reads as its digits, so every rule can read it."""
+    conn = raw_connection(project_path)
+    conn.execute("UPDATE form_values SET value = 123 WHERE key = 'union_name'")
+    conn.execute("UPDATE rows SET plain = json_set(plain, '$.sex', 1) WHERE tbl = 'roster'")
+    conn.close()
+    with Store.open(project_path) as opened:
+        project = opened.load()
+    assert project.years[114].forms["application"]["union_name"] == "123"
+    assert {member["sex"] for member in project.years[114].roster} == {"1"}
+    from treasurer_app.rules import check_project
+
+    assert "roster.sex_matches_id" not in {f.rule for f in check_project(project, 114)}  # read, not crashed on
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("UPDATE form_values SET value = x'00ff' WHERE key = 'union_name'", "「union_name」不是文字"),
+        ("UPDATE rows SET plain = '[1, 2]' WHERE tbl = 'roster'", "會員名冊 第 "),
+        ("UPDATE rows SET plain = json_set(plain, '$.sex', json('[1]')) WHERE tbl = 'roster'", "「sex」不是文字"),
+    ],
+)
+def test_values_that_are_not_text_are_reported_as_damage(project_path, damage, reason):
+    conn = raw_connection(project_path)
+    conn.execute(damage)
+    conn.close()
+    with Store.open(project_path) as opened, pytest.raises(StoreDamaged, match="資料內容不符") as raised:
+        opened.load()
+    assert reason in str(raised.value)
+
+
 def test_a_file_from_a_newer_version_is_refused(project_path):
     conn = raw_connection(project_path)
     conn.execute("PRAGMA user_version = 99")
