@@ -38,9 +38,23 @@ def load_project(path: str) -> Project:
 
     try:
         with store.Store.open(path, read_only=True) as opened:
-            return opened.load()
+            project = opened.load()
+            if opened.key_problem is not None and _holds_locked_values(project):
+                # Checked or exported, 「（已加密）」would be read as every member's name and ID.
+                raise UnusableInput(str(opened.key_problem))
+            return project
     except store.StoreError as exc:
         raise UnusableInput(str(exc)) from None
+
+
+def _holds_locked_values(project: Project) -> bool:
+    from treasurer_app.privacy import LOCKED_TEXT
+
+    for book in project.years.values():
+        rows = [*book.roster, *book.sessions, *(book.ledger.entries if book.ledger else [])]
+        if any(LOCKED_TEXT in row.values() for row in rows):
+            return True
+    return False
 
 
 def pick_year(project: Project, year: int | None) -> int:

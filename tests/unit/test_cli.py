@@ -212,6 +212,22 @@ def test_missing_project_store(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert not missing.exists()  # checking never creates a project
 
 
+def test_a_project_store_whose_key_is_missing_is_not_checked_as_if_its_members_were_blank(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, memory_keyring: Any
+) -> None:
+    from treasurer_app.store import Store
+
+    path = tmp_path / "union.tap"
+    with Store.create(path) as created:
+        created.replace_project(interchange.load(CORRECTED))
+    assert run(capsys, "check", str(path))[0] == EXIT_OK
+    memory_keyring.entries.clear()  # another PC: the key is not in its credential store
+    err = unusable(capsys, "check", str(path))
+    assert "找不到此專案的加密金鑰" in err and "無法解密" in err
+    assert unusable(capsys, "export", str(path), "--out", str(tmp_path / "out")) == err
+    assert not (tmp_path / "out").exists()
+
+
 def test_year_not_in_the_project(capsys: pytest.CaptureFixture[str]) -> None:
     assert unusable(capsys, "check", str(CORRECTED), "--year", "114") == "無法使用：專案沒有 114 年度（有 115）\n"
 
