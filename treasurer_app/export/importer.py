@@ -113,6 +113,7 @@ class _Sheet:
     values: dict[tuple[int, int], Value]
     origins: dict[tuple[int, int], tuple[int, int]]  # covered cell → first cell of its merged area
     rows: dict[int, dict[int, Value]] = field(default_factory=dict)  # row → col → value, merges filled in
+    _texts: dict[int, dict[int, str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for (row, col), value in self.values.items():
@@ -134,7 +135,12 @@ class _Sheet:
         return origin is not None and origin[0] != row
 
     def texts(self, row: int) -> dict[int, str]:
-        return {col: _label_key(v) for col, v in self.rows.get(row, {}).items() if isinstance(v, str) and v.strip()}
+        """The row's texts as labels compare (worked out once: the matchers ask for each row many times)."""
+        if row not in self._texts:
+            self._texts[row] = {
+                col: _label_key(v) for col, v in self.rows.get(row, {}).items() if isinstance(v, str) and v.strip()
+            }
+        return self._texts[row]
 
     @property
     def empty(self) -> bool:
@@ -293,7 +299,12 @@ def _label_key(value: object) -> str:
 
 
 def _similar(a: str, b: str) -> bool:
-    return difflib.SequenceMatcher(None, a, b).ratio() >= FUZZY_RATIO
+    # Lengths first (difflib's real_quick_ratio, before building a matcher): a 32,000-character cell is
+    # never like a 6-character label, and building and running the matcher on every row takes seconds.
+    if 2 * min(len(a), len(b)) < FUZZY_RATIO * (len(a) + len(b)):
+        return False
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= FUZZY_RATIO and matcher.ratio() >= FUZZY_RATIO
 
 
 def _sheet_for(sheets: Sequence[_Sheet], name: str, title: str | None = None) -> _Sheet | None:
