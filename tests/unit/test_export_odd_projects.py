@@ -8,6 +8,7 @@ folder that cannot be written and a sheet larger than the format holds are refus
 from __future__ import annotations
 
 import errno
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import xlwt
 
 from tests.pdf_samples import one_page_pdf
 from treasurer_app import interchange
+from treasurer_app.cli import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, main
 from treasurer_app.export import package
 from treasurer_app.export.package import ExportRefused, ExportReport, export_application, export_ledger
 from treasurer_app.fields import Text
@@ -206,3 +208,41 @@ def test_characters_a_workbook_cannot_hold_are_left_out_and_the_rest_reads_back(
     export_application(project, YEAR, tmp_path / "out", fmt=fmt)
     result = import_workbook(tmp_path / "out" / f"115_12345675_application.{fmt}")  # a well-formed file
     assert result.book.forms["application"]["union_name"] == "港區職業工會"
+
+
+# ---------------------------------------------------------------- the same through treasurer-app
+
+
+@pytest.mark.parametrize(("change", "expected", "expected_ledger"), [row[1:] for row in ODD_PROJECTS],
+                         ids=[row[0] for row in ODD_PROJECTS])
+def test_the_commands_exit_0_1_or_2_on_an_odd_project(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Callable[[Project], None],
+    expected: str, expected_ledger: str,
+) -> None:
+    change(project)
+    path = tmp_path / "odd.json"
+    interchange.save(project, path)
+    wanted = {"check": None, "export": expected, "export-ledger": expected_ledger}
+    for command, extra in (("check", []), ("export", ["--out", str(tmp_path / "a")]),
+                           ("export-ledger", ["--quarter", "115Q1", "--out", str(tmp_path / "l")])):
+        code = main([command, str(path), *extra])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        if wanted[command] is None:
+            assert code in (EXIT_OK, EXIT_FINDINGS) and "檢查結果" in out
+        elif wanted[command] == "written":
+            assert (code, err) == (EXIT_OK, "") and "已寫入" in out, (command, out, err)
+        else:
+            assert code == EXIT_FINDINGS and wanted[command] in out, (command, out, err)
+
+
+def test_the_commands_refuse_a_file_with_half_a_character_pair(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    application(project)["union_name"] = "港區\ud800工會"
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(interchange.project_to_dict(project)), encoding="utf-8")  # ASCII JSON: \ud800
+    for command, extra in (("check", []), ("export", ["--out", str(tmp_path / "a")])):
+        assert main([command, str(path), *extra]) == EXIT_UNUSABLE
+        out, err = capsys.readouterr()
+        assert out == "" and "union_name" in err and "U+D800" in err
