@@ -725,6 +725,19 @@ def test_a_date_in_a_cell_that_is_not_a_date_is_reported(tmp_path: Path) -> None
     assert result.book.forms["application"]["founded"] == "0670127"
 
 
+def test_a_table_without_its_header_row_is_named_in_the_notes(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(export(tmp_path, "xlsx"))
+    for name in (SHEET_2, SHEET_4):
+        for row in book[name].iter_rows(min_row=3, max_row=5):
+            for cell in row:
+                if isinstance(cell, openpyxl.cell.cell.Cell):
+                    cell.value = None
+    book.save(tmp_path / "headless.xlsx")
+    notes = import_workbook(tmp_path / "headless.xlsx").notes
+    assert f"「{SHEET_2}」找不到「姓名」「身分證字號」等欄位標題，名冊未匯入" in notes
+    assert f"「{SHEET_4}」找不到「教育訓練名稱」「課程類別」等欄位標題，成果報告未匯入" in notes
+
+
 def test_wrong_layout_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     book.active.title = "Sheet1"

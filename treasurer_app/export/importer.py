@@ -585,9 +585,10 @@ class _Application:
         spec = FORMS["roster"]
         headers = {f.key: [f.label] for f in spec.columns}
         headers["unit"] = list(roster_form.UNIT_LABELS.values())
-        header_row, columns = _find_header(sheet, headers, required=("name", "national_id"))
+        required = ("name", "national_id")
+        header_row, columns = _find_header(sheet, headers, required)
         if header_row is None:
-            self.notes.append(f"「{spec.sheet_name}」找不到「姓名」「身分證字號」等欄位標題，名冊未匯入")
+            self.notes.append(_no_headers(spec.sheet_name, headers, required, "名冊"))
             return []
         members = []
         for row in range(header_row + 1, sheet.n_rows):
@@ -602,9 +603,10 @@ class _Application:
     def _sessions(self, sheet: _Sheet) -> list[Record]:
         spec = FORMS["training_report"]
         headers = {key: [tr.HEADERS[key]] for key in layouts.TRAINING_REPORT_COLUMNS}
-        header_row, columns = _find_header(sheet, headers, required=("name", "category"), depth=2)
+        required = ("name", "category")
+        header_row, columns = _find_header(sheet, headers, required, depth=2)
         if header_row is None:
-            self.notes.append(f"「{spec.sheet_name}」找不到「教育訓練名稱」「課程類別」等欄位標題，成果報告未匯入")
+            self.notes.append(_no_headers(spec.sheet_name, headers, required, "成果報告"))
             return []
         start_col = columns.get("no", columns["name"])
         sessions: list[Record] = []
@@ -667,6 +669,12 @@ def _category_index(text: str) -> int | None:
         if _similar(_label_key(category), key):
             return n
     return None
+
+
+def _no_headers(sheet_name: str, headers: dict[str, list[str]], required: Sequence[str], what: str) -> str:
+    """The note for a table whose header row was not found, naming the headers looked for."""
+    wanted = "".join(f"「{headers[key][0]}」" for key in required)
+    return f"「{sheet_name}」找不到{wanted}等欄位標題，{what}未匯入"
 
 
 def _find_header(
@@ -753,9 +761,10 @@ class _Ledger:
 
     def _entries(self, sheet: _Sheet) -> list[Record]:
         headers = {key: [ledger.COLUMN_LABELS[key]] for key in ledger.ENTRY_KEYS}
-        header_row, columns = _find_header(sheet, headers, required=("voucher", "amount"))
+        required = ("voucher", "amount")
+        header_row, columns = _find_header(sheet, headers, required)
         if header_row is None:
-            self.notes.append(f"「{ledger.LEDGER_TITLE}」找不到「傳票序號」「金額」等欄位標題，收支記錄未匯入")
+            self.notes.append(_no_headers(ledger.LEDGER_TITLE, headers, required, "收支記錄"))
             return []
         entries = []
         for row in range(header_row + 1, sheet.n_rows):
