@@ -167,3 +167,28 @@ def test_an_entry_is_inserted_before_the_current_one_and_selected_entries_delete
     assert [e.get("voucher") for e in window.document.ledger(115).entries] == ["B", "C"]
     window.undo_action.trigger()
     assert [e.get("voucher") for e in window.document.ledger(115).entries] == ["A", "B", "C"]
+
+
+def test_an_entry_typed_under_a_filter_stays_in_sight_until_the_filter_changes(window, qtbot) -> None:
+    # Under 「3 月」 a new entry took the month of the one before (2) and vanished after its first cell;
+    # the next keys went into the empty row again, scattering one entry over several.
+    from tests.ui.test_ledger_register import type_cell
+
+    window.create_union(115)
+    window.document.insert_rows(115, "ledger", 0, [{"month": "2", "day": "1", "voucher": "P1"}])
+    window.show_step("ledger")
+    page = window.page("ledger")
+    page.period.setCurrentIndex(page.period.findText("3 月"))
+    table = page.table
+    table.setFocus()
+    table.setCurrentIndex(page.proxy.index(0, COLUMNS.index("day")))  # only the empty row is shown
+    type_cell(qtbot, table, "15")
+    table.setCurrentIndex(page.proxy.index(0, COLUMNS.index("voucher")))
+    type_cell(qtbot, table, "P2")
+    entries = window.document.ledger(115).entries
+    assert entries[1:] == [{"month": "2", "day": "15", "voucher": "P2"}]  # one entry, both cells in it
+    window.checker.run_now()  # the count follows the check
+    assert page.proxy.rowCount() == 2 and page.count_label.text() == "顯示 1 筆／共 2 筆"
+    page.period.setCurrentIndex(page.period.findText("3 月") - 1)  # another filter: filtered again
+    page.period.setCurrentIndex(page.period.findText("3 月"))
+    assert page.proxy.rowCount() == 1

@@ -303,7 +303,10 @@ def fill_from_code(record: Record) -> Record:
 
 
 class LedgerFilter(QSortFilterProxyModel):
-    """Month, quarter, code and member filters; the empty row for a new entry always stays."""
+    """Month, quarter, code and member filters; the empty row for a new entry always stays, and so does
+    every entry typed, pasted or edited since the filters were set, until they are set again: an entry
+    that stopped matching half-way through its typing (its month carried over, its code not picked yet)
+    would vanish under the cursor and the next keys would start another one."""
 
     def __init__(self, model: LedgerTableModel) -> None:
         super().__init__()
@@ -312,15 +315,42 @@ class LedgerFilter(QSortFilterProxyModel):
         self.months: tuple[int, ...] = ()
         self.code = ""
         self.member = ""
+        self.pinned: set[int] = set()  # source rows shown whatever the filters say
+        # Before the proxy itself filters the new rows: they are pinned by then.
+        model.rowsAboutToBeInserted.connect(self._inserting)
+        model.rowsRemoved.connect(self._removed)
 
     def set_filters(self, months: tuple[int, ...], code: str, member: str) -> None:
         self.beginFilterChange()
         self.months, self.code, self.member = months, code, member.strip()
+        self.pinned.clear()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filtering(self) -> bool:
+        return bool(self.months or self.code or self.member)
+
+    def pin(self, source_row: int) -> None:
+        if self.filtering():
+            self.pinned.add(source_row)
+
+    def _inserting(self, parent: Index, first: int, last: int) -> None:
+        count = last - first + 1
+        self.pinned = {row + count if row >= first else row for row in self.pinned}
+        for row in range(first, last + 1):
+            self.pin(row)
+
+    def _removed(self, parent: Index, first: int, last: int) -> None:
+        count = last - first + 1
+        self.pinned = {row - count if row > last else row for row in self.pinned if not first <= row <= last}
+
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if index.isValid():
+            self.pin(self.mapToSource(index).row())  # before the edit: the proxy re-filters the row on it
+        return super().setData(index, value, role)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         entries = self.ledger.book.entries
-        if source_row >= len(entries):
+        if source_row >= len(entries) or source_row in self.pinned:
             return True
         record = entries[source_row]
         if self.months and whole_number(record.get("month", "").strip()) not in self.months:
@@ -499,6 +529,8 @@ class LedgerPage(QWidget):
         indexes = [i for i in indexes if i.row() < len(self.model.entries()) and COLUMNS[i.column()] not in COMPUTED]
         if not indexes:
             return
+        for index in indexes:
+            self.proxy.pin(index.row())
         stack = self.document.undo_stack
         stack.beginMacro("清除儲存格")
         for index in indexes:
@@ -544,7 +576,9 @@ class LedgerPage(QWidget):
         first_column = current.column() if current.isValid() else 0
         entries = self.model.entries()
         shown = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(first_row, self.proxy.rowCount())]
-        targets = [r for r in shown if r < len(entries)]  # fixed now: a pasted month may filter a row out
+        targets = [r for r in shown if r < len(entries)][: len(grid)]
+        for row in targets:
+            self.proxy.pin(row)  # a pasted month or code does not hide the row it lands on
         stack = self.document.undo_stack
         stack.beginMacro(f"貼上 {len(grid)} 筆")
         appended: list[Record] = []
