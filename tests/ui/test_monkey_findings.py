@@ -192,3 +192,14 @@ def test_an_entry_typed_under_a_filter_stays_in_sight_until_the_filter_changes(w
     page.period.setCurrentIndex(page.period.findText("3 月") - 1)  # another filter: filtered again
     page.period.setCurrentIndex(page.period.findText("3 月"))
     assert page.proxy.rowCount() == 1
+
+
+def test_a_date_field_keeps_every_character_typed(window, qtbot) -> None:
+    # The date line stopped taking keys after 12 characters: the rest of what was typed was dropped unseen.
+    window.create_union(115)
+    editor = window.page("application")
+    founded = editor.inputs["founded"].line
+    founded.setFocus()
+    qtbot.keyClicks(founded, "114/07/21 (Monday)")
+    assert window.document.value(115, "application", "founded") == "114/07/21 (Monday)"
+    assert editor.lines["founded"].text().startswith("成立日期：")  # kept, and the rule says what is wrong

@@ -241,8 +241,7 @@ class RocDateInput(LineInput):
 
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
-        self.line.setPlaceholderText("例如 1140721")
-        self.line.setMaxLength(12)
+        self.line.setPlaceholderText("例如 1140721")  # no length limit: a long text is kept and its rule says why
         self.button = QToolButton(self, text="日曆")
         self.button.setToolTip("從日曆選日期（民國年）")
         self.layout().addWidget(self.button)
