@@ -203,3 +203,19 @@ def test_a_date_field_keeps_every_character_typed(window, qtbot) -> None:
     qtbot.keyClicks(founded, "114/07/21 (Monday)")
     assert window.document.value(115, "application", "founded") == "114/07/21 (Monday)"
     assert editor.lines["founded"].text().startswith("成立日期：")  # kept, and the rule says what is wrong
+
+
+def test_the_ledger_header_is_normalised_on_leaving_and_its_mark_follows_undo(window, qtbot) -> None:
+    window.create_union(115)
+    window.show_step("ledger")
+    page = window.page("ledger")
+    opening = page.header_inputs["opening_acct1"]
+    opening.line.setFocus()
+    type_chinese(opening.line, "１００，０００")
+    page.header_inputs["opening_acct2"].line.setFocus()
+    assert window.document.value(115, "ledger_header", "opening_acct1") == "100000"
+    assert opening.line.text() == "100,000"
+    qtbot.keyClicks(page.header_inputs["opening_acct2"].line, "-5")
+    assert page.header_inputs["opening_acct2"].line.property("mark") == "error"
+    window.undo_action.trigger()
+    assert page.header_inputs["opening_acct2"].line.property("mark") == ""

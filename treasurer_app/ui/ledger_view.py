@@ -271,6 +271,10 @@ class LedgerTableModel(QAbstractTableModel):
         return None
 
 
+def header_field(key: str) -> Field:
+    return next(f for f in engine.HEADER_FIELDS if f.key == key)
+
+
 def pasted_record(cells: list[str], first_column: int) -> Record:
     """One pasted row from ``first_column`` on, each value normalised by its column's type."""
     record: Record = {}
@@ -443,6 +447,7 @@ class LedgerPage(QWidget):
             widget = make_input(header_field)
             widget.set_text(self.document.value(self.year, "ledger_header", header_field.key))
             widget.edited.connect(lambda text, key=header_field.key: self._header_edited(key, text))
+            widget.finished.connect(lambda key=header_field.key: self._header_finished(key))
             widget.setMaximumWidth(170)
             self.header_inputs[header_field.key] = widget
             grid.addWidget(label, 0, i)
@@ -520,9 +525,20 @@ class LedgerPage(QWidget):
 
     def _header_edited(self, key: str, text: str) -> None:
         self.document.set_value(self.year, "ledger_header", key, text)
-        message = field_message(next(f for f in engine.HEADER_FIELDS if f.key == key), text, self.year)
+        self.show_message(self._mark_header(key) or "")
+
+    def _header_finished(self, key: str) -> None:
+        """On leaving the field its text is normalised (１００，０００ → 100000), as in every other form."""
+        text = self.document.value(self.year, "ledger_header", key)
+        normalised = header_field(key).type.parse(text).text
+        if normalised != text:
+            self.document.set_value(self.year, "ledger_header", key, normalised)
+
+    def _mark_header(self, key: str) -> str | None:
+        text = self.document.value(self.year, "ledger_header", key)
+        message = field_message(header_field(key), text, self.year)
         self.header_inputs[key].set_mark("error" if message else "", message or "")
-        self.show_message(message or "")
+        return message
 
     def clear_selection(self) -> None:
         indexes = [self.proxy.mapToSource(i) for i in self.table.selectionModel().selectedIndexes()]
@@ -603,6 +619,7 @@ class LedgerPage(QWidget):
             stored = self.document.value(self.year, "ledger_header", change.key)
             if widget.text() != stored:
                 widget.set_text(stored)
+            self._mark_header(change.key)  # after an undo too
         self._refresh_closing()
 
     def _findings_changed(self) -> None:
