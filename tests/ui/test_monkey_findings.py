@@ -219,3 +219,14 @@ def test_the_ledger_header_is_normalised_on_leaving_and_its_mark_follows_undo(wi
     assert page.header_inputs["opening_acct2"].line.property("mark") == "error"
     window.undo_action.trigger()
     assert page.header_inputs["opening_acct2"].line.property("mark") == ""
+
+
+def test_a_choice_typed_with_an_input_method_picks_that_option(window) -> None:
+    # A drop-down took letters and digits but dropped what an input method committed (Ｂ, 支, 男).
+    window.create_union(115)
+    window.show_step("final_accounts")
+    use = window.page("final_accounts").inputs["interest_use"]
+    type_chinese(use.combo, "Ｂ")
+    assert window.document.value(115, "final_accounts", "interest_use") == "B"
+    type_chinese(use.combo, "Ｚ")  # names no option: nothing changes
+    assert window.document.value(115, "final_accounts", "interest_use") == "B"

@@ -37,7 +37,7 @@ from treasurer_app.ui import theme
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.services import Change
-from treasurer_app.ui.widgets import MultiChoiceInput, set_mark
+from treasurer_app.ui.widgets import ChoiceCombo, MultiChoiceInput, set_mark
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_NOUNS = {"training_report": "場次"}
@@ -162,7 +162,7 @@ class RecordTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), roles)
 
 
-class ChoiceEditor(QComboBox):
+class ChoiceEditor(ChoiceCombo):
     """A cell's drop-down. ``chosen(from_list)``: an option chosen, from the open list (by mouse or
     Enter) or by stepping through the options with the arrow keys while the list is closed."""
 

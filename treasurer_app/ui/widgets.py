@@ -7,10 +7,11 @@ when the text is normalised (full-width digits, thousands separators…).
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeySequence
+from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -263,11 +264,35 @@ class RocDateInput(LineInput):
         self.finished.emit()
 
 
+class ChoiceCombo(QComboBox):
+    """A drop-down that takes a choice typed with an input method (支, 男, １－１): the option it names is
+    picked, as a typed letter or digit already does, instead of the text being dropped."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        typed = unicodedata.normalize("NFKC", event.commitString()).strip()
+        index = self.option_for(typed) if typed else -1
+        if index >= 0:
+            self.setCurrentIndex(index)
+            self.activated.emit(index)
+        event.accept()
+
+    def option_for(self, typed: str) -> int:
+        """The option spelled ``typed``, else the first one starting with it; -1 when none does."""
+        texts = [self.itemText(i) for i in range(self.count())]
+        if typed in texts:
+            return texts.index(typed)
+        return next((i for i, text in enumerate(texts) if text and text.startswith(typed)), -1)
+
+
 class ChoiceInput(FieldInput):
     def __init__(self, field: Field, options: tuple[str, ...], parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
         self.options = options
-        self.combo = QComboBox(self)
+        self.combo = ChoiceCombo(self)
         self.combo.addItem("（請選擇）", "")
         for option in options:
             self.combo.addItem(option, option)
