@@ -230,3 +230,32 @@ def test_a_choice_typed_with_an_input_method_picks_that_option(window) -> None:
     assert window.document.value(115, "final_accounts", "interest_use") == "B"
     type_chinese(use.combo, "Ｚ")  # names no option: nothing changes
     assert window.document.value(115, "final_accounts", "interest_use") == "B"
+
+
+def test_text_an_input_method_commits_into_a_cell_lands_in_it(window, qtbot) -> None:
+    # A commit with no composition before it (a symbol pad, handwriting, some IMEs for one character)
+    # opened the cell's editor and was dropped by Qt: the cell stayed as it was.
+    window.create_union(115)
+    window.show_step("ledger")
+    page = window.page("ledger")
+    table = page.table
+    table.setFocus()
+    table.setCurrentIndex(page.proxy.index(0, COLUMNS.index("kind")))
+    type_chinese(table, "支")
+    table.setCurrentIndex(page.proxy.index(0, COLUMNS.index("code")))
+    type_chinese(table, "１－６")
+    table.setCurrentIndex(page.proxy.index(0, COLUMNS.index("memo")))
+    type_chinese(table, "王小明")
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    entry = window.document.ledger(115).entries[0]
+    assert (entry["kind"], entry["code"], entry["memo"]) == ("支", "1-6", "王小明")
+    assert page.model.display(0, "summary_one") == "1-6、餐費"
+
+    window.show_step("roster")
+    roster = window.page("roster")
+    sex = next(i for i, f in enumerate(roster.model.columns) if f.key == "sex")
+    roster.table.setFocus()
+    roster.table.setCurrentIndex(roster.model.index(0, sex))
+    type_chinese(roster.table, "女")
+    qtbot.keyClick(roster.table, Qt.Key.Key_Return)
+    assert window.document.rows(115, "roster")[0]["sex"] == "女"

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from treasurer_app.fields import Choice, Field, MultiChoice, NationalId
 from treasurer_app.findings import Finding
@@ -203,8 +205,13 @@ class FieldDelegate(QStyledItemDelegate):
         self.field_of = field_of
         self.preview = preview
         self.choices_of: Callable[[QModelIndex], tuple[str, ...] | None] = lambda index: None
+        self.last_editor: QWidget | None = None
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        self.last_editor = self._editor(parent, index)
+        return self.last_editor
+
+    def _editor(self, parent: QWidget, index: Index) -> QWidget:
         field = self.field_of(index.column())
         options = self.choices_of(index)  # type: ignore[arg-type]
         if options is None and field is not None and isinstance(field.type, Choice):
@@ -279,6 +286,19 @@ class RecordTable(QTableView):
             return True
         self.last_edit_trigger = trigger
         return super().edit(index, trigger, event)  # type: ignore[arg-type]
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        """Text an input method commits straight away (no composition first: a symbol pad, handwriting,
+        some IMEs for one character) opens the cell's editor, as a typed key does; Qt then drops the text.
+        The editor gets it."""
+        opening = self.state() != QAbstractItemView.State.EditingState
+        commit = event.commitString() if opening and not event.preeditString() else ""
+        super().inputMethodEvent(event)
+        editor = getattr(self.itemDelegate(), "last_editor", None)
+        if commit and self.state() == QAbstractItemView.State.EditingState and editor is not None and isValid(editor):
+            forwarded = QInputMethodEvent()
+            forwarded.setCommitString(commit)
+            QApplication.sendEvent(editor.focusProxy() or editor, forwarded)
 
     def keyPressEvent(self, event: object) -> None:
         key = event.key()  # type: ignore[attr-defined]
