@@ -209,7 +209,13 @@ class Monkey:
             editor = open_editor(widget)
             if editor is None:
                 return "not editable"
-            what = self.fill(editor)
+            if isinstance(editor, QLineEdit) and self.rng.random() < 0.5:
+                QTest.keyClick(editor, Qt.Key.Key_Escape)  # and again, the way an input method starts it
+                text = self.rng.choice(FIRST_IME)
+                type_by_input_method(widget, text)
+                what = f"commit {text!r} into the cell"
+            else:
+                what = self.fill(editor)
             QTest.keyClick(self.receiver(page, target), Qt.Key.Key_Return)
             return what
         return self.fill(self.receiver(page, target))
