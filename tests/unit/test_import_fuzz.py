@@ -7,7 +7,6 @@ import datetime
 import io
 import random
 import re
-import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -357,13 +356,14 @@ def test_an_odd_but_valid_workbook_is_imported_or_refused_for_its_layout_never_c
     assert all(finding.message for finding in check_project(project, outcome.year))  # and every rule reads it
 
 
-def test_a_workbook_of_very_long_texts_imports_in_seconds(sources: dict[str, bytes], tmp_path: Path) -> None:
-    """Every label lookup used to run difflib over each 32,000-character cell: 16 s for six members."""
+def test_a_workbook_of_very_long_texts_imports(sources: dict[str, bytes], tmp_path: Path) -> None:
+    """Every label lookup used to run difflib over each 32,000-character cell: 16 s for six members.
+
+    How long it takes is measured in benchmarks/bench_import.py, never timed here.
+    """
     original = tmp_path / "application.xlsx"
     original.write_bytes(sources["application.xlsx"])
     book = openpyxl.load_workbook(original)
     _long_strings(book)
     book.save(tmp_path / "long.xlsx")
-    started = time.perf_counter()
     check_outcome(tmp_path / "long.xlsx")
-    assert time.perf_counter() - started < 6.0  # about 1 s on the 2-core build machine

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 from datetime import date
 from unittest import mock
 
@@ -247,16 +246,10 @@ def big_year(count: int, seed: int) -> tuple[LedgerBook, list[bool]]:
 
 def test_fifty_thousand_entries() -> None:
     book, good = big_year(50_000, seed=20250101)
-    started = time.perf_counter()
     running = L.balances(book, YEAR)
-    elapsed = time.perf_counter() - started
     assert [dict(zip(ACCOUNTS, b.amounts(), strict=True)) for b in running] == expected_running(book, good)
     receipts = sum(int(r["amount"]) for r in book.entries if r["kind"] == "收")
     payments = sum(int(r["amount"]) for r in book.entries if r["kind"] == "支")
     assert running[-1].total - L.opening_balances(book).total == receipts - payments
-    # Measured ≈ 0.3 s on the 2-core build machine; the bound only guards against quadratic work.
-    assert elapsed < 2.0, elapsed
-    started = time.perf_counter()
-    findings = L.check_ledger(book, YEAR)
-    assert time.perf_counter() - started < 4.0
-    assert findings == []
+    # Its speed is measured in benchmarks/bench_ledger.py, never timed here.
+    assert L.check_ledger(book, YEAR) == []
