@@ -575,29 +575,36 @@ def test_emergency_aid_is_capped_per_payment() -> None:
     assert caps(payment("2-1", "王小明", 60000)) == []
 
 
-def test_condolences_add_up_over_the_year_across_3_2_1_and_3_2_2() -> None:
+def test_condolences_add_up_over_the_year_per_code() -> None:
+    # DOMAIN.md §11: payments are grouped by member, per code and year.
     findings = caps(
         payment("3-2-1", "王小明", 60000),
         payment("3-2-2", "李大華", 90000, month=2),
-        payment("3-2-2", " 王小明 ", 50000, month=3),
+        payment("3-2-1", " 王小明 ", 50000, month=3),
+        payment("3-2-2", "王小明", 90000, month=4),  # another code: counted on its own
     )
     finding = only(findings, "ledger.cap_condolence")
     assert finding.row == 2
     assert finding.message == (
-        "第 3 筆 金額：王小明 支 3-2-1、支 3-2-2 全年合計 110,000 元（第 1、3 筆），超過職災慰問金每名上限 100,000 元"
+        "第 3 筆 金額：王小明 支 3-2-1 全年合計 110,000 元（第 1、3 筆），超過職災慰問金每名上限 100,000 元"
     )
     assert finding.severity is Severity.ERROR
 
 
 def test_retirement_cap_is_inclusive() -> None:
-    assert caps(payment("4-1", "王小明", 100000), payment("4-2", "王小明", 50000)) == []
-    finding = only(caps(payment("4-1", "王小明", 100000), payment("4-3", "王小明", 50001)), "ledger.cap_retirement")
+    assert caps(payment("4-1", "王小明", 100000), payment("4-1", "王小明", 50000, month=2)) == []
+    assert caps(payment("4-1", "王小明", 150000), payment("4-3", "王小明", 50000, month=2)) == []  # per code
+    finding = only(
+        caps(payment("4-1", "王小明", 100000), payment("4-1", "王小明", 50001, month=2)), "ledger.cap_retirement"
+    )
     assert "全年合計 150,001 元" in finding.message and "退休補助金每名上限 150,000 元" in finding.message
 
 
 def test_welfare_cap_and_bulk_purchases() -> None:
+    welfare_5_1 = payment("5-1", "王小明", 6000, category="分配款")
+    assert caps(welfare_5_1, payment("5-2", "王小明", 5000, category="分配款")) == []  # per code
     finding = only(
-        caps(payment("5-1", "王小明", 6000, category="分配款"), payment("5-2", "王小明", 5000, category="分配款")),
+        caps(payment("5-2", "王小明", 6000, category="分配款"), payment("5-2", "王小明", 5000, category="分配款")),
         "ledger.cap_welfare",
     )
     assert finding.severity is Severity.ERROR

@@ -942,9 +942,10 @@ class Cap:
     """A per-person ceiling of the guide's §1.3 on 支 payments of some codes.
 
     ``per_payment``: each payment on its own (急難救助: 「給付金額每名最高不得超過」, and
-    DOMAIN.md §11 says per payment). Otherwise the member's payments of the group are
-    added up over the year — a member paid 80,000 and then 80,000 in 慰問金 has received
-    160,000, which the ceiling is meant to stop; paying in instalments must not get round it.
+    DOMAIN.md §11 says per payment). Otherwise the member's payments of each code of the
+    group are added up over the year (DOMAIN.md §11: "per code and year") — a member paid
+    80,000 and then 80,000 under 3-2-1 has received 160,000, which the ceiling is meant to
+    stop; paying in instalments must not get round it.
     """
 
     rule: str
@@ -1011,7 +1012,7 @@ def _check_cap(cap: Cap, payments: Sequence[Entry]) -> list[Finding]:
 
 def check_caps(book: LedgerBook, year: int) -> list[Finding]:
     """The per-person ceilings of DOMAIN.md §11 on the year's 支 payments, grouped by member
-    (摘要(二), trimmed) and cap group; a finding sits on the payment that crosses the ceiling.
+    (摘要(二), trimmed), per code and year; a finding sits on the payment that crosses the ceiling.
 
     The member is whatever 摘要(二) says: payments written「王小明」and「王小明住院」are
     two people to this check. Entries that do not parse are left to check_ledger.
@@ -1019,8 +1020,8 @@ def check_caps(book: LedgerBook, year: int) -> list[Finding]:
     parsed = [e for e in parse_entries(book, year) if e is not None and e.kind == PAYMENT]
     findings: list[Finding] = []
     for cap in CAPS:
-        members = frozenset(cap.codes)
-        findings.extend(_check_cap(cap, [e for e in parsed if e.code in members]))
+        for code in cap.codes:  # DOMAIN.md §11: grouped by member, per code and year
+            findings.extend(_check_cap(cap, [e for e in parsed if e.code == code]))
     return sorted(findings, key=lambda f: f.row or 0)
 
 
