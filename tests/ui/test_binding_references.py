@@ -1,6 +1,8 @@
-"""A long session does not abort: PySide6 6.12's unowned None/True/False are made harmless on Python 3.11.
+"""A long session does not abort.
 
-Run in a child process, since without the fix the interpreter aborts instead of raising.
+PySide6-Essentials 6.12.0 hands None/True/False back to Python 3.11 without a reference, and after some
+thousand Qt calls the interpreter aborts ("deallocating None"). pyproject.toml pins 6.11.3, which does not;
+this guards the pin. Run in a child process, since the failure is an abort, not an exception.
 """
 
 from __future__ import annotations
