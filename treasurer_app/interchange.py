@@ -115,6 +115,8 @@ def loads(raw: bytes | str, source: str = "專案檔") -> Project:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InterchangeError(source, "", "不是 UTF-8 文字檔，無法當作專案檔讀取") from None
+    if not raw.strip():
+        raise InterchangeError(source, "", "檔案是空的，不是專案檔")
     try:
         document = json.loads(raw)
     except json.JSONDecodeError as exc:

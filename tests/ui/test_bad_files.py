@@ -117,7 +117,7 @@ IMPORT_REASONS = {
     "truncated": "不是 UTF-8 文字檔",
     "newer": "不是 UTF-8 文字檔",
     "read-only": "不是 UTF-8 文字檔",
-    "empty": "JSON 格式錯誤",
+    "empty": "檔案是空的",
     "other json": "format 應為 treasurer-app-project",
     "json list": "應為物件",
     "bad xls": "不是 UTF-8 文字檔",

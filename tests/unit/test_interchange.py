@@ -266,7 +266,7 @@ def test_year_keys_in_other_digit_scripts_are_refused_not_crashed_on(year: str) 
 @pytest.mark.parametrize(
     ("raw", "path", "reason"),
     [
-        ("", "第 1 行第 1 字", "JSON 格式錯誤"),
+        ("", "", "檔案是空的，不是專案檔"),
         ('{"format": "treasurer-app-project",\n "version": 1,,}', "第 2 行第 15 字", "JSON 格式錯誤"),
         ("[" * 100_000, "", "JSON 巢狀過深"),
         ("null", "", "應為物件（{…}）"),
@@ -574,3 +574,10 @@ def test_interchange_doc_lists_every_key_the_reader_accepts() -> None:
         for field in FORMS[form_id].columns:
             assert f"| `{field.key}` | {field.label} |" in text
     assert f"version {FORMAT_VERSION}" in text
+
+
+def test_an_empty_file_is_called_empty(tmp_path) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"  \n")
+    with pytest.raises(InterchangeError, match="檔案是空的"):
+        load(empty)
