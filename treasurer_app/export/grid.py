@@ -26,6 +26,26 @@ class Style(StrEnum):
     SIGNATURE = "signature"  # signature/seal box: label at top, empty room below
 
 
+class InputFill(StrEnum):
+    """How a workbook marks the cells a person fills in (the unlocked cells)."""
+
+    NONE = "none"  # no fill: input cells look like the others (the behaviour before issue 13)
+    RED = "red"  # the application workbook: 僅填寫表單紅色區域部分
+    WHITE = "white"  # the cash ledger: 僅填寫表單白色區域部分 (locked cells are then shaded grey)
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A drop-down list on a block of cells (rows and columns 0-based, inclusive)."""
+
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    options: tuple[str, ...]
+    prompt: str = ""  # input message shown when the cell is selected (Traditional Chinese)
+    error: str = "請從清單中選擇。"  # shown when a typed value is not one of the options
+
 
 @dataclass
 class Cell:
@@ -37,6 +57,9 @@ class Cell:
     colspan: int = 1
     locked: bool = True  # False for input cells (the official template's fill-in area)
     key: str | None = None  # the form field this cell shows (for import and tests)
+    # An A1-style formula without the leading "=" (e.g. "SUM(C5:C9)"), referring to this grid's own cells;
+    # ``value`` is then its cached result, which every writer stores so a reader of values sees the figure.
+    formula: str | None = None
 
     @property
     def last_row(self) -> int:
@@ -57,7 +80,12 @@ class Grid:
     cells: list[Cell] = field(default_factory=list)
     row_heights: dict[int, float] = field(default_factory=dict)  # points; missing rows use the default
     landscape: bool = False
-    header_rows: tuple[int, int] | None = None  # (first, last) rows repeated on each PDF page
+    header_rows: tuple[int, int] | None = None  # (first, last) rows repeated on each printed page (PDF and workbooks)
+    fit_width: bool = True  # workbooks: print one page wide, as many pages tall as needed
+    # Workbooks: the printed area as (first_row, first_col, last_row, last_col); None = every cell of the grid.
+    print_area: tuple[int, int, int, int] | None = None
+    input_fill: InputFill = InputFill.NONE  # workbooks: how unlocked (input) cells are filled
+    validations: list[Validation] = field(default_factory=list)  # workbooks: drop-down lists
     footer: list[str] = field(default_factory=list)  # lines printed after the table (PDF only)
     signatures: tuple[str, ...] = ()  # signature blocks printed at the end (PDF only)
 
