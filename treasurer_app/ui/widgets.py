@@ -133,9 +133,18 @@ class LineInput(FieldInput):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.line, 1)
-        self.line.textEdited.connect(self.edited)
+        self.line.textEdited.connect(self._typed)
         self.line.editingFinished.connect(self.finished)
         self.setFocusProxy(self.line)
+
+    def _typed(self, text: str) -> None:
+        """A keystroke: what ``text()`` returns is up to date before anyone hears of it, so that a
+        listener comparing it with the stored value does not put the text back (and the cursor at the end)."""
+        self._remember(text)
+        self.edited.emit(text)
+
+    def _remember(self, text: str) -> None:
+        pass
 
     def text(self) -> str:
         return self.line.text()
@@ -153,7 +162,11 @@ class LineInput(FieldInput):
 
 
 class NumberInput(LineInput):
-    """Money and counts: right-aligned, shown with thousands separators while not being edited."""
+    """Money and counts: right-aligned, shown with thousands separators while not being edited.
+
+    While the user types, the text is exactly what was typed and the cursor stays where it is; the
+    separators come on leaving the field and go again on coming back (the cursor kept beside the
+    same digit)."""
 
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
@@ -161,7 +174,6 @@ class NumberInput(LineInput):
         self._stored = ""
         self._watcher = _FocusWatcher(self._show_grouped, self._show_plain)
         self.line.installEventFilter(self._watcher)
-        self.line.textEdited.connect(self._remember)
 
     def _remember(self, text: str) -> None:
         self._stored = text
@@ -170,14 +182,21 @@ class NumberInput(LineInput):
         self.line.setText(grouped(self._stored))
 
     def _show_plain(self) -> None:
+        shown = self.line.text()
+        if shown == self._stored:
+            return
+        digits_before = len(shown[: self.line.cursorPosition()].replace(",", ""))
         self.line.setText(self._stored)
+        self.line.setCursorPosition(digits_before)
 
     def text(self) -> str:
         return self._stored
 
     def set_text(self, text: str) -> None:
         self._stored = text
-        self.line.setText(text if self.line.hasFocus() else grouped(text))
+        shown = text if self.line.hasFocus() else grouped(text)
+        if self.line.text() != shown:  # the same text again leaves the cursor alone
+            self.line.setText(shown)
 
 
 class RocCalendar(QFrame):
