@@ -428,7 +428,9 @@ def test_sheets_are_protected_with_only_input_cells_unlocked(tmp_path: Path, fmt
             assert sheet.protection.sheet is True
             assert not sheet.protection.password
             assert int(sheet.page_setup.paperSize) == 9  # A4
-            assert sheet.page_setup.fitToWidth == 1
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage
+            assert sheet.page_setup.fitToWidth in (None, 1)  # an absent fitToWidth means 1 (ECMA-376)
+            assert sheet.page_setup.fitToHeight == 0
         sheet = book[SHEET_1]
         assert sheet["A4"].value == "申請年度"
         assert sheet["A4"].protection.locked and not sheet["B4"].protection.locked

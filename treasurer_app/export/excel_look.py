@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from treasurer_app.export.grid import Style
+from treasurer_app.export.grid import InputFill, Style
 
 FONT_NAME = "新細明體"  # PMingLiU: the Traditional Chinese font every Windows PC in Taiwan has
+HEADER_GREY = (0xC0, 0xC0, 0xC0)  # table headers
+# Input cells of the application workbook (僅填寫表單紅色區域部分): a light red that black text stays legible on.
+INPUT_RED = (0xFF, 0xB3, 0xB3)
+INPUT_WHITE = (0xFF, 0xFF, 0xFF)  # input cells of the ledger (僅填寫表單白色區域部分)
+# Where input cells are white, the locked table cells are this light grey, so they are visibly not for input.
+LOCKED_GREY = (0xE4, 0xE4, 0xE4)
 
 
 @dataclass(frozen=True)
@@ -19,6 +25,19 @@ class Look:
     align: str = "left"  # left / center / right
     shaded: bool = False
     number_format: str | None = None  # Excel format code; "@" marks a text cell
+
+
+def cell_fill(look: Look, locked: bool, input_fill: InputFill) -> tuple[int, int, int] | None:
+    """The solid fill of a cell as (red, green, blue), or None for no fill."""
+    if not locked and input_fill is InputFill.RED:
+        return INPUT_RED
+    if not locked and input_fill is InputFill.WHITE:
+        return INPUT_WHITE
+    if look.shaded:
+        return HEADER_GREY
+    if locked and input_fill is InputFill.WHITE and look.border:
+        return LOCKED_GREY
+    return None
 
 
 LOOKS: dict[Style, Look] = {

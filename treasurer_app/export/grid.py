@@ -141,3 +141,22 @@ def excel_text(text: str) -> str:
 def display_width(text: str) -> int:
     """Width in Excel character units: CJK and other wide characters count 2."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def print_area(grid: Grid) -> tuple[int, int, int, int]:
+    """The printed rectangle (first_row, first_col, last_row, last_col): the grid's own or all its cells."""
+    if grid.print_area is not None:
+        return grid.print_area
+    return (0, 0, max(grid.n_rows - 1, 0), max(grid.n_cols - 1, 0))
+
+
+EXPLICIT_LIST_MAX = 255  # characters Excel allows in a drop-down list typed into the validation itself
+
+
+def explicit_list(options: tuple[str, ...]) -> str | None:
+    """The options as one comma-separated list for a drop-down, or None when Excel cannot hold them so
+    (longer than 255 characters, or an option containing a comma or a double quote)."""
+    if not options or any("," in o or '"' in o for o in options):
+        return None
+    text = ",".join(options)
+    return text if len(text) <= EXPLICIT_LIST_MAX else None

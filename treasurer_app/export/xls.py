@@ -2,56 +2,183 @@
 
 Like the official template, sheets are protected without a password (an empty
 one): the user can lift the protection in Excel with no password at all.
+
+xlwt leaves out three things the official workbook has; this module adds them as
+plain BIFF8 records, each checked by reading the file back with xlrd and after a
+LibreOffice round trip (tests/unit/test_workbook_writers.py):
+
+* A formula's cached result. xlwt writes every FORMULA record with the result
+  "empty string", so a program reading values (xlrd, the upload system) sees ``''``
+  where the total should be. ``_CachedFormula`` writes the same record with the
+  grid's figure as the result (an IEEE double, or a STRING record for text).
+* Print area and repeated rows (print titles): the built-in names ``Print_Area``
+  and ``Print_Titles``, as NAME records scoped to their sheet, referring to it
+  through the EXTERNSHEET table xlwt already writes for formulas.
+* Drop-down lists: a DVAL record and one DV record per list (explicit lists up to
+  255 characters, the limit Excel sets).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import struct
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import xlwt
+from xlwt.Cell import FormulaCell
+from xlwt.UnicodeUtils import upack2
 
 from treasurer_app.export.atomic import write_atomically
-from treasurer_app.export.excel_look import FONT_NAME, LOOKS
-from treasurer_app.export.grid import Cell, Grid, Style, excel_sheet_name, excel_text
+from treasurer_app.export.excel_look import FONT_NAME, LOOKS, cell_fill
+from treasurer_app.export.grid import (
+    Cell,
+    Grid,
+    InputFill,
+    Style,
+    Validation,
+    excel_sheet_name,
+    excel_text,
+    explicit_list,
+    print_area,
+)
 
 A4 = 9  # BIFF paper size code
 MAX_COLUMN_WIDTH = 255  # characters; BIFF8 stores width in 1/256 of a character, 16 bits
-GREY_25 = 22  # the default palette's 25 % grey
+MAX_COLUMN = 255  # the last column of a BIFF8 sheet
 _HORIZONTAL = {
     "left": xlwt.Alignment.HORZ_LEFT,
     "center": xlwt.Alignment.HORZ_CENTER,
     "right": xlwt.Alignment.HORZ_RIGHT,
 }
+# Palette slots redefined for the fills (default palette slots 40-47 are pale colours nothing else here uses);
+# 22 is the default palette's 25 % grey, kept for the header shading.
+_PALETTE_SLOTS = range(40, 48)
+_DEFAULT_GREY = ((0xC0, 0xC0, 0xC0), 22)
+
+# BIFF8 record ids and built-in name codes (MS-XLS 2.4, 2.5.4)
+_FORMULA, _STRING, _NAME, _DVAL, _DV, _EOF = 0x0006, 0x0207, 0x0018, 0x01B2, 0x01BE, 0x000A
+_PRINT_AREA, _PRINT_TITLES = 0x06, 0x07
+_T_AREA_3D = 0x3B  # ptg: a 3-D area reference (sheet + rectangle)
+_T_STR = 0x17  # ptg: a string constant
+
+
+def _record(record_id: int, data: bytes) -> bytes:
+    return struct.pack("<HH", record_id, len(data)) + data
+
+
+class _CachedFormula(FormulaCell):
+    """A FORMULA record carrying its result, so readers of values see the figure without recalculating."""
+
+    __slots__ = ["result"]
+
+    def __init__(self, cell: FormulaCell, result: str | int | float) -> None:
+        super().__init__(cell.rowx, cell.colx, cell.xf_idx, cell.frmla)
+        self.result = result
+
+    def get_biff_data(self) -> bytes:
+        string = b""
+        if isinstance(self.result, str):
+            # Result type 0 (text) in the first byte, 0xFFFF in the last two; the text follows in a STRING record.
+            result = b"\x00" + b"\x00" * 5 + b"\xff\xff"
+            string = _record(_STRING, upack2(excel_text(self.result)))
+        else:
+            result = struct.pack("<d", float(self.result))
+        head = struct.pack("<3H", self.rowx, self.colx, self.xf_idx) + result + struct.pack("<HL", 0, 0)
+        return _record(_FORMULA, head + self.frmla.rpn()) + string
+
+
+class _Workbook(xlwt.Workbook):
+    """xlwt's workbook plus sheet-scoped built-in names (print area, print titles), which xlwt cannot write."""
+
+    def __init__(self) -> None:
+        super().__init__(encoding="utf-8")
+        self.names: list[tuple[int, int, bytes]] = []  # (sheet index, built-in code, formula tokens)
+        self._sheet_count = 0
+        self._fills: dict[tuple[int, int, int], int] = {_DEFAULT_GREY[0]: _DEFAULT_GREY[1]}
+
+    def add_named_sheet(self, name: str) -> xlwt.Worksheet:
+        self._sheet_count += 1
+        return self.add_sheet(name, cell_overwrite_ok=True)
+
+    def fill_colour(self, rgb: tuple[int, int, int]) -> int:
+        """The palette index showing ``rgb``, redefining one of the spare slots the first time."""
+        if rgb not in self._fills:
+            slot = _PALETTE_SLOTS[len(self._fills) - 1]
+            self.set_colour_RGB(slot, *rgb)
+            self._fills[rgb] = slot
+        return self._fills[rgb]
+
+    def add_area_name(self, code: int, sheet_index: int, area: tuple[int, int, int, int]) -> None:
+        """A built-in name of sheet ``sheet_index`` referring to ``area`` (first_row, first_col, last_row, last_col)."""
+        first_row, first_col, last_row, last_col = area
+        tokens = struct.pack("<BHHHHH", _T_AREA_3D, self._sheet_ref(sheet_index), first_row, last_row,
+                             first_col, last_col)  # fmt: skip
+        self.names.append((sheet_index, code, tokens))
+
+    def _sheet_ref(self, sheet_index: int) -> int:
+        """The sheet's entry in EXTERNSHEET (the table of sheet references formulas and names use)."""
+        if self._ownbook_supbookx is None:
+            self.setup_ownbook()
+        refs: dict[tuple[int, int, int], int] = self._Workbook__sheet_refs  # type: ignore[attr-defined]
+        return refs.setdefault((self._ownbook_supbookx, sheet_index, sheet_index), len(refs))
+
+    def _Workbook__all_links_rec(self) -> bytes:  # replaces xlwt's private method of that name
+        # NAME records belong right after SUPBOOK/EXTERNSHEET, before the shared string table.
+        links: bytes = xlwt.Workbook._Workbook__all_links_rec(self)  # type: ignore[attr-defined]
+        return links + b"".join(_name_record(*name) for name in sorted(self.names))
+
+
+def _name_record(sheet_index: int, code: int, tokens: bytes) -> bytes:
+    # Flags: built-in name (0x0020); no shortcut; name length 1; formula size; reserved; scope = sheet (1-based);
+    # no menu, description, help or status text; then the name as an uncompressed-flag byte and its one code.
+    head = struct.pack("<HBBHHHBBBB", 0x0020, 0, 1, len(tokens), 0, sheet_index + 1, 0, 0, 0, 0)
+    return _record(_NAME, head + bytes([0, code]) + tokens)
+
 
 def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
     """Write the grids as one .xls workbook at ``path`` (replacing it only once fully written)."""
-    book = xlwt.Workbook(encoding="utf-8")
-    styles: dict[tuple[Style, bool], xlwt.XFStyle] = {}
+    book = _Workbook()
+    styles: dict[tuple[Style, bool, InputFill], xlwt.XFStyle] = {}
     used: set[str] = set()
-    for grid in grids:
-        _write_sheet(book.add_sheet(excel_sheet_name(grid.sheet_name, used), cell_overwrite_ok=True), grid, styles)
+    for index, grid in enumerate(grids):
+        sheet = book.add_named_sheet(excel_sheet_name(grid.sheet_name, used))
+        _write_sheet(book, sheet, grid, styles)
+        book.add_area_name(_PRINT_AREA, index, print_area(grid))
+        if grid.header_rows is not None:
+            first, last = grid.header_rows
+            book.add_area_name(_PRINT_TITLES, index, (first, 0, last, MAX_COLUMN))
+        _add_validations(sheet, grid.validations)
     return write_atomically(path, lambda temporary: book.save(str(temporary)))
 
 
-def _write_sheet(sheet: xlwt.Worksheet, grid: Grid, styles: dict[tuple[Style, bool], xlwt.XFStyle]) -> None:
+def _write_sheet(
+    book: _Workbook, sheet: xlwt.Worksheet, grid: Grid, styles: dict[tuple[Style, bool, InputFill], xlwt.XFStyle]
+) -> None:
     for col, width in enumerate(grid.col_widths):
         sheet.col(col).width = int(min(width, MAX_COLUMN_WIDTH) * 256)
     for row, height in grid.row_heights.items():
         sheet.row(row).height_mismatch = True
         sheet.row(row).height = int(height * 20)
     for cell in grid.cells:
-        style = _style(styles, cell.style, cell.locked)
-        value = _value(cell)
+        key = (cell.style, cell.locked, grid.input_fill)
+        if key not in styles:
+            styles[key] = _make_style(book, *key)
+        style = styles[key]
+        value = xlwt.Formula(cell.formula) if cell.formula else _value(cell)
         if cell.rowspan > 1 or cell.colspan > 1:
             sheet.write_merge(cell.row, cell.last_row, cell.col, cell.last_col, value, style)
         else:
             sheet.write(cell.row, cell.col, value, style)
+        if cell.formula and cell.value is not None:
+            row = sheet.row(cell.row)
+            written = row._Row__cells[cell.col]  # the FormulaCell xlwt just made (its style and tokens)
+            row.insert_cell(cell.col, _CachedFormula(written, cell.value))
     sheet.paper_size_code = A4
     sheet.portrait = not grid.landscape
-    sheet.fit_num_pages = 1  # "fit to": one page wide, as many pages tall as needed
-    sheet.fit_width_to_pages = 1
-    sheet.fit_height_to_pages = 0
+    if grid.fit_width:
+        sheet.fit_num_pages = 1  # "fit to": one page wide, as many pages tall as needed
+        sheet.fit_width_to_pages = 1
+        sheet.fit_height_to_pages = 0
     sheet.print_centered_horz = True
     sheet.header_str = b""
     sheet.footer_str = b"&P / &N"
@@ -65,13 +192,7 @@ def _value(cell: Cell) -> str | int | float | None:
     return cell.value
 
 
-def _style(cache: dict[tuple[Style, bool], xlwt.XFStyle], style: Style, locked: bool) -> xlwt.XFStyle:
-    if (style, locked) not in cache:
-        cache[style, locked] = _make_style(style, locked)
-    return cache[style, locked]
-
-
-def _make_style(style: Style, locked: bool) -> xlwt.XFStyle:
+def _make_style(book: _Workbook, style: Style, locked: bool, input_fill: InputFill) -> xlwt.XFStyle:
     look = LOOKS[style]
     xf = xlwt.XFStyle()
     font = xlwt.Font()
@@ -88,10 +209,11 @@ def _make_style(style: Style, locked: bool) -> xlwt.XFStyle:
         borders = xlwt.Borders()
         borders.left = borders.right = borders.top = borders.bottom = xlwt.Borders.THIN
         xf.borders = borders
-    if look.shaded:
+    fill = cell_fill(look, locked, input_fill)
+    if fill is not None:
         pattern = xlwt.Pattern()
         pattern.pattern = xlwt.Pattern.SOLID_PATTERN
-        pattern.pattern_fore_colour = GREY_25
+        pattern.pattern_fore_colour = book.fill_colour(fill)
         xf.pattern = pattern
     if look.number_format:
         xf.num_format_str = look.number_format
@@ -99,3 +221,50 @@ def _make_style(style: Style, locked: bool) -> xlwt.XFStyle:
     protection.cell_locked = int(locked)
     xf.protection = protection
     return xf
+
+
+# ---------------------------------------------------------------- drop-down lists (DVAL + DV records)
+
+
+def _add_validations(sheet: xlwt.Worksheet, validations: Sequence[Validation]) -> None:
+    """Append DVAL and DV records to the sheet's records, just before its EOF."""
+    records = [_dv_record(v) for v in validations if explicit_list(v.options) is not None]
+    if not records:
+        return
+    # DVAL: no flags, no drop-down object position (-1 = none), no object id (-1), number of DV records.
+    dval = _record(_DVAL, struct.pack("<HLLLL", 0, 0, 0, 0xFFFFFFFF, len(records)))
+    sheet_data: Callable[[], bytes] = sheet.get_biff_data
+    eof = _record(_EOF, b"")
+
+    def with_validations() -> bytes:
+        data = sheet_data()
+        assert data.endswith(eof)
+        return data[: -len(eof)] + dval + b"".join(records) + eof
+
+    sheet.get_biff_data = with_validations  # the workbook asks each sheet for its records when saving
+
+
+def _dv_record(validation: Validation) -> bytes:
+    text = explicit_list(validation.options)
+    assert text is not None
+    # Flags: type list (3); error style stop (0); explicit list (0x80); ignore blank (0x100);
+    # show the input message (0x40000) and the error message (0x80000). The in-cell drop-down shows
+    # unless bit 0x200 is set.
+    flags = 0x03 | 0x80 | 0x100 | 0x40000 | 0x80000
+    tokens = bytes([_T_STR]) + _short_unicode(text.replace(",", "\0"))
+    strings = b"".join(_dv_string(s) for s in ("", "", validation.prompt, validation.error))
+    formulas = struct.pack("<HH", len(tokens), 0) + tokens + struct.pack("<HH", 0, 0)
+    ranges = struct.pack("<H", 1) + struct.pack(
+        "<HHHH", validation.first_row, validation.last_row, validation.first_col, validation.last_col
+    )
+    return _record(_DV, struct.pack("<L", flags) + strings + formulas + ranges)
+
+
+def _dv_string(text: str) -> bytes:
+    """A DV title or message: an XLUnicodeString, where an empty one is written as one NUL character."""
+    return upack2(text or "\0")
+
+
+def _short_unicode(text: str) -> bytes:
+    """ShortXLUnicodeString (one-byte length) as the tStr token holds it: always as UTF-16 (flag 1)."""
+    return struct.pack("<BB", len(text), 1) + text.encode("utf-16-le")

@@ -1,8 +1,13 @@
-"""Office Open XML .xlsx writer (openpyxl), from the same grids as the .xls writer.
+"""Office Open XML .xlsx writer (XlsxWriter), from the same grids as the .xls writer.
+
+XlsxWriter rather than openpyxl (which still reads workbooks, in the importer):
+openpyxl writes a formula with no cached value, so a program reading values sees
+nothing where a total should be until Excel recalculates; XlsxWriter stores the
+value beside the formula, and writes drop-down lists, print titles and print areas.
 
 Sheets are protected without a password, like the official template; only input
-cells are unlocked. Every text is a string cell, so a name such as ``=SUM(A1)``
-stays text (openpyxl would otherwise store it as a formula).
+cells are unlocked. Every text is written as a string, never parsed as a formula,
+number or link, so a name such as ``=SUM(A1)`` or a date like ``0670127`` stays text.
 """
 
 from __future__ import annotations
@@ -10,78 +15,125 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from treasurer_app.export.atomic import write_atomically
-from treasurer_app.export.excel_look import FONT_NAME, LOOKS
-from treasurer_app.export.grid import Grid, Style, excel_sheet_name, excel_text
+from treasurer_app.export.excel_look import FONT_NAME, LOOKS, cell_fill
+from treasurer_app.export.grid import (
+    Cell,
+    Grid,
+    InputFill,
+    Style,
+    excel_sheet_name,
+    excel_text,
+    explicit_list,
+    print_area,
+)
 
 MAX_COLUMN_WIDTH = 255
-_THIN = Side(style="thin")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill(fill_type="solid", start_color="FFC0C0C0", end_color="FFC0C0C0")
+A4 = 9  # paper size code
+_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
 
 def write_xlsx(grids: Sequence[Grid], path: str | Path) -> Path:
     """Write the grids as one .xlsx workbook at ``path`` (replacing it only once fully written)."""
-    book = Workbook()
-    book.remove(book.active)
-    used: set[str] = set()
-    for grid in grids:
-        _write_sheet(book.create_sheet(excel_sheet_name(grid.sheet_name, used)), grid)
-    return write_atomically(path, lambda temporary: book.save(str(temporary)))
+
+    def write(temporary: Path) -> None:
+        book = xlsxwriter.Workbook(str(temporary), _OPTIONS)
+        formats: dict[tuple[Style, bool, InputFill], Format] = {}
+        used: set[str] = set()
+        for grid in grids:
+            _write_sheet(book, book.add_worksheet(excel_sheet_name(grid.sheet_name, used)), grid, formats)
+        book.close()
+
+    return write_atomically(path, write)
 
 
-def _write_sheet(sheet: Worksheet, grid: Grid) -> None:
-    for col, width in enumerate(grid.col_widths, start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = min(width, MAX_COLUMN_WIDTH)
+def _write_sheet(
+    book: xlsxwriter.Workbook, sheet: Worksheet, grid: Grid, formats: dict[tuple[Style, bool, InputFill], Format]
+) -> None:
+    for col, width in enumerate(grid.col_widths):
+        sheet.set_column(col, col, min(width, MAX_COLUMN_WIDTH))
     for row, height in grid.row_heights.items():
-        sheet.row_dimensions[row + 1].height = height
+        sheet.set_row(row, height)
     for cell in grid.cells:
-        target = sheet.cell(row=cell.row + 1, column=cell.col + 1)
-        if isinstance(cell.value, str):
-            target.value = excel_text(cell.value)
-            target.data_type = "s"  # never a formula, whatever the text starts with
-        else:
-            target.value = cell.value
-        _apply_style(target, cell.style, cell.locked)
+        key = (cell.style, cell.locked, grid.input_fill)
+        if key not in formats:
+            formats[key] = _make_format(book, *key)
+        fmt = formats[key]
         if cell.rowspan > 1 or cell.colspan > 1:
-            # merge_cells copies the first cell's border onto the merged area's edges.
-            sheet.merge_cells(
-                start_row=cell.row + 1,
-                start_column=cell.col + 1,
-                end_row=cell.last_row + 1,
-                end_column=cell.last_col + 1,
-            )
+            # merge_range writes the blank area with the format (borders on every edge); the value goes on top.
+            sheet.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, "", fmt)
+        _write_value(sheet, cell, fmt)
+    for validation in grid.validations:
+        text = explicit_list(validation.options)
+        if text is None:
+            continue
+        sheet.data_validation(
+            validation.first_row,
+            validation.first_col,
+            validation.last_row,
+            validation.last_col,
+            {
+                "validate": "list",
+                "source": list(validation.options),
+                "input_message": validation.prompt,
+                "error_message": validation.error,
+                "error_type": "stop",
+                "ignore_blank": True,
+            },
+        )
     _page_setup(sheet, grid)
-    sheet.protection.sheet = True  # no password, as in the official template
+    sheet.protect()  # no password, as in the official template
 
 
-def _apply_style(target: Cell, style: Style, locked: bool) -> None:
+def _write_value(sheet: Worksheet, cell: Cell, fmt: Format) -> None:
+    value = cell.value
+    if cell.formula:
+        cached = excel_text(value) if isinstance(value, str) else (0 if value is None else value)
+        sheet.write_formula(cell.row, cell.col, f"={cell.formula}", fmt, cached)
+    elif isinstance(value, str):
+        sheet.write_string(cell.row, cell.col, excel_text(value), fmt)
+    elif value is None:
+        sheet.write_blank(cell.row, cell.col, None, fmt)
+    else:
+        sheet.write_number(cell.row, cell.col, value, fmt)
+
+
+def _make_format(book: xlsxwriter.Workbook, style: Style, locked: bool, input_fill: InputFill) -> Format:
     look = LOOKS[style]
-    target.font = Font(name=FONT_NAME, size=look.points, bold=look.bold)
-    target.alignment = Alignment(horizontal=look.align, vertical="center", wrap_text=True)
+    properties: dict[str, object] = {
+        "font_name": FONT_NAME,
+        "font_size": look.points,
+        "bold": look.bold,
+        "align": look.align,
+        "valign": "vcenter",
+        "text_wrap": True,
+        "locked": locked,
+    }
     if look.border:
-        target.border = _BORDER
-    if look.shaded:
-        target.fill = _HEADER_FILL
+        properties["border"] = 1
+    fill = cell_fill(look, locked, input_fill)
+    if fill is not None:
+        properties["pattern"] = 1
+        properties["bg_color"] = "#{:02X}{:02X}{:02X}".format(*fill)
     if look.number_format:
-        target.number_format = look.number_format
-    target.protection = Protection(locked=locked)
+        properties["num_format"] = look.number_format
+    return book.add_format(properties)
 
 
 def _page_setup(sheet: Worksheet, grid: Grid) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if grid.landscape else "portrait"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.print_options.horizontalCentered = True
-    sheet.oddFooter.center.text = "&P / &N"
+    sheet.set_paper(A4)
+    if grid.landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    if grid.fit_width:
+        sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    sheet.center_horizontally()
+    sheet.set_footer("&C&P / &N")
     if grid.header_rows is not None:
-        first, last = grid.header_rows
-        sheet.print_title_rows = f"{first + 1}:{last + 1}"
+        sheet.repeat_rows(*grid.header_rows)
+    sheet.print_area(*print_area(grid))

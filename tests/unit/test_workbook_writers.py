@@ -1,0 +1,269 @@
+"""The .xls and .xlsx writers (issue 13 item 3): formulas with cached results, drop-down lists,
+print setup, input-cell fill and text that keeps its leading zeros — read back with xlrd and
+openpyxl, and after a LibreOffice round trip (the format converted to the other one and back).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlrd
+
+from treasurer_app import interchange
+from treasurer_app.export import layouts
+from treasurer_app.export.excel_look import INPUT_RED, LOCKED_GREY
+from treasurer_app.export.grid import Grid, InputFill, Style, Validation
+from treasurer_app.export.xls import write_xls
+from treasurer_app.export.xlsx import write_xlsx
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+YEAR = 115
+WRITERS = {"xls": write_xls, "xlsx": write_xlsx}
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+
+
+def plain(value: object) -> object:
+    """xlrd reads every number as a float; whole numbers compare as int; empty cells as ''."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return "" if value is None else value
+
+
+def budget_grid(fill: InputFill = InputFill.RED) -> Grid:
+    """A small table: two inputs, their total as a formula, a text formula, a date and a 統一編號 as text."""
+    grid = Grid("預算", "測試 預算", [12, 14, 10], landscape=True, input_fill=fill)
+    grid.add(0, 0, "項目", Style.HEADER)
+    grid.add(0, 1, "金額", Style.HEADER)
+    grid.add(0, 2, "天數", Style.HEADER)
+    grid.add(1, 0, "講師費", Style.LABEL)
+    grid.add(1, 1, 467_000, Style.MONEY, locked=False)
+    grid.add(1, 2, "1", Style.CENTER, locked=False)
+    grid.add(2, 0, "場地費", Style.LABEL)
+    grid.add(2, 1, 529_537, Style.MONEY, locked=False)
+    grid.add(2, 2, "0.5", Style.CENTER, locked=False)
+    grid.add(3, 0, "合計", Style.LABEL)
+    grid.add(3, 1, 996_537, Style.MONEY, formula="SUM(B2:B3)")
+    grid.add(4, 0, "說明", Style.LABEL)
+    grid.add(4, 1, "講師費場地費", Style.TEXT, formula="A2&A3", colspan=2)
+    grid.add(5, 0, "0670127", Style.CENTER)  # a date as the guide writes it
+    grid.add(5, 1, "01234567", Style.CENTER, locked=False)  # a 統一編號 with a leading zero
+    grid.header_rows = (0, 0)
+    grid.validations.append(Validation(1, 2, 2, 2, ("0.5", "1", "2"), prompt="請點選 0.5、1、2 日"))
+    return grid
+
+
+EXPECTED = [
+    ["項目", "金額", "天數"],
+    ["講師費", 467_000, "1"],
+    ["場地費", 529_537, "0.5"],
+    ["合計", 996_537, ""],
+    ["說明", "講師費場地費", ""],
+    ["0670127", "01234567", ""],
+]
+
+
+def values(path: Path) -> list[list[object]]:
+    """The first sheet's values as a reader of values sees them: xlrd, or openpyxl with data_only."""
+    if path.suffix == ".xls":
+        sheet = xlrd.open_workbook(str(path)).sheet_by_index(0)
+        return [[plain(v) for v in sheet.row_values(r)] for r in range(sheet.nrows)]
+    sheet = openpyxl.load_workbook(path, data_only=True).worksheets[0]
+    return [[plain(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def convert(source: Path, fmt: str, tmp_path: Path) -> Path:
+    """LibreOffice opens ``source`` and saves it as ``fmt`` (the round trip a person's office suite makes)."""
+    out = tmp_path / f"lo-{source.suffix[1:]}-to-{fmt}"
+    completed = subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+         "--convert-to", fmt, "--outdir", str(out), str(source)],
+        capture_output=True, timeout=180, check=False,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin:/usr/local/bin"},
+    )  # fmt: skip
+    converted = out / f"{source.stem}.{fmt}"
+    assert completed.returncode == 0 and converted.is_file(), completed.stderr
+    return converted
+
+
+# ---------------------------------------------------------------- formulas keep their figures
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_formula_cells_carry_their_cached_result(tmp_path: Path, fmt: str) -> None:
+    path = WRITERS[fmt]([budget_grid()], tmp_path / f"budget.{fmt}")
+    assert values(path) == EXPECTED
+
+
+def test_xlsx_stores_the_formula_and_its_value(tmp_path: Path) -> None:
+    path = write_xlsx([budget_grid()], tmp_path / "budget.xlsx")
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert sheet["B4"].value == "=SUM(B2:B3)"
+    assert sheet["B5"].value == "=A2&A3"
+
+
+@needs_soffice
+@pytest.mark.parametrize(("fmt", "other"), [("xls", "xlsx"), ("xlsx", "xls")])
+def test_libreoffice_round_trip_keeps_formulas_values_and_setup(tmp_path: Path, fmt: str, other: str) -> None:
+    written = WRITERS[fmt]([budget_grid()], tmp_path / f"budget.{fmt}")
+    there = convert(written, other, tmp_path)
+    back = convert(there, fmt, tmp_path / "back")
+    for path in (there, back):
+        expected = [list(row) for row in EXPECTED]
+        if path.suffix == ".xls":
+            # LibreOffice itself writes a text formula's result into .xls so that xlrd reads 0 (its own
+            # .xlsx → .xls too); the totals, which are numbers, are what must survive.
+            expected[4][1] = plain(xlrd.open_workbook(str(path)).sheet_by_index(0).cell_value(4, 1))
+        assert values(path) == expected, path.name
+    xlsx = there if other == "xlsx" else back
+    book = openpyxl.load_workbook(xlsx)
+    sheet = book.worksheets[0]
+    assert sheet["B4"].value == "=SUM(B2:B3)"  # still a formula, not a pasted number
+    check_xlsx_setup(sheet)
+
+
+# ---------------------------------------------------------------- print setup, drop-downs, fills, protection
+
+
+def check_xlsx_setup(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    assert int(sheet.page_setup.paperSize) == 9
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.print_area == "'預算'!$A$1:$C$6"
+    [validation] = sheet.data_validations.dataValidation
+    assert validation.type == "list" and validation.formula1 == '"0.5,1,2"'
+    assert str(validation.sqref) == "C2:C3"
+    assert validation.prompt == "請點選 0.5、1、2 日" and validation.error == "請從清單中選擇。"
+    assert sheet.protection.sheet
+    assert sheet["B2"].fill.fgColor.rgb == "FF{:02X}{:02X}{:02X}".format(*INPUT_RED)
+    assert not sheet["B2"].protection.locked
+    assert sheet["B4"].protection.locked and sheet["B4"].fill.fill_type in (None, "none")
+    assert sheet["B6"].number_format == "@" and sheet["B2"].number_format == "#,##0"
+
+
+def test_xlsx_print_setup_drop_down_and_red_input_cells(tmp_path: Path) -> None:
+    path = write_xlsx([budget_grid()], tmp_path / "budget.xlsx")
+    check_xlsx_setup(openpyxl.load_workbook(path).worksheets[0])
+
+
+def test_xls_print_area_and_repeated_rows_are_built_in_names(tmp_path: Path) -> None:
+    grids = [budget_grid(), budget_grid()]
+    grids[1].header_rows = None
+    path = write_xls(grids, tmp_path / "budget.xls")
+    book = xlrd.open_workbook(str(path))
+    names = {(n.name, n.scope): n for n in book.name_obj_list}
+    assert set(names) == {("Print_Area", 0), ("Print_Titles", 0), ("Print_Area", 1)}
+    sheet, first_row, end_row, first_col, end_col = names["Print_Area", 0].area2d()
+    assert (sheet.name, first_row, end_row, first_col, end_col) == ("預算", 0, 6, 0, 3)
+    sheet, first_row, end_row, _, _ = names["Print_Titles", 0].area2d()
+    assert (sheet.name, first_row, end_row) == ("預算", 0, 1)
+    assert names["Print_Area", 1].area2d()[0].name == "預算(2)"
+
+
+def test_xls_red_input_cells_and_formats(tmp_path: Path) -> None:
+    path = write_xls([budget_grid()], tmp_path / "budget.xls")
+    book = xlrd.open_workbook(str(path), formatting_info=True)
+    sheet = book.sheet_by_index(0)
+
+    def xf(row: int, col: int) -> xlrd.formatting.XF:
+        return book.xf_list[sheet.cell_xf_index(row, col)]
+
+    def fill(row: int, col: int) -> tuple[int, int, int] | None:
+        background = xf(row, col).background
+        return book.colour_map.get(background.pattern_colour_index) if background.fill_pattern else None
+
+    assert fill(1, 1) == INPUT_RED and not xf(1, 1).protection.cell_locked
+    assert fill(3, 1) is None and xf(3, 1).protection.cell_locked
+    assert book.format_map[xf(5, 0).format_key].format_str == "@"
+    assert book.format_map[xf(1, 1).format_key].format_str == "#,##0"
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_white_input_cells_and_grey_locked_cells_for_the_ledger(tmp_path: Path, fmt: str) -> None:
+    path = WRITERS[fmt]([budget_grid(InputFill.WHITE)], tmp_path / f"ledger.{fmt}")
+    if fmt == "xls":
+        book = xlrd.open_workbook(str(path), formatting_info=True)
+        sheet = book.sheet_by_index(0)
+
+        def fill(row: int, col: int) -> tuple[int, int, int] | None:
+            background = book.xf_list[sheet.cell_xf_index(row, col)].background
+            return book.colour_map.get(background.pattern_colour_index) if background.fill_pattern else None
+    else:
+        sheet = openpyxl.load_workbook(path).worksheets[0]
+
+        def fill(row: int, col: int) -> tuple[int, int, int] | None:
+            colour = sheet.cell(row + 1, col + 1).fill
+            if colour.fill_type != "solid":
+                return None
+            rgb = colour.fgColor.rgb[-6:]
+            return (int(rgb[0:2], 16), int(rgb[2:4], 16), int(rgb[4:6], 16))
+
+    assert fill(1, 1) == (255, 255, 255)  # input: white
+    assert fill(3, 1) == LOCKED_GREY and fill(1, 0) == LOCKED_GREY  # a total and a label: grey, visibly not input
+
+
+@needs_soffice
+def test_xls_drop_down_survives_libreoffice(tmp_path: Path) -> None:
+    """xlrd does not read data validation: LibreOffice does, and writes it into the .xlsx it saves."""
+    written = write_xls([budget_grid()], tmp_path / "budget.xls")
+    sheet = openpyxl.load_workbook(convert(written, "xlsx", tmp_path)).worksheets[0]
+    check_xlsx_setup(sheet)
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_a_list_too_long_for_excel_is_left_out_not_broken(tmp_path: Path, fmt: str) -> None:
+    grid = budget_grid()
+    grid.validations = [Validation(1, 0, 1, 0, tuple(f"選項{n:03d}" for n in range(60)))]  # > 255 characters
+    path = WRITERS[fmt]([grid], tmp_path / f"long.{fmt}")
+    assert values(path) == EXPECTED
+    if fmt == "xlsx":
+        assert not openpyxl.load_workbook(path).worksheets[0].data_validations.dataValidation
+
+
+# ---------------------------------------------------------------- the real exports
+
+
+def guide_grids() -> list[tuple[str, list[Grid]]]:
+    project = interchange.load(FIXTURES / "guide_example_corrected.json")
+    return [("application", layouts.application_grids(project, YEAR)), ("ledger", layouts.ledger_grids(project, YEAR))]
+
+
+def grid_values(grid: Grid) -> dict[tuple[int, int], object]:
+    return {(c.row, c.col): plain(c.value) for c in grid.cells}
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_real_exports_read_back_cell_for_cell(tmp_path: Path, fmt: str) -> None:
+    """Every cell of the guide example's grids — formula cells included — reads back as the grid's value."""
+    for name, grids in guide_grids():
+        path = WRITERS[fmt](grids, tmp_path / f"{name}.{fmt}")
+        if fmt == "xls":
+            book = xlrd.open_workbook(str(path))
+            sheets = [(s.cell_value, s) for s in book.sheets()]
+            read = [lambda r, c, s=s: plain(s.cell_value(r, c)) for _, s in sheets]
+        else:
+            book = openpyxl.load_workbook(path, data_only=True)
+            read = [lambda r, c, s=s: plain(s.cell(r + 1, c + 1).value) for s in book.worksheets]
+        assert len(read) == len(grids)
+        for grid, cell_value in zip(grids, read, strict=True):
+            for (row, col), expected in grid_values(grid).items():
+                assert cell_value(row, col) == expected, (name, grid.sheet_name, row, col)
+
+
+@needs_soffice
+def test_real_application_survives_libreoffice_with_every_total(tmp_path: Path) -> None:
+    [(_, grids), _] = guide_grids()
+    written = write_xls(grids, tmp_path / "application.xls")
+    book = openpyxl.load_workbook(convert(written, "xlsx", tmp_path), data_only=True)
+    for grid, sheet in zip(grids, book.worksheets, strict=True):
+        for cell in grid.cells:
+            if isinstance(cell.value, int | float) or cell.formula:
+                assert plain(sheet.cell(cell.row + 1, cell.col + 1).value) == plain(cell.value), (grid.sheet_name, cell)
+    text = {str(c.value) for s in book.worksheets for row in s.iter_rows() for c in row if c.value is not None}
+    for figure in (996_537, 991_700, 2_357_031, 199_700, 1_051_509):
+        assert str(figure) in text
