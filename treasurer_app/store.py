@@ -22,6 +22,7 @@ for key problems) whose ``str`` is a Chinese message; no traceback reaches them.
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import glob
 import json
@@ -83,6 +84,8 @@ _WAL_VERSION = 2  # header bytes 18/19: 2 = WAL (live project), 1 = rollback jou
 class StoreError(Exception):
     """The store cannot do what was asked. ``str(error)`` is the Chinese message."""
 
+    details = ""  # SQLite's or the system's own words (English), for a 詳細資料 section at most
+
 
 class StoreNotFound(StoreError):
     def __init__(self, path: Path) -> None:
@@ -95,8 +98,9 @@ class StoreNotProject(StoreError):
 
 
 class StoreDamaged(StoreError):
-    def __init__(self, path: Path, detail: str) -> None:
+    def __init__(self, path: Path, detail: str, details: str = "") -> None:
         super().__init__(f"{path}：專案檔已損毀或不完整（{detail}），請從備份還原")
+        self.details = details
 
 
 class StoreTooNew(StoreError):
@@ -117,6 +121,19 @@ class StoreNeedsUpgrade(StoreError):
 class StoreFileReadOnly(StoreError):
     def __init__(self, path: Path, what: str = "檔案") -> None:
         super().__init__(f"{path}：{what}為唯讀，無法寫入修改；可改以唯讀方式開啟，或取消唯讀屬性後再開啟")
+        self.reason = f"{what}為唯讀"
+
+
+class StoreCannotCreate(StoreError):
+    """No project file yet, and none can be made where it should be (a read-only folder or disk, a full disk)."""
+
+    def __init__(self, path: Path, detail: str, details: str = "") -> None:
+        super().__init__(
+            f"{path.parent}：{detail}，無法在這裡建立新的專案檔 {path.name}；"
+            "請改用可寫入的資料夾，或開啟其他位置已有的專案檔"
+        )
+        self.reason = detail
+        self.details = details
 
 
 class StoreExists(StoreError):
@@ -129,8 +146,19 @@ class StoreReadOnly(StoreError):
 
 
 class StoreWriteFailed(StoreError):
-    def __init__(self, path: Path, detail: str) -> None:
+    def __init__(self, path: Path, detail: str, details: str = "") -> None:
         super().__init__(f"{path}：無法存檔（{detail}），剛才的修改沒有儲存")
+        self.reason = detail
+        self.details = details
+
+
+class StoreBackupFailed(StoreError):
+    """A backup could not be written; no edit is involved (edits are in the project file already)."""
+
+    def __init__(self, folder: Path, detail: str, details: str = "") -> None:
+        super().__init__(f"{folder}：無法寫入備份（{detail}）")
+        self.reason = detail
+        self.details = details
 
 
 class StoreLockLost(StoreError):
@@ -138,6 +166,7 @@ class StoreLockLost(StoreError):
         super().__init__(
             f"{path}：本程式對專案檔的鎖定已被其他程式解除，為免兩邊同時修改，之後的修改不會儲存；請關閉後重新開啟"
         )
+        self.reason = "專案檔的鎖定已被其他程式解除"
 
 
 class BackupMismatch(StoreError):
@@ -495,6 +524,13 @@ def _connect(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3
 
 
 def _translate_open_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    """SQLite's error in Chinese; its own English words go only to ``details``."""
+    error = _open_error(path, exc)
+    error.details = error.details or str(exc)
+    return error
+
+
+def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
     text = str(exc).lower()
     if "not a database" in text or "file is encrypted" in text:
         return StoreNotProject(path, "檔案內容無法辨識")
@@ -506,7 +542,46 @@ def _translate_open_error(path: Path, exc: sqlite3.Error) -> StoreError:
         return StoreError(f"{path}：檔案正被其他程式寫入，請稍後再試")
     if "unable to open" in text:
         return StoreError(f"{path}：無法開啟檔案（可能沒有權限，或所在的磁碟無法存取）")
-    return StoreDamaged(path, str(exc))
+    return StoreDamaged(path, sqlite_reason(exc), str(exc))
+
+
+_SQLITE_REASONS = (  # (words in SQLite's English message, what it means to the user)
+    ("full", "磁碟空間不足"),
+    ("readonly", "檔案或所在的資料夾為唯讀"),
+    ("read-only", "檔案或所在的資料夾為唯讀"),
+    ("locked", "檔案正被其他程式使用"),
+    ("busy", "檔案正被其他程式使用"),
+    ("malformed", "資料庫結構損壞"),
+    ("corrupt", "資料庫結構損壞"),
+    ("not a database", "檔案內容無法辨識"),
+    ("i/o", "磁碟讀寫錯誤"),
+    ("unable to open", "無法開啟檔案（可能沒有權限，或所在的磁碟無法存取）"),
+    ("out of memory", "記憶體不足"),
+    ("interrupt", "作業被中斷"),
+)
+
+
+def sqlite_reason(exc: sqlite3.Error) -> str:
+    """SQLite's English error in Chinese words; one no rule knows is "資料庫錯誤" with its code, never English."""
+    text = str(exc).lower()
+    for words, reason in _SQLITE_REASONS:
+        if words in text:
+            return reason
+    code = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
+    return f"資料庫錯誤（{code}）"
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "磁碟空間不足",
+    errno.EROFS: "磁碟是唯讀的",
+    errno.EACCES: "沒有寫入權限",
+    errno.EPERM: "沒有寫入權限",
+    errno.EIO: "磁碟讀寫錯誤",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    return _OS_REASONS.get(exc.errno or 0, f"無法寫入（系統錯誤代碼 {exc.errno}）")
 
 
 def _check_writable(path: Path) -> None:
@@ -538,7 +613,8 @@ def _fsync_dir(folder: Path) -> None:
 def _backup_connection(conn: sqlite3.Connection, target: Path) -> None:
     """Copy ``conn`` into a new self-contained file with the online backup API, atomically named ``target``."""
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
+    for leftover in (partial, *_sidecars(partial)):
+        leftover.unlink(missing_ok=True)
     dest = sqlite3.connect(partial, isolation_level=None)
     try:
         # One fsync below, before the rename, is all a not-yet-visible file needs.
@@ -556,6 +632,11 @@ def _backup_connection(conn: sqlite3.Connection, target: Path) -> None:
         os.fsync(handle.fileno())
     os.replace(partial, target)
     _fsync_dir(target.parent)
+
+
+def _sidecars(path: Path) -> tuple[Path, ...]:
+    """The files SQLite may keep beside ``path`` while it is open, left behind when the process is killed."""
+    return tuple(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))
 
 
 def _inspect_backup(backup: Path) -> tuple[str, int]:
@@ -589,7 +670,7 @@ def _checked_version(path: Path, conn: sqlite3.Connection) -> int:
     except sqlite3.DatabaseError as exc:
         raise _translate_open_error(path, exc) from None
     if problems != ["ok"]:
-        raise StoreDamaged(path, "；".join(problems)[:200])
+        raise StoreDamaged(path, f"完整性檢查發現 {len(problems)} 處問題", "\n".join(problems))
     if version < 1:
         raise StoreDamaged(path, "檔案沒有建立完成")
     return version
@@ -654,8 +735,8 @@ class Store:
             raise StoreExists(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            raise StoreFileReadOnly(path.parent, "資料夾") from None
+        except OSError as exc:
+            raise StoreCannotCreate(path, os_reason(exc), str(exc)) from None
         project_id = uuid.uuid4().hex
         key = privacy.new_key()
         privacy.save_key(project_id, key)  # fails first when there is no credential store
@@ -665,10 +746,15 @@ class Store:
             if path.exists():
                 raise StoreExists(path)
             os.replace(building, path)  # nobody ever sees a half-built project
-        except BaseException:
+        except BaseException as exc:
             for leftover in (building, *(building.with_name(building.name + side) for side in ("-wal", "-shm"))):
-                leftover.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # on a read-only disk even removing a missing file fails
+                    leftover.unlink(missing_ok=True)
             privacy.delete_key(project_id)
+            if isinstance(exc, OSError):
+                raise StoreCannotCreate(path, os_reason(exc), str(exc)) from None
+            if isinstance(exc, StoreWriteFailed):
+                raise StoreCannotCreate(path, exc.reason, exc.details) from None
             raise
         return cls.open(path, backup_dir=backup_dir, policy=policy)
 
@@ -678,7 +764,7 @@ class Store:
         try:
             conn = sqlite3.connect(building, isolation_level=None)
         except sqlite3.Error as exc:
-            raise StoreWriteFailed(building, str(exc)) from None
+            raise StoreWriteFailed(building, sqlite_reason(exc), str(exc)) from None
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
@@ -698,7 +784,7 @@ class Store:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise StoreWriteFailed(building, str(exc)) from None
+            raise StoreWriteFailed(building, sqlite_reason(exc), str(exc)) from None
         finally:
             conn.close()
 
@@ -962,17 +1048,11 @@ class Store:
 
     def _write_error(self, exc: sqlite3.Error) -> StoreError:
         text = str(exc).lower()
-        if "full" in text:
-            return StoreWriteFailed(self.path, "磁碟空間不足")
         if "readonly" in text or "read-only" in text:
             return StoreFileReadOnly(self.path)
-        if "locked" in text or "busy" in text:
-            return StoreWriteFailed(self.path, "檔案正被其他程式使用")
         if "malformed" in text or "corrupt" in text:
             return StoreDamaged(self.path, "資料庫結構損壞")
-        if "i/o" in text:
-            return StoreWriteFailed(self.path, "磁碟讀寫錯誤")
-        return StoreWriteFailed(self.path, str(exc))
+        return StoreWriteFailed(self.path, sqlite_reason(exc), str(exc))
 
     def _forget_caches(self) -> None:
         self._orders.clear()
@@ -1472,7 +1552,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise _translate_open_error(self.path, exc) from None
         except (json.JSONDecodeError, KeyError) as exc:
-            raise StoreDamaged(self.path, f"資料內容不符（{exc}）") from None
+            raise StoreDamaged(self.path, "資料內容不符", str(exc)) from None
         if self._depth == 0:
             self._orders = orders
             self._years = set(project.years)
@@ -1520,9 +1600,9 @@ class Store:
                 serial += 1
             _backup_connection(self._db(), target)
         except OSError as exc:
-            raise StoreWriteFailed(folder, f"無法寫入備份：{exc.strerror or exc}") from None
+            raise StoreBackupFailed(folder, os_reason(exc), str(exc)) from None
         except sqlite3.Error as exc:
-            raise StoreWriteFailed(folder, f"無法寫入備份：{exc}") from None
+            raise StoreBackupFailed(folder, sqlite_reason(exc), str(exc)) from None
         return target
 
     def maybe_backup(self, now: datetime | None = None) -> Path | None:
@@ -1541,9 +1621,12 @@ class Store:
             if last <= moment < last + interval:  # a clock set back does not stop backups for ever
                 return None
         target = self.backup_now(moment)
-        with self._write():
-            self._set_meta("last_backup_seq", seq)
-            self._set_meta("last_backup_at", moment.isoformat())
+        try:
+            with self._write():
+                self._set_meta("last_backup_seq", seq)
+                self._set_meta("last_backup_at", moment.isoformat())
+        except StoreWriteFailed as failed:  # the backup is written; only its note in the file is not
+            raise StoreBackupFailed(self.path, failed.reason) from None
         self.thin_backups(moment)
         return target
 
@@ -1562,13 +1645,16 @@ class Store:
         return removed
 
     def _remove_abandoned_partials(self, now: datetime) -> None:
-        """Half-written backups left by a crash; an hour old means nobody is still writing them."""
+        """Half-written backups left by a crash, with SQLite's files beside them (``.partial-wal``,
+        ``-shm``, ``-journal``); an hour old means nobody is still writing them."""
         if not self.backup_dir.is_dir():
             return
-        for partial in self.backup_dir.glob(f"{glob.escape(self.path.stem)}.backup-*.partial"):
+        for leftover in self.backup_dir.glob(f"{glob.escape(self.path.stem)}.backup-*.partial*"):
+            if not leftover.name.endswith((".partial", *(f".partial{s}" for s in ("-wal", "-shm", "-journal")))):
+                continue
             with contextlib.suppress(OSError):
-                if now - datetime.fromtimestamp(partial.stat().st_mtime) > timedelta(hours=1):
-                    partial.unlink()
+                if now - datetime.fromtimestamp(leftover.stat().st_mtime) > timedelta(hours=1):
+                    leftover.unlink()
 
     def restore(self, backup: str | Path, now: datetime | None = None) -> Path:
         """Make the file what ``backup`` holds. A ``before-restore`` backup of the current state is made first."""
@@ -1676,9 +1762,9 @@ def _copy_backup_to(backup: Path, target: Path) -> None:
             dest.close()
         os.replace(building, target)
     except sqlite3.Error as exc:
-        raise StoreWriteFailed(target, str(exc)) from None
+        raise StoreWriteFailed(target, sqlite_reason(exc), str(exc)) from None
     except OSError as exc:
-        raise StoreWriteFailed(target, exc.strerror or str(exc)) from None
+        raise StoreWriteFailed(target, os_reason(exc), str(exc)) from None
     finally:
         source.close()
         building.unlink(missing_ok=True)

@@ -15,11 +15,13 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from treasurer_app.forms import FORMS
 from treasurer_app.project import LedgerBook, Project, Record, YearBook
-from treasurer_app.ui.services import Change, Persistence
+from treasurer_app.ui.services import Change, Persistence, UnsavedEdits
 
 TABLE_AREAS = ("roster", "training_report", "ledger")
 SAVE_DELAY_MS = 400
 READ_ONLY_TEXT = "唯讀：這份資料以唯讀方式開啟，不能修改"
+SAVED_TEXT = "已儲存"
+SAVING_TEXT = "儲存中…"
 KEEP_ALIVE_MS = 60_000  # the store's lock turns stale for other PCs after 10 minutes without a heartbeat
 _MERGE_ID = 0x7EA5
 
@@ -27,7 +29,8 @@ _MERGE_ID = 0x7EA5
 class ProjectDocument(QObject):
     changed = Signal(object)  # Change
     reset = Signal()  # the whole project was replaced (restore, sample, import)
-    save_state = Signal(str)  # "儲存中…" / "已儲存" / an error message
+    save_state = Signal(str)  # "儲存中…" / "已儲存" / 「有 3 項修改尚未儲存（磁碟空間不足）」 / an error message
+    unsaved_changed = Signal()  # edits joined or left the list of those not in the file
 
     def __init__(self, project: Project, persistence: Persistence, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +44,7 @@ class ProjectDocument(QObject):
         self._keep_alive_timer.start()
         self._closed = False
         self.read_only = False  # opened read-only (held elsewhere, or its key not on this PC): edits are refused
+        self.unsaved = UnsavedEdits()  # edits the file could not take: shown, retried, asked about at closing
 
     # ---------------------------------------------------------------- reading
 
@@ -126,34 +130,63 @@ class ProjectDocument(QObject):
     # ---------------------------------------------------------------- applying (called by commands)
 
     def _apply(self, change: Change) -> None:
-        try:
-            self.persistence.record(self.project, change)
-        except Exception as exc:  # the store's own errors carry a Chinese message
-            self.save_state.emit(f"無法儲存：{exc}")
+        waiting = len(self.unsaved)
+        if self.unsaved.record(self.persistence, self.project, change):
+            self.save_state.emit(SAVING_TEXT)
         else:
-            self.save_state.emit("儲存中…")
-            self._save_timer.start()
+            self.save_state.emit(self.unsaved_text())
+            if len(self.unsaved) != waiting:
+                self.unsaved_changed.emit()
+        self._save_timer.start()  # also the next try for edits not yet in the file
         self.changed.emit(change)
 
+    def unsaved_text(self) -> str:
+        """「有 3 項修改尚未儲存（磁碟空間不足）」; empty when the file holds every edit."""
+        if not self.unsaved:
+            return ""
+        return f"{self.unsaved.summary()}（{self.unsaved.reason}）" if self.unsaved.reason else self.unsaved.summary()
+
+    def retry_save(self) -> bool:
+        """Write the edits not yet in the file (重試儲存, and after each later edit); True when none is left."""
+        if not self.unsaved:
+            return True
+        if self.unsaved.retry(self.persistence, self.project):
+            self.unsaved_changed.emit()
+            return True
+        self.save_state.emit(self.unsaved_text())
+        return False
+
+    def discard_unsaved(self) -> None:
+        """The user chose to close without them: the file keeps what it holds."""
+        if self.unsaved:
+            self.unsaved.forget()
+            self.unsaved_changed.emit()
+
     def flush(self) -> None:
+        if not self.retry_save():
+            return  # never 已儲存 while an edit is not in the file
         try:
             self.persistence.flush(self.project)
-        except Exception as exc:
-            self.save_state.emit(f"無法儲存：{exc}")
+        except Exception as exc:  # a backup that failed: the edits themselves are in the file
+            self.save_state.emit(f"{SAVED_TEXT}（但{_backup_problem(exc)}）")
             return
-        self.save_state.emit("已儲存")
+        self.save_state.emit(SAVED_TEXT)
 
     def keep_alive(self) -> None:
         """Once a minute while the project is open, edited or not: the lock's heartbeat and a due backup."""
+        if self.unsaved:
+            self.retry_save()  # space freed while the window sat idle: the edits go in without another edit
         try:
             self.persistence.keep_alive()
         except Exception as exc:  # e.g. the lock was broken from another PC: the store says so in Chinese
-            self.save_state.emit(f"無法儲存：{exc}")
+            self.save_state.emit(self.unsaved_text() or _keep_alive_problem(exc))
 
     def replace_project(self, project: Project) -> None:
-        """After a restore or opening the sample: history no longer applies."""
+        """After a restore or opening the sample: history no longer applies, nor do edits not yet saved
+        (the project they belonged to is gone; the window asked before, where it could)."""
         self.project = project
         self.undo_stack.clear()
+        self.discard_unsaved()
         self.reset.emit()
 
     def switch(self, persistence: Persistence, project: Project) -> None:
@@ -170,7 +203,7 @@ class ProjectDocument(QObject):
         self._closed = True
         self._save_timer.stop()
         self._keep_alive_timer.stop()
-        self.flush()
+        self.flush()  # one last try for edits not yet in the file; the window has asked what to do with them
         self.persistence.close()
 
 
@@ -331,6 +364,23 @@ class _AddYear(QUndoCommand):
     def undo(self) -> None:
         del self.doc.project.years[self.year]
         self.doc._apply(Change("year", self.year, "year"))
+
+
+def _backup_problem(exc: BaseException) -> str:
+    reason = getattr(exc, "reason", "") or str(exc)
+    return f"自動備份失敗：{reason}"
+
+
+def _keep_alive_problem(exc: BaseException) -> str:
+    """What the status bar says when the idle heartbeat or backup fails: the edits are in the file."""
+    from treasurer_app.store import StoreBackupFailed, StoreLockLost
+
+    if isinstance(exc, StoreLockLost):
+        return str(exc)
+    if isinstance(exc, StoreBackupFailed):
+        return f"{SAVED_TEXT}（但{_backup_problem(exc)}）"
+    reason = getattr(exc, "reason", "") or str(exc)
+    return f"{SAVED_TEXT}（但無法更新專案檔的使用中標記：{reason}）"
 
 
 def _label(area: str, key: str | None, year: int) -> str:

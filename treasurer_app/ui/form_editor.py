@@ -28,6 +28,8 @@ from treasurer_app.ui.services import Change
 from treasurer_app.ui.widgets import ChoiceInput, FieldInput, NumberInput, ReadOnlyFigure, make_input, set_mark
 
 MISSING = "missing"
+UNSAVED = "unsaved"
+UNSAVED_TEXT = "尚未儲存：這項修改還沒存入專案檔（見狀態列「重試儲存」）"
 NUMBER_WIDTH = 260
 
 
@@ -82,6 +84,7 @@ class FormEditor(QWidget):
         self.load()
         document.changed.connect(self._on_changed)
         checker.findings_changed.connect(self.refresh)
+        document.unsaved_changed.connect(self._mark_unsaved)
 
     # ---------------------------------------------------------------- building
 
@@ -263,6 +266,8 @@ class FormEditor(QWidget):
         empty = key in self.inputs and not self.document.value(self.year, self.form_id, key).strip()
         mark = mark_for(findings, empty)
         messages = [f.message for f in findings]
+        if key in self.inputs and self.document.unsaved.touches(self.year, self.form_id, key=key):
+            mark, messages = UNSAVED, [UNSAVED_TEXT, *messages]
         if key in self.inputs:
             self.inputs[key].set_mark(mark, "\n".join(messages))
         elif key in self.figures:
@@ -277,6 +282,11 @@ class FormEditor(QWidget):
             else:
                 messages_shown, shown_mark = messages, mark
             self.lines[key].show_findings(messages_shown, shown_mark)
+
+    def _mark_unsaved(self) -> None:
+        if self.year in self.document.project.years:
+            for key in self.inputs:
+                self._mark(key)
 
     def _refresh_grid_notes(self) -> None:
         for keys, note in self.grid_notes:

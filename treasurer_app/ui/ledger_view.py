@@ -39,7 +39,15 @@ from treasurer_app.ui import theme
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.services import Change
-from treasurer_app.ui.table_editor import NO_PARENT, FieldDelegate, Index, RecordTable, is_blank, parse_clipboard
+from treasurer_app.ui.table_editor import (
+    NO_PARENT,
+    UNSAVED_CELL_TEXT,
+    FieldDelegate,
+    Index,
+    RecordTable,
+    is_blank,
+    parse_clipboard,
+)
 from treasurer_app.ui.widgets import grouped, make_input, set_mark, whole_number
 
 SUMMARY = "summary_one"
@@ -175,6 +183,8 @@ class LedgerTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and key in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if self.document.unsaved.touches(self.year, LEDGER_FORM, row, key):
+                return theme.UNSAVED_CELL
             findings = self.cell_findings(row, key)
             if any(f.is_error for f in findings):
                 return theme.ERROR_CELL
@@ -184,6 +194,8 @@ class LedgerTableModel(QAbstractTableModel):
                 return theme.READ_ONLY_CELL
         if role == Qt.ItemDataRole.ToolTipRole:
             messages = [f.message for f in self.cell_findings(row, key)]
+            if self.document.unsaved.touches(self.year, LEDGER_FORM, row, key):
+                messages.insert(0, UNSAVED_CELL_TEXT)
             field = engine.ENTRY_FIELD.get(key)
             return "\n".join(messages) or (field.hint if field else "自動計算，不必輸入")
         return None
@@ -434,6 +446,7 @@ class LedgerPage(QWidget):
         document.changed.connect(self.model.document_changed)
         document.changed.connect(self._changed)
         checker.findings_changed.connect(self._findings_changed)
+        document.unsaved_changed.connect(self.model._all_changed)
         self._refresh_summary()
 
     # ---------------------------------------------------------------- building

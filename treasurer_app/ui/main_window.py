@@ -119,8 +119,13 @@ class MainWindow(QMainWindow):
         self.navigator.step_chosen.connect(self._show_page)
 
         self._build_actions()
-        self.save_label = QLabel("")
+        self.save_label = QLabel("", objectName="saveState")
+        self.retry_button = QPushButton("重試儲存", objectName="retrySave")
+        self.retry_button.setToolTip("把尚未存入專案檔的修改再寫一次（例如空出磁碟空間之後）")
+        self.retry_button.hide()
+        self.retry_button.clicked.connect(self.retry_save)
         self.statusBar().addPermanentWidget(self.save_label)
+        self.statusBar().addPermanentWidget(self.retry_button)
 
     def _build_findings_dock(self) -> None:
         """The findings panel comes with the project: a dock needs PySide's Qt namespace, slow to load."""
@@ -223,6 +228,7 @@ class MainWindow(QMainWindow):
         self.pages[HOME] = self.dashboard
         self.year = document.project.latest_year()
         document.save_state.connect(self._saved)
+        document.unsaved_changed.connect(self._unsaved_changed)
         document.changed.connect(self._document_changed)
         document.reset.connect(self._reset)
         self.checker.findings_changed.connect(self._findings_changed)
@@ -496,7 +502,23 @@ class MainWindow(QMainWindow):
     def _saved(self, state: str) -> None:
         self.save_state = state
         self.save_label.setText(state)
+        unsaved = self.document.unsaved if self.document is not None else None
+        self.save_label.setProperty("mark", "unsaved" if unsaved else "")
+        self.save_label.style().polish(self.save_label)
+        self.save_label.setToolTip(f"{unsaved.problem}\n空出磁碟空間或排除問題後，按「重試儲存」。" if unsaved else "")
+        self.retry_button.setVisible(bool(unsaved))
         self._update_title()
+
+    def _unsaved_changed(self) -> None:
+        self.retry_button.setVisible(bool(self.document.unsaved))
+        if not self.document.unsaved and self.save_state != "儲存中…":
+            self._saved(self.document.unsaved_text() or self.save_state)
+
+    def retry_save(self) -> bool:
+        """重試儲存: the edits not yet in the file, written now; True when none is left."""
+        with busy():
+            self.document.flush()
+        return not self.document.unsaved
 
     def _update_title(self) -> None:
         parts = [APP_NAME]
@@ -586,13 +608,20 @@ class MainWindow(QMainWindow):
             return "import_key" if key_missing else "break"
         return "read_only" if box.clickedButton() is read_only else None
 
-    def show_open_failure(self, message: str) -> None:
-        """At start the window cannot go on without a project; later the open project stays."""
+    def show_open_failure(self, message: str, details: str = "") -> None:
+        """At start the window cannot go on without a project: it offers another project file, else it ends;
+        later the open project stays. ``details``: SQLite's own (English) words, under 詳細資料 only."""
+        box = QMessageBox(QMessageBox.Icon.Warning if self.opened else QMessageBox.Icon.Critical, APP_NAME,
+                          f"無法開啟工會資料：\n{message}", parent=self)
+        if details:
+            box.setDetailedText(details)
+        other = None if self.opened else box.addButton("開啟其他專案檔…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("確定" if self.opened else "結束", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
         if self.opened:
-            QMessageBox.warning(self, APP_NAME, f"無法開啟工會資料：\n{message}")
             return
-        QMessageBox.critical(self, APP_NAME, f"無法開啟工會資料：\n{message}")
-        self.close()
+        if other is None or box.clickedButton() is not other or not self.choose_project_file():
+            self.close()
 
     # ---------------------------------------------------------------- opening a project file
 
@@ -606,7 +635,7 @@ class MainWindow(QMainWindow):
         created when it is gone (only the working project is created). With ``quit_after_open``
         (the frozen smoke test) nothing is asked: the outcome is the exit status, a failure goes to stderr.
         """
-        from treasurer_app.ui.services import StorePersistence, working_project_path
+        from treasurer_app.ui.services import StorePersistence, lock_state, working_project_path
 
         location = location or working_project_path()
         if self.document is not None and self.document.persistence.location == location and not reopen:
@@ -621,9 +650,11 @@ class MainWindow(QMainWindow):
                 print(f"無法開啟工會資料：{exc}", file=sys.stderr)
                 QApplication.exit(1)
                 return False
-            choice = self.ask_how_to_open(exc)
+            # Read-only that failed too is not offered again: the same question would come back for ever.
+            choice = None if read_only and not break_lock and lock_state(exc) is None else self.ask_how_to_open(exc)
             if choice is None:
-                self.show_open_failure(str(exc))
+                details = getattr(exc, "details", "")
+                self.show_open_failure(*(str(exc), details) if details else (str(exc),))
                 return False
             if choice == "import_key":
                 if not self.open_store(location, read_only=True, reopen=reopen, must_exist=must_exist):
@@ -725,5 +756,44 @@ class MainWindow(QMainWindow):
             self.document.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
         self.close_document()
         super().closeEvent(event)
+
+    def may_close(self) -> bool:
+        """With edits the file could not take: try once more, then ask (save again / discard / cancel)."""
+        document = self.document
+        if document is None or not document.unsaved or self.quit_after_open:
+            return True
+        while not self.retry_save():
+            choice = self.ask_about_unsaved()
+            if choice == "discard":
+                document.discard_unsaved()
+                return True
+            if choice != "retry":
+                return False
+        return True
+
+    def ask_about_unsaved(self) -> str:
+        """"retry", "discard" or "cancel", for the edits not yet in the project file."""
+        unsaved = self.document.unsaved
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,
+                          f"有 {len(unsaved)} 項修改還沒有存入專案檔（{unsaved.reason}）。", parent=self)
+        box.setInformativeText(
+            "「再試一次儲存」：空出磁碟空間或排除問題後再寫一次；成功才會關閉。\n"
+            "「放棄這些修改並關閉」：這些修改會遺失，專案檔保留最後一次成功儲存的內容。\n"
+            "「取消」：回到視窗，修改仍保留在畫面上。"
+        )
+        box.setDetailedText(unsaved.problem)
+        retry = box.addButton("再試一次儲存", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("放棄這些修改並關閉", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(retry)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is retry:
+            return "retry"
+        return "discard" if clicked is discard else "cancel"

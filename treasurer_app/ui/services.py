@@ -75,6 +75,8 @@ class Persistence(Protocol):
 
     def replace(self, project: Project) -> None: ...
 
+    def resync(self, project: Project, years: set[int]) -> None: ...
+
     def keep_alive(self, now: datetime | None = None) -> None: ...
 
 
@@ -106,6 +108,9 @@ class PendingPersistence:
     def replace(self, project: Project) -> None:
         raise ValueError("工會資料尚未開啟完成")
 
+    def resync(self, project: Project, years: set[int]) -> None:
+        raise ValueError("工會資料尚未開啟完成")
+
     def keep_alive(self, now: datetime | None = None) -> None:
         return None
 
@@ -120,7 +125,7 @@ class StorePersistence:
         from treasurer_app.store import Store
 
         self.location = location
-        if location.exists() or not create:
+        if location.exists() or not create or read_only:  # read-only never makes a file
             self._store = Store.open(location, break_lock=break_lock, read_only=read_only)
         else:
             self._store = Store.create(location)
@@ -163,6 +168,23 @@ class StorePersistence:
         for key in before - keys:
             self._store.set_acknowledged(year, key, False)
         self._acknowledged[year] = set(keys)
+
+    def resync(self, project: Project, years: set[int]) -> None:
+        """Write ``years`` whole, as ``project`` holds them now (a year gone from it is deleted), in one
+        transaction: after edits that could not be saved, the file catches up with the window at once."""
+        store = self._store
+        with store.transaction():
+            for year in sorted(years):
+                book = project.years.get(year)
+                if book is not None:
+                    store.put_year(book)
+                elif year in store.years():
+                    store.delete_year(year)
+        for year in years:
+            if year in project.years:
+                self._acknowledged[year] = set(project.years[year].acknowledged)
+            else:
+                self._acknowledged.pop(year, None)
 
     def flush(self, project: Project) -> None:
         self._store.maybe_backup()  # only when something changed and the minimum interval passed
@@ -212,6 +234,76 @@ class StorePersistence:
 
     def import_key(self, text: str, passphrase: str) -> None:
         self._store.import_key(text, passphrase)
+
+
+class UnsavedEdits:
+    """Edits the file could not take (disk full, I/O error, a file made read-only): kept, shown, retried.
+
+    The first edit that fails marks its year as behind the file; from then on every edit only joins the
+    list (granular writes would land on rows the file no longer has in the same places), and ``retry``
+    writes each year behind whole, in one transaction. Nothing is ever dropped: the list empties only
+    when the file holds every edit in it.
+    """
+
+    def __init__(self) -> None:
+        self.changes: dict[Change, None] = {}  # in the order made; a field typed into twice counts once
+        self.years: set[int] = set()
+        self.problem = ""  # why the last write failed, in Chinese (the store's whole message)
+        self.reason = ""  # the same in a few words, for the status bar (磁碟空間不足)
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+    def record(self, persistence: Persistence, project: Project, change: Change) -> bool:
+        """Write one edit; False when it stays unsaved (while others wait, it waits with them)."""
+        if not self.changes:
+            try:
+                persistence.record(project, change)
+            except Exception as exc:  # the store's own errors carry a Chinese message
+                self._failed(exc)
+            else:
+                return True
+        self.changes[change] = None
+        self.years.add(change.year)
+        return False
+
+    def retry(self, persistence: Persistence, project: Project) -> bool:
+        """Write every year behind the file; True when nothing is left unsaved."""
+        if not self.changes:
+            return True
+        try:
+            persistence.resync(project, set(self.years))
+        except Exception as exc:
+            self._failed(exc)
+            return False
+        self.forget()
+        return True
+
+    def _failed(self, exc: BaseException) -> None:
+        self.problem = str(exc)
+        self.reason = str(getattr(exc, "reason", "") or exc)
+
+    def forget(self) -> None:
+        """The edits are given up (the user chose to discard them, or the project was replaced)."""
+        self.changes.clear()
+        self.years.clear()
+        self.problem = self.reason = ""
+
+    def touches(self, year: int, area: str, row: int | None = None, key: str | None = None) -> bool:
+        """Whether a field (``key``) or a table cell (``row``, ``key``) holds an edit not yet in the file."""
+        for change in self.changes:
+            if change.year != year or change.area != area:
+                continue
+            if row is None:
+                if change.key == key:
+                    return True
+            elif change.row == row and (change.key is None or change.key == key):
+                return True
+        return False
+
+    def summary(self) -> str:
+        """「有 3 項修改尚未儲存」, for the status bar."""
+        return f"有 {len(self.changes)} 項修改尚未儲存" if self.changes else ""
 
 
 def _rows(book: Any, area: str) -> list[dict[str, str]]:

@@ -55,6 +55,9 @@ def is_blank(record: Record) -> bool:
     return not any((v or "").strip() for v in record.values())
 
 
+UNSAVED_CELL_TEXT = "尚未儲存：這項修改還沒存入專案檔（見狀態列「重試儲存」）"
+
+
 class RecordTableModel(QAbstractTableModel):
     """The rows of a table sheet, plus one empty row at the end to type a new one into."""
 
@@ -122,9 +125,13 @@ class RecordTableModel(QAbstractTableModel):
             return self.text(row, column)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
             findings = self.cell_findings(row, column)
+            unsaved = self.document.unsaved.touches(self.year, self.area, row, self.columns[column].key)
             if role == Qt.ItemDataRole.ToolTipRole:
                 hint = self.columns[column].hint
-                return "\n".join([f.message for f in findings] or [hint]) or None
+                lines = [UNSAVED_CELL_TEXT] if unsaved else []
+                return "\n".join(lines + [f.message for f in findings] or [hint]) or None
+            if unsaved:
+                return theme.UNSAVED_CELL
             if any(f.is_error for f in findings):
                 return theme.ERROR_CELL
             if findings:
@@ -395,6 +402,7 @@ class TablePage(QWidget):
         self._size_columns()
         document.changed.connect(self.model.document_changed)
         checker.findings_changed.connect(self.model.marks_changed)
+        document.unsaved_changed.connect(self.model.marks_changed)
         QShortcut(QKeySequence.StandardKey.Paste, self.table, self.paste)
 
     def _title(self) -> str:

@@ -17,6 +17,7 @@ IDLE_COLOR = QColor("#9e9e9e")
 ERROR_CELL = QColor("#fde7e7")
 WARNING_CELL = QColor("#fff2dc")
 READ_ONLY_CELL = QColor("#f1f3f4")
+UNSAVED_CELL = QColor("#e8dcf5")  # an edit not yet in the file (disk full…): violet, unlike any finding
 POINT_SIZE = 10
 
 STYLE_SHEET = """
@@ -35,6 +36,7 @@ QLabel#message[mark="warning"] { color: #b26a00; }
 QLabel#message[mark="missing"] { color: #8a6d00; }
 QLabel#message[mark="hint"] { color: #777; }
 QLabel#message[mark="source"] { color: #1565c0; }
+QLabel#message[mark="unsaved"], QLabel#saveState[mark="unsaved"] { color: #6a1b9a; font-weight: bold; }
 QLineEdit, QPlainTextEdit, QComboBox { border: 1px solid #b9c0c6; border-radius: 3px; padding: 3px; background: white; }
 QLineEdit:focus, QPlainTextEdit:focus { border: 1px solid #1976d2; }
 QLineEdit:read-only { background: #eef1f3; color: #333; }
@@ -44,6 +46,9 @@ QLineEdit[mark="warning"], QPlainTextEdit[mark="warning"], QComboBox[mark="warni
 QFrame#multiChoice[mark="warning"], QLabel#figure[mark="warning"] { border: 2px solid #ef8f00; }
 QLineEdit[mark="missing"], QPlainTextEdit[mark="missing"], QComboBox[mark="missing"],
 QFrame#multiChoice[mark="missing"] { border: 1px solid #d9a441; }
+QLineEdit[mark="unsaved"], QPlainTextEdit[mark="unsaved"], QComboBox[mark="unsaved"],
+QFrame#multiChoice[mark="unsaved"] { border: 2px dashed #6a1b9a; background: #f7f1fc; }
+QPushButton#retrySave { color: #6a1b9a; font-weight: bold; padding: 2px 10px; }
 QLineEdit[flash="true"], QPlainTextEdit[flash="true"], QComboBox[flash="true"],
 QLabel[flash="true"] { background: #fff3b0; }
 QListWidget#navigator { background: #263238; color: #eceff1; border: none; font-size: 11pt; outline: 0; }
