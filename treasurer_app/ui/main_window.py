@@ -609,18 +609,18 @@ class MainWindow(QMainWindow):
         return "read_only" if box.clickedButton() is read_only else None
 
     def show_open_failure(self, message: str, details: str = "") -> None:
-        """At start the window cannot go on without a project: it offers another project file, else it ends;
-        later the open project stays. ``details``: SQLite's own (English) words, under 詳細資料 only."""
-        box = QMessageBox(QMessageBox.Icon.Warning if self.opened else QMessageBox.Icon.Critical, APP_NAME,
-                          f"無法開啟工會資料：\n{message}", parent=self)
+        """Later the open project stays. At start the window cannot go on without a project: it offers
+        another project file, else it ends. ``details``: SQLite's own (English) words, under 詳細資料 only."""
+        if self.opened:
+            QMessageBox.warning(self, APP_NAME, f"無法開啟工會資料：\n{message}")
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, f"無法開啟工會資料：\n{message}", parent=self)
         if details:
             box.setDetailedText(details)
-        other = None if self.opened else box.addButton("開啟其他專案檔…", QMessageBox.ButtonRole.ActionRole)
-        box.addButton("確定" if self.opened else "結束", QMessageBox.ButtonRole.RejectRole)
+        other = box.addButton("開啟其他專案檔…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("結束", QMessageBox.ButtonRole.RejectRole)
         box.exec()
-        if self.opened:
-            return
-        if other is None or box.clickedButton() is not other or not self.choose_project_file():
+        if box.clickedButton() is not other or not self.choose_project_file():
             self.close()
 
     # ---------------------------------------------------------------- opening a project file
