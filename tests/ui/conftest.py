@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import os
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any QApplication exists
+# Before any QApplication exists: an offscreen screen of the size of the office laptops (1366×768),
+# described in screen-1366x768.json. (Qt splits the platform's arguments at ":", so a Windows path
+# with its drive letter cannot be given there.)
+os.environ["QT_QPA_PLATFORM"] = (
+    "offscreen" if os.name == "nt"
+    else f"offscreen:configfile={os.path.join(os.path.dirname(__file__), 'screen-1366x768.json')}"
+)
 
 from datetime import date
 from pathlib import Path

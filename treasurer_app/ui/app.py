@@ -88,7 +88,9 @@ def start(argv: list[str] | None = None, project_path: Path | None = None,
     window = create_window_then_open(folder, project_path)
     window.quit_after_open = os.environ.get(QUIT_AFTER_SHOW_ENV) == "1"
     app.aboutToQuit.connect(window.close_document)  # the store's lock is released however the app ends
-    window.show()
+    from treasurer_app.ui.window_place import show_placed
+
+    show_placed(window)  # maximised on the first start, then where the user left it
     return app, window
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -90,6 +90,7 @@ class ExportPage(QWidget):
             button = QPushButton("選擇 PDF…")
             button.clicked.connect(lambda _=False, k=kind: self.pick_attachment(k))
             note = QLabel(objectName="message")
+            note.setWordWrap(True)
             grid.addWidget(QLabel(ATTACHMENT_NAMES[kind]), row * 2, 0)
             grid.addWidget(line, row * 2, 1)
             grid.addWidget(button, row * 2, 2)
@@ -195,6 +196,7 @@ class ExportPage(QWidget):
             self.attachment_lines[kind].setText(path)
             problem = package.pdf_problem(Path(path)) if path else None
             self.attachment_notes[kind].setText(problem or "")
+            self.attachment_notes[kind].setVisible(bool(problem))  # an empty line would leave a gap
             set_mark(self.attachment_notes[kind], "error" if problem else "")
 
     def _show_warnings(self, warnings: list[Finding]) -> None:
@@ -207,12 +209,18 @@ class ExportPage(QWidget):
         self.warning_checks = []
         for warning in warnings:
             key = finding_key(warning)
-            box = QCheckBox(f"已確認：{warning.message}（{STEP_NAMES.get(step_of(warning.form), warning.form)}）")
-            box.setStyleSheet("color: #b26a00")
-            box.setChecked(key in acknowledged)
-            box.toggled.connect(lambda on, k=key: self._acknowledge(k, on))
-            self.warning_box.addWidget(box)
-            self.warning_checks.append((box, key))
+            row = WrappedCheck(f"已確認：{warning.message}（{STEP_NAMES.get(step_of(warning.form), warning.form)}）")
+            row.label.setStyleSheet("color: #b26a00")
+            row.box.setChecked(key in acknowledged)
+            row.box.toggled.connect(lambda on, k=key: self._acknowledge(k, on))
+            self.warning_box.addWidget(row)
+            self.warning_checks.append((row.box, key))
+
+    def warning_text(self, box: QCheckBox) -> QLabel:
+        """The wrapped text beside a warning's check box."""
+        row = box.parentWidget()
+        assert isinstance(row, WrappedCheck)
+        return row.label
 
     def _acknowledge(self, key: str, on: bool) -> None:
         keys = set(self.document.book(self.year).acknowledged)
@@ -318,6 +326,33 @@ class ExportPage(QWidget):
         for path in self.written:
             if path.suffix == ".pdf":
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class _ClickableLabel(QLabel):
+    clicked = Signal()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mousePressEvent(event)
+
+
+class WrappedCheck(QWidget):
+    """A check box whose text wraps onto as many lines as it needs (a QCheckBox's own text never
+    wraps: a long warning widened the page past the screen and was cut). Clicking the text ticks it."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.box = QCheckBox(self)
+        self.box.setAccessibleName(text)
+        self.label = _ClickableLabel(text, self)
+        self.label.setWordWrap(True)
+        self.label.setBuddy(self.box)
+        self.label.clicked.connect(self.box.toggle)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
 
 
 def _listed(findings: list[Finding]) -> str:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from treasurer_app import APP_NAME
 from treasurer_app.ui.panels import ROLE_TARGET, FindingsPanel, Navigator
 from treasurer_app.ui.step_names import EXPORT, HOME, LEDGER_STEP
+from treasurer_app.ui.window_place import available_area, fitted
 
 if TYPE_CHECKING:
     from treasurer_app.project import Project
@@ -85,7 +86,7 @@ class MainWindow(QMainWindow):
         self.read_only = False
         self.quit_after_open = False  # set by app.py for TREASURER_APP_QUIT_AFTER_SHOW
         self._painted = False
-        self.resize(1280, 800)
+        self.setGeometry(fitted(available_area(self)))  # app.py then maximises it or puts it where it was
         self._build()
         self._update_title()
         if document is not None:
