@@ -8,9 +8,11 @@ its final accounts and training expenses from the ledger of Y−1 when there is 
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms import budget as budget_form
@@ -18,6 +20,7 @@ from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms.base import Record, compute_derived, int_getter
 
 ATTACHMENT_KINDS = ("meeting", "method")
+_REVISIONS = itertools.count(1)  # every YearBook state gets a number no other state of any year has had
 
 
 @dataclass
@@ -37,6 +40,10 @@ class YearBook:
     ledger: LedgerBook | None = None
     attachments: dict[str, str] = field(default_factory=dict)  # kind → path of the user's PDF
     acknowledged: set[str] = field(default_factory=set)  # warnings the user acknowledged (finding keys)
+    # Which state of the year this is: ``Project.touch`` gives it a new number after an edit, so that
+    # what was derived from the year (parsed ledger, final accounts…) is known to be out of date.
+    revision: int = field(default_factory=lambda: next(_REVISIONS), repr=False, compare=False)
+    ledger_revision: int = field(default_factory=lambda: next(_REVISIONS), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for form_id in SCALAR_FORMS:
@@ -48,6 +55,20 @@ class YearBook:
 
     def table(self, form_id: str) -> list[Record]:
         return {"roster": self.roster, "training_report": self.sessions}[form_id]
+
+    def touch(self, ledger: bool = True) -> None:
+        """The year changed; ``ledger``: its cash ledger may have (what is parsed and derived from it is redone)."""
+        self.revision = next(_REVISIONS)
+        if ledger:
+            self.ledger_revision = next(_REVISIONS)
+
+    def snapshot(self) -> YearBook:
+        """A copy whose dicts and lists are its own and whose records are shared: records are replaced,
+        never changed in place, by the window's edits (ui/document.py), so the copy stays as it is."""
+        ledger = None if self.ledger is None else LedgerBook(dict(self.ledger.header), list(self.ledger.entries))
+        return YearBook(self.year, {k: dict(v) for k, v in self.forms.items()}, list(self.roster),
+                        list(self.sessions), ledger, dict(self.attachments), set(self.acknowledged), self.revision,
+                        self.ledger_revision)
 
 
 @dataclass
@@ -77,10 +98,61 @@ class Effective:
         return self.values.get(key, "")
 
 
+class Derivations:
+    """What was worked out from each year, kept until that year changes (``YearBook.revision``).
+
+    Each slot holds one result with the stamp it was computed for; a lookup with another stamp
+    recomputes. Shared by a project and its snapshots: every value is computed from the data the
+    stamp names and never changed after it is stored, so a checker thread may read and fill it too.
+    """
+
+    def __init__(self) -> None:
+        self._slots: dict[tuple[object, ...], tuple[object, Any]] = {}
+        self.computed = 0  # how many results were computed rather than found: for the tests
+
+    def get(self, slot: tuple[object, ...], stamp: object, compute: Callable[[], Any]) -> Any:
+        held = self._slots.get(slot)
+        if held is not None and held[0] == stamp:
+            return held[1]
+        value = compute()
+        self.computed += 1
+        self._slots[slot] = (stamp, value)
+        return value
+
+
 @dataclass
 class Project:
     years: dict[int, YearBook] = field(default_factory=dict)
     _memo: dict[tuple[int, str], Effective] | None = field(default=None, repr=False, compare=False)
+    # Kept across checks once ``keep_derivations`` is on: the window's project, whose every edit says
+    # which year it touched. Off by default, for code that changes a project's dicts without saying so.
+    derivations: Derivations | None = field(default=None, repr=False, compare=False)
+    _keeps_effective: bool = field(default=False, repr=False, compare=False)
+
+    def keep_derivations(self) -> Derivations:
+        """From now on per-year results are computed once and reused until ``touch`` says the year changed."""
+        if self.derivations is None:
+            self.derivations = Derivations()
+        self._keeps_effective = True
+        return self.derivations
+
+    def touch(self, year: int, ledger: bool = True) -> None:
+        """Year ``year`` changed (``ledger``: maybe its cash ledger too): what was derived from it, and from
+        the later years that carry it over, is redone when next asked for."""
+        book = self.years.get(year)
+        if book is not None:
+            book.touch(ledger)
+
+    def stamp(self, year: int) -> tuple[tuple[int, int], ...]:
+        """The state of ``year`` and every year before it: what a year's application is derived from
+        (its final accounts draw on the ledger of the year before, whose interest carried in is
+        budget line 2 of the year before that, and so on)."""
+        return tuple((y, self.years[y].revision) for y in sorted(self.years) if y <= year)
+
+    def snapshot(self) -> Project:
+        """An unchanging copy to check on another thread while the window goes on editing this one
+        (cheap: records are shared, see ``YearBook.snapshot``); it shares the kept derivations."""
+        return Project({year: book.snapshot() for year, book in self.years.items()}, derivations=self.derivations)
 
     @contextmanager
     def memoized(self) -> Iterator[None]:
@@ -175,9 +247,24 @@ class Project:
         if self._memo is not None:
             cached = self._memo.get((year, form_id))
             if cached is None:
-                cached = self._memo[(year, form_id)] = self._effective(year, form_id)
+                cached = self._memo[(year, form_id)] = self._kept_effective(year, form_id)
             return cached
-        return self._effective(year, form_id)
+        return self._kept_effective(year, form_id)
+
+    def _kept_effective(self, year: int, form_id: str) -> Effective:
+        if self.derivations is None or not self._keeps_effective:
+            return self._effective(year, form_id)
+        # Its values are this project's own dicts: kept for the project itself, not for its snapshots.
+        return self.derivations.get(("effective", year, form_id), self.stamp(year),
+                                    lambda: self._effective(year, form_id))
+
+    def ledger_result(self, name: str, ledger_year: int, extra: object, compute: Callable[[], Any]) -> Any:
+        """``compute()`` (a pure function of the ledger of ``ledger_year`` and ``extra``), kept while the
+        year is unchanged when derivations are kept."""
+        if self.derivations is None:
+            return compute()
+        book = self.years[ledger_year]
+        return self.derivations.get((name, ledger_year), (book.ledger_revision, extra), compute)
 
     def _effective(self, year: int, form_id: str) -> Effective:
         book = self.years[year]
@@ -198,7 +285,10 @@ class Project:
         if ledger is not None:
             from treasurer_app.forms import ledger as ledger_engine
 
-            derivation = ledger_engine.derive_final_accounts(ledger, year - 1, self.interest_carried_in(year - 1))
+            carried = self.interest_carried_in(year - 1)
+            derivation = self.ledger_result(
+                "final_accounts", year - 1, carried,
+                lambda: ledger_engine.derive_final_accounts(ledger, year - 1, carried))
             for key, amount in derivation.values.items():
                 result.supplied[key] = amount
                 result.sources[key] = f"由 {year - 1} 年度現金收支登記簿計算"
@@ -217,7 +307,8 @@ class Project:
             return
         from treasurer_app.forms import ledger as ledger_engine
 
-        derivation = ledger_engine.derive_training_expenses(ledger, year - 1)
+        derivation = self.ledger_result(
+            "training_expenses", year - 1, None, lambda: ledger_engine.derive_training_expenses(ledger, year - 1))
         for key, amount in derivation.values.items():
             result.supplied[key] = amount
             result.sources[key] = f"由 {year - 1} 年度現金收支登記簿計算"

@@ -554,6 +554,11 @@ class EducationYear:
 
 
 def education_history(project: Project) -> list[EducationYear]:
+    with project.memoized():  # each year's final accounts draw on the one before: worked out once each
+        return _education_history(project)
+
+
+def _education_history(project: Project) -> list[EducationYear]:
     history = []
     for year in sorted(project.years):
         final = project.effective(year, "final_accounts")
@@ -589,11 +594,14 @@ def check_year_ledger(project: Project, year: int) -> list[Finding]:
         return []
     from treasurer_app.forms import ledger as ledger_engine
 
-    return [*ledger_engine.check_ledger(book, year), *ledger_engine.check_caps(book, year)]
+    return project.ledger_result(
+        "findings", year, None, lambda: [*ledger_engine.check_ledger(book, year), *ledger_engine.check_caps(book, year)]
+    )
 
 
 # Every check check_project runs, in order; each takes (project, year) and returns findings.
-# LEDGER_CHECK is the slow one on a long ledger: the window re-runs it only when the ledger changed.
+# LEDGER_CHECK is the slow one on a long ledger: with the project's derivations kept (the window's), its
+# findings are reused until the ledger changes.
 LEDGER_CHECK = check_year_ledger
 CHECKS: tuple[Callable[[Project, int], list[Finding]], ...] = (
     check_application,

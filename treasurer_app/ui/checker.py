@@ -1,10 +1,13 @@
 """Findings of the open year: the edited field is checked at once by its editor; the whole
-project's rules run here, debounced, off the keystroke path.
+project's rules run here, debounced, off the keystroke path and off the UI thread.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -13,8 +16,12 @@ from treasurer_app.findings import Finding
 from treasurer_app.forms.base import year_labels
 from treasurer_app.ui.document import ProjectDocument
 
+if TYPE_CHECKING:
+    from treasurer_app.project import Project
+    from treasurer_app.rules import EducationYear
+
 RECHECK_DELAY_MS = 250
-LEDGER_AREAS = ("ledger", "ledger_header")
+STOP_WAIT_SECONDS = 10.0  # at closing, a check still running (a huge ledger) is waited for this long at most
 FieldKey = tuple[str, str | None, int | None]  # (form, field, row)
 
 
@@ -30,51 +37,122 @@ def own_rule(finding: Finding) -> bool:
 
 
 class Checker(QObject):
+    """The findings of the open year, kept in step with the project.
+
+    After an edit (debounced), a new year or a new project, the whole-project check runs on a worker
+    thread, on a snapshot of the project (``Project.snapshot``: unchanged while the window goes on
+    editing), so the window stays responsive on a long ledger. Its findings are applied only if nothing
+    changed meanwhile; otherwise the check starts again on the newer state. What it derives per year
+    (parsed ledger, final accounts, the ledger's findings) is kept by the project until that year
+    changes, so a recheck after an edit redoes only what the edit touched.
+
+    ``run_now`` checks at once on the calling (UI) thread, for the moments that need the findings
+    before going on (the export's 檢查並匯出).
+    """
+
     findings_changed = Signal()
+    _checked = Signal(int, object)  # (generation, findings) from the worker thread, delivered on the UI thread
 
     def __init__(self, document: ProjectDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.year: int | None = None
         self.findings: list[Finding] = []
+        self.history: list[EducationYear] = []  # §11 education spending per reported year, with the findings
         self._by_field: dict[FieldKey, list[Finding]] = {}
         self._by_form: dict[str, list[Finding]] = {}
-        self._ledger_findings: tuple[int, list[Finding]] | None = None  # the year's, until the ledger changes
+        self._generation = 0  # counts edits, years and projects: a check's findings apply to its own only
+        self._worker: threading.Thread | None = None
+        self._again = False  # a check was asked for while the worker was busy with an older state
+        self._stopped = False
+        self.checked_off_thread = 0  # checks whose findings came from the worker: for the tests
         self._timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
-        self._timer.timeout.connect(self.run_now)
+        self._timer.timeout.connect(self.start)
+        self._checked.connect(self._finished)
         document.changed.connect(self._changed)
         document.reset.connect(self._reset)
 
-    def _changed(self, change: object) -> None:
-        if getattr(change, "area", None) in LEDGER_AREAS or getattr(change, "kind", None) == "year":
-            self._ledger_findings = None
+    def _changed(self, _change: object) -> None:
+        self._generation += 1
         self.schedule()
 
     def _reset(self) -> None:
-        self._ledger_findings = None
-        self.run_now()
+        self._generation += 1
+        self.start()
 
     def set_year(self, year: int | None) -> None:
         self.year = year
-        self._ledger_findings = None
-        self.run_now()
+        self._generation += 1
+        self.start()
 
     def schedule(self, *_: object) -> None:
         self._timer.start()
 
     def pending(self) -> bool:
-        return self._timer.isActive()
+        """A check is due or running: the findings shown may not be the project's yet."""
+        return self._timer.isActive() or self._worker is not None
 
-    def run_now(self) -> None:
+    def start(self) -> None:
+        """Check the project as it is now on the worker thread (after the one running, if any)."""
         self._timer.stop()
+        if self._stopped:
+            return
+        if self._worker is not None:
+            self._again = True
+            return
         year = self.year
         if year is None or year not in self.document.project.years:
-            self.findings = []
-        else:
-            from treasurer_app.ui.services import attachment_findings
+            self._apply(([], []))
+            return
+        generation, snapshot = self._generation, self.document.project.snapshot()
+        self._worker = threading.Thread(target=self._work, args=(generation, snapshot, year),
+                                        name="treasurer-app-checker", daemon=True)
+        self._worker.start()
 
-            project = self.document.project
-            self.findings = self._check(year) + attachment_findings(project, year)
+    def _work(self, generation: int, project: Project, year: int) -> None:
+        try:
+            result: object = check_with_history(project, year)
+        except Exception as exc:  # a snapshot does not change under a check; a bug must not kill the thread
+            result = exc
+        with contextlib.suppress(RuntimeError):  # the window (and this checker) already gone
+            self._checked.emit(generation, result)
+
+    def _finished(self, generation: int, result: object) -> None:
+        self._worker = None
+        current = generation == self._generation
+        if isinstance(result, Exception):
+            if current:
+                raise result
+        elif current:
+            self.checked_off_thread += 1
+            self._apply(result)  # type: ignore[arg-type]
+        if self._again or not current:
+            self._again = False
+            if not self._timer.isActive():
+                self.start()
+
+    def stop(self) -> None:
+        """No more checks (the window closes): the one running is waited for, its findings dropped."""
+        self._timer.stop()
+        self._stopped = True
+        self._generation += 1
+        self._again = False
+        worker = self._worker
+        if worker is not None:
+            worker.join(STOP_WAIT_SECONDS)
+
+    def run_now(self) -> None:
+        """Check at once, on this thread; a check running on the worker is overtaken."""
+        self._timer.stop()
+        self._generation += 1
+        year = self.year
+        if year is None or year not in self.document.project.years:
+            self._apply(([], []))
+        else:
+            self._apply(check_with_history(self.document.project, year))
+
+    def _apply(self, result: tuple[list[Finding], list[EducationYear]]) -> None:
+        self.findings, self.history = result
         by_field: dict[FieldKey, list[Finding]] = defaultdict(list)
         by_form: dict[str, list[Finding]] = defaultdict(list)
         for finding in self.findings:
@@ -83,26 +161,18 @@ class Checker(QObject):
         self._by_field, self._by_form = dict(by_field), dict(by_form)
         self.findings_changed.emit()
 
-    def _check(self, year: int) -> list[Finding]:
-        """check_project, with the year's ledger rules (the slow part on a long ledger) re-run only
-        after the ledger itself changed."""
-        from treasurer_app import rules
-
-        project = self.document.project
-        findings: list[Finding] = []
-        with project.memoized():  # as check_project does: effective forms computed once per check
-            for check in rules.CHECKS:
-                if check is not rules.LEDGER_CHECK:
-                    findings.extend(check(project, year))
-                    continue
-                if self._ledger_findings is None or self._ledger_findings[0] != year:
-                    self._ledger_findings = (year, check(project, year))
-                findings.extend(self._ledger_findings[1])
-        return findings
-
     def for_form(self, form: str) -> list[Finding]:
         return self._by_form.get(form, [])
 
     def for_field(self, form: str, field: str | None, row: int | None = None) -> list[Finding]:
         return self._by_field.get((form, field, row), [])
 
+
+def check_with_history(project: Project, year: int) -> tuple[list[Finding], list[EducationYear]]:
+    """check_project with the attachment PDFs' findings, and the education history the home page shows
+    (Qt-free: runs on the worker thread)."""
+    from treasurer_app.rules import check_project, education_history
+    from treasurer_app.ui.services import attachment_findings
+
+    findings = check_project(project, year) + attachment_findings(project, year)
+    return findings, education_history(project)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -29,6 +31,9 @@ from treasurer_app.ui.steps import (
     roc_text,
     step_state,
 )
+
+if TYPE_CHECKING:
+    from treasurer_app.rules import EducationYear
 
 
 def card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -71,7 +76,10 @@ class Dashboard(QWidget):
                 widget.setParent(None)  # gone from the page now, not at the next event loop turn
                 widget.deleteLater()
 
-    def show_project(self, project: Project, year: int | None, findings: list[Finding]) -> None:
+    def show_project(self, project: Project, year: int | None, findings: list[Finding],
+                     history: Sequence[EducationYear] | None = None) -> None:
+        """``history``: the education history as the checker worked it out with ``findings`` (on its thread);
+        None to work it out here."""
         self._clear()
         if year is None or year not in project.years:
             self._welcome()
@@ -79,7 +87,11 @@ class Dashboard(QWidget):
             name = project.union_name(year) or "（尚未填寫工會名稱）"
             self.layout_.addWidget(QLabel(f"{name}　{year} 年度", objectName="pageTitle"))
             self._todo(project, year, findings)
-            self._education(project, year)
+            if history is None:
+                from treasurer_app.rules import education_history
+
+                history = education_history(project)
+            self._education(history, year)
         self._deadlines()
         self.layout_.addStretch(1)
 
@@ -143,11 +155,9 @@ class Dashboard(QWidget):
             layout.addWidget(note)
         self.layout_.addWidget(frame)
 
-    def _education(self, project: Project, year: int) -> None:
+    def _education(self, history: Sequence[EducationYear], year: int) -> None:
         """§11: education at least 40 % of the allocation; two years short means no allocation the year after."""
-        from treasurer_app.rules import education_history
-
-        history = [h for h in education_history(project) if h.year <= year - 1][-3:]
+        history = [h for h in history if h.year <= year - 1][-3:]
         if not history:
             return
         frame, layout = card("教育訓練支出比率（應占分配款 40% 以上）")

@@ -2,7 +2,11 @@
 
 Editors never change the Project themselves: they call ``set_value``,
 ``set_cell``, ``insert_rows``… here, which push a QUndoCommand; its redo/undo
-changes the project, tells the store, and emits ``changed``.
+changes the project, tells the project which year changed (its kept derivations are
+redone from there), tells the store, and emits ``changed``.
+
+A row's record is replaced by an edit, never changed in place: a snapshot of the project
+(``Project.snapshot``, checked on another thread) shares the records and must not see them move.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from treasurer_app.project import LedgerBook, Project, Record, YearBook
 from treasurer_app.ui.services import Change, Persistence, UnsavedEdits
 
 TABLE_AREAS = ("roster", "training_report", "ledger")
+LEDGER_AREAS = ("ledger", "ledger_header")
 SAVE_DELAY_MS = 400
 READ_ONLY_TEXT = "唯讀：這份資料以唯讀方式開啟，不能修改"
 SAVED_TEXT = "已儲存"
@@ -35,6 +40,7 @@ class ProjectDocument(QObject):
     def __init__(self, project: Project, persistence: Persistence, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
+        project.keep_derivations()
         self.persistence = persistence
         self.undo_stack = QUndoStack(self)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
@@ -130,6 +136,7 @@ class ProjectDocument(QObject):
     # ---------------------------------------------------------------- applying (called by commands)
 
     def _apply(self, change: Change) -> None:
+        self.project.touch(change.year, ledger=change.area in LEDGER_AREAS or change.kind == "year")
         waiting = len(self.unsaved)
         if self.unsaved.record(self.persistence, self.project, change):
             self.save_state.emit(SAVING_TEXT)
@@ -185,6 +192,7 @@ class ProjectDocument(QObject):
         """After a restore or opening the sample: history no longer applies, nor do edits not yet saved
         (the project they belonged to is gone; the window asked before, where it could)."""
         self.project = project
+        project.keep_derivations()
         self.undo_stack.clear()
         self.discard_unsaved()
         self.reset.emit()
@@ -248,7 +256,7 @@ class _SetCell(QUndoCommand):
             rows.append({})
             self.appended = True
             self.doc._apply(Change("insert", self.year, self.area, row=self.row))
-        rows[self.row][self.key] = self.new
+        rows[self.row] = {**rows[self.row], self.key: self.new}
         self.doc._apply(Change("cell", self.year, self.area, self.key, self.row))
 
     def undo(self) -> None:
@@ -257,7 +265,7 @@ class _SetCell(QUndoCommand):
             del rows[self.row]
             self.doc._apply(Change("delete", self.year, self.area, row=self.row))
             return
-        rows[self.row][self.key] = self.old
+        rows[self.row] = {**rows[self.row], self.key: self.old}
         self.doc._apply(Change("cell", self.year, self.area, self.key, self.row))
 
 
@@ -273,9 +281,7 @@ class _SetRecord(QUndoCommand):
         self._put(self.old)
 
     def _put(self, record: Record) -> None:
-        target = self.doc.rows(self.year, self.area)[self.row]
-        target.clear()
-        target.update(record)
+        self.doc.rows(self.year, self.area)[self.row] = dict(record)
         self.doc._apply(Change("cell", self.year, self.area, None, self.row))
 
 

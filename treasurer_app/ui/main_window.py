@@ -444,7 +444,7 @@ class MainWindow(QMainWindow):
         if step_id != HOME and (self.year is None or self.year not in self.document.project.years):
             step_id = HOME
         if step_id == HOME:
-            self.dashboard.show_project(self.document.project, self.year, self.checker.findings)
+            self.dashboard.show_project(self.document.project, self.year, self.checker.findings, self.checker.history)
         # The register needs the width for its balance columns; its cells carry their own marks.
         self.findings_dock.setVisible(step_id != LEDGER_STEP)
         self.stack.setCurrentWidget(self.page(step_id))
@@ -483,7 +483,7 @@ class MainWindow(QMainWindow):
         has_year = self.year is not None and self.year in self.document.project.years
         self.findings.show_findings(self.checker.findings, checked=has_year)
         if self.stack.currentWidget() is self.dashboard:
-            self.dashboard.show_project(self.document.project, self.year, self.checker.findings)
+            self.dashboard.show_project(self.document.project, self.year, self.checker.findings, self.checker.history)
 
     def _document_changed(self, change: Change) -> None:
         if change.kind == "year":
@@ -753,6 +753,8 @@ class MainWindow(QMainWindow):
         return True
 
     def close_document(self) -> None:
+        if self.checker is not None:
+            self.checker.stop()
         if self.document is not None:
             self.document.close()
 

@@ -1,0 +1,94 @@
+"""The recheck after an edit runs on a worker thread: the window takes typing while it runs, and the
+findings of a state the user has already changed are never shown (issue 16)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from treasurer_app import rules
+
+ENTRY = {"month": "1", "day": "5", "kind": "支", "code": "1-1", "voucher": "P1", "memo": "",
+         "amount": "100", "category": "分配款", "account": "專戶存款1"}  # fmt: skip
+WRONG_ACCOUNT = "專戶存款2"  # 支 1-1 is not paid from it: an error on the entry's 動支帳戶
+
+
+class SlowCheck:
+    """check_project, recording the thread it runs on, held at its start while ``hold`` is set."""
+
+    def __init__(self) -> None:
+        self.threads: list[int] = []
+        self.started = threading.Event()
+        self.hold = threading.Event()
+        self.release = threading.Event()
+        self.original = rules.check_project
+
+    def __call__(self, project, year):  # type: ignore[no-untyped-def]
+        self.threads.append(threading.get_ident())
+        if self.hold.is_set():
+            self.started.set()
+            assert self.release.wait(30), "the test never released the check"
+        return self.original(project, year)
+
+
+@pytest.fixture
+def slow_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowCheck]:
+    slow = SlowCheck()
+    monkeypatch.setattr(rules, "check_project", slow)
+    yield slow
+    slow.release.set()  # never leave a worker waiting
+
+
+def account_errors(findings) -> list:  # type: ignore[no-untyped-def]
+    return [f for f in findings if f.form == "ledger" and f.field == "account"]
+
+
+def test_the_recheck_runs_off_the_ui_thread_and_only_the_newest_state_is_shown(window, qtbot, slow_check) -> None:
+    window.create_union(115)
+    document = window.document
+    document.insert_rows(115, "ledger", 0, [ENTRY])
+    qtbot.waitUntil(lambda: not window.checker.pending(), timeout=10_000)
+    assert not account_errors(window.checker.findings)
+    assert slow_check.threads and threading.main_thread().ident not in slow_check.threads
+    shown: list[list] = []
+    window.checker.findings_changed.connect(lambda: shown.append(list(window.checker.findings)))
+
+    # A ledger edit; its recheck is held on the worker thread (as a long ledger would keep it busy).
+    slow_check.hold.set()
+    document.set_cell(115, "ledger", 0, "account", WRONG_ACCOUNT)
+    qtbot.waitUntil(slow_check.started.is_set, timeout=10_000)
+    assert window.checker.pending()
+
+    # Meanwhile the window goes on: timers fire, typing reaches the project.
+    ticked: list[bool] = []
+    QTimer.singleShot(10, lambda: ticked.append(True))
+    qtbot.waitUntil(lambda: bool(ticked), timeout=2_000)
+    window.show_step("application")
+    line = window.page("application").inputs["tax_id"].line
+    line.setFocus()
+    qtbot.keyClicks(line, "1234")
+    assert document.value(115, "application", "tax_id") == "1234"
+    document.set_cell(115, "ledger", 0, "account", "專戶存款1")  # and the entry is put right again
+
+    slow_check.hold.clear()
+    slow_check.release.set()
+    qtbot.waitUntil(lambda: not window.checker.pending(), timeout=10_000)
+    # The held check was of the wrong account, a state already gone: its error was never shown.
+    assert all(not account_errors(findings) for findings in shown)
+    assert not account_errors(window.checker.findings)
+    assert any(f.field == "tax_id" for f in window.checker.for_form("application"))  # the newest state's
+    assert threading.main_thread().ident not in slow_check.threads
+
+
+def test_a_finding_of_the_current_state_reaches_the_window(window, qtbot, slow_check) -> None:
+    window.create_union(115)
+    window.document.insert_rows(115, "ledger", 0, [{**ENTRY, "account": WRONG_ACCOUNT}])
+    done = window.checker.checked_off_thread
+    qtbot.waitUntil(lambda: not window.checker.pending(), timeout=10_000)
+    assert window.checker.checked_off_thread > done
+    assert account_errors(window.checker.findings)
+    window.show_step("ledger")
+    assert any("動支帳戶" in text for text in [window.page("ledger").model.cell_findings(0, "account")[0].message])
