@@ -3,7 +3,9 @@
 Nothing is written while an error remains (``ExportRefused`` lists the reasons).
 Warnings go into ``export-report-….html`` with whether each was acknowledged,
 beside every file written with its size and SHA-256. Each file is written to a
-temporary name and renamed, so a failed export never leaves a half file behind.
+temporary name and renamed, and the whole package into a hidden folder beside the
+target, moved in only when every file is written: a failed export leaves nothing
+new in the target, not a package that looks complete and is not.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from treasurer_app.export import names
-from treasurer_app.export.atomic import write_atomically
+from treasurer_app.export.atomic import PackageFailed, staged_folder, write_atomically
 from treasurer_app.export.grid import Grid
 from treasurer_app.export.layouts import application_grids, ledger_grids
 from treasurer_app.export.xls import write_xls
@@ -97,8 +99,7 @@ def export_application(
     tax_id = project.tax_id(year).strip()
     grids = application_grids(project, year)
     _refuse_what_does_not_fit(grids, fmt, PROJECT_FORM)
-    with _write_problems_refused(PROJECT_FORM):
-        out = _out_dir(out_dir)
+    with _write_problems_refused(PROJECT_FORM), staged_folder(out_dir) as out:
         written = [writer(grids, out / f"{names.application_file_stem(year, tax_id)}.{fmt}")]
         for kind, source in attachments.items():
             target = out / names.attachment_file_name(year, tax_id, kind)
@@ -110,8 +111,9 @@ def export_application(
 
             written += pdf_package.write_pdf_package(project, year, out, grids)
         title = f"{project.union_name(year)} {year} 年度商港服務費福利專款申請檔"
-        return _finish(project, year, findings, acknowledged, written, out / f"export-report-{year}.html", title,
-                       [PERSONAL_DATA_NOTE] if project.years[year].roster else [])
+        report = _finish(project, year, findings, acknowledged, written, out / f"export-report-{year}.html", title,
+                         [PERSONAL_DATA_NOTE] if project.years[year].roster else [])
+    return _moved(report, Path(out_dir))
 
 
 def _writer(fmt: str) -> Writer:
@@ -120,10 +122,10 @@ def _writer(fmt: str) -> Writer:
     return WRITERS[fmt]
 
 
-def _out_dir(out_dir: str | Path) -> Path:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+def _moved(report: ExportReport, out: Path) -> ExportReport:
+    """The report of a package written in its staging folder, speaking of the files where they now are."""
+    files = [WrittenFile(out / f.path.name, f.size, f.sha256) for f in report.files]
+    return ExportReport(files, report.warnings, out / report.report_path.name, report.notes)
 
 
 def _refuse_what_does_not_fit(grids: Sequence[Grid], fmt: str, form: str) -> None:
@@ -157,9 +159,10 @@ def _write_problems_refused(form: str) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        reason = _WRITE_REASONS.get(exc.errno or 0, f"無法寫入（{exc.strerror or exc}）")
+        reason = _WRITE_REASONS.get(exc.errno or 0, f"無法寫入（系統錯誤代碼 {exc.errno}）")
         where = f"（{exc.filename}）" if exc.filename else ""
-        raise ExportRefused([error(form, "export.write_failed", f"匯出：{reason}{where}")]) from None
+        after = f"；{exc.target} 沒有留下任何新檔案，原有的檔案沒有變動" if isinstance(exc, PackageFailed) else ""
+        raise ExportRefused([error(form, "export.write_failed", f"匯出：{reason}{where}{after}")]) from None
 
 
 def check_attachments(paths: dict[str, str], valid: dict[str, Path] | None = None) -> list[Finding]:
@@ -248,8 +251,7 @@ def export_ledger(
     grids: list[Grid] = ledger_grids(project, year, quarter)
     _refuse_what_does_not_fit(grids, fmt, LEDGER_FORM)
     stem = names.accounting_file_stem(year, quarter, project.tax_id(year).strip())
-    with _write_problems_refused(LEDGER_FORM):
-        out = _out_dir(out_dir)
+    with _write_problems_refused(LEDGER_FORM), staged_folder(out_dir) as out:
         written = [writer(grids, out / f"{stem}.{fmt}")]
         if pdf:
             from treasurer_app.export import pdf_package
@@ -257,7 +259,8 @@ def export_ledger(
             written.append(pdf_package.write_ledger_pdf(project, year, quarter, out, grids))
         month = ledger_engine.quarter_month(year, quarter)
         title = f"{project.union_name(year)} {ledger_engine.LEDGER_TITLE}（{year} 年第 {quarter} 季，{month}）"
-        return _finish(project, year, findings, False, written, out / f"export-report-{month}.html", title, [])
+        report = _finish(project, year, findings, False, written, out / f"export-report-{month}.html", title, [])
+    return _moved(report, Path(out_dir))
 
 
 def _check_ledger_header(project: Project, year: int) -> list[Finding]:
