@@ -217,11 +217,10 @@ def test_every_worked_example_figure_sits_beside_its_label(tmp_path: Path, fmt: 
     application = SheetReader(sheets[SHEET_1])
     for label, value in APPLICATION_VALUES.items():
         assert application.beside(label) == value, label
-    assert application.rows[0][0] == "00職業工會"
+    assert application.rows[0][:2] == ["項 目", "內 容"]  # the guide prints the table alone (issue 13)
 
     final = SheetReader(sheets[SHEET_3])
-    assert final.rows[0][0] == "00職業工會"
-    assert final.rows[1][0] == "商港服務費福利專款 114年度決算運用情形"
+    assert final.rows[0][0] == "00職業工會\n商港服務費福利專款 114年度決算運用情形"  # one cell, two lines
     for label, value in REVENUE_114.items():
         assert final.beside(label) == value, label
     interest_row, _ = final.find("2、截至114年度利息收入")
@@ -257,7 +256,7 @@ def test_every_worked_example_figure_sits_beside_its_label(tmp_path: Path, fmt: 
     assert "另使用利息" not in plan.beside("(2)急難救助", column=budget_col)
 
     budget = SheetReader(sheets[SHEET_7])
-    assert budget.rows[1][0] == "商港服務費福利專款 115年度歲入歲出預算書"
+    assert budget.rows[0][0] == "00職業工會\n商港服務費福利專款 115年度歲入歲出預算書"
     for label, value in BUDGET_REVENUE_115.items():
         assert budget.beside(label) == value, label
     revenue_total_row, _ = budget.find("合計", col=0)
@@ -269,14 +268,19 @@ def test_every_worked_example_figure_sits_beside_its_label(tmp_path: Path, fmt: 
     assert budget.beside("合計", after=expenditure_header) == 1051509
 
     report = SheetReader(sheets[SHEET_4])
-    assert report.rows[1][0] == "商港服務費福利專款 114年度教育訓練成果報告"
+    assert report.rows[0][0] == "00職業工會商港服務費福利專款 114年度教育訓練成果報告"  # one line, as the guide
     assert [row[0] for row in report.rows if isinstance(row[0], int)] == [1, 2, 3, 4]
-    assert report.find("1140721")[1] == 1
+    first_session, day1_col = report.find("1140721")
+    assert day1_col == 1
+    session_rows = [row for row in report.rows if isinstance(row[0], int)]
+    assert session_rows[0] == report.rows[first_session]  # one row per session, not six
+    course_col = report.find("課程名稱")[1]
+    assert session_rows[3][course_col].split("\n")[5] == "防災避難演練"  # category 6 on line 6
 
     roster = sheets[SHEET_2]
-    header = roster[3]
+    header = roster[2]
     assert header == ["序號", "姓名", "性別", "身分證字號", "出生日期", "入會日期", "投保單位"]
-    assert len(roster) == 4 + 385
+    assert len(roster) == 3 + 385 + 20  # 20 spare unlocked rows for members added in Excel
 
 
 LABELS_VERBATIM = {
@@ -300,7 +304,7 @@ LABELS_VERBATIM = {
 def test_labels_are_printed_verbatim(tmp_path: Path, fmt: str) -> None:
     sheets = read_sheets(export(tmp_path, fmt))
     for sheet_name, labels in LABELS_VERBATIM.items():
-        texts = {v for row in sheets[sheet_name] for v in row if isinstance(v, str)}
+        texts = {line for row in sheets[sheet_name] for v in row if isinstance(v, str) for line in (v, *v.split("\n"))}
         assert set(labels) <= texts, (sheet_name, set(labels) - texts)
     assert "職業工會會員名冊" in {v for row in sheets[SHEET_2] for v in row}
 
@@ -327,12 +331,12 @@ def test_grids_key_every_input_and_lock_every_computed_figure(tmp_path: Path) ->
     roster = grids[SHEET_2].by_key()
     assert roster["0:name"].locked is False and roster["384:national_id"].locked is False
     sessions = grids[SHEET_4].by_key()
-    assert sessions["3:course_6"].value == "防災避難演練" and sessions["3:hours_6"].value == 2
+    assert sessions["3:course"].value.split("\n")[5] == "防災避難演練" and sessions["3:hours"].value.split("\n")[5] == "2"
     assert grids[SHEET_4].landscape
     for grid in grids.values():
         assert grid.signatures == ("理事長", "常務監事", "會計", "製表人")
-    assert grids[SHEET_2].header_rows == (3, 3)
-    assert grids[SHEET_4].header_rows == (2, 3)
+    assert grids[SHEET_2].header_rows == (2, 2)
+    assert grids[SHEET_4].header_rows == (1, 2)
 
 
 @pytest.mark.parametrize("typed", ["B", "b", "Ｂ"])
@@ -362,12 +366,12 @@ def test_formula_like_member_names_stay_literal_text(tmp_path: Path, fmt: str) -
     path = export(tmp_path, fmt, project)
     if fmt == "xls":
         sheet = xlrd.open_workbook(str(path)).sheet_by_name(SHEET_2)
-        for row, name in ((4, "=SUM(A1)"), (5, "+886912345678"), (6, "@cmd|' /C calc'!A0")):
+        for row, name in ((3, "=SUM(A1)"), (4, "+886912345678"), (5, "@cmd|' /C calc'!A0")):
             assert sheet.cell_type(row, 1) == xlrd.XL_CELL_TEXT
             assert sheet.cell_value(row, 1) == name
     else:
         sheet = openpyxl.load_workbook(path)[SHEET_2]
-        for row, name in ((5, "=SUM(A1)"), (6, "+886912345678"), (7, "@cmd|' /C calc'!A0")):
+        for row, name in ((4, "=SUM(A1)"), (5, "+886912345678"), (6, "@cmd|' /C calc'!A0")):
             assert sheet.cell(row=row, column=2).value == name
             assert sheet.cell(row=row, column=2).data_type == "s"
         import zipfile
@@ -409,7 +413,7 @@ def test_sheets_are_protected_with_only_input_cells_unlocked(tmp_path: Path, fmt
         assert xls_sheet_protection(path) == [True] * 7
         book = xlrd.open_workbook(str(path), formatting_info=True)
         sheet = book.sheet_by_name(SHEET_1)
-        year_row = 3
+        year_row = 1  # the 項 目 | 內 容 header is the first row (issue 13)
 
         def locked(row: int, col: int) -> bool:
             return bool(book.xf_list[sheet.cell_xf_index(row, col)].protection.cell_locked)
@@ -420,7 +424,7 @@ def test_sheets_are_protected_with_only_input_cells_unlocked(tmp_path: Path, fmt
         assert sheet.cell_value(year_row, 0) == "申請年度"
         assert locked(year_row, 0) and not locked(year_row, 1)
         final = book.sheet_by_name(SHEET_3)
-        assert number_format(final, 4, 1) == "#,##0"
+        assert number_format(final, 3, 1) == "#,##0"
         assert len(final.merged_cells) > 10
     else:
         book = openpyxl.load_workbook(path)
@@ -432,12 +436,12 @@ def test_sheets_are_protected_with_only_input_cells_unlocked(tmp_path: Path, fmt
             assert sheet.page_setup.fitToWidth in (None, 1)  # an absent fitToWidth means 1 (ECMA-376)
             assert sheet.page_setup.fitToHeight == 0
         sheet = book[SHEET_1]
-        assert sheet["A4"].value == "申請年度"
-        assert sheet["A4"].protection.locked and not sheet["B4"].protection.locked
-        assert book[SHEET_3]["B5"].number_format == "#,##0"
+        assert sheet["A2"].value == "申請年度"
+        assert sheet["A2"].protection.locked and not sheet["B2"].protection.locked
+        assert book[SHEET_3]["B4"].number_format == "#,##0"
         assert book[SHEET_4].page_setup.orientation == "landscape"
         assert book[SHEET_1].page_setup.orientation == "portrait"
-        assert book[SHEET_2].print_title_rows == "$4:$4"
+        assert book[SHEET_2].print_title_rows == "$3:$3"
 
 
 def test_sheet_names_are_excel_safe() -> None:
@@ -730,7 +734,7 @@ def test_a_date_in_a_cell_that_is_not_a_date_is_reported(tmp_path: Path) -> None
 def test_a_table_without_its_header_row_is_named_in_the_notes(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(export(tmp_path, "xlsx"))
     for name in (SHEET_2, SHEET_4):
-        for row in book[name].iter_rows(min_row=3, max_row=5):
+        for row in book[name].iter_rows(min_row=2, max_row=4):
             for cell in row:
                 if isinstance(cell, openpyxl.cell.cell.Cell):
                     cell.value = None

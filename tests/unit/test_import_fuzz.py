@@ -266,7 +266,7 @@ def test_unreadable_year_is_a_clear_refusal(sources: dict[str, bytes], tmp_path:
     book = openpyxl.load_workbook(source)
     first = book.worksheets[0]
     first.protection.sheet = False
-    first["B4"] = "明年"
+    first["B2"] = "明年"  # 申請年度: the first row after the 項 目 | 內 容 header
     book.save(tmp_path / "bad-year.xlsx")
     with pytest.raises(WorkbookImportError) as failure:
         import_workbook(tmp_path / "bad-year.xlsx")

@@ -113,7 +113,8 @@ def test_an_entry_is_declared_once_for_the_editor_the_sheet_the_file_and_the_sto
     book = LedgerBook(dict(OPENING), [entry(voucher="1")])
     sheet = ledger_grids(Project({YEAR: YearBook(YEAR, ledger=book)}), YEAR)[0]
     printed = sorted((c.col, c.key.split(":")[1]) for c in sheet.cells if c.key and c.key.startswith("0:"))
-    assert tuple(key for _, key in printed) == L.ENTRY_KEYS
+    declared = [key for column in L.ENTRY_ROWS.columns for key in column.keys]
+    assert [key for _, key in printed] == declared and sorted(declared) == sorted(L.ENTRY_KEYS)
 
 
 def test_allowed_choices_per_code() -> None:
@@ -167,10 +168,14 @@ def test_every_allowed_payment_category_has_a_final_accounts_cell() -> None:
 
 def test_sheet_layout() -> None:
     assert L.LEDGER_TITLE == "商港服務費福利專款現金收支登記簿"
-    assert [label for _, label in L.SHEET_COLUMNS] == [
-        "年", "月", "日", "字", "項目", "號", "摘要(一)", "傳票序號", "摘要(二)", "金額", "動支類別", "動支帳戶",
+    assert [label for _, label in L.SHEET_COLUMNS] == [  # the guide's example header (issue 13)
+        "年", "月", "日", "字", "傳票序號", "摘要", "摘要(一)", "摘要(二)", "金額", "動支類別", "動支帳戶",
         "結存", "專戶存款1", "專戶存款2", "定期存款", "零用金",
     ]  # fmt: skip
+    # 號 lives in 摘要(一): each 字 + 摘要(一) names one 號, and the cell reads back to it
+    for spec in L.PARAMETER_TABLE:
+        assert L.code_from_text(spec.kind, L.code_text(spec.kind, spec.code)) == spec.code, spec.label
+    assert L.code_text("支", "9-9") == "9-9" and L.code_from_text("支", "9-9") == "9-9"  # unknown: kept
     assert [label for _, label in L.HEADER_LABELS] == [
         "工會名稱：", "年度：", "統一編號：", "上年度結存", "專戶存款1：", "專戶存款2：", "定期存款：", "零用金：",
     ]  # fmt: skip

@@ -583,8 +583,8 @@ class _Application:
 
     def _roster(self, sheet: _Sheet) -> list[Record]:
         spec = FORMS["roster"]
-        headers = {f.key: [f.label] for f in spec.columns}
-        headers["unit"] = list(roster_form.UNIT_LABELS.values())
+        headers = {c.key: [c.label] for c in spec.layout.rows().columns}  # type: ignore[union-attr]
+        headers["unit"] = list(roster_form.UNIT_LABELS.values())  # the header names the union type
         required = ("name", "national_id")
         header_row, columns = _find_header(sheet, headers, required)
         if header_row is None:
@@ -601,25 +601,30 @@ class _Application:
         return members
 
     def _sessions(self, sheet: _Sheet) -> list[Record]:
+        """One row per session (the declared layout); older files with six rows per session are read too."""
         spec = FORMS["training_report"]
-        headers = {key: [tr.HEADERS[key]] for key in layouts.TRAINING_REPORT_COLUMNS}
+        rows = spec.layout.rows()
+        assert rows is not None
+        headers = {"no": [rows.number], **{c.key: [c.label] for c in rows.columns}}
         required = ("name", "category")
         header_row, columns = _find_header(sheet, headers, required, depth=2)
         if header_row is None:
             self.notes.append(_no_headers(spec.sheet_name, headers, required, "成果報告"))
             return []
         start_col = columns.get("no", columns["name"])
+        plain = [c.key for c in rows.columns if not c.computed and not c.lines and c.key != "methods"]
         sessions: list[Record] = []
         current: Record | None = None
         for row in range(header_row + 1, sheet.n_rows):
             if row not in sheet.rows:
                 continue
-            starts = not sheet.continues_merge(row, start_col) and sheet.get(row, start_col) not in (None, "")
             where = f"「{spec.sheet_name}」第 {row + 1} 列"
-            if starts:
+            continued = sheet.continues_merge(row, start_col)
+            typed = any(sheet.get(row, columns[k]) not in (None, "") for k in ("no", *plain) if k in columns)
+            if not continued and typed:
                 current = {}
                 sessions.append(current)
-                for key in ("day1", "day2", "days", "name", "place", "cost", "male", "female", "benefit"):
+                for key in plain:
                     if key in columns:
                         current[key] = _text(sheet.get(row, columns[key]), spec.field(key), where, self.notes)
                 if "methods" in columns:
@@ -639,25 +644,37 @@ class _Application:
         categories = [c for c in (_category_index(line) for line in category_text.split("\n") if line.strip())]
         if not categories or sheet.continues_merge(row, columns["course"]):
             return
-        course_text = _text(sheet.get(row, columns["course"]), None, where, self.notes)
-        hours_text = _text(sheet.get(row, columns["hours"]), None, where, self.notes) if "hours" in columns else ""
+        field = FORMS["training_report"].field
+        course_raw = sheet.get(row, columns["course"])
+        hours_raw = sheet.get(row, columns["hours"]) if "hours" in columns else None
+        course_text = _text(course_raw, None, where, self.notes)
+        hours_text = _text(hours_raw, None, where, self.notes)
         if len(categories) == 1 and categories[0] is not None:
             n = categories[0]
-            session[tr.course_key(n)] = FORMS["training_report"].field(tr.course_key(n)).type.parse(course_text).text
-            session[tr.hours_key(n)] = FORMS["training_report"].field(tr.hours_key(n)).type.parse(hours_text).text
+            session[tr.course_key(n)] = field(tr.course_key(n)).type.parse(course_text).text
+            session[tr.hours_key(n)] = field(tr.hours_key(n)).type.parse(hours_text).text
             return
-        # The guide's own example stacks the six categories, the names and the hours in one cell each.
-        courses = [line.strip() for line in course_text.split("\n")]
-        hours = hours_text.split()
+        # One line per category in each of the three cells (this app's sheet and the guide's own example).
+        courses = _cell_lines(course_raw, len(categories))
+        hours = _cell_lines(hours_raw, len(categories)) if "\n" in str(hours_raw or "") else hours_text.split()
         if len(courses) == len(categories) == len(hours) and None not in categories:
             for n, course, hour in zip(categories, courses, hours, strict=True):
-                if course:
-                    session[tr.course_key(n)] = course  # type: ignore[index]
-                    session[tr.hours_key(n)] = hour  # type: ignore[arg-type]
+                if course or hour:
+                    session[tr.course_key(n)] = field(tr.course_key(n)).type.parse(course).text  # type: ignore[arg-type]
+                    session[tr.hours_key(n)] = field(tr.hours_key(n)).type.parse(hour).text  # type: ignore[arg-type]
         elif course_text.strip():
             self.notes.append(
                 f"{where}：課程名稱與課程類別對不起來（{len(categories)} 類、{len(courses)} 個名稱），請在程式中補填"
             )
+
+
+def _cell_lines(raw: Value, count: int) -> list[str]:
+    """A cell's lines, as many as ``count`` when the cell has fewer (a reader may drop trailing empty lines)."""
+    if raw is None:
+        return [""] * count
+    text = _number_text(raw) if isinstance(raw, int | float) else str(raw)
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return lines + [""] * (count - len(lines)) if len(lines) < count else lines
 
 
 def _category_index(text: str) -> int | None:
@@ -710,6 +727,9 @@ def _find_header(
 # ---------------------------------------------------------------- a cash ledger workbook
 
 
+_OLD_CODE = "old_code"  # a 號 column of its own, as files written before issue 13 had
+
+
 class _Ledger:
     def __init__(self, sheets: list[_Sheet], source: str) -> None:
         self.sheets = sheets
@@ -760,21 +780,27 @@ class _Ledger:
         return header
 
     def _entries(self, sheet: _Sheet) -> list[Record]:
-        headers = {key: [ledger.COLUMN_LABELS[key]] for key in ledger.ENTRY_KEYS}
+        # The declared columns; 號 is read from 摘要(一), or from a 號 column of an older file when there is one.
+        headers = {c.key: [c.label] for c in ledger.ENTRY_ROWS.columns if not c.computed}
+        headers[_OLD_CODE] = [ledger.COLUMN_LABELS["code"]]
         required = ("voucher", "amount")
         header_row, columns = _find_header(sheet, headers, required)
         if header_row is None:
             self.notes.append(_no_headers(ledger.LEDGER_TITLE, headers, required, "收支記錄"))
             return []
+        code_col = columns.pop(_OLD_CODE, None)
         entries = []
         for row in range(header_row + 1, sheet.n_rows):
             where = f"「{ledger.LEDGER_TITLE}」第 {row + 1} 列"
-            entry = {
-                key: _text(sheet.get(row, col), ledger.ENTRY_FIELD[key], where, self.notes)
-                for key, col in columns.items()
-            }
+            raw = {key: sheet.get(row, col) for key, col in columns.items()}
+            if code_col is not None:
+                raw["code"] = sheet.get(row, code_col)
+            else:
+                kind = _text(raw.get("kind"), ledger.ENTRY_FIELD["kind"], where, self.notes)
+                raw["code"] = ledger.code_from_text(kind, _text(raw.get("code"), None, where, self.notes))
+            entry = {key: _text(value, ledger.ENTRY_FIELD[key], where, self.notes) for key, value in raw.items()}
             if any(entry.values()):
-                entries.append(entry)
+                entries.append({key: entry.get(key, "") for key in ledger.ENTRY_KEYS if key in entry})
         return entries
 
 

@@ -1,28 +1,39 @@
-"""Printable grids of the seven application sheets and of the cash ledger, built from the form declarations.
+"""The one interpreter of the layout declarations: a form's ``LAYOUT`` + a project → a printable grid.
 
-Every label comes from ``treasurer_app.forms``; this module only decides where
-things go. Input cells are unlocked and carry their field key (``"{row}:{column}"``
-inside tables) so a workbook can be read back; computed figures are written as
-values, never as formulas.
+Every sheet of the application and the cash ledger is declared once, by field keys, in
+``treasurer_app.forms`` (vocabulary: ``treasurer_app.forms.layout``); this module only turns
+those blocks into cells. Input cells are unlocked and carry their field key (``"{row}:{key}"``
+inside repeating tables) so a workbook can be read back; computed figures are locked.
+The few fields printed in a form of their own (the A/B choice as radio marks, 上課方式 as
+check boxes, planned interest inside 預算經費) have their printers here, with their readers.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Mapping
+from itertools import takewhile
 
-from treasurer_app.export.grid import Grid, Style, display_width
+from treasurer_app.export.grid import Cell, Grid, Style, display_width
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
 from treasurer_app.forms import FORMS, ledger
-from treasurer_app.forms import application as app_form
-from treasurer_app.forms import budget as budget_form
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import roster as roster_form
-from treasurer_app.forms import training_expenses as te
 from treasurer_app.forms import training_report as tr
 from treasurer_app.forms import work_plan as wp
-from treasurer_app.forms.base import SIGNATURES, FormSpec, year_labels
+from treasurer_app.forms.base import SIGNATURES, Derived, FormSpec, Record, terms, year_labels
+from treasurer_app.forms.layout import (
+    SLASH,
+    Gap,
+    Heading,
+    Layout,
+    Lines,
+    Matrix,
+    Rows,
+    ScreenOnly,
+    Title,
+)
 from treasurer_app.project import Effective, LedgerBook, Project
 
 # Marks for choices printed on paper (the official template uses check boxes and radio buttons).
@@ -36,6 +47,8 @@ FILL_RATIO = 0.85  # a wrapped line holds a little less than the column width: f
 TITLE_ROW_HEIGHT = 24.0
 
 CellValue = str | int | float | None
+# (value, style, locked, key) of one printed cell
+Printed = tuple[CellValue, Style, bool, str | None]
 
 
 # ---------------------------------------------------------------- the application workbook
@@ -43,115 +56,36 @@ CellValue = str | int | float | None
 
 def application_grids(project: Project, year: int) -> list[Grid]:
     """One printable grid per sheet of the application of ``year``, in the guide's order."""
-    builders: tuple[Callable[[Project, int], Grid], ...] = (
-        _application,
-        _roster,
-        _final_accounts,
-        _training_report,
-        _training_expenses,
-        _work_plan,
-        _budget,
-    )
     grids = []
-    for build in builders:
-        grid = build(project, year)
-        grid.signatures = SIGNATURES
-        fit_row_heights(grid)
-        grids.append(grid)
+    with project.memoized():
+        for spec in FORMS.values():
+            grid = sheet_grid(spec, project, year)
+            grid.signatures = SIGNATURES
+            fit_row_heights(grid)
+            grids.append(grid)
     return grids
 
 
-def _new_grid(spec: FormSpec, project: Project, year: int, widths: list[float], landscape: bool = False) -> Grid:
-    union_name = project.union_name(year)
-    title = spec.title_for(year)
-    grid = Grid(spec.sheet_name, f"{union_name} {title}", widths, landscape=landscape)
-    last = len(widths) - 1
-    grid.add(0, 0, union_name or None, Style.TITLE, colspan=last + 1)
-    grid.add(1, 0, title, Style.TITLE, colspan=last + 1)
-    grid.row_heights[0] = grid.row_heights[1] = TITLE_ROW_HEIGHT
-    return grid
-
-
-def _number_style(field: Field) -> Style | None:
-    if isinstance(field.type, Money):
-        return Style.MONEY
-    if isinstance(field.type, Count):
-        return Style.NUMBER
-    return None
-
-
-def input_value(field: Field, text: str | None) -> tuple[CellValue, Style]:
-    """What an input cell prints for the stored text: numbers as numbers, everything else as text."""
-    text = text or ""
-    number_style = _number_style(field)
-    if number_style is not None:
-        if not text.strip():
-            return None, number_style
-        value = field.type.parse(text).value
-        return (value if isinstance(value, int) else text), number_style
-    style = Style.CENTER if isinstance(field.type, RocDate | RocYear | Choice) else Style.TEXT
-    return (text or None), style
-
-
-def _field_value(form: Effective, field: Field) -> tuple[CellValue, Style]:
-    if field.key in form.supplied:
-        return form.supplied[field.key], _number_style(field) or Style.NUMBER
-    return input_value(field, form.values.get(field.key, ""))
-
-
-def _put_field(grid: Grid, row: int, col: int, form: Effective, field: Field, **kw: object) -> None:
-    value, style = _field_value(form, field)
-    grid.add(row, col, value, style, locked=False, key=field.key, **kw)
-
-
-def _put_derived(grid: Grid, row: int, col: int, form: Effective, key: str, style: Style = Style.MONEY,
-                 **kw: object) -> None:
-    grid.add(row, col, form.number(key), style, key=key, **kw)
-
-
-# ---- sheet 1
-
-
-def _application(project: Project, year: int) -> Grid:
-    spec = FORMS["application"]
-    form = project.effective(year, "application")
-    years = year_labels(year)
-    grid = _new_grid(spec, project, year, [34, 64])
-    row = 2
-    for col, header in enumerate(app_form.HEADERS):
-        grid.add(row, col, header, Style.HEADER)
-    for field in spec.fields:
-        row += 1
-        grid.add(row, 0, field.label_for(years), Style.LABEL)
-        value, style = _field_value(form, field)
-        grid.add(row, 1, value, Style.NUMBER if style is Style.NUMBER else Style.TEXT, locked=False, key=field.key)
-    return grid
-
-
-# ---- sheet 2
-
-
-def _roster(project: Project, year: int) -> Grid:
-    spec = FORMS["roster"]
+def sheet_grid(spec: FormSpec, project: Project, year: int) -> Grid:
+    """The grid of one application sheet: its declared layout filled with the project's figures."""
     union_type = project.union_type(year)
-    grid = _new_grid(spec, project, year, [6, 14, 6, 14, 11, 11, 26])
-    grid.add(2, 0, roster_form.ROSTER_TITLES.get(union_type, ""), Style.SUBTITLE, colspan=7)
-    header_row = 3
-    grid.add(header_row, 0, roster_form.SEQUENCE_LABEL, Style.HEADER)
-    for col, field in enumerate(spec.columns, start=1):
-        label = roster_form.unit_label(union_type) if field.key == "unit" else field.label
-        grid.add(header_row, col, label, Style.HEADER)
-    grid.header_rows = (header_row, header_row)
-    for i, member in enumerate(project.years[year].roster):
-        row = header_row + 1 + i
-        grid.add(row, 0, i + 1, Style.CENTER)
-        for col, field in enumerate(spec.columns, start=1):
-            value, style = input_value(field, member.get(field.key, ""))
-            grid.add(row, col, value, style, locked=False, key=f"{i}:{field.key}")
-    return grid
+    names = {
+        **year_labels(year),
+        "union": project.union_name(year),
+        "title": spec.title_for(year),
+        "roster_title": roster_form.ROSTER_TITLES.get(union_type, ""),
+        "unit": roster_form.unit_label(union_type),
+    }
+    title = f"{names['union']} {names['title']}"
+    if spec.is_table:
+        records = project.years[year].roster if spec.id == "roster" else project.years[year].sessions
+        source: _Source = _TableSource(spec, records)
+    else:
+        source = _FormSource(spec, project.effective(year, spec.id), year)
+    return _Interpreter(spec.layout, spec.sheet_name, title, names, source).run()
 
 
-# ---- sheet 3
+# ---------------------------------------------------------------- printers of fields printed their own way
 
 
 def interest_use_text(choice: str) -> str | None:
@@ -177,104 +111,6 @@ def parse_interest_use(text: str) -> str:
     return letter.group(1).upper() if letter else text
 
 
-def _final_accounts(project: Project, year: int) -> Grid:
-    spec = FORMS["final_accounts"]
-    form = project.effective(year, "final_accounts")
-    years = year_labels(year)
-    grid = _new_grid(spec, project, year, [46, 18, 16, 14])
-    row = 2
-    grid.add(row, 0, fa.REVENUE_TITLE.format(**years), Style.SUBTITLE, colspan=4)
-    row += 1
-    grid.add(row, 0, fa.REVENUE_HEADERS[0], Style.HEADER)
-    grid.add(row, 1, fa.REVENUE_HEADERS[1], Style.HEADER)
-    grid.add(row, 2, fa.REVENUE_HEADERS[2], Style.HEADER, colspan=2)
-    for field in fa.REVENUE_FIELDS:
-        row += 1
-        grid.add(row, 0, field.label_for(years), Style.LABEL)
-        _put_field(grid, row, 1, form, field)
-        if field.key == "rev_interest":
-            choice = form.values.get(fa.INTEREST_USE.key, "")
-            grid.add(row, 2, interest_use_text(choice), Style.TEXT, colspan=2, locked=False, key=fa.INTEREST_USE.key)
-        else:
-            grid.add(row, 2, None, Style.TEXT, colspan=2)
-    row += 1
-    grid.add(row, 0, spec.label("rev_total", year), Style.LABEL)
-    _put_derived(grid, row, 1, form, "rev_total")
-    grid.add(row, 2, None, Style.TEXT, colspan=2)
-    row += 2
-    grid.add(row, 0, fa.SURPLUS_REMAINING.label_for(years), Style.LABEL)
-    _put_field(grid, row, 1, form, fa.SURPLUS_REMAINING)
-    row += 2
-    row = _expenditure_table(grid, row, form, year)
-    row += 1
-    grid.add(row, 0, fa.ACCUMULATED_LABEL.format(**years), Style.LABEL)
-    _put_derived(grid, row, 1, form, "accumulated")
-    row += 2
-    _beneficiary_table(grid, row, form, years)
-    return grid
-
-
-def _expenditure_table(grid: Grid, row: int, form: Effective, year: int) -> int:
-    spec = FORMS["final_accounts"]
-    grid.add(row, 0, fa.EXPENDITURE_TITLE.format(**year_labels(year)), Style.SUBTITLE, colspan=4)
-    row += 1
-    grid.add(row, 0, fa.EXPENDITURE_HEADER, Style.HEADER, rowspan=2)
-    grid.add(row, 1, fa.EXPENDITURE_AMOUNT_HEADER, Style.HEADER, colspan=3)
-    row += 1
-    for col, (_, label) in enumerate(fa.SOURCE_COLUMNS, start=1):
-        grid.add(row, col, label, Style.HEADER)
-    for exp_row in fa.EXPENDITURE_ROWS:
-        row += 1
-        grid.add(row, 0, exp_row.label, Style.LABEL)
-        for col, (column, _) in enumerate(fa.SOURCE_COLUMNS, start=1):
-            key = fa.exp_key(exp_row.id, column)
-            if column not in exp_row.columns:
-                grid.add(row, col, fa.SLASH, Style.SLASH)
-            elif exp_row.is_total:
-                _put_derived(grid, row, col, form, key)
-            else:
-                _put_field(grid, row, col, form, spec.field(key))
-    row += 1
-    grid.add(row, 0, fa.SUBTOTAL_LABEL, Style.LABEL)
-    for col, (column, _) in enumerate(fa.SOURCE_COLUMNS, start=1):
-        _put_derived(grid, row, col, form, fa.subtotal_key(column))
-    row += 1
-    grid.add(row, 0, fa.TOTAL_LABEL, Style.LABEL)
-    _put_derived(grid, row, 1, form, "exp_total", colspan=3)
-    return row + 1
-
-
-def _beneficiary_table(grid: Grid, row: int, form: Effective, years: dict[str, int]) -> int:
-    spec = FORMS["final_accounts"]
-    grid.add(row, 0, fa.BENEFICIARY_TITLE.format(**years), Style.SUBTITLE, colspan=4)
-    row += 1
-    grid.add(row, 0, fa.BENEFICIARY_HEADERS[0], Style.HEADER)
-    grid.add(row, 1, fa.BENEFICIARY_HEADERS[1], Style.HEADER)
-    grid.add(row, 2, fa.BENEFICIARY_HEADERS[2], Style.HEADER, colspan=2)
-    for ben_row in fa.BENEFICIARY_ROWS:
-        units = fa.EDUCATION_UNITS if ben_row.id == "1" else fa.PERSON_UNITS
-        grid.add(row + 1, 0, ben_row.label, Style.LABEL, rowspan=len(units))
-        for unit, unit_label in units:
-            row += 1
-            key = fa.ben_key(ben_row.id, unit)
-            grid.add(row, 1, unit_label, Style.LABEL)
-            if ben_row.parts:
-                _put_derived(grid, row, 2, form, key, Style.NUMBER, colspan=2)
-            else:
-                _put_field(grid, row, 2, form, spec.field(key), colspan=2)
-    return row + 1
-
-
-# ---- sheet 4
-
-# The printed columns (tr.HEADERS keys) in order; the importer reads them back by these headers.
-TRAINING_REPORT_COLUMNS = (
-    "no", "day1", "day2", "days", "name", "place", "methods", "category", "course", "hours",
-    "cost", "male", "female", "benefit",
-)  # fmt: skip
-_TR_WIDTHS = [6, 10, 10, 12, 20, 16, 15, 24, 30, 6, 12, 7, 7, 25]
-
-
 def methods_text(text: str) -> str | None:
     """上課方式 printed as the guide's check boxes, one per line."""
     field = FORMS["training_report"].field("methods")
@@ -294,60 +130,6 @@ def parse_methods(text: str) -> str:
     ticked = "|".join(re.escape(mark) for mark in CHECK_MARKS)
     return "、".join(option for option in tr.METHODS if re.search(rf"(?:{ticked})\s*{re.escape(option)}", text))
 
-
-def _training_report(project: Project, year: int) -> Grid:
-    spec = FORMS["training_report"]
-    grid = _new_grid(spec, project, year, list(_TR_WIDTHS), landscape=True)
-    col = {name: i for i, name in enumerate(TRAINING_REPORT_COLUMNS)}
-    top, sub = 2, 3
-    for name in TRAINING_REPORT_COLUMNS:
-        if name in ("day1", "day2", "male", "female"):
-            grid.add(sub, col[name], tr.HEADERS[name], Style.HEADER)
-    grid.add(top, col["day1"], tr.HEADERS["date"], Style.HEADER, colspan=2)
-    grid.add(top, col["male"], tr.HEADERS["people"], Style.HEADER, colspan=2)
-    for name in ("no", "days", "name", "place", "methods", "category", "course", "hours", "cost", "benefit"):
-        grid.add(top, col[name], tr.HEADERS[name], Style.HEADER, rowspan=2)
-    grid.header_rows = (top, sub)
-    span = len(tr.CATEGORIES)
-    row = sub + 1
-    for i, session in enumerate(project.years[year].sessions):
-        grid.add(row, col["no"], i + 1, Style.CENTER, rowspan=span)
-        for name in ("day1", "day2", "days", "name", "place", "cost", "male", "female", "benefit"):
-            value, style = input_value(spec.field(name), session.get(name, ""))
-            grid.add(row, col[name], value, style, rowspan=span, locked=False, key=f"{i}:{name}")
-        grid.add(row, col["methods"], methods_text(session.get("methods", "")), Style.TEXT, rowspan=span,
-                 locked=False, key=f"{i}:methods")
-        for n, category in enumerate(tr.CATEGORIES, start=1):
-            sub_row = row + n - 1
-            grid.add(sub_row, col["category"], category, Style.LABEL)
-            for name, key in (("course", tr.course_key(n)), ("hours", tr.hours_key(n))):
-                value, style = input_value(spec.field(key), session.get(key, ""))
-                grid.add(sub_row, col[name], value, style, locked=False, key=f"{i}:{key}")
-        row += span
-    return grid
-
-
-# ---- sheet 5
-
-
-def _training_expenses(project: Project, year: int) -> Grid:
-    spec = FORMS["training_expenses"]
-    form = project.effective(year, "training_expenses")
-    grid = _new_grid(spec, project, year, [36, 20])
-    row = 2
-    for col, header in enumerate(te.HEADERS):
-        grid.add(row, col, header, Style.HEADER)
-    for field in spec.fields:
-        row += 1
-        grid.add(row, 0, field.label, Style.LABEL)
-        _put_field(grid, row, 1, form, field)
-    row += 1
-    grid.add(row, 0, spec.label("total", year), Style.LABEL)
-    _put_derived(grid, row, 1, form, "total")
-    return grid
-
-
-# ---- sheet 6
 
 _INTEREST_NOTE = re.compile(r"\s*[(（]\s*另使用利息\s*([0-9０-９][0-9０-９,，]*)\s*元?\s*[)）]\s*$")
 
@@ -374,69 +156,328 @@ def split_budget_text(text: str) -> tuple[str, int | None]:
     return text[: match.start()].rstrip(), amount
 
 
-def _work_plan(project: Project, year: int) -> Grid:
-    spec = FORMS["work_plan"]
-    values = project.years[year].forms["work_plan"]
-    grid = _new_grid(spec, project, year, [24, 44, 16, 44, 14, 12], landscape=True)
-    row = 2
-    grid.add(row, 0, wp.ITEM_HEADER, Style.HEADER)
-    for col, (_, label) in enumerate(wp.COLUMNS, start=1):
-        grid.add(row, col, label, Style.HEADER)
-    grid.header_rows = (row, row)
-    for item_no, item in enumerate(wp.ITEMS, start=1):
-        row += 1
-        grid.add(row, 0, item, Style.LABEL)
-        for col, (column, _) in enumerate(wp.COLUMNS, start=1):
-            key = wp.plan_key(item_no, column)
-            text = values.get(key, "")
-            if column == "budget_text":
-                text = budget_text_with_interest(text, values.get(wp.plan_key(item_no, "interest"), ""))
-                grid.add(row, col, text or None, Style.TEXT, locked=False, key=key)
-            else:
-                value, style = input_value(spec.field(key), text)
-                grid.add(row, col, value, style, locked=False, key=key)
-    return grid
+
+# ---------------------------------------------------------------- values of cells
 
 
-# ---- sheet 7
+def _number_style(field: Field) -> Style | None:
+    if isinstance(field.type, Money):
+        return Style.MONEY
+    if isinstance(field.type, Count):
+        return Style.NUMBER
+    return None
 
 
-def _budget(project: Project, year: int) -> Grid:
-    spec = FORMS["budget"]
-    form = project.effective(year, "budget")
-    years = year_labels(year)
-    grid = _new_grid(spec, project, year, [48, 18, 30])
-    row = 2
-    for col, header in enumerate(budget_form.REVENUE_HEADERS):
-        grid.add(row, col, header, Style.HEADER)
-    for key, label in budget_form.REVENUE_LINES:
-        row += 1
-        grid.add(row, 0, label.format(**years), Style.LABEL)
-        if spec.has_field(key):
-            _put_field(grid, row, 1, form, spec.field(key))
+def input_value(field: Field, text: str | None) -> tuple[CellValue, Style]:
+    """What an input cell prints for the stored text: numbers as numbers, everything else as text."""
+    text = text or ""
+    number_style = _number_style(field)
+    if number_style is not None:
+        if not text.strip():
+            return None, number_style
+        value = field.type.parse(text).value
+        return (value if isinstance(value, int) else text), number_style
+    style = Style.CENTER if isinstance(field.type, RocDate | RocYear | Choice) else Style.TEXT
+    return (text or None), style
+
+
+def input_style(field: Field) -> Style:
+    return input_value(field, "")[1]
+
+
+class _Source:
+    """Where the interpreter gets a sheet's labels and values."""
+
+    def label(self, key: str) -> str:
+        raise KeyError(key)
+
+    def cell(self, key: str, companion: str | None = None) -> Printed:
+        raise KeyError(key)
+
+    def records(self) -> list[Record]:
+        return []
+
+    def record_cell(self, index: int, record: Record, key: str) -> Printed:
+        raise KeyError(key)
+
+    def spare_style(self, key: str) -> Style:
+        return Style.TEXT
+
+
+class _FormSource(_Source):
+    def __init__(self, spec: FormSpec, form: Effective, year: int) -> None:
+        self.spec, self.form, self.year = spec, form, year
+
+    def label(self, key: str) -> str:
+        return self.spec.label(key, self.year)
+
+    def cell(self, key: str, companion: str | None = None) -> Printed:
+        spec, values = self.spec, self.form.values
+        if not spec.has_field(key):  # a derived or linked figure
+            return self.form.number(key), self._figure_style(key), True, key
+        field = spec.field(key)
+        if field is fa.INTEREST_USE and spec.id == fa.SPEC.id:
+            return interest_use_text(values.get(key, "")), Style.TEXT, False, key
+        if companion is not None and spec.id == wp.SPEC.id:  # 預算經費 with the planned interest inside
+            text = budget_text_with_interest(values.get(key, ""), values.get(companion, ""))
+            return text or None, Style.TEXT, False, key
+        if key in self.form.supplied:
+            return self.form.supplied[key], _number_style(field) or Style.NUMBER, False, key
+        value, style = input_value(field, values.get(key, ""))
+        return value, style, False, key
+
+    def _figure_style(self, key: str) -> Style:
+        """A sum of counts prints as a count (受益情形 totals), any other figure as money."""
+        item = self.spec.derived_field(key)
+        if not isinstance(item, Derived):
+            return Style.MONEY
+        for part in terms(item):
+            if self.spec.has_field(part):
+                return _number_style(self.spec.field(part)) or Style.MONEY
+            return self._figure_style(part)
+        return Style.MONEY
+
+
+class _TableSource(_Source):
+    def __init__(self, spec: FormSpec, records: list[Record]) -> None:
+        self.spec, self._records = spec, records
+
+    def records(self) -> list[Record]:
+        return self._records
+
+    def record_cell(self, index: int, record: Record, key: str) -> Printed:
+        column = self.spec.layout.rows().column(key)  # type: ignore[union-attr]
+        if column.computed:  # 課程類別: the six categories, one per line
+            return "\n".join(tr.CATEGORIES), Style.LABEL, True, None
+        if column.lines:
+            lines = [(record.get(k) or "").replace("\n", "、").strip() for k in column.lines]
+            return ("\n".join(lines) if any(lines) else None), Style.TEXT, False, f"{index}:{key}"
+        if key == "methods" and self.spec.id == tr.SPEC.id:
+            return methods_text(record.get(key, "")), Style.TEXT, False, f"{index}:{key}"
+        value, style = input_value(self.spec.field(key), record.get(key, ""))
+        return value, style, False, f"{index}:{key}"
+
+    def spare_style(self, key: str) -> Style:
+        column = self.spec.layout.rows().column(key)  # type: ignore[union-attr]
+        return Style.TEXT if column.lines or column.computed else input_style(self.spec.field(key))
+
+
+_BALANCE_INDEX = {"balance_acct1": 0, "balance_acct2": 1, "balance_fixed": 2, "balance_petty": 3}
+
+
+class _LedgerSource(_Source):
+    def __init__(self, book: LedgerBook, year: int, union_name: str, tax_id: str) -> None:
+        self.book, self.year = book, year
+        self.header = {"union_name": union_name, "year": str(year), "tax_id": tax_id}
+        self.running = ledger.balances(book, year)
+
+    def cell(self, key: str, companion: str | None = None) -> Printed:
+        if key in self.header:
+            return self.header[key] or None, Style.TEXT, False, key
+        value, style = input_value(ledger.HEADER_FIELD[key], self.book.header.get(key, ""))
+        return value, style, False, key
+
+    def records(self) -> list[Record]:
+        return self.book.entries
+
+    def record_cell(self, index: int, record: Record, key: str) -> Printed:
+        kind, code = record.get("kind", ""), record.get("code", "")
+        if key == "year":
+            return str(self.year), Style.CENTER, True, None
+        if key == "item":
+            return ledger.item(kind.strip(), code.strip()) or None, Style.TEXT, True, None
+        if key == "code":  # 摘要(一): the code's text from the parameter table, which names the 號
+            return ledger.code_text(kind, code) or None, Style.TEXT, False, f"{index}:code"
+        if key == "balance_total":
+            return self.running[index].total, Style.MONEY, True, None
+        if key in _BALANCE_INDEX:
+            return self.running[index].amounts()[_BALANCE_INDEX[key]], Style.MONEY, True, None
+        value, style = input_value(ledger.ENTRY_FIELD[key], record.get(key, ""))
+        return value, style, False, f"{index}:{key}"
+
+    def spare_style(self, key: str) -> Style:
+        field = ledger.ENTRY_FIELD.get(key)
+        if field is None:
+            return Style.MONEY if key.startswith("balance_") else Style.TEXT
+        return input_style(field) if key != "code" else Style.TEXT
+
+
+# ---------------------------------------------------------------- the interpreter
+
+
+class _Names(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _rows_widths(rows: Rows | None) -> list[float]:
+    if rows is None:
+        return [40, 20]
+    return [*([rows.number_width] if rows.number else []), *(c.width for c in rows.columns)]
+
+
+class _Interpreter:
+    """Lays a declaration's blocks out top to bottom, each row filled from the source."""
+
+    def __init__(self, layout: Layout, sheet_name: str, title: str, names: Mapping[str, object],
+                 source: _Source) -> None:
+        self.layout, self.source = layout, source
+        self.names = _Names({k: ("" if v is None else v) for k, v in names.items()})
+        widths = list(layout.widths) or _rows_widths(layout.rows())
+        self.grid = Grid(sheet_name, title, widths, landscape=layout.landscape)
+        self.row = 0
+        self.tables = sum(isinstance(b, Matrix | Rows) for b in layout.blocks)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.grid.col_widths)
+
+    def text(self, template: str) -> str:
+        return template.format_map(self.names)
+
+    def put(self, col: int, printed: Printed, **kw: object) -> Cell:
+        value, style, locked, key = printed
+        return self.grid.add(self.row, col, value, style, locked=locked, key=key, **kw)
+
+    def run(self) -> Grid:
+        for block in self.layout.blocks:
+            if isinstance(block, Title):
+                self.title(block)
+            elif isinstance(block, Heading):
+                self.grid.add(self.row, 0, self.text(block.text) or None, Style.SUBTITLE, colspan=self.n_cols)
+                self.row += 1
+            elif isinstance(block, Gap):
+                self.row += 1
+            elif isinstance(block, Lines):
+                self.lines(block)
+            elif isinstance(block, Matrix):
+                self.stacked(block) if block.stacked else self.matrix(block)
+            elif isinstance(block, Rows):
+                self.rows(block)
+            elif not isinstance(block, ScreenOnly):
+                raise TypeError(block)
+        return self.grid
+
+    def title(self, block: Title) -> None:
+        lines = [self.text(line) for line in block.lines]
+        if block.join is None:
+            for line in lines:
+                self.grid.add(self.row, 0, line or None, Style.TITLE, colspan=self.n_cols)
+                self.grid.row_heights[self.row] = TITLE_ROW_HEIGHT
+                self.row += 1
+            return
+        shown = [line for line in lines if line]
+        self.grid.add(self.row, 0, block.join.join(shown) or None, Style.TITLE, colspan=self.n_cols)
+        height = len(shown) if block.join == "\n" else 1
+        self.grid.row_heights[self.row] = TITLE_ROW_HEIGHT * max(1, height)
+        self.row += 1
+
+    def lines(self, block: Lines) -> None:
+        value_col = block.label_span
+        note_col = value_col + block.value_span
+        with_note = any(line.note for line in block.lines) or len(block.headers) > 2
+        spans = (block.label_span, block.value_span, block.note_span)
+        if block.headers:
+            col = 0
+            for header, span in zip(block.headers, spans, strict=False):
+                self.grid.add(self.row, col, header, Style.HEADER, colspan=span)
+                col += span
+            self.row += 1
+        for line in block.lines:
+            label = self.text(line.label) if line.label is not None else self.source.label(line.key)
+            self.grid.add(self.row, 0, label, Style.LABEL, colspan=block.label_span)
+            if line.key:
+                self.put(value_col, self.source.cell(line.key), colspan=block.value_span)
+            if line.unit:
+                self.grid.add(self.row, note_col, line.unit, Style.LABEL)
+            if line.note:
+                value, style, locked, key = self.source.cell(line.note)
+                self.put(note_col, (value or line.note_default or None, style, locked, key), colspan=block.note_span)
+            elif with_note:
+                self.grid.add(self.row, note_col, None, Style.TEXT, colspan=block.note_span)
+            self.row += 1
+
+    def matrix(self, block: Matrix) -> None:
+        printed = [i for i, c in enumerate(block.columns) if c.printed_in is None]
+        companions = {c.printed_in: j for j, c in enumerate(block.columns) if c.printed_in is not None}
+        first = self.row
+        if block.band:
+            self.grid.add(self.row, 0, block.corner, Style.HEADER, rowspan=2)
+            self.grid.add(self.row, 1, block.band, Style.HEADER, colspan=len(printed))
+            self.row += 1
         else:
-            _put_derived(grid, row, 1, form, key)
-        note_key = budget_form.note_key(key)
-        note = form.values.get(note_key, "") or budget_form.DEFAULT_NOTES.get(key, "")
-        grid.add(row, 2, note or None, Style.TEXT, locked=False, key=note_key)
-    row += 1
-    grid.add(row, 0, spec.label("rev_total", year), Style.LABEL)
-    _put_derived(grid, row, 1, form, "rev_total")
-    grid.add(row, 2, None, Style.TEXT)
-    row += 2
-    grid.add(row, 0, budget_form.SURPLUS_REMAINING_LABEL.format(**years), Style.LABEL)
-    _put_field(grid, row, 1, form, spec.field("surplus_remaining"))
-    row += 2
-    grid.add(row, 0, budget_form.EXPENDITURE_HEADERS[0], Style.HEADER)
-    grid.add(row, 1, budget_form.EXPENDITURE_HEADERS[1], Style.HEADER, colspan=2)
-    for key, label in budget_form.EXPENDITURE_LINES:
-        row += 1
-        grid.add(row, 0, label, Style.LABEL)
-        _put_field(grid, row, 1, form, spec.field(key), colspan=2)
-    row += 1
-    grid.add(row, 0, spec.label("exp_total", year), Style.LABEL)
-    _put_derived(grid, row, 1, form, "exp_total", colspan=2)
-    return grid
+            self.grid.add(self.row, 0, block.corner, Style.HEADER)
+        for col, i in enumerate(printed, start=1):
+            self.grid.add(self.row, col, block.columns[i].label, Style.HEADER)
+        if self.tables == 1:
+            self.grid.header_rows = (first, self.row)
+        self.row += 1
+        for matrix_row in block.rows:
+            self.grid.add(self.row, 0, self.text(matrix_row.label), Style.LABEL)
+            if len(matrix_row.cells) == 1 and len(printed) > 1:  # one figure across the columns (總計)
+                self.put(1, self.source.cell(matrix_row.cells[0]), colspan=len(printed))  # type: ignore[arg-type]
+                self.row += 1
+                continue
+            for col, i in enumerate(printed, start=1):
+                key = matrix_row.cells[i]
+                if key is SLASH:
+                    self.grid.add(self.row, col, fa.SLASH, Style.SLASH)
+                    continue
+                companion = matrix_row.cells[companions[i]] if i in companions else None
+                self.put(col, self.source.cell(key, companion))
+            self.row += 1
+
+    def stacked(self, block: Matrix) -> None:
+        self.grid.add(self.row, 0, block.corner, Style.HEADER)
+        self.grid.add(self.row, 1, block.unit_header, Style.HEADER)
+        self.grid.add(self.row, 2, block.value_header, Style.HEADER, colspan=self.n_cols - 2)
+        self.row += 1
+        for matrix_row in block.rows:
+            present = [(c.label, key) for c, key in zip(block.columns, matrix_row.cells, strict=True) if key]
+            self.grid.add(self.row, 0, self.text(matrix_row.label), Style.LABEL, rowspan=len(present))
+            for unit, key in present:
+                self.grid.add(self.row, 1, unit, Style.LABEL)
+                value, style, locked, cell_key = self.source.cell(key)
+                style = Style.NUMBER if style is Style.MONEY else style
+                self.put(2, (value, style, locked, cell_key), colspan=self.n_cols - 2)
+                self.row += 1
+
+    def rows(self, block: Rows) -> None:
+        offset = 1 if block.number else 0
+        grouped = any(c.group for c in block.columns)
+        top = self.row
+        depth = 2 if grouped else 1
+        if block.number:
+            self.grid.add(top, 0, block.number, Style.HEADER, rowspan=depth)
+        col = offset
+        columns = list(block.columns)
+        while col - offset < len(columns):
+            column = columns[col - offset]
+            if column.group:
+                span = len(list(takewhile(lambda c, g=column.group: c.group == g, columns[col - offset:])))
+                self.grid.add(top, col, self.text(column.group), Style.HEADER, colspan=span)
+                for n in range(span):
+                    self.grid.add(top + 1, col + n, self.text(columns[col - offset + n].label), Style.HEADER)
+                col += span
+                continue
+            self.grid.add(top, col, self.text(column.label), Style.HEADER, rowspan=depth)
+            col += 1
+        self.grid.header_rows = (top, top + depth - 1)
+        self.row = top + depth
+        records = self.source.records()
+        for index, record in enumerate(records):
+            if block.number:
+                self.grid.add(self.row, 0, index + 1, Style.CENTER)
+            for col, column in enumerate(block.columns, start=offset):
+                self.put(col, self.source.record_cell(index, record, column.key))
+            self.row += 1
+        for _ in range(block.spare):
+            if block.number:
+                self.grid.add(self.row, 0, None, Style.CENTER)
+            for col, column in enumerate(block.columns, start=offset):
+                locked = column.computed and not column.lines
+                self.grid.add(self.row, col, None, self.source.spare_style(column.key), locked=locked)
+            self.row += 1
 
 
 # ---------------------------------------------------------------- row heights
@@ -462,13 +503,6 @@ def fit_row_heights(grid: Grid) -> None:
 
 PARAMETER_SHEET_NAME = "參數表"  # the guide: 「請參照表單內參數表選填」
 ALLOWED_MARK = "◎"  # the guide's mark for an allowed 動支類別 / 動支帳戶
-_LEDGER_WIDTHS = [6, 5, 5, 5, 20, 7, 40, 12, 20, 14, 12, 14, 14, 14, 14, 14, 14]
-_BALANCE_COLUMNS = {
-    "balance_acct1": 0,
-    "balance_acct2": 1,
-    "balance_fixed": 2,
-    "balance_petty": 3,
-}
 
 
 def ledger_grids(project: Project, year: int, quarter: int | None = None) -> list[Grid]:
@@ -476,68 +510,16 @@ def ledger_grids(project: Project, year: int, quarter: int | None = None) -> lis
     book = project.years[year].ledger or LedgerBook()
     if quarter is not None:
         book = ledger.quarter_slice(book, year, quarter)
-    grids = [_ledger_sheet(project, year, book), _parameter_sheet()]
+    union_name = project.union_name(year)
+    names = {**year_labels(year), "union": union_name, "title": ledger.LEDGER_TITLE}
+    source = _LedgerSource(book, year, union_name, project.tax_id(year))
+    sheet = _Interpreter(ledger.LEDGER_LAYOUT, ledger.LEDGER_TITLE, f"{union_name} {ledger.LEDGER_TITLE}", names,
+                         source).run()
+    grids = [sheet, _parameter_sheet()]
     for grid in grids:
         fit_row_heights(grid)
-    grids[0].signatures = SIGNATURES
+    sheet.signatures = SIGNATURES
     return grids
-
-
-def _ledger_sheet(project: Project, year: int, book: LedgerBook) -> Grid:
-    union_name = project.union_name(year)
-    widths = list(_LEDGER_WIDTHS)
-    last = len(widths)
-    grid = Grid(ledger.LEDGER_TITLE, f"{union_name} {ledger.LEDGER_TITLE}", widths, landscape=True)
-    grid.add(0, 0, ledger.LEDGER_TITLE, Style.TITLE, colspan=last)
-    grid.add(1, 0, union_name or None, Style.TITLE, colspan=last)
-    grid.row_heights[0] = grid.row_heights[1] = TITLE_ROW_HEIGHT
-    application = FORMS["application"]
-    header_values: dict[str, tuple[CellValue, Style, str | None]] = {
-        "union_name": (union_name or None, Style.TEXT, None),
-        "year": (str(year), Style.TEXT, ledger.YEAR_UNIT),
-        "tax_id": (project.tax_id(year) or None, Style.TEXT, None),
-    }
-    header_fields = {f.key: f for f in ledger.HEADER_FIELDS}
-    for key in ledger.OPENING_KEYS.values():
-        value, style = input_value(header_fields[key], book.header.get(key, ""))
-        header_values[key] = (value, style, ledger.MONEY_UNIT)
-    row = 1
-    for key, label in ledger.HEADER_LABELS:
-        row += 1
-        if key not in header_values:  # 上年度結存: a heading over the four balances
-            grid.add(row, 0, label, Style.LABEL, colspan=3)
-            continue
-        value, style, unit = header_values[key]
-        grid.add(row, 0, label, Style.LABEL, colspan=3)
-        field_key = key if key in ledger.OPENING_KEYS.values() or application.has_field(key) else None
-        grid.add(row, 3, value, style, colspan=4, locked=False, key=field_key)
-        if unit:
-            grid.add(row, 7, unit, Style.LABEL)
-    row += 2
-    header_row = row
-    for col, (_, label) in enumerate(ledger.SHEET_COLUMNS):
-        grid.add(header_row, col, label, Style.HEADER)
-    grid.header_rows = (header_row, header_row)
-    running = ledger.balances(book, year)
-    for i, record in enumerate(book.entries):
-        row += 1
-        balance = running[i]
-        for col, (key, _) in enumerate(ledger.SHEET_COLUMNS):
-            if key in ledger.ENTRY_FIELD:
-                value, style = input_value(ledger.ENTRY_FIELD[key], record.get(key, ""))
-                grid.add(row, col, value, style, locked=False, key=f"{i}:{key}")
-            elif key == "year":
-                grid.add(row, col, str(year), Style.CENTER)
-            elif key == "item":
-                grid.add(row, col, ledger.item(record.get("kind", ""), record.get("code", "")) or None, Style.TEXT)
-            elif key == "summary_one":
-                text = ledger.summary_one(record.get("kind", ""), record.get("code", ""))
-                grid.add(row, col, text or None, Style.TEXT)
-            elif key == "balance_total":
-                grid.add(row, col, balance.total, Style.MONEY)
-            else:
-                grid.add(row, col, balance.amounts()[_BALANCE_COLUMNS[key]], Style.MONEY)
-    return grid
 
 
 def _parameter_sheet() -> Grid:

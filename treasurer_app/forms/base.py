@@ -13,6 +13,7 @@ from typing import Literal
 
 from treasurer_app.fields import Field, Parsed
 from treasurer_app.findings import Finding, error
+from treasurer_app.forms.layout import Layout
 
 Values = Mapping[str, str]
 # Who signs (and stamps) each printed sheet of the paper copy.
@@ -71,6 +72,7 @@ class FormSpec:
     extra_fields: tuple[Field, ...] = ()  # kept with the form, not printed on the official sheet
     linked: tuple[Linked, ...] = ()
     hint: str = ""
+    layout: Layout = field(default_factory=lambda: Layout(()))  # the printed structure, by keys (forms/layout.py)
     _index: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -172,3 +174,25 @@ def check_fields(
 
 def sum_of(*keys: str) -> Callable[[Callable[[str], int]], int]:
     return lambda get: sum(get(k) for k in keys)
+
+
+def terms(item: Derived) -> dict[str, int]:
+    """The figures a derived value adds up, each with its sign (+1 / −1): its formula read as a sum.
+
+    Every derived figure of the forms is a signed sum; its terms are found by running the formula
+    on lookups that return 1 for one key and 0 for the others.
+    """
+
+    seen: list[str] = []
+
+    def record(key: str) -> int:
+        seen.append(key)
+        return 0
+
+    base = item.formula(record)
+    coefficients: dict[str, int] = {}
+    for key in dict.fromkeys(seen):
+        coefficient = item.formula(lambda k, key=key: 1 if k == key else 0) - base
+        if coefficient:
+            coefficients[key] = coefficient
+    return coefficients

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from treasurer_app.fields import Field, Money, Text
 from treasurer_app.forms.base import Derived, FormSpec, Linked, sum_of
+from treasurer_app.forms.layout import Gap, Layout, Line, Lines, Title
 
 MONEY = Money(9)
 NOTE = Text(100)
@@ -39,6 +40,24 @@ def note_key(line_key: str) -> str:
 # rev_2 is not typed: it is last year's interest income minus the interest spent (§5).
 REV_2_SOURCE = "= 決算表「截至{Y1}年度利息收入」－決算表利息小計"
 
+LAYOUT = Layout(
+    blocks=(
+        Title(),
+        Lines(
+            (
+                *(Line(key, note=note_key(key), note_default=DEFAULT_NOTES.get(key, "")) for key, _ in REVENUE_LINES),
+                Line("rev_total"),
+            ),
+            headers=REVENUE_HEADERS,
+        ),
+        Gap(),
+        Lines((Line("surplus_remaining"),)),
+        Gap(),
+        Lines((*(Line(key) for key in EXPENDITURE_KEYS), Line("exp_total")), headers=EXPENDITURE_HEADERS, value_span=2),
+    ),
+    widths=(48, 18, 30),
+)
+
 SPEC = FormSpec(
     id="budget",
     number=7,
@@ -69,5 +88,6 @@ SPEC = FormSpec(
         Derived("rev_total", "合計", sum_of("rev_1", "rev_2", "rev_3", "rev_4"), "= 歲入 1＋2＋3＋4"),
         Derived("exp_total", "合計", sum_of(*EXPENDITURE_KEYS), "= 歲出各項相加"),
     ),
+    layout=LAYOUT,
     hint="金額最多 9 位數字；歲入合計須等於歲出合計；說明最多 100 個文字。",
 )

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from treasurer_app.fields import Choice, Count, Field, Money
 from treasurer_app.forms.base import Derived, FormSpec, sum_of
+from treasurer_app.forms.layout import SLASH as NO_VALUE
+from treasurer_app.forms.layout import Gap, Heading, Layout, Line, Lines, Matrix, MatrixColumn, MatrixRow, Title
 
 MONEY = Money(9)
 COUNT = Count(5)
@@ -222,6 +224,65 @@ def _derived() -> tuple[Derived, ...]:
     return tuple(derived)
 
 
+def _expenditure_matrix() -> Matrix:
+    rows = [
+        MatrixRow(row.label, tuple(exp_key(row.id, c) if c in row.columns else NO_VALUE for c, _ in SOURCE_COLUMNS))
+        for row in EXPENDITURE_ROWS
+    ]
+    rows.append(MatrixRow(SUBTOTAL_LABEL, tuple(subtotal_key(c) for c, _ in SOURCE_COLUMNS)))
+    rows.append(MatrixRow(TOTAL_LABEL, ("exp_total",)))  # one figure across the three columns
+    return Matrix(
+        corner=EXPENDITURE_HEADER,
+        band=EXPENDITURE_AMOUNT_HEADER,
+        columns=tuple(MatrixColumn(label) for _, label in SOURCE_COLUMNS),
+        rows=tuple(rows),
+    )
+
+
+def _beneficiary_matrix() -> Matrix:
+    units = dict(EDUCATION_UNITS)
+    return Matrix(
+        corner=BENEFICIARY_HEADERS[0],
+        unit_header=BENEFICIARY_HEADERS[1],
+        value_header=BENEFICIARY_HEADERS[2],
+        columns=tuple(MatrixColumn(label) for label in units.values()),
+        rows=tuple(
+            MatrixRow(row.label, tuple(ben_key(row.id, u) if u in dict(_units(row)) else NO_VALUE for u in units))
+            for row in BENEFICIARY_ROWS
+        ),
+        stacked=True,
+    )
+
+
+LAYOUT = Layout(
+    blocks=(
+        Title(),
+        Heading(REVENUE_TITLE),
+        Lines(
+            (
+                Line("rev_allocation"),
+                Line("rev_interest", note=INTEREST_USE.key),
+                Line("rev_other"),
+                Line("rev_surplus_drawn"),
+                Line("rev_total"),
+            ),
+            headers=REVENUE_HEADERS,
+            note_span=2,
+        ),
+        Gap(),
+        Lines((Line(SURPLUS_REMAINING.key),)),
+        Gap(),
+        Heading(EXPENDITURE_TITLE),
+        _expenditure_matrix(),
+        Gap(),
+        Lines((Line("accumulated"),)),
+        Gap(),
+        Heading(BENEFICIARY_TITLE),
+        _beneficiary_matrix(),
+    ),
+    widths=(46, 18, 16, 14),
+)
+
 SPEC = FormSpec(
     id="final_accounts",
     number=3,
@@ -230,5 +291,6 @@ SPEC = FormSpec(
     period=-1,
     fields=(*REVENUE_FIELDS, INTEREST_USE, SURPLUS_REMAINING, *_expenditure_fields(), *_beneficiary_fields()),
     derived=_derived(),
+    layout=LAYOUT,
     hint="金額最多 9 位數字；場次、時數、人次最多 5 位數字。合計、小計、總計及歷年累積結餘款自動計算。",
 )

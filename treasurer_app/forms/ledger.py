@@ -28,6 +28,7 @@ from treasurer_app.findings import Finding, Severity, error
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import training_expenses as te
 from treasurer_app.forms.base import Record
+from treasurer_app.forms.layout import UNION, Column, Gap, Layout, Line, Lines, Rows, Title
 from treasurer_app.project import LedgerBook
 
 FORM = "ledger"
@@ -189,6 +190,25 @@ def summary_one(kind: str, code: str) -> str:
     return spec.summary if spec else ""
 
 
+def code_text(kind: str, code: str) -> str:
+    """What the 摘要(一) column shows for an entry: the code's 摘要(一), or the 號 as typed when unknown."""
+    return summary_one(kind.strip(), code.strip()) or code
+
+
+def code_from_text(kind: str, text: str) -> str:
+    """The 號 a 摘要(一) cell names (「1-1、講師鐘點費」→ 1-1); a bare 號 or an unknown text is kept as is."""
+    def plain(value: str) -> str:
+        return _squeeze(unicodedata.normalize("NFKC", value))
+
+    wanted = plain(text or "")
+    if not wanted:
+        return ""
+    for spec in PARAMETER_TABLE:
+        if (not kind.strip() or spec.kind == kind.strip()) and plain(spec.summary) == wanted:
+            return spec.code
+    return text.strip()
+
+
 def item(kind: str, code: str) -> str:
     """項目 of a code; empty for an unknown code."""
     spec = lookup(kind, code)
@@ -237,28 +257,72 @@ HEADER_LABELS: tuple[tuple[str, str], ...] = (
     ("opening_title", OPENING_TITLE),
     *((key, f"{account}：") for account, key in OPENING_KEYS.items()),
 )
-# Table columns in printed order (DOMAIN.md §10's entry order, then the running balances).
-# The guide's example is OCR-garbled; this is the order DOMAIN.md fixes.
-SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("year", "年"),
-    ("month", "月"),
-    ("day", "日"),
-    ("kind", "字"),
-    ("item", "項目"),
-    ("code", "號"),
-    ("summary_one", "摘要(一)"),
-    ("voucher", "傳票序號"),
-    ("memo", "摘要(二)"),
-    ("amount", "金額"),
-    ("category", "動支類別"),
-    ("account", "動支帳戶"),
-    ("balance_total", "結存"),
-    ("balance_acct1", ACCT1),
-    ("balance_acct2", ACCT2),
-    ("balance_fixed", FIXED),
-    ("balance_petty", PETTY),
+# What each value of an entry is called (messages, undo, drill-down), computed ones included.
+COLUMN_LABELS: dict[str, str] = {
+    "year": "年",
+    "month": "月",
+    "day": "日",
+    "kind": "字",
+    "item": "項目",
+    "code": "號",
+    "summary_one": "摘要(一)",
+    "voucher": "傳票序號",
+    "memo": "摘要(二)",
+    "amount": "金額",
+    "category": "動支類別",
+    "account": "動支帳戶",
+    "balance_total": "結存",
+    "balance_acct1": ACCT1,
+    "balance_acct2": ACCT2,
+    "balance_fixed": FIXED,
+    "balance_petty": PETTY,
+}
+ITEM_HEADER = "摘要"  # the guide's header over the 項目 column
+SPARE_ENTRIES = 30  # empty unlocked rows after the entries, for lines added in Excel
+# The register's columns, printed and on screen, in the order of the guide's example header. 號 has no
+# column of its own: the 摘要(一) column holds it (the guide's drop-downs pick 字 and 號 and fill 摘要(一);
+# each 字 + 摘要(一) names exactly one 號), see docs/layouts.md.
+ENTRY_ROWS = Rows(
+    (
+        Column("year", COLUMN_LABELS["year"], 6, computed=True),
+        Column("month", COLUMN_LABELS["month"], 5),
+        Column("day", COLUMN_LABELS["day"], 5),
+        Column("kind", COLUMN_LABELS["kind"], 5),
+        Column("voucher", COLUMN_LABELS["voucher"], 10),
+        Column("item", ITEM_HEADER, 20, computed=True),
+        Column("code", COLUMN_LABELS["summary_one"], 40),
+        Column("memo", COLUMN_LABELS["memo"], 20),
+        Column("amount", COLUMN_LABELS["amount"], 14),
+        Column("category", COLUMN_LABELS["category"], 12),
+        Column("account", COLUMN_LABELS["account"], 14),
+        *(
+            Column(key, COLUMN_LABELS[key], 14, computed=True)
+            for key in ("balance_total", "balance_acct1", "balance_acct2", "balance_fixed", "balance_petty")
+        ),
+    ),
+    spare=SPARE_ENTRIES,
 )
-COLUMN_LABELS: dict[str, str] = dict(SHEET_COLUMNS)
+SHEET_COLUMNS: tuple[tuple[str, str], ...] = tuple((c.key, c.label) for c in ENTRY_ROWS.columns)
+LEDGER_LAYOUT = Layout(
+    blocks=(
+        Title(lines=("{title}", UNION), join=None),
+        Lines(
+            tuple(
+                Line(
+                    key if key != "opening_title" else "",
+                    label,
+                    unit=YEAR_UNIT if key == "year" else MONEY_UNIT if key in OPENING_KEYS.values() else "",
+                )
+                for key, label in HEADER_LABELS
+            ),
+            label_span=2,
+            value_span=3,
+        ),
+        Gap(),
+        ENTRY_ROWS,
+    ),
+    landscape=True,
+)
 
 VOUCHER_MAX = 10  # 傳票序號最多 10 個文字
 MEMO_MAX = 50  # 摘要(二) 最多 50 個文字
@@ -272,7 +336,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         "code",
         COLUMN_LABELS["code"],
         Choice(tuple(dict.fromkeys(c.code for c in PARAMETER_TABLE))),
-        hint="依參數表選填，自動代出摘要(一)。",
+        hint="依參數表選填號（例如 1-1），自動代出摘要(一)。",
     ),
     Field("voucher", COLUMN_LABELS["voucher"], Text(VOUCHER_MAX), hint=f"請自行輸入，最多 {VOUCHER_MAX} 個文字。"),
     Field(

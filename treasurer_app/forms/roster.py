@@ -8,12 +8,35 @@ from __future__ import annotations
 
 from treasurer_app.fields import Choice, Field, NationalId, RocDate, Text
 from treasurer_app.forms.base import FormSpec
+from treasurer_app.forms.layout import Column, Heading, Layout, Rows, Title
 
 SEXES = ("男", "女")
 PERSONAL_COLUMNS = ("name", "national_id", "birth_date")  # personal data (§13): encrypted at rest
 UNIT_LABELS = {"職業工會": "投保單位", "企業工會": "服務部門"}
 ROSTER_TITLES = {"職業工會": "職業工會會員名冊", "企業工會": "企業工會會員名冊"}
 SEQUENCE_LABEL = "序號"
+SPARE_ROWS = 20  # empty unlocked rows after the members, for members added in Excel
+# Headings that depend on the union type, filled in by the interpreter.
+ROSTER_TITLE, UNIT_HEADER = "{roster_title}", "{unit}"
+
+LAYOUT = Layout(
+    blocks=(
+        Title(),
+        Heading(ROSTER_TITLE),
+        Rows(
+            (
+                Column("name", "姓名", 14),
+                Column("sex", "性別", 6),
+                Column("national_id", "身分證字號", 14),
+                Column("birth_date", "出生日期", 11),
+                Column("joined", "入會日期", 11),
+                Column("unit", UNIT_HEADER, 26),
+            ),
+            number=SEQUENCE_LABEL,
+            spare=SPARE_ROWS,
+        ),
+    ),
+)
 
 SPEC = FormSpec(
     id="roster",
@@ -29,6 +52,7 @@ SPEC = FormSpec(
         Field("joined", "入會日期", RocDate(), hint="民國年月日 7 碼，須晚於出生日期。"),
         Field("unit", "投保單位", Text(100), required=False, hint="職業工會填投保單位；企業工會填服務部門。"),
     ),
+    layout=LAYOUT,
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from treasurer_app.fields import Field, Money
 from treasurer_app.forms.base import Derived, FormSpec, sum_of
+from treasurer_app.forms.layout import Layout, Line, Lines, Title
 
 LINES = (
     "講師鐘點費",
@@ -41,5 +42,9 @@ SPEC = FormSpec(
         for key, label in zip(LINE_KEYS, LINES, strict=True)
     ),
     derived=(Derived("total", "合計", sum_of(*LINE_KEYS), "= 13 項相加"),),
+    layout=Layout(
+        blocks=(Title(), Lines((*(Line(key) for key in LINE_KEYS), Line("total")), headers=HEADERS)),
+        widths=(36, 20),
+    ),
     hint="每項填該年度所有場次的合計；合計須等於決算表教育訓練之分配款＋利息。",
 )

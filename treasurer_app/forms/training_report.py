@@ -6,6 +6,7 @@ import re
 
 from treasurer_app.fields import Choice, Count, Field, Money, MultiChoice, RocDate, Text
 from treasurer_app.forms.base import FormSpec
+from treasurer_app.forms.layout import Column, Layout, Rows, Title
 
 DAY_OPTIONS = ("0.5", "1", "2")
 METHODS = ("上課講授", "分組討論", "生態參訪")
@@ -66,6 +67,36 @@ def _category_columns() -> tuple[Field, ...]:
     return tuple(columns)
 
 
+SPARE_SESSIONS = 5  # empty unlocked rows after the sessions, for sessions added in Excel
+
+# One row per session, as the guide's template and example print it: the six categories, the course
+# names and the hours each in one cell, one line per category.
+LAYOUT = Layout(
+    blocks=(
+        Title(join=""),  # the guide: 「OO工會商港服務費福利專款 114年度教育訓練成果報告」in one line
+        Rows(
+            (
+                Column("day1", HEADERS["day1"], 10, group=HEADERS["date"]),
+                Column("day2", HEADERS["day2"], 10, group=HEADERS["date"]),
+                Column("days", HEADERS["days"], 12),
+                Column("name", HEADERS["name"], 20),
+                Column("place", HEADERS["place"], 16),
+                Column("methods", HEADERS["methods"], 15),
+                Column("category", HEADERS["category"], 24, computed=True),
+                Column("course", HEADERS["course"], 30, lines=tuple(course_key(i) for i in range(1, 7))),
+                Column("hours", HEADERS["hours"], 6, lines=tuple(hours_key(i) for i in range(1, 7))),
+                Column("cost", HEADERS["cost"], 12),
+                Column("male", HEADERS["male"], 7, group=HEADERS["people"]),
+                Column("female", HEADERS["female"], 7, group=HEADERS["people"]),
+                Column("benefit", HEADERS["benefit"], 25),
+            ),
+            number=HEADERS["no"],
+            spare=SPARE_SESSIONS,
+        ),
+    ),
+    landscape=True,
+)
+
 SPEC = FormSpec(
     id="training_report",
     number=4,
@@ -91,6 +122,7 @@ SPEC = FormSpec(
         Field("female", "受益人數（女）", Count(5)),
         Field("benefit", "效益", Text(100, multiline=True), hint="最多 100 個文字。"),
     ),
+    layout=LAYOUT,
     hint="每列一個場次；時數合計每場次不可超過 24 小時。場次、時數及人次合計自動帶入決算表受益情形。",
 )
 

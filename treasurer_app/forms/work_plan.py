@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from treasurer_app.fields import Field, Money, Text
 from treasurer_app.forms.base import Derived, FormSpec, sum_of
+from treasurer_app.forms.layout import Layout, Matrix, MatrixColumn, MatrixRow, ScreenOnly, Title
 
 ITEMS = (
     "(1)教育訓練",
@@ -56,6 +57,29 @@ def _fields() -> tuple[Field, ...]:
 AMOUNT_KEYS = tuple(plan_key(i, "amount") for i in range(1, len(ITEMS) + 1))
 INTEREST_KEYS = tuple(plan_key(i, "interest") for i in range(1, len(ITEMS) + 1))
 
+BUDGET_TEXT_COLUMN = 2  # 預算經費: the planned interest prints inside it, e.g. (另使用利息8,000元)
+
+LAYOUT = Layout(
+    blocks=(
+        Title(),
+        Matrix(
+            corner=ITEM_HEADER,
+            columns=(
+                *(MatrixColumn(label) for _, label in COLUMNS),
+                MatrixColumn(INTEREST_LABEL, printed_in=BUDGET_TEXT_COLUMN),
+            ),
+            rows=tuple(
+                MatrixRow(item, (*(plan_key(n, c) for c, _ in COLUMNS), plan_key(n, "interest")))
+                for n, item in enumerate(ITEMS, start=1)
+            ),
+            as_cards=True,
+        ),
+        ScreenOnly(("amount_total", "interest_total")),  # the guide prints no total row
+    ),
+    widths=(24, 44, 16, 44, 14, 12),
+    landscape=True,
+)
+
 SPEC = FormSpec(
     id="work_plan",
     number=6,
@@ -67,6 +91,7 @@ SPEC = FormSpec(
         Derived("amount_total", "合計金額合計", sum_of(*AMOUNT_KEYS), "= (1)至(6)合計金額相加"),
         Derived("interest_total", "另使用利息合計", sum_of(*INTEREST_KEYS), "= (1)至(6)另使用利息相加"),
     ),
+    layout=LAYOUT,
     hint="所有欄位必填，每欄最多 200 個文字；各項合計金額須與歲入歲出預算書一致。",
 )
 
