@@ -331,7 +331,8 @@ def test_grids_key_every_input_and_lock_every_computed_figure(tmp_path: Path) ->
     roster = grids[SHEET_2].by_key()
     assert roster["0:name"].locked is False and roster["384:national_id"].locked is False
     sessions = grids[SHEET_4].by_key()
-    assert sessions["3:course"].value.split("\n")[5] == "防災避難演練" and sessions["3:hours"].value.split("\n")[5] == "2"
+    assert sessions["3:course"].value.split("\n")[5] == "防災避難演練"  # category 6, line 6
+    assert sessions["3:hours"].value.split("\n")[5] == "2"
     assert grids[SHEET_4].landscape
     for grid in grids.values():
         assert grid.signatures == ("理事長", "常務監事", "會計", "製表人")
