@@ -51,10 +51,14 @@ def field_rows(fields: Iterable[Field], optional: bool = False) -> list[tuple[st
             f"`{f.key}`",
             f.label,
             f"{type_name(f.type)}：{f.type.description}",
-            "必填" if f.required and not optional else "選填",
+            REQUIRED_NOTES.get(f.key) or ("必填" if f.required and not optional else "選填"),
         )
         for f in fields
     ]
+
+
+# Required or not by another value of the record, which the field's declaration cannot say.
+REQUIRED_NOTES = {"category": "收、支必填；轉不填"}
 
 
 FIELD_HEADERS = ("key", "label (Chinese)", "type and limit", "required")

@@ -205,6 +205,12 @@ class Project:
         interest_use = source.forms["final_accounts"].get("interest_use", "")
         if interest_use:
             new.forms["final_accounts"]["interest_use"] = interest_use
+        # The unspent interest carried in is one figure: budget line 2 of the new year, as its sheet 3
+        # works it out from this year's ledger (with the interest this year started with). A blank
+        # header reads as that figure too: 0 is left blank.
+        unspent = self.effective(year + 1, "budget").number("rev_2")
+        if unspent or new.ledger.header.get(ledger_engine.INTEREST_CARRIED_IN, "").strip():
+            new.ledger.header[ledger_engine.INTEREST_CARRIED_IN] = str(unspent)
         return new
 
     # ---- derivations ----
@@ -276,7 +282,10 @@ class Project:
             self._supply_training_expenses(year, result)
         elif form_id == "budget":
             final = self.effective(year, "final_accounts")
-            result.supplied["rev_2"] = final.number("rev_interest") - final.number(fa.subtotal_key(fa.INTEREST))
+            # Unspent interest is never negative: interest overspent is an error on sheet 3 and in the
+            # ledger where it happened, not a debt carried into the new year.
+            unspent = final.number("rev_interest") - final.number(fa.subtotal_key(fa.INTEREST))
+            result.supplied["rev_2"] = max(0, unspent)
             result.sources["rev_2"] = budget_form.REV_2_SOURCE.format(Y1=year - 1)
         return result
 

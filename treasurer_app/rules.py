@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from treasurer_app.fields import national_id_sex
 from treasurer_app.findings import Finding, error, warning
@@ -20,7 +21,10 @@ from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms import training_report as tr
 from treasurer_app.forms import work_plan as wp
 from treasurer_app.forms.base import Record, check_fields, int_getter, parse, year_labels
-from treasurer_app.project import Effective, Project, session_totals
+from treasurer_app.project import Effective, LedgerBook, Project, session_totals
+
+if TYPE_CHECKING:
+    from treasurer_app.forms.ledger_audit import Sources
 
 EDUCATION_MIN_PERCENT = 40
 ADMIN_MAX_PERCENT = 10
@@ -489,12 +493,6 @@ def check_budget(project: Project, year: int) -> list[Finding]:
             f"合計：歲入合計 {money(get('rev_total'))} 須等於歲出合計 {money(get('exp_total'))}",
             "exp_total",
         )
-    if get("rev_2") < 0:
-        fail(
-            "budget.carried_interest_not_negative",
-            f"{spec.label('rev_2', year)}：上年度利息動支超過利息收入（{money(get('rev_2'))}）",
-            "rev_2",
-        )
     interest_available = get("rev_2") + get("rev_3")
     if get("exp_interest") > interest_available:
         fail(
@@ -588,15 +586,60 @@ def check_education_history(project: Project, year: int) -> list[Finding]:
 # ---------------------------------------------------------------- ledger
 
 
+def ledger_opening_sources(project: Project, year: int) -> Sources:
+    """What the fund's sources hold when the ledger of ``year`` starts: no allocation yet (it arrives
+    as 收 1), the unspent interest carried in (budget line 2, or the ledger header's figure), and
+    the accumulated surplus the year's budget draws (line 4), which payments spend as 其他收入."""
+    from treasurer_app.forms.ledger_audit import Sources
+
+    budget = project.effective(year, "budget")
+    return Sources(0, max(0, project.interest_carried_in(year)), max(0, budget.number("rev_4")))
+
+
+def _ledger_in_use(book: LedgerBook | None) -> bool:
+    return book is not None and (bool(book.entries) or any(v.strip() for v in book.header.values()))
+
+
 def check_year_ledger(project: Project, year: int) -> list[Finding]:
     book = project.years[year].ledger
-    if book is None or (not book.entries and not any(v.strip() for v in book.header.values())):
+    if book is None or not _ledger_in_use(book):
         return []
     from treasurer_app.forms import ledger as ledger_engine
+    from treasurer_app.forms import ledger_audit
 
-    return project.ledger_result(
-        "findings", year, None, lambda: [*ledger_engine.check_ledger(book, year), *ledger_engine.check_caps(book, year)]
-    )
+    opening = ledger_opening_sources(project, year)  # from the application: part of what the result depends on
+
+    def check() -> list[Finding]:
+        entries = ledger_engine.parse_entries(book, year)
+        audit = ledger_audit.check_audit(book, year, opening, entries)
+        return [*ledger_engine.check_ledger(book, year), *audit, *ledger_engine.check_caps(book, year)]
+
+    return project.ledger_result("findings", year, opening, check)
+
+
+def check_interest_carried_in(project: Project, year: int) -> list[Finding]:
+    """The unspent interest carried into ``year`` is one figure: the ledger header may state it, and
+    then it must be budget line 2's (which sheet 3 works out), or the two years' reports disagree."""
+    from treasurer_app.forms import ledger as ledger_engine
+
+    book = project.years[year].ledger
+    if book is None or not _ledger_in_use(book):
+        return []
+    key = ledger_engine.INTEREST_CARRIED_IN
+    typed = parse(ledger_engine.HEADER_FIELD[key], book.header.get(key, "")).value
+    line_2 = project.effective(year, "budget").number("rev_2")
+    if not isinstance(typed, int) or typed == line_2:
+        return []
+    return [
+        error(
+            LEDGER_FORM,
+            "ledger.interest_carried_in_matches",
+            f"{ledger_engine.HEADER_FIELD[key].label}：填了 {money(typed)} 元，與預算書"
+            f"「{FORMS['budget'].label('rev_2', year)}」{money(line_2)} 元不符；兩者是同一個數字"
+            f"（{year - 1} 年度利息收入扣除已動支利息）",
+            key,
+        )
+    ]
 
 
 # Every check check_project runs, in order; each takes (project, year) and returns findings.
@@ -612,7 +655,11 @@ CHECKS: tuple[Callable[[Project, int], list[Finding]], ...] = (
     check_work_plan,
     check_budget,
     check_education_history,
+    check_interest_carried_in,
     LEDGER_CHECK,
 )
 
-__all__ = ["CHECKS", "LEDGER_CHECK", "LEDGER_FORM", "check_project", "education_history", "errors_only", "finding_key"]
+__all__ = [
+    "CHECKS", "LEDGER_CHECK", "LEDGER_FORM", "check_project", "education_history", "errors_only", "finding_key",
+    "ledger_opening_sources",
+]

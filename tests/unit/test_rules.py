@@ -1006,14 +1006,12 @@ def test_budget_revenue_must_equal_expenditure(project: Project) -> None:
     )
 
 
-def test_budget_line_2_negative_when_last_year_overspent_interest(project: Project) -> None:
+def test_budget_line_2_is_never_negative_when_last_year_overspent_interest(project: Project) -> None:
+    """Unspent interest carried in cannot be a debt: line 2 is 0 and the overspending is sheet 3's error."""
     keep_accumulated(project, "rev_interest", 14_999)
-    assert project.effective(YEAR, "budget").number("rev_2") == -1
-    assert_finding(
-        the_finding(project, "budget.carried_interest_not_negative"), rule="budget.carried_interest_not_negative",
-        severity=Severity.ERROR, form_id="budget", field="rev_2",
-        says=("2、截至上一年度114年度利息收入：", "上年度利息動支超過利息收入（-1）"),
-    )
+    assert project.effective(YEAR, "budget").number("rev_2") == 0
+    assert the_finding(project, "final_accounts.interest_not_overspent").is_error
+    assert not [f for f in check(project) if f.form == "budget" and f.field == "rev_2"]
 
 
 @pytest.mark.parametrize(("raise_revenue", "fails"), [("rev_3", False), ("rev_4", True)])

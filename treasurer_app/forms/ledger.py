@@ -347,7 +347,9 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         hint=f"請自行輸入，記錄會員姓名，最多 {MEMO_MAX} 個文字。",
     ),
     Field("amount", COLUMN_LABELS["amount"], Money(9), hint="最多 9 位數字。"),
-    Field("category", COLUMN_LABELS["category"], Choice(CATEGORIES), hint="依單據內容選填；轉帳不填。"),
+    # Required except on a transfer, which has none: that depends on 字, so the entry's rule
+    # (ledger.required) says it, and the cell's own check does not (a 轉 must show no 必填).
+    Field("category", COLUMN_LABELS["category"], Choice(CATEGORIES), required=False, hint="依單據內容選填；轉帳不填。"),
     Field("account", COLUMN_LABELS["account"], Choice(ACCOUNTS), hint="依單據內容選填。"),
 )
 ENTRY_FIELD: dict[str, Field] = {f.key: f for f in ENTRY_FIELDS}
@@ -727,8 +729,9 @@ def interest_left(book: LedgerBook, year: int, interest_carried_in: int) -> int:
 
 def next_year_header(book: LedgerBook, year: int | None = None) -> dict[str, str]:
     """The header of the next year's ledger: closing balances as opening balances, and the
-    interest still unspent. Figures are written as they are — a negative closing balance
-    (an error this year) shows up as an invalid figure next year rather than being hidden.
+    interest still unspent (never below 0: interest overspent is an error of this year, flagged where it
+    happened). Balances are written as they are — a negative closing balance (an error this year)
+    shows up as an invalid figure next year rather than being hidden.
 
     ``year`` is the ledger's ROC year; when it is not given (the project's roll-over does
     not pass it), dates are read as in a leap year, so a 2月29日 entry still counts.
@@ -737,7 +740,7 @@ def next_year_header(book: LedgerBook, year: int | None = None) -> dict[str, str
     closing = _running(book, entries)[-1] if entries else opening_balances(book)
     carried = _header_money(book.header, INTEREST_CARRIED_IN)
     header = {OPENING_KEYS[account]: str(closing.of(account)) for account in ACCOUNTS}
-    header[INTEREST_CARRIED_IN] = str(_interest_left(_derive_final_accounts(entries, carried)))
+    header[INTEREST_CARRIED_IN] = str(max(0, _interest_left(_derive_final_accounts(entries, carried))))
     return header
 
 

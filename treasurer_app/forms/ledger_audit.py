@@ -1,0 +1,179 @@
+"""What the ledger keeps beside its accounts: the fund's sources, and the rules an auditor checks.
+
+* The sources (DOMAIN.md §5, §10): every payment is made from 分配款, 利息收入 or 其他收入
+  (its 動支類別), and a source cannot give more than it holds. What each holds runs through the
+  year like an account balance: the opening (what the application says is available), plus the
+  receipts of that category (收 1 → 分配款, 收 2 / 收 3 → 利息收入, 收 4 → 其他收入), minus the
+  payments. The payment that spends more than is left is an error on that entry, as an overdrawn
+  account is.
+* 工會財務處理準則 第19條: petty cash (零用金) is kept at NT$100,000 at most, and a single
+  payment above NT$10,000 goes through the bank account. Both are warnings: the auditor asks, the
+  authority does not refuse the ledger for them.
+
+The opening of the sources comes from the project (``rules.ledger_opening_sources``); this module
+knows only the ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from treasurer_app.findings import Finding, error, warning
+from treasurer_app.forms.ledger import (
+    CAT_ALLOCATION,
+    CAT_INTEREST,
+    CAT_OTHER,
+    FORM,
+    OPENING_KEYS,
+    PAYMENT,
+    PETTY,
+    RECEIPT,
+    Entry,
+    opening_balances,
+    parse_entries,
+)
+from treasurer_app.project import LedgerBook
+
+SOURCES: tuple[str, ...] = (CAT_ALLOCATION, CAT_INTEREST, CAT_OTHER)
+_SOURCE_INDEX = {source: i for i, source in enumerate(SOURCES)}
+# What each source's opening is, for tooltips and the ledger page.
+SOURCE_OPENING_NOTES: dict[str, str] = {
+    CAT_ALLOCATION: "本年度收到的分配款（收 1）扣除已動支的分配款",
+    CAT_INTEREST: "上年度未動支利息加本年度利息收入（收 2、收 3），扣除已動支的利息",
+    CAT_OTHER: "預算書動支的歷年累積結餘款加其他收入（收 4），扣除已動支的其他收入",
+}
+
+PETTY_BALANCE_LIMIT = 100_000  # 工會財務處理準則 第19條: 零用金以新臺幣十萬元為限
+PETTY_PAYMENT_LIMIT = 10_000  # 第19條: 每筆支付超過一萬元者，應以銀行帳戶支付
+ARTICLE_19 = "工會財務處理準則第19條"
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """What is still available of each source of the fund at one point of the year."""
+
+    allocation: int = 0
+    interest: int = 0
+    other: int = 0
+
+    def amounts(self) -> tuple[int, int, int]:
+        """In the order of ``SOURCES``."""
+        return (self.allocation, self.interest, self.other)
+
+    def of(self, source: str) -> int:
+        return self.amounts()[_SOURCE_INDEX[source]]
+
+
+def source_move(entry: Entry) -> tuple[int, int] | None:
+    """(source index, signed amount) an entry moves, or None: a transfer, 誤植或扣抵, or no category."""
+    index = _SOURCE_INDEX.get(entry.category or "")
+    if index is None:
+        return None
+    if entry.kind == RECEIPT:
+        return index, entry.amount
+    if entry.kind == PAYMENT:
+        return index, -entry.amount
+    return None
+
+
+def running_sources(entries: Sequence[Entry | None], opening: Sources) -> list[Sources]:
+    """What each source holds after each entry, aligned with ``entries`` (None leaves it unchanged)."""
+    current = list(opening.amounts())
+    result: list[Sources] = []
+    snapshot = opening
+    for entry in entries:
+        move = source_move(entry) if entry is not None else None
+        if move is not None:
+            current[move[0]] += move[1]
+            snapshot = Sources(*current)
+        result.append(snapshot)
+    return result
+
+
+def _money(amount: int) -> str:
+    return f"{amount:,}"
+
+
+def _row(index: int) -> str:
+    return f"第 {index + 1} 筆 "
+
+
+def _check_sources(entries: Sequence[Entry | None], opening: Sources) -> list[Finding]:
+    """The payment that takes a source below zero (once per overspending, as with an overdrawn account)."""
+    findings = []
+    current = list(opening.amounts())
+    for entry in entries:
+        move = source_move(entry) if entry is not None else None
+        if move is None or entry is None:
+            continue
+        index, amount = move
+        before = current[index]
+        current[index] += amount
+        if current[index] < 0 <= before:
+            message = (
+                f"{_row(entry.index)}動支類別：{SOURCES[index]}可動支 {_money(before)} 元，"
+                f"本筆動支 {_money(entry.amount)} 元，超支 {_money(-current[index])} 元"
+            )
+            findings.append(error(FORM, "ledger.source_overspent", message, field="category", row=entry.index))
+    return findings
+
+
+def _voucher(entry: Entry) -> str:
+    return f"（傳票 {entry.voucher}）" if entry.voucher else ""
+
+
+def _check_petty_cash(book: LedgerBook, entries: Sequence[Entry | None]) -> list[Finding]:
+    findings = []
+    balance = opening_balances(book).petty
+    if balance > PETTY_BALANCE_LIMIT:
+        findings.append(
+            warning(
+                FORM,
+                "ledger.petty_cash_balance_limit",
+                f"上年度結存 零用金：{_money(balance)} 元，超過{ARTICLE_19}的零用金上限"
+                f" {_money(PETTY_BALANCE_LIMIT)} 元；多出的部分宜存回專戶存款",
+                field=OPENING_KEYS[PETTY],
+            )
+        )
+    for entry in entries:
+        if entry is None:
+            continue
+        if entry.kind == PAYMENT and entry.source == PETTY and entry.amount > PETTY_PAYMENT_LIMIT:
+            findings.append(
+                warning(
+                    FORM,
+                    "ledger.petty_cash_payment_limit",
+                    f"{_row(entry.index)}金額：由零用金支付 {_money(entry.amount)} 元{_voucher(entry)}，"
+                    f"超過{ARTICLE_19}單筆 {_money(PETTY_PAYMENT_LIMIT)} 元的上限；"
+                    "較大的支出應由專戶存款（銀行帳戶）支付",
+                    field="amount",
+                    row=entry.index,
+                )
+            )
+        before = balance
+        if entry.source == PETTY:
+            balance -= entry.amount
+        if entry.target == PETTY:
+            balance += entry.amount
+        if before <= PETTY_BALANCE_LIMIT < balance:
+            findings.append(
+                warning(
+                    FORM,
+                    "ledger.petty_cash_balance_limit",
+                    f"{_row(entry.index)}零用金餘額 {_money(balance)} 元{_voucher(entry)}，"
+                    f"超過{ARTICLE_19}的零用金上限 {_money(PETTY_BALANCE_LIMIT)} 元",
+                    field="amount",
+                    row=entry.index,
+                )
+            )
+    return findings
+
+
+def check_audit(book: LedgerBook, year: int, opening: Sources, entries: Sequence[Entry | None] | None = None) -> list[
+        Finding]:
+    """The sources overspent and the 第19條 warnings of the ledger of ``year``, in entry order.
+    ``entries``: the book already parsed (``parse_entries``), to parse it once per check."""
+    parsed = parse_entries(book, year) if entries is None else entries
+    findings = _check_sources(parsed, opening) + _check_petty_cash(book, parsed)
+    return sorted(findings, key=lambda f: -1 if f.row is None else f.row)
