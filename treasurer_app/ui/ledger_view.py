@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,11 +34,20 @@ from treasurer_app.fields import Field
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import LEDGER_FORM
 from treasurer_app.forms import ledger as engine
+from treasurer_app.forms import ledger_audit as audit
 from treasurer_app.forms.base import Record
 from treasurer_app.project import LedgerBook
 from treasurer_app.ui import theme
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
+from treasurer_app.ui.ledger_marks import (
+    MARK_ROLE,
+    FindingsBox,
+    entry_message,
+    keep_foreground_when_selected,
+    paint_mark,
+    worst_mark,
+)
 from treasurer_app.ui.services import Change
 from treasurer_app.ui.table_editor import (
     NO_PARENT,
@@ -52,12 +62,25 @@ from treasurer_app.ui.widgets import grouped, make_input, set_mark, whole_number
 
 SUMMARY = "summary_one"
 BALANCE_KEYS = ("balance_total", "balance_acct1", "balance_acct2", "balance_fixed", "balance_petty")
-# Typed columns in the guide's order, 摘要(一) after 號, then the running balances.
+# What is still available of each source of the fund: on screen only, the printed sheet has no such columns.
+SOURCE_KEYS = ("source_allocation", "source_interest", "source_other")
+SOURCE_LABELS: dict[str, str] = {
+    key: f"可動支{source}" for key, source in zip(SOURCE_KEYS, audit.SOURCES, strict=True)
+}
+# Typed columns in the guide's order, 摘要(一) after 號, then the running balances and sources.
 COLUMNS: tuple[str, ...] = (
     "month", "day", "kind", "code", SUMMARY, "voucher", "memo", "amount", "category", "account", *BALANCE_KEYS,
+    *SOURCE_KEYS,
 )  # fmt: skip
-COMPUTED = frozenset({SUMMARY, *BALANCE_KEYS})
-NUMERIC = frozenset({"amount", *BALANCE_KEYS})
+RUNNING = frozenset({*BALANCE_KEYS, *SOURCE_KEYS})
+COMPUTED = frozenset({SUMMARY, *RUNNING})
+NUMERIC = frozenset({"amount", *RUNNING})
+# Widths in pixels, narrow enough for 零用金 to be on screen at 1366×768 beside the navigator.
+COLUMN_WIDTHS: dict[str, int] = {
+    "month": 34, "day": 34, "kind": 34, "code": 50, SUMMARY: 128, "voucher": 68, "memo": 84, "amount": 82,
+    "category": 72, "account": 80, "balance_total": 88,
+}  # fmt: skip
+BALANCE_WIDTH = 80
 QUARTER_MONTHS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
 
 
@@ -66,22 +89,37 @@ def money(value: int) -> str:
 
 
 class RunningBalances:
-    """Balances after each entry, kept in step with the entries as they are edited."""
+    """Balances of the accounts and of the fund's sources after each entry, kept in step with the
+    entries as they are edited."""
 
-    def __init__(self, book: LedgerBook, year: int) -> None:
+    def __init__(self, book: LedgerBook, year: int, opening_sources: audit.Sources | None = None) -> None:
         self.book, self.year = book, year
+        self.opening_sources = opening_sources or audit.Sources()
         self.parsed: list[engine.Entry | None] = []
         self.after: list[tuple[int, int, int, int]] = []
+        self.sources_after: list[tuple[int, int, int]] = []
         self.rebuild()
 
     def rebuild(self) -> None:
         self.parsed = engine.parse_entries(self.book, self.year)
         self.after = []
+        self.sources_after = []
         self._run_from(0)
+
+    def set_opening_sources(self, opening: audit.Sources) -> bool:
+        """The sources' opening (from the application) changed: True when the figures had to be run again."""
+        if opening == self.opening_sources:
+            return False
+        self.opening_sources = opening
+        self.sources_after = []
+        self._run_from(0)
+        return True
 
     def _run_from(self, start: int) -> None:
         del self.after[start:]
+        del self.sources_after[start:]
         current = list(self.after[start - 1] if start else engine.opening_balances(self.book).amounts())
+        sources = list(self.sources_after[start - 1] if start else self.opening_sources.amounts())
         accounts = {account: i for i, account in enumerate(engine.ACCOUNTS)}
         for entry in self.parsed[start:]:
             if entry is not None:
@@ -89,7 +127,11 @@ class RunningBalances:
                     current[accounts[entry.source]] -= entry.amount
                 if entry.target:
                     current[accounts[entry.target]] += entry.amount
+                move = audit.source_move(entry)
+                if move is not None:
+                    sources[move[0]] += move[1]
             self.after.append((current[0], current[1], current[2], current[3]))
+            self.sources_after.append((sources[0], sources[1], sources[2]))
 
     def edited(self, row: int) -> None:
         self.parsed[row] = engine.parse_entry(self.book.entries[row], self.year, row)
@@ -113,14 +155,29 @@ class RunningBalances:
         opening = engine.opening_balances(self.book).amounts()
         return (sum(opening), *opening)
 
+    def running_value(self, row: int, key: str) -> int:
+        """A balance (BALANCE_KEYS) or an available amount (SOURCE_KEYS) after entry ``row``."""
+        if key in SOURCE_KEYS:
+            return self.sources_after[row][SOURCE_KEYS.index(key)]
+        return self.row_values(row)[BALANCE_KEYS.index(key)]
+
+    def closing_sources(self) -> tuple[int, int, int]:
+        return self.sources_after[-1] if self.sources_after else self.opening_sources.amounts()
+
 
 class LedgerTableModel(QAbstractTableModel):
     def __init__(self, document: ProjectDocument, checker: Checker, year: int) -> None:
         super().__init__()
         self.document, self.checker, self.year = document, checker, year
         self.book = document.ledger(year)
-        self.running = RunningBalances(self.book, year)
-        self.labels = {**engine.COLUMN_LABELS}
+        self.running = RunningBalances(self.book, year, self.opening_sources())
+        self.labels = {**engine.COLUMN_LABELS, **SOURCE_LABELS}
+
+    def opening_sources(self) -> audit.Sources:
+        from treasurer_app.rules import ledger_opening_sources
+
+        project = self.document.project
+        return ledger_opening_sources(project, self.year) if self.year in project.years else audit.Sources()
 
     def entries(self) -> list[Record]:
         return self.book.entries
@@ -132,6 +189,12 @@ class LedgerTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            key = COLUMNS[section]
+            if key in SOURCE_KEYS:
+                source = audit.SOURCES[SOURCE_KEYS.index(key)]
+                return f"{self.labels[key]}：{audit.SOURCE_OPENING_NOTES[source]}"
+            return self.labels[key]
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -152,10 +215,10 @@ class LedgerTableModel(QAbstractTableModel):
         record = entries[row]
         if key == SUMMARY:
             return engine.summary_one(record.get("kind", "").strip(), record.get("code", "").strip())
-        if key in BALANCE_KEYS:
+        if key in RUNNING:
             if is_blank(record):
                 return ""
-            return money(self.running.row_values(row)[BALANCE_KEYS.index(key)])
+            return money(self.running.running_value(row, key))
         text = record.get(key, "")
         return grouped(text) if key == "amount" else text
 
@@ -185,20 +248,43 @@ class LedgerTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             if self.document.unsaved.touches(self.year, LEDGER_FORM, row, key):
                 return theme.UNSAVED_CELL
-            findings = self.cell_findings(row, key)
-            if any(f.is_error for f in findings):
+            mark = worst_mark(self.cell_findings(row, key))
+            if mark == "error":
                 return theme.ERROR_CELL
-            if findings:
+            if mark == "warning":
                 return theme.WARNING_CELL
             if key in COMPUTED:
                 return theme.READ_ONLY_CELL
+        if role == MARK_ROLE:
+            return worst_mark(self.cell_findings(row, key))
+        if role == Qt.ItemDataRole.ForegroundRole and key in RUNNING and self.below_zero(row, key):
+            return theme.ERROR_COLOR
         if role == Qt.ItemDataRole.ToolTipRole:
             messages = [f.message for f in self.cell_findings(row, key)]
             if self.document.unsaved.touches(self.year, LEDGER_FORM, row, key):
                 messages.insert(0, UNSAVED_CELL_TEXT)
             field = engine.ENTRY_FIELD.get(key)
+            if key in SOURCE_KEYS:
+                source = audit.SOURCES[SOURCE_KEYS.index(key)]
+                return "\n".join([*messages, f"{source}還可動支的金額：{audit.SOURCE_OPENING_NOTES[source]}"])
             return "\n".join(messages) or (field.hint if field else "自動計算，不必輸入")
         return None
+
+    def below_zero(self, row: int, key: str) -> bool:
+        entries = self.book.entries
+        return row < len(entries) and not is_blank(entries[row]) and self.running.running_value(row, key) < 0
+
+    def entry_findings(self, row: int) -> list[Finding]:
+        """Every finding of one entry, column by column (the line under the register shows them)."""
+        found: list[Finding] = []
+        for key in COLUMNS:
+            found.extend(self.cell_findings(row, key))
+        return found
+
+    def sources_changed(self) -> None:
+        """Budget lines 2 and 4 may have changed: the available amounts start from them."""
+        if self.running.set_opening_sources(self.opening_sources()):
+            self._all_changed()
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -377,7 +463,8 @@ class LedgerFilter(QSortFilterProxyModel):
 
 
 class LedgerDelegate(FieldDelegate):
-    """Drop-downs limited by the parameter table; member names suggested for 摘要(二)."""
+    """Drop-downs limited by the parameter table; earlier memos and member names suggested for 摘要(二);
+    the marks of erroneous cells drawn over the selection."""
 
     def __init__(self, page: LedgerPage) -> None:
         super().__init__(page.field_at, page.preview, page.table)
@@ -387,14 +474,24 @@ class LedgerDelegate(FieldDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         editor = super().createEditor(parent, option, index)
         if isinstance(editor, QLineEdit) and self.page.key_at(index.column()) == "memo":
-            completer = QCompleter(self.page.member_names(), editor)
+            completer = QCompleter(self.page.memo_suggestions(), editor)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             editor.setCompleter(completer)
         return editor
 
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        keep_foreground_when_selected(option, index)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        super().paint(painter, option, index)
+        paint_mark(painter, option, index.data(MARK_ROLE))
+
 
 class LedgerPage(QWidget):
+    jump = Signal(str, object, object)  # a finding of another step chosen in the page's findings: form, field, row
+
     def __init__(self, document: ProjectDocument, checker: Checker, year: int) -> None:
         super().__init__()
         self.document, self.checker, self.year = document, checker, year
@@ -428,9 +525,7 @@ class LedgerPage(QWidget):
         self.table.clear_requested.connect(self.clear_selection)
         self.table.paste_requested.connect(self.paste)
         for column, key in enumerate(COLUMNS):
-            width = {"month": 40, "day": 40, "kind": 44, "code": 58, SUMMARY: 190, "voucher": 80, "memo": 96,
-                     "category": 76, "account": 86}.get(key, 92)
-            self.table.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, COLUMN_WIDTHS.get(key, BALANCE_WIDTH))
         splitter.addWidget(self.table)
         self.totals = QTableWidget(0, 4)
         self.totals.setHorizontalHeaderLabels(["字號", "摘要(一)", "筆數", "金額合計"])
@@ -443,11 +538,16 @@ class LedgerPage(QWidget):
         self.message = QLabel(objectName="message")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self.findings_box = FindingsBox(self)
+        self.findings_box.jump.connect(self._jump)
+        layout.addWidget(self.findings_box)
         document.changed.connect(self.model.document_changed)
         document.changed.connect(self._changed)
         checker.findings_changed.connect(self._findings_changed)
         document.unsaved_changed.connect(self.model._all_changed)
+        self.table.selectionModel().currentChanged.connect(self._current_changed)
         self._refresh_summary()
+        self._show_findings()
 
     # ---------------------------------------------------------------- building
 
@@ -521,6 +621,21 @@ class LedgerPage(QWidget):
         names = (r.get("name", "").strip() for r in self.document.book(self.year).roster)
         return sorted({n for n in names if n})
 
+    def memo_suggestions(self) -> list[str]:
+        """What 摘要(二) offers while typing: the members' names, then the memos written before (this
+        year's and last year's, the most used first)."""
+        counts: dict[str, int] = defaultdict(int)
+        for year in (self.year - 1, self.year):
+            book = self.document.project.years.get(year)
+            for record in book.ledger.entries if book is not None and book.ledger is not None else ():
+                memo = (record.get("memo") or "").strip()
+                if memo:
+                    counts[memo] += 1
+        names = self.member_names()
+        known = set(names)
+        memos = sorted((m for m in counts if m not in known), key=lambda m: (-counts[m], m))
+        return [*names, *memos]
+
     def preview(self, row: int, column: int, text: str, editor: QWidget) -> None:
         field = self.field_at(column)
         source_row = self.proxy.mapToSource(self.proxy.index(row, column)).row()
@@ -550,8 +665,12 @@ class LedgerPage(QWidget):
     def _mark_header(self, key: str) -> str | None:
         text = self.document.value(self.year, "ledger_header", key)
         message = field_message(header_field(key), text, self.year)
-        self.header_inputs[key].set_mark("error" if message else "", message or "")
-        return message
+        if message:
+            self.header_inputs[key].set_mark("error", message)
+            return message
+        found = [f for f in self.checker.for_field(LEDGER_FORM, key, None) if not own_rule(f)]
+        self.header_inputs[key].set_mark(worst_mark(found) or "", "\n".join(f.message for f in found))
+        return None
 
     def clear_selection(self) -> None:
         indexes = [self.proxy.mapToSource(i) for i in self.table.selectionModel().selectedIndexes()]
@@ -636,13 +755,51 @@ class LedgerPage(QWidget):
         self._refresh_closing()
 
     def _findings_changed(self) -> None:
+        self.model.sources_changed()
         self.model._all_changed()
         self._refresh_summary()
+        self._show_findings()
+        for key in self.header_inputs:
+            self._mark_header(key)
+        if self.table.state() != QAbstractItemView.State.EditingState:
+            self._current_changed(self.table.currentIndex())
+
+    def _show_findings(self) -> None:
+        has_year = self.year in self.document.project.years
+        self.findings_box.show_findings(self.checker.findings, checked=has_year)
+
+    def _jump(self, form: str, field: object, row: object) -> None:
+        """A finding chosen in the page's panel: the ledger's own cells here, other steps by the window."""
+        if form != LEDGER_FORM:
+            self.jump.emit(form, field, row)
+        elif isinstance(row, int):
+            self.focus_cell(row, field if isinstance(field, str) else None)
+        else:
+            self.focus_field(field if isinstance(field, str) else None)
+
+    def _current_changed(self, current: QModelIndex, *_: object) -> None:
+        """The line under the register tells what is wrong with the entry the cursor is on."""
+        row = self.proxy.mapToSource(current).row() if current.isValid() else -1
+        if row < 0 or row >= len(self.model.entries()):
+            self.show_message("")
+            return
+        self.show_entry_message(row, COLUMNS[current.column()])
+
+    def show_entry_message(self, row: int, first_key: str | None = None) -> None:
+        findings = self.model.entry_findings(row)
+        if first_key is not None:  # the current cell's own messages first
+            findings.sort(key=lambda f: f.field != first_key)
+        text, mark = entry_message(findings)
+        self.message.setText(text)
+        set_mark(self.message, mark)
 
     def _refresh_closing(self) -> None:
         total, *accounts = self.model.running.closing()
         parts = "、".join(f"{a} {money(v)}" for a, v in zip(engine.ACCOUNTS, accounts, strict=True))
-        self.closing.setText(f"目前結存 {money(total)} 元（{parts}）")
+        sources = "、".join(
+            f"{s} {money(v)}" for s, v in zip(audit.SOURCES, self.model.running.closing_sources(), strict=True)
+        )
+        self.closing.setText(f"目前結存 {money(total)} 元（{parts}）　可動支：{sources}")
 
     def _refresh_summary(self) -> None:
         self._refresh_closing()
@@ -681,7 +838,7 @@ class LedgerPage(QWidget):
         self.table.setCurrentIndex(index)
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         self.table.setFocus()
-        self.show_message("\n".join(f.message for f in self.model.cell_findings(row, key or "")))
+        self.show_entry_message(row, key)
 
     def focus_field(self, key: str | None) -> None:
         widget = self.header_inputs.get(key or "")

@@ -423,7 +423,9 @@ class MainWindow(QMainWindow):
         if step_id == LEDGER_STEP:
             from treasurer_app.ui.ledger_view import LedgerPage
 
-            return LedgerPage(self.document, self.checker, self.year)
+            ledger_page = LedgerPage(self.document, self.checker, self.year)
+            ledger_page.jump.connect(self.jump_to)  # its own findings panel names other steps too
+            return ledger_page
         if step_id in TABLE_FORMS:
             from treasurer_app.ui.table_editor import TablePage
 
@@ -445,7 +447,7 @@ class MainWindow(QMainWindow):
             step_id = HOME
         if step_id == HOME:
             self.dashboard.show_project(self.document.project, self.year, self.checker.findings, self.checker.history)
-        # The register needs the width for its balance columns; its cells carry their own marks.
+        # The register needs the width for its balance columns; the page has its own findings panel.
         self.findings_dock.setVisible(step_id != LEDGER_STEP)
         self.stack.setCurrentWidget(self.page(step_id))
 

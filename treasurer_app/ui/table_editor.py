@@ -335,6 +335,34 @@ class RecordTable(QTableView):
         if row < model.rowCount():
             self.setCurrentIndex(model.index(row, column))
 
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Tab and Shift+Tab stop only where one can type, as Enter does (not on 摘要(一) or a balance)."""
+        move = QAbstractItemView.CursorAction
+        if action not in (move.MoveNext, move.MovePrevious) or not self.currentIndex().isValid():
+            return super().moveCursor(action, modifiers)
+        model, current = self.model(), self.currentIndex()
+        row, column = current.row(), current.column()
+        if action == move.MoveNext:
+            column = self.next_column(row, column)
+            if column >= model.columnCount():
+                row, column = row + 1, self.next_column(row + 1, -1)
+        else:
+            column = self.previous_column(row, column)
+            if column < 0:
+                row, column = row - 1, self.previous_column(row - 1, model.columnCount())
+        if not 0 <= row < model.rowCount() or not 0 <= column < model.columnCount():
+            return current
+        return model.index(row, column)
+
+    def previous_column(self, row: int, before: int) -> int:
+        model = self.model()
+        column = before - 1
+        while column >= 0 and (
+            self.isColumnHidden(column) or not model.flags(model.index(row, column)) & Qt.ItemFlag.ItemIsEditable
+        ):
+            column -= 1
+        return column
+
     def next_column(self, row: int, after: int) -> int:
         model = self.model()
         column = after + 1
