@@ -1,7 +1,7 @@
 """The ledger page shows its errors where the treasurer looks (issue 11): the current entry's messages
 under the register, marks that survive the selection, negative figures in red, the sources beside the
 accounts, a findings panel on the page; no false 必填 on a transfer; Tab skips what is computed;
-摘要(二) completes from earlier memos."""
+摘要(二) completes from earlier memos. (The 零用金 column at 1366×768: test_screen_fit.py.)"""
 
 from __future__ import annotations
 
@@ -219,22 +219,3 @@ def test_the_memo_completes_from_earlier_memos_and_member_names(window, qtbot) -
     assert completer is not None
     shown = [completer.completionModel().index(r, 0).data() for r in range(completer.completionModel().rowCount())]
     assert shown == ["Bus to Kenting"]
-
-
-# ---------------------------------------------------------------- 1366×768
-
-
-def test_the_petty_cash_column_is_on_screen_at_1366_by_768(window, qtbot) -> None:
-    """The Windows taskbar leaves 1366×728 of a 1366×768 screen."""
-    window.setWindowState(Qt.WindowState.WindowNoState)
-    frame = window.frameGeometry().size() - window.size()  # the window's border and title bar
-    window.resize(1366 - frame.width(), 728 - frame.height())
-    page = ledger_page(window, [receipt("5", "1", "1000", "分配款")])
-    table = page.table
-    qtbot.waitUntil(lambda: window.frameGeometry().width() <= 1366 and window.frameGeometry().height() <= 728)
-    assert table.isVisible()
-    petty = COLUMNS.index("balance_petty")
-    right = table.columnViewportPosition(petty) + table.columnWidth(petty)
-    assert table.columnViewportPosition(petty) >= 0 and right <= table.viewport().width()
-    corner = table.viewport().mapTo(window, QPoint(right, 0))
-    assert corner.x() <= window.width()

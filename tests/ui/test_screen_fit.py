@@ -161,6 +161,31 @@ def test_a_long_warning_wraps_instead_of_being_cut(window, qtbot) -> None:
     assert check.isChecked()  # the text ticks its box, as a check box's own text does
 
 
+def test_ledger_balance_columns_in_view_at_1366x768(window, qtbot) -> None:
+    """The register's running balances up to 零用金 are on screen without scrolling sideways."""
+    from treasurer_app.ui.ledger_view import COLUMNS
+
+    window.load_project(_sample())
+    window.resize(MAXIMISED_INSIDE)
+    year = window.year
+    window.document.insert_rows(year, "ledger", 0, [{
+        "month": "1", "day": "5", "kind": "收", "code": "1", "voucher": "R1", "amount": "467000",
+        "category": "分配款", "account": "專戶存款1",
+    }])  # fmt: skip
+    window.show_step("ledger")
+    settle()
+    assert window.size() == MAXIMISED_INSIDE
+    table = window.page("ledger").table
+    assert table.horizontalScrollBar().value() == 0
+    viewport = table.viewport()
+    for key in ("balance_total", "balance_acct1", "balance_acct2", "balance_fixed", "balance_petty"):
+        column = COLUMNS.index(key)
+        left = table.columnViewportPosition(column)
+        cell = QRect(left, 0, table.columnWidth(column), 10)
+        assert viewport.rect().contains(cell), f"{key} at {cell} is outside {viewport.rect()}"
+        assert window.rect().contains(QRect(viewport.mapTo(window, cell.topLeft()), cell.size())), key
+
+
 def test_the_window_settings_are_written_under_the_tests_own_folders() -> None:
     import os
 
