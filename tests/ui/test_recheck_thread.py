@@ -92,3 +92,28 @@ def test_a_finding_of_the_current_state_reaches_the_window(window, qtbot, slow_c
     assert account_errors(window.checker.findings)
     window.show_step("ledger")
     assert any("動支帳戶" in text for text in [window.page("ledger").model.cell_findings(0, "account")[0].message])
+
+
+def test_findings_arriving_while_a_cell_is_typed_keep_the_typing(window, qtbot) -> None:
+    """With the check on a worker, its findings can come at any moment: while the user types in a cell,
+    or between Enter and the (queued) commit of that cell. Neither the typing nor the entry is lost."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.test_ledger_register import open_editor
+
+    window.create_union(115)
+    qtbot.waitUntil(lambda: not window.checker.pending(), timeout=10_000)
+    window.show_step("ledger")
+    page = window.page("ledger")
+    table = page.table
+    table.setFocus()
+    table.setCurrentIndex(page.proxy.index(0, 0))
+    qtbot.keyClick(table, "1")
+    editor = open_editor(table)
+    qtbot.keyClicks(editor, "2")
+    window.checker.run_now()  # findings arrive while the month is being typed
+    assert editor.text() == "12"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    window.checker.run_now()  # and again before the Enter's commit has run
+    qtbot.wait(5)
+    assert [e.get("month") for e in window.document.ledger(115).entries] == ["12"]

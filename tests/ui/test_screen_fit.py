@@ -107,6 +107,7 @@ def test_a_new_window_is_no_larger_than_the_screen() -> None:
 
 def export_page_at_laptop_size(window, qtbot, findings):
     window.load_project(_sample())
+    qtbot.waitUntil(lambda: not window.checker.pending(), timeout=10_000)  # its own findings, replaced below
     window.resize(MAXIMISED_INSIDE)
     window.show_step("export")
     page = window.page("export")

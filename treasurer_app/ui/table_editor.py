@@ -7,7 +7,7 @@ edit. Excel rows can be pasted (tab-separated text), IDs are masked until reveal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeySequence, QShortcut
@@ -283,6 +283,33 @@ class RecordTable(QTableView):
     paste_requested = Signal()
     clear_requested = Signal()
     last_edit_trigger: QAbstractItemView.EditTrigger | None = None
+
+    def dataChanged(self, top_left: Index, bottom_right: Index, roles: Sequence[int] = ()) -> None:  # type: ignore[override]
+        """A change announced over many cells (new findings re-marking the whole table) leaves the cell being
+        typed in alone: Qt would put the model's text back into its editor, and the typing, or an Enter
+        whose commit is still queued, would be lost. The cell is repainted all the same."""
+        current = self.currentIndex()
+        editing = self.state() == QAbstractItemView.State.EditingState and current.isValid()
+        if not editing or top_left == bottom_right or not (
+            top_left.row() <= current.row() <= bottom_right.row()
+            and top_left.column() <= current.column() <= bottom_right.column()
+        ):
+            super().dataChanged(top_left, bottom_right, list(roles))
+            return
+        model, row, column = self.model(), current.row(), current.column()
+        parent = top_left.parent()
+        last_row, last_column = bottom_right.row(), bottom_right.column()
+        ranges = [
+            (top_left.row(), top_left.column(), row - 1, last_column),  # the rows above
+            (row + 1, top_left.column(), last_row, last_column),  # the rows below
+            (row, top_left.column(), row, column - 1),  # the cells left of it
+            (row, column + 1, row, last_column),  # the cells right of it
+        ]
+        for first_row, first_column, end_row, end_column in ranges:
+            if first_row <= end_row and first_column <= end_column:
+                super().dataChanged(model.index(first_row, first_column, parent),
+                                    model.index(end_row, end_column, parent), list(roles))
+        self.viewport().update(self.visualRect(current))
 
     def edit(self, index: Index, trigger: QAbstractItemView.EditTrigger | None = None,  # type: ignore[override]
              event: object = None) -> bool:
