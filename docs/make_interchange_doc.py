@@ -64,7 +64,10 @@ REQUIRED_NOTES = {"category": "收、支必填；轉不填"}
 FIELD_HEADERS = ("key", "label (Chinese)", "type and limit", "required")
 # What the declarations alone do not say: figures the project supplies in place of typed ones.
 FORM_NOTES = {
-    "application": "`union_type` is checked only when filled; blank means 職業工會 (the roster's 投保單位 column).",
+    "application": "`union_type` is checked only when filled; blank means 職業工會 (the roster's 投保單位 column). "
+    "`port` (港區) is checked only when filled; it names the 受文者 of the cover letter, the local government of "
+    "the port area (基隆港→基隆市政府, 蘇澳港→宜蘭縣政府, 臺北港→新北市政府 …); blank leaves that line to be "
+    "written by hand, with a warning.",
     "final_accounts": "When the ledger of year Y−1 has entries, revenue lines 1–3 and the expenditure table are taken "
     "from it and typed ones are ignored. `ben_1_*` left blank are taken from the training sessions' totals.",
     "training_expenses": "When the ledger of year Y−1 has entries, the thirteen lines are taken from it "

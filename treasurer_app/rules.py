@@ -120,6 +120,15 @@ def check_application(project: Project, year: int) -> list[Finding]:
                 "leader",
             )
         )
+    if not (values.get("port") or "").strip():
+        findings.append(
+            warning(
+                "application",
+                "application.port_missing",
+                f"{spec.label('port', year)}：尚未選擇；申請函的受文者（港區所在地之直轄市、縣（市）政府）將留白須手寫",
+                "port",
+            )
+        )
     members = parse(spec.field("member_count"), values.get("member_count")).value
     roster_size = sum(1 for r in project.years[year].roster if not is_blank(r))
     if isinstance(members, int) and members != roster_size:

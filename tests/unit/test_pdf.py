@@ -26,6 +26,7 @@ from treasurer_app.forms import ledger as ledger_engine
 from treasurer_app.forms import training_report as tr
 from treasurer_app.interchange import load
 from treasurer_app.project import LedgerBook, Project
+from treasurer_app.rules import check_project
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CORRECTED = FIXTURES / "guide_example_corrected.json"
@@ -390,7 +391,7 @@ def test_only_embedded_fonts(package: list[Path]) -> None:
 
 @needs_poppler
 def test_the_combined_pdf_holds_every_label_and_figure(package: list[Path]) -> None:
-    combined = next(p for p in package if p.name == f"{YEAR}_{TAX_ID}_application.pdf")
+    combined = next(p for p in package if p.name == f"{YEAR}_{TAX_ID}_printout_all_sheets.pdf")
     text = squeeze(pdftotext(combined))
     missing = [label for label in LABELS if squeeze(label) not in text]
     assert not missing, f"缺少標籤：{missing}"
@@ -402,14 +403,14 @@ def test_the_combined_pdf_holds_every_label_and_figure(package: list[Path]) -> N
 def test_the_package_files(package: list[Path]) -> None:
     prefix = f"{YEAR}_{TAX_ID}"
     assert [p.name for p in package] == [
-        f"{prefix}_1_application.pdf",
-        f"{prefix}_2_roster.pdf",
-        f"{prefix}_3_final_accounts.pdf",
-        f"{prefix}_4_training_report.pdf",
-        f"{prefix}_5_training_expenses.pdf",
-        f"{prefix}_6_work_plan.pdf",
-        f"{prefix}_7_budget.pdf",
-        f"{prefix}_application.pdf",
+        f"{prefix}_printout_1_application.pdf",
+        f"{prefix}_printout_2_roster.pdf",
+        f"{prefix}_printout_3_final_accounts.pdf",
+        f"{prefix}_printout_4_training_report.pdf",
+        f"{prefix}_printout_5_training_expenses.pdf",
+        f"{prefix}_printout_6_work_plan.pdf",
+        f"{prefix}_printout_7_budget.pdf",
+        f"{prefix}_printout_all_sheets.pdf",
         f"{prefix}_cover_letter.pdf",
         f"{prefix}_checklist.pdf",
     ]
@@ -503,21 +504,70 @@ def test_the_cover_letter(package: list[Path]) -> None:
         assert expected in text, expected
 
 
-def test_the_letter_leaves_a_line_when_the_authority_is_unknown(guide: Project) -> None:
-    assert pdf_package.local_authority(guide, YEAR) == "臺中市政府"
-    for address, authority in (
-        ("806高雄市前鎮區XX路1號", "高雄市政府"),
-        ("20201 基隆市中正區XX路1號", "基隆市政府"),
-        ("100台北市中正區XX路1號", "臺北市政府"),
-        ("970花蓮縣花蓮市XX路1號", "花蓮縣政府"),
-        ("XX路1號", ""),
+def test_the_letter_goes_to_the_government_of_the_port_not_of_the_address(guide: Project) -> None:
+    form = guide.years[YEAR].forms["application"]
+    assert form["port"] == "臺中港" and pdf_package.local_authority(guide, YEAR) == "臺中市政府"
+    form["address"] = "100臺北市中正區XX路1號"  # the seat in 臺北市 ...
+    for port, authority in (
+        ("臺北港", "新北市政府"),  # ... the port in 新北市八里區
+        ("基隆港", "基隆市政府"),
+        ("蘇澳港", "宜蘭縣政府"),
+        ("臺中港", "臺中市政府"),
+        ("高雄港", "高雄市政府"),
+        ("花蓮港", "花蓮縣政府"),
+        ("安平港", "臺南市政府"),
+        ("布袋港", "嘉義縣政府"),
     ):
-        guide.years[YEAR].forms["application"]["address"] = address
-        assert pdf_package.local_authority(guide, YEAR) == authority, address
-    guide.years[YEAR].forms["application"]["address"] = "某地"
-    letter = pdf_package.cover_letter_grid(guide, YEAR, [], ISSUED)
-    texts = [str(c.value) for c in letter.cells]
-    assert f"受文者：{pdf_package.BLANK_FILL}" in texts and f"正本：{pdf_package.BLANK_FILL}" in texts
+        form["port"] = port
+        assert pdf_package.local_authority(guide, YEAR) == authority, port
+        texts = [str(c.value) for c in pdf_package.cover_letter_grid(guide, YEAR, [], ISSUED).cells]
+        assert f"受文者：{authority}" in texts and f"正本：{authority}" in texts
+
+
+def test_the_letter_leaves_a_line_when_the_port_is_unknown(guide: Project) -> None:
+    for port in ("", "某港"):
+        guide.years[YEAR].forms["application"]["port"] = port
+        assert pdf_package.local_authority(guide, YEAR) == ""
+        letter = pdf_package.cover_letter_grid(guide, YEAR, [], ISSUED)
+        texts = [str(c.value) for c in letter.cells]
+        assert f"受文者：{pdf_package.BLANK_FILL}" in texts and f"正本：{pdf_package.BLANK_FILL}" in texts
+    guide.years[YEAR].forms["application"]["port"] = ""
+    [missing] = [f for f in check_project(guide, YEAR) if f.rule == "application.port_missing"]
+    assert not missing.is_error and missing.field == "port" and "受文者" in missing.message
+
+
+def test_the_letter_cites_the_guide_by_its_title(guide: Project) -> None:
+    texts = " ".join(str(c.value) for c in pdf_package.cover_letter_grid(guide, YEAR, [], ISSUED).cells)
+    assert "依勞動部「商港服務費福利專款管理系統(現金收支登記簿)填表說明書」辦理" in texts
+
+
+def test_a_union_led_by_a_standing_director_signs_as_such(tmp_path: Path, guide: Project) -> None:
+    guide.years[YEAR].forms["application"]["leader"] = "王大明常務理事"
+    enclosures = pdf_package.letter_enclosures(guide, YEAR, tmp_path)
+    letter = pdf_package.cover_letter_grid(guide, YEAR, enclosures, ISSUED)
+    texts = " ".join(str(c.value) for c in letter.cells)
+    assert "常務理事　王大明" in texts and "常務理事簽章" in texts and "各表經常務理事、常務監事" in texts
+    assert "理事長" not in texts
+    items = pdf_package.checklist_items(guide, YEAR, tmp_path)
+    assert "理事長" not in " ".join(f"{i.title} {i.file_name} {i.note}" for i in items)
+    for grid in application_grids(guide, YEAR):
+        signed = pdf_package.signed_by_leader(grid, pdf_package.leader_title(guide, YEAR))
+        assert "理事長" not in signed.signatures
+        assert signed.signatures == tuple("常務理事" if s == "理事長" else s for s in grid.signatures)
+
+
+@needs_poppler
+def test_every_printed_sheet_of_a_standing_directors_union_says_so(tmp_path: Path, guide: Project) -> None:
+    guide.years[YEAR].forms["application"]["leader"] = "王大明常務理事"
+    written = pdf_package.write_pdf_package(guide, YEAR, tmp_path, application_grids(guide, YEAR), issued=ISSUED)
+    for path in written[1:7]:  # sheet 1 names both titles in its label 工會負責人 (理事長或常務理事)
+        text = squeeze(pdftotext(path))
+        assert "常務理事" in text and "理事長" not in text, path.name
+    raw = json.loads(LEDGER.read_text(encoding="utf-8"))
+    guide.years[YEAR].ledger = LedgerBook(header=raw["header"], entries=raw["entries"])
+    ledger = pdf_package.write_ledger_pdf(guide, YEAR, 1, tmp_path, ledger_grids(guide, YEAR, 1), issued=ISSUED)
+    text = squeeze(pdftotext(ledger))
+    assert "常務理事" in text and "理事長" not in text
 
 
 def test_leader_name_and_title() -> None:
@@ -529,19 +579,29 @@ def checklist_marks(items: list[pdf_package.Enclosure]) -> dict[str, bool]:
     return {item.title: item.ready for item in items}
 
 
-def test_the_checklist_ticks_what_is_ready(tmp_path: Path, guide: Project) -> None:
-    marks = checklist_marks(pdf_package.checklist_items(guide, YEAR, tmp_path))
-    assert len(marks) == 13 and not any(marks.values()), "nothing written yet"
+def test_the_checklist_ticks_only_what_the_app_verified(tmp_path: Path, guide: Project) -> None:
+    items = pdf_package.checklist_items(guide, YEAR, tmp_path)
+    marks = checklist_marks(items)
+    assert len(marks) == 17
+    assert [t for t, ready in marks.items() if ready] == ["各表檢核"], "nothing written yet; the rules pass"
     (tmp_path / f"{YEAR}_{TAX_ID}_application.xls").write_bytes(b"x")
     (tmp_path / f"{YEAR}_{TAX_ID}_metting.pdf").write_bytes(b"%PDF-")
     for form_id in FORM_IDS:
         (tmp_path / pdf_package.sheet_pdf_name(YEAR, TAX_ID, form_id)).write_bytes(b"%PDF-")
-    marks = checklist_marks(pdf_package.checklist_items(guide, YEAR, tmp_path))
+    items = pdf_package.checklist_items(guide, YEAR, tmp_path)
+    marks = checklist_marks(items)
     assert marks["申請電子表單（7 個工作表）"]
     assert marks["會員大會或理監事會議紀錄（PDF）"]
     assert not marks["會員(代表)大會通過之商港服務費福利專款運用補助辦法（PDF）"]
-    assert marks["書面資料：福利專款會員名冊（經簽章）"]
-    assert not marks["函（送地方主管機關）"]
+    assert marks["列印檔：福利專款會員名冊"]
+    assert not marks["函（PDF）"]
+    by_hand = [i for i in items if i.by_hand]
+    assert [i.title for i in by_hand] == ["列印 7 個工作表", "各表簽章", "列印會議紀錄及補助辦法", "函用印",
+                                          "函送臺中市政府"]  # fmt: skip
+    assert not any(i.ready for i in by_hand)
+    grid = pdf_package.checklist_grid(guide, YEAR, [replace(i, ready=True) for i in items])
+    boxes = [c.value for c in grid.cells if c.col == 3 and c.value in (pdf_package.CHECKED, pdf_package.UNCHECKED)]
+    assert boxes == [pdf_package.CHECKED] * 12 + [pdf_package.UNCHECKED] * 5, "by hand: always an empty box"
 
 
 def test_a_sheet_with_errors_is_not_ready(tmp_path: Path) -> None:
@@ -550,11 +610,26 @@ def test_a_sheet_with_errors_is_not_ready(tmp_path: Path) -> None:
         (tmp_path / pdf_package.sheet_pdf_name(YEAR, "12345678", form_id)).write_bytes(b"%PDF-")
     items = pdf_package.checklist_items(project, YEAR, tmp_path)
     marks = checklist_marks(items)
-    assert not marks["書面資料：商港服務費福利專款申請書(含工會基本資料)（經簽章）"]
-    assert not marks["書面資料：福利專款教育訓練成果報告（經簽章）"]
-    assert marks["書面資料：福利專款教育訓練經費表（經簽章）"]
+    assert not marks["各表檢核"]
+    assert not marks["列印檔：商港服務費福利專款申請書(含工會基本資料)"]
+    assert not marks["列印檔：福利專款教育訓練成果報告"]
+    assert marks["列印檔：福利專款教育訓練經費表"]
     notes = {item.title: item.note for item in items}
-    assert notes["書面資料：福利專款決算及運用情形(含結存分析表)（經簽章）"] == "有 3 個錯誤，請先更正"
+    assert notes["列印檔：福利專款決算及運用情形(含結存分析表)"] == "有 3 個錯誤，請先更正"
+
+
+def test_the_combined_pdf_is_not_named_like_an_upload_file() -> None:
+    from treasurer_app.export import names
+
+    uploads = {
+        names.application_file_stem(YEAR, TAX_ID),
+        *(Path(names.attachment_file_name(YEAR, TAX_ID, kind)).stem for kind in ("meeting", "method")),
+    }
+    printouts = [pdf_package.combined_pdf_name(YEAR, TAX_ID)]
+    printouts += [pdf_package.sheet_pdf_name(YEAR, TAX_ID, form_id) for form_id in FORM_IDS]
+    for name in printouts:
+        assert "printout" in name and name.isascii()
+        assert not any(stem in name for stem in uploads), name
 
 
 @needs_poppler
@@ -614,5 +689,5 @@ def test_the_export_command_writes_the_printable_package(tmp_path: Path, guide: 
     checklist = tmp_path / "out" / pdf_package.checklist_name(YEAR, TAX_ID)
     assert checklist.name in written
     text = pdftotext(checklist)
-    assert text.count(pdf_package.CHECKED) == 13 + 1, "all thirteen items ready (and the legend)"
-    assert pdf_package.UNCHECKED in text and text.count(pdf_package.UNCHECKED) == 1, "only in the legend"
+    assert text.count(pdf_package.CHECKED) == 12 + 1, "all twelve verified items ready (and the legend)"
+    assert text.count(pdf_package.UNCHECKED) == 5 + 1, "the five steps done by hand (and the legend)"

@@ -8,7 +8,6 @@ the grids the workbook writers read, and the cover letter (函) and the checklis
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -41,12 +40,7 @@ ATTACHMENT_TITLES = {
     "method": "會員(代表)大會通過之商港服務費福利專款運用補助辦法",
 }
 DEADLINE = "每年 1 月 31 日前"
-# 直轄市、縣(市): the local authority is the government of the one the union's seat is in.
-LOCAL_GOVERNMENTS = (
-    "臺北市", "新北市", "桃園市", "臺中市", "臺南市", "高雄市", "基隆市", "新竹市", "嘉義市",
-    "新竹縣", "苗栗縣", "彰化縣", "南投縣", "雲林縣", "嘉義縣", "屏東縣", "宜蘭縣", "花蓮縣",
-    "臺東縣", "澎湖縣", "金門縣", "連江縣",
-)  # fmt: skip
+GUIDE_TITLE = "商港服務費福利專款管理系統(現金收支登記簿)填表說明書"  # the guide's own title page
 
 
 # ---------------------------------------------------------------- file names
@@ -57,13 +51,19 @@ def file_prefix(year: int, tax_id: str) -> str:
     return names.application_file_stem(year, tax_id).removesuffix("_application")
 
 
+# The PDFs are for printing on paper; the word "printout" keeps them from being taken for the upload files
+# ({Y}_{統一編號}_application.xls, _metting.pdf, _method.pdf), whose names they would otherwise echo.
+PRINTOUT = "printout"
+
+
 def sheet_pdf_name(year: int, tax_id: str, form_id: str) -> str:
-    """(115, '12345675', 'application') → '115_12345675_1_application.pdf'."""
-    return f"{file_prefix(year, tax_id)}_{FORMS[form_id].number}_{form_id}.pdf"
+    """(115, '12345675', 'roster') → '115_12345675_printout_2_roster.pdf'."""
+    return f"{file_prefix(year, tax_id)}_{PRINTOUT}_{FORMS[form_id].number}_{form_id}.pdf"
 
 
 def combined_pdf_name(year: int, tax_id: str) -> str:
-    return f"{file_prefix(year, tax_id)}_application.pdf"
+    """(115, '12345675') → '115_12345675_printout_all_sheets.pdf': the seven sheets in one file, to print."""
+    return f"{file_prefix(year, tax_id)}_{PRINTOUT}_all_sheets.pdf"
 
 
 def cover_letter_name(year: int, tax_id: str) -> str:
@@ -94,13 +94,12 @@ def workbook_name(out_dir: Path, year: int, tax_id: str) -> tuple[str, bool]:
 
 
 def local_authority(project: Project, year: int) -> str:
-    """受文者: the government of the city or county of the union's seat; "" when the address does not say."""
-    form = project.years[year].forms["application"]
-    address = re.sub(r"^[0-9\s-]+", "", (form.get("address") or "").strip()).replace("台", "臺")
-    for place in LOCAL_GOVERNMENTS:
-        if address.startswith(place):
-            return f"{place}政府"
-    return ""
+    """受文者: the government of the union's port area (guide 1.1: 港區所在地之直轄市、縣（市）政府), from the
+    port chosen on sheet 1; "" when none is chosen. Not the address: a union at 臺北港 may sit in 臺北市,
+    yet its port is in 新北市."""
+    port = (project.years[year].forms["application"].get("port") or "").strip()
+    option = FORMS["application"].field("port").type.parse(port).value if port else None
+    return app_form.PORT_AUTHORITIES.get(option, "") if isinstance(option, str) else ""
 
 
 def leader_parts(leader: str) -> tuple[str, str]:
@@ -112,6 +111,19 @@ def leader_parts(leader: str) -> tuple[str, str]:
         if text.startswith(title):
             return title, text[len(title) :].strip()
     return app_form.LEADER_TITLES[0], text
+
+
+def leader_title(project: Project, year: int) -> str:
+    """理事長 or 常務理事: the title of the union's leader, as sheet 1 gives it (理事長 when it does not say)."""
+    return leader_parts(project.years[year].forms["application"].get("leader", ""))[0]
+
+
+def signed_by_leader(grid: Grid, title: str) -> Grid:
+    """The grid with its 理事長 signature block titled as the union's leader is (常務理事 where so)."""
+    default = app_form.LEADER_TITLES[0]
+    if title == default or default not in grid.signatures:
+        return grid
+    return replace(grid, signatures=tuple(title if s == default else s for s in grid.signatures))
 
 
 def year_label(year: int) -> str:
@@ -129,12 +141,17 @@ LETTERHEAD = (("地址", "address"), ("聯絡人", "contact"), ("電話", "conta
 
 @dataclass(frozen=True)
 class Enclosure:
-    """One thing the package holds: what it is, its file, and whether it is ready."""
+    """One thing the package holds: what it is, its file, and whether the app has verified it is ready.
+
+    ``by_hand``: a step only a person can do (print, sign, stamp, mail); the checklist never ticks it
+    and leaves an empty box to tick on paper.
+    """
 
     title: str
     file_name: str
     ready: bool
     note: str
+    by_hand: bool = False
 
 
 def cover_letter_grid(project: Project, year: int, enclosures: Sequence[Enclosure], issued: date) -> Grid:
@@ -182,7 +199,7 @@ def _letter_items(grid: Grid, row: int, project: Project, year: int, enclosures:
     form = project.years[year].forms["application"]
     every = len(_LETTER_WIDTHS)
     items = [
-        f"依勞動部「商港服務費福利專款申請填表說明」辦理，申請資料應於{DEADLINE}送達。",
+        f"依勞動部「{GUIDE_TITLE}」辦理，申請資料應於{DEADLINE}送達。",
         "檢送下列資料：",
         f"聯絡人：{form.get('contact', '').strip()}，電話：{form.get('contact_phone', '').strip()}，"
         f"電子信箱：{form.get('contact_email', '').strip()}。",
@@ -201,6 +218,7 @@ def _letter_items(grid: Grid, row: int, project: Project, year: int, enclosures:
 
 def letter_enclosures(project: Project, year: int, out_dir: Path) -> list[Enclosure]:
     """What the letter says is enclosed: the workbook, the two attachments, the printed copies."""
+    title = leader_title(project, year)
     tax_id = project.tax_id(year).strip()
     workbook, workbook_ready = workbook_name(out_dir, year, tax_id)
     sheets = "、".join(FORMS[f].sheet_name for f in FORM_IDS)
@@ -211,7 +229,7 @@ def letter_enclosures(project: Project, year: int, out_dir: Path) -> list[Enclos
         enclosures.append(Enclosure(ATTACHMENT_TITLES[kind], file_name, ready, ""))
     enclosures.append(
         Enclosure(
-            "前開電子檔之書面列印資料（各表經理事長、常務監事、會計、製表人簽章）",
+            f"前開電子檔之書面列印資料（各表經{title}、常務監事、會計、製表人簽章）",
             "各 1 份",
             True,
             "",
@@ -235,15 +253,18 @@ CHECKLIST_TITLE = "{Y} 年度商港服務費福利專款申請資料檢核表"
 
 
 def checklist_items(project: Project, year: int, out_dir: Path) -> list[Enclosure]:
-    """Everything the package must contain, each with whether it is ready now."""
+    """Everything the package needs: first what the app verifies (a file written, the rules passed),
+    then what a person does by hand (print, sign, stamp, mail), never ticked here."""
     tax_id = project.tax_id(year).strip()
     errors: dict[str, int] = {}
     for finding in check_project(project, year):
         if finding.is_error:
             errors[finding.form] = errors.get(finding.form, 0) + 1
+    total = sum(errors.values())
     workbook, workbook_ready = workbook_name(out_dir, year, tax_id)
     items = [
-        Enclosure("申請電子表單（7 個工作表）", workbook, workbook_ready, "已產生" if workbook_ready else "尚未匯出")
+        Enclosure("申請電子表單（7 個工作表）", workbook, workbook_ready, "已產生" if workbook_ready else "尚未匯出"),
+        Enclosure("各表檢核", "7 個工作表", not total, f"有 {total} 個錯誤，請先更正" if total else "檢核通過"),
     ]
     for kind in ATTACHMENT_KINDS:
         ready = _attachment_ready(project, year, kind, out_dir)
@@ -259,43 +280,55 @@ def checklist_items(project: Project, year: int, out_dir: Path) -> list[Enclosur
         file_name = sheet_pdf_name(year, tax_id, form_id)
         written = (out_dir / file_name).is_file()
         count = errors.get(form_id, 0)
-        note = f"有 {count} 個錯誤，請先更正" if count else ("請列印後簽章" if written else "尚未產生")
-        items.append(
-            Enclosure(f"書面資料：{FORMS[form_id].sheet_name}（經簽章）", file_name, written and not count, note)
-        )
-    for kind in ATTACHMENT_KINDS:
-        ready = _attachment_ready(project, year, kind, out_dir)
-        items.append(
-            Enclosure(f"書面資料：{ATTACHMENT_TITLES[kind]}", "1 份", ready, "請列印" if ready else "尚未附檔")
-        )
+        note = f"有 {count} 個錯誤，請先更正" if count else ("已產生" if written else "尚未產生")
+        items.append(Enclosure(f"列印檔：{FORMS[form_id].sheet_name}", file_name, written and not count, note))
     letter = cover_letter_name(year, tax_id)
     letter_ready = (out_dir / letter).is_file()
-    items.append(
-        Enclosure("函（送地方主管機關）", letter, letter_ready, "請用印後寄送" if letter_ready else "尚未產生")
-    )
+    items.append(Enclosure("函（PDF）", letter, letter_ready, "已產生" if letter_ready else "尚未產生"))
+    title = leader_title(project, year)
+    authority = local_authority(project, year) or "港區所在地之直轄市、縣（市）政府"
+    items += [
+        Enclosure("列印 7 個工作表", "各 1 份", False, "列印後打勾", by_hand=True),
+        Enclosure("各表簽章", f"{title}、常務監事、會計、製表人", False, "逐表簽章後打勾", by_hand=True),
+        Enclosure("列印會議紀錄及補助辦法", "各 1 份", False, "列印後打勾", by_hand=True),
+        Enclosure("函用印", f"本會印信、{title}簽章", False, "用印後打勾", by_hand=True),
+        Enclosure(f"函送{authority}", DEADLINE, False, "寄出後打勾", by_hand=True),
+    ]
     return items
 
 
 def checklist_grid(project: Project, year: int, items: Sequence[Enclosure]) -> Grid:
     union_name = project.union_name(year)
     title = CHECKLIST_TITLE.format(Y=year)
+    every = len(_CHECKLIST_WIDTHS)
     grid = Grid("申請資料檢核表", f"{union_name} {title}", list(_CHECKLIST_WIDTHS))
-    grid.add(0, 0, union_name or None, Style.TITLE, colspan=len(_CHECKLIST_WIDTHS))
-    grid.add(1, 0, title, Style.TITLE, colspan=len(_CHECKLIST_WIDTHS))
+    grid.add(0, 0, union_name or None, Style.TITLE, colspan=every)
+    grid.add(1, 0, title, Style.TITLE, colspan=every)
     for col, header in enumerate(CHECKLIST_HEADERS):
         grid.add(2, col, header, Style.HEADER)
     grid.header_rows = (2, 2)
-    for n, item in enumerate(items, start=1):
-        row = 2 + n
-        grid.add(row, 0, n, Style.CENTER)
-        grid.add(row, 1, item.title, Style.TEXT)
-        grid.add(row, 2, item.file_name, Style.TEXT)
-        grid.add(row, 3, CHECKED if item.ready else UNCHECKED, Style.CENTER)
-        grid.add(row, 4, item.note, Style.TEXT)
-    authority = local_authority(project, year) or "地方主管機關"
+    row = 2
+    sections = (
+        ("一、本程式已確認（檔案已產生、檢核已通過者打勾）", False),
+        ("二、須親自完成（完成後請在方框內打勾）", True),
+    )
+    n = 0
+    for heading, by_hand in sections:
+        row += 1
+        grid.add(row, 0, heading, Style.LABEL, colspan=every)
+        for item in (i for i in items if i.by_hand == by_hand):
+            row += 1
+            n += 1
+            grid.add(row, 0, n, Style.CENTER)
+            grid.add(row, 1, item.title, Style.TEXT)
+            grid.add(row, 2, item.file_name, Style.TEXT)
+            grid.add(row, 3, CHECKED if item.ready and not item.by_hand else UNCHECKED, Style.CENTER)
+            grid.add(row, 4, item.note, Style.TEXT)
+    authority = local_authority(project, year) or "港區所在地之直轄市、縣（市）政府"
     grid.footer = [
-        f"{CHECKED} 表示已備妥；{UNCHECKED} 表示尚未備妥，請補齊後再寄送。",
-        f"申請資料（電子檔及書面資料）請於{DEADLINE}函送{authority}。",
+        f"{CHECKED} 表示本程式已確認（檔案已產生、檢核已通過）；{UNCHECKED} 表示尚未完成，"
+        "或須親自列印、簽章、用印、寄送，完成後請在方框內打勾。",
+        f"申請資料（電子檔及書面資料）請於{DEADLINE}函送{authority}（地方主管機關）。",
     ]
     return grid
 
@@ -312,8 +345,9 @@ def write_pdf_package(
 ) -> list[Path]:
     """Write the application's PDFs into ``out_dir`` and return their paths:
 
-    one per sheet (``{Y}_{統一編號}_{n}_{sheet}.pdf``), the whole application in one
-    (``{Y}_{統一編號}_application.pdf``), the cover letter and the checklist.
+    one per sheet (``{Y}_{統一編號}_printout_{n}_{sheet}.pdf``), the seven in one
+    (``{Y}_{統一編號}_printout_all_sheets.pdf``), the cover letter and the checklist.
+    The 理事長 signature block carries the leader's own title (常務理事 where so).
     ``grids`` are the seven sheets' grids, in order; ``issued`` (default today) dates
     the signature blocks and the letter.
     """
@@ -324,6 +358,7 @@ def write_pdf_package(
     union_name = project.union_name(year)
     label = year_label(year)
     date_line = roc_date_line(issued)
+    grids = [signed_by_leader(grid, leader_title(project, year)) for grid in grids]
     laid_out = [layout_grid(grid, font, date_line) for grid in grids]
     written: list[Path] = []
     for form_id, grid, pages in zip(_form_ids(grids), grids, laid_out, strict=True):
@@ -404,7 +439,8 @@ def write_ledger_pdf(
     font = default_font()
     sheets = [g for g in grids if g.sheet_name == ledger_engine.LEDGER_TITLE] or list(grids[:1])
     lines = balance_lines(project, year, quarter)
-    printed = [replace(g, landscape=True, footer=[*g.footer, *lines]) for g in sheets]
+    title = leader_title(project, year)
+    printed = [signed_by_leader(replace(g, landscape=True, footer=[*g.footer, *lines]), title) for g in sheets]
     date_line = roc_date_line(issued or date.today())
     pages = [p for grid in printed for p in layout_grid(grid, font, date_line)]
     union_name = project.union_name(year)

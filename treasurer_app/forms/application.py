@@ -19,6 +19,19 @@ from treasurer_app.forms.layout import Layout, Line, Lines, ScreenOnly
 
 UNION_TYPES = ("職業工會", "企業工會")
 LEADER_TITLES = ("理事長", "常務理事")
+# The commercial ports of 商港服務費福利專款運用管理要點 點二, each with the local government of its port area
+# (港區所在地之直轄市、縣（市）政府, guide 1.1), which receives the union's application and cover letter.
+PORT_AUTHORITIES = {
+    "基隆港": "基隆市政府",
+    "蘇澳港": "宜蘭縣政府",  # 宜蘭縣蘇澳鎮
+    "臺中港": "臺中市政府",
+    "高雄港": "高雄市政府",
+    "花蓮港": "花蓮縣政府",
+    "安平港": "臺南市政府",  # 臺南市安平區
+    "臺北港": "新北市政府",  # 新北市八里區, not 臺北市
+    "布袋港": "嘉義縣政府",  # 嘉義縣布袋鎮
+}
+PORTS = tuple(PORT_AUTHORITIES)
 HEADERS = ("項 目", "內 容")  # the printed table's two column headers
 
 FIELDS = (
@@ -61,10 +74,16 @@ UNION_TYPE = Field(
     Choice(UNION_TYPES),
     hint="決定會員名冊的格式：職業工會列投保單位，企業工會列服務部門。",
 )
+PORT = Field(
+    "port",
+    "港區",
+    Choice(PORTS),
+    hint="工會所在的港區：申請資料函送港區所在地之直轄市、縣（市）政府（例如臺北港為新北市政府）。",
+)
 
 # The guide prints the sheet as the 項 目 | 內 容 table alone, no title rows above it.
 LAYOUT = Layout(
-    blocks=(Lines(tuple(Line(f.key) for f in FIELDS), headers=HEADERS), ScreenOnly((UNION_TYPE.key,))),
+    blocks=(Lines(tuple(Line(f.key) for f in FIELDS), headers=HEADERS), ScreenOnly((UNION_TYPE.key, PORT.key))),
     widths=(34, 64),
 )
 
@@ -75,6 +94,6 @@ SPEC = FormSpec(
     title="商港服務費福利專款申請書(含工會基本資料)",
     period=0,
     fields=FIELDS,
-    extra_fields=(UNION_TYPE,),
+    extra_fields=(UNION_TYPE, PORT),
     layout=LAYOUT,
 )
