@@ -31,6 +31,7 @@ from treasurer_app import interchange
 from treasurer_app.interchange import project_to_dict
 from treasurer_app.project import LedgerBook, Project, YearBook
 from treasurer_app.store import Store, StoreLocked
+from treasurer_app.ui.services import Change
 
 # ---------------------------------------------------------------- the edits a child makes
 
@@ -169,6 +170,89 @@ def sensitive_child(path: str, report: int, members: list[dict[str, str]]) -> No
     time.sleep(60)
 
 
+# ---------------------------------------------------------------- the disk-full phase
+
+FULL_STRETCH = 10  # edits n with (n // FULL_STRETCH) odd are made on a full disk
+BALLAST = "ballast.bin"  # the file that fills a small real disk (mode "ballast")
+
+
+def window_edit(project: Project, n: int) -> Change:
+    """Edit number ``n`` as the window makes it: the project changed first, then one ``Change`` for the store."""
+    rng = random.Random(n)
+    book = project.years[CRASH_YEAR]
+    entries = book.ledger.entries  # type: ignore[union-attr]
+    op = rng.randrange(6)
+    if op <= 2 or len(entries) < 4:  # the ledger grows: inserts on a full disk need new pages
+        row = rng.randrange(len(entries) + 1)
+        entries.insert(row, {**_entry(n), "memo": f"林會員{n}" + "補助" * 150})  # rows big enough to need pages
+        return Change("insert", CRASH_YEAR, "ledger", row=row)
+    if op == 3:
+        row = rng.randrange(len(entries))
+        entries[row]["memo"] = f"改{n}"
+        return Change("cell", CRASH_YEAR, "ledger", "memo", row)
+    if op == 4:
+        row = rng.randrange(len(entries))
+        del entries[row]
+        return Change("delete", CRASH_YEAR, "ledger", row=row)
+    book.forms.setdefault("application", {})["contact"] = f"聯絡人{n}"
+    return Change("value", CRASH_YEAR, "application", "contact")
+
+
+class DiskFiller:
+    """Makes the disk full and frees it again. "pages": SQLite's max_page_count at the file's size (SQLITE_FULL
+    from SQLite itself, any machine); "ballast": a file filling the small real disk the project is on (ENOSPC)."""
+
+    def __init__(self, mode: str, persistence: object) -> None:
+        self.mode, self.persistence, self.full = mode, persistence, False
+
+    def set_full(self, full: bool) -> None:
+        if full == self.full:
+            return
+        self.full = full
+        conn = self.persistence._store._db()  # type: ignore[attr-defined]
+        if self.mode == "pages":
+            pages = conn.execute("PRAGMA page_count").fetchone()[0] if full else 1 << 30
+            conn.execute(f"PRAGMA max_page_count = {pages}")
+        elif full:
+            fill_disk_with_ballast(self.persistence.location.parent)  # type: ignore[attr-defined]
+        else:
+            (self.persistence.location.parent / BALLAST).unlink(missing_ok=True)  # type: ignore[attr-defined]
+
+
+def fill_disk_with_ballast(folder: Path) -> None:
+    with contextlib.suppress(OSError), (folder / BALLAST).open("ab") as ballast:
+        block = b"\0" * 65536
+        while True:
+            ballast.write(block)
+            ballast.flush()
+    with contextlib.suppress(OSError), (folder / BALLAST).open("ab") as ballast:
+        while True:  # the last few KiB too
+            ballast.write(b"\0" * 512)
+            ballast.flush()
+
+
+def disk_full_child(path: str, report: int, first: int, mode: str) -> None:
+    """Edit as the window does, the disk full for stretches of edits; after each edit report ``saved N`` (the
+    file holds every edit up to N) or ``unsaved N M`` (edits M+1..N are shown unsaved, the file holds up to M)."""
+    from treasurer_app.ui.services import StorePersistence, UnsavedEdits
+
+    persistence = StorePersistence(Path(path), break_lock=True, create=False)
+    project = persistence.load()
+    unsaved = UnsavedEdits()
+    filler = DiskFiller(mode, persistence)
+    saved_through = first - 1
+    n = first
+    while True:
+        filler.set_full((n // FULL_STRETCH) % 2 == 1)
+        change = window_edit(project, n)
+        if unsaved.record(persistence, project, change) or unsaved.retry(persistence, project):  # the next save
+            saved_through = n
+            os.write(report, f"saved {n}\n".encode())
+        else:
+            os.write(report, f"unsaved {n} {saved_through}\n".encode())
+        n += 1
+
+
 def _run_job(job: dict[str, object]) -> None:
     """In a forked child: install the job's keyring, run it; never returns."""
     code = 0
@@ -179,6 +263,8 @@ def _run_job(job: dict[str, object]) -> None:
         keyring.set_keyring(MemoryKeyring({(s, u): p for s, u, p in job["keys"]}))  # type: ignore[union-attr]
         if job["kind"] == "crash":
             crash_child(str(job["path"]), report, int(job["first"]))  # type: ignore[arg-type]
+        elif job["kind"] == "disk_full":
+            disk_full_child(str(job["path"]), report, int(job["first"]), str(job["mode"]))  # type: ignore[arg-type]
         else:
             sensitive_child(str(job["path"]), report, job["members"])  # type: ignore[arg-type]
     except BaseException:
@@ -256,6 +342,7 @@ class Reports:
         self.fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
         self.buffer = b""
         self.last = -1
+        self.states: list[tuple[str, int, int]] = []  # ("saved", n, n) / ("unsaved", n, m), disk-full children
 
     def read(self) -> int:
         """Take in whatever is there; returns the highest edit reported so far."""
@@ -272,6 +359,10 @@ class Reports:
             word, _, number = line.decode().partition(" ")
             if word == "committed":
                 self.last = max(self.last, int(number))
+            elif word in ("saved", "unsaved"):
+                edit, _, through = number.partition(" ")
+                self.states.append((word, int(edit), int(through or edit)))
+                self.last = max(self.last, int(edit))
         return self.last
 
     def wait_for(self, edit: int, timeout: float) -> int:
@@ -356,6 +447,89 @@ def run_kill_soak(path: Path, kills: int, seed: int, keys: list[list[str]]) -> S
     result.edits = applied + 1
     result.seconds = time.perf_counter() - started
     return result
+
+
+@dataclass
+class DiskFullResult:
+    kills: int = 0
+    edits: int = 0  # edits made by the children
+    refused: int = 0  # edits the full disk refused, each shown unsaved
+    saved_on_retry: int = 0  # of those, written later by a save after space was freed
+    unsaved_at_kill: int = 0  # shown unsaved when the process was killed (the user saw they were not saved)
+    lost_silently: int = 0  # neither in the file nor shown unsaved: must stay 0
+    seconds: float = 0.0
+
+
+def run_disk_full_soak(path: Path, kills: int, seed: int, keys: list[list[str]], mode: str = "pages") -> DiskFullResult:
+    """Children edit as the window does, the disk full for stretches, and are killed at random points.
+
+    After each kill the file must be exactly the state after some edit j, where every edit after j the child
+    made was shown unsaved (never reported ``saved``): no edit lost silently. Raises AssertionError otherwise.
+    """
+    rng = random.Random(seed)
+    with Store.open(path, read_only=True) as opened:
+        model = opened.load()
+    applied = -1  # the last edit the file holds
+    result = DiskFullResult()
+    started = time.perf_counter()
+    with ForkServer() as server:
+        for round_number in range(kills):
+            reports = Reports(path.with_name(f"report-{round_number}.fifo"))
+            job = {"kind": "disk_full", "path": str(path), "keys": keys, "first": applied + 1,
+                   "fifo": str(reports.fifo), "mode": mode}
+            pid = server.spawn(job)
+            wait_for = rng.choice((0, 1, 3, 8, 20, 30, 45, 60))
+            if wait_for == 0:
+                time.sleep(rng.uniform(0, 0.02))
+            else:
+                reports.wait_for(applied + wait_for, timeout=20)
+                time.sleep(rng.uniform(0, 0.002))
+            status = kill_and_reap(server, pid)
+            reports.read()
+            reports.close()
+            (path.parent / BALLAST).unlink(missing_ok=True)  # the user frees space before starting again
+            assert status == -signal.SIGKILL, f"child ended by itself (status {status})"
+            states = reports.states
+            refused: set[int] = set()  # edit numbers start again after the file's last edit each round
+            for word, edit, through in states:
+                if word == "unsaved":
+                    refused.update(range(through + 1, edit + 1))
+            last = states[-1] if states else ("saved", applied, applied)
+            word, edit, through = last
+            # The file may hold: what the last report promised, or the next edit (killed before reporting it).
+            allowed = {edit if word == "saved" else through, edit + 1}
+            snapshots = _replay(model, applied, allowed)
+            with Store.open(path, read_only=True) as store:
+                loaded = project_to_dict(store.load())
+                integrity = [row[0] for row in store._db().execute("PRAGMA integrity_check")]
+            assert integrity == ["ok"], integrity
+            found = next((j for j in sorted(allowed) if snapshots[j][0] == loaded), None)
+            if found is None:
+                result.lost_silently += 1
+                raise AssertionError(f"round {round_number}: file matches none of edits {sorted(allowed)} ({last})")
+            result.edits += max(0, edit - applied)
+            if word == "unsaved" and found == through:
+                result.unsaved_at_kill += edit - through
+            result.refused += len(refused)
+            result.saved_on_retry += len([n for n in refused if n <= found])
+            model, applied = snapshots[found][1], found
+            result.kills += 1
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _replay(model: Project, applied: int, wanted: set[int]) -> dict[int, tuple[dict, Project]]:
+    """The project after each edit in ``wanted`` (replayed from ``applied``): (its interchange dict, a copy)."""
+    import copy
+
+    project = copy.deepcopy(model)
+    snapshots = {}
+    for n in range(applied, max(wanted) + 1):
+        if n > applied:
+            window_edit(project, n)
+        if n in wanted:
+            snapshots[n] = (project_to_dict(project), copy.deepcopy(project))
+    return snapshots
 
 
 def _check_after_kill(

@@ -946,7 +946,13 @@ class Store:
                 raise
         except sqlite3.Error as exc:
             busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
-            raise (_translate_open_error(self.path, exc) if busy else self._write_error(exc)) from None
+            if busy:
+                raise _translate_open_error(self.path, exc) from None
+            error = self._write_error(exc)
+            if isinstance(error, StoreWriteFailed):  # nothing was edited yet: say what stops the opening
+                error = StoreError(f"{self.path}：無法開啟專案檔（{error.reason}）；排除後再開啟，或以唯讀方式開啟")
+                error.details = str(exc)
+            raise error from None
         self.lock_holder = me
         self._last_heartbeat = moment
 

@@ -17,6 +17,7 @@ from tests.store_support import (
     check_backups,
     file_bytes,
     keys_for_child,
+    run_disk_full_soak,
     run_kill_soak,
 )
 from treasurer_app.store import Store
@@ -38,6 +39,21 @@ def test_no_acknowledged_edit_is_lost_across_200_kills(tmp_path, memory_keyring)
     assert result.stale_locks_broken > 0  # the dead children's locks were recognised as stale
     assert result.backups_checked > 0
     assert result.seconds < 120
+
+
+def test_no_edit_is_lost_silently_on_a_full_disk_across_60_kills(tmp_path, memory_keyring):
+    """Children edit as the window does (``UnsavedEdits`` over the store), the disk full (SQLITE_FULL) for
+    stretches of edits; after every kill each edit is in the file or was shown unsaved."""
+    path = tmp_path / "full.tap"
+    build_crash_project(path)
+
+    result = run_disk_full_soak(path, kills=60, seed=20261202, keys=keys_for_child(memory_keyring))
+
+    assert result.kills == 60
+    assert result.lost_silently == 0  # run_disk_full_soak raises on the first one
+    assert result.refused > 0  # the full disk did refuse edits
+    assert result.saved_on_retry > 0  # and later saves wrote them once space was back
+    assert result.unsaved_at_kill > 0  # some were still shown unsaved when the process died
 
 
 def test_files_left_by_the_kills_hold_no_personal_data(tmp_path, memory_keyring):
