@@ -123,6 +123,7 @@ def test_the_findings_panel_is_on_the_ledger_page_folded_and_a_finding_jumps_to_
     assert "個錯誤" in box.toggle.text()
     QTest.mouseClick(box.toggle, Qt.MouseButton.LeftButton)
     assert box.panel.isVisible()
+    assert not page.totals.isVisible()  # the register keeps its height: the totals make room
     wanted = next(m for m in box.panel.messages() if m.startswith("第 2 筆 動支帳戶"))
     panel = box.panel
     ledger_group = next(panel.topLevelItem(i) for i in range(panel.topLevelItemCount())
@@ -134,7 +135,7 @@ def test_the_findings_panel_is_on_the_ledger_page_folded_and_a_finding_jumps_to_
     assert page.table.currentIndex() == cell(page, 1, "account")
     assert page.message.text().startswith("第 2 筆 動支帳戶")
     QTest.mouseClick(box.toggle, Qt.MouseButton.LeftButton)
-    assert not box.panel.isVisible()
+    assert not box.panel.isVisible() and page.totals.isVisible()
 
 
 def test_the_sources_start_from_the_application_and_follow_its_changes(window) -> None:
@@ -219,3 +220,15 @@ def test_the_memo_completes_from_earlier_memos_and_member_names(window, qtbot) -
     assert completer is not None
     shown = [completer.completionModel().index(r, 0).data() for r in range(completer.completionModel().rowCount())]
     assert shown == ["Bus to Kenting"]
+
+
+def test_a_blank_carried_interest_shows_the_budget_figure_it_reads_as(window) -> None:
+    from treasurer_app.ui.services import load_sample
+
+    window.load_project(load_sample())  # sheet 3 of 115: 15,937 of interest, 15,000 spent
+    window.show_step("ledger")
+    window.checker.run_now()
+    page = window.page("ledger")
+    line = page.header_inputs["interest_carried_in"].line
+    assert line.text() == "" and line.placeholderText() == "937（同預算書第 2 項）"
+    assert page.model.running.opening_sources.interest == 937

@@ -22,6 +22,7 @@ MARK_ROLE = int(Qt.ItemDataRole.UserRole) + 20  # "error" | "warning" | None: th
 MARK_COLORS = {"error": theme.ERROR_COLOR, "warning": theme.WARNING_COLOR}
 FRAME_WIDTH = 2
 CORNER = 9  # the triangle's side, in pixels
+PANEL_HEIGHT = 170
 MESSAGES_SHOWN = 3  # more than that under the register and it is no longer one line to read
 
 
@@ -94,6 +95,7 @@ class FindingsBox(QWidget):
         layout.addWidget(self.toggle)
         self.panel = FindingsPanel(self)
         self.panel.setMinimumHeight(120)
+        self.panel.setMaximumHeight(PANEL_HEIGHT)  # the register keeps most of a 768-pixel screen
         self.panel.hide()
         self.panel.jump.connect(self.jump)
         layout.addWidget(self.panel)

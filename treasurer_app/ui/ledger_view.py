@@ -510,7 +510,7 @@ class LedgerPage(QWidget):
         layout.addWidget(QLabel(source_note, objectName="pageHint"))
         layout.addLayout(self._header_block())
         layout.addLayout(self._filters())
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = RecordTable()
         self.table.setModel(self.proxy)
         self.table.setItemDelegate(LedgerDelegate(self))
@@ -525,7 +525,11 @@ class LedgerPage(QWidget):
         self.table.clear_requested.connect(self.clear_selection)
         self.table.paste_requested.connect(self.paste)
         for column, key in enumerate(COLUMNS):
-            self.table.setColumnWidth(column, COLUMN_WIDTHS.get(key, BALANCE_WIDTH))
+            width = COLUMN_WIDTHS.get(key, BALANCE_WIDTH)
+            if key in SOURCE_KEYS:  # their labels are longer than the figures
+                header = self.table.horizontalHeader()
+                width = max(width, header.fontMetrics().horizontalAdvance(self.model.labels[key]) + 20)
+            self.table.setColumnWidth(column, width)
         splitter.addWidget(self.table)
         self.totals = QTableWidget(0, 4)
         self.totals.setHorizontalHeaderLabels(["字號", "摘要(一)", "筆數", "金額合計"])
@@ -540,6 +544,7 @@ class LedgerPage(QWidget):
         layout.addWidget(self.message)
         self.findings_box = FindingsBox(self)
         self.findings_box.jump.connect(self._jump)
+        self.findings_box.toggle.toggled.connect(self._findings_opened)
         layout.addWidget(self.findings_box)
         document.changed.connect(self.model.document_changed)
         document.changed.connect(self._changed)
@@ -548,6 +553,7 @@ class LedgerPage(QWidget):
         self.table.selectionModel().currentChanged.connect(self._current_changed)
         self._refresh_summary()
         self._show_findings()
+        self._show_carried_interest()
 
     # ---------------------------------------------------------------- building
 
@@ -756,13 +762,27 @@ class LedgerPage(QWidget):
 
     def _findings_changed(self) -> None:
         self.model.sources_changed()
+        self._show_carried_interest()
         self.model._all_changed()
         self._refresh_summary()
         self._show_findings()
+        self._show_carried_interest()
         for key in self.header_inputs:
             self._mark_header(key)
         if self.table.state() != QAbstractItemView.State.EditingState:
             self._current_changed(self.table.currentIndex())
+
+    def _show_carried_interest(self) -> None:
+        """A blank 上年度未動支利息 reads as budget line 2: the field says which figure that is."""
+        widget = self.header_inputs.get(engine.INTEREST_CARRIED_IN)
+        line = getattr(widget, "line", None)
+        if isinstance(line, QLineEdit) and self.year in self.document.project.years:
+            carried = self.model.running.opening_sources.interest
+            line.setPlaceholderText(f"{money(carried)}（同預算書第 2 項）")
+
+    def _findings_opened(self, opened: bool) -> None:
+        """The open findings take the per-code totals' place: the register keeps its rows on a small screen."""
+        self.totals.setVisible(not opened)
 
     def _show_findings(self) -> None:
         has_year = self.year in self.document.project.years
