@@ -27,7 +27,7 @@ def fill_disk(window) -> FullDisk:
     disk = FullDisk(window.document.persistence._store)
     disk.full = True
     # Whatever a test leaves unsaved is discarded when the window is closed after it, without a dialog.
-    window.ask_about_unsaved = lambda: "discard"
+    window.ask_about_unsaved = lambda doing="關閉": "discard"
     return disk
 
 
@@ -123,7 +123,7 @@ def test_closing_with_unsaved_edits_asks_and_cancel_keeps_the_window(window, qtb
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", exec_box)
-    window.ask_about_unsaved = lambda: MainWindow.ask_about_unsaved(window)  # the real question this time
+    window.ask_about_unsaved = lambda doing="關閉": MainWindow.ask_about_unsaved(window, doing)  # the real question
 
     assert not window.close()  # 取消
     assert window.isVisible() and window.document.unsaved
@@ -145,3 +145,15 @@ def test_closing_after_space_is_freed_saves_without_asking(window, qtbot, monkey
     disk.full = False
     assert window.close()
     assert stored(window, "application", "contact") == "Lin"
+
+
+def test_opening_the_sample_over_unsaved_edits_asks_first(window, qtbot, monkeypatch) -> None:
+    fill_disk(window)
+    type_into(qtbot, window, "contact", "Lin")
+    asked: list[str] = []
+    window.ask_about_unsaved = lambda doing="關閉": asked.append(doing) or "cancel"
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *args: QMessageBox.StandardButton.Yes))
+    window.open_sample()
+    assert asked == ["取代目前的資料"]
+    assert window.document.value(YEAR, "application", "contact") == "Lin"  # nothing replaced, edit still there
+    assert window.document.unsaved

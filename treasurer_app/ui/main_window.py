@@ -328,6 +328,8 @@ class MainWindow(QMainWindow):
 
     def load_project(self, project: Project) -> bool:
         """``project`` in place of the open one (the store keeps a backup of what it replaces)."""
+        if not self.may_close("取代目前的資料"):
+            return False
         try:
             self.document.persistence.replace(project)
         except Exception as exc:  # the store's errors carry a Chinese message
@@ -577,7 +579,7 @@ class MainWindow(QMainWindow):
 
     def restore_backup(self, backup: object) -> None:
         answer = QMessageBox.question(self, "還原備份", f"以備份「{backup.label}」取代目前的資料？")  # type: ignore[attr-defined]
-        if answer != QMessageBox.StandardButton.Yes:
+        if answer != QMessageBox.StandardButton.Yes or not self.may_close("還原備份"):
             return
         try:
             project = self.document.persistence.restore(backup)  # type: ignore[arg-type]
@@ -644,6 +646,8 @@ class MainWindow(QMainWindow):
         if self.document is not None and self.document.persistence.location == location and not reopen:
             self.statusBar().showMessage("這個專案檔已經開啟", 5000)
             return True
+        if self.document is not None and not reopen and not self.may_close("開啟其他專案檔"):
+            return False
         try:
             persistence = StorePersistence(location, break_lock=break_lock, read_only=read_only,
                                            create=not must_exist)
@@ -767,13 +771,14 @@ class MainWindow(QMainWindow):
         self.close_document()
         super().closeEvent(event)
 
-    def may_close(self) -> bool:
-        """With edits the file could not take: try once more, then ask (save again / discard / cancel)."""
+    def may_close(self, doing: str = "關閉") -> bool:
+        """With edits the file could not take: try once more, then ask (save again / discard / cancel).
+        ``doing``: what comes next and would lose them (關閉, 開啟其他專案檔, 還原備份…)."""
         document = self.document
         if document is None or not document.unsaved or self.quit_after_open:
             return True
         while not self.retry_save():
-            choice = self.ask_about_unsaved()
+            choice = self.ask_about_unsaved(doing)
             if choice == "discard":
                 document.discard_unsaved()
                 return True
@@ -781,19 +786,19 @@ class MainWindow(QMainWindow):
                 return False
         return True
 
-    def ask_about_unsaved(self) -> str:
+    def ask_about_unsaved(self, doing: str = "關閉") -> str:
         """"retry", "discard" or "cancel", for the edits not yet in the project file."""
         unsaved = self.document.unsaved
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,
                           f"有 {len(unsaved)} 項修改還沒有存入專案檔（{unsaved.reason}）。", parent=self)
         box.setInformativeText(
-            "「再試一次儲存」：空出磁碟空間或排除問題後再寫一次；成功才會關閉。\n"
-            "「放棄這些修改並關閉」：這些修改會遺失，專案檔保留最後一次成功儲存的內容。\n"
+            f"「再試一次儲存」：空出磁碟空間或排除問題後再寫一次；成功才會{doing}。\n"
+            f"「放棄這些修改並{doing}」：這些修改會遺失，專案檔保留最後一次成功儲存的內容。\n"
             "「取消」：回到視窗，修改仍保留在畫面上。"
         )
         box.setDetailedText(unsaved.problem)
         retry = box.addButton("再試一次儲存", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("放棄這些修改並關閉", QMessageBox.ButtonRole.DestructiveRole)
+        discard = box.addButton(f"放棄這些修改並{doing}", QMessageBox.ButtonRole.DestructiveRole)
         cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(retry)
         box.setEscapeButton(cancel)
