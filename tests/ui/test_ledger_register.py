@@ -51,7 +51,8 @@ def test_a_quarter_of_entries_by_keyboard(window, qtbot) -> None:
     qtbot.keyClicks(opening, "100000")
     table = page.table
     table.setFocus()
-    table.setCurrentIndex(page.proxy.index(0, 0))
+    table.setCurrentIndex(page.proxy.index(0, COLUMNS.index("month")))
+    # The guide's column order (issue 13): 年 月 日 字 傳票序號 摘要 摘要(一) (號 picked here) 摘要(二)…
     # 1/5 收 1 (分配款 into 專戶存款1 filled in), 2/10 支 1-1 講師鐘點費, 3/20 支 1-6 餐費
     for month, day, kind_steps, code_steps, voucher, amount in (
         ("1", "5", 1, 1, "R001", "467000"),
@@ -63,10 +64,10 @@ def test_a_quarter_of_entries_by_keyboard(window, qtbot) -> None:
         type_cell(qtbot, table, day)
         assert current_key(table) == "kind"
         pick(qtbot, table, kind_steps)
-        assert current_key(table) == "code"
-        pick(qtbot, table, code_steps)
-        assert current_key(table) == "voucher"  # 摘要(一) is filled in, never typed: skipped
+        assert current_key(table) == "voucher"
         type_cell(qtbot, table, voucher)
+        assert current_key(table) == "code"  # 摘要 (項目) is filled in, never typed: skipped
+        pick(qtbot, table, code_steps)
         assert current_key(table) == "memo"
         qtbot.keyClick(table, Qt.Key.Key_Return)
         type_cell(qtbot, table, amount)
@@ -85,11 +86,12 @@ def test_a_quarter_of_entries_by_keyboard(window, qtbot) -> None:
     assert model.display(0, "summary_one") == "收-商港服務費福利專款"
     assert model.display(1, "summary_one") == "1-1、講師鐘點費"
     assert model.display(2, "summary_one") == "1-6、餐費"
+    assert model.display(2, "code") == "1-6、餐費" and model.display(2, "item") == "1、教育訓練"
     assert model.display(0, "balance_total") == "567,000"
     assert model.display(2, "balance_acct1") == "546,500"
     assert model.display(2, "amount") == "12,500"
     assert page.closing.text().startswith("目前結存 546,500 元")
-    assert current_key(table) == "month" and table.currentIndex().row() == 3  # a new row is ready
+    assert current_key(table) in ("year", "month") and table.currentIndex().row() == 3  # a new row is ready
 
     window.checker.run_now()
     assert not [f for f in window.checker.findings if f.form == "ledger"]
@@ -155,3 +157,28 @@ def test_a_drop_down_opened_with_the_mouse_lists_its_options_and_a_click_commits
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(8, item.center().y()))
     qtbot.waitUntil(lambda: not [w for w in table.viewport().findChildren(QComboBox) if w.isVisible()], timeout=2000)
     assert window.document.ledger(115).entries == [{"kind": "支"}]  # committed, no Enter needed
+
+
+def test_a_row_copied_from_the_exported_sheet_pastes_into_the_right_fields(window, tmp_path) -> None:
+    """Issue 13: the sheet and the register share one column declaration, so an exported row pastes back whole."""
+    import xlrd
+
+    from treasurer_app.export.layouts import ledger_grids
+    from treasurer_app.export.xls import write_xls
+
+    window.create_union(115)
+    window.show_step("ledger")
+    page = window.page("ledger")
+    entry = {"month": "1", "day": "31", "kind": "轉", "code": "2", "voucher": "轉001", "memo": "提撥零用金",
+             "amount": "138037", "category": "", "account": "專戶存款1"}  # fmt: skip
+    window.document.insert_rows(115, "ledger", 0, [entry])
+    grids = ledger_grids(window.document.project, 115)
+    sheet = xlrd.open_workbook(str(write_xls(grids, tmp_path / "ledger.xls"))).sheet_by_index(0)
+    header = next(r for r in range(sheet.nrows) if sheet.cell_value(r, 0) == "年")
+    row = [sheet.cell_value(header + 1, c) for c in range(sheet.ncols)]
+    copied = "\t".join(str(int(v)) if isinstance(v, float) else str(v) for v in row)  # as Excel copies it
+    assert "轉-提福利專款存款為零用金" in copied and "115" in copied
+    page.table.setCurrentIndex(page.proxy.index(1, 0))  # the empty row, first column (年)
+    assert page.paste_text(copied) == 1
+    pasted = window.document.ledger(115).entries[1]
+    assert {k: v for k, v in pasted.items() if v} == {k: v for k, v in entry.items() if v}

@@ -103,10 +103,10 @@ def test_undoing_the_union_s_creation_with_its_roster_open(window, qtbot) -> Non
     assert window.year == 115
 
 
-LEDGER_ROWS = (
-    "1\t5\t收\t1\t(ignored)\tR001\t\t４６７，０００\t\t\t999\t999\t999\t多一欄\n"
-    "2\t10\t支\t1-1\t\tP001\t講師王小明\t8000\n"
-    "=SUM(A1)\t-1\t臺灣\t\x00\n"
+LEDGER_ROWS = (  # the exported sheet's columns: 年 月 日 字 傳票序號 摘要 摘要(一) 摘要(二) 金額 動支類別 動支帳戶…
+    "(ignored)\t1\t5\t收\tR001\t(ignored)\t1\t\t４６７，０００\t\t\t999\t999\t999\t999\t999\t多一欄\n"
+    "115\t2\t10\t支\tP001\t\t1-1、講師鐘點費\t講師王小明\t8000\n"
+    "\t=SUM(A1)\t-1\t臺灣\t\t\t\x00\n"
 )
 
 
@@ -122,12 +122,13 @@ def test_ctrl_v_pastes_excel_rows_into_the_ledger(window, qtbot) -> None:
     QGuiApplication.clipboard().setText(LEDGER_ROWS)
     qtbot.keyClick(page.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     entries = window.document.ledger(115).entries
-    assert entries[0] == {  # what lands on 摘要(一) and the balances is computed, not typed: left out
+    assert entries[0] == {  # what lands on 年, 摘要 (項目) and the balances is computed, not typed: left out
         "month": "1", "day": "5", "kind": "收", "code": "1", "voucher": "R001", "memo": "", "amount": "467000",
         "category": "分配款", "account": "專戶存款1",
     }  # fmt: skip
     assert entries[1]["memo"] == "講師王小明" and entries[1]["amount"] == "8000"
-    assert entries[2] == {"month": "=SUM(A1)", "day": "-1", "kind": "臺灣", "code": "\x00"}  # kept, and marked
+    assert entries[1]["code"] == "1-1"  # 摘要(一) names the 號
+    assert entries[2] == {"month": "=SUM(A1)", "day": "-1", "kind": "臺灣", "voucher": "", "code": "\x00"}  # kept
     assert page.model.display(0, "balance_total") == "467,000"
     window.checker.run_now()
     assert any(f.row == 2 for f in window.checker.findings if f.form == "ledger")
@@ -143,11 +144,13 @@ def test_a_paste_onto_entries_replaces_them_from_the_current_cell(window) -> Non
     ])  # fmt: skip
     window.show_step("ledger")
     page = window.page("ledger")
+    page.table.setCurrentIndex(page.proxy.index(0, COLUMNS.index("memo")))  # 摘要(二) · 金額, then a voucher's row
+    assert page.paste_text("\t900\n\t800\n\t700\n") == 3
     page.table.setCurrentIndex(page.proxy.index(0, COLUMNS.index("voucher")))
-    assert page.paste_text("P9\t\t900\nP8\t\t800\nP7\t\t700\n") == 3
+    assert page.paste_text("P9\nP8\nP7\n") == 3
     entries = window.document.ledger(115).entries
     assert [(e["voucher"], e["amount"], e["day"]) for e in entries[:2]] == [("P9", "900", "5"), ("P8", "800", "6")]
-    assert entries[2] == {"voucher": "P7", "memo": "", "amount": "700"}
+    assert entries[2] == {"memo": "", "amount": "700", "voucher": "P7"}
 
 
 def test_an_entry_is_inserted_before_the_current_one_and_selected_entries_deleted(window) -> None:

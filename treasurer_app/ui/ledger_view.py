@@ -67,18 +67,19 @@ SOURCE_KEYS = ("source_allocation", "source_interest", "source_other")
 SOURCE_LABELS: dict[str, str] = {
     key: f"可動支{source}" for key, source in zip(SOURCE_KEYS, audit.SOURCES, strict=True)
 }
-# Typed columns in the guide's order, 摘要(一) after 號, then the running balances and sources.
-COLUMNS: tuple[str, ...] = (
-    "month", "day", "kind", "code", SUMMARY, "voucher", "memo", "amount", "category", "account", *BALANCE_KEYS,
-    *SOURCE_KEYS,
-)  # fmt: skip
+# The register's columns are the printed sheet's, declared once (forms/ledger.py ENTRY_ROWS): 年 · 月 · 日 ·
+# 字 · 傳票序號 · 摘要 (項目) · 摘要(一) · 摘要(二) · 金額 · 動支類別 · 動支帳戶 · the balances; 號 is picked in
+# the 摘要(一) column, which shows the code's text, so a row copied from the exported sheet pastes field by
+# field. Then, on screen only, what is still available of each source.
+COLUMNS: tuple[str, ...] = (*(column.key for column in engine.ENTRY_ROWS.columns), *SOURCE_KEYS)
+HEADERS: dict[str, str] = {**{column.key: column.label for column in engine.ENTRY_ROWS.columns}, **SOURCE_LABELS}
 RUNNING = frozenset({*BALANCE_KEYS, *SOURCE_KEYS})
-COMPUTED = frozenset({SUMMARY, *RUNNING})
+COMPUTED = frozenset({*(column.key for column in engine.ENTRY_ROWS.columns if column.computed), *RUNNING})
 NUMERIC = frozenset({"amount", *RUNNING})
 # Widths in pixels, narrow enough for 零用金 to be on screen at 1366×768 beside the navigator.
 COLUMN_WIDTHS: dict[str, int] = {
-    "month": 34, "day": 34, "kind": 34, "code": 50, SUMMARY: 128, "voucher": 68, "memo": 84, "amount": 82,
-    "category": 72, "account": 80, "balance_total": 88,
+    "year": 30, "month": 30, "day": 30, "kind": 30, "voucher": 64, "item": 70, "code": 128, "memo": 80,
+    "amount": 80, "category": 70, "account": 78, "balance_total": 86,
 }  # fmt: skip
 BALANCE_WIDTH = 80
 QUARTER_MONTHS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
@@ -171,7 +172,7 @@ class LedgerTableModel(QAbstractTableModel):
         self.document, self.checker, self.year = document, checker, year
         self.book = document.ledger(year)
         self.running = RunningBalances(self.book, year, self.opening_sources())
-        self.labels = {**engine.COLUMN_LABELS, **SOURCE_LABELS}
+        self.labels = {**HEADERS}
 
     def opening_sources(self) -> audit.Sources:
         from treasurer_app.rules import ledger_opening_sources
@@ -213,8 +214,15 @@ class LedgerTableModel(QAbstractTableModel):
         if row >= len(entries):
             return ""
         record = entries[row]
+        kind, code = record.get("kind", "").strip(), record.get("code", "").strip()
         if key == SUMMARY:
-            return engine.summary_one(record.get("kind", "").strip(), record.get("code", "").strip())
+            return engine.summary_one(kind, code)
+        if key == "code":  # 摘要(一): the code's text, or the 號 as typed when it is not in the parameter table
+            return engine.code_text(kind, record.get("code", ""))
+        if key == "item":
+            return engine.item(kind, code)
+        if key == "year":
+            return "" if is_blank(record) else str(self.year)
         if key in RUNNING:
             if is_blank(record):
                 return ""
@@ -298,8 +306,10 @@ class LedgerTableModel(QAbstractTableModel):
         key = COLUMNS[index.column()]
         field = engine.ENTRY_FIELD[key]
         raw = str(value or "")
-        text = field.type.parse(raw).text if raw.strip() else ""
         row = index.row()
+        if key == "code":  # a 摘要(一) text typed or picked names its 號
+            raw = engine.code_from_text(self.text(row, "kind"), raw)
+        text = field.type.parse(raw).text if raw.strip() else ""
         entries = self.book.entries
         if row >= len(entries):
             if not text:
@@ -381,6 +391,8 @@ def pasted_record(cells: list[str], first_column: int) -> Record:
         if column >= len(COLUMNS):
             break
         key = COLUMNS[column]
+        if key == "code":  # the exported sheet's 摘要(一) text, or a bare 號
+            cell = engine.code_from_text(record.get("kind", ""), cell)
         if key not in COMPUTED:
             record[key] = engine.ENTRY_FIELD[key].type.parse(cell).text if cell.strip() else ""
     return record
@@ -719,9 +731,10 @@ class LedgerPage(QWidget):
         self.paste_text(QGuiApplication.clipboard().text())
 
     def paste_text(self, text: str) -> int:
-        """Rows copied from Excel (tab-separated), in the register's column order, from the current cell on:
-        onto the entries shown from there, then as new entries at the end. What lands on 摘要(一) or a
-        balance is computed, not typed: left out. Returns the rows pasted."""
+        """Rows copied from Excel (tab-separated), in the register's column order — the exported sheet's —
+        from the current cell on: onto the entries shown from there, then as new entries at the end. What
+        lands on 年, 摘要 (項目) or a balance is computed, not typed: left out; a 摘要(一) text names its 號.
+        Returns the rows pasted."""
         grid = parse_clipboard(text)
         if not grid:
             return 0
