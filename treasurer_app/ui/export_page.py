@@ -275,7 +275,7 @@ class ExportPage(QWidget):
             )
         except package.ExportRefused as refused:
             self._progress(0)
-            self.show_result("無法匯出，請先更正：\n" + _listed(refused.findings), error=True)
+            self.show_result(_refusal("無法匯出", refused.findings), error=True)
             return False
         except (OSError, ValueError) as exc:
             self._progress(0)
@@ -306,7 +306,7 @@ class ExportPage(QWidget):
             folder = Path(self.folder_line.text())
             report = package.export_ledger(self.document.project, f"{self.year}Q{quarter}", folder)
         except package.ExportRefused as refused:
-            self.ledger_result.setText("無法匯出季報，請先更正：\n" + _listed(refused.findings))
+            self.ledger_result.setText(_refusal("無法匯出季報", refused.findings))
             self.ledger_result.setStyleSheet("color: #c62828")
             return False
         except (OSError, ValueError) as exc:
@@ -353,6 +353,12 @@ class WrappedCheck(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.label, 1)
+
+
+def _refusal(heading: str, findings: list[Finding]) -> str:
+    """A disk that refused the files is nothing to correct in the data: then the heading does not ask for it."""
+    written = all(f.rule == "export.write_failed" for f in findings)
+    return f"{heading}{'' if written else '，請先更正'}：\n" + _listed(findings)
 
 
 def _listed(findings: list[Finding]) -> str:
