@@ -192,6 +192,7 @@ class LockHolder:
 
 class StoreLocked(StoreError):
     def __init__(self, path: Path, holder: LockHolder, stale: bool) -> None:
+        self.path = path
         self.holder = holder
         self.stale = stale
         if stale:

@@ -104,3 +104,22 @@ def test_a_number_cell_of_a_table_keeps_the_cursor(window, qtbot) -> None:
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.wait(5)
     assert window.document.rows(115, "training_report")[0]["cost"] == "895000"
+
+
+def test_a_check_finishing_while_a_cell_is_typed_does_not_wipe_the_typing(window, qtbot) -> None:
+    window.create_union(115)
+    window.show_step("training_report")
+    page = window.page("training_report")
+    column = next(i for i, f in enumerate(page.model.columns) if f.key == "cost")
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(0, column))
+    qtbot.keyClick(page.table, "1")
+    editor = open_editor(page.table)
+    keys(qtbot, editor, "2000")
+    window.checker.run_now()  # the debounced check of an earlier edit lands now: every cell is repainted
+    assert editor.text() == "12000"
+    keys(qtbot, editor, HOME, RIGHT, "5")
+    assert editor.text() == "152000"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(5)
+    assert window.document.rows(115, "training_report")[0]["cost"] == "152000"

@@ -35,7 +35,7 @@ def test_a_file_in_use_elsewhere_opens_read_only_or_not_at_all(themed_app, qtbot
         window = create_window_then_open(tmp_path / "data")
         qtbot.addWidget(window)
         monkeypatch.setattr(window, "ask_how_to_open", lambda error: asked.append(str(error)) or choice)
-        monkeypatch.setattr(window, "show_open_failure", failures.append)
+        monkeypatch.setattr(window, "show_open_failure", lambda message, details="": failures.append(message))
         window.show()
         qtbot.waitUntil(lambda: bool(asked), timeout=5000)
         assert "使用中" in asked[0]
@@ -49,6 +49,7 @@ def test_a_file_in_use_elsewhere_opens_read_only_or_not_at_all(themed_app, qtbot
         else:
             qtbot.waitUntil(lambda: bool(failures), timeout=5000)
             assert not window.opened
+            assert "使用中" in failures[0] and str(tmp_path) not in failures[0]  # plain words, no path
     finally:
         held.close()
 

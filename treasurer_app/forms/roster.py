@@ -6,8 +6,8 @@ is the single place to change when the official template is known.
 
 from __future__ import annotations
 
-from treasurer_app.fields import Choice, Field, NationalId, RocDate, Text
-from treasurer_app.forms.base import FormSpec
+from treasurer_app.fields import Choice, Field, NationalId, RocDate, Text, national_id_sex
+from treasurer_app.forms.base import FormSpec, Record
 from treasurer_app.forms.layout import Column, Heading, Layout, Rows, Title
 
 SEXES = ("男", "女")
@@ -58,3 +58,13 @@ SPEC = FormSpec(
 
 def unit_label(union_type: str) -> str:
     return UNIT_LABELS.get(union_type, UNIT_LABELS["職業工會"])
+
+
+def with_sex_from_id(member: Record) -> Record:
+    """``member`` with 性別 read from the 身分證字號 (its second character) when 性別 is empty and the ID
+    is valid. A 性別 already there is kept, even one the ID contradicts: the rule roster.sex_matches_id
+    says so, and the treasurer decides."""
+    if (member.get("sex") or "").strip():
+        return member
+    sex = national_id_sex(member.get("national_id"))
+    return {**member, "sex": sex} if sex else member

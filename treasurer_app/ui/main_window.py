@@ -600,7 +600,12 @@ class MainWindow(QMainWindow):
         key_missing = isinstance(error, KeyMissing)
         if stale is None and not key_missing and not isinstance(error, StoreFileReadOnly):
             return None
-        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(error), parent=self)
+        from treasurer_app.ui.open_messages import open_failure_texts
+
+        message, details = open_failure_texts(error)  # which computer, since when; the path under 詳細資料
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, parent=self)
+        if details:
+            box.setDetailedText(details)
         first = None
         if key_missing:
             first = box.addButton("匯入金鑰…", QMessageBox.ButtonRole.AcceptRole)
@@ -660,8 +665,10 @@ class MainWindow(QMainWindow):
             # Read-only that failed too is not offered again: the same question would come back for ever.
             choice = None if read_only and not break_lock and lock_state(exc) is None else self.ask_how_to_open(exc)
             if choice is None:
-                details = getattr(exc, "details", "")
-                self.show_open_failure(*(str(exc), details) if details else (str(exc),))
+                from treasurer_app.ui.open_messages import open_failure_texts
+
+                message, details = open_failure_texts(exc)
+                self.show_open_failure(*(message, details) if details else (message,))
                 return False
             if choice == "import_key":
                 if not self.open_store(location, read_only=True, reopen=reopen, must_exist=must_exist):

@@ -146,10 +146,24 @@ class RecordTableModel(QAbstractTableModel):
             return False
         field = self.columns[index.column()]
         text = field.type.parse(str(value or "")).text if str(value or "").strip() else ""
-        if index.row() >= len(self.rows()) and not text:
+        row, rows = index.row(), self.rows()
+        if row >= len(rows) and not text:
             return False
-        self.document.set_cell(self.year, self.area, index.row(), field.key, text)
+        before = rows[row] if row < len(rows) else {}
+        filled = self.filled({**before, field.key: text})
+        if filled.get("sex", "") == before.get("sex", "") or field.key == "sex":
+            self.document.set_cell(self.year, self.area, row, field.key, text)
+            return True
+        stack = self.document.undo_stack
+        stack.beginMacro(f"修改第 {row + 1} 列「{self.header_label(index.column())}」（性別依身分證字號）")
+        self.document.set_cell(self.year, self.area, row, field.key, text)
+        self.document.set_cell(self.year, self.area, row, "sex", filled["sex"])
+        stack.endMacro()
         return True
+
+    def filled(self, record: Record) -> Record:
+        """What the app fills in from the rest of a row: on the roster, 性別 from the 身分證字號."""
+        return roster_form.with_sex_from_id(record) if self.area == "roster" else record
 
     def document_changed(self, change: Change) -> None:
         if change.year != self.year or change.area != self.area:
@@ -228,6 +242,7 @@ class FieldDelegate(QStyledItemDelegate):
             combo.addItem("", "")
             for option_text in options:
                 combo.addItem(option_text, option_text)
+            combo.view().setMinimumWidth(combo.options_width())  # the list, not the cell, takes the room
             combo.chosen.connect(lambda from_list, c=combo: self._chosen(c, from_list))
             if getattr(self.parent(), "last_edit_trigger", None) in MOUSE_TRIGGERS:
                 QTimer.singleShot(0, combo, combo.showPopup)  # opened with the mouse: the list at once
@@ -573,8 +588,11 @@ class TablePage(QWidget):
         stack.beginMacro(f"貼上 {len(grid)} 列")
         appended: list[Record] = []
         for offset, cells in enumerate(grid):
-            record = self._record_from(cells, first_column)
             target = first_row + offset
+            existing = rows[target] if target < len(rows) else {}
+            record = self._record_from(cells, first_column)
+            merged = {**existing, **record}
+            record.update({k: v for k, v in self.model.filled(merged).items() if v != merged.get(k, "")})
             if target < len(rows):
                 self.document.set_record(self.year, self.area, target, record, "貼上")
             else:
@@ -629,7 +647,12 @@ class TablePage(QWidget):
 
 
 def imported_roster(imported: object, year: int) -> list[Record]:
-    """The roster rows from what the importer returns (an ImportResult, a Project, a YearBook or records)."""
+    """The roster rows from what the importer returns, 性別 read from the ID where the workbook left it empty."""
+    return [roster_form.with_sex_from_id(record) for record in _imported_rows(imported, year)]
+
+
+def _imported_rows(imported: object, year: int) -> list[Record]:
+    """The rows in what the importer returns (an ImportResult, a Project, a YearBook or records)."""
     imported = getattr(imported, "book", imported)
     years = getattr(imported, "years", None)
     if isinstance(years, dict) and years:

@@ -39,6 +39,8 @@ QLabel#message[mark="source"] { color: #1565c0; }
 QLabel#message[mark="unsaved"], QLabel#saveState[mark="unsaved"] { color: #6a1b9a; font-weight: bold; }
 QLineEdit, QPlainTextEdit, QComboBox { border: 1px solid #b9c0c6; border-radius: 3px; padding: 3px; background: white; }
 QLineEdit:focus, QPlainTextEdit:focus { border: 1px solid #1976d2; }
+QComboBox QAbstractItemView { background: white; selection-background-color: #1976d2; selection-color: white; }
+QComboBox QAbstractItemView::item { padding: 4px 6px; }
 QLineEdit:read-only { background: #eef1f3; color: #333; }
 QLineEdit[mark="error"], QPlainTextEdit[mark="error"], QComboBox[mark="error"], QFrame#multiChoice[mark="error"],
 QLabel#figure[mark="error"] { border: 2px solid #d32f2f; background: #fff6f6; }

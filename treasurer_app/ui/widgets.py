@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionComboBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -290,6 +293,9 @@ class ChoiceCombo(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+        # A list item delegate, not the menu-like default: under the style sheet that one drew the
+        # current option as an empty white box when the list opened.
+        self.setItemDelegate(QStyledItemDelegate(self))
 
     def inputMethodEvent(self, event: QInputMethodEvent) -> None:
         typed = unicodedata.normalize("NFKC", event.commitString()).strip()
@@ -298,6 +304,25 @@ class ChoiceCombo(QComboBox):
             self.setCurrentIndex(index)
             self.activated.emit(index)
         event.accept()
+
+    def options_width(self) -> int:
+        """The width at which every option's text fits beside the arrow (the style sheet's padding makes
+        Qt's own size hint a few pixels short: 職業工會 touched the arrow and （請選擇） was cut)."""
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        option.rect = QRect(0, 0, 400, self.sizeHint().height())
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        metrics = self.fontMetrics()
+        widest = max((metrics.horizontalAdvance(self.itemText(i)) for i in range(self.count())), default=0)
+        return widest + option.rect.width() - field.width() + 8
+
+    def fit_options(self) -> None:
+        """Wide enough for its longest option, and so is the list it opens."""
+        width = self.options_width()
+        self.setMinimumWidth(width)
+        self.view().setMinimumWidth(width)
 
     def option_for(self, typed: str) -> int:
         """The option spelled ``typed``, else the first one starting with it; -1 when none does."""
@@ -315,6 +340,7 @@ class ChoiceInput(FieldInput):
         self.combo.addItem("（請選擇）", "")
         for option in options:
             self.combo.addItem(option, option)
+        self.combo.fit_options()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)
@@ -333,6 +359,7 @@ class ChoiceInput(FieldInput):
         index = self.combo.findData(text)
         if index < 0:  # an imported value that is not an option: keep it visible, the rule reports it
             self.combo.addItem(text, text)
+            self.combo.fit_options()
             index = self.combo.count() - 1
         self.combo.setCurrentIndex(index)
 
