@@ -270,3 +270,47 @@ def test_real_application_survives_libreoffice_with_every_total(tmp_path: Path) 
     text = {str(c.value) for s in book.worksheets for row in s.iter_rows() for c in row if c.value is not None}
     for figure in (996_537, 991_700, 2_357_031, 199_700, 1_051_509):
         assert str(figure) in text
+
+
+def fills(path: Path) -> list[dict[tuple[int, int], tuple[tuple[int, int, int] | None, bool]]]:
+    """Per sheet: (row, col) → (solid fill colour or None, locked), through xlrd or openpyxl."""
+    result = []
+    if path.suffix == ".xls":
+        book = xlrd.open_workbook(str(path), formatting_info=True)
+        for sheet in book.sheets():
+            cells = {}
+            for row in range(sheet.nrows):
+                for col in range(sheet.ncols):
+                    xf = book.xf_list[sheet.cell_xf_index(row, col)]
+                    background = xf.background
+                    colour = book.colour_map.get(background.pattern_colour_index) if background.fill_pattern else None
+                    cells[row, col] = (colour, bool(xf.protection.cell_locked))
+            result.append(cells)
+        return result
+    for sheet in openpyxl.load_workbook(path).worksheets:
+        cells = {}
+        for line in sheet.iter_rows():
+            for cell in line:
+                colour = None
+                if cell.fill.fill_type == "solid":
+                    rgb = cell.fill.fgColor.rgb[-6:]
+                    colour = (int(rgb[0:2], 16), int(rgb[2:4], 16), int(rgb[4:6], 16))
+                cells[cell.row - 1, cell.column - 1] = (colour, bool(cell.protection.locked))
+        result.append(cells)
+    return result
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_real_exports_fill_input_cells_red_in_the_application_and_white_in_the_ledger(tmp_path: Path, fmt: str) -> None:
+    (_, application), (_, ledger) = guide_grids()
+    for grids, input_colour in ((application, INPUT_RED), (ledger[:1], (255, 255, 255))):
+        sheets = fills(WRITERS[fmt](grids, tmp_path / f"fills-{len(grids)}.{fmt}"))
+        for grid, cells in zip(grids, sheets, strict=True):
+            inputs = [c for c in grid.cells if not c.locked]
+            assert inputs, grid.sheet_name
+            for cell in inputs:
+                assert cells[cell.row, cell.col] == (input_colour, False), (grid.sheet_name, cell)
+            for cell in grid.cells:
+                if cell.locked:
+                    colour, locked = cells[cell.row, cell.col]
+                    assert locked and colour != input_colour, (grid.sheet_name, cell)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from itertools import takewhile
 
-from treasurer_app.export.grid import Cell, Grid, Style, display_width
+from treasurer_app.export.grid import Cell, Grid, InputFill, Style, display_width
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
 from treasurer_app.forms import FORMS, ledger
 from treasurer_app.forms import final_accounts as fa
@@ -61,6 +61,7 @@ def application_grids(project: Project, year: int) -> list[Grid]:
         for spec in FORMS.values():
             grid = sheet_grid(spec, project, year)
             grid.signatures = SIGNATURES
+            grid.input_fill = InputFill.RED  # the guide: 僅填寫表單紅色區域部分
             fit_row_heights(grid)
             grids.append(grid)
     return grids
@@ -519,6 +520,7 @@ def ledger_grids(project: Project, year: int, quarter: int | None = None) -> lis
     for grid in grids:
         fit_row_heights(grid)
     sheet.signatures = SIGNATURES
+    sheet.input_fill = InputFill.WHITE  # the guide: 僅填寫表單白色區域部分
     return grids
 
 
