@@ -8,7 +8,7 @@ taskbar (40 px) and the title bar (31 px), has an inside of 1366×697: the size 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QScrollArea, QWidget
 
 from treasurer_app.findings import error, warning
 from treasurer_app.ui.main_window import MainWindow
@@ -75,6 +75,15 @@ def test_first_start_maximised_then_the_window_comes_back_where_it_was_left(them
     qtbot.waitExposed(second)
     assert not second.isMaximized()
     assert second.geometry() == QRect(120, 90, 1000, 560)
+    second.showMaximized()
+    settle()
+    second.close()
+
+    third = MainWindow()
+    qtbot.addWidget(third)
+    show_placed(third, window_settings(tmp_path))
+    qtbot.waitExposed(third)
+    assert third.isMaximized()  # closed maximised, opened maximised
 
 
 def test_a_place_remembered_on_a_bigger_screen_is_brought_back_onto_this_one(themed_app, qtbot, tmp_path) -> None:
@@ -185,6 +194,29 @@ def test_ledger_balance_columns_in_view_at_1366x768(window, qtbot) -> None:
         cell = QRect(left, 0, table.columnWidth(column), 10)
         assert viewport.rect().contains(cell), f"{key} at {cell} is outside {viewport.rect()}"
         assert window.rect().contains(QRect(viewport.mapTo(window, cell.topLeft()), cell.size())), key
+
+
+def test_every_page_usable_at_1366x768_nothing_cut_nothing_sideways(window, qtbot) -> None:
+    """Each step's page with the findings panel open: no page scrolls sideways (a table may, inside
+    itself), no one-line label or button is narrower than its text, no wrapped text is cut short."""
+    from treasurer_app.ui.step_names import STEPS
+
+    findings = [warning("final_accounts", "compliance.education_40", LONG_WARNING, "exp_1_allocation")]
+    export_page_at_laptop_size(window, qtbot, findings)
+    for step in STEPS:
+        window.show_step(step.id)
+        settle()
+        assert window.size() == MAXIMISED_INSIDE, step.id
+        page = window.page(step.id)
+        for scroll in page.findChildren(QScrollArea):
+            assert not scroll.horizontalScrollBar().isVisible(), f"{step.id} scrolls sideways"
+        for widget in page.findChildren(QLabel) + page.findChildren(QAbstractButton):
+            if not widget.isVisibleTo(page) or not widget.text():
+                continue
+            if isinstance(widget, QLabel) and widget.wordWrap():
+                assert widget.height() >= widget.heightForWidth(widget.width()), f"{step.id}: {widget.text()[:30]}"
+            else:
+                assert widget.sizeHint().width() <= widget.width() + 1, f"{step.id}: {widget.text()[:30]} is cut"
 
 
 def test_the_window_settings_are_written_under_the_tests_own_folders() -> None:
