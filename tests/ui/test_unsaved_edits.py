@@ -91,7 +91,7 @@ def test_a_ledger_cell_typed_on_a_full_disk_is_marked_until_saved(window, qtbot)
     page = window.page("ledger")
     table = page.table
     table.setFocus()
-    table.setCurrentIndex(page.proxy.index(0, 0))
+    table.setCurrentIndex(page.proxy.index(0, COLUMNS.index("month")))
     assert current_key(table) == "month"
     type_cell(qtbot, table, "1")
     type_cell(qtbot, table, "5")

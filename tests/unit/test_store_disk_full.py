@@ -175,3 +175,35 @@ def test_no_project_file_can_be_made_in_a_folder_that_is_a_file(tmp_path):
     with pytest.raises(Exception) as read_only:
         StorePersistence(blocker / "union.tap", read_only=True)  # read-only never makes a file
     assert not isinstance(read_only.value, StoreCannotCreate)
+
+
+def test_automatic_retries_are_spaced_by_how_long_a_failed_one_took(monkeypatch):
+    from treasurer_app.ui import services
+
+    clock = [1000.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    calls: list[str] = []
+
+    class SlowFullDisk:
+        def record(self, project: object, change: Change) -> None:
+            raise OSError("disk full")
+
+        def resync(self, project: object, years: set[int]) -> None:
+            calls.append("resync")
+            clock[0] += 2.0  # rewriting a big year takes two seconds, then fails
+            raise OSError("disk full")
+
+    unsaved = UnsavedEdits()
+    disk = SlowFullDisk()
+    unsaved.record(disk, Project(), Change("value", YEAR, "application", "contact"))  # type: ignore[arg-type]
+    assert not unsaved.retry(disk, Project(), automatic=True)  # type: ignore[arg-type]
+    assert calls == ["resync"]
+    clock[0] += 19.0
+    assert not unsaved.retry(disk, Project(), automatic=True)  # type: ignore[arg-type]
+    assert calls == ["resync"]  # within 10 × 2 s: not tried, the window stays responsive
+    assert not unsaved.retry(disk, Project())  # type: ignore[arg-type]
+    assert calls == ["resync", "resync"]  # 重試儲存 always tries
+    clock[0] += 21.0
+    assert not unsaved.retry(disk, Project(), automatic=True)  # type: ignore[arg-type]
+    assert calls == ["resync", "resync", "resync"]
+    assert len(unsaved) == 1  # still waiting, never dropped

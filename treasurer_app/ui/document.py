@@ -153,11 +153,12 @@ class ProjectDocument(QObject):
             return ""
         return f"{self.unsaved.summary()}（{self.unsaved.reason}）" if self.unsaved.reason else self.unsaved.summary()
 
-    def retry_save(self) -> bool:
-        """Write the edits not yet in the file (重試儲存, and after each later edit); True when none is left."""
+    def retry_save(self, automatic: bool = False) -> bool:
+        """Write the edits not yet in the file (重試儲存; ``automatic``: the save after a later edit, the idle
+        timer, which a large project's slow failing retries space out); True when none is left."""
         if not self.unsaved:
             return True
-        if self.unsaved.retry(self.persistence, self.project):
+        if self.unsaved.retry(self.persistence, self.project, automatic):
             self.unsaved_changed.emit()
             return True
         self.save_state.emit(self.unsaved_text())
@@ -169,8 +170,9 @@ class ProjectDocument(QObject):
             self.unsaved.forget()
             self.unsaved_changed.emit()
 
-    def flush(self) -> None:
-        if not self.retry_save():
+    def flush(self, automatic: bool = True) -> None:
+        """The save after the edits pause (``automatic``), or on demand (重試儲存, closing)."""
+        if not self.retry_save(automatic):
             return  # never 已儲存 while an edit is not in the file
         try:
             self.persistence.flush(self.project)
@@ -182,7 +184,7 @@ class ProjectDocument(QObject):
     def keep_alive(self) -> None:
         """Once a minute while the project is open, edited or not: the lock's heartbeat and a due backup."""
         if self.unsaved:
-            self.retry_save()  # space freed while the window sat idle: the edits go in without another edit
+            self.retry_save(automatic=True)  # space freed while the window sat idle: in without another edit
         try:
             self.persistence.keep_alive()
         except Exception as exc:  # e.g. the lock was broken from another PC: the store says so in Chinese
@@ -211,7 +213,7 @@ class ProjectDocument(QObject):
         self._closed = True
         self._save_timer.stop()
         self._keep_alive_timer.stop()
-        self.flush()  # one last try for edits not yet in the file; the window has asked what to do with them
+        self.flush(automatic=False)  # a last try for edits not yet in the file; the window asked about them
         self.persistence.close()
 
 

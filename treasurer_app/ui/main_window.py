@@ -522,7 +522,7 @@ class MainWindow(QMainWindow):
     def retry_save(self) -> bool:
         """重試儲存: the edits not yet in the file, written now; True when none is left."""
         with busy():
-            self.document.flush()
+            self.document.flush(automatic=False)
         return not self.document.unsaved
 
     def _update_title(self) -> None:

@@ -7,6 +7,7 @@ the window is painted before any of them is loaded.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -250,6 +251,7 @@ class UnsavedEdits:
         self.years: set[int] = set()
         self.problem = ""  # why the last write failed, in Chinese (the store's whole message)
         self.reason = ""  # the same in a few words, for the status bar (磁碟空間不足)
+        self._next_automatic = 0.0  # time.monotonic() before which an automatic retry is not made
 
     def __len__(self) -> int:
         return len(self.changes)
@@ -267,14 +269,23 @@ class UnsavedEdits:
         self.years.add(change.year)
         return False
 
-    def retry(self, persistence: Persistence, project: Project) -> bool:
-        """Write every year behind the file; True when nothing is left unsaved."""
+    def retry(self, persistence: Persistence, project: Project, automatic: bool = False) -> bool:
+        """Write every year behind the file; True when nothing is left unsaved.
+
+        ``automatic`` (the save after an edit, the idle timer): skipped for ten times as long as the last
+        failed try took, so that rewriting a 50,000-entry year on a disk still full does not freeze the
+        window after every keystroke; a small project is retried at once. 重試儲存 always tries.
+        """
         if not self.changes:
             return True
+        if automatic and time.monotonic() < self._next_automatic:
+            return False
+        started = time.monotonic()
         try:
             persistence.resync(project, set(self.years))
         except Exception as exc:
             self._failed(exc)
+            self._next_automatic = time.monotonic() + 10 * (time.monotonic() - started)
             return False
         self.forget()
         return True
