@@ -207,3 +207,58 @@ def test_automatic_retries_are_spaced_by_how_long_a_failed_one_took(monkeypatch)
     assert not unsaved.retry(disk, Project(), automatic=True)  # type: ignore[arg-type]
     assert calls == ["resync", "resync", "resync"]
     assert len(unsaved) == 1  # still waiting, never dropped
+
+
+REAL_DISK_SCRIPT = """
+import sys
+from pathlib import Path
+from tests.store_support import BALLAST, fill_disk_with_ballast
+from treasurer_app.interchange import project_to_dict
+from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.store import Store
+from treasurer_app.ui.services import Change, StorePersistence, UnsavedEdits
+
+folder = Path(sys.argv[1])
+persistence = StorePersistence(folder / "union.tap")
+persistence.replace(Project({115: YearBook(115, ledger=LedgerBook())}))
+project = persistence.load()
+unsaved = UnsavedEdits()
+fill_disk_with_ballast(folder)
+refused = 0
+for n in range(400):
+    project.years[115].ledger.entries.append({"voucher": f"V{n}", "memo": "補助" * 150})
+    refused += not unsaved.record(persistence, project, Change("insert", 115, "ledger", row=n))
+assert refused and unsaved.reason == "磁碟空間不足", (refused, unsaved.problem)
+assert not unsaved.retry(persistence, project)
+(folder / BALLAST).unlink()
+assert unsaved.retry(persistence, project), unsaved.problem
+persistence.close()
+with Store.open(folder / "union.tap", read_only=True) as copy:
+    assert project_to_dict(copy.load()) == project_to_dict(project)
+print("refused", refused)
+"""
+
+
+def test_on_a_really_full_small_disk(tmp_path):
+    """ENOSPC from a real 8 MiB tmpfs, where this machine lets a test mount one in a mount namespace of its
+    own (root on Linux); elsewhere the SQLITE_FULL tests above stand for it."""
+    import shutil
+    import subprocess
+    import sys
+
+    if sys.platform != "linux" or shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("mounting a small disk needs root and unshare")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    root = Path(__file__).resolve().parents[2]
+    command = f'mount -t tmpfs -o size=8m tmpfs "{disk}" && exec "{sys.executable}" -c "$0" "{disk}"'
+    env = {**os.environ, "PYTHONPATH": str(root), "TREASURER_APP_KEY_DIR": str(tmp_path / "keys"),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f'mount -t tmpfs -o size=1m tmpfs "{disk}"'],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"no mount here: {probe.stderr.strip()}")
+    done = subprocess.run(["unshare", "-m", "sh", "-c", command, REAL_DISK_SCRIPT], capture_output=True, text=True,
+                          cwd=root, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("refused ")
