@@ -314,3 +314,21 @@ def test_real_exports_fill_input_cells_red_in_the_application_and_white_in_the_l
                 if cell.locked:
                     colour, locked = cells[cell.row, cell.col]
                     assert locked and colour != input_colour, (grid.sheet_name, cell)
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_formulas_may_refer_to_earlier_and_later_sheets(tmp_path: Path, fmt: str) -> None:
+    final = Grid("福利專款決算及運用情形(含結存分析表)", "決算", [12])
+    final.add(0, 0, 563_700, Style.MONEY)
+    budget = Grid("福利專款歲入歲出預算書", "預算", [12])
+    budget.add(0, 0, 563_700, Style.MONEY, formula="'福利專款決算及運用情形(含結存分析表)'!A1")
+    budget.add(1, 0, 937, Style.MONEY, formula="'利息'!A1")
+    interest = Grid("利息", "利息", [12])
+    interest.add(0, 0, 937, Style.MONEY)
+    path = WRITERS[fmt]([final, budget, interest], tmp_path / f"sheets.{fmt}")
+    if fmt == "xls":
+        sheet = xlrd.open_workbook(str(path)).sheet_by_index(1)
+        assert [plain(v) for v in sheet.col_values(0)] == [563_700, 937]
+    else:
+        sheet = openpyxl.load_workbook(path, data_only=True).worksheets[1]
+        assert [sheet["A1"].value, sheet["A2"].value] == [563_700, 937]

@@ -12,7 +12,7 @@ HEADER_GREY = (0xC0, 0xC0, 0xC0)  # table headers
 INPUT_RED = (0xFF, 0xB3, 0xB3)
 INPUT_WHITE = (0xFF, 0xFF, 0xFF)  # input cells of the ledger (僅填寫表單白色區域部分)
 # Where input cells are white, the locked table cells are this light grey, so they are visibly not for input.
-LOCKED_GREY = (0xE4, 0xE4, 0xE4)
+LOCKED_GREY = (0xD9, 0xD9, 0xD9)
 
 
 @dataclass(frozen=True)

@@ -140,8 +140,9 @@ def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
     book = _Workbook()
     styles: dict[tuple[Style, bool, InputFill], xlwt.XFStyle] = {}
     used: set[str] = set()
-    for index, grid in enumerate(grids):
-        sheet = book.add_named_sheet(excel_sheet_name(grid.sheet_name, used))
+    # Every sheet exists before any cell is written: a formula may refer to a later sheet by name.
+    sheets = [book.add_named_sheet(excel_sheet_name(grid.sheet_name, used)) for grid in grids]
+    for index, (grid, sheet) in enumerate(zip(grids, sheets, strict=True)):
         _write_sheet(book, sheet, grid, styles)
         book.add_area_name(_PRINT_AREA, index, print_area(grid))
         if grid.header_rows is not None:
