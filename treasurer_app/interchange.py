@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms.ledger import ENTRY_KEYS, HEADER_KEYS
@@ -21,6 +20,10 @@ from treasurer_app.project import (
     Record,
     YearBook,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT_NAME = "treasurer-app-project"
 FORMAT_VERSION = 1

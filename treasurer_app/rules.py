@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from treasurer_app.fields import national_id_sex
 from treasurer_app.findings import Finding, error, warning
@@ -23,6 +22,7 @@ from treasurer_app.forms import work_plan as wp
 from treasurer_app.forms.base import Record, check_fields, int_getter, parse, year_labels
 from treasurer_app.project import Effective, LedgerBook, Project, session_totals
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
 if TYPE_CHECKING:
     from treasurer_app.forms.ledger_audit import Sources
 

@@ -372,3 +372,31 @@ def test_a_subcommand_name_that_is_also_a_file_is_still_the_subcommand(tmp_path,
     assert project_file_argument(["union.tap"]) == Path("union.tap")
     assert project_file_argument(["missing.tap"]) is None
     assert project_file_argument(["--version"]) is None
+
+
+# Loaded by `check` only when needed (issue 16: `check` is 90 % imports): the version lookup, typing,
+# argparse's terminal sizing (shutil) — and the window, the store, the exporters.
+NOT_FOR_CHECK = ("treasurer_app.about", "importlib.metadata", "tomllib", "typing", "shutil", "PySide6",
+                 "treasurer_app.store", "treasurer_app.export")
+
+
+def test_check_loads_only_what_it_needs() -> None:
+    script = (
+        "import sys\n"
+        "from treasurer_app.cli import main\n"
+        f"status = main(['check', {str(GUIDE)!r}])\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({NOT_FOR_CHECK!r})))\n"
+        "sys.exit(status)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == EXIT_FINDINGS, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_version_is_still_there(capsys: pytest.CaptureFixture[str]) -> None:
+    from treasurer_app.about import app_version
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"工會福利專款助手 {app_version()}"

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 from treasurer_app.fields import Field, Parsed
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms.layout import Layout
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
+if TYPE_CHECKING:
+    from typing import Literal
 
 Values = Mapping[str, str]
 # Who signs (and stamps) each printed sheet of the paper copy.
