@@ -332,3 +332,37 @@ def test_formulas_may_refer_to_earlier_and_later_sheets(tmp_path: Path, fmt: str
     else:
         sheet = openpyxl.load_workbook(path, data_only=True).worksheets[1]
         assert [sheet["A1"].value, sheet["A2"].value] == [563_700, 937]
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_real_exports_keep_leading_zeros_as_text_and_money_as_thousands(tmp_path: Path, fmt: str) -> None:
+    (_, application), (_, ledger) = guide_grids()
+    grids = [*application, ledger[0]]
+    path = WRITERS[fmt](grids, tmp_path / f"formats.{fmt}")
+    if fmt == "xls":
+        book = xlrd.open_workbook(str(path), formatting_info=True)
+
+        def read(index: int, row: int, col: int) -> tuple[object, str]:
+            sheet = book.sheet_by_index(index)
+            xf = book.xf_list[sheet.cell_xf_index(row, col)]
+            return sheet.cell_value(row, col), book.format_map[xf.format_key].format_str
+    else:
+        sheets = openpyxl.load_workbook(path, data_only=True).worksheets
+
+        def read(index: int, row: int, col: int) -> tuple[object, str]:
+            cell = sheets[index].cell(row + 1, col + 1)
+            return cell.value, cell.number_format
+
+    zeros = money = 0
+    for index, grid in enumerate(grids):
+        for cell in grid.cells:
+            value, number_format = read(index, cell.row, cell.col)
+            if isinstance(cell.value, str) and cell.value[:1] == "0" and cell.value.isdigit():
+                zeros += 1
+                assert value == cell.value, (grid.sheet_name, cell)  # 0670127, 0840301 … stay text
+            if cell.style is Style.MONEY:
+                money += 1
+                assert number_format == "#,##0", (grid.sheet_name, cell)
+            if cell.style in (Style.TEXT, Style.CENTER):
+                assert number_format == "@", (grid.sheet_name, cell)  # typed later, a date keeps its zero
+    assert zeros > 100 and money > 100  # the roster's dates, the sheets' and the ledger's figures
