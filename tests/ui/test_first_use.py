@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication
 
 from tests.pdf_samples import one_page_pdf
 from treasurer_app.export.package import PERSONAL_DATA_NOTE
+from treasurer_app.ui.ledger_view import COLUMNS
 from treasurer_app.ui.panels import NOTHING_CHECKED
 from treasurer_app.ui.services import load_sample
 from treasurer_app.ui.step_names import HOME
@@ -69,9 +70,10 @@ def test_undo_names_the_ledger_column(window) -> None:
     window.create_union(115)
     window.show_step("ledger")
     page = window.page("ledger")
-    page.model.setData(page.model.index(0, 1), "5")  # 日
+    day = COLUMNS.index("day")
+    page.model.setData(page.model.index(0, day), "5")
     assert window.undo_action.text() == "復原 新增分錄 1 列"
-    page.model.setData(page.model.index(0, 1), "6")
+    page.model.setData(page.model.index(0, day), "6")
     assert window.undo_action.text() == "復原 修改第 1 列「日」"
     window.checker.run_now()  # the totals and the count follow the (debounced) check
     assert page.count_label.text() == "顯示 1 筆／共 1 筆"  # an entry still being typed is counted as shown
