@@ -624,8 +624,10 @@ def test_the_combined_pdf_is_not_named_like_an_upload_file() -> None:
     uploads = {
         names.application_file_stem(YEAR, TAX_ID),
         *(Path(names.attachment_file_name(YEAR, TAX_ID, kind)).stem for kind in ("meeting", "method")),
+        *(names.accounting_file_stem(YEAR, quarter, TAX_ID) for quarter in (1, 2, 3, 4)),
     }
     printouts = [pdf_package.combined_pdf_name(YEAR, TAX_ID)]
+    printouts += [pdf_package.ledger_pdf_name(YEAR, quarter, TAX_ID) for quarter in (1, 2, 3, 4, None)]
     printouts += [pdf_package.sheet_pdf_name(YEAR, TAX_ID, form_id) for form_id in FORM_IDS]
     for name in printouts:
         assert "printout" in name and name.isascii()
@@ -656,7 +658,8 @@ def with_ledger(guide: Project) -> Project:
 def test_the_ledger_pdf(tmp_path: Path, with_ledger: Project, quarter: int | None) -> None:
     grids = ledger_grids(with_ledger, YEAR, quarter)
     path = pdf_package.write_ledger_pdf(with_ledger, YEAR, quarter, tmp_path, grids, issued=ISSUED)
-    assert path.name == (f"11503_{TAX_ID}_accounting.pdf" if quarter else f"{YEAR}_{TAX_ID}_accounting.pdf")
+    prefix = f"11503_{TAX_ID}" if quarter else f"{YEAR}_{TAX_ID}"
+    assert path.name == f"{prefix}_printout_accounting.pdf", "not the upload file's {yyyMM}_{統一編號}_accounting"
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "841.89 x 595.276" in info, "landscape A4"
     book = with_ledger.years[YEAR].ledger

@@ -75,10 +75,12 @@ def checklist_name(year: int, tax_id: str) -> str:
 
 
 def ledger_pdf_name(year: int, quarter: int | None, tax_id: str) -> str:
-    """Per quarter '11503_12345675_accounting.pdf'; for the whole year '115_12345675_accounting.pdf'."""
+    """Per quarter '11503_12345675_printout_accounting.pdf'; for the year '115_12345675_printout_accounting.pdf'
+    (not '11503_12345675_accounting', the upload file's name)."""
     if quarter is not None:
-        return f"{names.accounting_file_stem(year, quarter, tax_id)}.pdf"
-    return f"{file_prefix(year, tax_id)}_accounting.pdf"
+        stem = names.accounting_file_stem(year, quarter, tax_id).removesuffix("_accounting")
+        return f"{stem}_{PRINTOUT}_accounting.pdf"
+    return f"{file_prefix(year, tax_id)}_{PRINTOUT}_accounting.pdf"
 
 
 def workbook_name(out_dir: Path, year: int, tax_id: str) -> tuple[str, bool]:
