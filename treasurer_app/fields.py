@@ -57,6 +57,45 @@ def _invalid(text: str, problem: str) -> Parsed:
     return Parsed(text, None, problem)
 
 
+# Digits a number may be written in: ASCII and their full-width forms (an IME in full-width mode).
+_ARABIC_DIGITS = frozenset("0123456789０１２３４５６７８９")
+_DIGIT_KINDS = {"<super>": "上標數字", "<sub>": "下標數字", "<circle>": "圈號數字", "<font>": "數學字型的數字"}
+
+
+def _foreign_digit(text: str) -> str | None:
+    """The first character that is a digit or number but not 0–9 (half- or full-width): ², ₂, ①, ⑴, ٣, Ⅻ, 〇, ㏩.
+
+    NFKC would quietly read「²」as 2 and「10²」as 102; a figure is never guessed from such a character.
+    """
+    if text.isascii():
+        return None
+    for char in text:
+        if char in _ARABIC_DIGITS or char.isascii():
+            continue
+        if unicodedata.category(char)[0] == "N" or any(
+            c in _ARABIC_DIGITS for c in unicodedata.normalize("NFKC", char)
+        ):
+            return char
+    return None
+
+
+def _option_digits_problem(text: str, options: tuple[str, ...]) -> str | None:
+    """A choice typed with ² or ① where no option is spelled so: refused (「①」would fold to the option「1」)."""
+    if text in options:
+        return None
+    char = _foreign_digit(text)
+    if char is None or any(char in option for option in options):
+        return None
+    return _foreign_digit_problem(char)
+
+
+def _foreign_digit_problem(char: str) -> str:
+    tag = unicodedata.decomposition(char).split(" ", 1)[0]
+    kind = _DIGIT_KINDS.get(tag, "不是阿拉伯數字")
+    kind = kind if kind.startswith("不是") else f"是{kind}"
+    return f"「{char}」{kind}，請改用阿拉伯數字 0–9"
+
+
 class FieldType:
     """Base of all field types. Subclasses are frozen dataclasses and implement ``_parse``."""
 
@@ -68,6 +107,10 @@ class FieldType:
     def _normalise(self, text: str) -> str:
         """The text as it will be stored (before trimming); keeps what was typed unless a type says otherwise."""
         return text
+
+    def _screen(self, text: str) -> str | None:
+        """A problem found in the trimmed text before it is normalised (which could hide it), or None."""
+        return None
 
     def _parse(self, text: str) -> Parsed:
         """Parse a normalised, trimmed, non-empty text."""
@@ -84,18 +127,26 @@ class FieldType:
 
 @lru_cache(maxsize=1 << 16)
 def _parse_cached(field_type: FieldType, raw: str) -> Parsed:
+    trimmed = _trim(raw)
+    if trimmed and (problem := field_type._screen(trimmed)) is not None:
+        return _invalid(trimmed, problem)
     # Trim again after normalising: NFKC turns some characters into a space plus a combining mark.
-    text = _trim(field_type._normalise(_trim(raw)))
+    text = _trim(field_type._normalise(trimmed))
     if not text:
         return _EMPTY
     return field_type._parse(text)
 
 
 class _StructuredType(FieldType):
-    """Codes and numbers: full-width digits, letters and punctuation are folded to half-width."""
+    """Codes and numbers: full-width digits, letters and punctuation are folded to half-width;
+    other digits (², ①, ٣…) are refused rather than folded."""
 
     def _normalise(self, text: str) -> str:
         return _fold(text)
+
+    def _screen(self, text: str) -> str | None:
+        char = _foreign_digit(text)
+        return None if char is None else _foreign_digit_problem(char)
 
 
 # ---------------------------------------------------------------- ROC years and dates
@@ -505,6 +556,41 @@ class Text(FieldType):
         return f"最多 {self.max_chars} 個字"
 
 
+# An account number: at least 6 digits, which may be grouped by「-」or spaces (郵局 0001234-0123456).
+_ACCOUNT_NUMBER = re.compile(r"[0-9](?:[- ]?[0-9]){5,}")
+_BANK_EXAMPLE = "例如 臺灣銀行00港分行甲存戶123456789022"
+
+
+@dataclass(frozen=True)
+class BankAccount(Text):
+    """行庫別名稱及帳號: the bank's full name and the account number (DOMAIN.md §3). Value: ``str``.
+
+    Digits and letters typed full-width are folded; other digits (², ①…) are refused, as in numbers.
+    """
+
+    max_chars: int = 100
+
+    def _normalise(self, text: str) -> str:
+        return text.translate(_FULLWIDTH_ALNUM)
+
+    def _screen(self, text: str) -> str | None:
+        char = _foreign_digit(text)
+        return None if char is None else _foreign_digit_problem(char)
+
+    def _parse(self, text: str) -> Parsed:
+        if len(text) > self.max_chars:
+            return _invalid(text, f"最多 {self.max_chars} 個字（目前 {len(text)} 個字）")
+        if not _ACCOUNT_NUMBER.search(text):  # 「00港分行」is a branch, not an account
+            return _invalid(text, f"缺帳號（至少 6 位數字）：請填行庫全名及帳號，{_BANK_EXAMPLE}")
+        if not any(c.isalpha() for c in text):
+            return _invalid(text, f"缺行庫名稱：請填行庫全名及帳號，{_BANK_EXAMPLE}")
+        return Parsed(text, text, None)
+
+    @property
+    def description(self) -> str:
+        return f"行庫全名及帳號，最多 {self.max_chars} 個字，{_BANK_EXAMPLE}"
+
+
 _NUMBER = re.compile(r"[0-9]*\.?[0-9]+")
 
 
@@ -543,6 +629,9 @@ class Choice(FieldType):
     def __post_init__(self) -> None:
         object.__setattr__(self, "options", tuple(self.options))  # a list would not hash
 
+    def _screen(self, text: str) -> str | None:
+        return _option_digits_problem(text, self.options)
+
     def _parse(self, text: str) -> Parsed:
         option = _match_option(text, self.options)
         if option is None:
@@ -569,6 +658,9 @@ class MultiChoice(FieldType):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "options", tuple(self.options))
+
+    def _screen(self, text: str) -> str | None:
+        return _option_digits_problem(text, self.options)
 
     def _parse(self, text: str) -> Parsed:
         chosen: set[str] = set()

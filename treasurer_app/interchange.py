@@ -13,6 +13,7 @@ from pathlib import Path
 
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms.ledger import ENTRY_KEYS, HEADER_KEYS
+from treasurer_app.normalise import normalise_project
 from treasurer_app.project import (
     ATTACHMENT_KINDS,
     LedgerBook,
@@ -153,7 +154,8 @@ def project_from_dict(document: Any, source: str = "專案檔") -> Project:
         if not (is_year and 100 <= int(year_text) <= 999):
             raise InterchangeError(source, path, "年度須為 3 位數民國年（例如 115）")
         project.years[int(year_text)] = reader.year(int(year_text), year_doc, path)
-    return project
+    # Values as the editor would have stored them had they been typed: 「１２３４５６７５」 is 12345675.
+    return normalise_project(project)
 
 
 class _Reader:

@@ -42,9 +42,9 @@ from urllib.parse import quote
 
 import platformdirs
 
-from treasurer_app import privacy
+from treasurer_app import normalise, privacy
 from treasurer_app.forms import FORMS, SCALAR_FORMS
-from treasurer_app.forms.ledger import ENTRY_KEYS, HEADER_KEYS
+from treasurer_app.forms.ledger import ENTRY_FIELD, ENTRY_KEYS, HEADER_FIELD, HEADER_KEYS
 from treasurer_app.project import (
     ATTACHMENT_KINDS,
     LedgerBook,
@@ -74,6 +74,9 @@ _FORM_KEYS: dict[str, frozenset[str]] = {
     for form_id in SCALAR_FORMS
 }
 _COLUMN_SETS = {table: frozenset(columns) for table, columns in TABLE_COLUMNS.items()}
+_TABLE_FIELDS = {"roster": normalise.ROSTER_FIELDS, "sessions": normalise.SESSION_FIELDS, "ledger": ENTRY_FIELD}
+# meta: the normalisation rules (normalise.RULES_VERSION) every stored value was last written with.
+NORMALISED_KEY = "normalised"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _WAL_VERSION = 2  # header bytes 18/19: 2 = WAL (live project), 1 = rollback journal (our backups)
 
@@ -780,6 +783,7 @@ class Store:
                     ("key_check", cipher.check_value()),
                     ("change_seq", 0),
                     ("created_at", datetime.now(UTC).isoformat()),
+                    (NORMALISED_KEY, normalise.RULES_VERSION),
                 ],
             )
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -1563,7 +1567,51 @@ class Store:
         if self._depth == 0:
             self._orders = orders
             self._years = set(project.years)
+            self._normalise(project)
         return project
+
+    def _normalise(self, project: Project) -> None:
+        """Values an older version or another program wrote, as the editor writes them (「１２３４５６７５」
+        is 12345675): in the project returned, and once in the file when it is open for writing.
+
+        The app's own edits arrive normalised (the editor and the file readers normalise), so a file
+        marked with the current rules is not read twice."""
+        if int(self._meta(NORMALISED_KEY) or 0) >= normalise.RULES_VERSION:
+            return
+        normaliser = normalise.Normaliser(untouched=(privacy.LOCKED_TEXT,))
+        values: list[tuple[str, int, str, str]] = []
+        header: list[tuple[str, int, str]] = []
+        rows: list[tuple[str, int, dict[str, str]]] = []
+        for year, book in project.years.items():
+            for form_id, record in book.forms.items():
+                fields = normalise.FORM_FIELDS.get(form_id, {})
+                values.extend((record[key], year, form_id, key) for key in normaliser.record(fields, record))
+            tables: list[tuple[str, list[dict[str, str]]]] = [("roster", book.roster), ("sessions", book.sessions)]
+            if book.ledger is not None:
+                header.extend(
+                    (book.ledger.header[key], year, key) for key in normaliser.record(HEADER_FIELD, book.ledger.header)
+                )
+                tables.append(("ledger", book.ledger.entries))
+            for table, records in tables:
+                ids = self._orders[(year, table)].ids if records else []
+                rows.extend(
+                    (table, row_id, record)
+                    for row_id, record in zip(ids, records, strict=True)
+                    if normaliser.record(_TABLE_FIELDS[table], record)
+                )
+        if self.read_only or self._cipher is None:
+            return  # rewritten when the file is next opened for writing with its key
+        # The project returned is normalised either way: a file that cannot be written now is rewritten next time.
+        changed = values or header or rows  # an edit (a later backup) only when a value changed
+        with contextlib.suppress(StoreError), self.transaction() if changed else self._write():
+            conn = self._db()
+            conn.executemany("UPDATE form_values SET value = ? WHERE year = ? AND form_id = ? AND key = ?", values)
+            conn.executemany("UPDATE ledger_header SET value = ? WHERE year = ? AND key = ?", header)
+            conn.executemany(
+                "UPDATE rows SET plain = ?, sealed = ? WHERE id = ?",
+                [(*self._encode(table, row_id, record), row_id) for table, row_id, record in rows],
+            )
+            self._set_meta(NORMALISED_KEY, normalise.RULES_VERSION)
 
     @staticmethod
     def _rows_of(book: YearBook, table: str) -> list[dict[str, str]]:

@@ -21,8 +21,13 @@ def test_a_circled_digit_in_a_money_field_does_not_end_the_program_on_leaving(wi
     money.line.clear()
     type_chinese(money.line, "①²")
     page.inputs["exp_6_interest"].line.setFocus()
-    assert window.document.value(115, "final_accounts", "exp_6_allocation") == "12"  # normalised on leaving
-    assert money.line.text() == "12"
+    # Not read as 12 (issue 11): kept as typed, and the field's rule says which character is wrong.
+    assert window.document.value(115, "final_accounts", "exp_6_allocation") == "①²"
+    assert money.line.text() == "①²"
+    from treasurer_app.rules import check_project
+
+    messages = [f.message for f in check_project(window.document.project, 115) if f.field == "exp_6_allocation"]
+    assert any("「①」是圈號數字，請改用阿拉伯數字 0–9" in m for m in messages), messages
 
 
 def test_odd_digits_stored_in_the_ledger_are_shown_filtered_and_drilled_into(window) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from treasurer_app.fields import (
     Address,
+    BankAccount,
     Choice,
     Count,
     Email,
@@ -53,6 +54,7 @@ ALL_TYPES: tuple[FieldType, ...] = (
     Choice(DAYS),
     Choice(("A", "B")),
     MultiChoice(METHODS),
+    BankAccount(),
 )
 
 
@@ -704,3 +706,84 @@ def test_multi_choice_round_trip(chosen: list[str]) -> None:
     parsed = field_type.parse(" , ".join(chosen))
     assert set(parsed.value or ()) == set(chosen)
     assert field_type.parse(field_type.format(parsed.value)) == parsed
+
+
+# ---------------------------------------------------------------- digits other than 0–9 (issue 11)
+
+NUMERIC_TYPES: tuple[FieldType, ...] = (
+    Money(9), Count(5), RocYear(), RocDate(), RocYearMonth(), TaxId(), Phone(), NationalId(), Choice(DAYS),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("field_type", NUMERIC_TYPES, ids=repr)
+@pytest.mark.parametrize(
+    ("raw", "char", "kind"),
+    [
+        ("²", "²", "是上標數字"),
+        ("10²", "²", "是上標數字"),
+        ("11⁵", "⁵", "是上標數字"),
+        ("₂", "₂", "是下標數字"),
+        ("①", "①", "是圈號數字"),
+        ("𝟏𝟏𝟓", "𝟏", "是數學字型的數字"),
+        ("٣٨٥", "٣", "不是阿拉伯數字"),  # Arabic-Indic
+        ("१२३", "१", "不是阿拉伯數字"),  # Devanagari
+        ("⑴", "⑴", "不是阿拉伯數字"),
+        ("Ⅻ", "Ⅻ", "不是阿拉伯數字"),
+        ("〇", "〇", "不是阿拉伯數字"),
+        ("㏩", "㏩", "不是阿拉伯數字"),  # folds to「10日」
+    ],
+)
+def test_digits_other_than_0_to_9_are_refused_not_read(field_type: FieldType, raw: str, char: str, kind: str) -> None:
+    """NFKC would read「²」as 2,「10²」as 102,「①」as 1: a figure is never guessed from such a character."""
+    assert problem(field_type, raw) == f"「{char}」{kind}，請改用阿拉伯數字 0–9"
+    assert field_type.parse(f" {raw}\u3000").text == raw  # kept as written, trimmed, for the user to correct
+
+
+def test_a_digit_refusal_names_the_field() -> None:
+    assert Field("amount", "金額", Money(9)).check("1000²")[1] == "金額：「²」是上標數字，請改用阿拉伯數字 0–9"
+
+
+@pytest.mark.parametrize("field_type", NUMERIC_TYPES, ids=repr)
+def test_full_width_digits_are_still_arabic_digits(field_type: FieldType) -> None:
+    assert "阿拉伯數字 0–9" not in (field_type.parse("１２３").problem or "")
+
+
+@pytest.mark.parametrize("field_type", [Text(50), Address()], ids=repr)
+def test_free_text_keeps_other_digits(field_type: FieldType) -> None:
+    raw = "111臺中市XX路①號 10m²" if isinstance(field_type, Address) else "面積 10m²，第①條"
+    assert valid(field_type, raw).text == raw
+
+
+def test_an_option_spelled_with_such_a_digit_is_still_that_option() -> None:
+    assert valid(Choice(("①甲", "②乙")), "②乙").text == "②乙"
+    assert "圈號數字" in problem(Choice(("1", "2")), "②")
+
+
+# ---------------------------------------------------------------- 行庫別名稱及帳號
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("臺灣銀行00港分行甲存戶123456789022", "臺灣銀行00港分行甲存戶123456789022"),  # the guide's example
+        ("台灣銀行 OO 分行 000123456789", "台灣銀行 OO 分行 000123456789"),  # the guide's 填寫說明
+        ("中華郵政 0001234-0123456", "中華郵政 0001234-0123456"),
+        ("臺灣銀行甲存戶１２３４５６７８９０２２", "臺灣銀行甲存戶123456789022"),
+    ],
+)
+def test_bank_account_with_an_account_number(raw: str, expected: str) -> None:
+    assert valid(BankAccount(), raw).text == expected
+
+
+@pytest.mark.parametrize("raw", ["臺灣銀行港分行甲存戶", "臺灣銀行00港分行甲存戶", "臺灣銀行 12345"])
+def test_bank_account_without_an_account_number_is_refused(raw: str) -> None:
+    assert problem(BankAccount(), raw).startswith("缺帳號（至少 6 位數字）：請填行庫全名及帳號")
+
+
+def test_bank_account_without_the_banks_name_is_refused() -> None:
+    assert problem(BankAccount(), "１２３４５６７８９０２２").startswith("缺行庫名稱")
+
+
+def test_bank_account_refuses_other_digits_and_keeps_its_limit() -> None:
+    assert problem(BankAccount(), "臺灣銀行甲存戶12345⁶789") == "「⁶」是上標數字，請改用阿拉伯數字 0–9"
+    assert problem(BankAccount(), "臺灣銀行" + "1" * 97) == "最多 100 個字（目前 101 個字）"

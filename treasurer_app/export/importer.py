@@ -29,6 +29,7 @@ from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms import training_report as tr
 from treasurer_app.forms import work_plan as wp
+from treasurer_app.normalise import normalise_book
 from treasurer_app.project import LedgerBook, Project, Record, YearBook
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -72,7 +73,9 @@ def import_workbook(path: str | Path) -> ImportResult:
     try:
         data = _read_bytes(Path(path), source)
         sheets = _open(data, source)
-        return _interpret(sheets, source)
+        result = _interpret(sheets, source)
+        normalise_book(result.book)  # every value as typing it would store it, whatever path it came in by
+        return result
     except WorkbookImportError:
         raise
     except MemoryError:

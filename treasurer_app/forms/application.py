@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from treasurer_app.fields import (
     Address,
+    BankAccount,
     Choice,
     Count,
     Email,
@@ -51,7 +52,7 @@ FIELDS = (
     Field(
         "bank_account",
         "行庫別名稱及帳號",
-        Text(100),
+        BankAccount(100),
         hint="行庫全名及帳號，例如 臺灣銀行00港分行甲存戶123456789022。",
     ),
     Field("address", "會址", Address(), hint="郵遞區號（3 碼）及住址，例如 111臺中市XX區XX里北XX路XX號。"),

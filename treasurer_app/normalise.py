@@ -1,0 +1,92 @@
+"""Values that reach the project from a file, normalised exactly as typed values are.
+
+The editor stores ``field.type.parse(text).text`` for whatever is typed. A file —
+an interchange .json, the project store, an imported workbook — may hold values
+as another program or an older version wrote them (「１２３４５６７５」, 「067/01/27」,
+「b200010000」, an e-mail between ideographic spaces). Every reader passes what it
+read through ``normalise_book`` (or ``normalise_project``), so the rules, the
+editor and the exporters see one spelling whichever way a value arrived.
+
+Invalid values keep their text, normalised as far as the type goes: the rules
+report them with the field's Chinese message. Keys no declaration knows are left
+alone (the readers decide whether to refuse them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from treasurer_app.fields import Field
+from treasurer_app.forms import FORMS, SCALAR_FORMS
+from treasurer_app.forms.ledger import ENTRY_FIELD, HEADER_FIELD
+from treasurer_app.project import Project, Record, YearBook
+
+# The fields that read each record of a year, by where the record is kept.
+FORM_FIELDS: dict[str, dict[str, Field]] = {
+    form_id: {f.key: f for f in (*FORMS[form_id].fields, *FORMS[form_id].extra_fields)} for form_id in SCALAR_FORMS
+}
+ROSTER_FIELDS: dict[str, Field] = {f.key: f for f in FORMS["roster"].columns}
+SESSION_FIELDS: dict[str, Field] = {f.key: f for f in FORMS["training_report"].columns}
+# Raised when a field type starts normalising differently, so stores written before are normalised again.
+RULES_VERSION = 1
+
+
+class Normaliser:
+    """Normalises records in place, remembering each text it has seen per field: a ledger repeats its
+    few hundred dates, codes and amounts thousands of times."""
+
+    def __init__(self, untouched: Collection[str] = ()) -> None:
+        self._untouched = tuple(untouched)  # texts kept as they are (the store's「（已加密）」)
+        self._seen: dict[int, dict[str, str]] = {}  # id of a field → {raw text: normalised text}
+
+    def record(self, fields: Mapping[str, Field], record: Record) -> list[str]:
+        """Normalise ``record`` in place; the keys whose text changed."""
+        seen = self._seen
+        changed: list[str] = []
+        for key, raw in record.items():
+            spec_field = fields.get(key)
+            if spec_field is None:
+                continue
+            known = seen.get(id(spec_field))  # the declarations live as long as the program: ids are stable
+            if known is None:
+                known = seen[id(spec_field)] = {"": "", **{text: text for text in self._untouched}}
+            done = known.get(raw)
+            if done is None:
+                if not isinstance(raw, str):
+                    continue
+                done = known[raw] = spec_field.type.parse(raw).text
+            if done != raw:
+                record[key] = done
+                changed.append(key)
+        return changed
+
+    def book(self, book: YearBook) -> YearBook:
+        for form_id, record in book.forms.items():
+            fields = FORM_FIELDS.get(form_id)
+            if fields is not None:
+                self.record(fields, record)
+        for member in book.roster:
+            self.record(ROSTER_FIELDS, member)
+        for session in book.sessions:
+            self.record(SESSION_FIELDS, session)
+        if book.ledger is not None:
+            self.record(HEADER_FIELD, book.ledger.header)
+            for entry in book.ledger.entries:
+                self.record(ENTRY_FIELD, entry)
+        return book
+
+
+def normalise_book(book: YearBook, untouched: Collection[str] = ()) -> YearBook:
+    """Every value of the year rewritten, in place, as its field type normalises typed text; returns ``book``.
+
+    Texts in ``untouched`` are kept as they are.
+    """
+    return Normaliser(untouched).book(book)
+
+
+def normalise_project(project: Project, untouched: Collection[str] = ()) -> Project:
+    """``normalise_book`` for every year, in place; returns ``project``."""
+    normaliser = Normaliser(untouched)
+    for book in project.years.values():
+        normaliser.book(book)
+    return project
