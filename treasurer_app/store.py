@@ -2,6 +2,10 @@
 
 * WAL journal with ``synchronous=FULL``: an edit acknowledged by a method's
   return survives a killed process and a power cut.
+* On a network drive (``treasurer_app.netdrive``), where WAL's shared memory is not
+  safe, a rollback journal with ``locking_mode=EXCLUSIVE`` instead: one computer
+  at a time (``Store.storage_note`` says so). The file header then reads like a
+  backup's; backups are told apart by their ``meta.is_backup`` mark.
 * Every edit method is its own transaction; ``transaction()`` groups several
   into one (all kept or none).
 * Rows of the roster, the training sessions and the ledger have stable ids;
@@ -42,7 +46,7 @@ from urllib.parse import quote
 
 import platformdirs
 
-from treasurer_app import normalise, privacy
+from treasurer_app import netdrive, normalise, privacy
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms.ledger import ENTRY_FIELD, ENTRY_KEYS, HEADER_FIELD, HEADER_KEYS
 from treasurer_app.project import (
@@ -78,7 +82,8 @@ _TABLE_FIELDS = {"roster": normalise.ROSTER_FIELDS, "sessions": normalise.SESSIO
 # meta: the normalisation rules (normalise.RULES_VERSION) every stored value was last written with.
 NORMALISED_KEY = "normalised"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_WAL_VERSION = 2  # header bytes 18/19: 2 = WAL (live project), 1 = rollback journal (our backups)
+_WAL_VERSION = 2  # header bytes 18/19: 2 = WAL (a project), 1 = rollback journal (backups, projects on a share)
+NETWORK_MODE_NOTE = "專案檔在網路磁碟上：改用相容模式儲存，同一時間只能一台電腦開啟。"
 
 
 # ---------------------------------------------------------------- errors
@@ -162,6 +167,16 @@ class StoreBackupFailed(StoreError):
         super().__init__(f"{folder}：無法寫入備份（{detail}）")
         self.reason = detail
         self.details = details
+
+
+class StoreBusy(StoreError):
+    """Another program (or, on a network drive, another computer) is using the file right now."""
+
+    def __init__(self, path: Path, network: bool = False) -> None:
+        if network:
+            super().__init__(f"{path}：專案檔正由另一台電腦開啟（網路磁碟上同一時間只能一台電腦開啟），請稍後再試")
+        else:
+            super().__init__(f"{path}：檔案正被其他程式寫入，請稍後再試")
 
 
 class StoreLockLost(StoreError):
@@ -543,7 +558,7 @@ def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
     if "readonly" in text or "read-only" in text:
         return StoreFileReadOnly(path)
     if "locked" in text or "busy" in text:
-        return StoreError(f"{path}：檔案正被其他程式寫入，請稍後再試")
+        return StoreBusy(path)
     if "unable to open" in text:
         return StoreError(f"{path}：無法開啟檔案（可能沒有權限，或所在的磁碟無法存取）")
     return StoreDamaged(path, sqlite_reason(exc), str(exc))
@@ -643,6 +658,47 @@ def _sidecars(path: Path) -> tuple[Path, ...]:
     return tuple(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))
 
 
+def _roll_back_unfinished_edit(path: Path) -> None:
+    """What SQLite does for any reader allowed to write: undo the part of an edit a killed copy left in the
+    file (a hot rollback journal). No committed value changes; StoreFileReadOnly where that is not allowed."""
+    try:
+        conn = _connect(path, read_only=False)
+    except StoreError:
+        raise StoreFileReadOnly(path, "所在的資料夾") from None
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise _translate_open_error(path, exc) from None
+        raise StoreFileReadOnly(path, "所在的資料夾") from None
+    except sqlite3.DatabaseError as exc:
+        raise _translate_open_error(path, exc) from None
+    finally:
+        conn.close()
+
+
+def _marked_as_backup(path: Path) -> bool:
+    """Whether a file in rollback-journal mode is one of our backups (marked so in ``meta`` when made)
+    rather than a project kept on a network drive, or copied from one."""
+    if any(side.exists() for side in _sidecars(path)):
+        return False  # SQLite is using it: backups are never written once made
+    try:
+        conn = _connect(path, read_only=True, immutable=True)
+    except StoreError:
+        return True  # the reading below says what is wrong with it
+    try:
+        return conn.execute("SELECT 1 FROM meta WHERE key = 'is_backup'").fetchone() is not None
+    except sqlite3.DatabaseError:
+        return True
+    finally:
+        conn.close()
+
+
+def _journal_mode(path: Path) -> str:
+    """How a new project file at ``path`` is kept: WAL, or a rollback journal on a network drive."""
+    return "DELETE" if netdrive.is_network_path(path) else "WAL"
+
+
 def _inspect_backup(backup: Path) -> tuple[str, int]:
     """(project id, schema version) of a backup, after checking it is a sound project file."""
     header = _read_header(backup)
@@ -710,6 +766,8 @@ class Store:
         self.backup_dir = backup_dir if backup_dir is not None else path.parent / BACKUP_FOLDER
         self.policy = policy
         self.lock_holder: LockHolder | None = None  # who holds the file (us, when writable)
+        # On a network drive: a rollback journal and an exclusive lock instead of WAL (see netdrive).
+        self.network = False
         self.key_problem: privacy.PrivacyError | None = None
         self.project_id = ""
         self._conn: sqlite3.Connection | None = conn
@@ -746,12 +804,12 @@ class Store:
         privacy.save_key(project_id, key)  # fails first when there is no credential store
         building = path.with_name(path.name + ".creating")
         try:
-            cls._build(building, project_id, privacy.Cipher(key, project_id))
+            cls._build(building, project_id, privacy.Cipher(key, project_id), _journal_mode(path))
             if path.exists():
                 raise StoreExists(path)
             os.replace(building, path)  # nobody ever sees a half-built project
         except BaseException as exc:
-            for leftover in (building, *(building.with_name(building.name + side) for side in ("-wal", "-shm"))):
+            for leftover in (building, *_sidecars(building)):
                 with contextlib.suppress(OSError):  # on a read-only disk even removing a missing file fails
                     leftover.unlink(missing_ok=True)
             privacy.delete_key(project_id)
@@ -763,14 +821,14 @@ class Store:
         return cls.open(path, backup_dir=backup_dir, policy=policy)
 
     @staticmethod
-    def _build(building: Path, project_id: str, cipher: privacy.Cipher) -> None:
+    def _build(building: Path, project_id: str, cipher: privacy.Cipher, journal_mode: str) -> None:
         building.unlink(missing_ok=True)
         try:
             conn = sqlite3.connect(building, isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreWriteFailed(building, sqlite_reason(exc), str(exc)) from None
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"PRAGMA journal_mode = {journal_mode}")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("BEGIN IMMEDIATE")
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -810,7 +868,9 @@ class Store:
         lock is broken only with ``break_lock=True``), migrates an older schema
         and needs the key (``privacy.KeyMissing`` / ``KeyringUnavailable``).
         ``read_only=True`` takes no lock, writes nothing, and opens even without
-        the key (personal values then read as ``privacy.LOCKED_TEXT``). A backup
+        the key (personal values then read as ``privacy.LOCKED_TEXT``); only an edit a
+        killed copy left half-written in a rollback-journal file (on a network drive) is
+        first rolled back, as SQLite does for any reader, changing no committed value. A backup
         file is always opened read-only and immutable.
         """
         return cls._open(
@@ -836,12 +896,39 @@ class Store:
         need_key: bool,
     ) -> Store:
         header = _read_header(path)
-        is_backup = header.write_version != _WAL_VERSION
+        is_backup = header.write_version != _WAL_VERSION and _marked_as_backup(path)
         read_only = read_only or is_backup
         if not read_only:
             _check_writable(path)
+        network = not is_backup and netdrive.is_network_path(path)
+        try:
+            return cls._open_connected(
+                path, read_only=read_only, is_backup=is_backup, network=network, break_lock=break_lock,
+                backup_dir=backup_dir, policy=policy, now=now, need_key=need_key,
+            )  # fmt: skip
+        except StoreBusy:
+            if not network:
+                raise
+            # Another PC holds the file's exclusive lock: even its lock row cannot be read to name it.
+            raise StoreBusy(path, network=True) from None
+
+    @classmethod
+    def _open_connected(
+        cls,
+        path: Path,
+        *,
+        read_only: bool,
+        is_backup: bool,
+        network: bool,
+        break_lock: bool,
+        backup_dir: Path | None,
+        policy: BackupPolicy,
+        now: datetime | None,
+        need_key: bool,
+    ) -> Store:
         conn = cls._connect_checked(path, read_only=read_only, immutable=is_backup)
         store = cls(path, conn, read_only=read_only, is_backup=is_backup, backup_dir=backup_dir, policy=policy)
+        store.network = network
         try:
             version = _checked_version(path, conn)
             if read_only and version < SCHEMA_VERSION:
@@ -862,17 +949,29 @@ class Store:
         return store
 
     @staticmethod
-    def _connect_checked(path: Path, *, read_only: bool, immutable: bool) -> sqlite3.Connection:
+    def _connect_checked(
+        path: Path, *, read_only: bool, immutable: bool, recovered: bool = False
+    ) -> sqlite3.Connection:
         conn = _connect(path, read_only=read_only, immutable=immutable)
         if not read_only or immutable:
             return conn
         try:
             conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-        except sqlite3.OperationalError:
-            # A WAL file on read-only media: SQLite cannot create the -shm index. With no
-            # pending WAL the file alone is the whole truth, so read it immutable.
+        except sqlite3.OperationalError as exc:
+            code = getattr(exc, "sqlite_errorcode", None)
             conn.close()
-            if path.with_name(path.name + "-wal").exists():
+            if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                # Held by another copy (on a network drive, with an exclusive lock): not readable now.
+                raise _translate_open_error(path, exc) from None
+            if code == sqlite3.SQLITE_READONLY_ROLLBACK and not recovered:
+                # A copy was killed mid-edit in rollback-journal mode (a project on a network drive): the file
+                # holds part of an unfinished edit until the journal puts it back, which a read-only
+                # connection may not do. Read around it (immutable) and a later open would lose what it saw.
+                _roll_back_unfinished_edit(path)
+                return Store._connect_checked(path, read_only=True, immutable=False, recovered=True)
+            # A WAL file on read-only media: SQLite cannot create the -shm index. With no
+            # pending WAL or journal the file alone is the whole truth, so read it immutable.
+            if any(path.with_name(path.name + side).exists() for side in ("-wal", "-journal")):
                 raise StoreFileReadOnly(path, "所在的資料夾") from None
             return _connect(path, read_only=True, immutable=True)
         except sqlite3.DatabaseError as exc:
@@ -882,14 +981,24 @@ class Store:
 
     def _configure(self) -> None:
         conn = self._db()
+        wanted = "delete" if self.network else "wal"
         try:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            conn.execute("PRAGMA synchronous = FULL")  # fsync the WAL at every commit: money is kept
+            if self.network:
+                # WAL's shared-memory index is not safe over SMB/NFS: a rollback journal, and the file locked
+                # for this connection until it closes (taken now, before the mode switch needs it).
+                conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+            mode = conn.execute(f"PRAGMA journal_mode = {wanted}").fetchone()[0]
+            conn.execute("PRAGMA synchronous = FULL")  # fsync the journal at every commit: money is kept
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise _translate_open_error(self.path, exc) from None
-        if str(mode).lower() != "wal":
-            raise StoreError(f"{self.path}：無法使用 WAL 日誌模式（{mode}），可能位於不支援的網路磁碟")
+        if str(mode).lower() != wanted:
+            raise StoreError(f"{self.path}：無法設定資料庫日誌模式（{mode}），檔案所在的磁碟可能不支援")
+
+    @property
+    def storage_note(self) -> str:
+        """What to tell the user once about how the file is kept ("" when nothing needs saying)."""
+        return NETWORK_MODE_NOTE if self.network and not self.read_only else ""
 
     def close(self) -> None:
         """Release the lock and close. Safe to call twice."""
@@ -1807,7 +1916,7 @@ def _copy_backup_to(backup: Path, target: Path) -> None:
         dest = sqlite3.connect(building, isolation_level=None)
         try:
             source.backup(dest)
-            dest.execute("PRAGMA journal_mode = WAL")
+            dest.execute(f"PRAGMA journal_mode = {_journal_mode(target)}")
             dest.execute("PRAGMA synchronous = FULL")
             dest.execute("BEGIN IMMEDIATE")
             dest.execute("DELETE FROM meta WHERE key = 'is_backup'")

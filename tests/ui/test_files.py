@@ -69,6 +69,25 @@ def test_opening_another_file_releases_the_first(window, tmp_path: Path) -> None
         store.Store.open(other)
 
 
+def test_a_project_on_a_network_drive_is_said_to_be_kept_in_the_compatible_mode(
+    window, tmp_path: Path, monkeypatch
+) -> None:
+    """Issue 16: detected (forced here: no SMB/NFS mount in the test sandbox), said once on opening."""
+    from treasurer_app.netdrive import NETWORK_DRIVE_ENV
+
+    other = sample_store(tmp_path / "other.tap")
+    monkeypatch.setenv(NETWORK_DRIVE_ENV, "1")
+    assert window.open_store(other)
+    assert window.statusBar().currentMessage() == f"已開啟工會資料。{store.NETWORK_MODE_NOTE}"
+    assert other.read_bytes()[18] == 1  # a rollback journal, not WAL
+    window.document.set_value(115, "application", "contact", "林XX")
+    monkeypatch.setenv(NETWORK_DRIVE_ENV, "0")
+    assert window.open_store(tmp_path / "third.tap")  # a local file: nothing to say about it
+    assert store.NETWORK_MODE_NOTE not in window.statusBar().currentMessage()
+    with store.Store.open(other, read_only=True) as reopened:
+        assert reopened.load().years[115].forms["application"]["contact"] == "林XX"
+
+
 def test_interchange_file_round_trip(window, tmp_path: Path) -> None:
     window.load_project(load_sample())
     window.document.set_value(115, "application", "contact", "洪小姐")

@@ -691,8 +691,13 @@ class MainWindow(QMainWindow):
             self.read_only = read_only
             self.document.switch(persistence, project)
         self.document.read_only = read_only
+        # A project on a network drive is kept in a mode SQLite supports there: said once, on opening.
+        note = getattr(persistence, "storage_note", "")
         if self._key_location() == "file":  # said once, where it is seen; the 備份 menu keeps saying it
-            self.statusBar().showMessage(NO_OS_STORE_TEXT + "（可從「備份」匯出金鑰）", 15000)
+            key_note = f"{NO_OS_STORE_TEXT}（可從「備份」匯出金鑰）"
+            self.statusBar().showMessage(f"{key_note}。{note}" if note else key_note, 15000)
+        elif note:
+            self.statusBar().showMessage(f"已開啟工會資料。{note}", 15000)
         else:
             self.statusBar().showMessage("已開啟工會資料（唯讀）" if read_only else "已開啟工會資料", 5000)
         self._update_title()

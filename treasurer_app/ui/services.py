@@ -224,6 +224,11 @@ class StorePersistence:
     def read_only(self) -> bool:
         return bool(self._store.read_only)
 
+    @property
+    def storage_note(self) -> str:
+        """Said once in the status bar on opening: e.g. the project is on a network drive (see ``netdrive``)."""
+        return self._store.storage_note
+
     def key_location(self) -> str | None:
         """Where this PC keeps the project's key: "os" (credential store), "file" (none here) or None."""
         from treasurer_app.privacy import key_location
