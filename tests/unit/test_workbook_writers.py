@@ -16,7 +16,7 @@ import xlrd
 from treasurer_app import interchange
 from treasurer_app.export import layouts
 from treasurer_app.export.excel_look import INPUT_RED, LOCKED_GREY
-from treasurer_app.export.grid import Grid, InputFill, Style, Validation
+from treasurer_app.export.grid import Grid, InputFill, Style, Validation, a1, a1_range, on_sheet
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
 
@@ -259,18 +259,21 @@ def test_real_exports_read_back_cell_for_cell(tmp_path: Path, fmt: str) -> None:
 
 
 @needs_soffice
-def test_real_application_survives_libreoffice_with_every_total(tmp_path: Path) -> None:
-    [(_, grids), _] = guide_grids()
-    written = write_xls(grids, tmp_path / "application.xls")
-    book = openpyxl.load_workbook(convert(written, "xlsx", tmp_path), data_only=True)
-    for grid, sheet in zip(grids, book.worksheets, strict=True):
-        for cell in grid.cells:
-            if isinstance(cell.value, int | float) or cell.formula:
-                assert plain(sheet.cell(cell.row + 1, cell.col + 1).value) == plain(cell.value), (grid.sheet_name, cell)
-    text = {str(c.value) for s in book.worksheets for row in s.iter_rows() for c in row if c.value is not None}
-    for figure in (996_537, 991_700, 2_357_031, 199_700, 1_051_509):
-        assert str(figure) in text
-
+def test_real_exports_survive_libreoffice_with_every_total(tmp_path: Path) -> None:
+    """LibreOffice recomputes an .xls on opening: every figure of the guide example — formulas included —
+    must come out of the round trip as the grid has it."""
+    for name, grids in guide_grids():
+        written = write_xls(grids, tmp_path / f"{name}.xls")
+        book = openpyxl.load_workbook(convert(written, "xlsx", tmp_path), data_only=True)
+        for grid, sheet in zip(grids, book.worksheets, strict=True):
+            for cell in grid.cells:
+                if isinstance(cell.value, int | float) or cell.formula:
+                    read = plain(sheet.cell(cell.row + 1, cell.col + 1).value)
+                    assert read == plain(cell.value), (name, grid.sheet_name, cell)
+        if name == "application":
+            text = {str(c.value) for s in book.worksheets for row in s.iter_rows() for c in row if c.value is not None}
+            for figure in (996_537, 991_700, 2_357_031, 199_700, 1_051_509):
+                assert str(figure) in text
 
 def fills(path: Path) -> list[dict[tuple[int, int], tuple[tuple[int, int, int] | None, bool]]]:
     """Per sheet: (row, col) → (solid fill colour or None, locked), through xlrd or openpyxl."""
@@ -366,3 +369,23 @@ def test_real_exports_keep_leading_zeros_as_text_and_money_as_thousands(tmp_path
             if cell.style in (Style.TEXT, Style.CENTER):
                 assert number_format == "@", (grid.sheet_name, cell)  # typed later, a date keeps its zero
     assert zeros > 100 and money > 100  # the roster's dates, the sheets' and the ledger's figures
+
+
+def test_a1_names() -> None:
+    assert [a1(0, 0), a1(4, 1), a1(0, 25), a1(0, 26), a1(9, 27), a1(0, 255)] == ["A1", "B5", "Z1", "AA1", "AB10", "IV1"]
+    assert a1_range(4, 1, 8, 1) == "B5:B9"
+    assert on_sheet("福利專款工作計畫書", "C5") == "'福利專款工作計畫書'!C5"
+
+
+@needs_soffice
+def test_libreoffice_recalculates_xls_formulas_so_the_round_trip_checks_them(tmp_path: Path) -> None:
+    """LibreOffice computes an .xls's formulas on opening (it keeps an .xlsx's cached values): a wrong
+    cached figure comes back corrected, so the real export's round trip proves the formulas themselves."""
+    grid = Grid("預算", "預算", [12])
+    grid.add(0, 0, 467_000, Style.MONEY)
+    grid.add(1, 0, 529_537, Style.MONEY)
+    grid.add(2, 0, 1, Style.MONEY, formula="SUM(A1:A2)")  # a wrong cache on purpose
+    written = write_xls([grid], tmp_path / "wrong.xls")
+    assert xlrd.open_workbook(str(written)).sheet_by_index(0).cell_value(2, 0) == 1
+    sheet = openpyxl.load_workbook(convert(written, "xlsx", tmp_path), data_only=True).worksheets[0]
+    assert sheet["A3"].value == 996_537

@@ -160,3 +160,23 @@ def explicit_list(options: tuple[str, ...]) -> str | None:
         return None
     text = ",".join(options)
     return text if len(text) <= EXPLICIT_LIST_MAX else None
+
+
+def a1(row: int, col: int) -> str:
+    """The A1 name of a 0-based cell: (0, 0) → 'A1', (4, 27) → 'AB5' (for Cell.formula)."""
+    letters = ""
+    n = col + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def a1_range(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
+    """'B5:B9' for the 0-based rectangle (4, 1, 8, 1)."""
+    return f"{a1(first_row, first_col)}:{a1(last_row, last_col)}"
+
+
+def on_sheet(sheet_name: str, reference: str) -> str:
+    """A reference on another sheet of the workbook: "'福利專款工作計畫書'!C5" (the name as written, quoted)."""
+    return "'{}'!{}".format(sheet_name.replace("'", "''"), reference)
