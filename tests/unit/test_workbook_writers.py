@@ -53,6 +53,8 @@ def budget_grid(fill: InputFill = InputFill.RED) -> Grid:
     grid.add(5, 1, "01234567", Style.CENTER, locked=False)  # a 統一編號 with a leading zero
     grid.header_rows = (0, 0)
     grid.validations.append(Validation(1, 2, 2, 2, ("0.5", "1", "2"), prompt="請點選 0.5、1、2 日"))
+    accounts = ("專戶存款1", "專戶存款2", "定期存款", "零用金")
+    grid.validations.append(Validation(6, 0, 40, 0, accounts, error="須為動支帳戶之一"))
     return grid
 
 
@@ -135,10 +137,12 @@ def check_xlsx_setup(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
     assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
     assert sheet.print_title_rows == "$1:$1"
     assert sheet.print_area == "'預算'!$A$1:$C$6"
-    [validation] = sheet.data_validations.dataValidation
+    validation, accounts = sheet.data_validations.dataValidation
     assert validation.type == "list" and validation.formula1 == '"0.5,1,2"'
     assert str(validation.sqref) == "C2:C3"
     assert validation.prompt == "請點選 0.5、1、2 日" and validation.error == "請從清單中選擇。"
+    assert accounts.type == "list" and accounts.formula1 == '"專戶存款1,專戶存款2,定期存款,零用金"'
+    assert str(accounts.sqref) == "A7:A41" and accounts.error == "須為動支帳戶之一"
     assert sheet.protection.sheet
     assert sheet["B2"].fill.fgColor.rgb == "FF{:02X}{:02X}{:02X}".format(*INPUT_RED)
     assert not sheet["B2"].protection.locked
@@ -219,6 +223,7 @@ def test_xls_drop_down_survives_libreoffice(tmp_path: Path) -> None:
 def test_a_list_too_long_for_excel_is_left_out_not_broken(tmp_path: Path, fmt: str) -> None:
     grid = budget_grid()
     grid.validations = [Validation(1, 0, 1, 0, tuple(f"選項{n:03d}" for n in range(60)))]  # > 255 characters
+    grid.validations.append(Validation(1, 1, 1, 1, ("甲,乙", "丙")))  # a comma inside an option
     path = WRITERS[fmt]([grid], tmp_path / f"long.{fmt}")
     assert values(path) == EXPECTED
     if fmt == "xlsx":
