@@ -123,3 +123,19 @@ def test_a_check_finishing_while_a_cell_is_typed_does_not_wipe_the_typing(window
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.wait(5)
     assert window.document.rows(115, "training_report")[0]["cost"] == "152000"
+
+
+def test_the_ledger_amount_cell_keeps_the_cursor(window, qtbot) -> None:
+    from treasurer_app.ui.ledger_view import COLUMNS
+
+    window.create_union(115)
+    window.show_step("ledger")
+    table = window.page("ledger").table
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, COLUMNS.index("amount")))
+    qtbot.keyClick(table, "8")
+    editor = open_editor(table)
+    keys(qtbot, editor, "5000", HOME, RIGHT, "0", "1")
+    assert editor.text() == "8015000"
+    keys(qtbot, editor, END, LEFT, LEFT, BACKSPACE, DELETE)
+    assert editor.text() == "80150"
