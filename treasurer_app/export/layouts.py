@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from itertools import takewhile
 
-from treasurer_app.export.grid import Cell, Grid, InputFill, Style, display_width
+from treasurer_app.export.grid import Cell, Grid, InputFill, Style, Validation, a1, display_width
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
 from treasurer_app.forms import FORMS, ledger
 from treasurer_app.forms import final_accounts as fa
@@ -60,8 +60,8 @@ def application_grids(project: Project, year: int) -> list[Grid]:
     with project.memoized():
         for spec in FORMS.values():
             grid = sheet_grid(spec, project, year)
-            grid.signatures = SIGNATURES
             grid.input_fill = InputFill.RED  # the guide: 僅填寫表單紅色區域部分
+            grid.signatures = SIGNATURES
             fit_row_heights(grid)
             grids.append(grid)
     return grids
@@ -83,7 +83,38 @@ def sheet_grid(spec: FormSpec, project: Project, year: int) -> Grid:
         source: _Source = _TableSource(spec, records)
     else:
         source = _FormSource(spec, project.effective(year, spec.id), year)
-    return _Interpreter(spec.layout, spec.sheet_name, title, names, source).run()
+    grid = _Interpreter(spec.layout, spec.sheet_name, title, names, source).run()
+    add_formulas(grid, spec)
+    return grid
+
+
+# ---------------------------------------------------------------- totals as formulas
+
+
+def sum_formula(cells: list[tuple[Cell, int]]) -> str:
+    """SUM over the cells (sign +1/−1 each); a column of adjacent cells added is a range."""
+    plus = sorted((c.row, c.col) for c, sign in cells if sign > 0)
+    minus = [a1(c.row, c.col) for c, sign in cells if sign < 0]
+    same_col = len({col for _, col in plus}) == 1
+    if len(plus) > 1 and same_col and [r for r, _ in plus] == list(range(plus[0][0], plus[-1][0] + 1)):
+        parts = [f"{a1(*plus[0])}:{a1(*plus[-1])}"]
+    else:
+        parts = [a1(r, c) for r, c in plus]
+    return "SUM(" + ",".join(parts + [f"-{m}" for m in minus]) + ")"
+
+
+def add_formulas(grid: Grid, spec: FormSpec) -> None:
+    """Every printed total (合計, 小計, 總計, 歷年累積結餘款…) becomes a formula over the cells it adds up;
+    the figure the app worked out stays as its cached result. A total whose parts are not all printed
+    stays a plain figure."""
+    by_key = grid.by_key()
+    for item in spec.derived:
+        cell = by_key.get(item.key)
+        if cell is None:
+            continue
+        parts = [(by_key.get(key), sign) for key, sign in terms(item).items()]
+        if parts and all(part is not None for part, _ in parts):
+            cell.formula = sum_formula(parts)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- printers of fields printed their own way
@@ -204,6 +235,14 @@ class _Source:
     def spare_style(self, key: str) -> Style:
         return Style.TEXT
 
+    def options(self, key: str) -> tuple[str, ...]:
+        """The drop-down of an input, empty for none."""
+        return ()
+
+
+def _choices(field: Field | None) -> tuple[str, ...]:
+    return field.type.options if field is not None and isinstance(field.type, Choice) else ()
+
 
 class _FormSource(_Source):
     def __init__(self, spec: FormSpec, form: Effective, year: int) -> None:
@@ -226,6 +265,13 @@ class _FormSource(_Source):
             return self.form.supplied[key], _number_style(field) or Style.NUMBER, False, key
         value, style = input_value(field, values.get(key, ""))
         return value, style, False, key
+
+    def options(self, key: str) -> tuple[str, ...]:
+        if not self.spec.has_field(key):
+            return ()
+        if self.spec.field(key) is fa.INTEREST_USE:  # the printed choice reads back from its label
+            return tuple(fa.INTEREST_USE_LABELS[option] for option in fa.INTEREST_USE_OPTIONS)
+        return _choices(self.spec.field(key))
 
     def _figure_style(self, key: str) -> Style:
         """A sum of counts prints as a count (受益情形 totals), any other figure as money."""
@@ -257,6 +303,9 @@ class _TableSource(_Source):
             return methods_text(record.get(key, "")), Style.TEXT, False, f"{index}:{key}"
         value, style = input_value(self.spec.field(key), record.get(key, ""))
         return value, style, False, f"{index}:{key}"
+
+    def options(self, key: str) -> tuple[str, ...]:
+        return _choices(self.spec.field(key)) if self.spec.has_field(key) else ()
 
     def spare_style(self, key: str) -> Style:
         column = self.spec.layout.rows().column(key)  # type: ignore[union-attr]
@@ -295,6 +344,10 @@ class _LedgerSource(_Source):
             return self.running[index].amounts()[_BALANCE_INDEX[key]], Style.MONEY, True, None
         value, style = input_value(ledger.ENTRY_FIELD[key], record.get(key, ""))
         return value, style, False, f"{index}:{key}"
+
+    def options(self, key: str) -> tuple[str, ...]:
+        # 號 is chosen in 摘要(一), whose 42 texts exceed what an explicit list holds (255 characters)
+        return () if key == "code" else _choices(ledger.ENTRY_FIELD.get(key))
 
     def spare_style(self, key: str) -> Style:
         field = ledger.ENTRY_FIELD.get(key)
@@ -336,8 +389,10 @@ class _Interpreter:
     def text(self, template: str) -> str:
         return template.format_map(self.names)
 
-    def put(self, col: int, printed: Printed, **kw: object) -> Cell:
+    def put(self, col: int, printed: Printed, drop_down: bool = True, **kw: object) -> Cell:
         value, style, locked, key = printed
+        if drop_down and key and not locked:
+            self.drop_down(self.row, col, self.row, key)
         return self.grid.add(self.row, col, value, style, locked=locked, key=key, **kw)
 
     def run(self) -> Grid:
@@ -358,6 +413,12 @@ class _Interpreter:
             elif not isinstance(block, ScreenOnly):
                 raise TypeError(block)
         return self.grid
+
+    def drop_down(self, first_row: int, col: int, last_row: int, key: str) -> None:
+        """A drop-down list on an input whose field is a choice (天數, A/B, 性別, 字, 動支類別, 動支帳戶)."""
+        options = self.source.options(key)
+        if options:
+            self.grid.validations.append(Validation(first_row, col, last_row, col, options, prompt="請從清單中選擇。"))
 
     def title(self, block: Title) -> None:
         lines = [self.text(line) for line in block.lines]
@@ -466,12 +527,17 @@ class _Interpreter:
         self.grid.header_rows = (top, top + depth - 1)
         self.row = top + depth
         records = self.source.records()
+        first = self.row
         for index, record in enumerate(records):
             if block.number:
                 self.grid.add(self.row, 0, index + 1, Style.CENTER)
             for col, column in enumerate(block.columns, start=offset):
-                self.put(col, self.source.record_cell(index, record, column.key))
+                self.put(col, self.source.record_cell(index, record, column.key), drop_down=False)
             self.row += 1
+        if self.row + block.spare > first:  # one drop-down down each choice column, the spare rows included
+            for col, column in enumerate(block.columns, start=offset):
+                if not column.computed and not column.lines:
+                    self.drop_down(first, col, self.row + block.spare - 1, column.key)
         for _ in range(block.spare):
             if block.number:
                 self.grid.add(self.row, 0, None, Style.CENTER)
@@ -516,12 +582,22 @@ def ledger_grids(project: Project, year: int, quarter: int | None = None) -> lis
     source = _LedgerSource(book, year, union_name, project.tax_id(year))
     sheet = _Interpreter(ledger.LEDGER_LAYOUT, ledger.LEDGER_TITLE, f"{union_name} {ledger.LEDGER_TITLE}", names,
                          source).run()
+    sheet.input_fill = InputFill.WHITE  # the guide: 僅填寫表單白色區域部分
+    _balance_formulas(sheet)
     grids = [sheet, _parameter_sheet()]
     for grid in grids:
         fit_row_heights(grid)
     sheet.signatures = SIGNATURES
-    sheet.input_fill = InputFill.WHITE  # the guide: 僅填寫表單白色區域部分
     return grids
+
+
+def _balance_formulas(sheet: Grid) -> None:
+    """結存 of each entry is the sum of its four account balances, as a formula with the figure cached."""
+    columns = {key: i for i, key in enumerate(c.key for c in ledger.ENTRY_ROWS.columns)}
+    first, last = columns["balance_acct1"], columns["balance_petty"]
+    for cell in sheet.cells:
+        if cell.col == columns["balance_total"] and cell.style is Style.MONEY and isinstance(cell.value, int):
+            cell.formula = f"SUM({a1(cell.row, first)}:{a1(cell.row, last)})"
 
 
 def _parameter_sheet() -> Grid:

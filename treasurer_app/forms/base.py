@@ -86,6 +86,12 @@ class FormSpec:
     def is_table(self) -> bool:
         return bool(self.columns)
 
+    @property
+    def row_fields(self) -> tuple[Field, ...]:
+        """The inputs of one table row in the order the sheet prints them (its declared ``Rows``)."""
+        rows = self.layout.rows()
+        return tuple(self._index[key] for key in rows.field_keys()) if rows is not None else self.columns
+
     def field(self, key: str) -> Field:
         return self._index[key]
 

@@ -66,7 +66,7 @@ class Lines:
     value_span: int = 1  # columns the value cell spans
     note_span: int = 1  # columns the note cell spans (a line without a note prints an empty one)
 
-    def keys(self) -> Iterator[str]:
+    def field_keys(self) -> Iterator[str]:
         for line in self.lines:
             if line.key:
                 yield line.key
@@ -97,7 +97,7 @@ class Matrix:
     stacked: bool = False  # print each row's cells as sub-rows: label | column label | value
     as_cards: bool = False  # on screen: one card per row (long texts)
 
-    def keys(self) -> Iterator[str]:
+    def field_keys(self) -> Iterator[str]:
         for row in self.rows:
             yield from (key for key in row.cells if key is not SLASH)
 
@@ -130,7 +130,7 @@ class Rows:
     number_width: float = 6
     spare: int = 0  # empty unlocked rows after the records, for lines added in Excel
 
-    def keys(self) -> Iterator[str]:
+    def field_keys(self) -> Iterator[str]:
         for column in self.columns:
             yield from column.keys
 
@@ -157,7 +157,7 @@ class Layout:
         keys: list[str] = []
         for block in self.blocks:
             if isinstance(block, Lines | Rows | Matrix):
-                keys += block.keys()
+                keys += block.field_keys()
         return keys
 
     def screen_keys(self) -> list[str]:

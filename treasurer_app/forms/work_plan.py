@@ -58,18 +58,19 @@ AMOUNT_KEYS = tuple(plan_key(i, "amount") for i in range(1, len(ITEMS) + 1))
 INTEREST_KEYS = tuple(plan_key(i, "interest") for i in range(1, len(ITEMS) + 1))
 
 BUDGET_TEXT_COLUMN = 2  # 預算經費: the planned interest prints inside it, e.g. (另使用利息8,000元)
+_PLAN_COLUMNS = ((*COLUMNS[:3], ("interest", INTEREST_LABEL), *COLUMNS[3:]))  # the interest right after 預算經費
 
 LAYOUT = Layout(
     blocks=(
         Title(),
         Matrix(
             corner=ITEM_HEADER,
-            columns=(
-                *(MatrixColumn(label) for _, label in COLUMNS),
-                MatrixColumn(INTEREST_LABEL, printed_in=BUDGET_TEXT_COLUMN),
+            columns=tuple(
+                MatrixColumn(label, printed_in=BUDGET_TEXT_COLUMN if key == "interest" else None)
+                for key, label in _PLAN_COLUMNS
             ),
             rows=tuple(
-                MatrixRow(item, (*(plan_key(n, c) for c, _ in COLUMNS), plan_key(n, "interest")))
+                MatrixRow(item, tuple(plan_key(n, key) for key, _ in _PLAN_COLUMNS))
                 for n, item in enumerate(ITEMS, start=1)
             ),
             as_cards=True,

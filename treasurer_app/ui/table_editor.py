@@ -65,7 +65,7 @@ class RecordTableModel(QAbstractTableModel):
         super().__init__()
         self.document, self.checker, self.area, self.year = document, checker, area, year
         self.spec = FORMS[area]
-        self.columns: tuple[Field, ...] = self.spec.columns
+        self.columns: tuple[Field, ...] = self.spec.row_fields  # the printed order, from the declared layout
         self.reveal_ids = False
         self.labels = year_labels(year)
         self.row_noun = ROW_NOUNS.get(area, "列")

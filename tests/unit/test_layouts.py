@@ -1,0 +1,215 @@
+"""Screen, print and import read one layout declaration per form (issue 13).
+
+For every sheet: the fields the editor shows, the cells the grid prints and the cells the importer
+reads are the same keys in the same order; every total is a formula whose cached result is the
+figure; the guide example's worked figures come out of both formats as formulas.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlrd
+
+from treasurer_app import interchange
+from treasurer_app.export import layouts
+from treasurer_app.export.importer import import_workbook
+from treasurer_app.export.xls import write_xls
+from treasurer_app.export.xlsx import write_xlsx
+from treasurer_app.forms import FORMS, SCALAR_FORMS, TABLE_FORMS, ledger
+from treasurer_app.forms import training_report as tr
+from treasurer_app.forms import work_plan as wp
+from treasurer_app.project import Project
+from treasurer_app.ui.form_plan import Grid as PlanGrid
+from treasurer_app.ui.form_plan import plan
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "guide_example_corrected.json"
+YEAR = 115
+# Inputs the editor shows that the sheet does not print (the union type decides the roster's header;
+# the work plan's totals are not on the guide's sheet).
+SCREEN_ONLY = {"application": ["union_type", "port"], "work_plan": ["amount_total", "interest_total"]}
+# Printed cells that carry several fields: a session's six course names and hours, one line each, and
+# 預算經費 with the planned interest inside, e.g. (另使用利息8,000元).
+CARRIED = {
+    "course": [tr.course_key(n) for n in range(1, 7)],
+    "hours": [tr.hours_key(n) for n in range(1, 7)],
+    **{wp.plan_key(n, "budget_text"): [wp.plan_key(n, "budget_text"), wp.plan_key(n, "interest")] for n in range(1, 7)},
+}
+
+
+@pytest.fixture(scope="module")
+def project() -> Project:
+    return interchange.load(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def grids(project: Project) -> dict[str, object]:
+    return dict(zip(FORMS, layouts.application_grids(project, YEAR), strict=True))
+
+
+def editor_keys(form_id: str) -> list[str]:
+    spec = FORMS[form_id]
+    if form_id in TABLE_FORMS:
+        return [f.key for f in spec.row_fields]
+    keys: list[str] = []
+    for section in plan(spec):
+        if isinstance(section, PlanGrid):
+            keys += [section.cells[r, c].key for r in section.rows for c in section.columns if (r, c) in section.cells]
+        else:
+            keys.append(section.item.key)
+    return keys
+
+
+def printed_keys(grid, table: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    keys: list[str] = []
+    for cell in sorted(grid.cells, key=lambda c: (c.row, c.col)):
+        if not cell.key:
+            continue
+        if table:
+            index, _, key = cell.key.partition(":")
+            if index != "0":  # the first record stands for every row
+                continue
+        else:
+            key = cell.key
+        keys += CARRIED.get(key, [key])
+    return keys
+
+
+@pytest.mark.parametrize("form_id", list(FORMS))
+def test_the_editor_shows_what_the_sheet_prints_in_the_printed_order(form_id: str, grids) -> None:  # type: ignore[no-untyped-def]
+    shown = editor_keys(form_id)
+    printed = printed_keys(grids[form_id], form_id in TABLE_FORMS)
+    assert shown == printed + SCREEN_ONLY.get(form_id, [])
+    spec = FORMS[form_id]
+    every = {f.key for f in (*spec.fields, *spec.extra_fields, *spec.columns)} | {d.key for d in spec.derived}
+    assert set(shown) == every | {d.key for d in spec.linked}, "every field and figure of the form, once"
+    assert len(shown) == len(set(shown))
+
+
+@pytest.fixture(scope="module")
+def imported(project: Project, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    path = write_xlsx(layouts.application_grids(project, YEAR), tmp_path_factory.mktemp("x") / "a.xlsx")
+    return import_workbook(path).book
+
+
+@pytest.mark.parametrize("form_id", SCALAR_FORMS)
+def test_the_importer_reads_the_printed_inputs_in_the_printed_order(form_id: str, grids, imported) -> None:  # type: ignore[no-untyped-def]
+    spec = FORMS[form_id]
+    printed_inputs = [k for k in printed_keys(grids[form_id], table=False) if spec.has_field(k)]
+    read = [k for k in imported.forms[form_id] if k not in SCREEN_ONLY.get(form_id, [])]
+    assert read == [k for k in printed_inputs if k in read]
+    unread = set(printed_inputs) - set(read)  # only planned interest that was never typed (nothing printed)
+    assert all(k.endswith("_interest") and not imported.forms[form_id].get(k) for k in unread), unread
+
+
+def test_the_importer_reads_every_column_of_the_tables(project: Project, imported) -> None:  # type: ignore[no-untyped-def]
+    roster_keys = {f.key for f in FORMS["roster"].row_fields}
+    assert imported.roster == [{k: v for k, v in m.items() if k in roster_keys} for m in project.years[YEAR].roster]
+    sessions = [{k: v for k, v in s.items() if v} for s in imported.sessions]
+    assert sessions == [{k: v for k, v in s.items() if v} for s in project.years[YEAR].sessions]
+
+
+def test_rows_typed_in_the_spare_lines_are_read(project: Project, tmp_path: Path) -> None:
+    """Spare unlocked rows after the roster, the sessions and the ledger entries: lines added in Excel."""
+    grids = layouts.application_grids(project, YEAR)
+    path = write_xlsx(grids, tmp_path / "a.xlsx")
+    book = openpyxl.load_workbook(path)
+    roster = book[FORMS["roster"].sheet_name]
+    spare_roster = next(r for r in range(1, roster.max_row + 1) if roster.cell(r, 2).value is None and r > 3)
+    assert roster.cell(spare_roster, 2).protection.locked is False
+    roster.cell(spare_roster, 2).value = "新會員"
+    roster.cell(spare_roster, 4).value = "A123456789"
+    sessions = book[FORMS["training_report"].sheet_name]
+    spare_session = next(r for r in range(4, sessions.max_row + 1) if sessions.cell(r, 5).value is None)
+    sessions.cell(spare_session, 5).value = "加開場次"
+    sessions.cell(spare_session, 4).value = "1"
+    book.save(tmp_path / "added.xlsx")
+    result = import_workbook(tmp_path / "added.xlsx").book
+    assert result.roster[-1]["name"] == "新會員" and len(result.roster) == len(project.years[YEAR].roster) + 1
+    assert result.sessions[-1]["name"] == "加開場次" and len(result.sessions) == len(project.years[YEAR].sessions) + 1
+
+
+# ---------------------------------------------------------------- totals are formulas with their figures
+
+WORKED = {  # (sheet, field key) → the guide's worked figure
+    ("final_accounts", "rev_total"): 996_537,
+    ("final_accounts", "exp_total"): 991_700,
+    ("final_accounts", "accumulated"): 2_357_031,
+    ("final_accounts", "subtotal_surplus"): 513_600,
+    ("final_accounts", "subtotal_allocation"): 463_100,
+    ("final_accounts", "ben_5_male"): 436,
+    ("training_expenses", "total"): 199_700,
+    ("budget", "rev_total"): 1_051_509,
+    ("budget", "exp_total"): 1_051_509,
+}
+
+
+def test_every_total_is_a_formula_over_the_cells_it_adds(grids) -> None:  # type: ignore[no-untyped-def]
+    for (form_id, key), figure in WORKED.items():
+        cell = grids[form_id].by_key()[key]
+        assert cell.formula and cell.formula.startswith("SUM("), (form_id, key)
+        assert cell.value == figure, (form_id, key)
+    for form_id, spec in FORMS.items():
+        by_key = grids[form_id].by_key()
+        for item in spec.derived:
+            if item.key in by_key:
+                assert by_key[item.key].formula, (form_id, item.key)
+    assert grids["final_accounts"].by_key()["accumulated"].formula.count("-") == 1  # 剩餘數＋歲入合計－總計
+
+
+@pytest.mark.parametrize("fmt", ["xls", "xlsx"])
+def test_the_worked_figures_read_back_as_formulas_with_their_values(grids, tmp_path: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    ordered = list(grids.values())
+    if fmt == "xls":
+        path = write_xls(ordered, tmp_path / "a.xls")
+        book = xlrd.open_workbook(str(path), formatting_info=True)
+        for (form_id, key), figure in WORKED.items():
+            cell = grids[form_id].by_key()[key]
+            sheet = book.sheet_by_name(FORMS[form_id].sheet_name)
+            assert sheet.cell_value(cell.row, cell.col) == figure, (form_id, key)
+        return
+    path = write_xlsx(ordered, tmp_path / "a.xlsx")
+    formulas, values = openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
+    for (form_id, key), figure in WORKED.items():
+        cell = grids[form_id].by_key()[key]
+        name = FORMS[form_id].sheet_name
+        assert formulas[name].cell(cell.row + 1, cell.col + 1).value == "=" + cell.formula, (form_id, key)
+        assert values[name].cell(cell.row + 1, cell.col + 1).value == figure, (form_id, key)
+
+
+def ledger_project() -> Project:
+    import json
+
+    from treasurer_app.project import LedgerBook, YearBook
+
+    document = json.loads((FIXTURE.parent / "ledger_114.json").read_text(encoding="utf-8"))
+    book = LedgerBook(header=document["header"], entries=document["entries"])
+    return Project({114: YearBook(114, ledger=book)})
+
+
+def test_drop_downs_where_the_guide_describes_one(grids, project: Project) -> None:  # type: ignore[no-untyped-def]
+    options = {form_id: {v.options for v in grid.validations} for form_id, grid in grids.items()}
+    assert ("0.5", "1", "2") in options["training_report"]  # 天數
+    assert ("A：運用於(2)-(4)項", "B：運用於(1)-(6)項") in options["final_accounts"]
+    days = next(v for v in grids["training_report"].validations if v.options == ("0.5", "1", "2"))
+    assert days.last_row - days.first_row + 1 == len(project.years[YEAR].sessions) + tr.SPARE_SESSIONS
+    for book in (ledger_project(), project):  # with entries, and empty (the spare rows only)
+        year = min(book.years)
+        sheet = layouts.ledger_grids(book, year)[0]
+        drop_downs = {v.options: v for v in sheet.validations}
+        assert {ledger.KINDS, ledger.CATEGORIES, ledger.ACCOUNTS} <= set(drop_downs)
+        entries = book.years[year].ledger.entries if book.years[year].ledger else []
+        kinds = drop_downs[ledger.KINDS]
+        assert kinds.last_row - kinds.first_row + 1 == len(entries) + ledger.SPARE_ENTRIES
+
+
+def test_the_ledger_balance_total_is_a_formula_and_the_rows_paste_back() -> None:
+    project = ledger_project()
+    sheet = layouts.ledger_grids(project, 114)[0]
+    totals = [c for c in sheet.cells if c.formula]
+    running = ledger.balances(project.years[114].ledger, 114)
+    assert len(totals) == len(running)
+    assert [c.value for c in sorted(totals, key=lambda c: c.row)] == [b.total for b in running]
+    assert all(c.formula.startswith("SUM(") for c in totals)
