@@ -157,3 +157,14 @@ def test_opening_the_sample_over_unsaved_edits_asks_first(window, qtbot, monkeyp
     assert asked == ["取代目前的資料"]
     assert window.document.value(YEAR, "application", "contact") == "Lin"  # nothing replaced, edit still there
     assert window.document.unsaved
+
+
+def test_space_freed_while_the_window_sits_idle_is_used_by_the_keep_alive_timer(window, qtbot) -> None:
+    disk = fill_disk(window)
+    type_into(qtbot, window, "contact", "Lin")
+    assert window.save_label.text() == "有 1 項修改尚未儲存（磁碟空間不足）"
+    disk.full = False
+    window.document.keep_alive()  # what the once-a-minute timer calls
+    assert window.save_label.text() == "已儲存"
+    assert not window.retry_button.isVisible()
+    assert stored(window, "application", "contact") == "Lin"

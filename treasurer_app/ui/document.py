@@ -160,6 +160,7 @@ class ProjectDocument(QObject):
             return True
         if self.unsaved.retry(self.persistence, self.project, automatic):
             self.unsaved_changed.emit()
+            self.save_state.emit(SAVED_TEXT)  # every edit is in the file now
             return True
         self.save_state.emit(self.unsaved_text())
         return False

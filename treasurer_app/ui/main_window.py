@@ -516,8 +516,6 @@ class MainWindow(QMainWindow):
 
     def _unsaved_changed(self) -> None:
         self.retry_button.setVisible(bool(self.document.unsaved))
-        if not self.document.unsaved and self.save_state != "儲存中…":
-            self._saved(self.document.unsaved_text() or self.save_state)
 
     def retry_save(self) -> bool:
         """重試儲存: the edits not yet in the file, written now; True when none is left."""
