@@ -17,6 +17,7 @@ from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms import budget as budget_form
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms.base import Record, compute_derived, int_getter
+from treasurer_app.line_subsidy.forms import LINE_SCALAR_FORMS, LINE_TABLES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
 if TYPE_CHECKING:
@@ -43,6 +44,9 @@ class YearBook:
     ledger: LedgerBook | None = None
     attachments: dict[str, str] = field(default_factory=dict)  # kind → path of the user's PDF
     acknowledged: set[str] = field(default_factory=set)  # warnings the user acknowledged (finding keys)
+    # The LINE official-account subsidy's tables (line_subsidy/forms.py), by form id; its two
+    # single-valued forms live in ``forms`` beside the port fund's.
+    line_rows: dict[str, list[Record]] = field(default_factory=dict)
     # Which state of the year this is: ``Project.touch`` gives it a new number after an edit, so that
     # what was derived from the year (parsed ledger, final accounts…) is known to be out of date.
     revision: int = field(default_factory=lambda: next(_REVISIONS), repr=False, compare=False)
@@ -51,12 +55,18 @@ class YearBook:
     def __post_init__(self) -> None:
         for form_id in SCALAR_FORMS:
             self.forms.setdefault(form_id, {})
+        for form_id in LINE_TABLES:
+            self.line_rows.setdefault(form_id, [])
         self.forms["application"].setdefault("year", str(self.year))
 
     def form(self, form_id: str) -> Record:
+        if form_id in LINE_SCALAR_FORMS:  # the second programme's forms exist once something is typed
+            return self.forms.setdefault(form_id, {})
         return self.forms[form_id]
 
     def table(self, form_id: str) -> list[Record]:
+        if form_id in self.line_rows:
+            return self.line_rows[form_id]
         return {"roster": self.roster, "training_report": self.sessions}[form_id]
 
     def touch(self, ledger: bool = True) -> None:
@@ -70,7 +80,8 @@ class YearBook:
         never changed in place, by the window's edits (ui/document.py), so the copy stays as it is."""
         ledger = None if self.ledger is None else LedgerBook(dict(self.ledger.header), list(self.ledger.entries))
         return YearBook(self.year, {k: dict(v) for k, v in self.forms.items()}, list(self.roster),
-                        list(self.sessions), ledger, dict(self.attachments), set(self.acknowledged), self.revision,
+                        list(self.sessions), ledger, dict(self.attachments), set(self.acknowledged),
+                        {form_id: list(rows) for form_id, rows in self.line_rows.items()}, self.revision,
                         self.ledger_revision)
 
 
