@@ -78,7 +78,7 @@ def test_interest_overspent_is_flagged_on_the_payment_and_told_under_the_registe
     assert "可動支：分配款 467,000、利息收入 -13,750" in page.closing.text()
 
     go_to(qtbot, page, 2, "memo")
-    overspent = "第 3 筆 動支類別：利息收入可動支 1,250 元，本筆動支 15,000 元，超支 13,750 元"
+    overspent = "第 3 筆 動支類別：利息收入全年可動支 1,250 元，動支至本筆累計 15,000 元，超支 13,750 元"
     assert page.message.text().startswith(overspent)
     assert page.message.property("mark") == "error"
     go_to(qtbot, page, 1, "memo")  # an entry without findings: the line is empty again

@@ -69,7 +69,32 @@ def test_paying_more_interest_than_received_is_flagged_on_that_payment() -> None
     finding = found[0]
     assert finding.severity is Severity.ERROR and finding.form == "ledger"
     assert finding.row == 2 and finding.field == "category"
-    assert finding.message == "第 3 筆 動支類別：利息收入可動支 1,250 元，本筆動支 15,000 元，超支 13,750 元"
+    assert finding.message == "第 3 筆 動支類別：利息收入全年可動支 1,250 元，動支至本筆累計 15,000 元，超支 13,750 元"
+
+
+def test_a_source_is_overspent_against_what_it_receives_in_the_whole_year() -> None:
+    """Paid in January, received in March: sheet 3 accepts it, and so does the ledger (the running
+    figure is below zero meanwhile); the payment that the year's receipts do not cover is flagged."""
+    ahead = book(
+        entry(month=1, code="4-1", category="利息收入", amount=1_000),
+        entry(month=3, kind="收", code="3", category="利息收入", amount=1_250),
+    )
+    assert not rule_findings(audit(ahead), "ledger.source_overspent")
+    assert A.running_sources(L.parse_entries(ahead, YEAR), A.Sources())[0].interest == -1_000
+    beyond = book(*ahead.entries, entry(month=4, code="4-1", category="利息收入", amount=251, voucher="P9"))
+    found = rule_findings(audit(beyond), "ledger.source_overspent")
+    assert [f.row for f in found] == [2]
+    assert "累計 1,251 元，超支 1 元" in found[0].message
+
+
+def test_allocation_spent_before_any_is_received_is_a_warning() -> None:
+    """The guide's own example pays from 分配款 in January; the allocation arrives later in the year."""
+    ledger = book(entry(code="6-1", category="分配款", amount=2_000), entry(code="6-1", category="分配款", amount=5))
+    found = audit(ledger)
+    assert [(f.rule, f.row, f.severity) for f in found] == [("ledger.allocation_not_received", 0, Severity.WARNING)]
+    assert "尚未登記分配款收入（收 1）" in found[0].message
+    received = book(*ledger.entries, entry(month=2, kind="收", code="1", category="分配款", amount=467_000))
+    assert audit(received) == []
 
 
 def test_interest_carried_in_counts_as_available() -> None:
@@ -85,7 +110,7 @@ def test_allocation_and_other_income_are_sources_too(category: str, code: str, n
     assert not rule_findings(audit(ledger, A.Sources(100, 0, 100)), "ledger.source_overspent")
     found = rule_findings(audit(ledger, A.Sources(99, 0, 99)), "ledger.source_overspent")
     assert [f.row for f in found] == [0]
-    assert f"{name}可動支 99 元" in found[0].message
+    assert f"{name}全年可動支 99 元（" in found[0].message and "超支 1 元" in found[0].message
 
 
 def test_the_check_is_part_of_the_projects_ledger_check() -> None:
@@ -119,7 +144,10 @@ def test_the_sample_union_pays_interest_beyond_what_is_carried_in_and_received()
     )
     found = rule_findings(rules.check_project(project, YEAR), "ledger.source_overspent")
     assert [f.row for f in found] == [1]
-    assert "利息收入可動支 2,187 元" in found[0].message
+    assert found[0].message == (
+        "第 2 筆 動支類別：利息收入全年可動支 2,187 元（上年度未動支利息 937 元＋本年度收入 1,250 元），"
+        "動支至本筆累計 2,188 元，超支 1 元"
+    )
 
 
 # ---------------------------------------------------------------- carrying the unspent interest into the new year

@@ -4,8 +4,8 @@
   (its 動支類別), and a source cannot give more than it holds. What each holds runs through the
   year like an account balance: the opening (what the application says is available), plus the
   receipts of that category (收 1 → 分配款, 收 2 / 收 3 → 利息收入, 收 4 → 其他收入), minus the
-  payments. The payment that spends more than is left is an error on that entry, as an overdrawn
-  account is.
+  payments. The payment by which a source has given more than it receives in the year is flagged
+  on that entry, as an overdrawn account is.
 * 工會財務處理準則 第19條: petty cash (零用金) is kept at NT$100,000 at most, and a single
   payment above NT$10,000 goes through the bank account. Both are warnings: the auditor asks, the
   authority does not refuse the ledger for them.
@@ -42,6 +42,13 @@ SOURCE_OPENING_NOTES: dict[str, str] = {
     CAT_ALLOCATION: "本年度收到的分配款（收 1）扣除已動支的分配款",
     CAT_INTEREST: "上年度未動支利息加本年度利息收入（收 2、收 3），扣除已動支的利息",
     CAT_OTHER: "預算書動支的歷年累積結餘款加其他收入（收 4），扣除已動支的其他收入",
+}
+
+# How messages name a source's opening.
+SOURCE_OPENING_NAMES: dict[str, str] = {
+    CAT_ALLOCATION: "上年度分配款",
+    CAT_INTEREST: "上年度未動支利息",
+    CAT_OTHER: "動支歷年累積結餘款",
 }
 
 PETTY_BALANCE_LIMIT = 100_000  # 工會財務處理準則 第19條: 零用金以新臺幣十萬元為限
@@ -100,22 +107,46 @@ def _row(index: int) -> str:
 
 
 def _check_sources(entries: Sequence[Entry | None], opening: Sources) -> list[Finding]:
-    """The payment that takes a source below zero (once per overspending, as with an overdrawn account)."""
-    findings = []
-    current = list(opening.amounts())
+    """The payment whose source has by then given more than it receives in the whole year (what it
+    opened with plus every receipt of its category): flagged on that entry, once per source.
+
+    The year's receipts count wherever they stand: unions pay from 分配款 in January and receive the
+    allocation later (the guide's own example does), which sheet 3 accepts. A 分配款 spent while the
+    year has no allocation at all is a warning (not yet received); any other overspending is an error,
+    the one sheet 3 would report at the year's end, shown where it happened.
+    """
+    available = list(opening.amounts())
     for entry in entries:
         move = source_move(entry) if entry is not None else None
-        if move is None or entry is None:
+        if move is not None and move[1] > 0:
+            available[move[0]] += move[1]
+    spent = [0] * len(SOURCES)
+    findings = []
+    for entry in entries:
+        move = source_move(entry) if entry is not None else None
+        if move is None or entry is None or move[1] > 0:
             continue
-        index, amount = move
-        before = current[index]
-        current[index] += amount
-        if current[index] < 0 <= before:
+        index = move[0]
+        before = spent[index]
+        spent[index] += entry.amount
+        if not before <= available[index] < spent[index]:
+            continue
+        source = SOURCES[index]
+        if source == CAT_ALLOCATION and available[index] == 0:
             message = (
-                f"{_row(entry.index)}動支類別：{SOURCES[index]}可動支 {_money(before)} 元，"
-                f"本筆動支 {_money(entry.amount)} 元，超支 {_money(-current[index])} 元"
+                f"{_row(entry.index)}動支類別：本年度尚未登記分配款收入（收 1），已動支分配款"
+                f" {_money(spent[index])} 元；收到分配款時請登記，否則決算時分配款動支將超過收入"
             )
-            findings.append(error(FORM, "ledger.source_overspent", message, field="category", row=entry.index))
+            findings.append(warning(FORM, "ledger.allocation_not_received", message, field="category",
+                                    row=entry.index))
+            continue
+        total, opened = available[index], opening.of(source)
+        parts = f"（{SOURCE_OPENING_NAMES[source]} {_money(opened)} 元＋本年度收入 {_money(total - opened)} 元）"
+        message = (
+            f"{_row(entry.index)}動支類別：{source}全年可動支 {_money(total)} 元{parts if opened else ''}，"
+            f"動支至本筆累計 {_money(spent[index])} 元，超支 {_money(spent[index] - total)} 元"
+        )
+        findings.append(error(FORM, "ledger.source_overspent", message, field="category", row=entry.index))
     return findings
 
 
