@@ -274,7 +274,10 @@ class LedgerTableModel(QAbstractTableModel):
             field = engine.ENTRY_FIELD.get(key)
             if key in SOURCE_KEYS:
                 source = audit.SOURCES[SOURCE_KEYS.index(key)]
-                return "\n".join([*messages, f"{source}還可動支的金額：{audit.SOURCE_OPENING_NOTES[source]}"])
+                notes = [*messages, f"{source}還可動支的金額：{audit.SOURCE_OPENING_NOTES[source]}"]
+                if self.below_zero(row, key):
+                    notes.append("負數表示先動支、後收入；全年的收入仍不足支應時，超支的那一筆會標示錯誤。")
+                return "\n".join(notes)
             return "\n".join(messages) or (field.hint if field else "自動計算，不必輸入")
         return None
 
