@@ -174,14 +174,14 @@ def test_tab_and_shift_tab_skip_the_computed_cells(window, qtbot) -> None:
     page = ledger_page(window, [receipt("5", "1", "1000", "分配款")])
     table = page.table
     table.setFocus()
-    table.setCurrentIndex(cell(page, 0, "code"))
+    table.setCurrentIndex(cell(page, 0, "voucher"))
     qtbot.keyClick(table, Qt.Key.Key_Tab)
-    assert current_key(table) == "voucher"  # not 摘要(一)
+    assert current_key(table) == "code"  # not 項目, which the code fills in
     qtbot.keyClick(table, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
-    assert current_key(table) == "code"
+    assert current_key(table) == "voucher"
     table.setCurrentIndex(cell(page, 0, "account"))
     qtbot.keyClick(table, Qt.Key.Key_Tab)
-    assert (table.currentIndex().row(), current_key(table)) == (1, "month")  # not the balances
+    assert (table.currentIndex().row(), current_key(table)) == (1, "month")  # not the balances, nor 年
     qtbot.keyClick(table, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     assert (table.currentIndex().row(), current_key(table)) == (0, "account")
 
@@ -195,11 +195,12 @@ def test_tab_in_an_open_editor_commits_and_opens_the_next_typed_cell(window, qtb
     qtbot.keyClick(open_editor(table), Qt.Key.Key_Tab)
     assert window.document.ledger(YEAR).entries[0]["day"] == "7"
     assert current_key(table) == "kind"
-    table.setCurrentIndex(cell(page, 0, "code"))
-    qtbot.keyClick(table, Qt.Key.Key_F2)  # the 號 drop-down
+    table.setCurrentIndex(cell(page, 0, "voucher"))
+    qtbot.keyClick(table, "X")
     qtbot.keyClick(open_editor(table), Qt.Key.Key_Tab)
-    assert current_key(table) == "voucher"  # over 摘要(一)
-    assert open_editor(table).text() == "R5"  # and typing there at once
+    assert window.document.ledger(YEAR).entries[0]["voucher"] == "X"
+    assert current_key(table) == "code"  # over 項目
+    assert open_editor(table).currentData() == "1"  # and its drop-down open at once
 
 
 def test_the_memo_completes_from_earlier_memos_and_member_names(window, qtbot) -> None:
