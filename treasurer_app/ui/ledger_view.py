@@ -78,7 +78,7 @@ COMPUTED = frozenset({*(column.key for column in engine.ENTRY_ROWS.columns if co
 NUMERIC = frozenset({"amount", *RUNNING})
 # Widths in pixels, narrow enough for 零用金 to be on screen at 1366×768 beside the navigator.
 COLUMN_WIDTHS: dict[str, int] = {
-    "year": 28, "month": 28, "day": 28, "kind": 28, "voucher": 64, "item": 64, "code": 124, "memo": 80,
+    "year": 36, "month": 28, "day": 28, "kind": 28, "voucher": 64, "item": 64, "code": 116, "memo": 80,
     "amount": 80, "category": 70, "account": 78, "balance_total": 86,
 }  # fmt: skip
 BALANCE_WIDTH = 80
