@@ -233,3 +233,23 @@ def test_a_blank_carried_interest_shows_the_budget_figure_it_reads_as(window) ->
     line = page.header_inputs["interest_carried_in"].line
     assert line.text() == "" and line.placeholderText() == "937（同預算書第 2 項）"
     assert page.model.running.opening_sources.interest == 937
+
+
+def test_starting_the_new_year_after_overspent_interest_carries_zero_and_the_header_is_accepted(window) -> None:
+    """The issue: 開始新年度… carried −13,750 into 上年度未動支利息, which the app then rejected."""
+    from treasurer_app.ui.services import load_sample
+
+    window.load_project(load_sample())
+    window.document.insert_rows(YEAR, "ledger", 0, [
+        receipt("5", "1", "467000", "分配款"),
+        receipt("6", "3", "1250", "利息收入"),
+        payment("7", "4-1", "15000", "利息收入"),
+    ])  # fmt: skip
+    assert window.roll_over() == YEAR + 1
+    window.show_step("ledger")
+    window.checker.run_now()
+    page = window.page("ledger")
+    assert page.header_inputs["interest_carried_in"].text() == "0"
+    assert window.document.project.effective(YEAR + 1, "budget").number("rev_2") == 0
+    assert not [f for f in window.checker.findings if f.field == "interest_carried_in"]
+    assert page.header_inputs["interest_carried_in"].line.property("mark") in (None, "")
