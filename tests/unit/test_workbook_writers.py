@@ -394,3 +394,16 @@ def test_libreoffice_recalculates_xls_formulas_so_the_round_trip_checks_them(tmp
     assert xlrd.open_workbook(str(written)).sheet_by_index(0).cell_value(2, 0) == 1
     sheet = openpyxl.load_workbook(convert(written, "xlsx", tmp_path), data_only=True).worksheets[0]
     assert sheet["A3"].value == 996_537
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_a_long_prompt_is_shortened_not_the_drop_down_lost(tmp_path: Path, fmt: str) -> None:
+    grid = budget_grid()
+    grid.validations = [Validation(1, 2, 2, 2, ("0.5", "1", "2"), prompt="天數：" + "依課程時數點選。" * 40)]
+    path = WRITERS[fmt]([grid], tmp_path / f"prompt.{fmt}")
+    if fmt == "xls":
+        path = convert(path, "xlsx", tmp_path) if shutil.which("soffice") else None
+    if path is not None:
+        [validation] = openpyxl.load_workbook(path).worksheets[0].data_validations.dataValidation
+        assert validation.formula1 == '"0.5,1,2"'
+        assert len(validation.prompt) == 255 and validation.prompt.startswith("天數：") and validation.prompt[-1] == "…"

@@ -151,6 +151,13 @@ def print_area(grid: Grid) -> tuple[int, int, int, int]:
 
 
 EXPLICIT_LIST_MAX = 255  # characters Excel allows in a drop-down list typed into the validation itself
+VALIDATION_MESSAGE_MAX = 255  # characters Excel shows of a drop-down's input or error message
+
+
+def validation_message(text: str) -> str:
+    """A drop-down's prompt or error as Excel can hold it (longer ones would make the validation refused)."""
+    text = excel_text(text)
+    return text if len(text) <= VALIDATION_MESSAGE_MAX else text[: VALIDATION_MESSAGE_MAX - 1] + "…"
 
 
 def explicit_list(options: tuple[str, ...]) -> str | None:

@@ -40,6 +40,7 @@ from treasurer_app.export.grid import (
     excel_text,
     explicit_list,
     print_area,
+    validation_message,
 )
 
 A4 = 9  # BIFF paper size code
@@ -253,7 +254,8 @@ def _dv_record(validation: Validation) -> bytes:
     # unless bit 0x200 is set.
     flags = 0x03 | 0x80 | 0x100 | 0x40000 | 0x80000
     tokens = bytes([_T_STR]) + _short_unicode(text.replace(",", "\0"))
-    strings = b"".join(_dv_string(s) for s in ("", "", validation.prompt, validation.error))
+    messages = (validation_message(validation.prompt), validation_message(validation.error))
+    strings = b"".join(_dv_string(s) for s in ("", "", *messages))
     formulas = struct.pack("<HH", len(tokens), 0) + tokens + struct.pack("<HH", 0, 0)
     ranges = struct.pack("<H", 1) + struct.pack(
         "<HHHH", validation.first_row, validation.last_row, validation.first_col, validation.last_col

@@ -30,6 +30,7 @@ from treasurer_app.export.grid import (
     excel_text,
     explicit_list,
     print_area,
+    validation_message,
 )
 
 MAX_COLUMN_WIDTH = 255
@@ -79,8 +80,8 @@ def _write_sheet(
             {
                 "validate": "list",
                 "source": list(validation.options),
-                "input_message": validation.prompt,
-                "error_message": validation.error,
+                "input_message": validation_message(validation.prompt),
+                "error_message": validation_message(validation.error),
                 "error_type": "stop",
                 "ignore_blank": True,
             },
