@@ -7,6 +7,7 @@ figure; the guide example's worked figures come out of both formats as formulas.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -205,11 +206,32 @@ def test_drop_downs_where_the_guide_describes_one(grids, project: Project) -> No
         assert kinds.last_row - kinds.first_row + 1 == len(entries) + ledger.SPARE_ENTRIES
 
 
-def test_the_ledger_balance_total_is_a_formula_and_the_rows_paste_back() -> None:
+def test_the_ledger_running_balances_are_formulas_with_the_apps_figures() -> None:
     project = ledger_project()
     sheet = layouts.ledger_grids(project, 114)[0]
-    totals = [c for c in sheet.cells if c.formula]
+    column = {c.key: i for i, c in enumerate(ledger.ENTRY_ROWS.columns)}
     running = ledger.balances(project.years[114].ledger, 114)
-    assert len(totals) == len(running)
-    assert [c.value for c in sorted(totals, key=lambda c: c.row)] == [b.total for b in running]
+    totals = sorted((c for c in sheet.cells if c.formula and c.col == column["balance_total"]), key=lambda c: c.row)
+    assert [c.value for c in totals] == [b.total for b in running]
     assert all(c.formula.startswith("SUM(") for c in totals)
+    petty = sorted((c for c in sheet.cells if c.formula and c.col == column["balance_petty"]), key=lambda c: c.row)
+    assert [c.value for c in petty] == [b.of(ledger.PETTY) for b in running]
+    opening = sheet.by_key()["opening_petty"]
+    assert petty[0].formula.startswith(f"{layouts.a1(opening.row, opening.col)}+")  # from the opening balance
+    assert petty[1].formula.startswith(f"{layouts.a1(petty[0].row, petty[0].col)}+")  # then the row above
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_computes_every_running_balance_to_the_apps_figure(tmp_path: Path) -> None:
+    """The caches are zeroed before writing: the figures LibreOffice shows are the formulas' own."""
+    from tests.unit.test_workbook_writers import convert
+
+    grids = layouts.ledger_grids(ledger_project(), 114)
+    expected = {}
+    for cell in grids[0].cells:
+        if cell.formula:
+            expected[cell.row, cell.col], cell.value = cell.value, 0
+    assert len(expected) == 5 * len(ledger_project().years[114].ledger.entries)  # 結存 and the four accounts
+    sheet = openpyxl.load_workbook(convert(write_xls(grids, tmp_path / "l.xls"), "xlsx", tmp_path), data_only=True)
+    computed = {(r, c): sheet.worksheets[0].cell(r + 1, c + 1).value for r, c in expected}
+    assert computed == expected

@@ -591,13 +591,58 @@ def ledger_grids(project: Project, year: int, quarter: int | None = None) -> lis
     return grids
 
 
+_ACCOUNT_BALANCES = dict(zip(ledger.ACCOUNTS, ("balance_acct1", "balance_acct2", "balance_fixed", "balance_petty"),
+                              strict=True))
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def balance_formula(account: str, previous: str, kind: str, summary: str, chosen: str, amount: str) -> str:
+    """The balance of ``account`` after one entry: the balance before it (``previous``) moved by the entry.
+
+    A receipt adds to, a payment takes from, the chosen 動支帳戶; a transfer takes from its source and
+    adds to its target, each either fixed by the parameter table (轉 1 → 定期存款) or the chosen account.
+    The entry's 號 is read from its 摘要(一) text, as everywhere on the sheet.
+    """
+
+    def end(fixed: str) -> str:
+        branches = [(code, getattr(code, fixed)) for code in ledger.PARAMETER_TABLE
+                    if code.kind == ledger.TRANSFER and getattr(code, fixed)]
+        expression = f"{chosen}={_quoted(account)}"
+        for code, fixed_account in reversed(branches):
+            constant = "TRUE" if fixed_account == account else "FALSE"
+            expression = f"IF({summary}={_quoted(code.summary)},{constant},{expression})"
+        return expression
+
+    mine = f"{chosen}={_quoted(account)}"
+    transfer = f"{amount}*(({end('fixed_target')})-({end('fixed_source')}))"
+    return (
+        f"{previous}+IF({kind}={_quoted(ledger.RECEIPT)},IF({mine},{amount},0),"
+        f"IF({kind}={_quoted(ledger.PAYMENT)},IF({mine},-{amount},0),"
+        f"IF({kind}={_quoted(ledger.TRANSFER)},{transfer},0)))"
+    )
+
+
 def _balance_formulas(sheet: Grid) -> None:
-    """結存 of each entry is the sum of its four account balances, as a formula with the figure cached."""
+    """Running balances as formulas, the app's figures cached: each account's balance is the one above
+    (the opening balance for the first entry) moved by the entry; 結存 is the sum of the four."""
     columns = {key: i for i, key in enumerate(c.key for c in ledger.ENTRY_ROWS.columns)}
-    first, last = columns["balance_acct1"], columns["balance_petty"]
-    for cell in sheet.cells:
-        if cell.col == columns["balance_total"] and cell.style is Style.MONEY and isinstance(cell.value, int):
-            cell.formula = f"SUM({a1(cell.row, first)}:{a1(cell.row, last)})"
+    by_key = sheet.by_key()
+    cells = {(c.row, c.col): c for c in sheet.cells}
+    rows = sorted({c.row for c in sheet.cells if c.col == columns["balance_total"] and isinstance(c.value, int)})
+    previous = {account: by_key.get(ledger.OPENING_KEYS[account]) for account in ledger.ACCOUNTS}
+    for row in rows:
+        refs = {key: a1(row, columns[key]) for key in ("kind", "code", "account", "amount")}
+        for account, key in _ACCOUNT_BALANCES.items():
+            cell, before = cells[row, columns[key]], previous[account]
+            if before is not None:
+                cell.formula = balance_formula(account, a1(before.row, before.col), refs["kind"], refs["code"],
+                                               refs["account"], refs["amount"])
+            previous[account] = cell
+        total = cells[row, columns["balance_total"]]
+        total.formula = f"SUM({a1(row, columns['balance_acct1'])}:{a1(row, columns['balance_petty'])})"
 
 
 def _parameter_sheet() -> Grid:
