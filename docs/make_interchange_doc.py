@@ -21,6 +21,7 @@ from treasurer_app.fields import Field, FieldType
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms import ledger as ledger_form
 from treasurer_app.forms.base import FormSpec
+from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
 from treasurer_app.project import ATTACHMENT_KINDS
 
 TARGET = Path(__file__).resolve().parent / "interchange.md"
@@ -129,6 +130,7 @@ ERROR_EXAMPLES: tuple[tuple[str, str | bytes], ...] = (
     ("a list where text belongs", in_year({"roster": [{"name": ["黃", "XX"]}]})),
     ("true/false where text belongs", in_year({"forms": {"application": {"member_count": True}}})),
     ("an object where a list belongs", in_year({"training_sessions": {}})),
+    ("an unknown LINE subsidy table", in_year({"line_subsidy": {"tables": {"line_stickers": []}}})),
 )
 
 
@@ -206,6 +208,8 @@ def render() -> str:
                 ("`ledger`", "`null` (no ledger) or an object `{\"header\": record, \"entries\": [record, …]}`"),
                 ("`attachments`", f"an object: {kinds} → path of the user's PDF"),
                 ("`acknowledged`", "an array of strings: the warnings the user acknowledged (`form|rule|field|row`)"),
+                ("`line_subsidy`", "left out, or an object `{\"forms\": {…}, \"tables\": {…}}`: the LINE "
+                 "official-account subsidy of year Y (below); since version 2"),
             ],
         ),
         "",
@@ -252,6 +256,21 @@ def render() -> str:
     lines += [
         "摘要(一), 項目 and the running balances are computed from 字 and 號 and never stored.",
         "",
+        "## The LINE official-account subsidy (`years.Y.line_subsidy`)",
+        "",
+        "勞動部補助工會運用行動通訊軟體實施要點: the subsidy of year Y pays the monthly fees of December",
+        "Y−1 to November Y; it is applied for between 1 September and 31 October of Y−1 and claimed by",
+        "15 November Y (docs/line-subsidy.md). Written only for a year that uses it.",
+        "",
+    ]
+    for form_id in LINE_SCALAR_FORMS:
+        spec = LINE_FORMS[form_id]
+        lines += [f"### `forms.{form_id}` — {spec.sheet_name}", "", *table(FIELD_HEADERS, field_rows(spec.fields)), ""]
+    for form_id in LINE_TABLES:
+        spec = LINE_FORMS[form_id]
+        lines += record_section(f"### `tables.{form_id}` — {spec.sheet_name} (an array, one record per line)",
+                                spec.columns, [f.key for f in spec.columns])
+    lines += [
         "## Versioning",
         "",
         f"* Files are written with `\"version\": {VERSION}`. A reader accepts every version from 1 up to",

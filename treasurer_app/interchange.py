@@ -13,6 +13,7 @@ from pathlib import Path
 
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms.ledger import ENTRY_KEYS, HEADER_KEYS
+from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
 from treasurer_app.normalise import normalise_project
 from treasurer_app.project import (
     ATTACHMENT_KINDS,
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 FORMAT_NAME = "treasurer-app-project"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: years.Y.line_subsidy (the LINE official-account subsidy)
+LINE_KEY = "line_subsidy"
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
@@ -78,7 +80,17 @@ def _year_to_dict(book: YearBook) -> dict[str, Any]:
         else {"header": dict(book.ledger.header), "entries": [dict(e) for e in book.ledger.entries]},
         "attachments": dict(book.attachments),
         "acknowledged": sorted(book.acknowledged),
+        **_line_to_dict(book),
     }
+
+
+def _line_to_dict(book: YearBook) -> dict[str, Any]:
+    """The LINE subsidy of the year, left out when the union does not use it that year."""
+    forms = {form_id: dict(book.forms.get(form_id, {})) for form_id in LINE_SCALAR_FORMS}
+    tables = {form_id: [dict(r) for r in book.line_rows.get(form_id, [])] for form_id in LINE_TABLES}
+    if not any(forms.values()) and not any(tables.values()):
+        return {}
+    return {LINE_KEY: {"forms": forms, "tables": tables}}
 
 
 def dumps(project: Project) -> str:
@@ -232,4 +244,27 @@ class _Reader:
         book.attachments.update(attachments)
         acknowledged = self.sequence(doc.get("acknowledged", []), f"{path}.acknowledged")
         book.acknowledged = {self.text(a, f"{path}.acknowledged[{i}]") for i, a in enumerate(acknowledged)}
+        if doc.get(LINE_KEY) is not None:
+            self.line(book, doc[LINE_KEY], f"{path}.{LINE_KEY}")
         return book
+
+    def line(self, book: YearBook, value: Any, path: str) -> None:
+        doc = self.mapping(value, path)
+        for key in doc:
+            if key not in ("forms", "tables"):
+                raise self.fail(f"{path}.{key}", "不認得的欄位")
+        forms = self.mapping(doc.get("forms", {}), f"{path}.forms")
+        for form_id, form_doc in forms.items():
+            if form_id not in LINE_SCALAR_FORMS:
+                raise self.fail(f"{path}.forms.{form_id}", "不認得的表單")
+            keys = frozenset(f.key for f in LINE_FORMS[form_id].fields)
+            book.forms[form_id] = self.record(form_doc, f"{path}.forms.{form_id}", keys)
+        tables = self.mapping(doc.get("tables", {}), f"{path}.tables")
+        for form_id, rows in tables.items():
+            if form_id not in LINE_TABLES:
+                raise self.fail(f"{path}.tables.{form_id}", "不認得的表格")
+            columns = frozenset(f.key for f in LINE_FORMS[form_id].columns)
+            book.line_rows[form_id] = [
+                self.record(row, f"{path}.tables.{form_id}[{i}]", columns)
+                for i, row in enumerate(self.sequence(rows, f"{path}.tables.{form_id}"))
+            ]

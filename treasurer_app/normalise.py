@@ -19,6 +19,7 @@ from collections.abc import Collection, Mapping
 from treasurer_app.fields import Field
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms.ledger import ENTRY_FIELD, HEADER_FIELD
+from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
 from treasurer_app.project import Project, Record, YearBook
 
 # The fields that read each record of a year, by where the record is kept.
@@ -27,6 +28,12 @@ FORM_FIELDS: dict[str, dict[str, Field]] = {
 }
 ROSTER_FIELDS: dict[str, Field] = {f.key: f for f in FORMS["roster"].columns}
 SESSION_FIELDS: dict[str, Field] = {f.key: f for f in FORMS["training_report"].columns}
+FORM_FIELDS.update(
+    {form_id: {f.key: f for f in LINE_FORMS[form_id].fields} for form_id in LINE_SCALAR_FORMS}
+)
+LINE_TABLE_FIELDS: dict[str, dict[str, Field]] = {
+    form_id: {f.key: f for f in LINE_FORMS[form_id].columns} for form_id in LINE_TABLES
+}
 # Raised when a field type starts normalising differently, so stores written before are normalised again.
 RULES_VERSION = 1
 
@@ -69,6 +76,9 @@ class Normaliser:
             self.record(ROSTER_FIELDS, member)
         for session in book.sessions:
             self.record(SESSION_FIELDS, session)
+        for form_id, rows in book.line_rows.items():
+            for record in rows:
+                self.record(LINE_TABLE_FIELDS.get(form_id, {}), record)
         if book.ledger is not None:
             self.record(HEADER_FIELD, book.ledger.header)
             for entry in book.ledger.entries:

@@ -49,6 +49,7 @@ import platformdirs
 from treasurer_app import netdrive, normalise, privacy
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms.ledger import ENTRY_FIELD, ENTRY_KEYS, HEADER_FIELD, HEADER_KEYS
+from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
 from treasurer_app.project import (
     ATTACHMENT_KINDS,
     LedgerBook,
@@ -57,7 +58,7 @@ from treasurer_app.project import (
 )
 
 APPLICATION_ID = 0x54524541  # "TREA" in the SQLite header marks our project files
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the LINE subsidy's tables (line_subsidy/forms.py) among the rows
 PROJECT_SUFFIX = ".tap"
 DATA_DIR_ENV = "TREASURER_APP_DATA_DIR"  # overrides the platformdirs folder (tests, portable installs)
 BACKUP_FOLDER = "backups"
@@ -70,15 +71,20 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "roster": tuple(f.key for f in FORMS["roster"].columns),
     "sessions": tuple(f.key for f in FORMS["training_report"].columns),
     "ledger": ENTRY_KEYS,
+    **{table: tuple(f.key for f in LINE_FORMS[table].columns) for table in LINE_TABLES},
 }
-TABLE_NAMES = {"roster": "會員名冊", "sessions": "教育訓練成果報告", "ledger": "現金收支登記簿"}
+TABLE_NAMES = {
+    "roster": "會員名冊", "sessions": "教育訓練成果報告", "ledger": "現金收支登記簿",
+    **{table: LINE_FORMS[table].sheet_name for table in LINE_TABLES},
+}
 _TABLE_ALIASES = {"training_report": "sessions"}  # YearBook.table() speaks of form ids
 _FORM_KEYS: dict[str, frozenset[str]] = {
     form_id: frozenset(f.key for f in (*FORMS[form_id].fields, *FORMS[form_id].extra_fields))
     for form_id in SCALAR_FORMS
-}
+} | {form_id: frozenset(f.key for f in LINE_FORMS[form_id].fields) for form_id in LINE_SCALAR_FORMS}
 _COLUMN_SETS = {table: frozenset(columns) for table, columns in TABLE_COLUMNS.items()}
-_TABLE_FIELDS = {"roster": normalise.ROSTER_FIELDS, "sessions": normalise.SESSION_FIELDS, "ledger": ENTRY_FIELD}
+_TABLE_FIELDS = {"roster": normalise.ROSTER_FIELDS, "sessions": normalise.SESSION_FIELDS, "ledger": ENTRY_FIELD,
+                 **normalise.LINE_TABLE_FIELDS}
 # meta: the normalisation rules (normalise.RULES_VERSION) every stored value was last written with.
 NORMALISED_KEY = "normalised"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -446,9 +452,33 @@ def _create_v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _line_tables_v2(conn: sqlite3.Connection) -> None:
+    """The rows table also holds the LINE subsidy's tables: its CHECK lists them, so it is rebuilt
+    (ids, positions and the AUTOINCREMENT counter kept: sealed values are bound to their row id)."""
+    names = ", ".join(f"'{table}'" for table in ("roster", "sessions", "ledger", *LINE_TABLES))
+    sequence = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'rows'").fetchone()
+    for statement in (
+        f"""CREATE TABLE rows_v2 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            year INTEGER NOT NULL REFERENCES years (year) ON DELETE CASCADE,
+            tbl TEXT NOT NULL CHECK (tbl IN ({names})),
+            position INTEGER NOT NULL,
+            plain TEXT NOT NULL, sealed TEXT NOT NULL)""",
+        "INSERT INTO rows_v2 (id, year, tbl, position, plain, sealed) "
+        "SELECT id, year, tbl, position, plain, sealed FROM rows",
+        "DROP TABLE rows",
+        "ALTER TABLE rows_v2 RENAME TO rows",
+        "CREATE UNIQUE INDEX rows_order ON rows (year, tbl, position)",
+    ):
+        conn.execute(statement)
+    if sequence is not None:  # DROP TABLE forgot the counter; rows_v2 counted only up to the highest id kept
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = 'rows'")
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('rows', ?)", (sequence[0],))
+
+
 # MIGRATIONS[v] takes a file from schema version v to v + 1; each runs in its own
 # transaction after a backup copy of the file. Entry 0 builds a new file.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_v1, _line_tables_v2]
 
 
 # ---------------------------------------------------------------- opening files
@@ -1282,7 +1312,7 @@ class Store:
     # ---- sealing rows ----
 
     def _encode(self, table: str, row_id: int, record: Mapping[str, str]) -> tuple[str, str]:
-        personal = privacy.PERSONAL_FIELDS[table]
+        personal = privacy.PERSONAL_FIELDS.get(table, frozenset())
         plain = {key: value for key, value in record.items() if key not in personal}
         sealed: dict[str, str] = {}
         if any(key in personal for key in record):
@@ -1356,7 +1386,8 @@ class Store:
                 self._check_form_key(form_id, key, text)
                 values.append((book.year, form_id, key, text))
         conn.executemany("INSERT INTO form_values (year, form_id, key, value) VALUES (?, ?, ?, ?)", values)
-        tables: list[tuple[str, list[dict[str, str]]]] = [("roster", book.roster), ("sessions", book.sessions)]
+        tables: list[tuple[str, list[dict[str, str]]]] = [
+            ("roster", book.roster), ("sessions", book.sessions), *book.line_rows.items()]
         if book.ledger is not None:
             header = [(book.year, key, text) for key, text in self._ledger_header(book.ledger.header).items()]
             conn.executemany("INSERT INTO ledger_header (year, key, value) VALUES (?, ?, ?)", header)
@@ -1695,7 +1726,8 @@ class Store:
             for form_id, record in book.forms.items():
                 fields = normalise.FORM_FIELDS.get(form_id, {})
                 values.extend((record[key], year, form_id, key) for key in normaliser.record(fields, record))
-            tables: list[tuple[str, list[dict[str, str]]]] = [("roster", book.roster), ("sessions", book.sessions)]
+            tables: list[tuple[str, list[dict[str, str]]]] = [
+                ("roster", book.roster), ("sessions", book.sessions), *book.line_rows.items()]
             if book.ledger is not None:
                 header.extend(
                     (book.ledger.header[key], year, key) for key in normaliser.record(HEADER_FIELD, book.ledger.header)
@@ -1728,6 +1760,8 @@ class Store:
             return book.roster
         if table == "sessions":
             return book.sessions
+        if table in LINE_TABLES:
+            return book.line_rows.setdefault(table, [])
         if book.ledger is None:
             book.ledger = LedgerBook()  # entries without the flag: keep them rather than drop them
         return book.ledger.entries

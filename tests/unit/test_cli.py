@@ -181,9 +181,9 @@ def test_json_that_is_a_list(capsys: pytest.CaptureFixture[str], tmp_path: Path)
 
 def test_newer_version(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     doc = document()
-    doc["version"] = 2
+    doc["version"] = 3
     err = unusable(capsys, "check", str(write(tmp_path / "p.json", doc)))
-    assert "檔案版本 2 比本程式支援的版本 1 新，請更新程式（位置：version）" in err
+    assert "檔案版本 3 比本程式支援的版本 2 新，請更新程式（位置：version）" in err
 
 
 def test_wrong_type_deep_inside_names_the_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -99,7 +99,7 @@ def test_round_trip_keeps_ledger_attachments_and_acknowledged() -> None:
 def test_dumps_writes_the_format_name_and_version_and_keeps_chinese_readable() -> None:
     text = dumps(load(CORRECTED))
     doc = json.loads(text)
-    assert (doc["format"], doc["version"]) == (FORMAT_NAME, FORMAT_VERSION) == ("treasurer-app-project", 1)
+    assert (doc["format"], doc["version"]) == (FORMAT_NAME, FORMAT_VERSION) == ("treasurer-app-project", 2)
     assert "00職業工會" in text  # not \\u escapes: the file is readable in a text editor
     assert list(doc["years"]["115"]) == [
         "forms", "roster", "training_sessions", "ledger", "attachments", "acknowledged"
@@ -201,7 +201,7 @@ BAD_VALUES: list[tuple[str, object, str, str]] = [
     ("version", "1", "version", "缺少版本號或版本號不是整數"),
     ("version", True, "version", "缺少版本號或版本號不是整數"),
     ("version", 1.5, "version", "缺少版本號或版本號不是整數"),
-    ("version", 2, "version", "檔案版本 2 比本程式支援的版本 1 新，請更新程式"),
+    ("version", 3, "version", "檔案版本 3 比本程式支援的版本 2 新，請更新程式"),
     ("version", 0, "version", "不支援的版本 0"),
     ("years", [], "years", "應為物件（{…}）"),
     ("years.115", "x", "years.115", "應為物件（{…}）"),
@@ -581,3 +581,31 @@ def test_an_empty_file_is_called_empty(tmp_path) -> None:
     empty.write_bytes(b"  \n")
     with pytest.raises(InterchangeError, match="檔案是空的"):
         load(empty)
+
+
+def test_the_line_subsidy_round_trips_and_is_left_out_when_unused() -> None:
+    from tests.unit.test_line_subsidy import YEAR, repeat_project
+
+    project = repeat_project()
+    document = json.loads(dumps(project))
+    line = document["years"][str(YEAR)]["line_subsidy"]
+    assert line["forms"]["line_application"]["kind"] == "非初次申請"
+    assert len(line["tables"]["line_messages"]) == 36
+    again = loads(dumps(project))
+    assert again.years[YEAR].line_rows == project.years[YEAR].line_rows
+    assert again.years[YEAR].forms == project.years[YEAR].forms
+    unused = Project()
+    unused.add_year(YEAR)
+    assert "line_subsidy" not in json.loads(dumps(unused))["years"][str(YEAR)]
+
+
+def test_line_subsidy_values_are_normalised_and_unknown_keys_refused() -> None:
+    document = {"format": FORMAT_NAME, "version": 2, "years": {"115": {"line_subsidy": {
+        "forms": {"line_application": {"mailed_on": "114/9/15", "target_friends": "２３１０"}},
+        "tables": {"line_fees": [{"month": "114/12", "amount": "4,200"}]}}}}}
+    book = read(document).years[115]
+    assert book.forms["line_application"] == {"mailed_on": "1140915", "target_friends": "2310"}
+    assert book.line_rows["line_fees"] == [{"month": "11412", "amount": "4200"}]
+    document["years"]["115"]["line_subsidy"]["tables"]["line_fees"][0]["stamp"] = "x"
+    with pytest.raises(InterchangeError, match="不認得的欄位"):
+        read(document)

@@ -315,18 +315,22 @@ def _add_notes_table(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
 
 
+CURRENT = store.SCHEMA_VERSION
+NEXT = CURRENT + 1  # a made-up next version, for the migration machinery
+
+
 def test_migration_runs_after_a_backup_copy_of_the_old_file(project_path, monkeypatch):
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", NEXT)
     monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, _add_notes_table])
     with Store.open(project_path) as opened:
-        assert opened.schema_version == 2
+        assert opened.schema_version == NEXT
         assert opened._db().execute("SELECT count(*) FROM notes").fetchone() == (0,)
-        copies = [b for b in opened.list_backups() if b.kind == "before-migration-v1"]
+        copies = [b for b in opened.list_backups() if b.kind == f"before-migration-v{CURRENT}"]
         assert len(copies) == 1
         assert as_dict(opened.load()) == as_dict(sample_project())
     copy = sqlite3.connect(f"file:{copies[0].path}?mode=ro&immutable=1", uri=True)
     try:
-        assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == CURRENT
         tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert "notes" not in tables and "rows" in tables
     finally:
@@ -338,16 +342,48 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(project_path, mo
         conn.execute("CREATE TABLE half (x)")
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", NEXT)
     monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, broken])
     with pytest.raises(StoreError, match="無法存檔"):
         Store.open(project_path)
     monkeypatch.undo()
     with Store.open(project_path) as opened:
-        assert opened.schema_version == 1
+        assert opened.schema_version == CURRENT
         tables = {row[0] for row in opened._db().execute("SELECT name FROM sqlite_master")}
         assert "half" not in tables
         assert as_dict(opened.load()) == as_dict(sample_project())
+
+
+def test_a_version_1_file_gets_the_line_subsidy_tables_after_a_backup(tmp_path, monkeypatch):
+    """Schema 2: the rows table also holds the LINE subsidy's tables; a version 1 file is rebuilt, its rows,
+    their ids and the id counter kept (sealed values are bound to their row id)."""
+    from tests.unit.test_line_subsidy import YEAR, repeat_project
+
+    path = tmp_path / "old.tap"
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 1)
+    with Store.create(path) as created:
+        created.replace_project(sample_project())
+        created.delete_row(114, "roster", 1)  # the highest id is gone: the counter must not go back
+        ids_before = {table: created.row_ids(114, table) for table in ("roster", "sessions", "ledger")}
+        counter = created._db().execute("SELECT seq FROM sqlite_sequence WHERE name = 'rows'").fetchone()[0]
+        with pytest.raises(sqlite3.IntegrityError):  # version 1 refuses the new tables
+            created._db().execute("INSERT INTO rows (year, tbl, position, plain, sealed) "
+                                  "VALUES (114, 'line_fees', 1, '{}', '{}')")
+    monkeypatch.undo()
+    expected = as_dict(sample_project())
+    del expected["years"]["114"]["roster"][1]
+    with Store.open(path) as opened:
+        assert opened.schema_version == 2
+        assert [b.kind for b in opened.list_backups()] == ["before-migration-v1"]
+        assert as_dict(opened.load()) == expected
+        assert {table: opened.row_ids(114, table) for table in ids_before} == ids_before
+        assert opened._db().execute("SELECT seq FROM sqlite_sequence WHERE name = 'rows'").fetchone()[0] == counter
+        opened.put_year(repeat_project().years[YEAR])
+        assert min(opened.row_ids(YEAR, "line_fees")) > counter
+        opened.set_cell(YEAR, "line_messages", 0, "title", "勞動部提醒：颱風天出勤")
+    project = repeat_project()
+    project.years[YEAR].line_rows["line_messages"][0]["title"] = "勞動部提醒：颱風天出勤"
+    assert reopened(path)["years"][str(YEAR)] == as_dict(project)["years"][str(YEAR)]
 
 
 # ---------------------------------------------------------------- the lock
@@ -800,22 +836,22 @@ def test_peek_lock_names_the_holder_without_taking_it(project_path):
 
 
 def test_an_older_file_must_be_upgraded_before_read_only_use(project_path, monkeypatch):
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", NEXT)
     monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, _add_notes_table])
     with pytest.raises(store.StoreNeedsUpgrade, match="需先升級"):
         Store.open(project_path, read_only=True)
     Store.open(project_path).close()
     with Store.open(project_path, read_only=True) as look:
-        assert look.schema_version == 2
+        assert look.schema_version == NEXT
 
 
 def test_restoring_an_older_backup_upgrades_it_again(project_path, monkeypatch):
     with Store.open(project_path) as opened:
         old_backup = opened.backup_now(T0)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", NEXT)
     monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, _add_notes_table])
     with Store.open(project_path) as opened:
         opened.restore(old_backup, T0 + timedelta(hours=1))
-        assert opened.schema_version == 2
+        assert opened.schema_version == NEXT
         assert opened._db().execute("SELECT count(*) FROM notes").fetchone() == (0,)
         assert as_dict(opened.load()) == as_dict(sample_project())
