@@ -16,7 +16,16 @@ import xlrd
 from treasurer_app import interchange
 from treasurer_app.export import layouts
 from treasurer_app.export.excel_look import INPUT_RED, LOCKED_GREY
-from treasurer_app.export.grid import Grid, InputFill, Style, Validation, a1, a1_range, on_sheet
+from treasurer_app.export.grid import (
+    Grid,
+    InputFill,
+    Style,
+    Validation,
+    a1,
+    a1_range,
+    explicit_list,
+    on_sheet,
+)
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
 
@@ -407,3 +416,34 @@ def test_a_long_prompt_is_shortened_not_the_drop_down_lost(tmp_path: Path, fmt: 
         [validation] = openpyxl.load_workbook(path).worksheets[0].data_validations.dataValidation
         assert validation.formula1 == '"0.5,1,2"'
         assert len(validation.prompt) == 255 and validation.prompt.startswith("天數：") and validation.prompt[-1] == "…"
+
+
+
+def declared_drop_downs(grid: Grid) -> list[tuple[str, str]]:
+    """(cells, list) of every drop-down the grid declares, as openpyxl shows them."""
+    result = []
+    for v in grid.validations:
+        text = explicit_list(v.options)
+        assert text is not None, (grid.sheet_name, v)  # every list the layouts declare fits Excel
+        single = (v.first_row, v.first_col) == (v.last_row, v.last_col)
+        cells = a1(v.first_row, v.first_col) if single else a1_range(v.first_row, v.first_col, v.last_row, v.last_col)
+        result.append((cells, f'"{text}"'))
+    return sorted(result)
+
+
+def written_drop_downs(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[tuple[str, str]]:
+    return sorted((str(d.sqref), d.formula1) for d in sheet.data_validations.dataValidation)
+
+
+@needs_soffice
+def test_real_exports_carry_every_declared_drop_down_in_both_formats(tmp_path: Path) -> None:
+    declared = 0
+    for name, grids in guide_grids():
+        xlsx = openpyxl.load_workbook(write_xlsx(grids, tmp_path / f"{name}.xlsx"))
+        from_xls = openpyxl.load_workbook(convert(write_xls(grids, tmp_path / f"{name}.xls"), "xlsx", tmp_path))
+        for grid, sheet, other in zip(grids, xlsx.worksheets, from_xls.worksheets, strict=True):
+            expected = declared_drop_downs(grid)
+            declared += len(expected)
+            assert written_drop_downs(sheet) == expected, (name, grid.sheet_name)
+            assert written_drop_downs(other) == expected, (name, grid.sheet_name)
+    assert declared, "the guide's drop-downs (天數, A/B, 字, 動支類別, 動支帳戶) are declared by the layouts"
