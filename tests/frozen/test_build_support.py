@@ -197,3 +197,60 @@ def test_a_stale_installed_version_stops_the_build() -> None:
     build.check_installed_metadata(bundle_support.project_version())
     with pytest.raises(build.BuildError, match="pip install -e"):
         build.check_installed_metadata("0.0.0.dev0")
+
+
+def test_installer_of_a_bundle_elsewhere_takes_it_and_writes_next_to_it(tmp_path: Path) -> None:
+    defines = build.iscc_defines("1.2.3", tmp_path)
+    assert Path(defines["BundleDir"]) == tmp_path / "treasurer-app"
+    assert Path(defines["OutputDir"]) == tmp_path
+
+
+# ---------------------------------------------------------------- installer/wine/requirements-windows.txt
+
+
+def windows_requirements() -> dict[str, tuple[str, list[str]]]:
+    """name → (version, hashes) of the hashed requirements the Windows CPython under Wine installs."""
+    from packaging.utils import canonicalize_name
+
+    text = (ROOT / "installer" / "wine" / "requirements-windows.txt").read_text(encoding="utf-8")
+    pins: dict[str, tuple[str, list[str]]] = {}
+    for line in text.replace("\\\n", " ").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement, *options = line.split()
+        name, version = requirement.split("==")
+        pins[canonicalize_name(name)] = (version, [o.removeprefix("--hash=") for o in options])
+    return pins
+
+
+def test_windows_requirements_pin_what_pyproject_pins() -> None:
+    """The Wine build installs the same versions the project declares, so a dependency bump that forgets
+    the Windows list fails here instead of building an installer with the old version."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = [
+        *pyproject["project"]["dependencies"],
+        *pyproject["project"]["optional-dependencies"]["build"],
+        *pyproject["build-system"]["requires"],
+        *(r for r in pyproject["project"]["optional-dependencies"]["test"] if r.startswith("pytest==")),
+    ]
+    pins = windows_requirements()
+    for line in declared:
+        requirement = Requirement(line)
+        version = str(requirement.specifier).removeprefix("==")
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is missing from requirements-windows.txt"
+        assert pins[name][0] == version, f"{name}: pyproject.toml pins {version}, the Windows list {pins[name][0]}"
+
+
+def test_every_windows_requirement_is_pinned_by_hash() -> None:
+    pins = windows_requirements()
+    assert len(pins) > 20  # the whole closure, not only the top level
+    for name, (version, hashes) in pins.items():
+        assert version and hashes, name
+        assert all(h.startswith("sha256:") and len(h) == len("sha256:") + 64 for h in hashes), name
