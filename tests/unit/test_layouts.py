@@ -235,3 +235,15 @@ def test_libreoffice_computes_every_running_balance_to_the_apps_figure(tmp_path:
     sheet = openpyxl.load_workbook(convert(write_xls(grids, tmp_path / "l.xls"), "xlsx", tmp_path), data_only=True)
     computed = {(r, c): sheet.worksheets[0].cell(r + 1, c + 1).value for r, c in expected}
     assert computed == expected
+
+
+def test_the_paper_copy_leaves_out_the_spare_rows(grids) -> None:  # type: ignore[no-untyped-def]
+    sheet = layouts.ledger_grids(ledger_project(), 114)[0]
+    paper = layouts.paper_copy(sheet)
+    entries = len(ledger_project().years[114].ledger.entries)
+    assert sheet.n_rows - paper.n_rows == ledger.SPARE_ENTRIES
+    header = sheet.header_rows[1]  # type: ignore[index]
+    assert paper.n_rows == header + 1 + entries
+    roster = layouts.paper_copy(grids["roster"])
+    assert grids["roster"].n_rows - roster.n_rows == 20 and not roster.validations
+    assert layouts.paper_copy(grids["final_accounts"]) is grids["final_accounts"]  # nothing spare: unchanged

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from itertools import takewhile
 
 from treasurer_app.export.grid import Cell, Grid, InputFill, Style, Validation, a1, display_width
@@ -545,6 +546,21 @@ class _Interpreter:
                 locked = column.computed and not column.lines
                 self.grid.add(self.row, col, None, self.source.spare_style(column.key), locked=locked)
             self.row += 1
+
+
+def paper_copy(grid: Grid) -> Grid:
+    """The grid as printed on paper: the spare rows left for lines added in Excel (rows with no value in
+    any cell) are dropped; the workbook keeps them."""
+    filled = {row for cell in grid.cells if cell.value not in (None, "") for row in range(cell.row, cell.last_row + 1)}
+    spare = {cell.row for cell in grid.cells} - filled
+    if not spare:
+        return grid
+    return replace(
+        grid,
+        cells=[cell for cell in grid.cells if cell.row not in spare],
+        row_heights={row: height for row, height in grid.row_heights.items() if row not in spare},
+        validations=[],
+    )
 
 
 # ---------------------------------------------------------------- row heights

@@ -16,6 +16,7 @@ from pathlib import Path
 from treasurer_app.export import names
 from treasurer_app.export.atomic import write_atomically
 from treasurer_app.export.grid import Grid, Style
+from treasurer_app.export.layouts import paper_copy
 from treasurer_app.export.pdf import (
     Font,
     Page,
@@ -361,7 +362,7 @@ def write_pdf_package(
     label = year_label(year)
     date_line = roc_date_line(issued)
     grids = [signed_by_leader(grid, leader_title(project, year)) for grid in grids]
-    laid_out = [layout_grid(grid, font, date_line) for grid in grids]
+    laid_out = [layout_grid(paper_copy(grid), font, date_line) for grid in grids]  # without the spare rows
     written: list[Path] = []
     for form_id, grid, pages in zip(_form_ids(grids), grids, laid_out, strict=True):
         finished = finish_pages(pages, font, union_name=union_name, year_label=label)
@@ -444,7 +445,7 @@ def write_ledger_pdf(
     title = leader_title(project, year)
     printed = [signed_by_leader(replace(g, landscape=True, footer=[*g.footer, *lines]), title) for g in sheets]
     date_line = roc_date_line(issued or date.today())
-    pages = [p for grid in printed for p in layout_grid(grid, font, date_line)]
+    pages = [p for grid in printed for p in layout_grid(paper_copy(grid), font, date_line)]  # no spare rows
     union_name = project.union_name(year)
     finished = finish_pages(pages, font, union_name=union_name, year_label=ledger_label(year, quarter))
     path = Path(out_dir) / ledger_pdf_name(year, quarter, project.tax_id(year).strip())

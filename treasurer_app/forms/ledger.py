@@ -315,8 +315,8 @@ LEDGER_LAYOUT = Layout(
                 )
                 for key, label in HEADER_LABELS
             ),
-            label_span=2,
-            value_span=3,
+            label_span=3,  # 年 · 月 · 日
+            value_span=3,  # 字 · 傳票序號 · 摘要, then the unit
         ),
         Gap(),
         ENTRY_ROWS,
