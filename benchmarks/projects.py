@@ -67,7 +67,7 @@ def big_year(entries: int = 100_000) -> Project:
 
     project = _example()
     book = project.years[LAST_YEAR]
-    names = [m["name"] for m in book.roster] or [f"會員{i}" for i in range(50)]
+    names = [f"會員{i:06d}" for i in range(2 * entries)]  # enough members to stay under the per-person caps
     book.ledger = LedgerBook({"opening_acct1": "0"}, ledger_entries(entries, names, seed=LAST_YEAR))
     return project
 
@@ -78,13 +78,14 @@ def quarter_entries(entries: int, quarter: int = 1) -> Project:
 
     project = _example()
     book = project.years[LAST_YEAR]
-    names = [m["name"] for m in book.roster] or [f"會員{i}" for i in range(50)]
+    names = [f"會員{i:06d}" for i in range(2 * entries)]  # enough members to stay under the per-person caps
     records = ledger_entries(entries, names, seed=LAST_YEAR)
     rng = random.Random(quarter)
     months = [3 * (quarter - 1) + 1 + i * 3 // len(records) for i in range(len(records))]
     for record, month in zip(records, months, strict=True):
         record["month"] = str(month)
         record["day"] = str(rng.randint(1, 28))
+    records[0].update(month="1", day="1")  # the allocation received comes first (the sort keeps it there)
     records.sort(key=lambda r: (int(r["month"]), int(r["day"])))
     book.ledger = LedgerBook({"opening_acct1": "0"}, records)
     return project

@@ -100,6 +100,7 @@ def test_findings_arriving_while_a_cell_is_typed_keep_the_typing(window, qtbot) 
     from PySide6.QtCore import Qt
 
     from tests.ui.test_ledger_register import open_editor
+    from treasurer_app.ui.ledger_view import COLUMNS
 
     window.create_union(115)
     qtbot.waitUntil(lambda: not window.checker.pending(), timeout=10_000)
@@ -107,7 +108,7 @@ def test_findings_arriving_while_a_cell_is_typed_keep_the_typing(window, qtbot) 
     page = window.page("ledger")
     table = page.table
     table.setFocus()
-    table.setCurrentIndex(page.proxy.index(0, 0))
+    table.setCurrentIndex(page.proxy.index(0, COLUMNS.index("month")))
     qtbot.keyClick(table, "1")
     editor = open_editor(table)
     qtbot.keyClicks(editor, "2")
@@ -117,3 +118,27 @@ def test_findings_arriving_while_a_cell_is_typed_keep_the_typing(window, qtbot) 
     window.checker.run_now()  # and again before the Enter's commit has run
     qtbot.wait(5)
     assert [e.get("month") for e in window.document.ledger(115).entries] == ["12"]
+
+
+def test_findings_arriving_while_a_roster_cell_is_typed_keep_the_typing(window, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from tests.ui.test_ledger_register import open_editor
+
+    window.create_union(115)
+    qtbot.waitUntil(lambda: not window.checker.pending(), timeout=10_000)
+    window.show_step("roster")
+    page = window.page("roster")
+    table = page.table
+    column = [f.key for f in page.model.columns].index("national_id")
+    table.setFocus()
+    table.setCurrentIndex(page.model.index(0, column))
+    qtbot.keyClick(table, "A")
+    editor = open_editor(table)
+    qtbot.keyClicks(editor, "123")
+    window.checker.run_now()  # the findings re-mark every cell of the table meanwhile
+    assert editor.text() == "A123"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    window.checker.run_now()
+    qtbot.wait(5)
+    assert [r.get("national_id") for r in window.document.rows(115, "roster")] == ["A123"]

@@ -143,6 +143,18 @@ def _refuse_what_does_not_fit(grids: Sequence[Grid], fmt: str, form: str) -> Non
         raise ExportRefused(problems)
 
 
+def _refuse_entries_that_cannot_fit(entries: int, fmt: str) -> None:
+    """Each entry is a row of the ledger sheet: a quarter with more entries than the format has rows is
+    refused at once, not after its checks and its layout (seconds on a long ledger) — the exact size,
+    with the sheet's title and header rows, is checked again once the sheet is laid out."""
+    most_rows, _ = SHEET_LIMITS[fmt]
+    if entries > most_rows:
+        raise ExportRefused([error(
+            LEDGER_FORM, "export.sheet_too_large",
+            f"{FORM_NAMES[LEDGER_FORM]}：有 {entries:,} 筆分錄，超過 .{fmt} 工作表的上限（{most_rows:,} 列）"
+            + ("，請改匯出 .xlsx" if fmt == "xls" else ""))])
+
+
 _WRITE_REASONS = {
     errno.EACCES: "沒有寫入權限，或檔案正在其他程式（例如 Excel）中開啟",
     errno.EPERM: "沒有寫入權限，或檔案正在其他程式（例如 Excel）中開啟",
@@ -244,6 +256,7 @@ def export_ledger(
     if book is None or book.ledger is None:
         raise ExportRefused([error(LEDGER_FORM, "export.ledger_missing", f"現金收支登記簿：沒有 {year} 年度的資料")])
     submitted = ledger_engine.quarter_slice(book.ledger, year, quarter)
+    _refuse_entries_that_cannot_fit(len(submitted.entries), fmt)  # before checking or laying out anything
     findings = [*ledger_engine.check_ledger(submitted, year), *ledger_engine.check_caps(submitted, year)]
     problems = errors_only(findings) + _check_ledger_header(project, year)
     if problems:

@@ -136,17 +136,31 @@ class Font:
 
 
 _WIDTHS: dict[str, dict[str, float]] = {}  # font name → character → advance width at size 1
+# font name → text → its width at size 1: a ledger measures the same dates, codes, amounts and names
+# hundreds of thousands of times. Bounded: emptied when it grows past _TEXT_WIDTHS_MAX texts.
+_TEXT_WIDTHS: dict[str, dict[str, float]] = {}
+_TEXT_WIDTHS_MAX = 200_000
 
 
 def _unit_width(font_name: str, text: str) -> float:
+    known = _TEXT_WIDTHS.get(font_name)
+    if known is None:
+        known = _TEXT_WIDTHS[font_name] = {}
+    width = known.get(text)
+    if width is not None:
+        return width
     widths = _WIDTHS.setdefault(font_name, {})
     try:
-        return sum(map(widths.__getitem__, text))
+        width = sum(map(widths.__getitem__, text))
     except KeyError:
         for char in text:
             if char not in widths:
                 widths[char] = pdfmetrics.stringWidth(char, font_name, 1.0)
-        return sum(map(widths.__getitem__, text))
+        width = sum(map(widths.__getitem__, text))
+    if len(known) >= _TEXT_WIDTHS_MAX:
+        known.clear()
+    known[text] = width
+    return width
 
 
 @functools.cache

@@ -563,6 +563,9 @@ class LedgerPage(QWidget):
         layout.addWidget(self.findings_box)
         document.changed.connect(self.model.document_changed)
         document.changed.connect(self._changed)
+        # The per-code totals follow the entries with the (debounced) check after an edit, and only then:
+        # findings that come for another reason (a form of the year edited) leave them be.
+        self._summary_stale = False
         checker.findings_changed.connect(self._findings_changed)
         document.unsaved_changed.connect(self.model._all_changed)
         self.table.selectionModel().currentChanged.connect(self._current_changed)
@@ -775,12 +778,18 @@ class LedgerPage(QWidget):
                 widget.set_text(stored)
             self._mark_header(change.key)  # after an undo too
         self._refresh_closing()
+        self._summary_stale = True
 
     def _findings_changed(self) -> None:
         self.model.sources_changed()
         self._show_carried_interest()
-        self.model._all_changed()
-        self._refresh_summary()
+        # The marks are read from the checker as cells are painted: repainting the rows on screen is
+        # enough (a change announced over every row made the filter re-test 100,000 rows).
+        self.table.viewport().update()
+        if self._summary_stale:
+            self._refresh_summary()
+        else:
+            self._refresh_closing()
         self._show_findings()
         self._show_carried_interest()
         for key in self.header_inputs:
@@ -838,15 +847,18 @@ class LedgerPage(QWidget):
         self.closing.setText(f"目前結存 {money(total)} 元（{parts}）　可動支：{sources}")
 
     def _refresh_summary(self) -> None:
+        self._summary_stale = False
         self._refresh_closing()
         totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
         shown = 0
-        for proxy_row in range(self.proxy.rowCount()):
-            row = self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row()
-            if row >= len(self.model.entries()):
-                continue  # the empty row for a new entry
+        parsed = self.model.running.parsed
+        # The proxy's own test, called from here: asking Qt to map each of 100,000 rows took seconds.
+        accepts = self.proxy.filterAcceptsRow if self.proxy.filtering() else None
+        for row in range(len(self.model.entries())):  # the empty row for a new entry is not one
+            if accepts is not None and not accepts(row, NO_PARENT):
+                continue
             shown += 1  # an entry still being typed is on screen too, though not in the totals yet
-            entry = self.model.running.parsed[row] if row < len(self.model.running.parsed) else None
+            entry = parsed[row] if row < len(parsed) else None
             if entry is None:
                 continue
             bucket = totals[(entry.kind, entry.code)]
