@@ -3,9 +3,14 @@
 Each benchmark prints lines ``name<TAB>median<TAB>unit<TAB>target`` on stdout (the target may be
 ``-`` or missing when there is none). Run: ``python benchmarks/run.py [bench_check.py …]``.
 
-Exit status: 0 when every benchmark ran, 1 when one failed. A median over its target is
-marked ``OVER`` in the table but does not fail the run: timings depend on the machine, so the
-table informs and the test suite never asserts on time.
+Every measure with a target is printed with its ratio to the target (``median ÷ target``; for
+the targets that are themselves ratios — unit ``x``, e.g. 20 years against an empty project — the
+median is that ratio) and ✓ when it is within the target, ✗ when over. Timings on a shared machine
+are noisy: the ratio targets come from paired runs (both sides measured in turn), the others are
+absolute and move with the machine's load.
+
+Exit status: 0 when every benchmark ran, 1 when one failed. A measure over its target does not
+fail the run: the table informs, and the test suite never asserts on time.
 """
 
 from __future__ import annotations
@@ -38,7 +43,16 @@ class Measure:
             over = float(self.median) > float(self.target)
         except ValueError:
             return ""
-        return "OVER" if over else "ok"
+        return "✗" if over else "✓"
+
+    @property
+    def of_target(self) -> str:
+        """median ÷ target, e.g. 0.62 (within) or 1.40 (over); empty without a target."""
+        try:
+            target = float(self.target)
+            return f"{float(self.median) / target:.2f}" if target else ""
+        except ValueError:
+            return ""
 
 
 @dataclass(frozen=True)
@@ -95,14 +109,14 @@ def pad(text: str, size: int, right: bool = False) -> str:
 
 
 def render(outcomes: Sequence[Outcome]) -> str:
-    headers = ("benchmark", "measure", "median", "unit", "target", "verdict")
+    headers = ("benchmark", "measure", "median", "unit", "target", "÷target", "verdict")
     rows: list[tuple[str, ...]] = []
     for outcome in outcomes:
-        rows += [(m.bench, m.name, m.median, m.unit, m.target, m.verdict) for m in outcome.measures]
+        rows += [(m.bench, m.name, m.median, m.unit, m.target, m.of_target, m.verdict) for m in outcome.measures]
         if outcome.failure:
-            rows.append((outcome.bench, "FAILED", "", "", "", outcome.failure))
+            rows.append((outcome.bench, "FAILED", "", "", "", "", outcome.failure))
     sizes = [max(width(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
-    numeric = {2, 4}
+    numeric = {2, 4, 5}
 
     def line(row: Sequence[str]) -> str:
         return "  ".join(pad(c, sizes[i], right=i in numeric) for i, c in enumerate(row)).rstrip()
@@ -135,6 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {outcome.seconds:.1f} s{'  ' + outcome.failure if outcome.failure else ''}", file=sys.stderr)
         outcomes.append(outcome)
     print(render(outcomes))
+    measures = [m for o in outcomes for m in o.measures if m.verdict]
+    over = [m.name for m in measures if m.verdict == "✗"]
+    summary = f"{len(measures) - len(over)} of {len(measures)} targets met"
+    print(f"\n{summary}; over: {', '.join(over)}" if over else f"\n{summary}")
     return 1 if any(o.failure for o in outcomes) else 0
 
 

@@ -25,10 +25,10 @@ def runner() -> ModuleType:
 def test_measure_lines_are_read_and_the_rest_ignored(runner: ModuleType) -> None:
     stdout = "warming up\ncheck_a\t12.5\tms\t500\nsize\t3.1\tMB\nratio\t1.7\tx\t1.5\nbroken\tfast\tms\t1\n\n"
     measures = runner.parse_measures("bench_x", stdout)
-    assert [(m.name, m.median, m.unit, m.target, m.verdict) for m in measures] == [
-        ("check_a", "12.5", "ms", "500", "ok"),
-        ("size", "3.1", "MB", "-", ""),
-        ("ratio", "1.7", "x", "1.5", "OVER"),
+    assert [(m.name, m.median, m.unit, m.target, m.of_target, m.verdict) for m in measures] == [
+        ("check_a", "12.5", "ms", "500", "0.03", "✓"),
+        ("size", "3.1", "MB", "-", "", ""),
+        ("ratio", "1.7", "x", "1.5", "1.13", "✗"),
     ]
 
 
@@ -42,11 +42,11 @@ def test_every_benchmark_runs_and_lands_in_one_table(runner: ModuleType, tmp_pat
     outcomes = [runner.run_bench(path) for path in (good, bad, silent)]
     assert [o.failure for o in outcomes] == [None, "exit 1: 資料錯誤", "printed no measures"]
     lines = runner.render(outcomes).splitlines()
-    assert lines[0].split() == ["benchmark", "measure", "median", "unit", "target", "verdict"]
+    assert lines[0].split() == ["benchmark", "measure", "median", "unit", "target", "÷target", "verdict"]
     assert [line.split() for line in lines[2:]] == [
-        ["bench_good", "fast", "2", "ms", "10", "ok"],
-        ["bench_good", "slow", "20", "ms", "10", "OVER"],
-        ["bench_bad", "half", "1", "ms", "5", "ok"],
+        ["bench_good", "fast", "2", "ms", "10", "0.20", "✓"],
+        ["bench_good", "slow", "20", "ms", "10", "2.00", "✗"],
+        ["bench_bad", "half", "1", "ms", "5", "0.20", "✓"],
         ["bench_bad", "FAILED", "exit", "1:", "資料錯誤"],
         ["bench_silent", "FAILED", "printed", "no", "measures"],
     ]
