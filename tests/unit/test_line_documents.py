@@ -1,0 +1,90 @@
+"""The LINE subsidy's papers: the attachments declared once, their facts, the files of each stage."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.unit.test_line_subsidy import YEAR, repeat_project
+from treasurer_app.line_subsidy import documents as ld
+from treasurer_app.project import Project
+
+ISSUED = date(2026, 11, 5)
+
+
+def union_project() -> Project:
+    project = repeat_project()
+    project.years[YEAR].forms["application"].update({
+        "tax_id": "12345675", "founded": "0840301", "address": "202基隆市中正區中正路1號", "leader": "陳大文理事長",
+        "account_name": "基隆港碼頭裝卸職業工會", "bank_account": "臺灣銀行基隆分行 123456789012",
+    })
+    project.years[YEAR].roster.extend({"name": f"會員{i}"} for i in range(3))
+    project.years[YEAR].line_rows["line_other_subsidies"].append({"agency": "基隆市政府", "amount": "6000"})
+    return project
+
+
+def test_each_attachment_is_declared_once_and_every_item_has_a_fact() -> None:
+    keys = [a.key for a in ld.ATTACHMENTS]
+    assert len(keys) == len(set(keys))
+    known = ld.facts(union_project(), YEAR)
+    for attachment in ld.ATTACHMENTS:
+        assert all(item.fact in known for item in attachment.items), attachment.key
+    assert [a.number for a in ld.ATTACHMENTS if a.number] == ["附件一", "附件二", "附件三", "附件四"]
+
+
+def test_the_receipt_says_the_claim_in_capital_numerals_with_the_four_seals() -> None:
+    grid = ld.attachment_grid(next(a for a in ld.ATTACHMENTS if a.key == "3_receipt"), union_project(), YEAR)
+    cells = grid.by_key()
+    assert cells["claim_capital"].value == "新臺幣肆萬肆仟肆佰元整"  # 12 × 4,200 − 6,000
+    assert cells["union_name"].value == "基隆港碼頭裝卸職業工會"
+    assert cells["bank_account"].value == "臺灣銀行基隆分行 123456789012"
+    assert grid.signatures == ("工會印信", "負責人", "會計", "出納")
+
+
+def test_the_union_status_reuses_the_roster_and_union_data() -> None:
+    values = ld.facts(union_project(), YEAR)
+    assert values["member_count"] == "3 人（會員名冊）"
+    assert values["founded"] == "84年3月1日"
+    assert values["balance"] == "300,000 元"
+
+
+def test_the_repeat_application_lists_the_last_approval_and_the_friends_proof(tmp_path: Path) -> None:
+    titles = [e.title for e in ld.enclosures(union_project(), YEAR, ld.APPLICATION, tmp_path)]
+    assert any("核准函影本（四(二)5(1)）" in t for t in titles)
+    assert any("二千人以上之證明文件" in t for t in titles)
+    first = union_project()
+    first.years[YEAR].forms["line_application"]["kind"] = "初次申請"
+    assert not any("四(二)5" in e.title for e in ld.enclosures(first, YEAR, ld.APPLICATION, tmp_path))
+
+
+@pytest.mark.parametrize(("stage", "expected"), [
+    ("application", ["1_plan", "2_union_status", "all", "cover_letter", "checklist"]),
+    ("claim", ["3_receipt", "4_results", "5_messages", "all", "cover_letter", "checklist"]),
+])
+def test_each_stage_writes_its_files_named_by_year_and_tax_id(tmp_path: Path, stage: str, expected: list[str]) -> None:
+    written = ld.write_line_documents(union_project(), YEAR, tmp_path, stage, issued=ISSUED)
+    assert [p.name for p in written] == [f"115_12345675_line_{stage}_{part}.pdf" for part in expected]
+    assert all(p.read_bytes().startswith(b"%PDF") for p in written)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)  # no temporary left
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdffonts"), reason="poppler-utils")
+def test_the_receipt_pdf_holds_the_amount_and_embeds_its_font(tmp_path: Path) -> None:
+    ld.write_line_documents(union_project(), YEAR, tmp_path, ld.CLAIM, issued=ISSUED)
+    receipt = tmp_path / "115_12345675_line_claim_3_receipt.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(receipt), "-"], capture_output=True, text=True).stdout
+    assert "新臺幣肆萬肆仟肆佰元整" in text and "出納" in text
+    fonts = subprocess.run(["pdffonts", str(receipt)], capture_output=True, text=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)  # emb column
+
+
+def test_the_claim_letter_and_checklist_name_every_document_of_nine_two(tmp_path: Path) -> None:
+    items = ld.enclosures(union_project(), YEAR, ld.CLAIM, tmp_path)
+    assert [t for t in (e.title for e in items) if "九(二)" in t] == [e.title for e in items]
+    assert len(items) == 5
+    letter = ld.cover_letter_grid(union_project(), YEAR, ld.CLAIM, items, ISSUED)
+    assert any("44,400" in str(c.value) for c in letter.cells)
