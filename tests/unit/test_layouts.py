@@ -247,3 +247,26 @@ def test_the_paper_copy_leaves_out_the_spare_rows(grids) -> None:  # type: ignor
     roster = layouts.paper_copy(grids["roster"])
     assert grids["roster"].n_rows - roster.n_rows == 20 and not roster.validations
     assert layouts.paper_copy(grids["final_accounts"]) is grids["final_accounts"]  # nothing spare: unchanged
+
+
+def test_a_line_added_in_one_place_reaches_editor_print_formula_and_import(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Adding a field is a one-place change: one more entry in training_expenses.LINES (here 講義費)."""
+    from treasurer_app.forms import training_expenses as te
+
+    spec = te.declare((*te.LINES, "講義費"))
+    monkeypatch.setitem(FORMS, "training_expenses", spec)
+    project.years[YEAR].forms["training_expenses"]["line_14"] = "1200"
+    try:
+        grids = layouts.application_grids(project, YEAR)
+        sheet = grids[list(FORMS).index("training_expenses")]
+        assert [k for k in editor_keys("training_expenses") if k.startswith("line_")][-1] == "line_14"
+        assert printed_keys(sheet, table=False) == editor_keys("training_expenses")
+        cell, total = sheet.by_key()["line_14"], sheet.by_key()["total"]
+        assert sheet.at(cell.row, 0).value == "講義費" and cell.value == 1200
+        assert total.value == 199_700 + 1200 and total.formula == f"SUM(B3:{layouts.a1(cell.row, 1)})"
+        book = import_workbook(write_xlsx(grids, tmp_path / "a.xlsx")).book
+        assert book.forms["training_expenses"]["line_14"] == "1200"
+    finally:
+        del project.years[YEAR].forms["training_expenses"]["line_14"]
