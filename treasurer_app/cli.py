@@ -72,7 +72,7 @@ def pick_year(project: Project, year: int | None) -> int:
 
 
 def format_findings(findings: Sequence[Finding], heading: str) -> str:
-    from treasurer_app.forms import FORM_NAMES
+    from treasurer_app.specs import ALL_FORM_NAMES as FORM_NAMES
 
     errors = sum(1 for f in findings if f.is_error)
     warnings = len(findings) - errors
@@ -88,7 +88,7 @@ def format_findings(findings: Sequence[Finding], heading: str) -> str:
 
 
 def findings_as_json(findings: Sequence[Finding]) -> str:
-    from treasurer_app.forms import FORM_NAMES
+    from treasurer_app.specs import ALL_FORM_NAMES as FORM_NAMES
 
     return json.dumps(
         [
@@ -109,17 +109,22 @@ def findings_as_json(findings: Sequence[Finding]) -> str:
 
 
 def check_command(args: argparse.Namespace) -> int:
+    from treasurer_app.line_subsidy.rules import check_line
     from treasurer_app.rules import check_project
 
     project = load_project(args.project)
     year = pick_year(project, args.year)
     findings = check_project(project, year)
+    line = check_line(project, year)  # nothing when the union does not use the LINE subsidy that year
     if args.json:
-        print(findings_as_json(findings))
+        print(findings_as_json(findings + line))
     else:
         name = project.union_name(year) or "（未填工會名稱）"
         print(format_findings(findings, f"{name} {year} 年度申請檢查結果"))
-    return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_OK
+        if line:
+            print()
+            print(format_findings(line, f"{name} {year} 年度 LINE 官方帳號補助檢查結果"))
+    return EXIT_FINDINGS if any(f.is_error for f in findings + line) else EXIT_OK
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -127,6 +132,8 @@ def export_command(args: argparse.Namespace) -> int:
 
     project = load_project(args.project)
     year = pick_year(project, args.year)
+    if args.line:
+        return export_line(project, year, args.line, Path(args.out))
     for kind in ("meeting", "method"):
         chosen = getattr(args, kind)
         if chosen:
@@ -142,6 +149,28 @@ def export_command(args: argparse.Namespace) -> int:
         print(f"注意：{note}")
     for written in report.files:
         print(f"已寫入 {written.path}（{written.size:,} 位元組）")
+    return EXIT_OK
+
+
+def export_line(project: Project, year: int, stage: str, out: Path) -> int:
+    """The LINE subsidy's papers of one stage (application or claim), refused while errors stop them."""
+    from treasurer_app.line_subsidy import documents, rules
+
+    stopping = rules.blocking(rules.check_line(project, year), stage)
+    if stopping:
+        print(format_findings(stopping, f"無法匯出 LINE 補助{documents.STAGE_NAMES[stage]}文件，請先修正下列問題"))
+        return EXIT_FINDINGS
+    if not rules.in_use(project.years[year]):
+        raise UnusableInput(f"{year} 年度沒有 LINE 官方帳號補助的資料")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        written = documents.write_line_documents(project, year, out, stage)
+    except ValueError as exc:  # a 統一編號 a file name cannot hold
+        raise UnusableInput(str(exc)) from None
+    except OSError as exc:
+        raise UnusableInput(f"{out}：無法寫入（{exc.strerror or exc}）") from None
+    for path in written:
+        print(f"已寫入 {path}（{path.stat().st_size:,} 位元組）")
     return EXIT_OK
 
 
@@ -225,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--accept-warnings", action="store_true", help="確認所有警告後匯出")
     export.add_argument("--meeting", metavar="PDF", help="會員大會或理監事會議紀錄 PDF（匯出為 …_metting.pdf）")
     export.add_argument("--method", metavar="PDF", help="福利專款運用補助辦法 PDF（匯出為 …_method.pdf）")
+    export.add_argument("--line", choices=("application", "claim"),
+                        help="改為匯出勞動部 LINE 官方帳號補助的申請文件（application）或結報請款文件（claim）")
     export.set_defaults(run=export_command)
 
     ledger = commands.add_parser("export-ledger", help="匯出季報現金收支登記簿")

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms import budget as budget_form
 from treasurer_app.forms import final_accounts as fa
-from treasurer_app.forms.base import Record, compute_derived, int_getter
-from treasurer_app.line_subsidy.forms import LINE_SCALAR_FORMS, LINE_TABLES
+from treasurer_app.forms.base import FormSpec, Record, compute_derived, int_getter
+from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
 if TYPE_CHECKING:
@@ -85,6 +85,10 @@ class YearBook:
                         self.ledger_revision)
 
 
+def _spec(form_id: str) -> FormSpec:
+    return FORMS[form_id] if form_id in FORMS else LINE_FORMS[form_id]
+
+
 @dataclass
 class Effective:
     """A form as it stands: typed texts, the figures supplied from elsewhere, and where each came from."""
@@ -99,11 +103,11 @@ class Effective:
 
     def number(self, key: str) -> int:
         if self._getter is None:
-            self._getter = int_getter(FORMS[self.form_id], self.values, self.supplied)
+            self._getter = int_getter(_spec(self.form_id), self.values, self.supplied)
         return self._getter(key)
 
     def derived(self) -> dict[str, int]:
-        return compute_derived(FORMS[self.form_id], self.values, self.supplied)
+        return compute_derived(_spec(self.form_id), self.values, self.supplied)
 
     def display(self, key: str) -> str:
         """The text to show or print for a field: supplied figures win over typed text."""

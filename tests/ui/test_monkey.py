@@ -364,7 +364,10 @@ def finding_keys(findings) -> list[tuple]:
 
 def assert_findings_agree(window) -> None:
     project, year = window.document.project, window.year
-    expected = rules.check_project(project, year) + attachment_findings(project, year)
+    from treasurer_app.line_subsidy.rules import check_line
+
+    expected = (rules.check_project(project, year) + attachment_findings(project, year)
+                + check_line(project, year, window.checker.today))
     assert finding_keys(window.checker.findings) == finding_keys(expected)
     shown = window.findings.messages()
     for finding in expected:

@@ -400,3 +400,27 @@ def test_version_is_still_there(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.strip() == f"工會福利專款助手 {app_version()}"
+
+
+def test_check_and_export_cover_the_line_subsidy(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.unit.test_line_subsidy import YEAR, repeat_project
+    from treasurer_app.interchange import save
+
+    project = repeat_project()
+    project.years[YEAR].forms["application"]["tax_id"] = "12345675"
+    project.years[YEAR].forms["line_application"]["target_friends"] = "1800"
+    path = tmp_path / "union.json"
+    save(project, path)
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "LINE 官方帳號補助檢查結果" in out and "【LINE補助：LINE補助申請】" in out
+    assert "群組目標好友人數：1,800 人，非初次申請須達 2,000 人以上" in out
+    assert main(["export", str(path), "--out", str(tmp_path / "out"), "--line", "application"]) == 1
+    assert not (tmp_path / "out").exists()
+    project.years[YEAR].forms["line_application"]["target_friends"] = "2310"
+    save(project, path)
+    capsys.readouterr()
+    for stage, first in (("application", "1_plan"), ("claim", "3_receipt")):
+        assert main(["export", str(path), "--out", str(tmp_path / "out"), "--line", stage]) == 0
+        assert f"115_12345675_line_{stage}_{first}.pdf" in capsys.readouterr().out
+    assert len(list((tmp_path / "out").iterdir())) == 11

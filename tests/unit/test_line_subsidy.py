@@ -339,3 +339,16 @@ def test_every_rule_id_is_distinct_and_tested() -> None:
     ids = set(re.findall(r'"(line\.[a-z_]+)"', source))
     tests = inspect.getsource(inspect.getmodule(test_eligibility))
     assert ids and all(rule in tests.replace("rules_of", "") for rule in ids), ids
+
+
+def test_month_statuses_for_the_home_page() -> None:
+    project = repeat_project()
+    book = project.years[YEAR]
+    book.line_rows[lf.MESSAGES.id] = [m for m in book.line_rows[lf.MESSAGES.id]
+                                      if m["date"][:5] not in ("11502", "11505", "11506")]
+    book.line_rows[lf.MESSAGES.id].append({"date": "1150502", "title": "勞動部新聞", "kind": lf.MOL_NEWS})
+    states = {lr.month_name(s.month): (s.state, s.missing) for s in lr.month_statuses(book, date(2026, 5, 20))}
+    assert states["115年2月"] == (lr.MONTH_SHORT, 3)
+    assert states["115年5月"] == (lr.MONTH_RUNNING, 2)
+    assert states["115年6月"] == (lr.MONTH_AHEAD, 3)
+    assert states["115年1月"] == (lr.MONTH_MET, 0)

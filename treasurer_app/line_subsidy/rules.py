@@ -356,3 +356,50 @@ def check_tables(book: YearBook) -> list[Finding]:
                 findings += check_fields(spec, record, book.year, spec.columns, row=i, form_id=form_id)
     return findings
 
+
+
+# ---------------------------------------------------------------- where the year stands (the home page)
+
+MONTH_MET, MONTH_SHORT, MONTH_RUNNING, MONTH_AHEAD = "met", "short", "running", "ahead"
+
+
+@dataclass(frozen=True)
+class MonthStatus:
+    month: YearMonth
+    count: int
+    state: str  # MONTH_MET, MONTH_SHORT (over with fewer than 3), MONTH_RUNNING (this month, still short), MONTH_AHEAD
+
+    @property
+    def missing(self) -> int:
+        return max(0, lf.MIN_MESSAGES_PER_MONTH - self.count)
+
+
+def month_statuses(book: YearBook, today: date) -> list[MonthStatus]:
+    """Each approved month with its forwarded messages: met, short (over), running short (this month), ahead."""
+    counts = messages_per_month(book)
+    result = []
+    for month in approved_months(book):
+        count = counts.get(month, 0)
+        if count >= lf.MIN_MESSAGES_PER_MONTH:
+            state = MONTH_MET
+        elif today > month_end(month):
+            state = MONTH_SHORT
+        elif month_of(today) == month:
+            state = MONTH_RUNNING
+        else:
+            state = MONTH_AHEAD
+        result.append(MonthStatus(month, count, state))
+    return result
+
+
+# Rules about when something happened: printing the papers again cannot mend them, so they do not stop it.
+TIMING_RULES = frozenset({"line.application_window", "line.claim_late", "line.claim_overdue"})
+APPLICATION_FORMS = frozenset({lf.APPLICATION.id})
+
+
+def blocking(findings: list[Finding], stage: str) -> list[Finding]:
+    """The errors that stop the stage's papers (``"application"`` or ``"claim"``) from being written."""
+    return [
+        f for f in findings
+        if f.is_error and f.rule not in TIMING_RULES and (stage != "application" or f.form in APPLICATION_FORMS)
+    ]

@@ -9,6 +9,7 @@ import gc
 import sys
 import threading
 from collections import defaultdict
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -60,6 +61,7 @@ class Checker(QObject):
         super().__init__(parent)
         self.document = document
         self.year: int | None = None
+        self.today: date | None = None  # the LINE subsidy's months are judged at this day (None: today)
         self.findings: list[Finding] = []
         self.history: list[EducationYear] = []  # §11 education spending per reported year, with the findings
         self._by_field: dict[FieldKey, list[Finding]] = {}
@@ -125,7 +127,7 @@ class Checker(QObject):
 
     def _work(self, generation: int, project: Project, year: int) -> None:
         try:
-            result: object = check_with_history(project, year)
+            result: object = check_with_history(project, year, self.today)
         except Exception as exc:  # a snapshot does not change under a check; a bug must not kill the thread
             result = exc
         with contextlib.suppress(RuntimeError):  # the window (and this checker) already gone
@@ -174,7 +176,7 @@ class Checker(QObject):
         if year is None or year not in self.document.project.years:
             self._apply(([], []))
         else:
-            self._apply(check_with_history(self.document.project, year))
+            self._apply(check_with_history(self.document.project, year, self.today))
 
     def _apply(self, result: tuple[list[Finding], list[EducationYear]]) -> None:
         self.findings, self.history = result
@@ -193,11 +195,14 @@ class Checker(QObject):
         return self._by_field.get((form, field, row), [])
 
 
-def check_with_history(project: Project, year: int) -> tuple[list[Finding], list[EducationYear]]:
+def check_with_history(
+    project: Project, year: int, today: date | None = None
+) -> tuple[list[Finding], list[EducationYear]]:
     """check_project with the attachment PDFs' findings, and the education history the home page shows
     (Qt-free: runs on the worker thread)."""
+    from treasurer_app.line_subsidy.rules import check_line
     from treasurer_app.rules import check_project, education_history
     from treasurer_app.ui.services import attachment_findings
 
-    findings = check_project(project, year) + attachment_findings(project, year)
+    findings = check_project(project, year) + attachment_findings(project, year) + check_line(project, year, today)
     return findings, education_history(project)

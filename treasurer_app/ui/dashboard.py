@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from treasurer_app.findings import Finding
+from treasurer_app.line_subsidy import rules as line_rules
 from treasurer_app.project import Project
+from treasurer_app.ui.step_names import LINE_EXPORT, LINE_STEP_IDS, LINE_STEPS
 from treasurer_app.ui.steps import (
     DONE,
     EXPORT,
@@ -34,6 +36,24 @@ from treasurer_app.ui.steps import (
 
 if TYPE_CHECKING:
     from treasurer_app.rules import EducationYear
+
+
+DONE_STYLE = "color: #2e7d32"
+URGENT_STYLE = "color: #c62828; font-weight: bold"
+ERROR_STYLE = "color: #c62828; font-weight: bold"
+WARNING_STYLE = "color: #b26a00; font-weight: bold"
+
+
+def month_line(status: line_rules.MonthStatus) -> tuple[str, str, str]:
+    """(month, what it says, style) for one month of forwarded MOL messages."""
+    name = line_rules.month_name(status.month)
+    if status.state == line_rules.MONTH_MET:
+        return name, f"{status.count} 則 ✓", DONE_STYLE
+    if status.state == line_rules.MONTH_SHORT:
+        return name, f"只有 {status.count} 則，少 {status.missing} 則（已過）", ERROR_STYLE
+    if status.state == line_rules.MONTH_RUNNING:
+        return name, f"目前 {status.count} 則，月底前還須 {status.missing} 則", WARNING_STYLE
+    return name, f"{status.count} 則", "color: #555"
 
 
 def card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -87,6 +107,7 @@ class Dashboard(QWidget):
             name = project.union_name(year) or "（尚未填寫工會名稱）"
             self.layout_.addWidget(QLabel(f"{name}　{year} 年度", objectName="pageTitle"))
             self._todo(project, year, findings)
+            self._line(project, year)
             if history is None:
                 from treasurer_app.rules import education_history
 
@@ -126,7 +147,7 @@ class Dashboard(QWidget):
         grid.setColumnStretch(1, 1)
         row = 0
         for step in STEPS:
-            if step.id in (HOME,):
+            if step.id in (HOME,) or step.id in LINE_STEP_IDS:  # the LINE subsidy has its own card
                 continue
             state = step_state(project, year, step.id, findings)
             if state.label == DONE:
@@ -153,6 +174,63 @@ class Dashboard(QWidget):
             note = QLabel(f"尚未選擇附件：{names}（在「匯出與列印」選擇）")
             note.setObjectName("pageHint")
             layout.addWidget(note)
+        self.layout_.addWidget(frame)
+
+    def _line(self, project: Project, year: int) -> None:
+        """The second programme: its application window, each month's forwarded messages, the claim deadline."""
+        book = project.years[year]
+        frame, layout = card("勞動部 LINE 官方帳號補助")
+        grid = QGridLayout()
+        grid.setColumnStretch(2, 1)
+        rows: list[tuple[str, str, str, str]] = []  # when, how long, what, style
+        if not line_rules.in_use(book):
+            note = QLabel(f"本年度尚未使用。勞動部補助工會 LINE 官方帳號月租費"
+                          f"（{year - 1} 年 12 月至 {year} 年 11 月），"
+                          f"須於 {year - 1} 年 9 月 1 日至 10 月 31 日申請。")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        else:
+            start, end = line_rules.application_window(year)
+            mailed = line_rules.typed("line_application", book.forms.get("line_application", {}), "mailed_on")
+            if isinstance(mailed, date):
+                rows.append((roc_text(mailed), "已交寄", "申請文件（前一年 9 月 1 日至 10 月 31 日）", DONE_STYLE))
+            elif self.today <= end:
+                days = (end - self.today).days
+                rows.append((roc_text(end), in_days(days) if self.today >= start else f"{roc_text(start)}起",
+                             "申請文件交寄期限（掛號等可查詢交寄日期之方式）", URGENT_STYLE if days <= 14 else ""))
+            else:
+                rows.append((roc_text(end), "已過", "申請期間已過，尚未填寫交寄日期", ERROR_STYLE))
+            if line_rules.approved(book):
+                for status in line_rules.month_statuses(book, self.today):
+                    if status.state in (line_rules.MONTH_SHORT, line_rules.MONTH_RUNNING):
+                        name, text, style = month_line(status)
+                        rows.append((name, "本月" if status.state == line_rules.MONTH_RUNNING else "已過",
+                                     f"轉發勞動部訊息：{text}", style))
+                deadline = line_rules.claim_deadline(year)
+                claimed = line_rules.typed("line_approval", book.forms.get("line_approval", {}), "claimed_on")
+                if isinstance(claimed, date):
+                    rows.append((roc_text(claimed), "已發文", "結報請款專函", DONE_STYLE))
+                else:
+                    days = (deadline - self.today).days
+                    rows.append((roc_text(deadline), in_days(days) if days >= 0 else "已過期",
+                                 f"結報請款（領據、成果報告表、每月訊息證明），請款 "
+                                 f"{line_rules.claim(book).total:,} 元", ERROR_STYLE if days < 0 else
+                                 URGENT_STYLE if days <= 14 else ""))
+        for row, (when, left, what, style) in enumerate(rows):
+            labels = (QLabel(when), QLabel(left), QLabel(what))
+            labels[2].setWordWrap(True)
+            for col, label in enumerate(labels):
+                label.setStyleSheet(style)
+                grid.addWidget(label, row, col)
+        layout.addLayout(grid)
+        buttons = QHBoxLayout()
+        for step_id, text in ((LINE_STEPS[0].id, "前往 LINE 補助申請"), ("line_messages", "登錄轉發訊息"),
+                              (LINE_EXPORT, "LINE 補助文件")):
+            go = QPushButton(text)
+            go.clicked.connect(lambda _=False, target=step_id: self.go_to.emit(target))
+            buttons.addWidget(go)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.layout_.addWidget(frame)
 
     def _education(self, history: Sequence[EducationYear], year: int) -> None:

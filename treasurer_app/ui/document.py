@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from treasurer_app.forms import FORMS
 from treasurer_app.project import LedgerBook, Project, Record, YearBook
+from treasurer_app.specs import ALL_FORMS
 from treasurer_app.ui.services import Change, Persistence, UnsavedEdits
 
 TABLE_AREAS = ("roster", "training_report", "ledger")
@@ -397,7 +397,7 @@ def _label(area: str, key: str | None, year: int) -> str:
         from treasurer_app.export.package import ATTACHMENT_LABELS
 
         return ATTACHMENT_LABELS.get(key, key)
-    spec = FORMS.get(area)
+    spec = ALL_FORMS.get(area)
     if spec is not None and key and spec.has_field(key):
         return spec.label(key, year)
     if area in ("ledger", "ledger_header") and key:

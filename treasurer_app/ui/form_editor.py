@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 
 from treasurer_app.fields import Field
 from treasurer_app.findings import Finding, error
-from treasurer_app.forms import FORMS
 from treasurer_app.forms.base import FormSpec, compute_derived, year_labels
 from treasurer_app.project import Effective
+from treasurer_app.specs import ALL_FORMS
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.form_plan import Grid, Item, Plain, plan
@@ -72,7 +72,7 @@ class FormEditor(QWidget):
     def __init__(self, document: ProjectDocument, checker: Checker, form_id: str, year: int) -> None:
         super().__init__()
         self.document, self.checker, self.form_id, self.year = document, checker, form_id, year
-        self.spec: FormSpec = FORMS[form_id]
+        self.spec: FormSpec = ALL_FORMS[form_id]
         self.inputs: dict[str, FieldInput] = {}
         self.figures: dict[str, ReadOnlyFigure] = {}
         self.lines: dict[str, MessageLine] = {}

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from treasurer_app import APP_NAME
 from treasurer_app.ui.panels import ROLE_TARGET, FindingsPanel, Navigator
-from treasurer_app.ui.step_names import EXPORT, HOME, LEDGER_STEP
+from treasurer_app.ui.step_names import EXPORT, HOME, LEDGER_STEP, LINE_EXPORT
 from treasurer_app.ui.window_place import available_area, fitted
 
 if TYPE_CHECKING:
@@ -221,6 +221,8 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
         self.checker = Checker(document, self)
+        self.checker.today = self.today
+        self.navigator.show_programmes()
         self.dashboard = Dashboard(self.today)
         self.dashboard.create_union.connect(self.create_union)
         self.dashboard.open_sample.connect(self.open_sample)
@@ -420,15 +422,20 @@ class MainWindow(QMainWindow):
 
     def _make_page(self, step_id: str) -> QWidget:
         from treasurer_app.forms import TABLE_FORMS
+        from treasurer_app.line_subsidy.forms import LINE_TABLES
 
         assert self.year is not None
+        if step_id == LINE_EXPORT:
+            from treasurer_app.ui.line_page import LinePapersPage
+
+            return LinePapersPage(self.document, self.checker, self.year, self.today)
         if step_id == LEDGER_STEP:
             from treasurer_app.ui.ledger_view import LedgerPage
 
             ledger_page = LedgerPage(self.document, self.checker, self.year)
             ledger_page.jump.connect(self.jump_to)  # its own findings panel names other steps too
             return ledger_page
-        if step_id in TABLE_FORMS:
+        if step_id in TABLE_FORMS or step_id in LINE_TABLES:
             from treasurer_app.ui.table_editor import TablePage
 
             return TablePage(self.document, self.checker, step_id, self.year)
@@ -465,11 +472,11 @@ class MainWindow(QMainWindow):
         DrilldownDialog(self.document, self.year - 1, title, indexes, self).exec()
 
     def jump_to(self, form: str, field: str | None, row: int | None) -> None:
-        from treasurer_app.forms import FORMS
+        from treasurer_app.specs import ALL_FORMS
         from treasurer_app.ui.steps import step_of
 
         step_id = step_of(form)
-        if step_id not in FORMS and step_id not in (LEDGER_STEP, EXPORT):
+        if step_id not in ALL_FORMS and step_id not in (LEDGER_STEP, EXPORT, LINE_EXPORT):
             step_id = EXPORT
         self.show_step(step_id)
         page = self.page(step_id)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from treasurer_app.ui import theme
-from treasurer_app.ui.step_names import HOME, STEP_NAMES, STEPS
+from treasurer_app.ui.step_names import HOME, PROGRAMME_HEADINGS, STEP_NAMES, STEPS
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QColor, QIcon
@@ -78,6 +78,22 @@ class Navigator(QListWidget):
             item.setData(ROLE_TARGET, step.id)
             self.addItem(item)
         self.currentItemChanged.connect(self._chosen)
+
+    def show_programmes(self) -> None:
+        """One union, two programmes: a heading above each one's steps. Added once a project is open (the
+        flags need the Qt namespace, which is not built before the first paint)."""
+        from PySide6.QtCore import Qt
+
+        for step_id, text in PROGRAMME_HEADINGS.items():
+            row = self.row(self.item_for(step_id))
+            if row > 0 and self.item(row - 1).data(ROLE_TARGET) is None:
+                continue  # already there
+            heading = QListWidgetItem(text)
+            heading.setFlags(Qt.ItemFlag.NoItemFlags)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            self.insertItem(row, heading)
 
     def _chosen(self, item: QListWidgetItem | None) -> None:
         if item is not None:

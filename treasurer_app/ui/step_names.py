@@ -26,4 +26,20 @@ STEPS: tuple[Step, ...] = (
     Step("budget", "歲入歲出預算書"),
     Step(EXPORT, "匯出與列印"),
 )
+# The second programme (勞動部補助工會運用行動通訊軟體實施要點): its forms and tables by form id, then its papers.
+LINE_EXPORT = "line_export"
+LINE_STEPS: tuple[Step, ...] = (
+    Step("line_application", "LINE 補助申請"),
+    Step("line_approval", "核定及結報"),
+    Step("line_fees", "月租費付款紀錄"),
+    Step("line_messages", "轉發勞動部訊息"),
+    Step("line_training", "參加勞動部訓練"),
+    Step("line_other_subsidies", "其他機關補助"),
+    Step(LINE_EXPORT, "LINE 補助文件"),
+)
+PORT_STEPS = STEPS
+STEPS = (*PORT_STEPS, *LINE_STEPS)
+LINE_STEP_IDS = frozenset(step.id for step in LINE_STEPS)
+# A heading the navigator shows above the first step of each programme.
+PROGRAMME_HEADINGS = {"application": "商港服務費福利專款", LINE_STEPS[0].id: "勞動部 LINE 官方帳號補助"}
 STEP_NAMES = {step.id: step.name for step in STEPS}

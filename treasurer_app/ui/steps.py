@@ -10,7 +10,7 @@ from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.findings import Finding
 from treasurer_app.forms import FORMS, LEDGER_FORM, PROJECT_FORM
 from treasurer_app.project import Project
-from treasurer_app.ui.step_names import EXPORT, HOME, STEP_NAMES, STEPS, Step
+from treasurer_app.ui.step_names import EXPORT, HOME, LINE_EXPORT, LINE_STEP_IDS, PORT_STEPS, STEP_NAMES, STEPS, Step
 
 NOT_STARTED, HAS_ERRORS, HAS_WARNINGS, DONE = "未開始", "有錯誤", "有警告", "完成"
 _PREFILLED = {"year", "union_type"}  # filled by the app, not by the user
@@ -23,14 +23,16 @@ def step_of(form: str) -> str:
 
 def started(project: Project, year: int, step_id: str) -> bool:
     book = project.years[year]
-    if step_id in ("roster", "training_report"):
+    if step_id in ("roster", "training_report") or step_id in book.line_rows:
         return any(any(v.strip() for v in row.values()) for row in book.table(step_id))
     if step_id == LEDGER_FORM:
         return book.ledger is not None and bool(book.ledger.entries or any(book.ledger.header.values()))
-    if step_id in FORMS:
+    if step_id in FORMS or (step_id in LINE_STEP_IDS and step_id != LINE_EXPORT):
         return any(v.strip() for k, v in book.forms.get(step_id, {}).items() if k not in _PREFILLED)
     if step_id == EXPORT:
-        return any(started(project, year, s.id) for s in STEPS if s.id not in (HOME, EXPORT))
+        return any(started(project, year, s.id) for s in PORT_STEPS if s.id not in (HOME, EXPORT))
+    if step_id == LINE_EXPORT:
+        return any(started(project, year, s) for s in LINE_STEP_IDS if s != LINE_EXPORT)
     return True
 
 
@@ -46,7 +48,12 @@ class StepState:
 
 
 def step_state(project: Project, year: int, step_id: str, findings: Sequence[Finding]) -> StepState:
-    mine = list(findings) if step_id == EXPORT else [f for f in findings if step_of(f.form) == step_id]
+    if step_id == EXPORT:  # the port fund's export speaks for the port fund's sheets
+        mine = [f for f in findings if step_of(f.form) not in LINE_STEP_IDS]
+    elif step_id == LINE_EXPORT:
+        mine = [f for f in findings if step_of(f.form) in LINE_STEP_IDS]
+    else:
+        mine = [f for f in findings if step_of(f.form) == step_id]
     errors = sum(1 for f in mine if f.is_error)
     warnings = len(mine) - errors
     if not started(project, year, step_id):

@@ -32,9 +32,9 @@ from shiboken6 import isValid
 
 from treasurer_app.fields import Choice, Field, MultiChoice, NationalId
 from treasurer_app.findings import Finding
-from treasurer_app.forms import FORMS
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import Record, year_labels
+from treasurer_app.specs import ALL_FORMS
 from treasurer_app.ui import theme
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
@@ -43,6 +43,7 @@ from treasurer_app.ui.widgets import ChoiceCombo, MultiChoiceInput, set_mark
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_NOUNS = {"training_report": "場次"}
+COUNT_UNITS = {"roster": "人", "training_report": "場次", "line_messages": "則"}  # 共 N 人 under the table
 NO_PARENT = QModelIndex()
 
 
@@ -64,7 +65,7 @@ class RecordTableModel(QAbstractTableModel):
     def __init__(self, document: ProjectDocument, checker: Checker, area: str, year: int) -> None:
         super().__init__()
         self.document, self.checker, self.area, self.year = document, checker, area, year
-        self.spec = FORMS[area]
+        self.spec = ALL_FORMS[area]
         self.columns: tuple[Field, ...] = self.spec.row_fields  # the printed order, from the declared layout
         self.reveal_ids = False
         self.labels = year_labels(year)
@@ -436,7 +437,7 @@ class TablePage(QWidget):
     def __init__(self, document: ProjectDocument, checker: Checker, area: str, year: int) -> None:
         super().__init__()
         self.document, self.checker, self.area, self.year = document, checker, area, year
-        self.spec = FORMS[area]
+        self.spec = ALL_FORMS[area]
         self.setObjectName("page")
         self.model = RecordTableModel(document, checker, area, year)
         self.model.setParent(self)  # its connections to the document and the checker go with the page
@@ -485,6 +486,8 @@ class TablePage(QWidget):
         if self.area == "roster":
             return ("每列一位會員。可直接從 Excel 複製多列後按 Ctrl+V 貼上（欄位順序同下表）。"
                     "身分證字號預設遮蔽，按「顯示身分證字號」才顯示。會員人數須與工會基本資料相同。")
+        if self.area != "training_report":
+            return self.spec.hint
         return self.spec.hint + "　課程名稱可填多項，以「、」分隔。"
 
     def _buttons(self) -> QHBoxLayout:
@@ -517,7 +520,7 @@ class TablePage(QWidget):
     def _update_count(self) -> None:
         if self.year in self.document.project.years:
             count = sum(1 for r in self.model.rows() if not is_blank(r))
-            self.count_label.setText(f"共 {count} {'人' if self.area == 'roster' else '場次'}")
+            self.count_label.setText(f"共 {count} {COUNT_UNITS.get(self.area, '筆')}")
 
     def _size_columns(self) -> None:
         for column, field in enumerate(self.model.columns):
