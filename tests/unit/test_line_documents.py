@@ -88,3 +88,11 @@ def test_the_claim_letter_and_checklist_name_every_document_of_nine_two(tmp_path
     assert len(items) == 5
     letter = ld.cover_letter_grid(union_project(), YEAR, ld.CLAIM, items, ISSUED)
     assert any("44,400" in str(c.value) for c in letter.cells)
+
+
+def test_the_receipt_takes_the_payee_account_when_one_is_given() -> None:
+    project = union_project()
+    project.years[YEAR].forms["line_approval"].update(
+        {"payee_account_name": "基隆港碼頭裝卸職業工會", "payee_bank_account": "基隆第一信用合作社 0012345678"})
+    values = ld.facts(project, YEAR)
+    assert values["bank_account"] == "基隆第一信用合作社 0012345678"

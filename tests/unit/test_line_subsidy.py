@@ -352,3 +352,15 @@ def test_month_statuses_for_the_home_page() -> None:
     assert states["115年5月"] == (lr.MONTH_RUNNING, 2)
     assert states["115年6月"] == (lr.MONTH_AHEAD, 3)
     assert states["115年1月"] == (lr.MONTH_MET, 0)
+
+
+def test_the_sample_union_carries_a_clean_repeat_application_and_claim() -> None:
+    from treasurer_app.interchange import load
+    from treasurer_app.resources import resources_dir
+
+    project = load(resources_dir() / "sample" / "sample_union.json")
+    book = project.years[YEAR]
+    assert book.forms[lf.APPLICATION.id]["kind"] == lf.REPEAT
+    assert lr.check_line(project, YEAR, date(2026, 12, 2)) == []
+    assert lr.claim(book).total == 12 * 4200
+    assert all(s.state == lr.MONTH_MET for s in lr.month_statuses(book, date(2026, 12, 2)))

@@ -11,7 +11,7 @@ is the ceiling of 三(二)2 (NT$4,200 a month for the high-usage plan).
 
 from __future__ import annotations
 
-from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYearMonth, Text
+from treasurer_app.fields import BankAccount, Choice, Count, Field, Money, RocDate, RocYearMonth, Text
 from treasurer_app.forms.base import FormSpec
 from treasurer_app.forms.layout import Column, Layout, Line, Lines, Rows
 
@@ -75,6 +75,10 @@ APPROVAL_FIELDS = (
     Field("target_friends_now", "目前群組目標好友人數", Count(7), required=False),
     Field("labour_messages", "與勞動事務相關之群發訊息則數", Count(4), required=False, hint="成果報告表（十）。"),
     Field("results", "執行成果說明", Text(300, multiline=True), required=False),
+    Field("payee_account_name", "撥款帳戶戶名", Text(100), required=False,
+          hint="領據的受款帳戶；不填則用工會基本資料的帳號戶名（那是福利專款專戶，一般補助款多撥入工會帳戶）。"),
+    Field("payee_bank_account", "撥款帳戶（行庫別名稱及帳號）", BankAccount(100), required=False,
+          hint="不填則用工會基本資料的行庫別名稱及帳號。"),
     Field("claimed_on", "結報專函發文日期", RocDate(), required=False, hint="須在當年度 11 月 15 日以前（九(二)）。"),
     Field("claim_letter_no", "結報專函發文字號", Text(40), required=False),
 )
