@@ -16,10 +16,17 @@ LibreOffice round trip (tests/unit/test_workbook_writers.py):
   through the EXTERNSHEET table xlwt already writes for formulas.
 * Drop-down lists: a DVAL record and one DV record per list (explicit lists up to
   255 characters, the limit Excel sets).
+
+xlwt's formula parser takes milliseconds a formula (about 4 ms for a ledger's running
+balance), which made a year's ledger of a few thousand entries take minutes. A formula is
+parsed once per shape: the same formula a row further down (the running balances, the
+totals of each row) is the parsed one's tokens with their relative rows moved, exactly
+as Excel moves them when a formula is copied down (``_Formulas``).
 """
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -129,6 +136,130 @@ class _Workbook(xlwt.Workbook):
         return links + b"".join(_name_record(*name) for name in sorted(self.names))
 
 
+class _Relocated(xlwt.Formula):
+    """Formula tokens made by moving an already parsed formula's rows (see ``_Formulas``)."""
+
+    __slots__ = ["_text", "_tokens"]
+
+    def __init__(self, text: str, tokens: bytes) -> None:  # no parsing: that is the point
+        self._text = text
+        self._tokens = tokens
+
+    def get_references(self) -> tuple[list[object], list[object]]:
+        return [], []  # sheet references are already resolved in the tokens
+
+    def patch_references(self, patches: list[tuple[int, int]]) -> None:
+        assert not patches
+
+    def text(self) -> str:
+        return self._text
+
+    def rpn(self) -> bytes:
+        return struct.pack("<H", len(self._tokens)) + self._tokens
+
+
+# A1 references outside quoted text: not preceded by a letter/digit (TAN2, LOG10 are functions) and not followed by
+# "(" (a function call) or more name characters. Texts in "…" and sheet names in '…' are matched first and kept.
+_REFERENCE = re.compile(
+    r"(\"(?:[^\"]|\"\")*\")|('(?:[^']|'')*')|(?<![A-Za-z0-9_.])(\$?[A-Z]{1,3})(\$?)([0-9]+)(?![A-Za-z0-9_(])"
+)
+
+
+class _Formulas:
+    """Formula tokens per cell, parsing each shape of formula once."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, tuple[int, bytes]] = {}  # shape → (row it was parsed for, its tokens)
+
+    def formula(self, text: str, row: int) -> xlwt.Formula:
+        shape = _shape(text, row)
+        known = self.parsed.get(shape) if shape is not None else None
+        if known is not None:
+            tokens = _move_rows(known[1], row - known[0])
+            if tokens is not None:
+                return _Relocated(text, tokens)
+        return xlwt.Formula(text)
+
+    def learn(self, formula: xlwt.Formula, row: int) -> None:
+        """Remember a freshly parsed formula once written (xlwt fills in its sheet references then)."""
+        if isinstance(formula, _Relocated):
+            return
+        shape = _shape(formula.text(), row)
+        if shape is not None and _move_rows(formula.rpn()[2:], 0) is not None:
+            self.parsed.setdefault(shape, (row, formula.rpn()[2:]))
+
+
+def _shape(text: str, row: int) -> str | None:
+    """The formula with each relative row written as its distance from ``row``: 'M12+I13' at row 12 (0-based)
+    → 'M[-1]+I[0]'; None when it holds nothing to move."""
+    moved = False
+
+    def relative(match: re.Match[str]) -> str:
+        nonlocal moved
+        if match.group(3) is None:
+            return match.group(0)
+        column, absolute, number = match.group(3), match.group(4), match.group(5)
+        if absolute:
+            return match.group(0)
+        moved = True
+        return f"{column}[{int(number) - 1 - row}]"
+
+    shape = _REFERENCE.sub(relative, text)
+    return shape if moved else None
+
+
+# Payload sizes of the BIFF8 formula tokens a formula of ours may hold (MS-XLS 2.5.198); the class bits (0x20, 0x40,
+# 0x60) of operand tokens are folded to 0x20. Tokens not listed make the formula be parsed afresh.
+_FIXED = {
+    **dict.fromkeys(range(0x03, 0x17), 0),  # operators, tParen, tMissArg
+    0x1C: 1, 0x1D: 1, 0x1E: 2, 0x1F: 8,  # tErr, tBool, tInt, tNum
+    0x21: 2, 0x22: 3, 0x23: 4,  # tFunc, tFuncVar, tName
+}  # fmt: skip
+_REF, _AREA, _REF_3D, _AREA_3D = 0x24, 0x25, 0x3A, 0x3B
+_ROW_RELATIVE = 0x8000  # in a reference's column field
+
+
+def _move_rows(tokens: bytes, delta: int) -> bytes | None:
+    """The tokens with every row-relative reference moved ``delta`` rows; None when a token is not understood."""
+    out = bytearray(tokens)
+    i = 0
+    while i < len(out):
+        ptg = out[i]
+        base = (ptg & 0x1F) | 0x20 if ptg & 0x60 else ptg
+        i += 1
+        if base in _FIXED:
+            i += _FIXED[base]
+        elif base == 0x17:  # tStr: length, flags, characters
+            length, flags = out[i], out[i + 1]
+            i += 2 + length * (2 if flags & 1 else 1)
+        elif base == 0x19:  # tAttr: type, data; tAttrChoose adds a jump table
+            kind, count = out[i], struct.unpack_from("<H", out, i + 1)[0]
+            i += 3 + (2 * (count + 1) if kind & 0x04 else 0)
+        elif base in (_REF, _REF_3D):
+            at = i + (2 if base == _REF_3D else 0)
+            if not _move(out, at, at + 2, delta):
+                return None
+            i = at + 4
+        elif base in (_AREA, _AREA_3D):
+            at = i + (2 if base == _AREA_3D else 0)
+            if not (_move(out, at, at + 4, delta) and _move(out, at + 2, at + 6, delta)):
+                return None
+            i = at + 8
+        else:
+            return None
+    return bytes(out) if i == len(out) else None
+
+
+def _move(tokens: bytearray, row_at: int, column_at: int, delta: int) -> bool:
+    row = struct.unpack_from("<H", tokens, row_at)[0]
+    if struct.unpack_from("<H", tokens, column_at)[0] & _ROW_RELATIVE:
+        row += delta
+        if not 0 <= row <= 0xFFFF:
+            return False
+        struct.pack_into("<H", tokens, row_at, row)
+    return True
+
+
 def _name_record(sheet_index: int, code: int, tokens: bytes) -> bytes:
     # Flags: built-in name (0x0020); no shortcut; name length 1; formula size; reserved; scope = sheet (1-based);
     # no menu, description, help or status text; then the name as an uncompressed-flag byte and its one code.
@@ -140,11 +271,12 @@ def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
     """Write the grids as one .xls workbook at ``path`` (replacing it only once fully written)."""
     book = _Workbook()
     styles: dict[tuple[Style, bool, InputFill], xlwt.XFStyle] = {}
+    formulas = _Formulas()
     used: set[str] = set()
     # Every sheet exists before any cell is written: a formula may refer to a later sheet by name.
     sheets = [book.add_named_sheet(excel_sheet_name(grid.sheet_name, used)) for grid in grids]
     for index, (grid, sheet) in enumerate(zip(grids, sheets, strict=True)):
-        _write_sheet(book, sheet, grid, styles)
+        _write_sheet(book, sheet, grid, styles, formulas)
         book.add_area_name(_PRINT_AREA, index, print_area(grid))
         if grid.header_rows is not None:
             first, last = grid.header_rows
@@ -154,7 +286,11 @@ def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
 
 
 def _write_sheet(
-    book: _Workbook, sheet: xlwt.Worksheet, grid: Grid, styles: dict[tuple[Style, bool, InputFill], xlwt.XFStyle]
+    book: _Workbook,
+    sheet: xlwt.Worksheet,
+    grid: Grid,
+    styles: dict[tuple[Style, bool, InputFill], xlwt.XFStyle],
+    formulas: _Formulas,
 ) -> None:
     for col, width in enumerate(grid.col_widths):
         sheet.col(col).width = int(min(width, MAX_COLUMN_WIDTH) * 256)
@@ -166,11 +302,13 @@ def _write_sheet(
         if key not in styles:
             styles[key] = _make_style(book, *key)
         style = styles[key]
-        value = xlwt.Formula(cell.formula) if cell.formula else _value(cell)
+        value = formulas.formula(cell.formula, cell.row) if cell.formula else _value(cell)
         if cell.rowspan > 1 or cell.colspan > 1:
             sheet.write_merge(cell.row, cell.last_row, cell.col, cell.last_col, value, style)
         else:
             sheet.write(cell.row, cell.col, value, style)
+        if isinstance(value, xlwt.Formula):
+            formulas.learn(value, cell.row)
         if cell.formula and cell.value is not None:
             row = sheet.row(cell.row)
             written = row._Row__cells[cell.col]  # the FormulaCell xlwt just made (its style and tokens)

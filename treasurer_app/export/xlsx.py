@@ -38,6 +38,15 @@ A4 = 9  # paper size code
 _OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
 
+class _Worksheet(Worksheet):
+    """XlsxWriter's worksheet, storing our formulas as written. It otherwise runs some thirty regular
+    expressions over each formula to spell Excel 365's dynamic-array functions (FILTER, XLOOKUP …) as
+    _xlfn.…, which took most of a year's ledger's export; the grids use only SUM and IF."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula.removeprefix("=")
+
+
 def write_xlsx(grids: Sequence[Grid], path: str | Path) -> Path:
     """Write the grids as one .xlsx workbook at ``path`` (replacing it only once fully written)."""
 
@@ -46,7 +55,8 @@ def write_xlsx(grids: Sequence[Grid], path: str | Path) -> Path:
         formats: dict[tuple[Style, bool, InputFill], Format] = {}
         used: set[str] = set()
         for grid in grids:
-            _write_sheet(book, book.add_worksheet(excel_sheet_name(grid.sheet_name, used)), grid, formats)
+            sheet = book.add_worksheet(excel_sheet_name(grid.sheet_name, used), worksheet_class=_Worksheet)
+            _write_sheet(book, sheet, grid, formats)
         book.close()
 
     return write_atomically(path, write)
