@@ -270,3 +270,24 @@ def test_a_line_added_in_one_place_reaches_editor_print_formula_and_import(
         assert book.forms["training_expenses"]["line_14"] == "1200"
     finally:
         del project.years[YEAR].forms["training_expenses"]["line_14"]
+
+
+def test_an_entry_typed_in_the_ledgers_spare_rows_is_imported(tmp_path: Path) -> None:
+    project = ledger_project()
+    entries = project.years[114].ledger.entries
+    path = write_xlsx(layouts.ledger_grids(project, 114), tmp_path / "l.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = next(r for r in range(1, 40) if sheet.cell(r, 1).value == "年")
+    row = header + len(entries) + 1  # the first spare row
+    assert sheet.cell(row, 2).protection.locked is False and sheet.cell(row, 2).value is None
+    typed = {2: "12", 3: "30", 4: "支", 5: "支999", 7: "1-6、餐費", 8: "年終聚餐", 9: 3000, 10: "分配款", 11: "零用金"}
+    for col, value in typed.items():
+        sheet.cell(row, col).value = value
+    book.save(tmp_path / "added.xlsx")
+    imported = import_workbook(tmp_path / "added.xlsx").book.ledger.entries
+    assert len(imported) == len(entries) + 1
+    assert imported[-1] == {
+        "month": "12", "day": "30", "kind": "支", "voucher": "支999", "code": "1-6", "memo": "年終聚餐",
+        "amount": "3000", "category": "分配款", "account": "零用金",
+    }  # fmt: skip
