@@ -291,3 +291,20 @@ def test_an_entry_typed_in_the_ledgers_spare_rows_is_imported(tmp_path: Path) ->
         "month": "12", "day": "30", "kind": "支", "voucher": "支999", "code": "1-6", "memo": "年終聚餐",
         "amount": "3000", "category": "分配款", "account": "零用金",
     }  # fmt: skip
+
+
+def test_a_ledger_written_before_issue_13_with_its_own_column_is_still_read(tmp_path: Path) -> None:
+    """Files exported earlier print 年 月 日 字 項目 號 摘要(一) 傳票序號 …: 號 is read from its own column."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = ledger.LEDGER_TITLE
+    sheet.append([ledger.LEDGER_TITLE])
+    sheet.append(["年度：", None, None, "114"])
+    old_headers = ["年", "月", "日", "字", "項目", "號", "摘要(一)", "傳票序號", "摘要(二)", "金額", "動支類別"]
+    sheet.append([*old_headers, "動支帳戶", "結存"])
+    sheet.append(["114", 1, 6, "支", "3、職災保險或慰問金", "3-2-1", "3-2-1、會員住院或死亡等慰問金", "支001", "黃俊傑",
+                  2000, "分配款", "零用金", 1998000])  # fmt: skip
+    book.save(tmp_path / "old.xlsx")
+    [entry] = import_workbook(tmp_path / "old.xlsx").book.ledger.entries
+    assert entry == {"month": "1", "day": "6", "kind": "支", "code": "3-2-1", "voucher": "支001", "memo": "黃俊傑",
+                     "amount": "2000", "category": "分配款", "account": "零用金"}  # fmt: skip
