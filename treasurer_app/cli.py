@@ -9,7 +9,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from treasurer_app import APP_NAME
@@ -71,7 +71,10 @@ def pick_year(project: Project, year: int | None) -> int:
     return year
 
 
-def format_findings(findings: Sequence[Finding], heading: str) -> str:
+def format_findings(
+    findings: Sequence[Finding], heading: str, where: Callable[[Finding], str] | None = None
+) -> str:
+    """The report of a check; ``where`` names the cell of a finding (a workbook checked directly)."""
     from treasurer_app.specs import ALL_FORM_NAMES as FORM_NAMES
 
     errors = sum(1 for f in findings if f.is_error)
@@ -83,7 +86,9 @@ def format_findings(findings: Sequence[Finding], heading: str) -> str:
             continue
         lines.append("")
         lines.append(f"【{form_name}】")
-        lines.extend(f"  {f.severity.label}  {f.message}" for f in sorted(group, key=lambda f: not f.is_error))
+        for f in sorted(group, key=lambda f: not f.is_error):
+            cell = where(f) if where is not None else ""
+            lines.append(f"  {f.severity.label}  {cell + '  ' if cell else ''}{f.message}")
     return "\n".join(lines)
 
 
@@ -108,11 +113,21 @@ def findings_as_json(findings: Sequence[Finding]) -> str:
     )
 
 
+WORKBOOK_SUFFIXES = (".xls", ".xlsx")
+
+
+def is_workbook(path: str) -> bool:
+    return Path(path).suffix.lower() in WORKBOOK_SUFFIXES
+
+
 def check_command(args: argparse.Namespace) -> int:
     from treasurer_app.line_subsidy.rules import check_line
     from treasurer_app.rules import check_project
 
-    project = load_project(args.project)
+    paths = list(args.project)
+    if any(is_workbook(path) for path in paths) or len(paths) > 1:
+        return check_workbooks_command(paths, args)
+    project = load_project(paths[0])
     year = pick_year(project, args.year)
     findings = check_project(project, year)
     line = check_line(project, year)  # nothing when the union does not use the LINE subsidy that year
@@ -125,6 +140,140 @@ def check_command(args: argparse.Namespace) -> int:
             print()
             print(format_findings(line, f"{name} {year} 年度 LINE 官方帳號補助檢查結果"))
     return EXIT_FINDINGS if any(f.is_error for f in findings + line) else EXIT_OK
+
+
+def check_workbooks_command(paths: Sequence[str], args: argparse.Namespace) -> int:
+    """Each workbook read as the importer reads it and checked as a project is: findings with sheet and cell."""
+    from treasurer_app.workbook_import import check_workbook
+
+    unusable = [p for p in paths if not is_workbook(p)]
+    if unusable:
+        raise UnusableInput(f"{Path(unusable[0]).name}：一次檢查多個檔案時，每個都須是 .xls 或 .xlsx 活頁簿")
+    checks = [check_workbook(path) for path in paths]
+    if args.year is not None:
+        for check in checks:
+            if check.read.result is not None and check.read.result.year != args.year:
+                check.read.failure = f"這是 {check.read.result.year} 年度的活頁簿，不是指定的 {args.year} 年度"
+                check.read.result = None
+                check.findings = []
+    if args.json:
+        print(json.dumps([_check_as_json(check) for check in checks], ensure_ascii=False, indent=1))
+    else:
+        blocks = []
+        for check in checks:
+            if check.read.result is None:
+                blocks.append(f"{check.read.name}：無法使用：{check.read.failure}")
+                continue
+            text = format_findings(check.findings, check.heading, check.where)
+            notes = check.read.result.notes
+            if notes:
+                text += f"\n\n【匯入說明】（{len(notes)} 項未讀入或已調整）\n"
+                text += "\n".join(f"  注意  {note}" for note in notes)
+            blocks.append(text)
+        print(("\n\n" + "─" * 40 + "\n\n").join(blocks))
+        if len(checks) > 1:
+            errors = sum(1 for c in checks if any(f.is_error for f in c.findings))
+            failed = sum(1 for c in checks if c.read.result is None)
+            clean = len(checks) - errors - failed
+            print(f"\n共 {len(checks)} 個活頁簿：{clean} 個無錯誤、{errors} 個有錯誤、{failed} 個無法讀取")
+    if any(check.read.result is None for check in checks):
+        if not args.json:
+            for check in checks:
+                if check.read.result is None:
+                    print(f"無法使用：{check.read.name}：{check.read.failure}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    return EXIT_FINDINGS if any(f.is_error for c in checks for f in c.findings) else EXIT_OK
+
+
+def _check_as_json(check: Any) -> dict[str, Any]:
+    if check.read.result is None:
+        return {"file": check.read.name, "unusable": check.read.failure}
+    return {
+        "file": check.read.name,
+        "kind": check.read.result.kind,
+        "year": check.read.result.year,
+        "findings": [
+            {**item, "cell": check.where(finding)}
+            for item, finding in zip(json.loads(findings_as_json(check.findings)), check.findings, strict=True)
+        ],
+        "notes": check.read.result.notes,
+    }
+
+
+def import_command(args: argparse.Namespace) -> int:
+    """Workbooks into a project: the report, what would change, a backup, then the years replaced."""
+    from treasurer_app import workbook_import as wi
+
+    batch = wi.read_workbooks(args.files, args.year)
+    print("匯入報告")
+    print("\n".join(wi.report_lines(batch)))
+    if not batch.years:
+        raise UnusableInput("沒有可以匯入的活頁簿")
+    if args.into is None:
+        print("\n（未指定 --into 專案檔，以上只列出活頁簿的內容，沒有寫入任何檔案）")
+        return EXIT_OK
+    into = Path(args.into)
+    project, save = _import_target(into)
+    changes = wi.diff(project, batch)
+    print(f"\n匯入 {into.name} 會有的變更：")
+    print("\n".join(f"  {change.line()}" for change in changes))
+    if wi.replaces_something(project, changes) and not args.yes and not _confirmed():
+        print("未匯入：專案已有這些年度的資料，確定要取代請加上 --yes", file=sys.stderr)
+        return EXIT_FINDINGS
+    if all(change.status == wi.UNCHANGED for change in changes):
+        print("內容相同，沒有寫入")
+        return EXIT_OK
+    backup = save(wi.applied(project, batch), sorted(batch.years))
+    if backup is not None:
+        print(f"匯入前已備份：{backup}")
+    print(f"已匯入 {into}")
+    return EXIT_OK
+
+
+def _confirmed() -> bool:
+    if not sys.stdin or not sys.stdin.isatty():
+        return False
+    try:
+        answer = input("專案已有這些年度的資料，要以活頁簿的內容取代嗎？(y/N) ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes", "是")
+
+
+def _import_target(path: Path) -> tuple[Project, Callable[[Project, list[int]], Path | None]]:
+    """The project an import goes into and how to write it: a store (backed up first) or a .json (kept as .bak)."""
+    from treasurer_app import interchange, store
+
+    if path.suffix.lower() == ".json":
+        existing = load_project(str(path)) if path.exists() else None
+
+        def save_json(project: Project, years: list[int]) -> Path | None:
+            backup = None
+            if existing is not None:
+                backup = path.with_name(path.name + ".bak")
+                backup.write_bytes(path.read_bytes())
+            interchange.save(project, path)
+            return backup
+
+        from treasurer_app.project import Project as ProjectType
+
+        return (existing or ProjectType()), save_json
+    if not path.exists():
+        raise UnusableInput(f"{path.name}：找不到專案檔（新的專案請先在程式中建立，或匯入到 .json 檔）")
+    project = load_project(str(path))
+
+    def save_store(imported: Project, years: list[int]) -> Path | None:
+        try:
+            with store.Store.open(path) as opened:
+                backup = opened.backup_now(kind="before-import")
+                with opened.transaction():
+                    for year in years:
+                        opened.put_year(imported.years[year])
+                return backup
+        except store.StoreError as exc:
+            raise UnusableInput(str(exc)) from None
+
+    return project, save_store
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -239,11 +388,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    check = commands.add_parser("check", help="像主管機關上傳系統一樣檢查專案，列出錯誤與警告")
-    check.add_argument("project", help="專案檔（.json 交換檔或專案資料庫）")
+    check = commands.add_parser("check", help="像主管機關上傳系統一樣檢查專案或活頁簿，列出錯誤與警告")
+    check.add_argument("project", nargs="+", metavar="FILE",
+                       help="專案檔（.json 交換檔或專案資料庫），或一個以上的申請書／登記簿活頁簿（.xls、.xlsx）")
     check.add_argument("--year", type=int, help="申請年度（預設為最新年度）")
     check.add_argument("--json", action="store_true", help="以 JSON 輸出檢查結果")
     check.set_defaults(run=check_command)
+
+    importing = commands.add_parser("import", help="匯入申請書與現金收支登記簿活頁簿（.xls、.xlsx）到專案")
+    importing.add_argument("files", nargs="+", metavar="FILE", help="活頁簿，可一次多個（去年的申請書與各季登記簿）")
+    importing.add_argument("--into", metavar="PROJECT", help="匯入的專案（專案資料庫或 .json）；省略則只列出報告")
+    importing.add_argument("--year", type=int, help="只匯入這個年度的活頁簿")
+    importing.add_argument("--yes", action="store_true", help="專案已有該年度資料時，不再詢問，直接取代")
+    importing.set_defaults(run=import_command)
 
     export = commands.add_parser("export", help="匯出申請檔（7 個工作表的活頁簿、附件 PDF）")
     export.add_argument("project")
@@ -290,7 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-SUBCOMMANDS = ("check", "export", "export-ledger", "backup", "restore", "key-export", "key-import")
+SUBCOMMANDS = ("check", "import", "export", "export-ledger", "backup", "restore", "key-export", "key-import")
 
 
 def project_file_argument(arguments: Sequence[str]) -> Path | None:

@@ -709,7 +709,8 @@ def test_a_figure_typed_in_a_slashed_cell_is_reported_not_dropped(tmp_path: Path
     book.save(edited)
     result = import_workbook(edited)
     assert [note for note in result.notes if "「/」" in note] == [
-        f"「{SHEET_3}」5-1會員進修、會員子女獎助金等教育獎助／結餘款金額 (包括其他收入)："
+        f"{SHEET_3}!{slashed['5-1會員進修、會員子女獎助金等教育獎助'].coordinate} "
+        "5-1會員進修、會員子女獎助金等教育獎助／結餘款金額 (包括其他收入)："
         "此欄印「/」不可填寫，讀到「12000」，未匯入"
     ]
     assert "exp_5-1_surplus" not in result.book.forms["final_accounts"]
@@ -729,7 +730,8 @@ def test_a_date_in_a_cell_that_is_not_a_date_is_reported(tmp_path: Path) -> None
     book.save(edited)
     result = import_workbook(edited)
     row_label = plan.cell(period.row, 1).value
-    assert f"「{SHEET_6}」{row_label}／辦理時間：儲存格是日期（2025-05-07），已讀成 1140507，請確認" in result.notes
+    assert f"{SHEET_6}!{period.coordinate} {row_label}／辦理時間：儲存格是日期（2025-05-07），已讀成 1140507，請確認" \
+        in result.notes
     assert sum("儲存格是日期" in note for note in result.notes) == 1  # 成立日期 is not reported
     assert result.book.forms["application"]["founded"] == "0670127"
 

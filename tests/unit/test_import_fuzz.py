@@ -162,6 +162,28 @@ def test_a_thousand_damaged_workbooks_never_crash_the_import(sources: dict[str, 
     assert outcomes["imported"] > 0  # and some damage (e.g. an unused zip member) is survivable
 
 
+def test_a_thousand_damaged_workbooks_through_check_and_import_give_exit_codes_not_tracebacks(
+    sources: dict[str, bytes], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`treasurer-app check FILE.xls` and `treasurer-app import FILE` on every damaged file: 0, 1 or 2, in Chinese."""
+    from treasurer_app.cli import main
+
+    codes: dict[int, int] = {}
+    count = 0
+    for n, path in enumerate(damaged_files(sources, tmp_path)):
+        command = ["check", str(path)] if n % 4 else ["import", str(path)]  # import reads the same way: a quarter
+        code = main(command)
+        codes[code] = codes.get(code, 0) + 1
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.out + captured.err
+        if code == 2:
+            assert CJK.search(captured.err), captured.err
+        count += 1
+        path.unlink()
+    assert count >= 1000
+    assert set(codes) <= {0, 1, 2} and codes.get(2, 0) > 100 and codes.get(0, 0) + codes.get(1, 0) > 0
+
+
 @pytest.mark.parametrize("name", ["application.xls", "application.xlsx", "ledger.xls", "ledger.xlsx"])
 def test_undamaged_sources_import(sources: dict[str, bytes], tmp_path: Path, name: str) -> None:
     path = tmp_path / name

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from treasurer_app.export import layouts
-from treasurer_app.export.grid import Cell, Grid, Style
+from treasurer_app.export.grid import Cell, Grid, Style, a1
 from treasurer_app.fields import Field, RocDate, TaxId, date_to_roc
 from treasurer_app.forms import FORMS, SCALAR_FORMS, ledger
 from treasurer_app.forms import final_accounts as fa
@@ -61,7 +61,18 @@ class ImportResult:
 
     book: YearBook
     kind: str
-    notes: list[str] = field(default_factory=list)  # Chinese: everything skipped or adjusted
+    notes: list[str] = field(default_factory=list)  # Chinese: everything skipped or adjusted, by sheet!cell
+    # Where each value was read: (form id or "ledger", field key, table row or None) → 「工作表!C16」.
+    cells: dict[tuple[str, str | None, int | None], str] = field(default_factory=dict)
+    sheets: dict[str, str] = field(default_factory=dict)  # form id → the worksheet it was read from
+    taken: int = 0  # how many cells held a value that was taken
+
+    def where(self, form: str, key: str | None, row: int | None) -> str:
+        """「工作表!C16」 of a value, the row's first cell for a table row, the sheet's name at least; "" unknown."""
+        for candidate in ((form, key, row), (form, None, row), (form, key, None)):
+            if candidate in self.cells:
+                return self.cells[candidate]
+        return self.sheets.get(form, "")
 
     @property
     def year(self) -> int:
@@ -341,10 +352,40 @@ def _number_text(value: float | int) -> str:
         return repr(value)
 
 
+def cell_name(sheet: str, row: int, col: int) -> str:
+    """「決算及運用情形!C16」: how the report names a cell (0-based row and column)."""
+    return f"{sheet}!{a1(row, col)}"
+
+
+EXCEL_SERIALS = range(1, 2958466)  # 1900-01-01 … 9999-12-31 as Excel counts days
+
+
+def _serial_date(value: int) -> date | None:
+    """The date Excel means by a day serial (the 1900 system, its phantom 29 Feb 1900 included)."""
+    from datetime import timedelta
+
+    if value not in EXCEL_SERIALS:
+        return None
+    try:
+        return date(1899, 12, 30) + timedelta(days=value) if value > 60 else date(1899, 12, 31) + timedelta(days=value)
+    except OverflowError:
+        return None
+
+
 def _text(value: Value, spec_field: Field | None, where: str, notes: list[str]) -> str:
     """The text the app stores for a cell's value, normalised by the field type."""
     if value is None:
         return ""
+    if (
+        isinstance(value, int) and spec_field is not None and isinstance(spec_field.type, RocDate)
+        and 10_000 <= value <= 99_999
+    ):
+        # A date typed in Excel and turned into its day serial by a format change: 45852 is 2025-07-14.
+        meant = _serial_date(value)
+        if meant is not None and meant.year >= 1912:
+            text = date_to_roc(meant)
+            notes.append(f"{where}：儲存格是 Excel 日期序號 {value}（{meant.isoformat()}），已讀成 {text}，請確認")
+            return text
     if isinstance(value, date):
         text = date_to_roc(value) if 1912 <= value.year <= 2910 else value.isoformat()
         if spec_field is not None and not isinstance(spec_field.type, RocDate):
@@ -389,7 +430,7 @@ def _read_rows(grid: Grid) -> dict[int, list[Cell]]:
     """By row: the input cells to read, and the「/」cells that must be found empty."""
     rows: dict[int, list[Cell]] = {}
     for cell in grid.cells:
-        if (cell.key and not cell.locked) or cell.style is Style.SLASH:
+        if cell.key or cell.style is Style.SLASH:
             rows.setdefault(cell.row, []).append(cell)
     return rows
 
@@ -450,6 +491,16 @@ class _Application:
         self.sheets = sheets
         self.source = source
         self.notes: list[str] = []
+        self.cells: dict[tuple[str, str | None, int | None], str] = {}
+        self.sheet_names: dict[str, str] = {}
+        self.taken = 0
+        # Totals this app computes, as the workbook printed them: (form id, template cell, read value, sheet!cell).
+        self.computed: list[tuple[str, Cell, Value, str]] = []
+
+    def _took(self, form_id: str, key: str | None, row: int | None, where: str, raw: Value) -> None:
+        self.cells[form_id, key, row] = where
+        if raw not in (None, ""):
+            self.taken += 1
 
     def fail(self, reason: str) -> WorkbookImportError:
         return WorkbookImportError(self.source, reason)
@@ -471,6 +522,7 @@ class _Application:
                 self.notes.append(f"找不到「{spec.sheet_name}」工作表，這一表未匯入")
                 continue
             used.add(sheet.name)
+            self.sheet_names[form_id] = sheet.name
             if form_id in SCALAR_FORMS:
                 values, found = self._scalar(templates[spec.sheet_name], sheet, form_id, year)
                 book.forms[form_id].update(values)
@@ -487,7 +539,27 @@ class _Application:
         for sheet in self.sheets:
             if sheet.name not in used and not sheet.empty:
                 self.notes.append(f"略過不認得的工作表「{sheet.name}」")
-        return ImportResult(book, "application", self.notes)
+        self._compare_totals(book, year)
+        return ImportResult(book, "application", self.notes, self.cells, self.sheet_names, self.taken)
+
+    def _compare_totals(self, book: YearBook, year: int) -> None:
+        """A total the workbook printed is never taken (it is computed here); one that differs is reported."""
+        if not self.computed:
+            return
+        grids = {grid.sheet_name: grid for grid in layouts.application_grids(Project({year: book}), year)}
+        for form_id, cell, raw, where in self.computed:
+            grid = grids.get(FORMS[form_id].sheet_name)
+            ours = grid.at(cell.row, cell.col) if grid is not None else None
+            if ours is None or raw in (None, "") or isinstance(raw, date):
+                continue
+            read = _number(raw)
+            expected = _number(ours.value)
+            if read is None or expected is None or read == expected:
+                continue
+            self.notes.append(
+                f"{where}／{_column_header(grid, cell)}：活頁簿寫 {read.normalize():,f}，"
+                f"本程式依各項計算為 {expected.normalize():,f}，此合計不匯入（由各項自動相加）"
+            )
 
     # ---- sheet 1 first: the year every other label depends on
 
@@ -507,11 +579,16 @@ class _Application:
         return year
 
     @staticmethod
-    def _value_right_of(sheet: _Sheet, row: int, offset: int) -> Value:
+    def column_right_of(sheet: _Sheet, row: int, offset: int) -> int | None:
         for col in sorted(sheet.rows.get(row, {})):
             if col > offset and not (sheet.origins.get((row, col), (row, col))[1] <= offset):
-                return sheet.get(row, col)
+                return sheet.origins.get((row, col), (row, col))[1]
         return None
+
+    @classmethod
+    def _value_right_of(cls, sheet: _Sheet, row: int, offset: int) -> Value:
+        col = cls.column_right_of(sheet, row, offset)
+        return None if col is None else sheet.get(row, col)
 
     def _union_type(self) -> str:
         spec = FORMS["roster"]
@@ -535,29 +612,63 @@ class _Application:
         values: Record = {}
         matcher = _Matcher(sheet)
         found_any = False
-        for row, cells in sorted(_read_rows(template).items()):
-            labels = _row_labels(template, row)
-            if not labels:
-                continue
-            found = matcher.find([(col, key) for col, key, _ in labels])
+        rows = [(row, cells, _row_labels(template, row)) for row, cells in sorted(_read_rows(template).items())]
+        rows = [(row, cells, labels) for row, cells, labels in rows if labels]
+        # First every row by its labels, then a row whose locked label was changed by its place beside a row found.
+        found: dict[int, tuple[int, int] | None] = {row: matcher.find([(c, k) for c, k, _ in labels])
+                                                    for row, _, labels in rows}
+        every_label = {_label_key(c.value) for c in template.cells if c.style is Style.LABEL and c.value}
+        for row, _, labels in rows:
+            if found[row] is None:
+                found[row] = self._by_place(sheet, labels, row, found, every_label)
+        for row, cells, labels in rows:
             label_text = "／".join(text for _, _, text in labels)
-            has_inputs = any(cell.style is not Style.SLASH for cell in cells)
-            if found is None:
+            has_inputs = any(cell.style is not Style.SLASH and not cell.locked for cell in cells)
+            place = found[row]
+            if place is None:
                 if has_inputs:
-                    self.notes.append(f"「{spec.sheet_name}」找不到「{label_text}」這一列，略過")
+                    self.notes.append(f"「{sheet.name}」找不到「{label_text}」這一列，略過")
                 continue
             found_any = found_any or has_inputs
-            sheet_row, offset = found
-            where = f"「{spec.sheet_name}」{label_text}"
+            sheet_row, offset = place
             for cell in cells:
                 raw = sheet.get(sheet_row, cell.col + offset)
+                address = cell_name(sheet.name, sheet_row, cell.col + offset)
                 if cell.style is Style.SLASH:
-                    self._slashed(template, cell, raw, where)
+                    self._slashed(template, cell, raw, f"{address} {label_text}")
+                elif cell.locked:
+                    self.computed.append((form_id, cell, raw, f"{address} {label_text}"))
+                    self._took(form_id, cell.key, None, address, None)
                 else:
                     key = cell.key or ""
-                    named = f"「{spec.sheet_name}」{spec.label(key, year)}" if spec.has_field(key) else where
+                    named = f"{address} {spec.label(key, year) if spec.has_field(key) else label_text}"
                     self._store(values, form_id, key, raw, named)
+                    self._took(form_id, key, None, address, raw)
         return values, found_any
+
+    def _by_place(
+        self, sheet: _Sheet, labels: list[tuple[int, str, str]], row: int,
+        found: dict[int, tuple[int, int] | None], every_label: set[str],
+    ) -> tuple[int, int] | None:
+        """A row whose locked label was changed: found by its place from the nearest row found by its label,
+        when the text there is no other row's label. The change is reported; the values are read."""
+        neighbours = sorted((abs(other - row), other) for other, place in found.items() if place is not None)
+        if not neighbours:
+            return None
+        other = neighbours[0][1]
+        sheet_row, offset = found[other]  # type: ignore[misc]
+        candidate = sheet_row + (row - other)
+        col, _, text = labels[-1]
+        value = sheet.get(candidate, col + offset)
+        if not isinstance(value, str) or not value.strip() or _label_key(value) in every_label:
+            return None
+        if any(place is not None and place[0] == candidate for place in found.values()):
+            return None
+        self.notes.append(
+            f"{cell_name(sheet.name, candidate, col + offset)}：固定標籤「{text}」被改成「{value.strip()}」，"
+            "未採用；這一列依位置讀取"
+        )
+        return candidate, offset
 
     def _slashed(self, template: Grid, cell: Cell, raw: Value, where: str) -> None:
         """A「/」cell may hold nothing: a figure typed there has no field to go to, so the user is told."""
@@ -596,10 +707,14 @@ class _Application:
         members = []
         for row in range(header_row + 1, sheet.n_rows):
             member = {
-                key: _text(sheet.get(row, col), spec.field(key), f"「{spec.sheet_name}」第 {row + 1} 列", self.notes)
+                key: _text(sheet.get(row, col), spec.field(key), cell_name(sheet.name, row, col), self.notes)
                 for key, col in columns.items()
             }
             if any(member.values()):
+                index = len(members)
+                for key, col in columns.items():
+                    self._took("roster", key, index, cell_name(sheet.name, row, col), sheet.get(row, col))
+                self.cells["roster", None, index] = cell_name(sheet.name, row, min(columns.values()))
                 members.append(member)
         return members
 
@@ -617,41 +732,75 @@ class _Application:
         start_col = columns.get("no", columns["name"])
         plain = [c.key for c in rows.columns if not c.computed and not c.lines and c.key != "methods"]
         sessions: list[Record] = []
+        where_of: list[dict[str | None, str]] = []
         current: Record | None = None
         for row in range(header_row + 1, sheet.n_rows):
             if row not in sheet.rows:
                 continue
-            where = f"「{spec.sheet_name}」第 {row + 1} 列"
             continued = sheet.continues_merge(row, start_col)
             typed = any(sheet.get(row, columns[k]) not in (None, "") for k in ("no", *plain) if k in columns)
             if not continued and typed:
                 current = {}
                 sessions.append(current)
+                where_of.append({None: cell_name(sheet.name, row, start_col)})
                 for key in plain:
                     if key in columns:
+                        where = cell_name(sheet.name, row, columns[key])
                         current[key] = _text(sheet.get(row, columns[key]), spec.field(key), where, self.notes)
+                        where_of[-1][key] = where
                 if "methods" in columns:
+                    where = cell_name(sheet.name, row, columns["methods"])
                     current["methods"] = layouts.parse_methods(_text(sheet.get(row, columns["methods"]), None, where,
                                                                       self.notes))
+                    where_of[-1]["methods"] = where
             if current is not None:
-                self._courses(sheet, row, columns, current, where)
-        for session in sessions:
+                self._courses(sheet, row, columns, current, where_of[-1])
+        kept = []
+        for session, wheres in zip(sessions, where_of, strict=True):
             for key in [k for k, v in session.items() if not v and k.startswith(("course_", "hours_"))]:
                 del session[key]
-        return [session for session in sessions if any(session.values())]
+            if any(session.values()):
+                for key, where in wheres.items():
+                    self._took("training_report", key, len(kept), where, session.get(key) if key else None)
+                kept.append(session)
+        return kept
 
-    def _courses(self, sheet: _Sheet, row: int, columns: dict[str, int], session: Record, where: str) -> None:
+    def _courses(
+        self, sheet: _Sheet, row: int, columns: dict[str, int], session: Record, wheres: dict[str | None, str]
+    ) -> None:
         if "category" not in columns or "course" not in columns:
             return
-        category_text = _text(sheet.get(row, columns["category"]), None, where, self.notes)
+        where = cell_name(sheet.name, row, columns["course"])
+        category_where = cell_name(sheet.name, row, columns["category"])
+        category_text = _text(sheet.get(row, columns["category"]), None, category_where, self.notes)
         categories = [c for c in (_category_index(line) for line in category_text.split("\n") if line.strip())]
-        if not categories or sheet.continues_merge(row, columns["course"]):
+        if sheet.continues_merge(row, columns["course"]):
             return
         field = FORMS["training_report"].field
         course_raw = sheet.get(row, columns["course"])
         hours_raw = sheet.get(row, columns["hours"]) if "hours" in columns else None
         course_text = _text(course_raw, None, where, self.notes)
         hours_text = _text(hours_raw, None, where, self.notes)
+        n_all = len(tr.CATEGORIES)
+        consistent = len(categories) == len(_cell_lines(course_raw, 0)) and None not in categories
+        if not consistent and len(_cell_lines(course_raw, 0)) == n_all and course_text.strip():
+            # The app's sheet prints all six categories in a locked cell and one course line for each: the
+            # lines are read by their place, whatever that locked cell was changed to.
+            if category_text.strip():
+                self.notes.append(
+                    f"{category_where} 課程類別：此欄是固定的六個類別，"
+                    f"被改成「{category_text.replace(chr(10), '、')}」，"
+                    "未採用；課程名稱與時數依列序對應六個類別"
+                )
+            categories = list(range(1, n_all + 1))
+        if not categories:
+            if course_text.strip():
+                self.notes.append(f"{where} 課程名稱：找不到對應的課程類別，未匯入「{course_text}」")
+            return
+        for n in range(1, n_all + 1):
+            wheres[tr.course_key(n)] = where
+            if "hours" in columns:
+                wheres[tr.hours_key(n)] = cell_name(sheet.name, row, columns["hours"])
         if len(categories) == 1 and categories[0] is not None:
             n = categories[0]
             session[tr.course_key(n)] = field(tr.course_key(n)).type.parse(course_text).text
@@ -669,6 +818,22 @@ class _Application:
             self.notes.append(
                 f"{where}：課程名稱與課程類別對不起來（{len(categories)} 類、{len(courses)} 個名稱），請在程式中補填"
             )
+
+
+def _number(value: object) -> Decimal | None:
+    """A figure as a workbook or a grid holds it (1,234 as text too); None when it is not one."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        try:
+            return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        except InvalidOperation:
+            return None
+    text = str(value).replace(",", "").strip()
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation:
+        return None
 
 
 def _cell_lines(raw: Value, count: int) -> list[str]:
@@ -738,6 +903,8 @@ class _Ledger:
         self.sheets = sheets
         self.source = source
         self.notes: list[str] = []
+        self.cells: dict[tuple[str, str | None, int | None], str] = {}
+        self.taken = 0
 
     def read(self) -> ImportResult:
         sheet = _sheet_for(self.sheets, ledger.LEDGER_TITLE, ledger.LEDGER_TITLE)
@@ -760,7 +927,8 @@ class _Ledger:
         for other in self.sheets:
             if other is not sheet and _label_key(other.name) != parameters and not other.empty:
                 self.notes.append(f"略過不認得的工作表「{other.name}」")
-        return ImportResult(book, "ledger", self.notes)
+        sheets = {"ledger": sheet.name, "application": sheet.name}
+        return ImportResult(book, "ledger", self.notes, self.cells, sheets, self.taken)
 
     def _header(self, sheet: _Sheet) -> dict[str, str]:
         header: dict[str, str] = {}
@@ -775,11 +943,17 @@ class _Ledger:
                 self.notes.append(f"「{ledger.LEDGER_TITLE}」找不到「{label}」，略過")
                 continue
             row, offset = found
-            raw = _Application._value_right_of(sheet, row, offset)
+            col = _Application.column_right_of(sheet, row, offset)
+            raw = None if col is None else sheet.get(row, col)
+            where = f"{cell_name(sheet.name, row, offset if col is None else col)} {label}"
             if isinstance(raw, str):
                 raw = raw.strip().removesuffix(ledger.MONEY_UNIT).strip()
             spec_field = money.get(key) or (application.field(key) if application.has_field(key) else None)
-            header[key] = _text(raw, spec_field, label, self.notes)
+            header[key] = _text(raw, spec_field, where, self.notes)
+            address = where.split(" ")[0]
+            for form in ("ledger", "application") if application.has_field(key) else ("ledger",):
+                self.cells[form, key, None] = address
+            self.taken += raw not in (None, "")
         return header
 
     def _entries(self, sheet: _Sheet) -> list[Record]:
@@ -792,18 +966,33 @@ class _Ledger:
             self.notes.append(_no_headers(ledger.LEDGER_TITLE, headers, required, "收支記錄"))
             return []
         code_col = columns.pop(_OLD_CODE, None)
+        if code_col is not None:
+            columns["code"] = code_col
+        first_col = min(columns.values())
         entries = []
         for row in range(header_row + 1, sheet.n_rows):
-            where = f"「{ledger.LEDGER_TITLE}」第 {row + 1} 列"
             raw = {key: sheet.get(row, col) for key, col in columns.items()}
-            if code_col is not None:
-                raw["code"] = sheet.get(row, code_col)
-            else:
-                kind = _text(raw.get("kind"), ledger.ENTRY_FIELD["kind"], where, self.notes)
-                raw["code"] = ledger.code_from_text(kind, _text(raw.get("code"), None, where, self.notes))
-            entry = {key: _text(value, ledger.ENTRY_FIELD[key], where, self.notes) for key, value in raw.items()}
-            if any(entry.values()):
-                entries.append({key: entry.get(key, "") for key in ledger.ENTRY_KEYS if key in entry})
+            wheres = {key: cell_name(sheet.name, row, col) for key, col in columns.items()}
+            notes: list[str] = []
+            if code_col is None and "code" in raw:
+                kind = _text(raw.get("kind"), ledger.ENTRY_FIELD["kind"], wheres.get("kind", ""), notes)
+                raw["code"] = ledger.code_from_text(kind, _text(raw.get("code"), None, wheres["code"], notes))
+            entry = {key: _text(value, ledger.ENTRY_FIELD[key], wheres[key], notes) for key, value in raw.items()}
+            if not any(entry.values()):
+                continue
+            self.notes.extend(notes)
+            index = len(entries)
+            kind, code = entry.get("kind", "").strip(), entry.get("code", "").strip()
+            if code and kind in ledger.KINDS and ledger.lookup(kind, code) is None:
+                self.notes.append(
+                    f"{wheres['code']} 摘要(一)：「{code}」不在參數表（{kind}）中，未能對應代號，"
+                    "照原文匯入，請改選正確項目"
+                )
+            for key, where in wheres.items():
+                self.cells["ledger", key, index] = where
+                self.taken += raw.get(key) not in (None, "")
+            self.cells["ledger", None, index] = cell_name(sheet.name, row, first_col)
+            entries.append({key: entry.get(key, "") for key in ledger.ENTRY_KEYS if key in entry})
         return entries
 
 
