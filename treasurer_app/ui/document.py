@@ -133,6 +133,13 @@ class ProjectDocument(QObject):
         if not self.refused():
             self.undo_stack.push(_AddYear(self, year))
 
+    def replace_years(self, books: Sequence[YearBook], label: str) -> bool:
+        """Whole years in place of the project's (an import of workbooks): one step that one undo takes back."""
+        if not books or self.refused():
+            return False
+        self.undo_stack.push(_ReplaceYears(self, list(books), label))
+        return True
+
     # ---------------------------------------------------------------- applying (called by commands)
 
     def _apply(self, change: Change) -> None:
@@ -373,6 +380,27 @@ class _AddYear(QUndoCommand):
     def undo(self) -> None:
         del self.doc.project.years[self.year]
         self.doc._apply(Change("year", self.year, "year"))
+
+
+class _ReplaceYears(QUndoCommand):
+    def __init__(self, doc: ProjectDocument, books: list[YearBook], label: str) -> None:
+        super().__init__(label)
+        self.doc = doc
+        self.new = [copy.deepcopy(book) for book in books]
+        self.old = {book.year: copy.deepcopy(doc.project.years.get(book.year)) for book in books}
+
+    def redo(self) -> None:
+        for book in self.new:
+            self.doc.project.years[book.year] = copy.deepcopy(book)
+            self.doc._apply(Change("year", book.year, "year"))
+
+    def undo(self) -> None:
+        for year, book in self.old.items():
+            if book is None:
+                self.doc.project.years.pop(year, None)
+            else:
+                self.doc.project.years[year] = copy.deepcopy(book)
+            self.doc._apply(Change("year", year, "year"))
 
 
 def _backup_problem(exc: BaseException) -> str:

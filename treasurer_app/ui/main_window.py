@@ -184,6 +184,11 @@ class MainWindow(QMainWindow):
         self.import_action.setToolTip("以交換檔的內容取代目前的資料（取代前自動備份）")
         self.import_action.triggered.connect(self.import_interchange)
         file_menu.addAction(self.import_action)
+        self.import_workbooks_action = QAction("匯入活頁簿 (.xls/.xlsx)…", self)
+        self.import_workbooks_action.setToolTip(
+            "匯入申請書與現金收支登記簿活頁簿（可一次選多個：去年的申請書與四季的登記簿）；先列出變化再決定")
+        self.import_workbooks_action.triggered.connect(self.import_workbooks)
+        file_menu.addAction(self.import_workbooks_action)
         self.export_json_action = QAction("匯出交換檔 (.json)…", self)
         self.export_json_action.setToolTip("把整個專案存成一個交換檔，可在另一台電腦匯入")
         self.export_json_action.triggered.connect(self.export_interchange)
@@ -371,6 +376,38 @@ class MainWindow(QMainWindow):
         if not self.load_project(project):
             return False
         self.statusBar().showMessage(f"已匯入交換檔：{path.name}", 8000)
+        return True
+
+    def import_workbooks(self) -> bool:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "匯入活頁簿", str(Path.home()), "Excel 活頁簿 (*.xls *.xlsx);;所有檔案 (*)")
+        return self.import_workbook_files([Path(p) for p in paths]) if paths else False
+
+    def import_workbook_files(self, paths: list[Path]) -> bool:
+        """Read the workbooks, show what they would change and the report, and on 匯入: back up, then replace
+        the years as one step that 復原 takes back."""
+        from treasurer_app import workbook_import as wi
+        from treasurer_app.ui.import_dialog import ImportDialog
+
+        batch = wi.read_workbooks(paths)
+        dialog = ImportDialog(self.document.project, batch, self)
+        if dialog.exec() != ImportDialog.DialogCode.Accepted or dialog.accept_button is None:
+            return False
+        backup = getattr(self.document.persistence, "backup_now", None)
+        if dialog.replaces and callable(backup):
+            try:
+                backup(kind="before-import")
+            except Exception as exc:  # the store's errors carry a Chinese message
+                QMessageBox.warning(self, "匯入活頁簿", f"匯入前無法備份，未匯入：{exc}")
+                return False
+        imported = wi.applied(self.document.project, batch)
+        years = sorted(batch.years)
+        names = "、".join(f.name for f in batch.read)
+        shown = self.year
+        if not self.document.replace_years([imported.years[y] for y in years], f"匯入活頁簿（{names}）"):
+            return False
+        self.set_year(shown if shown in self.document.project.years else max(years))
+        self.statusBar().showMessage(f"已匯入 {len(batch.read)} 個活頁簿（可按「復原」整批還原）", 8000)
         return True
 
     def export_interchange(self) -> bool:

@@ -211,8 +211,9 @@ class StorePersistence:
         self._store.restore(backup.handle)
         return self.load()
 
-    def backup_now(self) -> Path:
-        return Path(self._store.backup_now())
+    def backup_now(self, kind: str = "") -> Path:
+        """A backup now; ``kind`` names why (「before-import」 shows as （匯入前） in the 備份 menu)."""
+        return Path(self._store.backup_now(kind=kind))
 
     def replace(self, project: Project) -> None:
         self._store.replace_project(project)

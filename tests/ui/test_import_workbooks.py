@@ -1,0 +1,110 @@
+"""檔案 → 匯入活頁簿…: the per-form diff, the question, the backup, one undo (issue 15)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from treasurer_app import interchange
+from treasurer_app import workbook_import as wi
+from treasurer_app.export import layouts
+from treasurer_app.export.xls import write_xls
+from treasurer_app.export.xlsx import write_xlsx
+from treasurer_app.forms import FORMS
+from treasurer_app.interchange import project_to_dict
+from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.ui.import_dialog import ImportDialog
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+YEAR = 115
+
+
+@pytest.fixture
+def workbooks(tmp_path: Path) -> dict[str, Path]:
+    guide = interchange.load(FIXTURES / "guide_example_corrected.json")
+    app = tmp_path / "115_12345675_application.xls"
+    write_xls(layouts.application_grids(guide, YEAR), app)
+    document = json.loads((FIXTURES / "ledger_114.json").read_text(encoding="utf-8"))
+    book = YearBook(114)
+    book.forms["application"].update(union_name="00職業工會", tax_id="12345675")
+    book.ledger = LedgerBook(document["header"], document["entries"])
+    ledger = tmp_path / "11412_12345675_accounting.xls"
+    write_xls(layouts.ledger_grids(Project({114: book}), 114), ledger)
+    edited = tmp_path / "edited.xlsx"
+    write_xlsx(layouts.application_grids(guide, YEAR), edited)
+    opened = openpyxl.load_workbook(edited)
+    opened[FORMS["application"].sheet_name]["B3"] = "港務工會"
+    opened.save(edited)
+    return {"application": app, "ledger": ledger, "edited": edited}
+
+
+def answer(monkeypatch: pytest.MonkeyPatch, accept: bool, seen: list[ImportDialog]) -> None:
+    def exec_(dialog: ImportDialog) -> int:
+        seen.append(dialog)
+        if accept and dialog.accept_button is not None:
+            dialog.accept_button.click()
+        else:
+            dialog.reject()
+        return dialog.result()
+
+    monkeypatch.setattr(ImportDialog, "exec", exec_)
+
+
+def test_import_into_an_empty_project_then_replace_with_a_diff_a_backup_and_one_undo(
+    window, workbooks: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[ImportDialog] = []
+    answer(monkeypatch, True, seen)
+    assert window.import_workbook_files([workbooks["application"], workbooks["ledger"]])
+    dialog = seen[-1]
+    assert [dialog.diff_view.topLevelItem(i).text(2) for i in range(dialog.diff_view.topLevelItemCount())] == [
+        wi.NEW] * 8  # the seven sheets of 115 and the ledger of 114
+    assert dialog.accept_button is not None and dialog.accept_button.text() == "匯入"
+    project = window.document.project
+    assert sorted(project.years) == [114, YEAR]
+    assert len(project.years[114].ledger.entries) == 206
+    assert project.union_name(YEAR) == "00職業工會"
+    assert window.year == YEAR
+    backups_before = len(window.document.persistence.backups())
+    before = project_to_dict(window.document.project)
+    depth = window.document.undo_stack.count()
+
+    answer(monkeypatch, False, seen)  # asked, and declined: nothing changes
+    assert not window.import_workbook_files([workbooks["edited"]])
+    assert seen[-1].replaces and seen[-1].accept_button.text() == "取代並匯入"
+    changed = [seen[-1].diff_view.topLevelItem(i) for i in range(seen[-1].diff_view.topLevelItemCount())]
+    assert [(item.text(1), item.text(2)) for item in changed if item.text(2) != wi.UNCHANGED] == [
+        (FORMS["application"].sheet_name, wi.CHANGED)
+    ]
+    assert "工會名稱" in changed[0].text(3)
+    assert project_to_dict(window.document.project) == before
+
+    answer(monkeypatch, True, seen)
+    assert window.import_workbook_files([workbooks["edited"]])
+    assert window.document.project.union_name(YEAR) == "港務工會"
+    assert window.document.undo_stack.count() == depth + 1  # one step
+    backups = window.document.persistence.backups()
+    assert len(backups) == backups_before + 1 and "（匯入前）" in backups[0].label + backups[-1].label
+    window.undo_action.trigger()
+    assert project_to_dict(window.document.project) == before
+    window.document.flush(automatic=False)
+    reopened = window.document.persistence.load()
+    assert reopened.union_name(YEAR) == "00職業工會"  # the store followed the undo
+
+
+def test_files_that_cannot_be_read_are_named_and_nothing_is_offered(
+    window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[ImportDialog] = []
+    answer(monkeypatch, True, seen)
+    broken = tmp_path / "broken.xls"
+    broken.write_bytes(b"nothing")
+    assert not window.import_workbook_files([broken])
+    assert seen[-1].accept_button is None
+    assert "✗ broken.xls：未匯入" in seen[-1].report.toPlainText()
+    assert window.document.project.years == {}
+    assert QDialog.DialogCode.Rejected == seen[-1].result()
