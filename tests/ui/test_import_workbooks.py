@@ -108,3 +108,41 @@ def test_files_that_cannot_be_read_are_named_and_nothing_is_offered(
     assert "✗ broken.xls：未匯入" in seen[-1].report.toPlainText()
     assert window.document.project.years == {}
     assert QDialog.DialogCode.Rejected == seen[-1].result()
+
+
+def test_a_union_started_mid_cycle_comes_from_last_years_workbooks(
+    window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """建立本工會的資料 for 116 offers to import 115's application and ledger first; 116 is then started from
+    them as 開始新年度 does, its final accounts computed from the imported ledger; the home page says so."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from treasurer_app.ui.dashboard import Dashboard
+
+    guide = interchange.load(FIXTURES / "guide_example_corrected.json")
+    document = json.loads((FIXTURES / "ledger_114.json").read_text(encoding="utf-8"))
+    guide.years[YEAR].ledger = LedgerBook(document["header"], document["entries"])
+    app = tmp_path / "115_12345675_application.xls"
+    write_xls(layouts.application_grids(guide, YEAR), app)
+    ledger = tmp_path / "11512_12345675_accounting.xls"
+    write_xls(layouts.ledger_grids(guide, YEAR), ledger)
+    seen: list[ImportDialog] = []
+    answer(monkeypatch, True, seen)
+    offered: list[int] = []
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *args: (116, True)))
+    monkeypatch.setattr(type(window), "ask_last_year_first", lambda self, year: offered.append(year) or True)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *args: ([str(app), str(ledger)], "")))
+    window.create_union()
+    assert offered == [116]
+    project = window.document.project
+    assert sorted(project.years) == [YEAR, 116] and window.year == 116
+    assert project.years[116].roster == guide.years[YEAR].roster  # carried over as 開始新年度 does
+    derived = project.effective(116, "final_accounts")
+    assert derived.sources and all(s == "由 115 年度現金收支登記簿計算" for s in derived.sources.values()
+                                   if "登記簿" in s)
+    window.show_step("home")
+    home = window.findChild(Dashboard)
+    assert home is not None
+    now, later = home.sources_texts
+    assert "由 115 年的現金收支登記簿（206 筆收支）自動計算" in now
+    assert "明年（117 年度）申請書的「決算及運用情形」與「教育訓練經費表」" in later and "目前 0 筆收支" in later

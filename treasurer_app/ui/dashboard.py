@@ -107,6 +107,7 @@ class Dashboard(QWidget):
             name = project.union_name(year) or "（尚未填寫工會名稱）"
             self.layout_.addWidget(QLabel(f"{name}　{year} 年度", objectName="pageTitle"))
             self._todo(project, year, findings)
+            self._sources(project, year)
             self._line(project, year)
             if history is None:
                 from treasurer_app.rules import education_history
@@ -174,6 +175,28 @@ class Dashboard(QWidget):
             note = QLabel(f"尚未選擇附件：{names}（在「匯出與列印」選擇）")
             note.setObjectName("pageHint")
             layout.addWidget(note)
+        self.layout_.addWidget(frame)
+
+    def _sources(self, project: Project, year: int) -> None:
+        """Which sheets come from a ledger: this year's from last year's, next year's from this year's."""
+        frame, layout = card("哪些表由現金收支登記簿產生")
+        derived = "「決算及運用情形」與「教育訓練經費表」"
+        last = project.years.get(year - 1)
+        last_entries = len(last.ledger.entries) if last is not None and last.ledger is not None else 0
+        if last_entries:
+            now = f"本年度申請書的{derived}由 {year - 1} 年的現金收支登記簿（{last_entries} 筆收支）自動計算。"
+        else:
+            now = (f"沒有 {year - 1} 年的現金收支登記簿：本年度的{derived}須手填；"
+                   f"也可以用「檔案 → 匯入活頁簿…」匯入 {year - 1} 年度的申請書與 {year - 1} 年各季的登記簿。")
+        book = project.years[year]
+        entries = len(book.ledger.entries) if book.ledger is not None else 0
+        later = (f"明年（{year + 1} 年度）申請書的{derived}，以及預算書的上年度未動支利息，"
+                 f"將由本年（{year} 年）的現金收支登記簿產生（目前 {entries} 筆收支）。")
+        for text in (now, later):
+            label = QLabel(text)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        self.sources_texts = (now, later)
         self.layout_.addWidget(frame)
 
     def _line(self, project: Project, year: int) -> None:

@@ -312,12 +312,48 @@ class MainWindow(QMainWindow):
             year, ok = QInputDialog.getInt(self, "建立本工會的資料", CREATE_YEAR_TEXT, suggested, 100, 999)
             if not ok:
                 return
+            first = self.ask_last_year_first(year)
+            if first is None:
+                return
+            if first:
+                paths, _ = QFileDialog.getOpenFileNames(
+                    self, f"匯入 {year - 1} 年度的活頁簿", str(Path.home()), "Excel 活頁簿 (*.xls *.xlsx)")
+                self.start_from_last_year(year, [Path(p) for p in paths])
         if year not in self.document.project.years:
             self.document.add_year(year)
             if year not in self.document.project.years:
                 return  # refused: read-only
         self.set_year(year)
         self.show_step("application")
+
+    def ask_last_year_first(self, year: int) -> bool | None:
+        """Starting in mid-cycle: True to import last year's workbooks first, False to start empty, None cancel."""
+        if self.document.project.years:
+            return False
+        box = QMessageBox(self)
+        box.setWindowTitle("建立本工會的資料")
+        box.setText(
+            f"若去年已用官方活頁簿辦理，建議先匯入 {year - 1} 年度的申請書"
+            f"（{year - 1}_統一編號_application.xls）與 {year - 1} 年各季的現金收支登記簿（…_accounting.xls）。\n\n"
+            f"工會資料與會員名冊會沿用，{year} 年度的「決算及運用情形」與「教育訓練經費表」會由登記簿自動計算，"
+            "不必再從紙本打一次。"
+        )
+        first = box.addButton(f"先匯入 {year - 1} 年度的活頁簿…", QMessageBox.ButtonRole.AcceptRole)
+        empty = box.addButton("直接建立", QMessageBox.ButtonRole.NoRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(first)
+        box.exec()
+        clicked = box.clickedButton()
+        return True if clicked is first else False if clicked is empty else None
+
+    def start_from_last_year(self, year: int, paths: list[Path]) -> bool:
+        """Last year's workbooks imported, then ``year`` started from them as 開始新年度 does; False when
+        nothing was imported (the year is then created empty by the caller)."""
+        if not paths or not self.import_workbook_files(paths):
+            return False
+        if year not in self.document.project.years and year - 1 in self.document.project.years:
+            self.document.roll_over(year - 1)
+        return year in self.document.project.years
 
     def open_sample(self) -> None:
         has_data = bool(self.document.project.years)
