@@ -449,8 +449,10 @@ class _Interpreter:
         for line in block.lines:
             label = self.text(line.label) if line.label is not None else self.source.label(line.key)
             self.grid.add(self.row, 0, label, Style.LABEL, colspan=block.label_span)
-            if line.key:
-                self.put(value_col, self.source.cell(line.key), colspan=block.value_span)
+            if line.key:  # a label/value table's values read left-aligned, dates and years too (sheet 1)
+                value, style, locked, key = self.source.cell(line.key)
+                style = Style.TEXT if style is Style.CENTER else style
+                self.put(value_col, (value, style, locked, key), colspan=block.value_span)
             if line.unit:
                 self.grid.add(self.row, note_col, line.unit, Style.LABEL)
             if line.note:
@@ -477,8 +479,10 @@ class _Interpreter:
         self.row += 1
         for matrix_row in block.rows:
             self.grid.add(self.row, 0, self.text(matrix_row.label), Style.LABEL)
-            if len(matrix_row.cells) == 1 and len(printed) > 1:  # one figure across the columns (總計)
-                self.put(1, self.source.cell(matrix_row.cells[0]), colspan=len(printed))  # type: ignore[arg-type]
+            if len(matrix_row.cells) == 1 and len(printed) > 1:  # one figure for all the columns (總計)
+                self.put(1, self.source.cell(matrix_row.cells[0]))  # type: ignore[arg-type]
+                for col in range(2, len(printed) + 1):  # under the first column, as the guide prints it
+                    self.grid.add(self.row, col, None, Style.TEXT)
                 self.row += 1
                 continue
             for col, i in enumerate(printed, start=1):

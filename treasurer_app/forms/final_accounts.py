@@ -230,7 +230,7 @@ def _expenditure_matrix() -> Matrix:
         for row in EXPENDITURE_ROWS
     ]
     rows.append(MatrixRow(SUBTOTAL_LABEL, tuple(subtotal_key(c) for c, _ in SOURCE_COLUMNS)))
-    rows.append(MatrixRow(TOTAL_LABEL, ("exp_total",)))  # one figure across the three columns
+    rows.append(MatrixRow(TOTAL_LABEL, ("exp_total",)))  # one figure for the three columns
     return Matrix(
         corner=EXPENDITURE_HEADER,
         band=EXPENDITURE_AMOUNT_HEADER,

@@ -77,7 +77,7 @@ class Lines:
 @dataclass(frozen=True)
 class MatrixRow:
     label: str
-    cells: tuple[str | None, ...]  # one per Matrix column: a key, or SLASH
+    cells: tuple[str | None, ...]  # one per Matrix column: a key, or SLASH; a single key: one figure for all (總計)
 
 
 @dataclass(frozen=True)
