@@ -306,6 +306,13 @@ class WorkbookCheck:
         return result.where(form, finding.field, finding.row) or result.where(finding.form, finding.field, None)
 
 
+def _off_the_workbook(result: ImportResult, finding: Finding) -> bool:
+    form, key = finding.form, finding.field
+    if form not in SCALAR_FORMS or not key or not FORMS[form].has_field(key) or form not in result.sheets:
+        return False
+    return (form, key, None) not in result.cells
+
+
 def check_workbook(path: str | Path) -> WorkbookCheck:
     """The findings ``treasurer-app check`` reports for a project, for one workbook as it stands."""
     from treasurer_app.rules import check_project
@@ -318,7 +325,10 @@ def check_workbook(path: str | Path) -> WorkbookCheck:
     project = Project({year: result.book})
     name = project.union_name(year) or "（未填工會名稱）"
     if result.kind == "application":
-        return WorkbookCheck(read, f"{read.name}：{name} {year} 年度申請檢查結果", check_project(project, year))
+        # A field the workbook has no cell for (港區, which only the app's cover letter uses) is not the
+        # workbook's to fill: the upload system never sees it.
+        findings = [f for f in check_project(project, year) if not _off_the_workbook(result, f)]
+        return WorkbookCheck(read, f"{read.name}：{name} {year} 年度申請檢查結果", findings)
     book = result.book.ledger or LedgerBook()
     findings = [*ledger_engine.check_ledger(book, year), *ledger_engine.check_caps(book, year)]
     spec = FORMS["application"]
