@@ -158,10 +158,11 @@ class _Relocated(xlwt.Formula):
         return struct.pack("<H", len(self._tokens)) + self._tokens
 
 
-# A1 references outside quoted text: not preceded by a letter/digit (TAN2, LOG10 are functions) and not followed by
-# "(" (a function call) or more name characters. Texts in "…" and sheet names in '…' are matched first and kept.
+# A1 references outside quoted text: not preceded by a letter/digit (TAN2, LOG10 are functions) and not followed
+# by "(" (a function call), "!" (a sheet name) or more name characters. Texts in "…" and sheet names in '…' are
+# matched first and kept.
 _REFERENCE = re.compile(
-    r"(\"(?:[^\"]|\"\")*\")|('(?:[^']|'')*')|(?<![A-Za-z0-9_.])(\$?[A-Z]{1,3})(\$?)([0-9]+)(?![A-Za-z0-9_(])"
+    r"(\"(?:[^\"]|\"\")*\")|('(?:[^']|'')*')|(?<![A-Za-z0-9_.])(\$?[A-Z]{1,3})(\$?)([0-9]+)(?![A-Za-z0-9_(!])"
 )
 
 
