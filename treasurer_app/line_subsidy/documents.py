@@ -426,7 +426,7 @@ def checklist_grid(project: Project, year: int, stage: str, items: Sequence[Encl
     for col, header in enumerate(_CHECKLIST_HEADERS):
         grid.add(2, col, header, Style.HEADER)
     grid.header_rows = (2, 2)
-    errors = [f for f in lr.check_line(project, year) if f.is_error]
+    errors = lr.blocking(lr.check_line(project, year), stage)  # what stops this stage's papers
     checked = Enclosure("本程式檢核", "LINE 補助各表", not errors,
                         f"有 {len(errors)} 個錯誤，請先更正" if errors else "檢核通過")
     if stage == APPLICATION:

@@ -64,7 +64,8 @@ class LinePapersPage(QWidget):
         self.layout_.addWidget(frame)
         frame, layout = card("每月轉發勞動部訊息（每月 3 則以上）")
         self.months = QGridLayout()
-        self.months.setColumnStretch(1, 1)
+        for column in (1, 3):  # two months a line: each month's text takes the room left beside it
+            self.months.setColumnStretch(column, 1)
         layout.addLayout(self.months)
         self.layout_.addWidget(frame)
         self._export_card()
@@ -131,7 +132,7 @@ class LinePapersPage(QWidget):
             for col, value in enumerate((name, text)):
                 label = QLabel(value)
                 label.setStyleSheet(style)
-                self.months.addWidget(label, row // 2 * 1, col + (row % 2) * 2)
+                self.months.addWidget(label, row // 2, col + (row % 2) * 2)
         if not lr.approved(book):
             self.months.addWidget(QLabel("核定後（填寫「核定及結報」）才開始逐月計算。"), 0, 0, 1, 4)
 
