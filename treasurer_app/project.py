@@ -17,7 +17,9 @@ from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms import budget as budget_form
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms.base import FormSpec, Record, compute_derived, int_getter
-from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
+from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES, next_application
+
+LINE_APPLICATION, LINE_APPROVAL = LINE_SCALAR_FORMS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
 if TYPE_CHECKING:
@@ -207,6 +209,9 @@ class Project:
         application = copy.deepcopy(source.forms["application"])
         application["year"] = str(year + 1)
         new.forms["application"] = application
+        line = next_application(source.forms.get(LINE_APPLICATION, {}), source.forms.get(LINE_APPROVAL, {}))
+        if line:  # the LINE subsidy of the year after: a repeat application when this year's was approved
+            new.forms[LINE_APPLICATION] = line
         new.roster = copy.deepcopy(source.roster)
         if source.ledger is not None:
             new.ledger = LedgerBook(header=ledger_engine.next_year_header(source.ledger))

@@ -103,3 +103,22 @@ def test_the_papers_page_writes_the_claim(may_window, tmp_path: Path) -> None:
     may_window.document.set_value(YEAR, "line_application", "has_group", "否")
     assert page.export("application", tmp_path / "again") == []
     assert "尚未匯出" in page.message.text() and "補助資格" in page.message.text()
+
+
+def test_in_september_the_home_page_names_next_years_application_window(themed_app, qtbot, tmp_path: Path) -> None:
+    from treasurer_app.project import Project
+    from treasurer_app.ui.document import ProjectDocument
+    from treasurer_app.ui.main_window import MainWindow
+    from treasurer_app.ui.services import open_persistence
+
+    persistence = open_persistence(tmp_path / "data")
+    main = MainWindow(ProjectDocument(persistence.load(), persistence), today=date(2025, 9, 10))
+    qtbot.addWidget(main)
+    main.show()
+    project = Project()
+    project.add_year(114)
+    main.load_project(project)
+    main.show_step("home")
+    texts = main.dashboard.texts()
+    assert "115 年度補助的申請期間（請先以「開始新年度…」建立該年度）" in texts
+    assert "還有 51 天" in texts  # to 31 October

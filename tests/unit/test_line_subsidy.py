@@ -364,3 +364,16 @@ def test_the_sample_union_carries_a_clean_repeat_application_and_claim() -> None
     assert lr.check_line(project, YEAR, date(2026, 12, 2)) == []
     assert lr.claim(book).total == 12 * 4200
     assert all(s.state == lr.MONTH_MET for s in lr.month_statuses(book, date(2026, 12, 2)))
+
+
+def test_the_year_after_an_approval_starts_as_a_repeat_application_citing_it() -> None:
+    project = repeat_project()
+    new = project.roll_over(YEAR)
+    line = new.forms[lf.APPLICATION.id]
+    assert line["kind"] == lf.REPEAT and line["plan"] == lf.HIGH_PLAN
+    assert (line["last_letter_no"], line["last_letter_date"]) == ("勞動關1字第1140000002號", "1141120")
+    assert line["display_name"] == "基港裝卸工會" and "mailed_on" not in line
+    assert not any(new.line_rows.values())  # fees, messages and training are the new year's own
+    unused = Project()
+    unused.add_year(YEAR)
+    assert lf.APPLICATION.id not in unused.roll_over(YEAR).forms

@@ -149,6 +149,25 @@ OTHER_SUBSIDIES = FormSpec(
     hint="同一案件由二個以上機關補助者，應列明各機關實際補助金額（十一）。",
 )
 
+# What a new year's application starts from (Project.roll_over): the account, and for a union approved
+# this year, a repeat application citing this year's approval letter (四(二)5(1)).
+CARRIED_KEYS = ("has_account", "has_group", "short_name", "display_name", "account_id", "friends", "target_friends",
+                "expected_messages", "benefits")
+
+
+def next_application(application: dict[str, str], approval: dict[str, str]) -> dict[str, str]:
+    """The LINE application of the year after, from this year's application and approval ({} when unused)."""
+    carried = {key: application[key] for key in CARRIED_KEYS if application.get(key, "").strip()}
+    if approval.get("letter_no", "").strip() or approval.get("letter_date", "").strip():
+        carried.update(kind=REPEAT, plan=HIGH_PLAN, last_letter_no=approval.get("letter_no", ""),
+                       last_letter_date=approval.get("letter_date", ""))
+        if approval.get("friends_now", "").strip():
+            carried["friends"] = approval["friends_now"]
+        if approval.get("target_friends_now", "").strip():
+            carried["target_friends"] = approval["target_friends_now"]
+    return {key: text for key, text in carried.items() if text}
+
+
 LINE_FORMS: dict[str, FormSpec] = {
     spec.id: spec for spec in (APPLICATION, APPROVAL, FEES, MESSAGES, TRAINING, OTHER_SUBSIDIES)
 }

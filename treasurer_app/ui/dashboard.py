@@ -31,6 +31,7 @@ from treasurer_app.ui.steps import (
     in_days,
     next_deadlines,
     roc_text,
+    roc_year,
     step_state,
 )
 
@@ -239,6 +240,17 @@ class Dashboard(QWidget):
                                  f"結報請款（領據、成果報告表、每月訊息證明），請款 "
                                  f"{line_rules.claim(book).total:,} 元", ERROR_STYLE if days < 0 else
                                  URGENT_STYLE if days <= 14 else ""))
+        coming = roc_year(self.today) + 1  # the subsidy whose application window is this autumn (or next)
+        start, end = line_rules.application_window(coming)
+        if self.today > end:
+            coming += 1
+            start, end = line_rules.application_window(coming)
+        if coming != year:
+            days = (end - self.today).days
+            where = "請先以「開始新年度…」建立該年度" if coming not in project.years else f"請切換到 {coming} 年度"
+            rows.append((f"{roc_text(start)}至{roc_text(end)}",
+                         in_days(days) if self.today >= start else f"還有 {(start - self.today).days} 天開始",
+                         f"{coming} 年度補助的申請期間（{where}）", URGENT_STYLE if start <= self.today else ""))
         for row, (when, left, what, style) in enumerate(rows):
             labels = (QLabel(when), QLabel(left), QLabel(what))
             labels[2].setWordWrap(True)
