@@ -88,8 +88,8 @@ def _line_to_dict(book: YearBook) -> dict[str, Any]:
     """The LINE subsidy of the year, left out when the union does not use it that year."""
     forms = {form_id: dict(book.forms.get(form_id, {})) for form_id in LINE_SCALAR_FORMS}
     tables = {form_id: [dict(r) for r in book.line_rows.get(form_id, [])] for form_id in LINE_TABLES}
-    if not any(forms.values()) and not any(tables.values()):
-        return {}
+    if not any(text for record in forms.values() for text in record.values()) and not any(tables.values()):
+        return {}  # blank texts left by an undone edit are no use of the programme
     return {LINE_KEY: {"forms": forms, "tables": tables}}
 
 

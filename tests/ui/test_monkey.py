@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from treasurer_app import rules
 from treasurer_app.forms import LEDGER_FORM, TABLE_FORMS
 from treasurer_app.interchange import project_to_dict
+from treasurer_app.line_subsidy.forms import LINE_TABLES
 from treasurer_app.ui.services import attachment_findings, load_sample
 from treasurer_app.ui.step_names import EXPORT, HOME, STEPS
 from treasurer_app.ui.steps import step_state
@@ -312,7 +313,7 @@ def page_state(window, step_id: str) -> object:
     if step_id == LEDGER_FORM:
         ledger = document.ledger(YEAR)
         return dict(ledger.header), [dict(entry) for entry in ledger.entries]
-    if step_id in TABLE_FORMS:
+    if step_id in TABLE_FORMS or step_id in LINE_TABLES:
         return [dict(row) for row in document.rows(YEAR, step_id)]
     book = document.book(YEAR)
     if step_id == EXPORT:
