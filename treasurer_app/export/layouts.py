@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from itertools import takewhile
 
+from treasurer_app.export.excel_look import LOOKS
 from treasurer_app.export.grid import Cell, Grid, InputFill, Style, Validation, a1, display_width
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
 from treasurer_app.forms import FORMS, ledger
@@ -578,9 +579,10 @@ def fit_row_heights(grid: Grid) -> None:
         if cell.style not in _WRAPPED or not isinstance(cell.value, str):
             continue
         width = sum(grid.col_widths[c] for c in range(cell.col, cell.last_col + 1) if c < len(grid.col_widths))
-        usable = max(1.0, (width - 1) * FILL_RATIO)
+        scale = LOOKS[cell.style].points / LOOKS[Style.TEXT].points  # a 16-point title is wider and taller
+        usable = max(1.0, (width - 1) * FILL_RATIO / scale)
         lines = sum(max(1, math.ceil(display_width(part) / usable)) for part in cell.value.split("\n"))
-        per_row = (lines * LINE_HEIGHT + 4) / cell.rowspan
+        per_row = (lines * LINE_HEIGHT * scale + 4) / cell.rowspan
         for row in range(cell.row, cell.last_row + 1):
             if per_row > grid.row_heights.get(row, DEFAULT_ROW_HEIGHT):
                 grid.row_heights[row] = per_row
