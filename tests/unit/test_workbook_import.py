@@ -281,3 +281,21 @@ def test_import_of_another_year_is_refused_by_name(tmp_path: Path, guide: Projec
     assert main(["import", str(app), "--year", "114"]) == 2
     out = capsys.readouterr()
     assert f"這是 {YEAR} 年度的申請書，不是指定的 114 年度，未匯入" in out.out
+
+
+def test_course_names_do_not_depend_on_the_locked_category_cell(tmp_path: Path, guide: Project) -> None:
+    """The app's sheet 4 prints the six categories in a locked cell and one course line for each: a changed
+    category cell is reported and the courses are still read by their line."""
+    book = openpyxl.load_workbook(export_application(guide, tmp_path, "xlsx"))
+    sheet = book[FORMS["training_report"].sheet_name]
+    category = sheet["H4"]
+    assert category.value.startswith("勞動知能及法令\n") and category.protection.locked
+    category.value = "勞動知能及法令"  # a user "cleaned up" the locked list
+    book.save(tmp_path / "categories.xlsx")
+    result = import_workbook(tmp_path / "categories.xlsx")
+    assert result.notes == [
+        f"{sheet.title}!H4 課程類別：此欄是固定的六個類別，被改成「勞動知能及法令」，"
+        "未採用；課程名稱與時數依列序對應六個類別"
+    ]
+    assert result.book.sessions == [{k: v for k, v in s.items() if v or not k.startswith(("course_", "hours_"))}
+                                    for s in guide.years[YEAR].sessions]
