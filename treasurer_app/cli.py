@@ -303,6 +303,7 @@ def export_command(args: argparse.Namespace) -> int:
 
 def export_line(project: Project, year: int, stage: str, out: Path) -> int:
     """The LINE subsidy's papers of one stage (application or claim), refused while errors stop them."""
+    from treasurer_app.export.atomic import PackageFailed, write_reason
     from treasurer_app.line_subsidy import documents, rules
 
     stopping = rules.blocking(rules.check_line(project, year), stage)
@@ -316,8 +317,11 @@ def export_line(project: Project, year: int, stage: str, out: Path) -> int:
         written = documents.write_line_documents(project, year, out, stage)
     except ValueError as exc:  # a 統一編號 a file name cannot hold
         raise UnusableInput(str(exc)) from None
+    except PackageFailed as exc:
+        kept = "沒有留下任何新檔案，原有的檔案沒有變動"
+        raise UnusableInput(f"{out}：{write_reason(exc)}（{exc.filename}）；{kept}") from None
     except OSError as exc:
-        raise UnusableInput(f"{out}：無法寫入（{exc.strerror or exc}）") from None
+        raise UnusableInput(f"{out}：{write_reason(exc)}") from None
     for path in written:
         print(f"已寫入 {path}（{path.stat().st_size:,} 位元組）")
     return EXIT_OK

@@ -105,6 +105,23 @@ def test_the_papers_page_writes_the_claim(may_window, tmp_path: Path) -> None:
     assert "尚未匯出" in page.message.text() and "補助資格" in page.message.text()
 
 
+def test_a_full_disk_is_said_in_chinese_and_the_folder_keeps_what_it_had(may_window, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.unit.test_line_documents import refusing_the_fourth_file
+
+    may_window.load_project(may_project())
+    may_window.show_step("line_export")
+    page = may_window.page("line_export")
+    out = tmp_path / "out"
+    out.mkdir()
+    refusing_the_fourth_file(monkeypatch)
+    assert page.export("claim", out) == []
+    message = page.message.text()
+    assert message.startswith("匯出失敗：磁碟空間不足（") and message.endswith("沒有留下任何新檔案，原有的檔案沒有變動")
+    assert "No space" not in message and not page.open_folder.isVisibleTo(page)
+    assert list(out.iterdir()) == []
+
+
 def test_in_september_the_home_page_names_next_years_application_window(themed_app, qtbot, tmp_path: Path) -> None:
     from treasurer_app.project import Project
     from treasurer_app.ui.document import ProjectDocument

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 import subprocess
 from datetime import date
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.test_line_subsidy import YEAR, repeat_project
+from treasurer_app.export.atomic import PackageFailed, write_reason
 from treasurer_app.line_subsidy import documents as ld
 from treasurer_app.project import Project
 
@@ -96,3 +98,30 @@ def test_the_receipt_takes_the_payee_account_when_one_is_given() -> None:
         {"payee_account_name": "基隆港碼頭裝卸職業工會", "payee_bank_account": "基隆第一信用合作社 0012345678"})
     values = ld.facts(project, YEAR)
     assert values["bank_account"] == "基隆第一信用合作社 0012345678"
+
+
+def refusing_the_fourth_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    real, calls = ld._write, []
+
+    def write(pages, path: Path, *args):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        if len(calls) == 4:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(pages, path, *args)
+
+    monkeypatch.setattr(ld, "_write", write)
+
+
+def test_a_disk_refusing_one_file_leaves_the_folder_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """All or nothing, as the port fund's package: no new file, and last time's receipt not replaced."""
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = out / "115_12345675_line_claim_3_receipt.pdf"
+    earlier.write_bytes(b"last week's receipt")
+    refusing_the_fourth_file(monkeypatch)
+    with pytest.raises(PackageFailed) as failure:
+        ld.write_line_documents(union_project(), YEAR, out, ld.CLAIM, issued=ISSUED)
+    assert write_reason(failure.value) == "磁碟空間不足"
+    assert [p.name for p in out.iterdir()] == [earlier.name]
+    assert earlier.read_bytes() == b"last week's receipt"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left behind

@@ -10,6 +10,20 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+WRITE_REASONS = {
+    errno.EACCES: "沒有寫入權限，或檔案正在其他程式（例如 Excel）中開啟",
+    errno.EPERM: "沒有寫入權限，或檔案正在其他程式（例如 Excel）中開啟",
+    errno.EEXIST: "同名的檔案已存在，不是資料夾",
+    errno.ENOTDIR: "路徑中有一段是檔案，不是資料夾",
+    errno.ENOSPC: "磁碟空間不足",
+    errno.EROFS: "磁碟是唯讀的",
+}
+
+
+def write_reason(exc: OSError) -> str:
+    """Why a file or folder could not be written, in Chinese (the system's own words are English)."""
+    return WRITE_REASONS.get(exc.errno or 0, f"無法寫入（系統錯誤代碼 {exc.errno}）")
+
 
 def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Call ``write`` with a temporary path beside ``path``, then rename it into place."""

@@ -10,7 +10,6 @@ new in the target, not a package that looks complete and is not.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import html
 import shutil
@@ -21,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from treasurer_app.export import names
-from treasurer_app.export.atomic import PackageFailed, staged_folder, write_atomically
+from treasurer_app.export.atomic import PackageFailed, staged_folder, write_atomically, write_reason
 from treasurer_app.export.grid import Grid
 from treasurer_app.export.layouts import application_grids, ledger_grids
 from treasurer_app.export.xls import write_xls
@@ -155,23 +154,13 @@ def _refuse_entries_that_cannot_fit(entries: int, fmt: str) -> None:
             + ("，請改匯出 .xlsx" if fmt == "xls" else ""))])
 
 
-_WRITE_REASONS = {
-    errno.EACCES: "沒有寫入權限，或檔案正在其他程式（例如 Excel）中開啟",
-    errno.EPERM: "沒有寫入權限，或檔案正在其他程式（例如 Excel）中開啟",
-    errno.EEXIST: "同名的檔案已存在，不是資料夾",
-    errno.ENOTDIR: "路徑中有一段是檔案，不是資料夾",
-    errno.ENOSPC: "磁碟空間不足",
-    errno.EROFS: "磁碟是唯讀的",
-}
-
-
 @contextmanager
 def _write_problems_refused(form: str) -> Iterator[None]:
     """A folder or file that cannot be written is a refusal with the reason, not a crash."""
     try:
         yield
     except OSError as exc:
-        reason = _WRITE_REASONS.get(exc.errno or 0, f"無法寫入（系統錯誤代碼 {exc.errno}）")
+        reason = write_reason(exc)
         where = f"（{exc.filename}）" if exc.filename else ""
         after = f"；{exc.target} 沒有留下任何新檔案，原有的檔案沒有變動" if isinstance(exc, PackageFailed) else ""
         raise ExportRefused([error(form, "export.write_failed", f"匯出：{reason}{where}{after}")]) from None

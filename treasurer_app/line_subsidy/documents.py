@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from treasurer_app.export.atomic import write_atomically
+from treasurer_app.export.atomic import staged_folder, write_atomically
 from treasurer_app.export.grid import Grid, Style
 from treasurer_app.export.pdf import Font, Page, default_font, draw_pages, finish_pages, layout_grid, roc_date_line
 from treasurer_app.export.pdf_package import CHECKED, LETTERHEAD, UNCHECKED, Enclosure, file_prefix, leader_parts
@@ -457,9 +457,9 @@ def checklist_grid(project: Project, year: int, stage: str, items: Sequence[Encl
 def write_line_documents(
     project: Project, year: int, out_dir: str | Path, stage: str, *, issued: date | None = None
 ) -> list[Path]:
-    """Write the stage's PDFs into ``out_dir`` (each attachment, all of them in one, the letter, the checklist)."""
+    """Write the stage's PDFs into ``out_dir`` (each attachment, all of them in one, the letter, the checklist):
+    all of them or, a file failing, none (``PackageFailed``; files of the same name left as they were)."""
     issued = issued or date.today()
-    out = Path(out_dir)
     font = default_font()
     tax_id = project.tax_id(year).strip()
     union_name = project.union_name(year).strip()
@@ -467,22 +467,26 @@ def write_line_documents(
     date_line = roc_date_line(issued)
     written: list[Path] = []
     laid_out = []
-    for attachment in (a for a in ATTACHMENTS if a.stage == stage):
-        grid = attachment_grid(attachment, project, year)
-        pages = layout_grid(grid, font, date_line)
-        laid_out.extend(pages)
-        written.append(_write(pages, out / pdf_name(year, tax_id, stage, attachment.key), font, union_name, label,
-                              grid.title))
-    everything = f"{union_name} {year} 年度運用行動通訊軟體補助{STAGE_NAMES[stage]}文件"
-    written.append(_write(laid_out, out / pdf_name(year, tax_id, stage, "all"), font, union_name, label, everything))
-    items = enclosures(project, year, stage, out)
-    letter = cover_letter_grid(project, year, stage, items, issued)
-    written.append(_write(layout_grid(letter, font, date_line), out / pdf_name(year, tax_id, stage, "cover_letter"),
-                          font, union_name, label, letter.title))
-    checklist = checklist_grid(project, year, stage, enclosures(project, year, stage, out))
-    written.append(_write(layout_grid(checklist, font, date_line), out / pdf_name(year, tax_id, stage, "checklist"),
-                          font, union_name, label, checklist.title))
-    return written
+    with staged_folder(out_dir) as out:
+        for attachment in (a for a in ATTACHMENTS if a.stage == stage):
+            grid = attachment_grid(attachment, project, year)
+            pages = layout_grid(grid, font, date_line)
+            laid_out.extend(pages)
+            written.append(_write(pages, out / pdf_name(year, tax_id, stage, attachment.key), font, union_name,
+                                  label, grid.title))
+        everything = f"{union_name} {year} 年度運用行動通訊軟體補助{STAGE_NAMES[stage]}文件"
+        written.append(_write(laid_out, out / pdf_name(year, tax_id, stage, "all"), font, union_name, label,
+                              everything))
+        items = enclosures(project, year, stage, out)
+        letter = cover_letter_grid(project, year, stage, items, issued)
+        written.append(_write(layout_grid(letter, font, date_line),
+                              out / pdf_name(year, tax_id, stage, "cover_letter"), font, union_name, label,
+                              letter.title))
+        checklist = checklist_grid(project, year, stage, enclosures(project, year, stage, out))
+        written.append(_write(layout_grid(checklist, font, date_line),
+                              out / pdf_name(year, tax_id, stage, "checklist"), font, union_name, label,
+                              checklist.title))
+    return [Path(out_dir) / path.name for path in written]
 
 
 def _write(pages: list[Page], path: Path, font: Font, union_name: str, label: str, title: str) -> Path:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from treasurer_app.export.atomic import PackageFailed, write_reason
 from treasurer_app.line_subsidy import documents as ld
 from treasurer_app.line_subsidy import forms as lf
 from treasurer_app.line_subsidy import rules as lr
@@ -155,9 +156,16 @@ class LinePapersPage(QWidget):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self.written = ld.write_line_documents(project, self.year, folder, stage, issued=self.today)
-        except (OSError, ValueError) as problem:
-            reason = getattr(problem, "strerror", None) or str(problem)
-            self.message.setText(f"匯出失敗（{folder}）：{reason}；資料夾內原有檔案未變更")
+        except PackageFailed as problem:
+            where = f"（{problem.filename}）" if problem.filename else ""
+            kept = f"{folder} 沒有留下任何新檔案，原有的檔案沒有變動"
+            self.message.setText(f"匯出失敗：{write_reason(problem)}{where}；{kept}")
+            return []
+        except OSError as problem:  # the folder itself
+            self.message.setText(f"匯出失敗（{folder}）：{write_reason(problem)}")
+            return []
+        except ValueError as problem:  # a 統一編號 a file name cannot hold
+            self.message.setText(f"匯出失敗：{problem}")
             return []
         names = "、".join(p.name for p in self.written)
         self.message.setText(f"已寫入 {len(self.written)} 個檔案到 {folder}：{names}")
