@@ -139,3 +139,19 @@ def test_in_september_the_home_page_names_next_years_application_window(themed_a
     texts = main.dashboard.texts()
     assert "115 年度補助的申請期間（請先以「開始新年度…」建立該年度）" in texts
     assert "還有 51 天" in texts  # to 31 October
+
+
+def test_money_in_a_table_is_grouped_and_right_aligned_as_in_the_forms(may_window) -> None:
+    from PySide6.QtCore import Qt
+
+    may_window.load_project(may_project())
+    may_window.show_step(lf.FEES.id)
+    model = may_window.page(lf.FEES.id).model
+    column = next(i for i, f in enumerate(model.columns) if f.key == "amount")
+    fee = model.index(0, column)
+    assert model.data(fee, Qt.ItemDataRole.DisplayRole) == "4,200"
+    assert model.data(fee, Qt.ItemDataRole.EditRole) == "4200"  # typing starts from the plain digits
+    assert model.data(fee, Qt.ItemDataRole.TextAlignmentRole) == int(Qt.AlignmentFlag.AlignRight
+                                                                     | Qt.AlignmentFlag.AlignVCenter)
+    month = model.index(0, 0)
+    assert model.data(month, Qt.ItemDataRole.DisplayRole) == "11412"  # a month is not a sum of money

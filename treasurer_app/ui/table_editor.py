@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from treasurer_app.fields import Choice, Field, MultiChoice, NationalId
+from treasurer_app.fields import Choice, Field, Money, MultiChoice, NationalId
 from treasurer_app.findings import Finding
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import Record, year_labels
@@ -39,7 +39,7 @@ from treasurer_app.ui import theme
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.services import Change
-from treasurer_app.ui.widgets import ChoiceCombo, MultiChoiceInput, set_mark
+from treasurer_app.ui.widgets import ChoiceCombo, MultiChoiceInput, grouped, set_mark
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_NOUNS = {"training_report": "場次"}
@@ -121,7 +121,11 @@ class RecordTableModel(QAbstractTableModel):
             text = self.text(row, column)
             if isinstance(self.columns[column].type, NationalId) and not self.reveal_ids:
                 return mask_id(text)
+            if isinstance(self.columns[column].type, Money):
+                return grouped(text)  # as the forms and the ledger show money: 4,200
             return text.replace("\n", "、")
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(self.columns[column].type, Money):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.EditRole:
             return self.text(row, column)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
