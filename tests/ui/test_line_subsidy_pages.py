@@ -155,3 +155,13 @@ def test_money_in_a_table_is_grouped_and_right_aligned_as_in_the_forms(may_windo
                                                                      | Qt.AlignmentFlag.AlignVCenter)
     month = model.index(0, 0)
     assert model.data(month, Qt.ItemDataRole.DisplayRole) == "11412"  # a month is not a sum of money
+
+
+def test_a_choice_column_shows_its_longest_option_in_full(may_window) -> None:
+    may_window.load_project(may_project())
+    may_window.show_step(lf.MESSAGES.id)
+    page = may_window.page(lf.MESSAGES.id)
+    column = next(i for i, f in enumerate(page.model.columns) if f.key == "kind")
+    metrics = page.table.fontMetrics()
+    longest = max(metrics.horizontalAdvance(option) for option in lf.MESSAGE_KINDS)
+    assert page.table.columnWidth(column) >= longest + 12  # the text and the cell's margins

@@ -529,6 +529,10 @@ class TablePage(QWidget):
     def _size_columns(self) -> None:
         for column, field in enumerate(self.model.columns):
             width = max(90, min(240, 16 * len(self.model.header_label(column)) + 24))
+            if isinstance(field.type, Choice):  # the longest option in full (本部新聞公告 was 本部新聞公…)
+                metrics = self.table.fontMetrics()
+                longest = max((metrics.horizontalAdvance(option) for option in field.type.options), default=0)
+                width = max(width, min(240, longest + 24))
             if isinstance(field.type, MultiChoice):
                 width = 260
             self.table.setColumnWidth(column, width)
