@@ -90,3 +90,25 @@ def test_dashboard_shows_the_education_ratio_history(window) -> None:
     texts = window.dashboard.texts()
     line = next(t for t in texts if t.startswith("114 年度：教育訓練 199,700 元／分配款 467,000 元＝42."))
     assert line.endswith("%　✓ 達標")
+
+
+def test_a_blank_folder_is_asked_for_not_taken_as_the_programs_own(window, tmp_path: Path, monkeypatch) -> None:
+    from treasurer_app.ui.export_page import NO_FOLDER
+
+    started_in = tmp_path / "started_in"
+    started_in.mkdir()
+    monkeypatch.chdir(started_in)
+    window.load_project(load_sample())
+    window.show_step("export")
+    page = window.page("export")
+    for kind in ("meeting", "method"):
+        pdf = tmp_path / f"{kind}.pdf"
+        pdf.write_bytes(MINIMAL_PDF)
+        page.pick_attachment(kind, str(pdf))
+    window.checker.run_now()
+    page.folder_line.setText("")
+    assert not page.export_application()
+    assert page.result.text() == NO_FOLDER
+    assert not page.export_ledger()
+    assert page.ledger_result.text() == NO_FOLDER
+    assert list(started_in.iterdir()) == []

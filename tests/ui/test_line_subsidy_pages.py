@@ -165,3 +165,17 @@ def test_a_choice_column_shows_its_longest_option_in_full(may_window) -> None:
     metrics = page.table.fontMetrics()
     longest = max(metrics.horizontalAdvance(option) for option in lf.MESSAGE_KINDS)
     assert page.table.columnWidth(column) >= longest + 12  # the text and the cell's margins
+
+
+def test_a_blank_folder_is_asked_for_not_taken_as_the_programs_own(may_window, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    started_in = tmp_path / "started_in"
+    started_in.mkdir()
+    monkeypatch.chdir(started_in)
+    may_window.load_project(may_project())
+    may_window.show_step("line_export")
+    page = may_window.page("line_export")
+    page.folder_line.setText("   ")
+    page.stage_buttons["claim"].click()
+    assert page.message.text() == "資料夾：尚未填寫，請按「選擇…」選一個資料夾"
+    assert list(started_in.iterdir()) == []

@@ -37,6 +37,9 @@ ATTACHMENT_NAMES = {kind: f"{label}（PDF）" for kind, label in package.ATTACHM
 MAX_LISTED = 30
 
 
+NO_FOLDER = "存到：尚未填寫資料夾，請按「選擇資料夾…」選一個"
+
+
 class ExportPage(QWidget):
     def __init__(self, document: ProjectDocument, checker: Checker, year: int) -> None:
         super().__init__()
@@ -261,6 +264,9 @@ class ExportPage(QWidget):
         if not self.all_acknowledged():
             self.show_result("請先逐項勾選確認上面的警告，再匯出。", error=True)
             return False
+        if not self.folder_line.text().strip():  # not the folder the program was started from
+            self.show_result(NO_FOLDER, error=True)
+            return False
         self._progress(1)
         self.checker.run_now()
         self._progress(2)
@@ -302,6 +308,10 @@ class ExportPage(QWidget):
 
     def export_ledger(self) -> bool:
         quarter = self.quarter_box.currentData()
+        if not self.folder_line.text().strip():
+            self.ledger_result.setText(NO_FOLDER)
+            self.ledger_result.setStyleSheet("color: #c62828")
+            return False
         try:
             folder = Path(self.folder_line.text())
             report = package.export_ledger(self.document.project, f"{self.year}Q{quarter}", folder)

@@ -88,7 +88,7 @@ class LinePapersPage(QWidget):
         buttons = QHBoxLayout()
         for stage, text in STAGE_BUTTONS.items():
             button = QPushButton(text, objectName="primary" if stage == ld.CLAIM else "")
-            button.clicked.connect(lambda _=False, s=stage: self.export(s, Path(self.folder_line.text())))
+            button.clicked.connect(lambda _=False, s=stage: self._export_clicked(s))
             buttons.addWidget(button)
             self.stage_buttons[stage] = button
         buttons.addStretch(1)
@@ -102,6 +102,13 @@ class LinePapersPage(QWidget):
         self.open_folder.hide()
         layout.addWidget(self.open_folder)
         self.layout_.addWidget(frame)
+
+    def _export_clicked(self, stage: str) -> list[Path]:
+        if not self.folder_line.text().strip():  # not the folder the program was started from
+            self.open_folder.hide()
+            self.message.setText("資料夾：尚未填寫，請按「選擇…」選一個資料夾")
+            return []
+        return self.export(stage, Path(self.folder_line.text().strip()))
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "匯出到哪個資料夾", self.folder_line.text())
