@@ -204,6 +204,19 @@ def test_drop_downs_where_the_guide_describes_one(grids, project: Project) -> No
         entries = book.years[year].ledger.entries if book.years[year].ledger else []
         kinds = drop_downs[ledger.KINDS]
         assert kinds.last_row - kinds.first_row + 1 == len(entries) + ledger.SPARE_ENTRIES
+        # 摘要(一), which carries 號: its texts are too long for an explicit list, so it lists the parameter
+        # table's column, down the same rows as 字
+        column = [c.key for c in ledger.ENTRY_ROWS.columns].index("code")
+        [summaries] = [v for v in sheet.validations if v.first_col == column]
+        assert (summaries.first_row, summaries.last_row) == (kinds.first_row, kinds.last_row)
+        assert summaries.first_col == summaries.last_col == column
+        assert summaries.options == tuple(code.summary for code in ledger.PARAMETER_TABLE)
+        assert len(",".join(summaries.options)) > 255 and summaries.source is not None
+        table = layouts.ledger_grids(book, year)[1]
+        assert summaries.source.sheet_name == table.sheet_name == layouts.PARAMETER_SHEET_NAME
+        listed = [table.at(row, summaries.source.col) for row in range(summaries.source.first_row,
+                                                                      summaries.source.last_row + 1)]
+        assert [cell.value for cell in listed] == list(summaries.options)  # exactly the table's 摘要(一) cells
 
 
 def test_the_ledger_running_balances_are_formulas_with_the_apps_figures() -> None:

@@ -19,12 +19,14 @@ from treasurer_app.export.excel_look import INPUT_RED, LOCKED_GREY
 from treasurer_app.export.grid import (
     Grid,
     InputFill,
+    ListSource,
     Style,
     Validation,
     a1,
     a1_range,
     explicit_list,
     on_sheet,
+    source_range,
 )
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
@@ -239,6 +241,57 @@ def test_a_list_too_long_for_excel_is_left_out_not_broken(tmp_path: Path, fmt: s
         assert not openpyxl.load_workbook(path).worksheets[0].data_validations.dataValidation
 
 
+def sourced_grids() -> list[Grid]:
+    """A sheet whose drop-down lists 60 options (far beyond 255 characters) from a later sheet's column B,
+    and one whose source sheet is not in the workbook."""
+    options = tuple(f"{n}-{n}、第{n:03d}項支出" for n in range(60))
+    sheet = Grid("登記簿", "測試 登記簿", [20, 20])
+    sheet.add(0, 0, "摘要(一)", Style.HEADER)
+    sheet.add(1, 0, None, Style.TEXT, locked=False)
+    sheet.validations.append(Validation(1, 0, 30, 0, options, source=ListSource("參數's", 1, 2, 61)))
+    sheet.validations.append(Validation(1, 1, 30, 1, options, source=ListSource("不在本檔", 1, 2, 61)))
+    table = Grid("參數's", "測試 參數表", [6, 30])
+    table.add(0, 0, "參數表", Style.TITLE, colspan=2)
+    table.add(1, 0, "號", Style.HEADER)
+    table.add(1, 1, "摘要(一)", Style.HEADER)
+    for row, option in enumerate(options, start=2):
+        table.add(row, 0, str(row - 1), Style.CENTER)
+        table.add(row, 1, option, Style.LABEL)
+    return [sheet, table]
+
+
+def listed_options(book: openpyxl.Workbook, formula: str) -> list[object]:
+    """The values a list drop-down's formula (a range on a sheet, or a defined name for one) offers."""
+    if formula in book.defined_names:
+        formula = book.defined_names[formula].attr_text
+    sheet_name, cells = formula.rsplit("!", 1)
+    sheet_name = sheet_name.strip("'").replace("''", "'")
+    return [cell.value for (cell,) in book[sheet_name][cells.replace("$", "")]]
+
+
+@needs_soffice
+def test_a_long_list_lists_the_cells_of_another_sheet_in_both_formats(tmp_path: Path) -> None:
+    """The .xlsx refers to the cells directly; the .xls through a defined name (BIFF8 data validation may not
+    refer to another sheet), which LibreOffice reads back as the same range. A source sheet not written
+    leaves the drop-down out rather than breaking the file."""
+    grids = sourced_grids()
+    options = list(grids[0].validations[0].options)
+    xlsx = openpyxl.load_workbook(write_xlsx(grids, tmp_path / "sourced.xlsx"))
+    [written] = xlsx.worksheets[0].data_validations.dataValidation
+    assert written.type == "list" and str(written.sqref) == "A2:A31"
+    assert written.formula1 == "'參數''s'!$B$3:$B$62" == source_range(grids[0].validations[0].source, "參數's")
+    assert listed_options(xlsx, written.formula1) == options
+    xls = write_xls(grids, tmp_path / "sourced.xls")
+    assert xlrd.open_workbook(str(xls)).sheet_by_index(1).col_values(1)[2:] == options  # still a readable .xls
+    from_xls = openpyxl.load_workbook(convert(xls, "xlsx", tmp_path))
+    [written] = from_xls.worksheets[0].data_validations.dataValidation
+    assert written.type == "list" and str(written.sqref) == "A2:A31"
+    assert not written.prompt and written.error == "請從清單中選擇。"
+    assert from_xls.defined_names[written.formula1].attr_text.replace("$", "") == "'參數''s'!B3:B62"
+    assert listed_options(from_xls, written.formula1) == options
+    assert from_xls.worksheets[0].print_area == "'登記簿'!$A$1:$B$2"  # the built-in names are still right
+
+
 # ---------------------------------------------------------------- the real exports
 
 
@@ -420,19 +473,29 @@ def test_a_long_prompt_is_shortened_not_the_drop_down_lost(tmp_path: Path, fmt: 
 
 
 def declared_drop_downs(grid: Grid) -> list[tuple[str, str]]:
-    """(cells, list) of every drop-down the grid declares, as openpyxl shows them."""
+    """(cells, list) of every drop-down the grid declares, as openpyxl shows them (a range without quotes)."""
     result = []
     for v in grid.validations:
-        text = explicit_list(v.options)
-        assert text is not None, (grid.sheet_name, v)  # every list the layouts declare fits Excel
+        if v.source is not None:
+            listed = source_range(v.source, v.source.sheet_name).replace("'", "")
+        else:
+            text = explicit_list(v.options)
+            assert text is not None, (grid.sheet_name, v)  # every explicit list the layouts declare fits Excel
+            listed = f'"{text}"'
         single = (v.first_row, v.first_col) == (v.last_row, v.last_col)
         cells = a1(v.first_row, v.first_col) if single else a1_range(v.first_row, v.first_col, v.last_row, v.last_col)
-        result.append((cells, f'"{text}"'))
+        result.append((cells, listed))
     return sorted(result)
 
 
 def written_drop_downs(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[tuple[str, str]]:
-    return sorted((str(d.sqref), d.formula1) for d in sheet.data_validations.dataValidation)
+    """(cells, list) of every drop-down written; a defined name (how an .xls lists cells) read as its range."""
+    names = sheet.parent.defined_names
+
+    def listed(formula: str) -> str:
+        return (names[formula].attr_text if formula in names else formula).replace("'", "")
+
+    return sorted((str(d.sqref), listed(d.formula1)) for d in sheet.data_validations.dataValidation)
 
 
 @needs_soffice

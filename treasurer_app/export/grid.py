@@ -35,8 +35,20 @@ class InputFill(StrEnum):
 
 
 @dataclass(frozen=True)
+class ListSource:
+    """Where a drop-down too long for an explicit list reads its options: one column of cells (0-based,
+    inclusive) on another sheet of the same workbook, named by its grid's ``sheet_name``."""
+
+    sheet_name: str
+    col: int
+    first_row: int
+    last_row: int
+
+
+@dataclass(frozen=True)
 class Validation:
-    """A drop-down list on a block of cells (rows and columns 0-based, inclusive)."""
+    """A drop-down list on a block of cells (rows and columns 0-based, inclusive): the ``options`` themselves,
+    or, when they exceed what an explicit list holds, the cells in ``source`` that hold them."""
 
     first_row: int
     first_col: int
@@ -45,6 +57,7 @@ class Validation:
     options: tuple[str, ...]
     prompt: str = ""  # input message shown when the cell is selected (Traditional Chinese)
     error: str = "請從清單中選擇。"  # shown when a typed value is not one of the options
+    source: ListSource | None = None  # the options' cells; writers then list these instead of ``options``
 
 
 @dataclass
@@ -182,6 +195,13 @@ def a1(row: int, col: int) -> str:
 def a1_range(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
     """'B5:B9' for the 0-based rectangle (4, 1, 8, 1)."""
     return f"{a1(first_row, first_col)}:{a1(last_row, last_col)}"
+
+
+def source_range(source: ListSource, sheet_name: str) -> str:
+    """A drop-down's source cells as an absolute reference on ``sheet_name`` (the name the writer gave the
+    source's sheet): "'參數表'!$D$4:$D$44"."""
+    column = a1(0, source.col)[:-1]
+    return on_sheet(sheet_name, f"${column}${source.first_row + 1}:${column}${source.last_row + 1}")
 
 
 def on_sheet(sheet_name: str, reference: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from itertools import takewhile
 
 from treasurer_app.export.excel_look import LOOKS
-from treasurer_app.export.grid import Cell, Grid, InputFill, Style, Validation, a1, display_width
+from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1, display_width
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
 from treasurer_app.forms import FORMS, ledger
 from treasurer_app.forms import final_accounts as fa
@@ -241,6 +241,10 @@ class _Source:
         """The drop-down of an input, empty for none."""
         return ()
 
+    def list_source(self, key: str) -> ListSource | None:
+        """For a drop-down too long for an explicit list: the cells of another sheet holding its options."""
+        return None
+
 
 def _choices(field: Field | None) -> tuple[str, ...]:
     return field.type.options if field is not None and isinstance(field.type, Choice) else ()
@@ -348,8 +352,13 @@ class _LedgerSource(_Source):
         return value, style, False, f"{index}:{key}"
 
     def options(self, key: str) -> tuple[str, ...]:
-        # 號 is chosen in 摘要(一), whose 42 texts exceed what an explicit list holds (255 characters)
-        return () if key == "code" else _choices(ledger.ENTRY_FIELD.get(key))
+        if key == "code":  # 號 is chosen in 摘要(一): the parameter table's texts, in the guide's order
+            return tuple(code.summary for code in ledger.PARAMETER_TABLE)
+        return _choices(ledger.ENTRY_FIELD.get(key))
+
+    def list_source(self, key: str) -> ListSource | None:
+        # 摘要(一)'s texts exceed the 255 characters an explicit list holds: the list is the parameter table's column
+        return PARAMETER_SUMMARIES if key == "code" else None
 
     def spare_style(self, key: str) -> Style:
         field = ledger.ENTRY_FIELD.get(key)
@@ -420,7 +429,8 @@ class _Interpreter:
         """A drop-down list on an input whose field is a choice (天數, A/B, 性別, 字, 動支類別, 動支帳戶)."""
         options = self.source.options(key)
         if options:
-            self.grid.validations.append(Validation(first_row, col, last_row, col, options, prompt="請從清單中選擇。"))
+            self.grid.validations.append(Validation(first_row, col, last_row, col, options, prompt="請從清單中選擇。",
+                                                    source=self.source.list_source(key)))
 
     def title(self, block: Title) -> None:
         lines = [self.text(line) for line in block.lines]
@@ -591,6 +601,11 @@ def fit_row_heights(grid: Grid) -> None:
 # ---------------------------------------------------------------- the cash ledger
 
 PARAMETER_SHEET_NAME = "參數表"  # the guide: 「請參照表單內參數表選填」
+_PARAMETER_FIRST_ROW = 3  # the parameter table's first code, below its title and two header rows
+_PARAMETER_COLUMNS = ("kind", "item", "code", "summary_one")  # then one column per 動支類別 and 動支帳戶
+# The cells listing every 摘要(一) text, one code a row: the source of the ledger's 摘要(一) drop-down.
+PARAMETER_SUMMARIES = ListSource(PARAMETER_SHEET_NAME, _PARAMETER_COLUMNS.index("summary_one"), _PARAMETER_FIRST_ROW,
+                                 _PARAMETER_FIRST_ROW + len(ledger.PARAMETER_TABLE) - 1)
 ALLOWED_MARK = "◎"  # the guide's mark for an allowed 動支類別 / 動支帳戶
 
 
@@ -675,14 +690,14 @@ def _parameter_sheet() -> Grid:
     grid.row_heights[0] = TITLE_ROW_HEIGHT
     first_category = 4
     first_account = first_category + len(ledger.CATEGORIES)
-    for col, key in enumerate(("kind", "item", "code", "summary_one")):
+    for col, key in enumerate(_PARAMETER_COLUMNS):
         grid.add(1, col, labels[key], Style.HEADER, rowspan=2)
     grid.add(1, first_category, labels["category"], Style.HEADER, colspan=len(ledger.CATEGORIES))
     grid.add(1, first_account, labels["account"], Style.HEADER, colspan=len(ledger.ACCOUNTS))
     for col, name in enumerate((*ledger.CATEGORIES, *ledger.ACCOUNTS), start=first_category):
         grid.add(2, col, name, Style.HEADER)
     grid.header_rows = (1, 2)
-    for row, code in enumerate(ledger.PARAMETER_TABLE, start=3):
+    for row, code in enumerate(ledger.PARAMETER_TABLE, start=_PARAMETER_FIRST_ROW):
         for col, value in enumerate((code.kind, code.item, code.code, code.summary)):
             grid.add(row, col, value, Style.CENTER if col != 3 else Style.LABEL)
         for col, category in enumerate(ledger.CATEGORIES, start=first_category):

@@ -15,7 +15,11 @@ LibreOffice round trip (tests/unit/test_workbook_writers.py):
   and ``Print_Titles``, as NAME records scoped to their sheet, referring to it
   through the EXTERNSHEET table xlwt already writes for formulas.
 * Drop-down lists: a DVAL record and one DV record per list (explicit lists up to
-  255 characters, the limit Excel sets).
+  255 characters, the limit Excel sets). A longer list reads its options from cells
+  of another sheet (the ledger's 摘要(一) from the parameter table): BIFF8 data
+  validation may not refer to another sheet directly, so the DV formula is a
+  workbook-wide defined name (a NAME record, ``DropDownList1`` …) and the name
+  refers to the cells, as Excel itself writes such a list.
 
 xlwt's formula parser takes milliseconds a formula (about 4 ms for a ledger's running
 balance), which made a year's ledger of a few thousand entries take minutes. A formula is
@@ -41,6 +45,7 @@ from treasurer_app.export.grid import (
     Cell,
     Grid,
     InputFill,
+    ListSource,
     Style,
     Validation,
     excel_sheet_name,
@@ -67,6 +72,7 @@ _DEFAULT_GREY = ((0xC0, 0xC0, 0xC0), 22)
 _FORMULA, _STRING, _NAME, _DVAL, _DV, _EOF = 0x0006, 0x0207, 0x0018, 0x01B2, 0x01BE, 0x000A
 _PRINT_AREA, _PRINT_TITLES = 0x06, 0x07
 _T_AREA_3D = 0x3B  # ptg: a 3-D area reference (sheet + rectangle)
+_T_NAME = 0x23  # ptg: a defined name (reference class), by its 1-based index among the NAME records
 _T_STR = 0x17  # ptg: a string constant
 
 
@@ -101,6 +107,7 @@ class _Workbook(xlwt.Workbook):
     def __init__(self) -> None:
         super().__init__(encoding="utf-8")
         self.names: list[tuple[int, int, bytes]] = []  # (sheet index, built-in code, formula tokens)
+        self.lists: list[tuple[str, bytes]] = []  # workbook-wide names of drop-down sources: (name, formula tokens)
         self._sheet_count = 0
         self._fills: dict[tuple[int, int, int], int] = {_DEFAULT_GREY[0]: _DEFAULT_GREY[1]}
 
@@ -118,10 +125,19 @@ class _Workbook(xlwt.Workbook):
 
     def add_area_name(self, code: int, sheet_index: int, area: tuple[int, int, int, int]) -> None:
         """A built-in name of sheet ``sheet_index`` referring to ``area`` (first_row, first_col, last_row, last_col)."""
+        self.names.append((sheet_index, code, self._area(sheet_index, area)))
+
+    def add_list_name(self, sheet_index: int, source: ListSource) -> int:
+        """A workbook-wide name referring to ``source``'s cells on sheet ``sheet_index``; its 1-based index
+        among the NAME records (the list names come first, see ``_Workbook__all_links_rec``)."""
+        area = (source.first_row, source.col, source.last_row, source.col)
+        self.lists.append((f"DropDownList{len(self.lists) + 1}", self._area(sheet_index, area)))
+        return len(self.lists)
+
+    def _area(self, sheet_index: int, area: tuple[int, int, int, int]) -> bytes:
         first_row, first_col, last_row, last_col = area
-        tokens = struct.pack("<BHHHHH", _T_AREA_3D, self._sheet_ref(sheet_index), first_row, last_row,
-                             first_col, last_col)  # fmt: skip
-        self.names.append((sheet_index, code, tokens))
+        return struct.pack("<BHHHHH", _T_AREA_3D, self._sheet_ref(sheet_index), first_row, last_row,
+                           first_col, last_col)  # fmt: skip
 
     def _sheet_ref(self, sheet_index: int) -> int:
         """The sheet's entry in EXTERNSHEET (the table of sheet references formulas and names use)."""
@@ -133,7 +149,8 @@ class _Workbook(xlwt.Workbook):
     def _Workbook__all_links_rec(self) -> bytes:  # replaces xlwt's private method of that name
         # NAME records belong right after SUPBOOK/EXTERNSHEET, before the shared string table.
         links: bytes = xlwt.Workbook._Workbook__all_links_rec(self)  # type: ignore[attr-defined]
-        return links + b"".join(_name_record(*name) for name in sorted(self.names))
+        lists = b"".join(_list_name_record(*name) for name in self.lists)
+        return links + lists + b"".join(_name_record(*name) for name in sorted(self.names))
 
 
 class _Relocated(xlwt.Formula):
@@ -268,6 +285,13 @@ def _name_record(sheet_index: int, code: int, tokens: bytes) -> bytes:
     return _record(_NAME, head + bytes([0, code]) + tokens)
 
 
+def _list_name_record(name: str, tokens: bytes) -> bytes:
+    # Flags: none (a user-defined name); no shortcut; name length; formula size; reserved; scope 0 = the
+    # whole workbook; no menu, description, help or status text; then the name, compressed (ASCII).
+    head = struct.pack("<HBBHHHBBBB", 0, 0, len(name), len(tokens), 0, 0, 0, 0, 0, 0)
+    return _record(_NAME, head + b"\0" + name.encode("ascii") + tokens)
+
+
 def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
     """Write the grids as one .xls workbook at ``path`` (replacing it only once fully written)."""
     book = _Workbook()
@@ -276,13 +300,20 @@ def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
     used: set[str] = set()
     # Every sheet exists before any cell is written: a formula may refer to a later sheet by name.
     sheets = [book.add_named_sheet(excel_sheet_name(grid.sheet_name, used)) for grid in grids]
+    indexes = dict(reversed([(grid.sheet_name, index) for index, grid in enumerate(grids)]))  # first one wins
+    list_names: dict[ListSource, int] = {}
+    for grid in grids:
+        for validation in grid.validations:
+            source = validation.source
+            if source is not None and source not in list_names and source.sheet_name in indexes:
+                list_names[source] = book.add_list_name(indexes[source.sheet_name], source)
     for index, (grid, sheet) in enumerate(zip(grids, sheets, strict=True)):
         _write_sheet(book, sheet, grid, styles, formulas)
         book.add_area_name(_PRINT_AREA, index, print_area(grid))
         if grid.header_rows is not None:
             first, last = grid.header_rows
             book.add_area_name(_PRINT_TITLES, index, (first, 0, last, MAX_COLUMN))
-        _add_validations(sheet, grid.validations)
+        _add_validations(sheet, grid.validations, list_names)
     return write_atomically(path, lambda temporary: book.save(str(temporary)))
 
 
@@ -367,9 +398,19 @@ def _make_style(book: _Workbook, style: Style, locked: bool, input_fill: InputFi
 # ---------------------------------------------------------------- drop-down lists (DVAL + DV records)
 
 
-def _add_validations(sheet: xlwt.Worksheet, validations: Sequence[Validation]) -> None:
+def _add_validations(
+    sheet: xlwt.Worksheet, validations: Sequence[Validation], list_names: dict[ListSource, int]
+) -> None:
     """Append DVAL and DV records to the sheet's records, just before its EOF."""
-    records = [_dv_record(v) for v in validations if explicit_list(v.options) is not None]
+    records = []
+    for validation in validations:
+        if validation.source is not None:
+            if validation.source in list_names:  # the defined name referring to the source cells
+                tokens = bytes([_T_NAME]) + struct.pack("<HH", list_names[validation.source], 0)
+                records.append(_dv_record(validation, tokens))
+        elif (text := explicit_list(validation.options)) is not None:
+            tokens = bytes([_T_STR]) + _short_unicode(text.replace(",", "\0"))
+            records.append(_dv_record(validation, tokens, explicit=True))
     if not records:
         return
     # DVAL: no flags, no drop-down object position (-1 = none), no object id (-1), number of DV records.
@@ -385,14 +426,12 @@ def _add_validations(sheet: xlwt.Worksheet, validations: Sequence[Validation]) -
     sheet.get_biff_data = with_validations  # the workbook asks each sheet for its records when saving
 
 
-def _dv_record(validation: Validation) -> bytes:
-    text = explicit_list(validation.options)
-    assert text is not None
-    # Flags: type list (3); error style stop (0); explicit list (0x80); ignore blank (0x100);
+def _dv_record(validation: Validation, tokens: bytes, explicit: bool = False) -> bytes:
+    """A list drop-down whose options are ``tokens``: a string constant (an explicit list) or a defined name."""
+    # Flags: type list (3); error style stop (0); explicit list (0x80) or not; ignore blank (0x100);
     # show the input message (0x40000) and the error message (0x80000). The in-cell drop-down shows
     # unless bit 0x200 is set.
-    flags = 0x03 | 0x80 | 0x100 | 0x40000 | 0x80000
-    tokens = bytes([_T_STR]) + _short_unicode(text.replace(",", "\0"))
+    flags = 0x03 | (0x80 if explicit else 0) | 0x100 | 0x40000 | 0x80000
     messages = (validation_message(validation.prompt), validation_message(validation.error))
     strings = b"".join(_dv_string(s) for s in ("", "", *messages))
     formulas = struct.pack("<HH", len(tokens), 0) + tokens + struct.pack("<HH", 0, 0)

@@ -26,10 +26,12 @@ from treasurer_app.export.grid import (
     Grid,
     InputFill,
     Style,
+    Validation,
     excel_sheet_name,
     excel_text,
     explicit_list,
     print_area,
+    source_range,
     validation_message,
 )
 
@@ -54,16 +56,23 @@ def write_xlsx(grids: Sequence[Grid], path: str | Path) -> Path:
         book = xlsxwriter.Workbook(str(temporary), _OPTIONS)
         formats: dict[tuple[Style, bool, InputFill], Format] = {}
         used: set[str] = set()
-        for grid in grids:
-            sheet = book.add_worksheet(excel_sheet_name(grid.sheet_name, used), worksheet_class=_Worksheet)
-            _write_sheet(book, sheet, grid, formats)
+        # Every name is known before any sheet is written: a drop-down may list cells of a later sheet.
+        written = [excel_sheet_name(grid.sheet_name, used) for grid in grids]
+        names = dict(reversed(list(zip((grid.sheet_name for grid in grids), written, strict=True))))  # first wins
+        for grid, name in zip(grids, written, strict=True):
+            sheet = book.add_worksheet(name, worksheet_class=_Worksheet)
+            _write_sheet(book, sheet, grid, formats, names)
         book.close()
 
     return write_atomically(path, write)
 
 
 def _write_sheet(
-    book: xlsxwriter.Workbook, sheet: Worksheet, grid: Grid, formats: dict[tuple[Style, bool, InputFill], Format]
+    book: xlsxwriter.Workbook,
+    sheet: Worksheet,
+    grid: Grid,
+    formats: dict[tuple[Style, bool, InputFill], Format],
+    names: dict[str, str],
 ) -> None:
     for col, width in enumerate(grid.col_widths):
         sheet.set_column(col, col, min(width, MAX_COLUMN_WIDTH))
@@ -79,8 +88,8 @@ def _write_sheet(
             sheet.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, "", fmt)
         _write_value(sheet, cell, fmt)
     for validation in grid.validations:
-        text = explicit_list(validation.options)
-        if text is None:
+        source = _list_source(validation, names)
+        if source is None:
             continue
         sheet.data_validation(
             validation.first_row,
@@ -89,7 +98,7 @@ def _write_sheet(
             validation.last_col,
             {
                 "validate": "list",
-                "source": list(validation.options),
+                "source": source,
                 "input_message": validation_message(validation.prompt),
                 "error_message": validation_message(validation.error),
                 "error_type": "stop",
@@ -133,6 +142,16 @@ def _make_format(book: xlsxwriter.Workbook, style: Style, locked: bool, input_fi
     if look.number_format:
         properties["num_format"] = look.number_format
     return book.add_format(properties)
+
+
+def _list_source(validation: Validation, names: dict[str, str]) -> list[str] | str | None:
+    """The options as XlsxWriter takes them: a list, or a reference to the cells holding them; None when
+    neither can be written (too long for an explicit list and no source, or a source sheet not written)."""
+    if validation.source is not None:
+        if validation.source.sheet_name not in names:
+            return None
+        return "=" + source_range(validation.source, names[validation.source.sheet_name])
+    return list(validation.options) if explicit_list(validation.options) is not None else None
 
 
 def _page_setup(sheet: Worksheet, grid: Grid) -> None:
