@@ -136,7 +136,9 @@ def check_command(args: argparse.Namespace) -> int:
     else:
         name = project.union_name(year) or "（未填工會名稱）"
         print(format_findings(findings, f"{name} {year} 年度申請檢查結果"))
-        if line:
+        from treasurer_app.line_subsidy.rules import in_use
+
+        if line or in_use(project.years[year]):
             print()
             print(format_findings(line, f"{name} {year} 年度 LINE 官方帳號補助檢查結果"))
     return EXIT_FINDINGS if any(f.is_error for f in findings + line) else EXIT_OK

@@ -125,3 +125,11 @@ def test_a_disk_refusing_one_file_leaves_the_folder_as_it_was(tmp_path: Path, mo
     assert [p.name for p in out.iterdir()] == [earlier.name]
     assert earlier.read_bytes() == b"last week's receipt"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left behind
+
+
+def test_the_papers_are_dated_as_the_stage_was_mailed(tmp_path: Path) -> None:
+    project = union_project()
+    assert ld.stage_date(project, YEAR, ld.APPLICATION) == date(2025, 9, 15)  # mailed_on 1140915
+    assert ld.stage_date(project, YEAR, ld.CLAIM) == date(2026, 11, 5)  # claimed_on 1151105
+    project.years[YEAR].forms["line_approval"]["claimed_on"] = ""
+    assert ld.stage_date(project, YEAR, ld.CLAIM) is None

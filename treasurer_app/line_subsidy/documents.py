@@ -458,8 +458,11 @@ def write_line_documents(
     project: Project, year: int, out_dir: str | Path, stage: str, *, issued: date | None = None
 ) -> list[Path]:
     """Write the stage's PDFs into ``out_dir`` (each attachment, all of them in one, the letter, the checklist):
-    all of them or, a file failing, none (``PackageFailed``; files of the same name left as they were)."""
-    issued = issued or date.today()
+    all of them or, a file failing, none (``PackageFailed``; files of the same name left as they were).
+
+    ``issued`` dates the letter and the signature blocks: by default the day typed for the stage (the mailing
+    of the application, the claim letter), else today."""
+    issued = issued or stage_date(project, year, stage) or date.today()
     font = default_font()
     tax_id = project.tax_id(year).strip()
     union_name = project.union_name(year).strip()
@@ -487,6 +490,12 @@ def write_line_documents(
                               out / pdf_name(year, tax_id, stage, "checklist"), font, union_name, label,
                               checklist.title))
     return [Path(out_dir) / path.name for path in written]
+
+
+def stage_date(project: Project, year: int, stage: str) -> date | None:
+    form, key = (lf.APPLICATION.id, "mailed_on") if stage == APPLICATION else (lf.APPROVAL.id, "claimed_on")
+    day = lr.typed(form, project.years[year].forms.get(form, {}), key)
+    return day if isinstance(day, date) else None
 
 
 def _write(pages: list[Page], path: Path, font: Font, union_name: str, label: str, title: str) -> Path:
