@@ -342,8 +342,20 @@ stage_install() {
   setup=$(setup_exe)
   log=$WORK/install.log
   rm -f "$log"
-  win "$setup" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART /CURRENTUSER "/LOG=$(winpath "$log")" ||
-    fail "Setup exited with $? (log: $log)"
+  # Under Wine, Setup sometimes fails while creating its (hidden) wizard, before it installs anything:
+  # "Error reading FPreparingMemo.Lines.Strings: A call to an OS function failed." (once in five runs
+  # here). That is Wine's, not the installer's: one more try, said loudly; a second failure fails.
+  local attempt status
+  for attempt in 1 2; do
+    status=0
+    win "$setup" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART /CURRENTUSER "/LOG=$(winpath "$log")" || status=$?
+    [ "$status" -ne 0 ] || break
+    echo "Setup attempt $attempt exited with $status; its log ends:" >&2
+    tail -4 "$log" >&2 || true
+    [ "$attempt" -eq 1 ] && [ ! -e "$INSTALLED" ] || fail "Setup exited with $status (log: $log)"
+    echo "WARNING: retrying Setup once (nothing was installed)" >&2
+    sleep 3
+  done
   [ -f "$INSTALLED/treasurer-app.exe" ] && [ -f "$INSTALLED/treasurer-app-cli.exe" ] ||
     fail "no program in $INSTALLED (log: $log)"
   [ -f "$INSTALLED/unins000.exe" ] || fail "no uninstaller in $INSTALLED"
