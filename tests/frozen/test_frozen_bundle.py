@@ -370,9 +370,22 @@ def stop(process: subprocess.Popen[str], group: bool = False) -> str:
     try:
         _, stderr = process.communicate(timeout=15)
     except subprocess.TimeoutExpired:
-        process.kill()
-        _, stderr = process.communicate()
+        stderr = kill_and_reap(process)
     return stderr
+
+
+def kill_and_reap(process: subprocess.Popen[str]) -> str:
+    """Kill the process and return what it wrote to stderr, without waiting forever for the pipe's end:
+    under Wine a process the program started (Wine's desktop, explorer.exe) can keep the pipe open after
+    the program itself is gone, and a plain communicate() then never returns (a CI run hung here)."""
+    process.kill()
+    try:
+        return process.communicate(timeout=15)[1]
+    except subprocess.TimeoutExpired:
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+        return "(stderr not read: its pipe stayed open after the program was killed)"
 
 
 def assert_window_opened_the_project(process: subprocess.Popen[str], tmp_path: Path, group: bool = False) -> None:
@@ -417,8 +430,7 @@ def test_window_quits_by_itself_after_showing(tmp_path: Path, outside: Path) -> 
     try:
         _, stderr = process.communicate(timeout=COMMAND_TIMEOUT)
     except subprocess.TimeoutExpired:
-        process.kill()
-        _, stderr = process.communicate()
+        stderr = kill_and_reap(process)
         pytest.fail(f"the window did not quit by itself within {COMMAND_TIMEOUT} s (an error dialog?):\n{stderr}")
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr
