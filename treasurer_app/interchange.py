@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from treasurer_app.forms import FORMS, SCALAR_FORMS
+from treasurer_app.forms.base import Record
 from treasurer_app.forms.ledger import ENTRY_KEYS, HEADER_KEYS
 from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
 from treasurer_app.normalise import normalise_project
@@ -19,7 +20,6 @@ from treasurer_app.project import (
     ATTACHMENT_KINDS,
     LedgerBook,
     Project,
-    Record,
     YearBook,
 )
 

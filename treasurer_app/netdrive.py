@@ -79,7 +79,7 @@ def _windows_remote(path: Path) -> bool:
         return True
     if not root:
         return False
-    get_drive_type = ctypes.windll.kernel32.GetDriveTypeW  # type: ignore[attr-defined]
+    get_drive_type = ctypes.windll.kernel32.GetDriveTypeW  # type: ignore[attr-defined]  # typeshed: windll on win32 only
     get_drive_type.argtypes = [ctypes.c_wchar_p]
     get_drive_type.restype = ctypes.c_uint
     return int(get_drive_type(root)) == _DRIVE_REMOTE

@@ -18,9 +18,10 @@ from collections.abc import Collection, Mapping
 
 from treasurer_app.fields import Field
 from treasurer_app.forms import FORMS, SCALAR_FORMS
+from treasurer_app.forms.base import Record
 from treasurer_app.forms.ledger import ENTRY_FIELD, HEADER_FIELD
 from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
-from treasurer_app.project import Project, Record, YearBook
+from treasurer_app.project import Project, YearBook
 
 # The fields that read each record of a year, by where the record is kept.
 FORM_FIELDS: dict[str, dict[str, Field]] = {

@@ -25,7 +25,7 @@ def write_reason(exc: OSError) -> str:
     return WRITE_REASONS.get(exc.errno or 0, f"無法寫入（系統錯誤代碼 {exc.errno}）")
 
 
-def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
+def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Call ``write`` with a temporary path beside ``path``, then rename it into place."""
     target = Path(path)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")

@@ -102,8 +102,20 @@ class Grid:
     footer: list[str] = field(default_factory=list)  # lines printed after the table (PDF only)
     signatures: tuple[str, ...] = ()  # signature blocks printed at the end (PDF only)
 
-    def add(self, row: int, col: int, value: str | int | float | None, style: Style = Style.TEXT, **kw: object) -> Cell:
-        cell = Cell(row, col, value, style, **kw)  # type: ignore[arg-type]
+    def add(
+        self,
+        row: int,
+        col: int,
+        value: str | int | float | None,
+        style: Style = Style.TEXT,
+        *,
+        rowspan: int = 1,
+        colspan: int = 1,
+        locked: bool = True,
+        key: str | None = None,
+        formula: str | None = None,
+    ) -> Cell:
+        cell = Cell(row, col, value, style, rowspan, colspan, locked, key, formula)
         self.cells.append(cell)
         return cell
 

@@ -27,6 +27,7 @@ from treasurer_app.forms import work_plan as wp
 from treasurer_app.forms.base import SIGNATURES, Derived, FormSpec, Record, terms, year_labels
 from treasurer_app.forms.layout import (
     SLASH,
+    Column,
     Gap,
     Heading,
     Layout,
@@ -114,9 +115,10 @@ def add_formulas(grid: Grid, spec: FormSpec) -> None:
         cell = by_key.get(item.key)
         if cell is None:
             continue
-        parts = [(by_key.get(key), sign) for key, sign in terms(item).items()]
-        if parts and all(part is not None for part, _ in parts):
-            cell.formula = sum_formula(parts)  # type: ignore[arg-type]
+        found = [(by_key.get(key), sign) for key, sign in terms(item).items()]
+        parts = [(part, sign) for part, sign in found if part is not None]
+        if parts and len(parts) == len(found):
+            cell.formula = sum_formula(parts)
 
 
 # ---------------------------------------------------------------- printers of fields printed their own way
@@ -299,7 +301,7 @@ class _TableSource(_Source):
         return self._records
 
     def record_cell(self, index: int, record: Record, key: str) -> Printed:
-        column = self.spec.layout.rows().column(key)  # type: ignore[union-attr]
+        column = self.spec.layout.table().column(key)
         if column.computed:  # 課程類別: the six categories, one per line
             return "\n".join(tr.CATEGORIES), Style.LABEL, True, None
         if column.lines:
@@ -314,7 +316,7 @@ class _TableSource(_Source):
         return _choices(self.spec.field(key)) if self.spec.has_field(key) else ()
 
     def spare_style(self, key: str) -> Style:
-        column = self.spec.layout.rows().column(key)  # type: ignore[union-attr]
+        column = self.spec.layout.table().column(key)
         return Style.TEXT if column.lines or column.computed else input_style(self.spec.field(key))
 
 
@@ -370,7 +372,7 @@ class _LedgerSource(_Source):
 # ---------------------------------------------------------------- the interpreter
 
 
-class _Names(dict):  # type: ignore[type-arg]
+class _Names(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
@@ -400,11 +402,11 @@ class _Interpreter:
     def text(self, template: str) -> str:
         return template.format_map(self.names)
 
-    def put(self, col: int, printed: Printed, drop_down: bool = True, **kw: object) -> Cell:
+    def put(self, col: int, printed: Printed, drop_down: bool = True, colspan: int = 1) -> Cell:
         value, style, locked, key = printed
         if drop_down and key and not locked:
             self.drop_down(self.row, col, self.row, key)
-        return self.grid.add(self.row, col, value, style, locked=locked, key=key, **kw)
+        return self.grid.add(self.row, col, value, style, colspan=colspan, locked=locked, key=key)
 
     def run(self) -> Grid:
         for block in self.layout.blocks:
@@ -491,7 +493,11 @@ class _Interpreter:
         for matrix_row in block.rows:
             self.grid.add(self.row, 0, self.text(matrix_row.label), Style.LABEL)
             if len(matrix_row.cells) == 1 and len(printed) > 1:  # one figure for all the columns (總計)
-                self.put(1, self.source.cell(matrix_row.cells[0]))  # type: ignore[arg-type]
+                total = matrix_row.cells[0]
+                if total is SLASH:
+                    self.grid.add(self.row, 1, fa.SLASH, Style.SLASH)
+                else:
+                    self.put(1, self.source.cell(total))
                 for col in range(2, len(printed) + 1):  # under the first column, as the guide prints it
                     self.grid.add(self.row, col, None, Style.TEXT)
                 self.row += 1
@@ -532,7 +538,7 @@ class _Interpreter:
         while col - offset < len(columns):
             column = columns[col - offset]
             if column.group:
-                span = len(list(takewhile(lambda c, g=column.group: c.group == g, columns[col - offset:])))
+                span = _group_span(columns, col - offset)
                 self.grid.add(top, col, self.text(column.group), Style.HEADER, colspan=span)
                 for n in range(span):
                     self.grid.add(top + 1, col + n, self.text(columns[col - offset + n].label), Style.HEADER)
@@ -682,9 +688,15 @@ def _balance_formulas(sheet: Grid) -> None:
         total.formula = f"SUM({a1(row, columns['balance_acct1'])}:{a1(row, columns['balance_petty'])})"
 
 
+def _group_span(columns: list[Column], start: int) -> int:
+    """How many columns from ``start`` on share the header group of the column at ``start``."""
+    group = columns[start].group
+    return len(list(takewhile(lambda c: c.group == group, columns[start:])))
+
+
 def _parameter_sheet() -> Grid:
     labels = ledger.COLUMN_LABELS
-    widths = [5, 20, 7, 44, *([9] * len(ledger.CATEGORIES)), *([10] * len(ledger.ACCOUNTS))]
+    widths: list[float] = [5, 20, 7, 44, *([9] * len(ledger.CATEGORIES)), *([10] * len(ledger.ACCOUNTS))]
     grid = Grid(PARAMETER_SHEET_NAME, f"{ledger.LEDGER_TITLE} {PARAMETER_SHEET_NAME}", widths, landscape=True)
     grid.add(0, 0, f"{ledger.LEDGER_TITLE} {PARAMETER_SHEET_NAME}", Style.TITLE, colspan=len(widths))
     grid.row_heights[0] = TITLE_ROW_HEIGHT

@@ -143,12 +143,12 @@ class _Workbook(xlwt.Workbook):
         """The sheet's entry in EXTERNSHEET (the table of sheet references formulas and names use)."""
         if self._ownbook_supbookx is None:
             self.setup_ownbook()
-        refs: dict[tuple[int, int, int], int] = self._Workbook__sheet_refs  # type: ignore[attr-defined]
+        refs: dict[tuple[int, int, int], int] = self._Workbook__sheet_refs
         return refs.setdefault((self._ownbook_supbookx, sheet_index, sheet_index), len(refs))
 
     def _Workbook__all_links_rec(self) -> bytes:  # replaces xlwt's private method of that name
         # NAME records belong right after SUPBOOK/EXTERNSHEET, before the shared string table.
-        links: bytes = xlwt.Workbook._Workbook__all_links_rec(self)  # type: ignore[attr-defined]
+        links: bytes = xlwt.Workbook._Workbook__all_links_rec(self)
         lists = b"".join(_list_name_record(*name) for name in self.lists)
         return links + lists + b"".join(_name_record(*name) for name in sorted(self.names))
 
@@ -443,7 +443,8 @@ def _dv_record(validation: Validation, tokens: bytes, explicit: bool = False) ->
 
 def _dv_string(text: str) -> bytes:
     """A DV title or message: an XLUnicodeString, where an empty one is written as one NUL character."""
-    return upack2(text or "\0")
+    string: bytes = upack2(text or "\0")
+    return string
 
 
 def _short_unicode(text: str) -> bytes:

@@ -99,7 +99,8 @@ class FormSpec:
         return key in self._index
 
     def derived_field(self, key: str) -> Derived | Linked:
-        for d in (*self.derived, *self.linked):
+        candidates: tuple[Derived | Linked, ...] = (*self.derived, *self.linked)
+        for d in candidates:
             if d.key == key:
                 return d
         raise KeyError(key)
@@ -185,6 +186,11 @@ def sum_of(*keys: str) -> Callable[[Callable[[str], int]], int]:
     return lambda get: sum(get(k) for k in keys)
 
 
+def _only(key: str) -> Callable[[str], int]:
+    """A lookup that gives 1 for ``key`` and 0 for every other key."""
+    return lambda k: 1 if k == key else 0
+
+
 def terms(item: Derived) -> dict[str, int]:
     """The figures a derived value adds up, each with its sign (+1 / −1): its formula read as a sum.
 
@@ -201,7 +207,7 @@ def terms(item: Derived) -> dict[str, int]:
     base = item.formula(record)
     coefficients: dict[str, int] = {}
     for key in dict.fromkeys(seen):
-        coefficient = item.formula(lambda k, key=key: 1 if k == key else 0) - base
+        coefficient = item.formula(_only(key)) - base
         if coefficient:
             coefficients[key] = coefficient
     return coefficients

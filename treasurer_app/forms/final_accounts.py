@@ -209,16 +209,16 @@ def _derived() -> tuple[Derived, ...]:
             "= 上一年度歷年累積結餘款剩餘數＋歲入合計－決算總計",
         )
     )
-    for row in BENEFICIARY_ROWS:
-        if not row.parts:
+    for beneficiary in BENEFICIARY_ROWS:
+        if not beneficiary.parts:
             continue
-        for unit, unit_label in _units(row):
+        for unit, unit_label in _units(beneficiary):
             derived.append(
                 Derived(
-                    ben_key(row.id, unit),
-                    f"{row.label}／{unit_label}",
-                    sum_of(*(ben_key(p, unit) for p in row.parts)),
-                    "= " + "＋".join(row.parts),
+                    ben_key(beneficiary.id, unit),
+                    f"{beneficiary.label}／{unit_label}",
+                    sum_of(*(ben_key(p, unit) for p in beneficiary.parts)),
+                    "= " + "＋".join(beneficiary.parts),
                 )
             )
     return tuple(derived)

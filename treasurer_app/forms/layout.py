@@ -170,3 +170,10 @@ class Layout:
 
     def rows(self) -> Rows | None:
         return next((b for b in self.blocks if isinstance(b, Rows)), None)
+
+    def table(self) -> Rows:
+        """The ``Rows`` block of a table form's layout; a layout without one (a scalar form's) is a ValueError."""
+        rows = self.rows()
+        if rows is None:
+            raise ValueError("this layout has no table (Rows) block")
+        return rows

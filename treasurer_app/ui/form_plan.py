@@ -63,7 +63,9 @@ def _matrix(spec: FormSpec, block: Matrix) -> list[Section]:
     after: list[Section] = []
     for row in block.rows:
         if len(row.cells) == 1 and len(block.columns) > 1:  # one figure across the columns (總計)
-            after.append(Plain(_item(spec, row.cells[0])))  # type: ignore[arg-type]
+            total = row.cells[0]
+            if total is not None:
+                after.append(Plain(_item(spec, total)))
             continue
         grid.rows.append(row.label)
         for column, key in zip(grid.columns, row.cells, strict=True):

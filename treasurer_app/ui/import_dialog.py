@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -69,7 +70,5 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
 
 
-def _brush(colour: str):  # type: ignore[no-untyped-def]
-    from PySide6.QtGui import QBrush, QColor
-
+def _brush(colour: str) -> QBrush:
     return QBrush(QColor(colour))

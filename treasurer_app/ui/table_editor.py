@@ -8,9 +8,19 @@ edit. Excel rows can be pasted (tab-separated text), IDs are masked until reveal
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import overload
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -230,7 +240,7 @@ class FieldDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.field_of = field_of
         self.preview = preview
-        self.choices_of: Callable[[QModelIndex], tuple[str, ...] | None] = lambda index: None
+        self.choices_of: Callable[[Index], tuple[str, ...] | None] = lambda index: None
         self.last_editor: QWidget | None = None
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
@@ -239,7 +249,7 @@ class FieldDelegate(QStyledItemDelegate):
 
     def _editor(self, parent: QWidget, index: Index) -> QWidget:
         field = self.field_of(index.column())
-        options = self.choices_of(index)  # type: ignore[arg-type]
+        options = self.choices_of(index)
         if options is None and field is not None and isinstance(field.type, Choice):
             options = field.type.options
         if options is not None:
@@ -284,7 +294,7 @@ class FieldDelegate(QStyledItemDelegate):
         elif isinstance(editor, QLineEdit):
             editor.setText(text)
 
-    def setModelData(self, editor: QWidget, model: QAbstractTableModel, index: Index) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentData() or "")
         elif isinstance(editor, MultiChoiceInput | QLineEdit):
@@ -304,7 +314,7 @@ class RecordTable(QTableView):
     clear_requested = Signal()
     last_edit_trigger: QAbstractItemView.EditTrigger | None = None
 
-    def dataChanged(self, top_left: Index, bottom_right: Index, roles: Sequence[int] = ()) -> None:  # type: ignore[override]
+    def dataChanged(self, top_left: Index, bottom_right: Index, roles: Sequence[int] = ()) -> None:
         """A change announced over many cells (new findings re-marking the whole table) leaves the cell being
         typed in alone: Qt would put the model's text back into its editor, and the typing, or an Enter
         whose commit is still queued, would be lost. The cell is repainted all the same."""
@@ -331,15 +341,23 @@ class RecordTable(QTableView):
                                     model.index(end_row, end_column, parent), list(roles))
         self.viewport().update(self.visualRect(current))
 
-    def edit(self, index: Index, trigger: QAbstractItemView.EditTrigger | None = None,  # type: ignore[override]
-             event: object = None) -> bool:
+    @overload
+    def edit(self, index: Index, /) -> None: ...
+
+    @overload
+    def edit(self, index: Index, trigger: QAbstractItemView.EditTrigger, event: QEvent | None, /) -> bool: ...
+
+    def edit(self, index: Index, trigger: QAbstractItemView.EditTrigger | None = None,
+             event: QEvent | None = None) -> bool | None:
         """Remembers how editing started, so a drop-down opened with the mouse shows its list at once."""
         if trigger is None:
             self.last_edit_trigger = None
             super().edit(index)
-            return True
+            return None
         self.last_edit_trigger = trigger
-        return super().edit(index, trigger, event)  # type: ignore[arg-type]
+        # Qt calls this with a null event when editing starts from code (setCurrentIndex, a key the view
+        # handles itself) and accepts one back; the stub declares the event as never None.
+        return super().edit(index, trigger, event)  # type: ignore[arg-type]  # PySide6 stub: event never None
 
     def inputMethodEvent(self, event: QInputMethodEvent) -> None:
         """Text an input method commits straight away (no composition first: a symbol pad, handwriting,
@@ -354,9 +372,9 @@ class RecordTable(QTableView):
             forwarded.setCommitString(commit)
             QApplication.sendEvent(editor.focusProxy() or editor, forwarded)
 
-    def keyPressEvent(self, event: object) -> None:
-        key = event.key()  # type: ignore[attr-defined]
-        if event.matches(QKeySequence.StandardKey.Paste):  # type: ignore[attr-defined]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if event.matches(QKeySequence.StandardKey.Paste):
             self.paste_requested.emit()
             return
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != QAbstractItemView.State.EditingState:
@@ -365,7 +383,7 @@ class RecordTable(QTableView):
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
             self.move_next()
             return
-        super().keyPressEvent(event)  # type: ignore[arg-type]
+        super().keyPressEvent(event)
 
     def move_next(self) -> None:
         """The next cell one can type in; after the last one of a row, the first of the next row."""

@@ -8,10 +8,11 @@ when the text is normalised (full-width digits, thousands separators…).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeySequence
+from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -97,15 +98,15 @@ class FieldInput(QWidget):
 
 
 class _FocusWatcher(QObject):
-    def __init__(self, on_out: object, on_in: object | None = None) -> None:
+    def __init__(self, on_out: Callable[[], object], on_in: Callable[[], object] | None = None) -> None:
         super().__init__()
         self.on_out, self.on_in = on_out, on_in
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusOut:
-            self.on_out()  # type: ignore[operator]
+            self.on_out()
         elif event.type() == QEvent.Type.FocusIn and self.on_in is not None:
-            self.on_in()  # type: ignore[operator]
+            self.on_in()
         return False
 
 
@@ -113,10 +114,10 @@ class _WindowUndo(QObject):
     """Ctrl+Z / Ctrl+Y go to the window's undo history, not to the line's own (one history for all edits)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and (
-            event.matches(QKeySequence.StandardKey.Undo)  # type: ignore[attr-defined]
-            or event.matches(QKeySequence.StandardKey.Redo)  # type: ignore[attr-defined]
-            or (event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier)  # type: ignore[attr-defined]
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.ShortcutOverride and (
+            event.matches(QKeySequence.StandardKey.Undo)
+            or event.matches(QKeySequence.StandardKey.Redo)
+            or (event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier)
         ):
             event.ignore()
             return True
@@ -395,7 +396,8 @@ class MultiChoiceInput(FieldInput):
         return "、".join(box.text() for box in self.boxes if box.isChecked())
 
     def set_text(self, text: str) -> None:
-        chosen = self.field.type.parse(text).value or ()
+        value = self.field.type.parse(text).value
+        chosen = value if isinstance(value, tuple) else ()
         self._quiet = True
         for box in self.boxes:
             box.setChecked(box.text() in chosen)
