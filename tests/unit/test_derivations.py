@@ -20,7 +20,8 @@ from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import ledger
 from treasurer_app.interchange import load
 from treasurer_app.project import LedgerBook, Project
-from treasurer_app.rules import check_project, education_history
+from treasurer_app.rules import check_project
+from treasurer_app.rules.education import education_history
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 LAST = 115

@@ -14,6 +14,7 @@ from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import ledger as L
 from treasurer_app.forms import ledger_audit as A
 from treasurer_app.project import LedgerBook, Project
+from treasurer_app.rules import ledger_year
 
 YEAR = 115
 
@@ -132,7 +133,7 @@ def test_the_years_opening_sources_come_from_its_application() -> None:
     """Interest: budget line 2 (15,937 − 15,000 = 937); other income: the surplus drawn, budget line 4."""
     project = sample_project()
     project.years[YEAR].ledger = LedgerBook()
-    assert rules.ledger_opening_sources(project, YEAR) == A.Sources(0, 937, 563_700)
+    assert ledger_year.ledger_opening_sources(project, YEAR) == A.Sources(0, 937, 563_700)
 
 
 def test_the_sample_union_pays_interest_beyond_what_is_carried_in_and_received() -> None:

@@ -11,7 +11,9 @@ from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import ledger
 from treasurer_app.interchange import load
 from treasurer_app.project import LedgerBook, Project
-from treasurer_app.rules import check_final_accounts, check_project, check_training_expenses
+from treasurer_app.rules import check_project
+from treasurer_app.rules.accounts import check_final_accounts
+from treasurer_app.rules.training import check_training_expenses
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

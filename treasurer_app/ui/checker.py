@@ -21,7 +21,7 @@ from treasurer_app.ui.document import ProjectDocument
 
 if TYPE_CHECKING:
     from treasurer_app.project import Project
-    from treasurer_app.rules import EducationYear
+    from treasurer_app.rules.education import EducationYear
 
 RECHECK_DELAY_MS = 250
 WORKER_SWITCH_INTERVAL = 0.0002  # seconds; Python's default is 0.005
@@ -201,7 +201,8 @@ def check_with_history(
     """check_project with the attachment PDFs' findings, and the education history the home page shows
     (Qt-free: runs on the worker thread)."""
     from treasurer_app.line_subsidy.rules import check_line
-    from treasurer_app.rules import check_project, education_history
+    from treasurer_app.rules import check_project
+    from treasurer_app.rules.education import education_history
     from treasurer_app.ui.services import attachment_findings
 
     findings = check_project(project, year) + attachment_findings(project, year) + check_line(project, year, today)

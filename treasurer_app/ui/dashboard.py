@@ -36,7 +36,7 @@ from treasurer_app.ui.steps import (
 )
 
 if TYPE_CHECKING:
-    from treasurer_app.rules import EducationYear
+    from treasurer_app.rules.education import EducationYear
 
 
 DONE_STYLE = "color: #2e7d32"
@@ -111,7 +111,7 @@ class Dashboard(QWidget):
             self._sources(project, year)
             self._line(project, year)
             if history is None:
-                from treasurer_app.rules import education_history
+                from treasurer_app.rules.education import education_history
 
                 history = education_history(project)
             self._education(history, year)

@@ -175,7 +175,7 @@ class LedgerTableModel(QAbstractTableModel):
         self.labels = {**HEADERS}
 
     def opening_sources(self) -> audit.Sources:
-        from treasurer_app.rules import ledger_opening_sources
+        from treasurer_app.rules.ledger_year import ledger_opening_sources
 
         project = self.document.project
         return ledger_opening_sources(project, self.year) if self.year in project.years else audit.Sources()
