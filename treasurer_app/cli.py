@@ -18,6 +18,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of
 if TYPE_CHECKING:  # the window starts without loading the domain: imports happen in the commands
     from typing import Any
 
+    from treasurer_app.editing.edits import ReplaceYears
     from treasurer_app.findings import Finding
     from treasurer_app.project import Project
 
@@ -225,7 +226,7 @@ def import_command(args: argparse.Namespace) -> int:
     if all(change.status == wi.UNCHANGED for change in changes):
         print("內容相同，沒有寫入")
         return EXIT_OK
-    backup = save(wi.applied(project, batch), sorted(batch.years))
+    backup = save(project, wi.import_edit(project, batch))
     if backup is not None:
         print(f"匯入前已備份：{backup}")
     print(f"已匯入 {into}")
@@ -242,14 +243,16 @@ def _confirmed() -> bool:
     return answer.strip().lower() in ("y", "yes", "是")
 
 
-def _import_target(path: Path) -> tuple[Project, Callable[[Project, list[int]], Path | None]]:
-    """The project an import goes into and how to write it: a store (backed up first) or a .json (kept as .bak)."""
-    from treasurer_app import interchange, store
-
+def _import_target(path: Path) -> tuple[Project, Callable[[Project, ReplaceYears], Path | None]]:
+    """The project an import goes into and how to make the import there: in a store through an edit
+    session, as the window does (backed up first; all years or none), or in a .json (kept as .bak)."""
     if path.suffix.lower() == ".json":
         existing = load_project(str(path)) if path.exists() else None
 
-        def save_json(project: Project, years: list[int]) -> Path | None:
+        def save_json(project: Project, edit: ReplaceYears) -> Path | None:
+            from treasurer_app import interchange
+
+            edit.apply(project)
             backup = None
             if existing is not None:
                 backup = path.with_name(path.name + ".bak")
@@ -264,16 +267,26 @@ def _import_target(path: Path) -> tuple[Project, Callable[[Project, list[int]], 
         raise UnusableInput(f"{path.name}：找不到專案檔（新的專案請先在程式中建立，或匯入到 .json 檔）")
     project = load_project(str(path))
 
-    def save_store(imported: Project, years: list[int]) -> Path | None:
+    def save_store(project: Project, edit: ReplaceYears) -> Path | None:
+        from treasurer_app.editing.persistence import StorePersistence
+        from treasurer_app.editing.session import EditSession
+        from treasurer_app.store import StoreError
+
         try:
-            with store.Store.open(path) as opened:
-                backup = opened.backup_now(kind="before-import")
-                with opened.transaction():
-                    for year in years:
-                        opened.put_year(imported.years[year])
-                return backup
-        except store.StoreError as exc:
+            persistence = StorePersistence(path, create=False)
+        except StoreError as exc:
             raise UnusableInput(str(exc)) from None
+        try:
+            backup = persistence.backup_now(kind="before-import")
+            session = EditSession(project, persistence)
+            session.apply(edit)
+        except StoreError as exc:
+            raise UnusableInput(str(exc)) from None
+        finally:
+            persistence.close()
+        if session.unsaved:  # the file refused the years: none of them is in it
+            raise UnusableInput(session.unsaved.problem)
+        return backup
 
     return project, save_store
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from treasurer_app.editing.edits import ReplaceYears
 from treasurer_app.export.importer import ImportResult, WorkbookImportError, import_workbook
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import FORM_NAMES, FORMS, SCALAR_FORMS
@@ -229,13 +230,14 @@ def replaces_something(project: Project, changes: Sequence[AreaChange]) -> bool:
     return any(c.status == CHANGED for c in changes)
 
 
-def applied(project: Project, batch: Batch) -> Project:
-    """A copy of ``project`` with the batch's areas in place of its own; other years and forms untouched."""
-    years = {year: book.snapshot() for year, book in project.years.items()}
-    for year, new in batch.years.items():
-        book = years.setdefault(year, YearBook(year))
-        areas = batch.areas.get(year, [])
-        for area in areas:
+def import_edit(project: Project, batch: Batch, title: str = "匯入活頁簿") -> ReplaceYears:
+    """The import as one edit: each year of the batch as ``project`` holds it with the batch's areas in
+    place of its own (other forms of the year untouched). The window pushes it on its undo stack, the
+    CLI applies it through a session, ``applied`` to a copy."""
+    books = []
+    for year, new in sorted(batch.years.items()):
+        book = project.years[year].snapshot() if year in project.years else YearBook(year)
+        for area in batch.areas.get(year, []):
             if area in SCALAR_FORMS:
                 held = batch.keys.get((year, area), set())
                 kept = {k: v for k, v in book.forms[area].items() if k not in held}
@@ -254,8 +256,15 @@ def applied(project: Project, batch: Batch) -> Project:
                 for key in ("union_name", "tax_id"):
                     if not application.get(key) and new.forms["application"].get(key):
                         application[key] = new.forms["application"][key]
-        book.touch()
-    return Project(years)
+        books.append(book)
+    return ReplaceYears(books, title)
+
+
+def applied(project: Project, batch: Batch) -> Project:
+    """A copy of ``project`` with the import made: the batch's areas in place of its own."""
+    copy = Project({year: book.snapshot() for year, book in project.years.items()})
+    import_edit(project, batch).apply(copy)
+    return copy
 
 
 # ---------------------------------------------------------------- the report
@@ -341,5 +350,5 @@ def check_workbook(path: str | Path) -> WorkbookCheck:
 
 __all__ = [
     "AREAS", "CHANGED", "NEW", "UNCHANGED", "AreaChange", "Batch", "FileRead", "WorkbookCheck", "applied",
-    "area_name", "check_workbook", "diff", "read_workbooks", "replaces_something", "report_lines",
+    "area_name", "check_workbook", "diff", "import_edit", "read_workbooks", "replaces_something", "report_lines",
 ]

@@ -1,28 +1,39 @@
-"""The open project: every edit is an undoable command, written through the store as it happens.
+"""The open project in the window: an ``EditSession`` (treasurer_app/editing) behind a ``QUndoStack``.
 
-Editors never change the Project themselves: they call ``set_value``,
-``set_cell``, ``insert_rows``… here, which push a QUndoCommand; its redo/undo
-changes the project, tells the project which year changed (its kept derivations are
-redone from there), tells the store, and emits ``changed``.
-
-A row's record is replaced by an edit, never changed in place: a snapshot of the project
-(``Project.snapshot``, checked on another thread) shares the records and must not see them move.
+Editors never change the Project themselves: they call ``set_value``, ``set_cell``, ``insert_rows``…
+here, which push an edit (``treasurer_app.editing.edits``) on the undo stack; its command only adapts
+it (redo applies it, undo reverts it, through the session that writes each step to the store), and
+every step is announced with ``changed``. This module adds what a window needs: the status texts, the
+save timer, the lock's heartbeat, and refusing edits in a project opened read-only.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from treasurer_app.editing.changes import Area, Change, ChangeKind
+from treasurer_app.editing.edits import (
+    AddYear,
+    DeleteRows,
+    Edit,
+    InsertRows,
+    ReplaceYears,
+    RollOver,
+    SetAcknowledged,
+    SetCell,
+    SetRecord,
+    SetValue,
+    ledger,
+    rows,
+    scalar,
+)
+from treasurer_app.editing.persistence import Persistence, UnsavedEdits
+from treasurer_app.editing.session import EditSession, Written
 from treasurer_app.project import LedgerBook, Project, Record, YearBook
-from treasurer_app.specs import ALL_FORMS
-from treasurer_app.ui.services import Change, Persistence, UnsavedEdits
 
-TABLE_AREAS = ("roster", "training_report", "ledger")
-LEDGER_AREAS = ("ledger", "ledger_header")
 SAVE_DELAY_MS = 400
 READ_ONLY_TEXT = "唯讀：這份資料以唯讀方式開啟，不能修改"
 SAVED_TEXT = "已儲存"
@@ -39,9 +50,8 @@ class ProjectDocument(QObject):
 
     def __init__(self, project: Project, persistence: Persistence, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.project = project
         project.keep_derivations()
-        self.persistence = persistence
+        self.session = EditSession(project, persistence, self._written)
         self.undo_stack = QUndoStack(self)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush)
@@ -50,7 +60,19 @@ class ProjectDocument(QObject):
         self._keep_alive_timer.start()
         self._closed = False
         self.read_only = False  # opened read-only (held elsewhere, or its key not on this PC): edits are refused
-        self.unsaved = UnsavedEdits()  # edits the file could not take: shown, retried, asked about at closing
+
+    @property
+    def project(self) -> Project:
+        return self.session.project
+
+    @property
+    def persistence(self) -> Persistence:
+        return self.session.persistence
+
+    @property
+    def unsaved(self) -> UnsavedEdits:
+        """Edits the file could not take: shown, retried, asked about at closing."""
+        return self.session.unsaved
 
     # ---------------------------------------------------------------- reading
 
@@ -58,26 +80,16 @@ class ProjectDocument(QObject):
         return self.project.years[year]
 
     def scalar(self, year: int, area: str) -> Record:
-        book = self.book(year)
-        if area == "ledger_header":
-            return self.ledger(year).header
-        if area == "attachments":
-            return book.attachments
-        return book.forms.setdefault(area, {})
+        return scalar(self.book(year), area)
 
     def value(self, year: int, area: str, key: str) -> str:
         return self.scalar(year, area).get(key, "")
 
     def rows(self, year: int, area: str) -> list[Record]:
-        if area == "ledger":
-            return self.ledger(year).entries
-        return self.book(year).table(area)
+        return rows(self.book(year), area)
 
     def ledger(self, year: int) -> LedgerBook:
-        book = self.book(year)
-        if book.ledger is None:
-            book.ledger = LedgerBook()
-        return book.ledger
+        return ledger(self.book(year))
 
     # ---------------------------------------------------------------- editing (undoable)
 
@@ -92,67 +104,69 @@ class ProjectDocument(QObject):
 
     def set_value(self, year: int, area: str, key: str, text: str) -> None:
         old = self.value(year, area, key)
-        if old == text or self.refused(Change("value", year, area, key)):
+        if old == text or self.refused(Change(ChangeKind.VALUE, year, Area(area), key)):
             return
-        self.undo_stack.push(_SetValue(self, year, area, key, old, text))
+        self.undo_stack.push(_ValueCommand(self, SetValue(year, Area(area), key, text)))
 
     def set_cell(self, year: int, area: str, row: int, key: str, text: str) -> None:
-        rows = self.rows(year, area)
-        old = rows[row].get(key, "") if row < len(rows) else ""
-        if (row < len(rows) and old == text) or self.refused():
+        table = self.rows(year, area)
+        old = table[row].get(key, "") if row < len(table) else ""
+        if (row < len(table) and old == text) or self.refused():
             return
-        self.undo_stack.push(_SetCell(self, year, area, row, key, old, text))
+        self.push(SetCell(year, Area(area), row, key, text))
 
     def set_record(self, year: int, area: str, row: int, record: Record, label: str = "修改一列") -> None:
         """Several cells of one row at once (e.g. 字/號 that also fill 動支類別)."""
-        old = dict(self.rows(year, area)[row])
-        new = {**old, **record}
-        if new != old and not self.refused():
-            self.undo_stack.push(_SetRecord(self, year, area, row, old, new, label))
+        old = self.rows(year, area)[row]
+        if {**old, **record} != old and not self.refused():
+            self.push(SetRecord(year, Area(area), row, dict(record), label))
 
     def insert_rows(self, year: int, area: str, index: int, records: Sequence[Record], label: str = "新增") -> None:
         if records and not self.refused():
-            self.undo_stack.push(_InsertRows(self, year, area, index, [dict(r) for r in records], label))
+            self.push(InsertRows(year, Area(area), index, [dict(r) for r in records], label))
 
     def delete_rows(self, year: int, area: str, indexes: Sequence[int]) -> None:
         if indexes and not self.refused():
-            self.undo_stack.push(_DeleteRows(self, year, area, sorted(set(indexes))))
+            self.push(DeleteRows(year, Area(area), indexes))
 
     def set_acknowledged(self, year: int, keys: set[str]) -> None:
         old = set(self.book(year).acknowledged)
-        if old != keys and not self.refused(Change("value", year, "acknowledged")):
-            self.undo_stack.push(_SetAcknowledged(self, year, old, set(keys)))
+        if old != keys and not self.refused(Change(ChangeKind.VALUE, year, Area.ACKNOWLEDGED)):
+            self.push(SetAcknowledged(year, set(keys)))
 
     def roll_over(self, year: int) -> int | None:
         if self.refused():
             return None
-        self.undo_stack.push(_RollOver(self, year))
+        self.push(RollOver(year))
         return year + 1
 
     def add_year(self, year: int) -> None:
         if not self.refused():
-            self.undo_stack.push(_AddYear(self, year))
+            self.push(AddYear(year))
 
-    def replace_years(self, books: Sequence[YearBook], label: str) -> bool:
-        """Whole years in place of the project's (an import of workbooks): one step that one undo takes back."""
-        if not books or self.refused():
+    def import_years(self, edit: ReplaceYears) -> bool:
+        """Whole years in place of the project's (an import of workbooks, ``workbook_import.import_edit``):
+        one step that one undo takes back."""
+        if not edit.books or self.refused():
             return False
-        self.undo_stack.push(_ReplaceYears(self, list(books), label))
+        self.push(edit)
         return True
 
-    # ---------------------------------------------------------------- applying (called by commands)
+    def push(self, edit: Edit) -> None:
+        """``edit`` made now, and one step of 復原 (callers have checked ``refused``)."""
+        self.undo_stack.push(_EditCommand(self, edit))
 
-    def _apply(self, change: Change) -> None:
-        self.project.touch(change.year, ledger=change.area in LEDGER_AREAS or change.kind == "year")
-        waiting = len(self.unsaved)
-        if self.unsaved.record(self.persistence, self.project, change):
+    # ---------------------------------------------------------------- each step, as the session wrote it
+
+    def _written(self, written: Written) -> None:
+        if written.saved:
             self.save_state.emit(SAVING_TEXT)
         else:
             self.save_state.emit(self.unsaved_text())
-            if len(self.unsaved) != waiting:
+            if written.joined:
                 self.unsaved_changed.emit()
         self._save_timer.start()  # also the next try for edits not yet in the file
-        self.changed.emit(change)
+        self.changed.emit(written.change)
 
     def unsaved_text(self) -> str:
         """「有 3 項修改尚未儲存（磁碟空間不足）」; empty when the file holds every edit."""
@@ -165,7 +179,7 @@ class ProjectDocument(QObject):
         timer, which a large project's slow failing retries space out); True when none is left."""
         if not self.unsaved:
             return True
-        if self.unsaved.retry(self.persistence, self.project, automatic):
+        if self.session.retry(automatic):
             self.unsaved_changed.emit()
             self.save_state.emit(SAVED_TEXT)  # every edit is in the file now
             return True
@@ -183,7 +197,7 @@ class ProjectDocument(QObject):
         if not self.retry_save(automatic):
             return  # never 已儲存 while an edit is not in the file
         try:
-            self.persistence.flush(self.project)
+            self.session.flush()
         except Exception as exc:  # a backup that failed: the edits themselves are in the file
             self.save_state.emit(f"{SAVED_TEXT}（但{_backup_problem(exc)}）")
             return
@@ -201,16 +215,16 @@ class ProjectDocument(QObject):
     def replace_project(self, project: Project) -> None:
         """After a restore or opening the sample: history no longer applies, nor do edits not yet saved
         (the project they belonged to is gone; the window asked before, where it could)."""
-        self.project = project
         project.keep_derivations()
         self.undo_stack.clear()
         self.discard_unsaved()
+        self.session.replace(project)
         self.reset.emit()
 
     def switch(self, persistence: Persistence, project: Project) -> None:
         """Another project file in place of this one: this one is saved and released first."""
         self.close()
-        self.persistence = persistence
+        self.session.persistence = persistence
         self._closed = False
         self._keep_alive_timer.start()
         self.replace_project(project)
@@ -225,182 +239,33 @@ class ProjectDocument(QObject):
         self.persistence.close()
 
 
-# ---------------------------------------------------------------- commands
+# ---------------------------------------------------------------- commands: the undo stack's adapters
 
 
-class _SetValue(QUndoCommand):
-    def __init__(self, doc: ProjectDocument, year: int, area: str, key: str, old: str, new: str) -> None:
-        super().__init__(f"修改「{_label(area, key, year)}」")
-        self.doc, self.year, self.area, self.key, self.old, self.new = doc, year, area, key, old, new
+class _EditCommand(QUndoCommand):
+    """One edit on the undo stack: redo applies it, undo reverts it, both through the session."""
+
+    def __init__(self, document: ProjectDocument, edit: Edit) -> None:
+        super().__init__(edit.title)
+        self.document, self.edit = document, edit
+
+    def redo(self) -> None:
+        self.document.session.apply(self.edit)
+
+    def undo(self) -> None:
+        self.document.session.revert(self.edit)
+
+
+class _ValueCommand(_EditCommand):
+    """A field's value: keystrokes in one field become one undo step."""
+
+    edit: SetValue
 
     def id(self) -> int:
         return _MERGE_ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        # Keystrokes in one field become one undo step.
-        if not isinstance(other, _SetValue) or (other.year, other.area, other.key) != (self.year, self.area, self.key):
-            return False
-        self.new = other.new
-        return True
-
-    def redo(self) -> None:
-        self._put(self.new)
-
-    def undo(self) -> None:
-        self._put(self.old)
-
-    def _put(self, text: str) -> None:
-        self.doc.scalar(self.year, self.area)[self.key] = text
-        self.doc._apply(Change("value", self.year, self.area, self.key))
-
-
-class _SetCell(QUndoCommand):
-    def __init__(self, doc: ProjectDocument, year: int, area: str, row: int, key: str, old: str, new: str) -> None:
-        super().__init__(f"修改第 {row + 1} 列「{_label(area, key, year)}」")
-        self.doc, self.year, self.area, self.row, self.key, self.old, self.new = doc, year, area, row, key, old, new
-        self.appended = False
-
-    def redo(self) -> None:
-        rows = self.doc.rows(self.year, self.area)
-        if self.row >= len(rows):  # typing into the empty row at the end makes it a row
-            rows.append({})
-            self.appended = True
-            self.doc._apply(Change("insert", self.year, self.area, row=self.row))
-        rows[self.row] = {**rows[self.row], self.key: self.new}
-        self.doc._apply(Change("cell", self.year, self.area, self.key, self.row))
-
-    def undo(self) -> None:
-        rows = self.doc.rows(self.year, self.area)
-        if self.appended:
-            del rows[self.row]
-            self.doc._apply(Change("delete", self.year, self.area, row=self.row))
-            return
-        rows[self.row] = {**rows[self.row], self.key: self.old}
-        self.doc._apply(Change("cell", self.year, self.area, self.key, self.row))
-
-
-class _SetRecord(QUndoCommand):
-    def __init__(self, doc: ProjectDocument, year: int, area: str, row: int, old: Record, new: Record, label: str):
-        super().__init__(f"{label}（第 {row + 1} 列）")
-        self.doc, self.year, self.area, self.row, self.old, self.new = doc, year, area, row, old, new
-
-    def redo(self) -> None:
-        self._put(self.new)
-
-    def undo(self) -> None:
-        self._put(self.old)
-
-    def _put(self, record: Record) -> None:
-        self.doc.rows(self.year, self.area)[self.row] = dict(record)
-        self.doc._apply(Change("cell", self.year, self.area, None, self.row))
-
-
-class _InsertRows(QUndoCommand):
-    def __init__(self, doc: ProjectDocument, year: int, area: str, index: int, records: list[Record], label: str):
-        super().__init__(f"{label} {len(records)} 列")
-        self.doc, self.year, self.area, self.index, self.records = doc, year, area, index, records
-
-    def redo(self) -> None:
-        rows = self.doc.rows(self.year, self.area)
-        for offset, record in enumerate(self.records):
-            rows.insert(self.index + offset, dict(record))
-        for offset in range(len(self.records)):
-            self.doc._apply(Change("insert", self.year, self.area, row=self.index + offset))
-
-    def undo(self) -> None:
-        rows = self.doc.rows(self.year, self.area)
-        del rows[self.index : self.index + len(self.records)]
-        for _ in self.records:
-            self.doc._apply(Change("delete", self.year, self.area, row=self.index))
-
-
-class _DeleteRows(QUndoCommand):
-    def __init__(self, doc: ProjectDocument, year: int, area: str, indexes: list[int]) -> None:
-        super().__init__(f"刪除 {len(indexes)} 列")
-        self.doc, self.year, self.area, self.indexes = doc, year, area, indexes
-        self.removed: list[Record] = []
-
-    def redo(self) -> None:
-        rows = self.doc.rows(self.year, self.area)
-        self.removed = [rows[i] for i in self.indexes]
-        for i in reversed(self.indexes):
-            del rows[i]
-            self.doc._apply(Change("delete", self.year, self.area, row=i))
-
-    def undo(self) -> None:
-        rows = self.doc.rows(self.year, self.area)
-        for i, record in zip(self.indexes, self.removed, strict=True):
-            rows.insert(i, record)
-            self.doc._apply(Change("insert", self.year, self.area, row=i))
-
-
-class _SetAcknowledged(QUndoCommand):
-    def __init__(self, doc: ProjectDocument, year: int, old: set[str], new: set[str]) -> None:
-        super().__init__("確認警告")
-        self.doc, self.year, self.old, self.new = doc, year, old, new
-
-    def redo(self) -> None:
-        self._put(self.new)
-
-    def undo(self) -> None:
-        self._put(self.old)
-
-    def _put(self, keys: set[str]) -> None:
-        self.doc.book(self.year).acknowledged = set(keys)
-        self.doc._apply(Change("value", self.year, "acknowledged"))
-
-
-class _RollOver(QUndoCommand):
-    def __init__(self, doc: ProjectDocument, year: int) -> None:
-        super().__init__(f"開始 {year + 1} 年度")
-        self.doc, self.year = doc, year
-        self.created: YearBook | None = None
-
-    def redo(self) -> None:
-        if self.created is None:
-            self.created = self.doc.project.roll_over(self.year)
-            self.created = copy.deepcopy(self.created)  # a redo after undo puts back this very state
-        self.doc.project.years[self.year + 1] = copy.deepcopy(self.created)
-        self.doc._apply(Change("year", self.year + 1, "year"))
-
-    def undo(self) -> None:
-        del self.doc.project.years[self.year + 1]
-        self.doc._apply(Change("year", self.year + 1, "year"))
-
-
-class _AddYear(QUndoCommand):
-    def __init__(self, doc: ProjectDocument, year: int) -> None:
-        super().__init__(f"新增 {year} 年度")
-        self.doc, self.year = doc, year
-
-    def redo(self) -> None:
-        self.doc.project.add_year(self.year)
-        self.doc._apply(Change("year", self.year, "year"))
-
-    def undo(self) -> None:
-        del self.doc.project.years[self.year]
-        self.doc._apply(Change("year", self.year, "year"))
-
-
-class _ReplaceYears(QUndoCommand):
-    def __init__(self, doc: ProjectDocument, books: list[YearBook], label: str) -> None:
-        super().__init__(label)
-        self.doc = doc
-        self.new = [copy.deepcopy(book) for book in books]
-        self.old = {book.year: copy.deepcopy(doc.project.years.get(book.year)) for book in books}
-
-    def redo(self) -> None:
-        for book in self.new:
-            self.doc.project.years[book.year] = copy.deepcopy(book)
-            self.doc._apply(Change("year", book.year, "year"))
-
-    def undo(self) -> None:
-        for year, book in self.old.items():
-            if book is None:
-                self.doc.project.years.pop(year, None)
-            else:
-                self.doc.project.years[year] = copy.deepcopy(book)
-            self.doc._apply(Change("year", year, "year"))
+        return isinstance(other, _ValueCommand) and self.edit.merge(other.edit)
 
 
 def _backup_problem(exc: BaseException) -> str:
@@ -418,19 +283,3 @@ def _keep_alive_problem(exc: BaseException) -> str:
         return f"{SAVED_TEXT}（但{_backup_problem(exc)}）"
     reason = getattr(exc, "reason", "") or str(exc)
     return f"{SAVED_TEXT}（但無法更新專案檔的使用中標記：{reason}）"
-
-
-def _label(area: str, key: str | None, year: int) -> str:
-    if area == "attachments" and key:
-        from treasurer_app.export.package import ATTACHMENT_LABELS
-
-        return ATTACHMENT_LABELS.get(key, key)
-    spec = ALL_FORMS.get(area)
-    if spec is not None and key and spec.has_field(key):
-        return spec.label(key, year)
-    if area in ("ledger", "ledger_header") and key:
-        from treasurer_app.forms import ledger
-
-        labels = {**ledger.COLUMN_LABELS, **{f.key: f.label for f in ledger.HEADER_FIELDS}}
-        return labels.get(key, key)
-    return key or area

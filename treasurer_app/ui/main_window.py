@@ -436,11 +436,10 @@ class MainWindow(QMainWindow):
             except Exception as exc:  # the store's errors carry a Chinese message
                 QMessageBox.warning(self, "匯入活頁簿", f"匯入前無法備份，未匯入：{exc}")
                 return False
-        imported = wi.applied(self.document.project, batch)
         years = sorted(batch.years)
         names = "、".join(f.name for f in batch.read)
         shown = self.year
-        if not self.document.replace_years([imported.years[y] for y in years], f"匯入活頁簿（{names}）"):
+        if not self.document.import_years(wi.import_edit(self.document.project, batch, f"匯入活頁簿（{names}）")):
             return False
         self.set_year(shown if shown in self.document.project.years else max(years))
         self.statusBar().showMessage(f"已匯入 {len(batch.read)} 個活頁簿（可按「復原」整批還原）", 8000)
