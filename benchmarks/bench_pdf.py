@@ -25,7 +25,7 @@ ISSUED = date(2026, 1, 20)
 
 
 def main() -> None:
-    from treasurer_app.export import pdf
+    from treasurer_app.export import pdf_text
     from treasurer_app.export.layouts import application_grids, ledger_grids
     from treasurer_app.export.pdf_package import write_ledger_pdf, write_pdf_package
     from treasurer_app.interchange import load
@@ -39,19 +39,19 @@ def main() -> None:
         out = Path(folder)
 
         def package() -> float:
-            pdf.fit_text.cache_clear()
+            pdf_text.fit_text.cache_clear()
             start = time.perf_counter()
             write_pdf_package(project, YEAR, out, application_grids(project, YEAR), issued=ISSUED)
             return time.perf_counter() - start
 
         def ledger() -> float:
-            pdf.fit_text.cache_clear()
+            pdf_text.fit_text.cache_clear()
             start = time.perf_counter()
             write_ledger_pdf(project, YEAR, None, out, ledger_grids(project, YEAR), issued=ISSUED)
             return time.perf_counter() - start
 
         start = time.perf_counter()
-        pdf.default_font()
+        pdf_text.default_font()
         font_ms = (time.perf_counter() - start) * 1000
         first_ms = package() * 1000 + font_ms
         steady_ms = statistics.median(package() for _ in range(RUNS)) * 1000

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from treasurer_app.export import pdf, pdf_package
+from treasurer_app.export import pdf, pdf_draw, pdf_package, pdf_text
 from treasurer_app.export.grid import Grid, Style
 from treasurer_app.export.layouts import application_grids, ledger_grids
 from treasurer_app.forms import FORM_IDS
@@ -109,8 +109,8 @@ def page_count(path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def font() -> pdf.Font:
-    return pdf.default_font()
+def font() -> pdf_text.Font:
+    return pdf_text.default_font()
 
 
 @pytest.fixture
@@ -174,59 +174,59 @@ def test_cjk_wraps_per_character_and_latin_per_word() -> None:
     def measure(text: str) -> float:
         return float(len(text))
 
-    assert pdf.wrap("港區勞工教育", 4, measure) == ["港區勞工", "教育"]
-    assert pdf.wrap("hello world again", 11, measure) == ["hello world", "again"]
-    assert pdf.wrap("費用50,000元", 7, measure) == ["費用", "50,000元"]
+    assert pdf_text.wrap("港區勞工教育", 4, measure) == ["港區勞工", "教育"]
+    assert pdf_text.wrap("hello world again", 11, measure) == ["hello world", "again"]
+    assert pdf_text.wrap("費用50,000元", 7, measure) == ["費用", "50,000元"]
 
 
 def test_punctuation_never_starts_a_line_and_deliberate_spaces_stay() -> None:
     def measure(text: str) -> float:
         return float(len(text))
 
-    assert pdf.wrap("港區勞工，教育", 4, measure) == ["港區勞", "工，教育"]
-    assert pdf.wrap("請　鑒核", 10, measure) == ["請　鑒核"]
-    assert pdf.wrap("a  b", 10, measure) == ["a b"]
+    assert pdf_text.wrap("港區勞工，教育", 4, measure) == ["港區勞", "工，教育"]
+    assert pdf_text.wrap("請　鑒核", 10, measure) == ["請　鑒核"]
+    assert pdf_text.wrap("a  b", 10, measure) == ["a b"]
 
 
 def test_a_word_wider_than_the_cell_is_refused_unless_words_may_break() -> None:
     def measure(text: str) -> float:
         return float(len(text))
 
-    assert pdf.wrap("1140721", 4, measure, break_words=False) is None
-    assert pdf.wrap("1140721", 4, measure) == ["1140", "721"]
-    assert pdf.wrap("港", 0.5, measure) is None
+    assert pdf_text.wrap("1140721", 4, measure, break_words=False) is None
+    assert pdf_text.wrap("1140721", 4, measure) == ["1140", "721"]
+    assert pdf_text.wrap("港", 0.5, measure) is None
 
 
-def test_text_shrinks_before_a_date_is_broken(font: pdf.Font) -> None:
+def test_text_shrinks_before_a_date_is_broken(font: pdf_text.Font) -> None:
     width = font.width("1140721", 10) - 1
-    size, lines = pdf.fit_text("1140721", width, 100, 10, font)
+    size, lines = pdf_text.fit_text("1140721", width, 100, 10, font)
     assert lines == ("1140721",) and size < 10
-    size, lines = pdf.fit_text("港區勞工教育訓練", font.width("港區勞工", 10), 1000, 10, font)
+    size, lines = pdf_text.fit_text("港區勞工教育訓練", font.width("港區勞工", 10), 1000, 10, font)
     assert size == 10 and lines == ("港區勞工", "教育訓練"), "CJK text wraps at full size"
 
 
 def test_cells_print_money_slashes_and_numbers() -> None:
     grid = Grid("s", "t", [10])
-    assert pdf.cell_text(grid.add(0, 0, 1051509, Style.MONEY)) == "1,051,509"
-    assert pdf.cell_text(grid.add(1, 0, "467000", Style.MONEY)) == "467,000"
-    assert pdf.cell_text(grid.add(2, 0, -1500, Style.MONEY)) == "-1,500"
-    assert pdf.cell_text(grid.add(3, 0, "abc", Style.MONEY)) == "abc"
-    assert pdf.cell_text(grid.add(4, 0, None, Style.SLASH)) == "/"
-    assert pdf.cell_text(grid.add(5, 0, 0.5, Style.NUMBER)) == "0.5"
-    assert pdf.cell_text(grid.add(6, 0, None, Style.TEXT)) == ""
+    assert pdf_text.cell_text(grid.add(0, 0, 1051509, Style.MONEY)) == "1,051,509"
+    assert pdf_text.cell_text(grid.add(1, 0, "467000", Style.MONEY)) == "467,000"
+    assert pdf_text.cell_text(grid.add(2, 0, -1500, Style.MONEY)) == "-1,500"
+    assert pdf_text.cell_text(grid.add(3, 0, "abc", Style.MONEY)) == "abc"
+    assert pdf_text.cell_text(grid.add(4, 0, None, Style.SLASH)) == "/"
+    assert pdf_text.cell_text(grid.add(5, 0, 0.5, Style.NUMBER)) == "0.5"
+    assert pdf_text.cell_text(grid.add(6, 0, None, Style.TEXT)) == ""
 
 
 def test_roc_date_line_and_signature_labels() -> None:
-    assert pdf.roc_date_line(date(2026, 1, 20)) == "中華民國 115 年 1 月 20 日"
-    assert pdf.signature_label("理事長") == "理事長（簽章）"
-    assert pdf.signature_label("本會印信（蓋章）") == "本會印信（蓋章）"
-    assert pdf.page_number_label(2, 7) == "第 2 頁／共 7 頁"
+    assert pdf_text.roc_date_line(date(2026, 1, 20)) == "中華民國 115 年 1 月 20 日"
+    assert pdf_text.signature_label("理事長") == "理事長（簽章）"
+    assert pdf_text.signature_label("本會印信（蓋章）") == "本會印信（蓋章）"
+    assert pdf_draw.page_number_label(2, 7) == "第 2 頁／共 7 頁"
 
 
 # ---------------------------------------------------------------- layout
 
 
-def test_money_is_right_aligned_and_slash_centred(font: pdf.Font) -> None:
+def test_money_is_right_aligned_and_slash_centred(font: pdf_text.Font) -> None:
     grid = Grid("s", "t", [20, 20])
     grid.add(0, 0, 1234567, Style.MONEY)
     grid.add(0, 1, None, Style.SLASH)
@@ -236,7 +236,7 @@ def test_money_is_right_aligned_and_slash_centred(font: pdf.Font) -> None:
     assert (slash.box.x0 + slash.box.x1) / 2 == pytest.approx((slash.frame.x0 + slash.frame.x1) / 2)
 
 
-def test_columns_fill_the_page_width_in_proportion(font: pdf.Font) -> None:
+def test_columns_fill_the_page_width_in_proportion(font: pdf_text.Font) -> None:
     for landscape in (False, True):
         grid = Grid("s", "t", [10, 30, 20], landscape=landscape)
         frame = pdf.page_frame(grid)
@@ -246,7 +246,7 @@ def test_columns_fill_the_page_width_in_proportion(font: pdf.Font) -> None:
         assert widths[1] == pytest.approx(3 * widths[0]) and widths[2] == pytest.approx(2 * widths[0])
 
 
-def test_merged_cells_span_their_rows_and_columns(font: pdf.Font) -> None:
+def test_merged_cells_span_their_rows_and_columns(font: pdf_text.Font) -> None:
     grid = Grid("s", "t", [10, 10, 10])
     grid.add(0, 0, "合併", Style.TEXT, rowspan=2, colspan=2)
     grid.add(0, 2, "a", Style.TEXT)
@@ -256,7 +256,7 @@ def test_merged_cells_span_their_rows_and_columns(font: pdf.Font) -> None:
     assert merged.x1 == pytest.approx(a.x0) and merged.y1 == pytest.approx(a.y1) and merged.y0 == pytest.approx(b.y0)
 
 
-def test_long_text_grows_its_row_at_full_size(font: pdf.Font) -> None:
+def test_long_text_grows_its_row_at_full_size(font: pdf_text.Font) -> None:
     grid = Grid("s", "t", [20, 20])
     grid.add(0, 0, "港區" * 60, Style.TEXT)
     grid.add(0, 1, "短", Style.TEXT)
@@ -267,7 +267,7 @@ def test_long_text_grows_its_row_at_full_size(font: pdf.Font) -> None:
     assert_everything_inside([page])
 
 
-def test_rows_never_split_and_headers_repeat(font: pdf.Font) -> None:
+def test_rows_never_split_and_headers_repeat(font: pdf_text.Font) -> None:
     grid = Grid("s", "t", [10, 40])
     grid.add(0, 0, "標題", Style.TITLE, colspan=2)
     grid.add(1, 0, "序號", Style.HEADER)
@@ -286,7 +286,7 @@ def test_rows_never_split_and_headers_repeat(font: pdf.Font) -> None:
     assert_everything_inside(pages)
 
 
-def test_text_keeps_its_size_unless_the_table_is_crowded(font: pdf.Font, guide: Project) -> None:
+def test_text_keeps_its_size_unless_the_table_is_crowded(font: pdf_text.Font, guide: Project) -> None:
     grids = dict(zip(FORM_IDS, application_grids(guide, YEAR), strict=True))
     sizes = {run.size for page in pdf.layout_grid(grids["application"], font) for run in page.texts}
     assert sizes == {pdf.DATE_SIZE, 10}, "the date line and cells at their usual sizes (sheet 1 has no title row)"
@@ -296,17 +296,17 @@ def test_text_keeps_its_size_unless_the_table_is_crowded(font: pdf.Font, guide: 
     assert pdf.table_text_scale(report, pdf.page_frame(report)) == pdf.MIN_TEXT_SCALE
     cells = [run for page in pdf.layout_grid(report, font) for run in page.texts if run.frame in page.cells]
     assert max(run.size for run in cells) == 8, "a crowded landscape table prints at 8 points"
-    assert min(run.size for run in cells) >= pdf.SHRINK_FLOOR
+    assert min(run.size for run in cells) >= pdf_text.SHRINK_FLOOR
 
 
-def test_pages_start_at_the_top_without_spacer_rows(font: pdf.Font, guide: Project) -> None:
+def test_pages_start_at_the_top_without_spacer_rows(font: pdf_text.Font, guide: Project) -> None:
     for grid in application_grids(guide, YEAR):
         top = pdf.page_frame(grid).top
         for page in pdf.layout_grid(grid, font):
             assert max(run.frame.y1 for run in page.texts) == pytest.approx(top), grid.sheet_name
 
 
-def test_the_wide_training_report_fits_the_page(font: pdf.Font, wide_report: Grid) -> None:
+def test_the_wide_training_report_fits_the_page(font: pdf_text.Font, wide_report: Grid) -> None:
     pages = pdf.layout_grid(wide_report, font)
     assert len(pages) >= 5, "ten maximum-length sessions take several pages"
     assert all(p.width > p.height for p in pages), "landscape"
@@ -331,10 +331,10 @@ def test_the_wide_training_report_fits_the_page(font: pdf.Font, wide_report: Gri
             texts = [text for text in printed.values() if session[key] in text]
             assert texts, f"第 {n} 場 {key} 印出全文"  # course names: one line each inside the session's cell
     sizes = [r.size for p in pages for r in p.texts]
-    assert min(sizes) >= pdf.SHRINK_FLOOR, "even the longest texts stay legible"
+    assert min(sizes) >= pdf_text.SHRINK_FLOOR, "even the longest texts stay legible"
 
 
-def test_signatures_and_the_date_line_follow_the_table(font: pdf.Font) -> None:
+def test_signatures_and_the_date_line_follow_the_table(font: pdf_text.Font) -> None:
     grid = Grid("s", "t", [10, 10])
     grid.add(0, 0, "a", Style.TEXT)
     grid.signatures = ("理事長", "常務監事", "會計", "製表人")
@@ -345,10 +345,10 @@ def test_signatures_and_the_date_line_follow_the_table(font: pdf.Font) -> None:
     seals = [r.box for r in page.rects if r.box.height > 80]
     assert len(seals) == 4
     assert all(s.width == pytest.approx(pdf.SEAL_BOX) and s.height == pytest.approx(pdf.SEAL_BOX) for s in seals)
-    assert pdf.layout_grid(grid, font)[0].texts[-1].text == pdf.BLANK_DATE_LINE
+    assert pdf.layout_grid(grid, font)[0].texts[-1].text == pdf_text.BLANK_DATE_LINE
 
 
-def test_the_last_rows_keep_the_signatures_company(font: pdf.Font) -> None:
+def test_the_last_rows_keep_the_signatures_company(font: pdf_text.Font) -> None:
     grid = Grid("s", "t", [10, 10])
     grid.header_rows = (0, 0)
     grid.add(0, 0, "表頭", Style.HEADER, colspan=2)
@@ -371,8 +371,9 @@ def test_the_last_rows_keep_the_signatures_company(font: pdf.Font) -> None:
 
 def test_the_same_grids_give_the_same_bytes(tmp_path: Path, guide: Project) -> None:
     grids = application_grids(guide, YEAR)[:1]
-    first = pdf.render_grids(grids, tmp_path / "a.pdf", union_name="00職業工會", year_label="115", date_line=ISSUED)
-    second = pdf.render_grids(grids, tmp_path / "b.pdf", union_name="00職業工會", year_label="115", date_line=ISSUED)
+    names = {"union_name": "00職業工會", "year_label": "115", "date_line": ISSUED}
+    first = pdf_draw.render_grids(grids, tmp_path / "a.pdf", **names)
+    second = pdf_draw.render_grids(grids, tmp_path / "b.pdf", **names)
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes().startswith(b"%PDF-")
 
@@ -444,9 +445,9 @@ def test_the_union_and_year_head_every_page(package: list[Path]) -> None:
 
 
 @needs_poppler
-def test_words_stay_inside_their_cells_in_the_pdf(tmp_path: Path, font: pdf.Font, wide_report: Grid) -> None:
-    pages = pdf.finish_pages(pdf.layout_grid(wide_report, font), font, union_name="00職業工會", year_label="115")
-    path = pdf.draw_pages(pages, tmp_path / "wide.pdf", font)
+def test_words_stay_inside_their_cells_in_the_pdf(tmp_path: Path, font: pdf_text.Font, wide_report: Grid) -> None:
+    pages = pdf_draw.finish_pages(pdf.layout_grid(wide_report, font), font, union_name="00職業工會", year_label="115")
+    path = pdf_draw.draw_pages(pages, tmp_path / "wide.pdf", font)
     html = subprocess.run(
         ["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -467,7 +468,7 @@ def test_words_stay_inside_their_cells_in_the_pdf(tmp_path: Path, font: pdf.Font
 
 @needs_poppler
 def test_the_wide_report_repeats_its_header_on_every_page(tmp_path: Path, wide_report: Grid) -> None:
-    path = pdf.render_grids([wide_report], tmp_path / "wide.pdf", union_name="00職業工會", year_label="115")
+    path = pdf_draw.render_grids([wide_report], tmp_path / "wide.pdf", union_name="00職業工會", year_label="115")
     pages = pdftotext(path).split("\f")[:-1]
     assert len(pages) >= 5
     for number, page in enumerate(pages, start=1):
@@ -678,12 +679,29 @@ def test_the_ledger_pdf(tmp_path: Path, with_ledger: Project, quarter: int | Non
     assert f"第{total}頁／共{total}頁" in text
 
 
+def test_a_ledger_drawn_a_page_at_a_time_is_the_same_file_as_drawn_from_all_its_pages(
+    tmp_path: Path, with_ledger: Project
+) -> None:
+    """The long ledger is written as it is laid out (never holding all its pages): same bytes, same page count."""
+    font = pdf_text.default_font()
+    sheet = ledger_grids(with_ledger, YEAR)[0]
+    layout = pdf.GridLayout(sheet, font, "中華民國 115 年 1 月 20 日")
+    pages = layout.layout()
+    assert len(pages) > 2 and layout.page_count() == len(pages)
+    names = {"union_name": "00職業工會", "year_label": "115 年度"}
+    whole = pdf_draw.draw_pages(pdf_draw.finish_pages(pages, font, **names), tmp_path / "whole.pdf", font, title="t")
+    streamed = pdf_draw.write_grids([sheet], tmp_path / "streamed.pdf", font, date_line="中華民國 115 年 1 月 20 日",
+                                    title="t", **names)  # fmt: skip
+    assert streamed.read_bytes() == whole.read_bytes()
+
+
 @needs_poppler
 def test_the_export_command_writes_the_printable_package(tmp_path: Path, guide: Project) -> None:
     from treasurer_app.export.package import export_application
 
     for kind in ("meeting", "method"):
-        attachment = pdf.render_grids([Grid(kind, kind, [10])], tmp_path / f"{kind}.pdf", union_name="", year_label="")
+        blank = [Grid(kind, kind, [10])]
+        attachment = pdf_draw.render_grids(blank, tmp_path / f"{kind}.pdf", union_name="", year_label="")
         guide.years[YEAR].attachments[kind] = str(attachment)
     report = export_application(guide, YEAR, tmp_path / "out", pdf=True, acknowledged=True)
     written = [f.path.name for f in report.files]

@@ -1,10 +1,12 @@
-"""The PDF writer: lays printable grids out on A4 pages and draws them with reportlab.
+"""The PDF layout: where each cell of a printable grid goes on A4 pages.
 
 The grids are the same ones the workbook writers read (``export.grid``); this module
 only decides where each cell goes on paper. Layout and drawing are separate steps:
 ``layout_grid`` turns a grid into pages of boxes and text runs (every run knows the
-box it must stay inside, which the tests check), ``finish_pages`` adds the page
-header and footer, and ``draw_pages`` writes them.
+box it must stay inside, which the tests check); ``export.pdf_draw`` adds the page
+header and footer and writes them. A long grid (a quarter's ledger) is laid out a
+page at a time and each page drawn as soon as it is complete (``GridLayout.stream``),
+so no more than one page of boxes is held at once.
 
 Rules of the layout: columns keep their proportions and are scaled to the page
 width (none is cut); text wraps inside its cell (CJK per character, Latin per word)
@@ -16,43 +18,43 @@ header rows repeat on every page the table runs over.
 from __future__ import annotations
 
 import functools
-import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.rl_accel import escapePDF
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen import canvas
 
 from treasurer_app.export.grid import Cell, Grid, Style
-from treasurer_app.fields import ROC_OFFSET
+from treasurer_app.export.pdf_text import (
+    BLANK_DATE_LINE,
+    EPSILON,
+    HARD_FLOOR,
+    LEADING,
+    SHRINK_FLOOR,
+    SHRINK_STEP,
+    Font,
+    cell_text,
+    fit_text,
+    fits_one_line,
+    signature_label,
+    wrap,
+)
 
 MM = 72 / 25.4
 MARGIN_X = 15 * MM
 MARGIN_TOP = 12 * MM
 MARGIN_BOTTOM = 12 * MM
 BAND = 16.0  # height of the page header and footer bands
-BAND_SIZE = 8.0
 PAD_X = 3.0
 PAD_Y = 2.5
-LEADING = 1.25  # line height as a multiple of the font size
 DEFAULT_ROW_HEIGHT = 20.0
 DEFAULT_COL_CHARS = 10.0
-SHRINK_FLOOR = 6.0  # the smallest size a crowded cell shrinks to
-HARD_FLOOR = 3.0  # below the floor only when a single character is wider than its cell
-SHRINK_STEP = 0.5
 BORDER_WIDTH = 0.6
 HEADER_FILL = 0.88  # grey level of table header cells
 SEAL_BOX = 30 * MM  # room for a seal: about 3 × 3 cm
 SIGNATURE_GAP = 8.0
 DATE_SIZE = 12.0
 FOOTER_SIZE = 10.0
-EPSILON = 1e-6
-BOLD_STROKE = 0.35  # outline added to glyphs for a bold look
 POINTS_PER_UNIT = 5.0  # an Excel width unit holds half a 10-point CJK character
 MIN_TEXT_SCALE = 0.8  # crowded tables print their text at no less than 8 points
 
@@ -60,8 +62,7 @@ MIN_TEXT_SCALE = 0.8  # crowded tables print their text at no less than 8 points
 # ---------------------------------------------------------------- geometry
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     """A rectangle in PDF points, origin at the bottom left of the page."""
 
     x0: float
@@ -86,8 +87,7 @@ class Box:
         )
 
 
-@dataclass(frozen=True)
-class TextRun:
+class TextRun(NamedTuple):
     """One line of text as drawn; ``box`` is its glyph box, ``frame`` the box it must stay in."""
 
     text: str
@@ -99,8 +99,7 @@ class TextRun:
     frame: Box
 
 
-@dataclass(frozen=True)
-class Rect:
+class Rect(NamedTuple):
     box: Box
     fill: float | None = None  # grey level, None for no fill
     stroke: bool = True
@@ -120,180 +119,6 @@ class Page:
     @property
     def box(self) -> Box:
         return Box(0, 0, self.width, self.height)
-
-
-# ---------------------------------------------------------------- font
-
-
-@dataclass(frozen=True)
-class Font:
-    name: str
-    ascent: float  # per unit of font size
-    descent: float  # negative, per unit of font size
-
-    def width(self, text: str, size: float) -> float:
-        return _unit_width(self.name, text) * size
-
-
-_WIDTHS: dict[str, dict[str, float]] = {}  # font name → character → advance width at size 1
-# font name → text → its width at size 1: a ledger measures the same dates, codes, amounts and names
-# hundreds of thousands of times. Bounded: emptied when it grows past _TEXT_WIDTHS_MAX texts.
-_TEXT_WIDTHS: dict[str, dict[str, float]] = {}
-_TEXT_WIDTHS_MAX = 200_000
-
-
-def _unit_width(font_name: str, text: str) -> float:
-    known = _TEXT_WIDTHS.get(font_name)
-    if known is None:
-        known = _TEXT_WIDTHS[font_name] = {}
-    width = known.get(text)
-    if width is not None:
-        return width
-    widths = _WIDTHS.setdefault(font_name, {})
-    try:
-        width = sum(map(widths.__getitem__, text))
-    except KeyError:
-        for char in text:
-            if char not in widths:
-                widths[char] = pdfmetrics.stringWidth(char, font_name, 1.0)
-        width = sum(map(widths.__getitem__, text))
-    if len(known) >= _TEXT_WIDTHS_MAX:
-        known.clear()
-    known[text] = width
-    return width
-
-
-@functools.cache
-def default_font() -> Font:
-    """The app's bundled CJK TrueType font, registered once per process."""
-    from treasurer_app.fonts import register_reportlab_fonts
-
-    return font_info(register_reportlab_fonts())
-
-
-def font_info(name: str) -> Font:
-    face = pdfmetrics.getFont(name).face
-    return Font(name, face.ascent / 1000, face.descent / 1000)
-
-
-# ---------------------------------------------------------------- text
-
-
-IDEOGRAPHIC_SPACE = "\u3000"
-_NO_LINE_START = frozenset("，。、；：！？）」』》〉】〕…,.;:!?)]}%")
-_NO_LINE_END = frozenset("（「『《〈【〔([{")
-
-
-def _is_wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in "WFA"
-
-
-def tokens(paragraph: str) -> list[str]:
-    """Line-break units: one token per wide (CJK) character, one per Latin word, " " for spaces.
-
-    Closing punctuation sticks to the token before it and opening punctuation to the
-    token after it, so neither starts or ends a line on its own.
-    """
-    raw: list[str] = []
-    word = ""
-    for char in paragraph:
-        breakable_space = char.isspace() and char != IDEOGRAPHIC_SPACE  # 「請　鑒核」: a deliberate gap
-        if breakable_space or _is_wide(char):
-            if word:
-                raw.append(word)
-                word = ""
-            raw.append(" " if breakable_space else char)
-        else:
-            word += char
-    if word:
-        raw.append(word)
-    merged: list[str] = []
-    for token in raw:
-        joins = merged and merged[-1] != " " and token != " "
-        if joins and (token[0] in _NO_LINE_START or merged[-1][-1] in _NO_LINE_END):
-            merged[-1] += token
-            continue
-        if token == " " and merged and merged[-1] == " ":
-            continue
-        merged.append(token)
-    return merged
-
-
-def wrap(text: str, width: float, measure: Callable[[str], float], break_words: bool = True) -> list[str] | None:
-    """Greedy line breaking within ``width``.
-
-    None when a single character is wider than ``width``, or, unless ``break_words``,
-    when a Latin word is (a date or an amount broken in two is hard to read).
-    """
-    lines: list[str] = []
-    space = measure(" ")
-    for paragraph in text.split("\n"):
-        line, line_width, pending_space = "", 0.0, False
-        for token in tokens(paragraph):
-            if token == " ":
-                pending_space = bool(line)
-                continue
-            token_width = measure(token)
-            gap = space if pending_space else 0.0
-            pending_space = False
-            if line and line_width + gap + token_width <= width + EPSILON:
-                line, line_width = line + (" " if gap else "") + token, line_width + gap + token_width
-                continue
-            if line:
-                lines.append(line)
-                line, line_width = "", 0.0
-            if token_width <= width + EPSILON:
-                line, line_width = token, token_width
-                continue
-            if not break_words:
-                return None
-            for char in token:  # a word wider than the cell breaks between characters
-                char_width = measure(char)
-                if char_width > width + EPSILON:
-                    return None
-                if line and line_width + char_width > width + EPSILON:
-                    lines.append(line)
-                    line, line_width = "", 0.0
-                line, line_width = line + char, line_width + char_width
-        lines.append(line)
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
-
-
-def roc_date_line(day: date) -> str:
-    return f"中華民國 {day.year - ROC_OFFSET} 年 {day.month} 月 {day.day} 日"
-
-
-BLANK_DATE_LINE = "中華民國　　　　年　　　　月　　　　日"
-
-
-def signature_label(name: str) -> str:
-    """「理事長」→「理事長（簽章）」; a label that already says what to do is kept."""
-    return name if "（" in name or "(" in name else f"{name}（簽章）"
-
-
-def cell_text(cell: Cell) -> str:
-    """The text a cell prints: money as #,##0, the slash for cells that may hold no value."""
-    value = cell.value
-    if cell.style is Style.SLASH:
-        return "/"
-    if value is None:
-        return ""
-    if cell.style is Style.MONEY:
-        if isinstance(value, bool):
-            return str(value)
-        if isinstance(value, int):
-            return f"{value:,}"
-        if isinstance(value, float):
-            return f"{round(value):,}"
-        digits = value.replace(",", "").strip()
-        if digits.lstrip("-").isdigit():
-            return f"{int(digits):,}"
-        return value.strip()
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").rstrip()
 
 
 # ---------------------------------------------------------------- looks of the styles
@@ -325,7 +150,7 @@ LOOKS: dict[Style, Look] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # one per cell: a quarter's ledger has hundreds of thousands
 class _Fitted:
     cell: Cell
     look: Look
@@ -339,35 +164,6 @@ class _Fitted:
     def inner_width(self) -> float:
         return self.x1 - self.x0 - 2 * PAD_X
 
-
-@functools.lru_cache(maxsize=8192)  # rosters and ledgers repeat the same short texts in the same columns
-def fit_text(text: str, width: float, max_height: float, size: float, font: Font) -> tuple[float, tuple[str, ...]]:
-    """The size and lines of ``text`` in a cell ``width`` wide, in order of preference:
-
-    1. ``size``, or a smaller size down to SHRINK_FLOOR, with whole words, within ``max_height``;
-    2. at the floor, words broken between characters; a text still too tall keeps the floor
-       (its row grows; rows that must stay together shrink as a block, see GridLayout);
-    3. below the floor only when a single character is wider than the cell.
-    """
-
-    def attempt(at: float, break_words: bool) -> tuple[list[str] | None, bool]:
-        lines = wrap(text, width, functools.partial(font.width, size=at), break_words)
-        return lines, lines is not None and len(lines) * at * LEADING <= max_height + EPSILON
-
-    current = size
-    while True:
-        lines, fits = attempt(current, break_words=False)
-        if fits and lines is not None:
-            return current, tuple(lines)
-        if current - SHRINK_STEP < SHRINK_FLOOR - EPSILON:
-            break
-        current -= SHRINK_STEP
-    while current >= HARD_FLOOR - EPSILON:
-        lines, _ = attempt(current, break_words=True)
-        if lines is not None:
-            return current, tuple(lines)
-        current -= SHRINK_STEP
-    return HARD_FLOOR, (text,)  # a column narrower than one character: the drawing clips it
 
 
 # ---------------------------------------------------------------- one grid
@@ -461,9 +257,11 @@ class GridLayout:
         self.by_first_row: dict[int, list[_Fitted]] = {}
         self.heights: list[float] = [DEFAULT_ROW_HEIGHT] * self.n_rows
         self._fit_cells()
-        self.pages: list[Page] = []
         self.y = 0.0
         self._fresh_y = 0.0
+        self._page: Page | None = None  # the page being filled
+        self._emit: Callable[[Page], None] = lambda page: None
+        self._drawing = True  # False while only counting pages: rows then move y and place nothing
 
     # ---- measuring
 
@@ -488,7 +286,10 @@ class GridLayout:
         text = cell_text(cell)
         if not text:
             return _Fitted(cell, look, x0, x1, size, (), 2 * PAD_Y + room)
-        size, lines = fit_text(text, x1 - x0 - 2 * PAD_X, max_height - 2 * PAD_Y - room, size, self.font)
+        width, height = x1 - x0 - 2 * PAD_X, max_height - 2 * PAD_Y - room
+        if fits_one_line(text, width, height, size, self.font):
+            return _Fitted(cell, look, x0, x1, size, (text,), size * LEADING + 2 * PAD_Y + room)
+        size, lines = fit_text(text, width, height, size, self.font)
         return _Fitted(cell, look, x0, x1, size, lines, len(lines) * size * LEADING + 2 * PAD_Y + room)
 
     def _fit_cells(self) -> None:
@@ -620,6 +421,30 @@ class GridLayout:
     # ---- pages
 
     def layout(self) -> list[Page]:
+        """Every page of the grid."""
+        pages: list[Page] = []
+        self.stream(pages.append)
+        return pages
+
+    def page_count(self) -> int:
+        """How many pages the grid takes: the page breaks alone, no cell placed (第 N 頁／共 M 頁 needs M
+        before the first page is drawn)."""
+        count = 0
+
+        def counted(page: Page) -> None:
+            nonlocal count
+            count += 1
+
+        self._drawing = False
+        try:
+            self.stream(counted)
+        finally:
+            self._drawing = True
+        return count
+
+    def stream(self, emit: Callable[[Page], None]) -> None:
+        """Lay the grid out, handing each page to ``emit`` as soon as it is complete; none is kept."""
+        self._emit, self._page = emit, None
         self._new_page(repeat_header=False)
         repeating = False  # whether the table header repeats on the next page
         chunks = self._chunks(self._blocks())
@@ -641,13 +466,17 @@ class GridLayout:
                     repeating = False  # the table ended: a later table has its own headings
         self._place_footer_lines()
         self._place_signatures()
-        return self.pages
+        assert self._page is not None
+        emit(self._page)
+        self._page = None
 
     def _is_empty(self, block: _Block) -> bool:
         return not any(self.by_first_row.get(r) for r in range(block.first, block.last + 1))
 
     def _new_page(self, repeat_header: bool) -> None:
-        self.pages.append(Page(self.frame.width, self.frame.height, self.grid.title, self.grid.sheet_name))
+        if self._page is not None:
+            self._emit(self._page)
+        self._page = Page(self.frame.width, self.frame.height, self.grid.title, self.grid.sheet_name)
         self.y = self.frame.top
         if repeat_header and self.header is not None:
             self._place_rows(*self.header)
@@ -660,10 +489,14 @@ class GridLayout:
         return self.y - self.frame.bottom
 
     def _place_rows(self, first: int, last: int) -> None:
+        if not self._drawing:
+            for r in range(first, last + 1):
+                self.y -= self.heights[r]  # the same steps as the tops below: the same page breaks
+            return
         tops = [self.y]
         for r in range(first, last + 1):
             tops.append(tops[-1] - self.heights[r])
-        page = self.pages[-1]
+        page = self._current()
         for r in range(first, last + 1):
             for fitted in self.by_first_row.get(r, []):
                 end = min(fitted.cell.last_row, last)
@@ -686,10 +519,14 @@ class GridLayout:
             self._add_text(page, line, size, look.align, line_top, inner, box, look.bold)
             line_top -= leading
 
+    def _current(self) -> Page:
+        assert self._page is not None, "a page is open while the grid is laid out"
+        return self._page
+
     def _add_text(
         self, page: Page, text: str, size: float, align: str, line_top: float, inner: Box, frame: Box, bold: bool
     ) -> None:
-        if not text:
+        if not text or not self._drawing:
             return
         font = self.font
         width = font.width(text, size)
@@ -740,7 +577,7 @@ class GridLayout:
             if leading > self._room():
                 self._new_page(repeat_header=False)
             box = Box(self.frame.left, self.y - leading, self.frame.right, self.y)
-            self._add_text(self.pages[-1], line, FOOTER_SIZE, "left", self.y, box, box, False)
+            self._add_text(self._current(), line, FOOTER_SIZE, "left", self.y, box, box, False)
             self.y -= leading
 
     def _place_signatures(self) -> None:
@@ -749,7 +586,7 @@ class GridLayout:
             return
         if plan.height > self._room():
             self._new_page(repeat_header=False)
-        page = self.pages[-1]
+        page = self._current()
         self.y -= SIGNATURE_GAP
         for index, lines in enumerate(plan.labels):
             column = index % plan.per_row
@@ -791,178 +628,3 @@ class _SignaturePlan:
 def layout_grid(grid: Grid, font: Font, date_line: str = BLANK_DATE_LINE) -> list[Page]:
     return GridLayout(grid, font, date_line).layout()
 
-
-# ---------------------------------------------------------------- page header and footer
-
-
-def page_number_label(number: int, total: int) -> str:
-    return f"第 {number} 頁／共 {total} 頁"
-
-
-def _band_text(page: Page, font: Font, text: str, align: str, band: Box, limit: float) -> None:
-    if not text:
-        return
-    size = BAND_SIZE
-    while size > SHRINK_FLOOR and font.width(text, size) > limit:
-        size -= SHRINK_STEP
-    while len(text) > 1 and font.width(text, size) > limit:  # the full name is in the page's own title rows
-        text = text[:-2] + "…"
-    width = font.width(text, size)
-    x = band.x1 - width if align == "right" else band.x0
-    baseline = band.y0 + (band.height - (font.ascent - font.descent) * size) / 2 - font.descent * size
-    glyphs = Box(x, baseline + font.descent * size, x + width, baseline + font.ascent * size)
-    page.texts.append(TextRun(text, x, baseline, size, False, glyphs, band))
-
-
-def finish_pages(pages: Sequence[Page], font: Font, *, union_name: str, year_label: str) -> list[Page]:
-    """Copies of the pages with the title (and so the union name) and the year on top, the sheet
-    name and 第 N 頁／共 M 頁 below; N counts the pages of this file."""
-    finished: list[Page] = []
-    total = len(pages)
-    for number, page in enumerate(pages, start=1):
-        done = replace(page, rects=list(page.rects), texts=list(page.texts), cells=list(page.cells))
-        left, right = MARGIN_X, page.width - MARGIN_X
-        width = right - left
-        head = Box(left, page.height - MARGIN_TOP - BAND, right, page.height - MARGIN_TOP)
-        foot = Box(left, MARGIN_BOTTOM, right, MARGIN_BOTTOM + BAND)
-        done.rects.append(Rect(Box(left, head.y0, right, head.y0), line_width=0.4))
-        done.rects.append(Rect(Box(left, foot.y1, right, foot.y1), line_width=0.4))
-        heading = page.title if union_name in page.title else f"{union_name} {page.title}".strip()
-        _band_text(done, font, heading, "left", head, width * 0.7)
-        _band_text(done, font, year_label, "right", head, width * 0.25)
-        _band_text(done, font, page.sheet_name, "left", foot, width * 0.7)
-        _band_text(done, font, page_number_label(number, total), "right", foot, width * 0.25)
-        finished.append(done)
-    return finished
-
-
-# ---------------------------------------------------------------- drawing
-
-
-def draw_pages(pages: Sequence[Page], path: str | Path, font: Font, *, title: str = "") -> Path:
-    """Write the pages; the output is byte-for-byte the same for the same pages."""
-    target = Path(path)
-    first = pages[0] if pages else Page(*A4, title)
-    saved_a85 = rl_config.useA85
-    rl_config.useA85 = 0  # binary streams: smaller, and reportlab's pure-Python base-85 encoder is slow
-    try:
-        pdf = canvas.Canvas(
-            str(target),
-            pagesize=(first.width, first.height),
-            invariant=1,
-            pageCompression=1,
-            initialFontName=font.name,  # else every page names Helvetica, a font that is not embedded
-            initialFontSize=10,
-        )
-        pdf.setTitle(title or first.title)
-        pdf.setCreator("treasurer_app")
-        pdf.setProducer("treasurer_app")
-        for page in pages or [first]:
-            pdf.setPageSize((page.width, page.height))
-            _draw_rects(pdf, page.rects)
-            _draw_texts(pdf, page.texts, font)
-            pdf.showPage()
-        pdf.save()
-    finally:
-        rl_config.useA85 = saved_a85
-    return target
-
-
-def _draw_rects(pdf: canvas.Canvas, rects: Sequence[Rect]) -> None:
-    """Fills first, then every border of one width as one path (a page has hundreds of cells).
-
-    The path is written as PDF operators directly: reportlab formats every number in
-    pure Python, which made drawing borders most of the time spent on a package.
-    """
-    for level in sorted({r.fill for r in rects if r.fill is not None}):
-        shapes = [_rect_operator(r.box) for r in rects if r.fill == level]
-        pdf.addLiteral(f"q {level:.3f} g {' '.join(shapes)} f Q")
-    for width in sorted({r.line_width for r in rects if r.stroke}):
-        shapes = [_rect_operator(r.box) for r in rects if r.stroke and r.line_width == width]
-        pdf.addLiteral(f"q 0 G {width:.2f} w {' '.join(shapes)} S Q")
-
-
-def _rect_operator(box: Box) -> str:
-    if box.width == 0 or box.height == 0:
-        return f"{box.x0:.2f} {box.y0:.2f} m {box.x1:.2f} {box.y1:.2f} l"
-    return f"{box.x0:.2f} {box.y0:.2f} {box.width:.2f} {box.height:.2f} re"
-
-
-def _draw_texts(pdf: canvas.Canvas, runs: Sequence[TextRun], font: Font) -> None:
-    """All of a page's text in one text object, written as PDF operators (like the borders, for speed).
-
-    Bold is fill-and-stroke of the one regular face. The TrueType font is split into
-    subsets per document by reportlab, which is why the canvas's document is needed.
-    """
-    ttf = pdfmetrics.getFont(font.name)
-    document = pdf._doc
-    operators = [f"q 0 g 0 G {BOLD_STROKE:.2f} w BT"]
-    current: tuple[int, float] | None = None
-    mode = 0
-    clipped: list[TextRun] = []
-    for run in runs:
-        if not run.frame.contains(run.box, tolerance=0.5):
-            clipped.append(run)
-            continue
-        if (2 if run.bold else 0) != mode:
-            mode = 2 if run.bold else 0
-            operators.append(f"{mode} Tr")
-        operators.append(f"1 0 0 1 {run.x:.2f} {run.baseline:.2f} Tm")
-        for subset, encoded in ttf.splitString(run.text, document):
-            if (subset, run.size) != current:
-                current = (subset, run.size)
-                operators.append(f"{ttf.getSubsetInternalName(subset, document)} {run.size:.2f} Tf")
-            operators.append(f"({escapePDF(encoded)}) Tj")
-    operators.append("ET Q")
-    pdf.addLiteral("\n".join(operators))
-    for run in clipped:  # only a character wider than its cell at the smallest size: keep it inside
-        pdf.saveState()
-        clip = pdf.beginPath()
-        clip.rect(run.frame.x0, run.frame.y0, run.frame.width, run.frame.height)
-        pdf.clipPath(clip, stroke=0, fill=0)
-        single = pdf.beginText(run.x, run.baseline)
-        single.setFont(font.name, run.size)
-        single.textOut(run.text)
-        pdf.drawText(single)
-        pdf.restoreState()
-
-
-# ---------------------------------------------------------------- the whole job
-
-
-def layout_document(
-    grids: Sequence[Grid], font: Font, *, union_name: str, year_label: str, date_line: str
-) -> list[Page]:
-    pages: list[Page] = []
-    for grid in grids:
-        pages.extend(layout_grid(grid, font, date_line))
-    return finish_pages(pages, font, union_name=union_name, year_label=year_label)
-
-
-def date_line_text(date_line: date | str | None) -> str:
-    if date_line is None:
-        return BLANK_DATE_LINE
-    if isinstance(date_line, date):
-        return roc_date_line(date_line)
-    return date_line
-
-
-def render_grids(
-    grids: Sequence[Grid],
-    path: str | Path,
-    *,
-    union_name: str,
-    year_label: str,
-    date_line: date | str | None = None,
-    font: Font | None = None,
-) -> Path:
-    """Print grids to one A4 PDF, each grid starting on a new page.
-
-    ``date_line`` goes under the signature blocks: a date (printed as 中華民國 Y 年 M 月 D 日),
-    a ready-made line, or None for a blank line to fill in by hand.
-    """
-    font = font or default_font()
-    pages = layout_document(
-        grids, font, union_name=union_name, year_label=year_label, date_line=date_line_text(date_line)
-    )
-    return draw_pages(pages, path, font, title=grids[0].title if grids else "")

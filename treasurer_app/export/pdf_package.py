@@ -17,15 +17,9 @@ from treasurer_app.export import names
 from treasurer_app.export.atomic import write_atomically
 from treasurer_app.export.grid import Grid, Style
 from treasurer_app.export.layouts import paper_copy
-from treasurer_app.export.pdf import (
-    Font,
-    Page,
-    default_font,
-    draw_pages,
-    finish_pages,
-    layout_grid,
-    roc_date_line,
-)
+from treasurer_app.export.pdf import Page, layout_grid
+from treasurer_app.export.pdf_draw import draw_pages, finish_pages, write_grids
+from treasurer_app.export.pdf_text import Font, default_font, roc_date_line
 from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.forms import FORM_IDS, FORMS
 from treasurer_app.forms import application as app_form
@@ -445,8 +439,11 @@ def write_ledger_pdf(
     title = leader_title(project, year)
     printed = [signed_by_leader(replace(g, landscape=True, footer=[*g.footer, *lines]), title) for g in sheets]
     date_line = roc_date_line(issued or date.today())
-    pages = [p for grid in printed for p in layout_grid(paper_copy(grid), font, date_line)]  # no spare rows
     union_name = project.union_name(year)
-    finished = finish_pages(pages, font, union_name=union_name, year_label=ledger_label(year, quarter))
+    label = ledger_label(year, quarter)
     path = Path(out_dir) / ledger_pdf_name(year, quarter, project.tax_id(year).strip())
-    return _write(finished, path, font, f"{union_name} {ledger_label(year, quarter)} {ledger_engine.LEDGER_TITLE}")
+    title = f"{union_name} {label} {ledger_engine.LEDGER_TITLE}"
+    paper = [paper_copy(grid) for grid in printed]  # no spare rows
+    return write_atomically(  # a page at a time: a quarter may hold tens of thousands of entries
+        path, lambda temporary: write_grids(paper, temporary, font, union_name=union_name, year_label=label,
+                                            date_line=date_line, title=title))  # fmt: skip

@@ -18,8 +18,10 @@ from pathlib import Path
 
 from treasurer_app.export.atomic import staged_folder, write_atomically
 from treasurer_app.export.grid import Grid, Style
-from treasurer_app.export.pdf import Font, Page, default_font, draw_pages, finish_pages, layout_grid, roc_date_line
+from treasurer_app.export.pdf import Page, layout_grid
+from treasurer_app.export.pdf_draw import draw_pages, finish_pages
 from treasurer_app.export.pdf_package import CHECKED, LETTERHEAD, UNCHECKED, Enclosure, file_prefix, leader_parts
+from treasurer_app.export.pdf_text import Font, default_font, roc_date_line
 from treasurer_app.fields import ROC_OFFSET, roc_to_date
 from treasurer_app.line_subsidy import forms as lf
 from treasurer_app.line_subsidy import rules as lr
