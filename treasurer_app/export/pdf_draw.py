@@ -19,6 +19,7 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from treasurer_app.export.grid import Grid
@@ -106,7 +107,10 @@ class PageWriter:
         self.title = title
         self.first_size = first_size
         self.pages = 0
-        self._ttf = pdfmetrics.getFont(font.name)
+        ttf = pdfmetrics.getFont(font.name)
+        if not isinstance(ttf, TTFont):
+            raise TypeError(f"{font.name} is not a TrueType font: the PDF writer prints only the bundled TrueType font")
+        self._ttf = ttf
         # text → its (subset, escaped bytes) pieces in this file: reportlab numbers a subset's glyphs in the order
         # the file first uses them, so a text once split always splits the same way (a ledger repeats its texts).
         self._pieces: dict[str, list[tuple[int, str]]] = {}
@@ -118,12 +122,15 @@ class PageWriter:
                 pagesize=first_size,
                 invariant=1,
                 pageCompression=1,
-                initialFontName=font.name,  # else every page names Helvetica, a font that is not embedded
+                # else every page names Helvetica, a font that is not embedded; the stubs type it as a number
+                initialFontName=font.name,  # type: ignore[arg-type]
                 initialFontSize=10,
             )
         except BaseException:
             rl_config.useA85 = self._saved_a85
             raise
+        # The canvas's document: the TrueType font is split into subsets per document (absent from the stubs).
+        self._document = self.canvas._doc  # type: ignore[attr-defined]
         self.canvas.setTitle(title)
         self.canvas.setCreator("treasurer_app")
         self.canvas.setProducer("treasurer_app")
@@ -152,7 +159,7 @@ class PageWriter:
     def _split(self, text: str) -> list[tuple[int, str]]:
         pieces = self._pieces.get(text)
         if pieces is None:
-            split = self._ttf.splitString(text, self.canvas._doc)
+            split = self._ttf.splitString(text, self._document)
             pieces = self._pieces[text] = [(subset, escapePDF(encoded)) for subset, encoded in split]
         return pieces
 
@@ -162,7 +169,7 @@ class PageWriter:
         Bold is fill-and-stroke of the one regular face. The TrueType font is split into
         subsets per document by reportlab, which is why the canvas's document is needed.
         """
-        pdf, ttf, document = self.canvas, self._ttf, self.canvas._doc
+        pdf, ttf, document = self.canvas, self._ttf, self._document
         operators = [f"q 0 g 0 G {BOLD_STROKE:.2f} w BT"]
         current: tuple[int, float] | None = None
         mode = 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 
 from treasurer_app.export.grid import Cell, Style
 from treasurer_app.fields import ROC_OFFSET
@@ -75,7 +76,10 @@ def default_font() -> Font:
 
 
 def font_info(name: str) -> Font:
-    face = pdfmetrics.getFont(name).face
+    font = pdfmetrics.getFont(name)
+    if not isinstance(font, TTFont):
+        raise TypeError(f"{name} is not a TrueType font: the PDF writer prints only the bundled TrueType font")
+    face = font.face
     return Font(name, face.ascent / 1000, face.descent / 1000)
 
 
