@@ -19,7 +19,8 @@ from treasurer_app.export.importer import ImportResult, WorkbookImportError, imp
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import FORM_NAMES, FORMS, SCALAR_FORMS
 from treasurer_app.forms import ledger as ledger_engine
-from treasurer_app.project import LedgerBook, Project, Record, YearBook
+from treasurer_app.forms.base import Record
+from treasurer_app.project import LedgerBook, Project, YearBook
 
 LEDGER = "ledger"
 LEDGER_NAME = ledger_engine.LEDGER_TITLE
@@ -127,9 +128,10 @@ def _assemble(files: list[FileRead]) -> Batch:
         book = batch.years[year]
         book.ledger = _ledger_of(latest)
         application = book.forms["application"]
+        assert latest.result is not None  # as _ledger_of(latest) just asserted
         for key in ("union_name", "tax_id"):
             if not application.get(key):
-                application[key] = latest.result.book.forms["application"].get(key, "")  # type: ignore[union-attr]
+                application[key] = latest.result.book.forms["application"].get(key, "")
         batch.areas[year].append(LEDGER)
     return batch
 
@@ -206,13 +208,16 @@ def _area_change(year: int, area: str, old: YearBook | None, new: YearBook, keys
         header_changed = header_before != _filled(after_ledger.header)
         return _rows_change(year, area, _rows(before_ledger.entries), _rows(after_ledger.entries), "筆收支",
                             "期初餘額變更" if header_changed else "")
-    table = {"roster": lambda b: b.roster, "training_report": lambda b: b.sessions}[area]
     unit = "位會員" if area == "roster" else "個場次"
-    before_rows = _rows(table(old)) if old else []
-    after_rows = _rows(table(new))
+    before_rows = _rows(_table(old, area)) if old else []
+    after_rows = _rows(_table(new, area))
     if not before_rows:
         return AreaChange(year, area, NEW, f"{len(after_rows)} {unit}")
     return _rows_change(year, area, before_rows, after_rows, unit, "")
+
+
+def _table(book: YearBook, area: str) -> list[Record]:
+    return book.roster if area == "roster" else book.sessions
 
 
 def _rows_change(year: int, area: str, before: list[Record], after: list[Record], unit: str, extra: str) -> AreaChange:
@@ -247,10 +252,10 @@ def import_edit(project: Project, batch: Batch, title: str = "匯入活頁簿") 
             elif area == "training_report":
                 book.sessions = list(new.sessions)
             elif area == LEDGER:
-                kept = (book.ledger.header if book.ledger else {}).get("interest_carried_in", "")
+                carried = (book.ledger.header if book.ledger else {}).get("interest_carried_in", "")
                 header = dict(new.ledger.header) if new.ledger else {}
-                if kept and not header.get("interest_carried_in"):
-                    header["interest_carried_in"] = kept  # not on the ledger sheet: what the project had stays
+                if carried and not header.get("interest_carried_in"):
+                    header["interest_carried_in"] = carried  # not on the ledger sheet: what the project had stays
                 book.ledger = LedgerBook(header, list(new.ledger.entries) if new.ledger else [])
                 application = book.forms["application"]
                 for key in ("union_name", "tax_id"):
