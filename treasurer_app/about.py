@@ -22,6 +22,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 
 from treasurer_app import APP_NAME
 
@@ -118,11 +119,18 @@ def app_version() -> str:
 
 
 def _baked_version() -> str | None:
+    baked = _baked()
+    return None if baked is None else str(baked.VERSION)
+
+
+def _baked() -> ModuleType | None:
+    """treasurer_app._version: the version and component versions, written into the bundle by its build."""
     try:
-        from treasurer_app import _version  # type: ignore[attr-defined]  # written by installer/build.py only
+        import treasurer_app._version as baked  # type: ignore[import-not-found]  # only in the bundle
     except ImportError:
         return None
-    return str(_version.VERSION)
+    module: ModuleType = baked
+    return module
 
 
 def _metadata_version(distribution: str) -> str | None:
@@ -145,12 +153,8 @@ def _pyproject_version(root: Path | None = None) -> str | None:
 
 def component_version(component: Component) -> str | None:
     """The bundled version: baked by the build when frozen, else the installed package's."""
-    try:
-        from treasurer_app import _version  # type: ignore[attr-defined]
-    except ImportError:
-        baked: dict[str, str] = {}
-    else:
-        baked = dict(_version.COMPONENT_VERSIONS)
+    module = _baked()
+    baked: dict[str, str] = {} if module is None else dict(module.COMPONENT_VERSIONS)
     if component.key in baked:
         return baked[component.key]
     if component.key == "python":
