@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from treasurer_app.forms import FORMS, SCALAR_FORMS
@@ -143,6 +142,7 @@ class Derivations:
 @dataclass
 class Project:
     years: dict[int, YearBook] = field(default_factory=dict)
+    # Set only by ``reading``, on a copy no one edits: each form's effective values, worked out once.
     _memo: dict[tuple[int, str], Effective] | None = field(default=None, repr=False, compare=False)
     # Kept across checks once ``keep_derivations`` is on: the window's project, whose every edit says
     # which year it touched. Off by default, for code that changes a project's dicts without saying so.
@@ -174,17 +174,15 @@ class Project:
         (cheap: records are shared, see ``YearBook.snapshot``); it shares the kept derivations."""
         return Project({year: book.snapshot() for year, book in self.years.items()}, derivations=self.derivations)
 
-    @contextmanager
-    def memoized(self) -> Iterator[None]:
-        """Within the block, each form's effective values are worked out once (the data must not change)."""
-        outer = self._memo
-        if outer is None:
-            self._memo = {}
-        try:
-            yield
-        finally:
-            if outer is None:
-                self._memo = None
+    def reading(self) -> Project:
+        """The project to read while nothing changes it (a check, an export): each form's effective values
+        are worked out once. A project that keeps its derivations already does that and is its own reading;
+        any other gives a copy sharing its records (as ``snapshot``) that remembers them, so the project
+        itself never changes mode."""
+        if self._keeps_effective or self._memo is not None:
+            return self
+        return Project({year: book.snapshot() for year, book in self.years.items()}, _memo={},
+                       derivations=self.derivations)
 
     # ---- years ----
     def year(self, year: int) -> YearBook:

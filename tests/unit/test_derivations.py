@@ -146,6 +146,19 @@ def test_an_untouched_project_keeps_nothing(derive_calls: list[int]) -> None:
     assert project.effective(LAST, "final_accounts").number("rev_allocation") == 5
 
 
+def test_a_reading_works_each_sheet_out_once_and_leaves_its_project_as_it_was(derive_calls: list[int]) -> None:
+    """check_project and the application's grids read a ``reading()``: the project itself is never put
+    into a mode where it remembers results (a change to its dicts is seen at once, as before)."""
+    project = years_project(3)
+    reading = project.reading()
+    assert reading is not project and reading.reading() is reading
+    assert reading.effective(LAST, "budget") is reading.effective(LAST, "budget")
+    assert project.effective(LAST, "budget") is not project.effective(LAST, "budget")
+    kept = years_project(2)
+    kept.keep_derivations()
+    assert kept.reading() is kept  # its results are kept across edits already
+
+
 def test_a_snapshot_does_not_move_with_its_project() -> None:
     project = years_project(3)
     project.keep_derivations()

@@ -60,13 +60,13 @@ Printed = tuple[CellValue, Style, bool, str | None]
 def application_grids(project: Project, year: int) -> list[Grid]:
     """One printable grid per sheet of the application of ``year``, in the guide's order."""
     grids = []
-    with project.memoized():
-        for spec in FORMS.values():
-            grid = sheet_grid(spec, project, year)
-            grid.input_fill = InputFill.RED  # the guide: 僅填寫表單紅色區域部分
-            grid.signatures = SIGNATURES
-            fit_row_heights(grid)
-            grids.append(grid)
+    project = project.reading()
+    for spec in FORMS.values():
+        grid = sheet_grid(spec, project, year)
+        grid.input_fill = InputFill.RED  # the guide: 僅填寫表單紅色區域部分
+        grid.signatures = SIGNATURES
+        fit_row_heights(grid)
+        grids.append(grid)
     return grids
 
 

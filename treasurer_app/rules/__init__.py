@@ -28,10 +28,7 @@ def finding_key(finding: Finding) -> str:
 def check_project(project: Project, year: int) -> list[Finding]:
     if year not in project.years:
         return [error(PROJECT_FORM, "project.year_missing", f"專案沒有 {year} 年度的資料")]
-    findings: list[Finding] = []
-    with project.memoized():
-        findings = _check_all(project, year)
-    return findings
+    return _check_all(project.reading(), year)
 
 
 def _check_all(project: Project, year: int) -> list[Finding]:

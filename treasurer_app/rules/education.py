@@ -28,8 +28,7 @@ class EducationYear:
 
 
 def education_history(project: Project) -> list[EducationYear]:
-    with project.memoized():  # each year's final accounts draw on the one before: worked out once each
-        return _education_history(project)
+    return _education_history(project.reading())  # each year's final accounts draw on the one before
 
 
 def _education_history(project: Project) -> list[EducationYear]:
