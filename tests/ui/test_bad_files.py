@@ -168,7 +168,7 @@ def test_open_project_file_refuses_each_bad_file(opened, dialogs: Dialogs, tmp_p
     for name, path in make_bad_files(tmp_path / "files").items():
         dialogs.said.clear()
         dialogs.chosen = path
-        assert not opened.choose_project_file(), name
+        assert not opened.files.choose_project_file(), name
         warnings = dialogs.texts("warning")
         assert len(warnings) == 1, (name, dialogs.said)
         assert warnings[0].startswith("無法開啟工會資料：\n"), name
@@ -182,7 +182,7 @@ def test_a_read_only_project_file_is_offered_read_only_and_opens_so(opened, dial
     files = make_bad_files(tmp_path / "files")
     dialogs.chosen = files["read-only"]
     dialogs.button = "以唯讀方式開啟"
-    assert opened.choose_project_file()
+    assert opened.files.choose_project_file()
     kind, _title, text = dialogs.said[0]
     assert kind == "box" and "檔案為唯讀" in text and "可改以唯讀方式開啟" in text
     assert opened.read_only and opened.document.persistence.location == files["read-only"]
@@ -198,7 +198,7 @@ def test_import_interchange_refuses_each_bad_file(opened, dialogs: Dialogs, tmp_
     for name, path in make_bad_files(tmp_path / "files").items():
         dialogs.said.clear()
         dialogs.chosen = path
-        assert not opened.import_interchange(), name
+        assert not opened.files.import_interchange(), name
         assert [kind for kind, _title, _text in dialogs.said] == ["question", "warning"], (name, dialogs.said)
         warning = dialogs.texts("warning")[0]
         assert warning.startswith("無法匯入：") and path.name in warning, (name, warning)
@@ -212,7 +212,7 @@ def test_a_read_only_interchange_file_imports(opened, dialogs: Dialogs, tmp_path
     exported.write_text(dumps(load_sample()), encoding="utf-8")
     os.chmod(exported, 0o444)
     dialogs.chosen = exported
-    assert opened.import_interchange()
+    assert opened.files.import_interchange()
     assert opened.document.value(115, "application", "contact") != "洪小姐"  # the file's data now
     assert "已匯入交換檔：union.json" in opened.statusBar().currentMessage()
 

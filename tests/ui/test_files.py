@@ -59,7 +59,7 @@ def test_the_window_opens_the_file_it_was_given_not_the_working_project(themed_a
 def test_opening_another_file_releases_the_first(window, tmp_path: Path) -> None:
     first = window.document.persistence.location
     other = sample_store(tmp_path / "other.tap")
-    assert window.open_store(other)
+    assert window.files.open_store(other)
     assert window.document.persistence.location == other
     assert window.year == 115
     assert window.year_box.currentText() == "115 年度"
@@ -77,12 +77,12 @@ def test_a_project_on_a_network_drive_is_said_to_be_kept_in_the_compatible_mode(
 
     other = sample_store(tmp_path / "other.tap")
     monkeypatch.setenv(NETWORK_DRIVE_ENV, "1")
-    assert window.open_store(other)
+    assert window.files.open_store(other)
     assert window.statusBar().currentMessage() == f"已開啟工會資料。{store.NETWORK_MODE_NOTE}"
     assert other.read_bytes()[18] == 1  # a rollback journal, not WAL
     window.document.set_value(115, "application", "contact", "林XX")
     monkeypatch.setenv(NETWORK_DRIVE_ENV, "0")
-    assert window.open_store(tmp_path / "third.tap")  # a local file: nothing to say about it
+    assert window.files.open_store(tmp_path / "third.tap")  # a local file: nothing to say about it
     assert store.NETWORK_MODE_NOTE not in window.statusBar().currentMessage()
     with store.Store.open(other, read_only=True) as reopened:
         assert reopened.load().years[115].forms["application"]["contact"] == "林XX"
@@ -92,12 +92,12 @@ def test_interchange_file_round_trip(window, tmp_path: Path) -> None:
     window.load_project(load_sample())
     window.document.set_value(115, "application", "contact", "洪小姐")
     exported = tmp_path / "union.json"
-    assert window.write_interchange(exported)
+    assert window.files.write_interchange(exported)
     assert load(exported).years[115].forms["application"]["contact"] == "洪小姐"
     assert "含會員個人資料" in window.statusBar().currentMessage()
 
     window.document.set_value(115, "application", "contact", "王先生")
-    assert window.read_interchange(exported)
+    assert window.files.read_interchange(exported)
     assert window.document.value(115, "application", "contact") == "洪小姐"
     assert any("匯入前" in b.label for b in window.document.persistence.backups())  # what it replaced is kept
 
@@ -108,6 +108,6 @@ def test_an_unreadable_interchange_file_is_said_so_and_changes_nothing(window, t
     broken.write_text("{", encoding="utf-8")
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
-    assert not window.read_interchange(broken)
+    assert not window.files.read_interchange(broken)
     assert warnings and warnings[0].startswith("無法匯入：") and "JSON 格式錯誤" in warnings[0]
     assert window.document.project.union_name(115) == "00職業工會"

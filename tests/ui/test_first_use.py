@@ -53,16 +53,16 @@ def test_backup_now_from_the_menu_and_restore_it(window, monkeypatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     window.load_project(load_sample())
-    window._fill_backups()
+    window.fill_backup_menu()
     assert window.backup_menu.actions()[0].text() == "立即備份"
     before = len(window.document.persistence.backups())
-    assert window.backup_now()
+    assert window.backups.backup_now()
     backups = window.document.persistence.backups()
     assert len(backups) == before + 1
     window.document.set_value(115, "application", "contact", "王先生")
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
     newest = max(backups, key=lambda b: str(b.handle))
-    window.restore_backup(newest)
+    window.backups.restore_backup(newest)
     assert window.document.value(115, "application", "contact") != "王先生"
 
 

@@ -59,7 +59,7 @@ def test_import_into_an_empty_project_then_replace_with_a_diff_a_backup_and_one_
 ) -> None:
     seen: list[ImportDialog] = []
     answer(monkeypatch, True, seen)
-    assert window.import_workbook_files([workbooks["application"], workbooks["ledger"]])
+    assert window.files.import_workbook_files([workbooks["application"], workbooks["ledger"]])
     dialog = seen[-1]
     assert [dialog.diff_view.topLevelItem(i).text(2) for i in range(dialog.diff_view.topLevelItemCount())] == [
         wi.NEW] * 8  # the seven sheets of 115 and the ledger of 114
@@ -74,7 +74,7 @@ def test_import_into_an_empty_project_then_replace_with_a_diff_a_backup_and_one_
     depth = window.document.undo_stack.count()
 
     answer(monkeypatch, False, seen)  # asked, and declined: nothing changes
-    assert not window.import_workbook_files([workbooks["edited"]])
+    assert not window.files.import_workbook_files([workbooks["edited"]])
     assert seen[-1].replaces and seen[-1].accept_button.text() == "取代並匯入"
     changed = [seen[-1].diff_view.topLevelItem(i) for i in range(seen[-1].diff_view.topLevelItemCount())]
     assert [(item.text(1), item.text(2)) for item in changed if item.text(2) != wi.UNCHANGED] == [
@@ -84,7 +84,7 @@ def test_import_into_an_empty_project_then_replace_with_a_diff_a_backup_and_one_
     assert project_to_dict(window.document.project) == before
 
     answer(monkeypatch, True, seen)
-    assert window.import_workbook_files([workbooks["edited"]])
+    assert window.files.import_workbook_files([workbooks["edited"]])
     assert window.document.project.union_name(YEAR) == "港務工會"
     assert window.document.undo_stack.count() == depth + 1  # one step
     backups = window.document.persistence.backups()
@@ -103,7 +103,7 @@ def test_files_that_cannot_be_read_are_named_and_nothing_is_offered(
     answer(monkeypatch, True, seen)
     broken = tmp_path / "broken.xls"
     broken.write_bytes(b"nothing")
-    assert not window.import_workbook_files([broken])
+    assert not window.files.import_workbook_files([broken])
     assert seen[-1].accept_button is None
     assert "✗ broken.xls：未匯入" in seen[-1].report.toPlainText()
     assert window.document.project.years == {}

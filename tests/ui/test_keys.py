@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from tests.memory_keyring import MemoryKeyring
 from treasurer_app import privacy
 from treasurer_app.ui.app import create_window_then_open
-from treasurer_app.ui.main_window import NO_OS_STORE_TEXT
+from treasurer_app.ui.key_actions import NO_OS_STORE_TEXT
 from treasurer_app.ui.services import load_sample
 
 PASSPHRASE = "港區工會 2026 復原"
@@ -29,7 +29,7 @@ def opened_window(qtbot, folder: Path):
 
 
 def backup_menu_texts(window) -> list[str]:
-    window._fill_backups()
+    window.fill_backup_menu()
     return [a.text() for a in window.backup_menu.actions() if a.text()]
 
 
@@ -68,7 +68,7 @@ def test_moving_to_a_new_pc_export_then_import_the_key(themed_app, qtbot, tmp_pa
     old_pc.load_project(load_sample())
     member = old_pc.document.project.years[115].roster[0]["name"]
     key_backup = tmp_path / "union.key"
-    assert old_pc.write_key(key_backup, PASSPHRASE)
+    assert old_pc.keys.write_key(key_backup, PASSPHRASE)
     assert key_backup.read_text(encoding="utf-8").startswith("# 工會福利專款助手")
     if sys.platform != "win32":
         assert key_backup.stat().st_mode & 0o077 == 0
@@ -79,9 +79,9 @@ def test_moving_to_a_new_pc_export_then_import_the_key(themed_app, qtbot, tmp_pa
     asked: list[str] = []
     new_pc = create_window_then_open(tmp_path / "data")
     qtbot.addWidget(new_pc)
-    monkeypatch.setattr(new_pc, "ask_how_to_open", lambda error: asked.append(str(error)) or "import_key")
+    monkeypatch.setattr(new_pc.files, "ask_how_to_open", lambda error: asked.append(str(error)) or "import_key")
     attempts = iter(["wrong passphrase", PASSPHRASE])
-    monkeypatch.setattr(new_pc, "import_key", lambda: new_pc.read_key(key_backup, next(attempts)))
+    monkeypatch.setattr(new_pc.keys, "import_key", lambda: new_pc.keys.read_key(key_backup, next(attempts)))
     new_pc.show()
     qtbot.waitUntil(lambda: new_pc.opened, timeout=10000)
     assert "找不到此專案的加密金鑰" in asked[0]
@@ -89,7 +89,7 @@ def test_moving_to_a_new_pc_export_then_import_the_key(themed_app, qtbot, tmp_pa
     assert new_pc.read_only  # the wrong passphrase: read-only, the personal data still sealed
     assert new_pc.document.project.years[115].roster[0]["name"] == privacy.LOCKED_TEXT
 
-    assert new_pc.import_key()  # the right passphrase this time (備份 → 匯入金鑰…)
+    assert new_pc.keys.import_key()  # the right passphrase this time (備份 → 匯入金鑰…)
     assert not new_pc.read_only and not new_pc.document.read_only
     assert new_pc.document.project.years[115].roster[0]["name"] == member
     new_pc.document.set_value(115, "application", "contact", "洪小姐")

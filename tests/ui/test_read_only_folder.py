@@ -50,8 +50,8 @@ def test_read_only_that_fails_too_is_not_offered_again(themed_app, qtbot, tmp_pa
     failures: list[str] = []
     window = create_window_then_open(tmp_path / "data")
     qtbot.addWidget(window)
-    monkeypatch.setattr(window, "ask_how_to_open", lambda error: asked.append(str(error)) or "read_only")
-    monkeypatch.setattr(window, "show_open_failure", lambda message, details="": failures.append(message))
+    monkeypatch.setattr(window.files, "ask_how_to_open", lambda error: asked.append(str(error)) or "read_only")
+    monkeypatch.setattr(window.files, "show_open_failure", lambda message, details="": failures.append(message))
     window.show()
     qtbot.waitUntil(lambda: bool(failures), timeout=5000)
     assert attempts == [False, True]  # once for editing, once read-only, then the failure is shown

@@ -161,7 +161,7 @@ def test_the_lock_dialog_keeps_the_path_and_process_under_details(window, monkey
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", answer)
-    assert window.ask_how_to_open(held(stale=True)) == "read_only"
+    assert window.files.ask_how_to_open(held(stale=True)) == "read_only"
     assert "「OFFICE-PC」" in seen["text"] and "12月2日 09:15" in seen["text"]
     assert "/srv" not in seen["text"] and "48213" not in seen["text"]
     assert "48213" in seen["details"] and "/srv/工會/union.tap" in seen["details"]

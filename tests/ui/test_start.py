@@ -34,8 +34,8 @@ def test_a_file_in_use_elsewhere_opens_read_only_or_not_at_all(themed_app, qtbot
         failures: list[str] = []
         window = create_window_then_open(tmp_path / "data")
         qtbot.addWidget(window)
-        monkeypatch.setattr(window, "ask_how_to_open", lambda error: asked.append(str(error)) or choice)
-        monkeypatch.setattr(window, "show_open_failure", lambda message, details="": failures.append(message))
+        monkeypatch.setattr(window.files, "ask_how_to_open", lambda error: asked.append(str(error)) or choice)
+        monkeypatch.setattr(window.files, "show_open_failure", lambda message, details="": failures.append(message))
         window.show()
         qtbot.waitUntil(lambda: bool(asked), timeout=5000)
         assert "使用中" in asked[0]

@@ -153,7 +153,7 @@ def test_opening_the_sample_over_unsaved_edits_asks_first(window, qtbot, monkeyp
     asked: list[str] = []
     window.ask_about_unsaved = lambda doing="關閉": asked.append(doing) or "cancel"
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *args: QMessageBox.StandardButton.Yes))
-    window.open_sample()
+    window.files.open_sample()
     assert asked == ["取代目前的資料"]
     assert window.document.value(YEAR, "application", "contact") == "Lin"  # nothing replaced, edit still there
     assert window.document.unsaved

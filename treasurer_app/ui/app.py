@@ -56,7 +56,7 @@ def create_window_then_open(folder: Path | None = None, project_path: Path | Non
 
         install_translations(QApplication.instance())  # before any dialog: the opening may ask about a lock
 
-        window.open_store(project_path or working_project_path(folder))
+        window.files.open_store(project_path or working_project_path(folder))
 
     window.first_painted.connect(open_project)
     QTimer.singleShot(OPEN_ANYWAY_MS, window, open_project)

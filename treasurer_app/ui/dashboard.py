@@ -57,6 +57,23 @@ def month_line(status: line_rules.MonthStatus) -> tuple[str, str, str]:
     return name, f"{status.count} 則", "color: #555"
 
 
+def scroll_page(page: QWidget, spacing: int = 12) -> tuple[QWidget, QVBoxLayout]:
+    """The frame of a page that scrolls (首頁, 匯出與列印, the LINE papers): ``page`` holds a frameless scroll
+    area whose body (styled as ``#page``) is returned with its column layout, in the pages' margins."""
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea(page)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    outer.addWidget(scroll)
+    body = QWidget(objectName="page")
+    scroll.setWidget(body)
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(24, 16, 24, 24)
+    layout.setSpacing(spacing)
+    return body, layout
+
+
 def card(title: str) -> tuple[QFrame, QVBoxLayout]:
     frame = QFrame(objectName="card")
     layout = QVBoxLayout(frame)
@@ -75,17 +92,7 @@ class Dashboard(QWidget):
     def __init__(self, today: date | None = None) -> None:
         super().__init__()
         self.today = today or date.today()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        self.body = QWidget(objectName="page")
-        scroll.setWidget(self.body)
-        self.layout_ = QVBoxLayout(self.body)
-        self.layout_.setContentsMargins(24, 16, 24, 24)
-        self.layout_.setSpacing(14)
+        self.body, self.layout_ = scroll_page(self, spacing=14)
 
     def _clear(self) -> None:
         while self.layout_.count():

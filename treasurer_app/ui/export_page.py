@@ -11,14 +11,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +26,7 @@ from treasurer_app.findings import Finding
 from treasurer_app.project import ATTACHMENT_KINDS
 from treasurer_app.rules import finding_key
 from treasurer_app.ui.checker import Checker
-from treasurer_app.ui.dashboard import card
+from treasurer_app.ui.dashboard import card, scroll_page
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.steps import STEP_NAMES, step_of
 from treasurer_app.ui.widgets import set_mark
@@ -46,17 +44,7 @@ class ExportPage(QWidget):
         self.document, self.checker, self.year = document, checker, year
         self.written: list[Path] = []
         self.out_dir = Path.home() / "Documents" / f"福利專款{year}"
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget(objectName="page")
-        scroll.setWidget(body)
-        self.layout_ = QVBoxLayout(body)
-        self.layout_.setContentsMargins(24, 16, 24, 24)
-        self.layout_.setSpacing(12)
+        _body, self.layout_ = scroll_page(self)
         self.layout_.addWidget(QLabel(f"匯出與列印　{year} 年度", objectName="pageTitle"))
         self._readiness_card()
         self._attachments_card()

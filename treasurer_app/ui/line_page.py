@@ -9,14 +9,11 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +23,7 @@ from treasurer_app.line_subsidy import forms as lf
 from treasurer_app.line_subsidy import rules as lr
 from treasurer_app.line_subsidy.numerals import receipt_amount
 from treasurer_app.ui.checker import Checker
-from treasurer_app.ui.dashboard import card, month_line
+from treasurer_app.ui.dashboard import card, month_line, scroll_page
 from treasurer_app.ui.document import ProjectDocument
 
 STAGE_BUTTONS = {
@@ -41,17 +38,7 @@ class LinePapersPage(QWidget):
         self.document, self.checker, self.year = document, checker, year
         self.today = today or date.today()
         self.written: list[Path] = []
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget(objectName="page")
-        scroll.setWidget(body)
-        self.layout_ = QVBoxLayout(body)
-        self.layout_.setContentsMargins(24, 16, 24, 24)
-        self.layout_.setSpacing(12)
+        _body, self.layout_ = scroll_page(self)
         self.layout_.addWidget(QLabel(f"LINE 官方帳號補助文件　{year} 年度", objectName="pageTitle"))
         hint = QLabel(f"{lf.RULES_TITLE}：補助 {year - 1} 年 12 月至 {year} 年 11 月的月租費。"
                       "申請文件於前一年 9 月 1 日至 10 月 31 日以掛號等可查詢交寄日期的方式寄送；"

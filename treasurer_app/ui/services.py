@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from treasurer_app.editing.changes import Change as Change
-from treasurer_app.editing.persistence import Persistence, StorePersistence
+from treasurer_app.editing.persistence import Persistence
+from treasurer_app.editing.persistence import StorePersistence as StorePersistence
 from treasurer_app.editing.persistence import UnsavedEdits as UnsavedEdits
 from treasurer_app.resources import resources_dir
 

@@ -1,0 +1,56 @@
+"""What the main window offers the modules that add its menus' actions (file, backup, key).
+
+``ui/main_window.MainWindow`` builds those modules and hands itself to them as a ``Shell``; they never
+import the window, so the window's module can import theirs without an import circle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtWidgets import QApplication, QStatusBar, QWidget
+
+if TYPE_CHECKING:
+    from treasurer_app.project import Project
+    from treasurer_app.ui.document import ProjectDocument
+
+
+class Shell(Protocol):
+    """The window as its action modules see it."""
+
+    document: ProjectDocument | None  # None until the first project is attached
+    year: int | None  # the year shown
+    read_only: bool  # the open file was opened read-only
+    opened: bool  # a project has been attached
+    quit_after_open: bool  # the frozen smoke test: ask nothing, quit once open
+
+    def window(self) -> QWidget: ...  # the parent of the dialogs (QWidget.window(): the window itself)
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def close(self) -> bool: ...
+
+    def attach(self, document: ProjectDocument, read_only: bool = False) -> None: ...
+
+    def set_year(self, year: int | None) -> None: ...
+
+    def update_title(self) -> None: ...
+
+    def may_close(self, doing: str = "關閉") -> bool: ...
+
+    def load_project(self, project: Project) -> bool: ...
+
+
+@contextmanager
+def busy() -> Iterator[None]:
+    """The wait cursor while the window does something slow the user asked for."""
+    # Here, not at the top: PySide's Qt namespace builds all its enums on first use (≈ 20 ms of the first paint).
+    from PySide6.QtCore import Qt
+
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
