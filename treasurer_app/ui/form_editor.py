@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from treasurer_app.editing.changes import Change
 from treasurer_app.fields import Field
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms.base import FormSpec, compute_derived, year_labels
@@ -24,7 +25,6 @@ from treasurer_app.specs import ALL_FORMS
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.form_plan import Grid, Item, Plain, plan
-from treasurer_app.ui.services import Change
 from treasurer_app.ui.widgets import ChoiceInput, FieldInput, NumberInput, ReadOnlyFigure, make_input, set_mark
 
 MISSING = "missing"

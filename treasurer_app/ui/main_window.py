@@ -43,11 +43,11 @@ from treasurer_app.ui.step_names import EXPORT, HOME, LEDGER_STEP, LINE_EXPORT
 from treasurer_app.ui.window_place import available_area, fitted
 
 if TYPE_CHECKING:
+    from treasurer_app.editing.changes import Change
     from treasurer_app.project import Project
     from treasurer_app.ui.checker import Checker
     from treasurer_app.ui.dashboard import Dashboard
     from treasurer_app.ui.document import ProjectDocument
-    from treasurer_app.ui.services import Change
 
 OPENING_TEXT = "正在開啟工會資料…"
 CREATE_YEAR_TEXT = (

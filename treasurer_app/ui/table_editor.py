@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from treasurer_app.editing.changes import Change
 from treasurer_app.fields import Choice, Field, Money, MultiChoice, NationalId
 from treasurer_app.findings import Finding
 from treasurer_app.forms import roster as roster_form
@@ -48,7 +49,6 @@ from treasurer_app.specs import ALL_FORMS
 from treasurer_app.ui import theme
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
-from treasurer_app.ui.services import Change
 from treasurer_app.ui.widgets import ChoiceCombo, MultiChoiceInput, grouped, set_mark
 
 Index = QModelIndex | QPersistentModelIndex
