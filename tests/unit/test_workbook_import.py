@@ -276,6 +276,31 @@ def test_import_into_a_store_backs_up_first(tmp_path: Path, guide: Project, caps
         assert opened.list_backups()
 
 
+def test_an_import_the_store_refuses_leaves_none_of_its_years_in_the_file(
+    tmp_path: Path, guide: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """treasurer-app import --into makes the window's import edit through an edit session: the years are
+    written together, and when the file refuses them the command says why and the file keeps what it had."""
+    from treasurer_app.editing.persistence import StorePersistence
+
+    path = tmp_path / "union.tap"
+    with Store.create(path) as created:
+        created.put_year(guide.years[YEAR])
+    app = export_application(guide, tmp_path)
+    ledger = export_ledger(ledger_project(), tmp_path)
+
+    def full_disk(self: StorePersistence, project: Project, years: set[int]) -> None:
+        raise OSError("磁碟空間不足")
+
+    monkeypatch.setattr(StorePersistence, "resync", full_disk)
+    assert main(["import", str(app), str(ledger), "--into", str(path), "--yes"]) == 2
+    assert "磁碟空間不足" in capsys.readouterr().err
+    with Store.open(path, read_only=True) as opened:
+        assert opened.years() == [YEAR]  # 114 from the ledger is not there, nor anything of 115 replaced
+        held = interchange.project_to_dict(opened.load())
+    assert held == interchange.project_to_dict(Project({YEAR: guide.years[YEAR]}))
+
+
 def test_import_of_another_year_is_refused_by_name(tmp_path: Path, guide: Project, capsys) -> None:  # type: ignore[no-untyped-def]
     app = export_application(guide, tmp_path)
     assert main(["import", str(app), "--year", "114"]) == 2
