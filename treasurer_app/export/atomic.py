@@ -10,19 +10,18 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-WRITE_REASONS = {
-    errno.EACCES: "沒有寫入權限，或檔案正在其他程式（例如 Excel）中開啟",
-    errno.EPERM: "沒有寫入權限，或檔案正在其他程式（例如 Excel）中開啟",
-    errno.EEXIST: "同名的檔案已存在，不是資料夾",
-    errno.ENOTDIR: "路徑中有一段是檔案，不是資料夾",
-    errno.ENOSPC: "磁碟空間不足",
-    errno.EROFS: "磁碟是唯讀的",
-}
+# Beyond the system's one table (treasurer_app.store.errors.OS_REASONS): an exported file the user may have
+# open, in Excel say, refuses to be replaced with "permission denied".
+_HELD_OPEN = "，或檔案正在其他程式（例如 Excel）中開啟"
 
 
 def write_reason(exc: OSError) -> str:
     """Why a file or folder could not be written, in Chinese (the system's own words are English)."""
-    return WRITE_REASONS.get(exc.errno or 0, f"無法寫入（系統錯誤代碼 {exc.errno}）")
+    # Imported when a write failed only: exporting a project from a .json file does not load the store.
+    from treasurer_app.store.errors import os_reason
+
+    reason = os_reason(exc)
+    return reason + _HELD_OPEN if exc.errno in (errno.EACCES, errno.EPERM) else reason
 
 
 def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
