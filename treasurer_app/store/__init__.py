@@ -103,7 +103,7 @@ from treasurer_app.store.lock import (
     write_lock_row,
 )
 from treasurer_app.store.order import RowOrder
-from treasurer_app.store.records import NORMALISED_KEY, TABLE_COLUMNS, TABLE_NAMES, Records
+from treasurer_app.store.records import NORMALISED_KEY, TABLE_COLUMNS, TABLE_NAMES, MetaValue, Records
 from treasurer_app.store.schema import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -519,7 +519,7 @@ class Store(Records):
 
     # ---- meta ----
 
-    def _meta(self, key: str) -> object:
+    def _meta(self, key: str) -> MetaValue:
         row = self._db().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else row[0]
 

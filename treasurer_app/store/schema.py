@@ -169,7 +169,7 @@ def checked_version(path: Path, conn: sqlite3.Connection, newest: int) -> int:
     newer than ``newest``, the version this program writes."""
     try:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if application_id != APPLICATION_ID:
             raise StoreNotProject(path, "這是其他程式的 SQLite 資料庫")
         if version > newest:
