@@ -9,15 +9,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
 from treasurer_app import APP_ID, APP_NAME
-
-if TYPE_CHECKING:
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
-    from treasurer_app.ui.main_window import MainWindow
+from treasurer_app.resources import resources_dir
+from treasurer_app.ui.main_window import OPENING_TEXT, MainWindow
+from treasurer_app.ui.theme import apply_theme, install_translations, with_fusion_style
+from treasurer_app.ui.window_place import show_placed
 
 QUIT_AFTER_SHOW_ENV = "TREASURER_APP_QUIT_AFTER_SHOW"  # "1": quit (exit 0) once the project is open; for smoke tests
 OPEN_ANYWAY_MS = 2000  # open the project even if no frame was painted (a window started minimised)
@@ -25,8 +26,8 @@ OPEN_ANYWAY_MS = 2000  # open the project even if no frame was painted (a window
 
 def create_window(folder: Path | None = None) -> MainWindow:
     """The main window on the working project in ``folder`` (the user's data folder by default)."""
+    # Not at the top: these load the store and the domain, after the first paint (see the module's docstring).
     from treasurer_app.ui.document import ProjectDocument
-    from treasurer_app.ui.main_window import MainWindow
     from treasurer_app.ui.services import open_persistence
 
     persistence = open_persistence(folder)
@@ -36,10 +37,6 @@ def create_window(folder: Path | None = None) -> MainWindow:
 def create_window_then_open(folder: Path | None = None, project_path: Path | None = None) -> MainWindow:
     """The window's shell at once; the project (``project_path``, else the working project in ``folder``)
     opened once the first frame is on screen, so that opening it does not delay the first paint."""
-    from PySide6.QtCore import QTimer
-
-    from treasurer_app.ui.main_window import OPENING_TEXT, MainWindow
-
     window = MainWindow()
     window.statusBar().showMessage(OPENING_TEXT)
     started = False
@@ -49,12 +46,11 @@ def create_window_then_open(folder: Path | None = None, project_path: Path | Non
         if started:
             return
         started = True
-        from PySide6.QtWidgets import QApplication
+        from treasurer_app.ui.services import working_project_path  # not at the top: it loads the store
 
-        from treasurer_app.ui.services import working_project_path
-        from treasurer_app.ui.theme import install_translations
-
-        install_translations(QApplication.instance())  # before any dialog: the opening may ask about a lock
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_translations(app)  # before any dialog: the opening may ask about a lock
 
         window.files.open_store(project_path or working_project_path(folder))
 
@@ -64,20 +60,12 @@ def create_window_then_open(folder: Path | None = None, project_path: Path | Non
 
 
 def app_icon() -> QIcon:
-    from PySide6.QtGui import QIcon
-
-    from treasurer_app.resources import resources_dir
-
     return QIcon(str(resources_dir() / "icons" / "app.ico"))
 
 
 def start(argv: list[str] | None = None, project_path: Path | None = None,
           folder: Path | None = None) -> tuple[QApplication, MainWindow]:
     """The application and its window, shown; the project opens once the event loop runs."""
-    from PySide6.QtWidgets import QApplication
-
-    from treasurer_app.ui.theme import apply_theme, with_fusion_style
-
     existing = QApplication.instance()
     app = existing or QApplication(with_fusion_style(argv if argv is not None else sys.argv))
     assert isinstance(app, QApplication)
@@ -88,8 +76,6 @@ def start(argv: list[str] | None = None, project_path: Path | None = None,
     window = create_window_then_open(folder, project_path)
     window.quit_after_open = os.environ.get(QUIT_AFTER_SHOW_ENV) == "1"
     app.aboutToQuit.connect(window.close_document)  # the store's lock is released however the app ends
-    from treasurer_app.ui.window_place import show_placed
-
     show_placed(window)  # maximised on the first start, then where the user left it
     return app, window
 
