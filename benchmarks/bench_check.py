@@ -101,7 +101,7 @@ def median_ms(run: Callable[[], object]) -> float:
 
 def main() -> None:
     from treasurer_app.interchange import load
-    from treasurer_app.project import LedgerBook
+    from treasurer_app.ledger.entries import LedgerBook
     from treasurer_app.rules import check_project
 
     project = load(ROOT / "tests" / "fixtures" / "guide_example_corrected.json")

@@ -29,7 +29,7 @@ def main() -> None:
     from treasurer_app.export.layouts import application_grids, ledger_grids
     from treasurer_app.export.pdf_package import write_ledger_pdf, write_pdf_package
     from treasurer_app.interchange import load
-    from treasurer_app.project import LedgerBook
+    from treasurer_app.ledger.entries import LedgerBook
 
     project = load(ROOT / "tests" / "fixtures" / "guide_example_corrected.json")
     raw = json.loads((ROOT / "tests" / "fixtures" / "ledger_114.json").read_text(encoding="utf-8"))

@@ -51,7 +51,8 @@ def main() -> None:
     import keyring
 
     from tests.memory_keyring import MemoryKeyring
-    from treasurer_app.project import LedgerBook, Project, YearBook
+    from treasurer_app.ledger.entries import LedgerBook
+    from treasurer_app.project import Project, YearBook
     from treasurer_app.store import Store
 
     keyring.set_keyring(MemoryKeyring())

@@ -51,7 +51,7 @@ def typing_latency(folder: Path) -> tuple[float, float, float]:
     from PySide6.QtWidgets import QApplication
 
     from tests.memory_keyring import MemoryKeyring
-    from treasurer_app.project import LedgerBook
+    from treasurer_app.ledger.entries import LedgerBook
     from treasurer_app.ui.document import ProjectDocument
     from treasurer_app.ui.main_window import MainWindow
     from treasurer_app.ui.services import load_sample, open_persistence

@@ -41,7 +41,8 @@ def _example() -> Project:
 
 def many_years(years: int = 20, entries: int = 5_000, members: int = 500) -> Project:
     """``years`` years ending in 115, each a copy of the example's forms with its own roster and ledger."""
-    from treasurer_app.project import LedgerBook, YearBook
+    from treasurer_app.ledger.entries import LedgerBook
+    from treasurer_app.project import YearBook
 
     example = _example()
     template = example.years[LAST_YEAR]
@@ -63,7 +64,7 @@ def many_years(years: int = 20, entries: int = 5_000, members: int = 500) -> Pro
 
 def big_year(entries: int = 100_000) -> Project:
     """The example with a ledger of ``entries`` entries in its year 115."""
-    from treasurer_app.project import LedgerBook
+    from treasurer_app.ledger.entries import LedgerBook
 
     project = _example()
     book = project.years[LAST_YEAR]
@@ -74,7 +75,7 @@ def big_year(entries: int = 100_000) -> Project:
 
 def quarter_entries(entries: int, quarter: int = 1) -> Project:
     """The example whose ledger holds ``entries`` entries, all dated in ``quarter`` of 115."""
-    from treasurer_app.project import LedgerBook
+    from treasurer_app.ledger.entries import LedgerBook
 
     project = _example()
     book = project.years[LAST_YEAR]

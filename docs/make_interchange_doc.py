@@ -1,6 +1,6 @@
 """Writes docs/interchange.md from the form declarations and the reader itself, so the document cannot drift.
 
-Every field table comes from ``treasurer_app.forms`` (and ``forms.ledger``); every error
+Every field table comes from ``treasurer_app.forms`` (and ``ledger/sheet.py``); every error
 message is produced by running ``treasurer_app.interchange`` on a broken example.
 ``tests/unit/test_interchange.py`` fails when the committed document differs from this output.
 
@@ -19,8 +19,8 @@ from pathlib import Path
 from treasurer_app import interchange
 from treasurer_app.fields import Field, FieldType
 from treasurer_app.forms import FORMS, SCALAR_FORMS
-from treasurer_app.forms import ledger as ledger_form
 from treasurer_app.forms.base import FormSpec
+from treasurer_app.ledger.sheet import ENTRY_FIELDS, ENTRY_KEYS, HEADER_FIELDS, HEADER_KEYS
 from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
 from treasurer_app.project import ATTACHMENT_KINDS
 
@@ -251,8 +251,8 @@ def render() -> str:
         "## The cash ledger (`years.Y.ledger`)",
         "",
     ]
-    lines += record_section("### `header`", ledger_form.HEADER_FIELDS, ledger_form.HEADER_KEYS)
-    lines += record_section("### `entries` (in the order entered)", ledger_form.ENTRY_FIELDS, ledger_form.ENTRY_KEYS)
+    lines += record_section("### `header`", HEADER_FIELDS, HEADER_KEYS)
+    lines += record_section("### `entries` (in the order entered)", ENTRY_FIELDS, ENTRY_KEYS)
     lines += [
         "摘要(一), 項目 and the running balances are computed from 字 and 號 and never stored.",
         "",

@@ -29,7 +29,8 @@ import keyring
 from tests.memory_keyring import MemoryKeyring
 from treasurer_app import interchange
 from treasurer_app.interchange import project_to_dict
-from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project, YearBook
 from treasurer_app.store import Store, StoreLocked
 from treasurer_app.ui.services import Change
 

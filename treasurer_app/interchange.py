@@ -13,15 +13,11 @@ from pathlib import Path
 
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms.base import Record
-from treasurer_app.forms.ledger import ENTRY_KEYS, HEADER_KEYS
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.ledger.sheet import ENTRY_KEYS, HEADER_KEYS
 from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
 from treasurer_app.normalise import normalise_project
-from treasurer_app.project import (
-    ATTACHMENT_KINDS,
-    LedgerBook,
-    Project,
-    YearBook,
-)
+from treasurer_app.project import ATTACHMENT_KINDS, Project, YearBook
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from collections.abc import Collection, Mapping
 from treasurer_app.fields import Field
 from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms.base import Record
-from treasurer_app.forms.ledger import ENTRY_FIELD, HEADER_FIELD
+from treasurer_app.ledger.sheet import ENTRY_FIELD, HEADER_FIELD
 from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
 from treasurer_app.project import Project, YearBook
 

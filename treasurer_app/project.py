@@ -16,6 +16,9 @@ from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms import budget as budget_form
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms.base import FormSpec, Record, compute_derived, int_getter
+from treasurer_app.ledger.derivation import derive_final_accounts, derive_training_expenses, next_year_header
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.ledger.sheet import HEADER_FIELD, INTEREST_CARRIED_IN
 from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES, next_application
 
 LINE_APPLICATION, LINE_APPROVAL = LINE_SCALAR_FORMS
@@ -26,14 +29,6 @@ if TYPE_CHECKING:
 
 ATTACHMENT_KINDS = ("meeting", "method")
 _REVISIONS = itertools.count(1)  # every YearBook state gets a number no other state of any year has had
-
-
-@dataclass
-class LedgerBook:
-    """The cash ledger of one calendar year: header values and entries, all as text records."""
-
-    header: Record = field(default_factory=dict)
-    entries: list[Record] = field(default_factory=list)
 
 
 @dataclass
@@ -200,8 +195,6 @@ class Project:
 
     def roll_over(self, year: int) -> YearBook:
         """Start year+1 from year: union data, roster, closing balances, carried-over figures."""
-        from treasurer_app.forms import ledger as ledger_engine
-
         source = self.years[year]
         new = self.add_year(year + 1)
         application = copy.deepcopy(source.forms["application"])
@@ -212,7 +205,7 @@ class Project:
             new.forms[LINE_APPLICATION] = line
         new.roster = copy.deepcopy(source.roster)
         if source.ledger is not None:
-            new.ledger = LedgerBook(header=ledger_engine.next_year_header(source.ledger))
+            new.ledger = LedgerBook(header=next_year_header(source.ledger))
         else:
             new.ledger = LedgerBook()
         # The accumulated balance left at the end of `year` is what the new final accounts start from.
@@ -230,8 +223,8 @@ class Project:
         # works it out from this year's ledger (with the interest this year started with). A blank
         # header reads as that figure too: 0 is left blank.
         unspent = self.effective(year + 1, "budget").number("rev_2")
-        if unspent or new.ledger.header.get(ledger_engine.INTEREST_CARRIED_IN, "").strip():
-            new.ledger.header[ledger_engine.INTEREST_CARRIED_IN] = str(unspent)
+        if unspent or new.ledger.header.get(INTEREST_CARRIED_IN, "").strip():
+            new.ledger.header[INTEREST_CARRIED_IN] = str(unspent)
         return new
 
     # ---- derivations ----
@@ -256,15 +249,13 @@ class Project:
 
     def interest_carried_in(self, ledger_year: int) -> int:
         """Unspent interest carried into `ledger_year`: budget line 2 of that year's application."""
-        from treasurer_app.forms import ledger as ledger_engine
-
         book = self.years.get(ledger_year)
         if book is None:
             return 0
         header = book.ledger.header if book.ledger else {}
         # Read as the ledger's header declares it ("²" is a digit to str.isdigit, not to int()).
-        typed = ledger_engine.HEADER_FIELD[ledger_engine.INTEREST_CARRIED_IN].type.parse(
-            header.get(ledger_engine.INTEREST_CARRIED_IN, "")
+        typed = HEADER_FIELD[INTEREST_CARRIED_IN].type.parse(
+            header.get(INTEREST_CARRIED_IN, "")
         ).value
         if isinstance(typed, int):
             return typed
@@ -313,12 +304,10 @@ class Project:
     def _supply_final_accounts(self, year: int, result: Effective) -> None:
         ledger = self.ledger_for_report(year)
         if ledger is not None:
-            from treasurer_app.forms import ledger as ledger_engine
-
             carried = self.interest_carried_in(year - 1)
             derivation = self.ledger_result(
                 "final_accounts", year - 1, carried,
-                lambda: ledger_engine.derive_final_accounts(ledger, year - 1, carried))
+                lambda: derive_final_accounts(ledger, year - 1, carried))
             for key, amount in derivation.values.items():
                 result.supplied[key] = amount
                 result.sources[key] = f"由 {year - 1} 年度現金收支登記簿計算"
@@ -335,10 +324,8 @@ class Project:
         ledger = self.ledger_for_report(year)
         if ledger is None:
             return
-        from treasurer_app.forms import ledger as ledger_engine
-
         derivation = self.ledger_result(
-            "training_expenses", year - 1, None, lambda: ledger_engine.derive_training_expenses(ledger, year - 1))
+            "training_expenses", year - 1, None, lambda: derive_training_expenses(ledger, year - 1))
         for key, amount in derivation.values.items():
             result.supplied[key] = amount
             result.sources[key] = f"由 {year - 1} 年度現金收支登記簿計算"

@@ -18,12 +18,14 @@ from treasurer_app.editing.edits import ReplaceYears
 from treasurer_app.export.importer import ImportResult, WorkbookImportError, import_workbook
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import FORM_NAMES, FORMS, SCALAR_FORMS
-from treasurer_app.forms import ledger as ledger_engine
 from treasurer_app.forms.base import Record
-from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.forms.ledger import check_caps, check_ledger
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.ledger.sheet import LEDGER_TITLE, OPENING_KEYS
+from treasurer_app.project import Project, YearBook
 
 LEDGER = "ledger"
-LEDGER_NAME = ledger_engine.LEDGER_TITLE
+LEDGER_NAME = LEDGER_TITLE
 AREAS = (*FORMS, LEDGER)  # what an import replaces, in the order the report and the diff list it
 NEW, CHANGED, UNCHANGED = "新增", "變更", "相同"
 
@@ -203,7 +205,7 @@ def _area_change(year: int, area: str, old: YearBook | None, new: YearBook, keys
         after_ledger = new.ledger or LedgerBook()
         if before_ledger is None or not (_rows(before_ledger.entries) or _filled(before_ledger.header)):
             return AreaChange(year, area, NEW, f"{len(after_ledger.entries)} 筆收支")
-        opening = set(ledger_engine.OPENING_KEYS.values())
+        opening = set(OPENING_KEYS.values())
         header_before = {k: v for k, v in _filled(before_ledger.header).items() if k in opening}
         header_changed = header_before != _filled(after_ledger.header)
         return _rows_change(year, area, _rows(before_ledger.entries), _rows(after_ledger.entries), "筆收支",
@@ -344,7 +346,7 @@ def check_workbook(path: str | Path) -> WorkbookCheck:
         findings = [f for f in check_project(project, year) if not _off_the_workbook(result, f)]
         return WorkbookCheck(read, f"{read.name}：{name} {year} 年度申請檢查結果", findings)
     book = result.book.ledger or LedgerBook()
-    findings = [*ledger_engine.check_ledger(book, year), *ledger_engine.check_caps(book, year)]
+    findings = [*check_ledger(book, year), *check_caps(book, year)]
     spec = FORMS["application"]
     for key in ("union_name", "tax_id"):
         _, message = spec.field(key).check(result.book.forms["application"].get(key, ""))

@@ -63,7 +63,7 @@ def test_year_rollover_starts_the_next_year_from_this_one(window) -> None:
 
 
 def test_the_window_finds_what_check_project_finds(window) -> None:
-    from treasurer_app.project import LedgerBook
+    from treasurer_app.ledger.entries import LedgerBook
     from treasurer_app.rules import check_project
 
     project = load_sample()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLineEdit, QStyleOptionViewItem
 from tests.ui.test_ledger_register import current_key, open_editor
 from treasurer_app.ui import theme
 from treasurer_app.ui.ledger_marks import CORNER, MARK_ROLE
-from treasurer_app.ui.ledger_view import COLUMNS
+from treasurer_app.ui.ledger_model import COLUMNS
 
 YEAR = 115
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from treasurer_app.ui.ledger_view import COLUMNS
+from treasurer_app.ui.ledger_model import COLUMNS
 
 
 def open_editor(table) -> QWidget:

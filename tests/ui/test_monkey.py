@@ -402,19 +402,20 @@ def assert_inputs_show_the_stored_text(window) -> None:
 def assert_ledger_shows_what_it_holds(window) -> None:
     """The register's balances, kept up to date entry by entry, are those of the entries worked out afresh;
     its header shows the stored opening balances."""
-    from treasurer_app.ui.ledger_view import BALANCE_KEYS, RunningBalances, money
+    from treasurer_app.ledger.balances import RunningBalances
+    from treasurer_app.ui.ledger_model import BALANCE_KEYS, money
 
     page = window.pages.get(LEDGER_FORM)
     if page is None:
         return
     book = window.document.ledger(YEAR)
     fresh = RunningBalances(book, YEAR)
-    assert page.model.running.after == fresh.after
-    assert page.closing.text().startswith(f"目前結存 {money(fresh.closing()[0])} 元")
+    assert page.model.running.balances() == fresh.balances()
+    assert page.closing.text().startswith(f"目前結存 {money(fresh.closing().total)} 元")
     for row, entry in enumerate(book.entries):
         if any(value.strip() for value in entry.values()):
             shown = page.model.display(row, BALANCE_KEYS[0])
-            assert shown == money(fresh.row_values(row)[0]), row
+            assert shown == money(fresh.after(row).total), row
     for key, widget in page.header_inputs.items():
         assert widget.text() == book.header.get(key, ""), key
 

@@ -7,7 +7,8 @@ import time
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from tests.ui.conftest import type_chinese
-from treasurer_app.ui.ledger_view import COLUMNS, DrilldownDialog
+from treasurer_app.ui.ledger_model import COLUMNS
+from treasurer_app.ui.ledger_view import DrilldownDialog
 from treasurer_app.ui.services import load_sample
 
 

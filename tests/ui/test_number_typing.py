@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from tests.ui.conftest import type_chinese
 from tests.ui.test_ledger_register import open_editor
-from treasurer_app.forms.ledger import HEADER_FIELDS
+from treasurer_app.ledger.sheet import HEADER_FIELDS
 from treasurer_app.ui.widgets import focus_out
 
 HOME, END, LEFT, RIGHT = Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Left, Qt.Key.Key_Right
@@ -126,7 +126,7 @@ def test_a_check_finishing_while_a_cell_is_typed_does_not_wipe_the_typing(window
 
 
 def test_the_ledger_amount_cell_keeps_the_cursor(window, qtbot) -> None:
-    from treasurer_app.ui.ledger_view import COLUMNS
+    from treasurer_app.ui.ledger_model import COLUMNS
 
     window.create_union(115)
     window.show_step("ledger")

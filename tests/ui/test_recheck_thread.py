@@ -100,7 +100,7 @@ def test_findings_arriving_while_a_cell_is_typed_keep_the_typing(window, qtbot) 
     from PySide6.QtCore import Qt
 
     from tests.ui.test_ledger_register import open_editor
-    from treasurer_app.ui.ledger_view import COLUMNS
+    from treasurer_app.ui.ledger_model import COLUMNS
 
     window.create_union(115)
     qtbot.waitUntil(lambda: not window.checker.pending(), timeout=10_000)

@@ -173,7 +173,7 @@ def test_a_long_warning_wraps_instead_of_being_cut(window, qtbot) -> None:
 
 def test_ledger_balance_columns_in_view_at_1366x768(window, qtbot) -> None:
     """The register's running balances up to 零用金 are on screen without scrolling sideways."""
-    from treasurer_app.ui.ledger_view import COLUMNS
+    from treasurer_app.ui.ledger_model import COLUMNS
 
     window.load_project(_sample())
     window.resize(MAXIMISED_INSIDE)

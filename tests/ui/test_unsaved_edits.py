@@ -16,7 +16,7 @@ from tests.disk_full import FullDisk
 from tests.ui.test_ledger_register import current_key, type_cell
 from treasurer_app.store import Store
 from treasurer_app.ui import theme
-from treasurer_app.ui.ledger_view import COLUMNS
+from treasurer_app.ui.ledger_model import COLUMNS
 from treasurer_app.ui.main_window import MainWindow
 
 YEAR = 115

@@ -17,9 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treasurer_app.forms import final_accounts as fa
-from treasurer_app.forms import ledger
 from treasurer_app.interchange import load
-from treasurer_app.project import LedgerBook, Project
+from treasurer_app.ledger.derivation import Derivation, derive_final_accounts
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.ledger.sheet import INTEREST_CARRIED_IN
+from treasurer_app.project import Project
 from treasurer_app.rules import check_project
 from treasurer_app.rules.education import education_history
 
@@ -63,13 +65,13 @@ def years_project(count: int, per_year: int = 20) -> Project:
 def derive_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """The ledger years derive_final_accounts is called for, in order."""
     calls: list[int] = []
-    original = ledger.derive_final_accounts
+    original = derive_final_accounts
 
-    def counting(book: LedgerBook, year: int, interest_carried_in: int) -> ledger.Derivation:
+    def counting(book: LedgerBook, year: int, interest_carried_in: int) -> Derivation:
         calls.append(year)
         return original(book, year, interest_carried_in)
 
-    monkeypatch.setattr(ledger, "derive_final_accounts", counting)
+    monkeypatch.setattr("treasurer_app.project.derive_final_accounts", counting)  # the name project.py calls
     yield calls
 
 
@@ -217,7 +219,7 @@ def test_kept_results_equal_a_fresh_computation(edits: list[tuple[int, str, int]
         elif what == "code":
             rows[i] = {**rows[i], "kind": "收" if n % 3 == 0 else "支", "code": ("1", "2", "3", "1-1", "6-1")[n % 5]}
         elif what == "header":
-            book.ledger.header[ledger.INTEREST_CARRIED_IN] = str(n) if n % 2 else ""
+            book.ledger.header[INTEREST_CARRIED_IN] = str(n) if n % 2 else ""
         elif what == "form":
             book.forms["final_accounts"][fa.exp_key("1", fa.ALLOCATION)] = str(n)
         elif what == "add":

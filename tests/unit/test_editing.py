@@ -26,7 +26,8 @@ from treasurer_app.editing.persistence import StorePersistence
 from treasurer_app.editing.session import EditSession, Written
 from treasurer_app.forms.base import Record
 from treasurer_app.interchange import load, project_to_dict
-from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project, YearBook
 from treasurer_app.resources import resources_dir
 from treasurer_app.specs import ALL_FORMS
 from treasurer_app.store import Store

@@ -16,7 +16,8 @@ from tests.pdf_samples import one_page_pdf
 from tests.unit.test_export_odd_projects import CORRECTED, ENTRY, YEAR
 from treasurer_app import interchange
 from treasurer_app.export.package import ExportRefused, export_application, export_ledger
-from treasurer_app.project import LedgerBook, Project
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project
 
 
 @pytest.fixture

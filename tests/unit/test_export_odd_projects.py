@@ -24,7 +24,8 @@ from treasurer_app.export import package
 from treasurer_app.export.package import ExportRefused, ExportReport, export_application, export_ledger
 from treasurer_app.fields import BankAccount, Text
 from treasurer_app.forms import FORMS, SCALAR_FORMS
-from treasurer_app.project import LedgerBook, Project
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project
 
 CORRECTED = Path(__file__).parent.parent / "fixtures" / "guide_example_corrected.json"
 YEAR = 115

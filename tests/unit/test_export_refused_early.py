@@ -8,9 +8,8 @@ import pytest
 
 from treasurer_app.export import layouts
 from treasurer_app.export.package import ExportRefused, export_ledger
-from treasurer_app.forms import ledger
 from treasurer_app.interchange import load
-from treasurer_app.project import LedgerBook
+from treasurer_app.ledger.entries import LedgerBook
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ENTRY = {"month": "2", "day": "3", "kind": "支", "code": "1-1", "voucher": "", "memo": "", "amount": "100",
@@ -25,10 +24,10 @@ def test_a_quarter_too_large_for_xls_is_refused_before_any_work(tmp_path: Path,
     def no_work(*_: object, **__: object) -> None:
         raise AssertionError("worked on a quarter that cannot be exported")
 
-    for module, name in ((ledger, "check_ledger"), (ledger, "check_caps"), (layouts, "ledger_grids")):
-        monkeypatch.setattr(module, name, no_work)
     import treasurer_app.export.package as package
 
+    for module, name in ((package, "check_ledger"), (package, "check_caps"), (layouts, "ledger_grids")):
+        monkeypatch.setattr(module, name, no_work)
     monkeypatch.setattr(package, "ledger_grids", no_work)
     with pytest.raises(ExportRefused) as refused:
         export_ledger(project, "115Q1", tmp_path / "out", fmt="xls", pdf=True)

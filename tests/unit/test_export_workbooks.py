@@ -25,7 +25,8 @@ from treasurer_app.export import layouts
 from treasurer_app.export.grid import Style
 from treasurer_app.export.importer import WorkbookImportError, import_workbook
 from treasurer_app.export.package import ExportRefused, export_application, export_ledger
-from treasurer_app.project import LedgerBook, Project
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project
 from treasurer_app.rules import check_project, finding_key
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -522,13 +523,13 @@ def test_ledger_export_import_export_gives_identical_cells(tmp_path: Path, fmt: 
 
 
 def test_ledger_grid_has_running_balances_and_the_parameter_table(tmp_path: Path) -> None:
-    from treasurer_app.forms import ledger
+    from treasurer_app.ledger.balances import balances
 
     project = ledger_project(tmp_path)
     book = project.years[YEAR].ledger
     assert book is not None
     sheet, parameters = layouts.ledger_grids(project, YEAR, None)
-    running = ledger.balances(book, YEAR)
+    running = balances(book, YEAR)
     last = len(book.entries) - 1
     cells = sheet.by_key()
     row = cells[f"{last}:amount"].row

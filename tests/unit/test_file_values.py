@@ -23,9 +23,10 @@ from treasurer_app import interchange
 from treasurer_app.cli import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, main
 from treasurer_app.export.importer import import_workbook
 from treasurer_app.forms import FORMS
+from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.normalise import normalise_project
 from treasurer_app.privacy import LOCKED_TEXT
-from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.project import Project, YearBook
 from treasurer_app.rules import check_project
 from treasurer_app.store import NORMALISED_KEY, Store
 
@@ -183,7 +184,8 @@ def test_digits_other_than_0_to_9_in_a_ledger_entry_are_errors(tmp_path: Path) -
     project = interchange.loads(json.dumps(doc, ensure_ascii=False))
     previous = project.years[YEAR]
     assert previous.ledger is not None
-    from treasurer_app.forms.ledger import check_ledger, parse_entry
+    from treasurer_app.forms.ledger import check_ledger
+    from treasurer_app.ledger.entries import parse_entry
 
     assert parse_entry(previous.ledger.entries[0], YEAR) is None  # never 10002
     messages = [f.message for f in check_ledger(previous.ledger, YEAR) if f.is_error]

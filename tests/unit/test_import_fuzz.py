@@ -21,7 +21,8 @@ from treasurer_app.export.importer import ImportResult, WorkbookImportError, imp
 from treasurer_app.export.layouts import application_grids, ledger_grids
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
-from treasurer_app.project import LedgerBook, Project
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project
 from treasurer_app.rules import check_project
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "guide_example_corrected.json"

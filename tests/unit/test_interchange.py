@@ -26,7 +26,8 @@ from treasurer_app.interchange import (
     project_to_dict,
     save,
 )
-from treasurer_app.project import LedgerBook, Project, YearBook, session_totals
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project, YearBook, session_totals
 from treasurer_app.rules import check_project
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

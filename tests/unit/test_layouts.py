@@ -19,9 +19,12 @@ from treasurer_app.export import layouts
 from treasurer_app.export.importer import import_workbook
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
-from treasurer_app.forms import FORMS, SCALAR_FORMS, TABLE_FORMS, ledger
+from treasurer_app.forms import FORMS, SCALAR_FORMS, TABLE_FORMS
 from treasurer_app.forms import training_report as tr
 from treasurer_app.forms import work_plan as wp
+from treasurer_app.ledger.balances import balances
+from treasurer_app.ledger.codes import ACCOUNTS, CATEGORIES, KINDS, PARAMETER_TABLE, PETTY
+from treasurer_app.ledger.sheet import ENTRY_ROWS, LEDGER_TITLE, SPARE_ENTRIES
 from treasurer_app.project import Project
 from treasurer_app.ui.form_plan import Grid as PlanGrid
 from treasurer_app.ui.form_plan import plan
@@ -183,7 +186,8 @@ def test_the_worked_figures_read_back_as_formulas_with_their_values(grids, tmp_p
 def ledger_project() -> Project:
     import json
 
-    from treasurer_app.project import LedgerBook, YearBook
+    from treasurer_app.ledger.entries import LedgerBook
+    from treasurer_app.project import YearBook
 
     document = json.loads((FIXTURE.parent / "ledger_114.json").read_text(encoding="utf-8"))
     book = LedgerBook(header=document["header"], entries=document["entries"])
@@ -200,17 +204,17 @@ def test_drop_downs_where_the_guide_describes_one(grids, project: Project) -> No
         year = min(book.years)
         sheet = layouts.ledger_grids(book, year)[0]
         drop_downs = {v.options: v for v in sheet.validations}
-        assert {ledger.KINDS, ledger.CATEGORIES, ledger.ACCOUNTS} <= set(drop_downs)
+        assert {KINDS, CATEGORIES, ACCOUNTS} <= set(drop_downs)
         entries = book.years[year].ledger.entries if book.years[year].ledger else []
-        kinds = drop_downs[ledger.KINDS]
-        assert kinds.last_row - kinds.first_row + 1 == len(entries) + ledger.SPARE_ENTRIES
+        kinds = drop_downs[KINDS]
+        assert kinds.last_row - kinds.first_row + 1 == len(entries) + SPARE_ENTRIES
         # 摘要(一), which carries 號: its texts are too long for an explicit list, so it lists the parameter
         # table's column, down the same rows as 字
-        column = [c.key for c in ledger.ENTRY_ROWS.columns].index("code")
+        column = [c.key for c in ENTRY_ROWS.columns].index("code")
         [summaries] = [v for v in sheet.validations if v.first_col == column]
         assert (summaries.first_row, summaries.last_row) == (kinds.first_row, kinds.last_row)
         assert summaries.first_col == summaries.last_col == column
-        assert summaries.options == tuple(code.summary for code in ledger.PARAMETER_TABLE)
+        assert summaries.options == tuple(code.summary for code in PARAMETER_TABLE)
         assert len(",".join(summaries.options)) > 255 and summaries.source is not None
         table = layouts.ledger_grids(book, year)[1]
         assert summaries.source.sheet_name == table.sheet_name == layouts.PARAMETER_SHEET_NAME
@@ -222,13 +226,13 @@ def test_drop_downs_where_the_guide_describes_one(grids, project: Project) -> No
 def test_the_ledger_running_balances_are_formulas_with_the_apps_figures() -> None:
     project = ledger_project()
     sheet = layouts.ledger_grids(project, 114)[0]
-    column = {c.key: i for i, c in enumerate(ledger.ENTRY_ROWS.columns)}
-    running = ledger.balances(project.years[114].ledger, 114)
+    column = {c.key: i for i, c in enumerate(ENTRY_ROWS.columns)}
+    running = balances(project.years[114].ledger, 114)
     totals = sorted((c for c in sheet.cells if c.formula and c.col == column["balance_total"]), key=lambda c: c.row)
     assert [c.value for c in totals] == [b.total for b in running]
     assert all(c.formula.startswith("SUM(") for c in totals)
     petty = sorted((c for c in sheet.cells if c.formula and c.col == column["balance_petty"]), key=lambda c: c.row)
-    assert [c.value for c in petty] == [b.of(ledger.PETTY) for b in running]
+    assert [c.value for c in petty] == [b.of(PETTY) for b in running]
     opening = sheet.by_key()["opening_petty"]
     assert petty[0].formula.startswith(f"{layouts.a1(opening.row, opening.col)}+")  # from the opening balance
     assert petty[1].formula.startswith(f"{layouts.a1(petty[0].row, petty[0].col)}+")  # then the row above
@@ -254,7 +258,7 @@ def test_the_paper_copy_leaves_out_the_spare_rows(grids) -> None:  # type: ignor
     sheet = layouts.ledger_grids(ledger_project(), 114)[0]
     paper = layouts.paper_copy(sheet)
     entries = len(ledger_project().years[114].ledger.entries)
-    assert sheet.n_rows - paper.n_rows == ledger.SPARE_ENTRIES
+    assert sheet.n_rows - paper.n_rows == SPARE_ENTRIES
     header = sheet.header_rows[1]  # type: ignore[index]
     assert paper.n_rows == header + 1 + entries
     roster = layouts.paper_copy(grids["roster"])
@@ -310,8 +314,8 @@ def test_a_ledger_written_before_issue_13_with_its_own_column_is_still_read(tmp_
     """Files exported earlier print 年 月 日 字 項目 號 摘要(一) 傳票序號 …: 號 is read from its own column."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title = ledger.LEDGER_TITLE
-    sheet.append([ledger.LEDGER_TITLE])
+    sheet.title = LEDGER_TITLE
+    sheet.append([LEDGER_TITLE])
     sheet.append(["年度：", None, None, "114"])
     old_headers = ["年", "月", "日", "字", "項目", "號", "摘要(一)", "傳票序號", "摘要(二)", "金額", "動支類別"]
     sheet.append([*old_headers, "動支帳戶", "結存"])

@@ -12,9 +12,47 @@ from treasurer_app.export import names
 from treasurer_app.findings import Finding, Severity
 from treasurer_app.forms import FORMS
 from treasurer_app.forms import final_accounts as fa
-from treasurer_app.forms import ledger as L
 from treasurer_app.forms import training_expenses as te
-from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.forms.ledger import check_caps, check_ledger
+from treasurer_app.ledger.balances import balance_at, balances, closing_balances, opening_balances
+from treasurer_app.ledger.codes import (
+    ACCOUNTS,
+    CATEGORIES,
+    PARAMETER_TABLE,
+    LedgerCode,
+    allowed_accounts,
+    allowed_categories,
+    code_from_text,
+    code_item,
+    code_text,
+    codes,
+    kinds,
+    lookup,
+    summary_one,
+    transfer_ends,
+)
+from treasurer_app.ledger.derivation import (
+    CATEGORY_COLUMN,
+    EXPENDITURE_KEYS,
+    derive_final_accounts,
+    derive_training_expenses,
+    next_year_header,
+)
+from treasurer_app.ledger.entries import LedgerBook, parse_entries, parse_entry
+from treasurer_app.ledger.quarters import parse_quarter, quarter_month, quarter_slice
+from treasurer_app.ledger.sheet import (
+    COLUMN_LABELS,
+    ENTRY_FIELD,
+    ENTRY_KEYS,
+    ENTRY_ROWS,
+    HEADER_FIELDS,
+    HEADER_LABELS,
+    INTEREST_CARRIED_IN,
+    LEDGER_TITLE,
+    OPENING_KEYS,
+    SHEET_COLUMNS,
+)
+from treasurer_app.project import Project, YearBook
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "ledger_114.json"
 YEAR = 114
@@ -76,139 +114,139 @@ def fixture_book() -> LedgerBook:
 
 
 def test_kinds_and_codes_follow_the_guide() -> None:
-    assert L.kinds() == ("收", "轉", "支")
-    assert L.codes("收") == ("1", "2", "3", "4", "5")
-    assert L.codes("轉") == ("1", "2", "3", "4", "5", "6")
-    assert L.codes("支") == (
+    assert kinds() == ("收", "轉", "支")
+    assert codes("收") == ("1", "2", "3", "4", "5")
+    assert codes("轉") == ("1", "2", "3", "4", "5", "6")
+    assert codes("支") == (
         *(f"1-{n}" for n in range(1, 14)),
         "2-1", "2-2", "3-1", "3-2-1", "3-2-2", "4-1", "4-2", "4-3",
         "5-1", "5-2", "5-3", "5-4", "5-5", "6-1", "6-2", "7-1", "7-2",
     )  # fmt: skip
-    assert L.codes("借") == ()
+    assert codes("借") == ()
 
 
 def test_strings_are_verbatim_with_the_guides_quirks() -> None:
-    assert L.summary_one("收", "4") == "收-其他收入 (繳回款、移轉代管等)"
-    assert L.summary_one("轉", "5") == "轉-提福利專款存款 1 為福利專款存款 2"
-    assert L.summary_one("支", "6-2") == "6-3 交通費、車馬費、出席費、誤餐費、加班費等"  # says 6-3
-    assert L.summary_one("支", "5-5") == "5-5 其他(書報、雜誌、刊物)"  # no 、
-    assert L.summary_one("支", "6-1") == "6-1 辦公文具用品(電腦消耗品、紙張、水電費等)"
-    assert L.summary_one("支", "3-1") == "3-1、(職災)團體意外保險"
-    assert L.summary_one("支", "5-4") == "5-4、春節、中秋、端午、重陽、五一勞動節禮券、紀念品生日禮券、禮品"
-    assert L.item("收", "1") == "年度收入"
-    assert L.item("轉", "3") == "動支存款"
-    assert L.item("支", "3-2-2") == "3、職災保險或慰問金"
-    assert L.item("支", "7-2") == "7、福利專款誤植或扣抵"
-    assert L.summary_one("支", "8-1") == "" and L.item("收", "9") == ""
+    assert summary_one("收", "4") == "收-其他收入 (繳回款、移轉代管等)"
+    assert summary_one("轉", "5") == "轉-提福利專款存款 1 為福利專款存款 2"
+    assert summary_one("支", "6-2") == "6-3 交通費、車馬費、出席費、誤餐費、加班費等"  # says 6-3
+    assert summary_one("支", "5-5") == "5-5 其他(書報、雜誌、刊物)"  # no 、
+    assert summary_one("支", "6-1") == "6-1 辦公文具用品(電腦消耗品、紙張、水電費等)"
+    assert summary_one("支", "3-1") == "3-1、(職災)團體意外保險"
+    assert summary_one("支", "5-4") == "5-4、春節、中秋、端午、重陽、五一勞動節禮券、紀念品生日禮券、禮品"
+    assert code_item("收", "1") == "年度收入"
+    assert code_item("轉", "3") == "動支存款"
+    assert code_item("支", "3-2-2") == "3、職災保險或慰問金"
+    assert code_item("支", "7-2") == "7、福利專款誤植或扣抵"
+    assert summary_one("支", "8-1") == "" and code_item("收", "9") == ""
 
 
 def test_an_entry_is_declared_once_for_the_editor_the_sheet_the_file_and_the_store() -> None:
     from treasurer_app import store
     from treasurer_app.export.layouts import ledger_grids
 
-    assert L.ENTRY_KEYS == ("month", "day", "kind", "code", "voucher", "memo", "amount", "category", "account")
-    for key in L.ENTRY_KEYS:  # the editor's column names are the printed headers
-        assert L.ENTRY_FIELD[key].label == L.COLUMN_LABELS[key]
-    assert store.TABLE_COLUMNS["ledger"] == L.ENTRY_KEYS
+    assert ENTRY_KEYS == ("month", "day", "kind", "code", "voucher", "memo", "amount", "category", "account")
+    for key in ENTRY_KEYS:  # the editor's column names are the printed headers
+        assert ENTRY_FIELD[key].label == COLUMN_LABELS[key]
+    assert store.TABLE_COLUMNS["ledger"] == ENTRY_KEYS
     book = LedgerBook(dict(OPENING), [entry(voucher="1")])
     sheet = ledger_grids(Project({YEAR: YearBook(YEAR, ledger=book)}), YEAR)[0]
     printed = sorted((c.col, c.key.split(":")[1]) for c in sheet.cells if c.key and c.key.startswith("0:"))
-    declared = [key for column in L.ENTRY_ROWS.columns for key in column.keys]
-    assert [key for _, key in printed] == declared and sorted(declared) == sorted(L.ENTRY_KEYS)
+    declared = [key for column in ENTRY_ROWS.columns for key in column.keys]
+    assert [key for _, key in printed] == declared and sorted(declared) == sorted(ENTRY_KEYS)
 
 
 def test_allowed_choices_per_code() -> None:
-    assert L.allowed_categories("收", "1") == ("分配款",)
-    assert L.allowed_accounts("收", "1") == ("專戶存款1",)
-    assert L.allowed_accounts("收", "2") == ("專戶存款1", "專戶存款2")
-    assert L.allowed_categories("收", "5") == ("誤植或扣抵",)
-    assert L.allowed_categories("轉", "1") == ()
-    assert L.allowed_accounts("轉", "4") == ("定期存款",)
-    assert L.allowed_accounts("轉", "6") == ("專戶存款2",)
-    assert L.allowed_categories("支", "1-1") == ("分配款", "利息收入")
-    assert L.allowed_accounts("支", "1-1") == ("專戶存款1", "零用金")
-    assert L.allowed_categories("支", "2-1") == ("利息收入", "其他收入")
-    assert L.allowed_categories("支", "2-2") == ("分配款", "利息收入", "其他收入")
-    assert L.allowed_accounts("支", "2-2") == ("專戶存款1", "專戶存款2", "零用金")
-    assert L.allowed_categories("支", "4-2") == ("利息收入", "其他收入")
-    assert L.allowed_accounts("支", "7-1") == ("專戶存款1", "專戶存款2")
-    assert L.allowed_accounts("支", "7-2") == ("定期存款",)
-    assert L.allowed_categories("支", "nope") == () and L.allowed_accounts("nope", "1") == ()
+    assert allowed_categories("收", "1") == ("分配款",)
+    assert allowed_accounts("收", "1") == ("專戶存款1",)
+    assert allowed_accounts("收", "2") == ("專戶存款1", "專戶存款2")
+    assert allowed_categories("收", "5") == ("誤植或扣抵",)
+    assert allowed_categories("轉", "1") == ()
+    assert allowed_accounts("轉", "4") == ("定期存款",)
+    assert allowed_accounts("轉", "6") == ("專戶存款2",)
+    assert allowed_categories("支", "1-1") == ("分配款", "利息收入")
+    assert allowed_accounts("支", "1-1") == ("專戶存款1", "零用金")
+    assert allowed_categories("支", "2-1") == ("利息收入", "其他收入")
+    assert allowed_categories("支", "2-2") == ("分配款", "利息收入", "其他收入")
+    assert allowed_accounts("支", "2-2") == ("專戶存款1", "專戶存款2", "零用金")
+    assert allowed_categories("支", "4-2") == ("利息收入", "其他收入")
+    assert allowed_accounts("支", "7-1") == ("專戶存款1", "專戶存款2")
+    assert allowed_accounts("支", "7-2") == ("定期存款",)
+    assert allowed_categories("支", "nope") == () and allowed_accounts("nope", "1") == ()
 
 
 def test_account_names_have_no_space() -> None:
-    assert L.ACCOUNTS == ("專戶存款1", "專戶存款2", "定期存款", "零用金")
-    assert L.CATEGORIES == ("分配款", "利息收入", "其他收入", "誤植或扣抵")
+    assert ACCOUNTS == ("專戶存款1", "專戶存款2", "定期存款", "零用金")
+    assert CATEGORIES == ("分配款", "利息收入", "其他收入", "誤植或扣抵")
 
 
 def test_transfer_directions() -> None:
-    assert L.transfer_ends("1", "專戶存款2") == ("專戶存款2", "定期存款")
-    assert L.transfer_ends("2", "專戶存款1") == ("專戶存款1", "零用金")
-    assert L.transfer_ends("3", "專戶存款2") == ("定期存款", "專戶存款2")  # the chosen account receives
-    assert L.transfer_ends("4", "定期存款") == ("定期存款", "零用金")
-    assert L.transfer_ends("5", "專戶存款1") == ("專戶存款1", "專戶存款2")
-    assert L.transfer_ends("6", "專戶存款2") == ("專戶存款2", "專戶存款1")
-    assert L.transfer_ends("9", "專戶存款1") is None
+    assert transfer_ends("1", "專戶存款2") == ("專戶存款2", "定期存款")
+    assert transfer_ends("2", "專戶存款1") == ("專戶存款1", "零用金")
+    assert transfer_ends("3", "專戶存款2") == ("定期存款", "專戶存款2")  # the chosen account receives
+    assert transfer_ends("4", "定期存款") == ("定期存款", "零用金")
+    assert transfer_ends("5", "專戶存款1") == ("專戶存款1", "專戶存款2")
+    assert transfer_ends("6", "專戶存款2") == ("專戶存款2", "專戶存款1")
+    assert transfer_ends("9", "專戶存款1") is None
 
 
 def test_training_codes_match_the_training_expense_lines() -> None:
     for n, line in enumerate(te.LINES, start=1):
-        assert L.summary_one("支", f"1-{n}") == f"1-{n}、{line}"
-        assert L.lookup("支", f"1-{n}").training_line == n
+        assert summary_one("支", f"1-{n}") == f"1-{n}、{line}"
+        assert lookup("支", f"1-{n}").training_line == n
 
 
 def test_every_allowed_payment_category_has_a_final_accounts_cell() -> None:
     inputs = {f.key for f in FORMS["final_accounts"].fields}
-    for spec in L.PARAMETER_TABLE:
+    for spec in PARAMETER_TABLE:
         if spec.kind != "支" or spec.final_row is None:
             continue
         for category in spec.categories:
-            assert fa.exp_key(spec.final_row, L.CATEGORY_COLUMN[category]) in inputs, spec.label
+            assert fa.exp_key(spec.final_row, CATEGORY_COLUMN[category]) in inputs, spec.label
 
 
 def test_sheet_layout() -> None:
-    assert L.LEDGER_TITLE == "商港服務費福利專款現金收支登記簿"
-    assert [label for _, label in L.SHEET_COLUMNS] == [  # the guide's example header (issue 13)
+    assert LEDGER_TITLE == "商港服務費福利專款現金收支登記簿"
+    assert [label for _, label in SHEET_COLUMNS] == [  # the guide's example header (issue 13)
         "年", "月", "日", "字", "傳票序號", "摘要", "摘要(一)", "摘要(二)", "金額", "動支類別", "動支帳戶",
         "結存", "專戶存款1", "專戶存款2", "定期存款", "零用金",
     ]  # fmt: skip
     # 號 lives in 摘要(一): each 字 + 摘要(一) names one 號, and the cell reads back to it
-    for spec in L.PARAMETER_TABLE:
-        assert L.code_from_text(spec.kind, L.code_text(spec.kind, spec.code)) == spec.code, spec.label
-    assert L.code_text("支", "9-9") == "9-9" and L.code_from_text("支", "9-9") == "9-9"  # unknown: kept
-    assert [label for _, label in L.HEADER_LABELS] == [
+    for spec in PARAMETER_TABLE:
+        assert code_from_text(spec.kind, code_text(spec.kind, spec.code)) == spec.code, spec.label
+    assert code_text("支", "9-9") == "9-9" and code_from_text("支", "9-9") == "9-9"  # unknown: kept
+    assert [label for _, label in HEADER_LABELS] == [
         "工會名稱：", "年度：", "統一編號：", "上年度結存", "專戶存款1：", "專戶存款2：", "定期存款：", "零用金：",
     ]  # fmt: skip
-    assert set(L.OPENING_KEYS.values()) | {L.INTEREST_CARRIED_IN} == {f.key for f in L.HEADER_FIELDS}
+    assert set(OPENING_KEYS.values()) | {INTEREST_CARRIED_IN} == {f.key for f in HEADER_FIELDS}
 
 
 # ---------------------------------------------------------------- every disallowed combination
 
 
-def _valid_record(spec: L.LedgerCode) -> dict[str, str]:
+def _valid_record(spec: LedgerCode) -> dict[str, str]:
     category = spec.categories[0] if spec.categories else ""
     return entry(kind=spec.kind, code=spec.code, category=category, account=spec.accounts[0], voucher="V1")
 
 
 def _big_header() -> dict[str, str]:
-    return {key: "900000000" for key in L.OPENING_KEYS.values()}
+    return {key: "900000000" for key in OPENING_KEYS.values()}
 
 
-@pytest.mark.parametrize("spec", L.PARAMETER_TABLE, ids=lambda s: s.label)
-def test_allowed_combinations_pass(spec: L.LedgerCode) -> None:
+@pytest.mark.parametrize("spec", PARAMETER_TABLE, ids=lambda s: s.label)
+def test_allowed_combinations_pass(spec: LedgerCode) -> None:
     for category in spec.categories or ("",):
         for account in spec.accounts:
             record = entry(kind=spec.kind, code=spec.code, category=category, account=account, voucher="V1")
-            assert L.check_ledger(LedgerBook(_big_header(), [record]), YEAR) == [], (category, account)
+            assert check_ledger(LedgerBook(_big_header(), [record]), YEAR) == [], (category, account)
 
 
-@pytest.mark.parametrize("spec", L.PARAMETER_TABLE, ids=lambda s: s.label)
-def test_disallowed_categories_are_rejected_naming_code_and_choices(spec: L.LedgerCode) -> None:
-    for category in L.CATEGORIES:
+@pytest.mark.parametrize("spec", PARAMETER_TABLE, ids=lambda s: s.label)
+def test_disallowed_categories_are_rejected_naming_code_and_choices(spec: LedgerCode) -> None:
+    for category in CATEGORIES:
         if category in spec.categories:
             continue
         record = {**_valid_record(spec), "category": category}
-        findings = L.check_ledger(LedgerBook(_big_header(), [record]), YEAR)
+        findings = check_ledger(LedgerBook(_big_header(), [record]), YEAR)
         if spec.kind == "轉":
             finding = only(findings, "ledger.transfer_category")
             assert finding.message == f"第 1 筆 動支類別：轉 {spec.code} 是轉帳，不填動支類別（填了 {category}）"
@@ -219,13 +257,13 @@ def test_disallowed_categories_are_rejected_naming_code_and_choices(spec: L.Ledg
         assert (finding.field, finding.row, finding.severity) == ("category", 0, Severity.ERROR)
 
 
-@pytest.mark.parametrize("spec", L.PARAMETER_TABLE, ids=lambda s: s.label)
-def test_disallowed_accounts_are_rejected_naming_code_and_choices(spec: L.LedgerCode) -> None:
-    for account in L.ACCOUNTS:
+@pytest.mark.parametrize("spec", PARAMETER_TABLE, ids=lambda s: s.label)
+def test_disallowed_accounts_are_rejected_naming_code_and_choices(spec: LedgerCode) -> None:
+    for account in ACCOUNTS:
         if account in spec.accounts:
             continue
         record = {**_valid_record(spec), "account": account}
-        finding = only(L.check_ledger(LedgerBook(_big_header(), [record]), YEAR), "ledger.account_allowed")
+        finding = only(check_ledger(LedgerBook(_big_header(), [record]), YEAR), "ledger.account_allowed")
         allowed = "、".join(spec.accounts)
         assert finding.message == f"第 1 筆 動支帳戶：{spec.label} 只能用 {allowed}（填了 {account}）"
         assert (finding.field, finding.row) == ("account", 0)
@@ -233,7 +271,7 @@ def test_disallowed_accounts_are_rejected_naming_code_and_choices(spec: L.Ledger
 
 def test_the_guides_example_message() -> None:
     records = [entry(code="6-1"), entry(code="6-1"), entry(code="1-1", account="專戶存款2")]
-    finding = only(L.check_ledger(book(*records), YEAR), "ledger.account_allowed")
+    finding = only(check_ledger(book(*records), YEAR), "ledger.account_allowed")
     assert finding.message == "第 3 筆 動支帳戶：支 1-1 只能用 專戶存款1、零用金（填了 專戶存款2）"
 
 
@@ -241,29 +279,29 @@ def test_the_guides_example_message() -> None:
 
 
 def test_a_clean_entry_has_no_findings() -> None:
-    assert L.check_ledger(book(entry()), YEAR) == []
+    assert check_ledger(book(entry()), YEAR) == []
 
 
 def test_blank_rows_are_ignored() -> None:
-    blank = dict.fromkeys(L.ENTRY_FIELD, "  ")
-    assert L.check_ledger(LedgerBook(OPENING, [{**entry(), "voucher": "V1"}, blank]), YEAR) == []
+    blank = dict.fromkeys(ENTRY_FIELD, "  ")
+    assert check_ledger(LedgerBook(OPENING, [{**entry(), "voucher": "V1"}, blank]), YEAR) == []
 
 
 def test_date_must_exist_in_the_year() -> None:
-    finding = only(L.check_ledger(book(entry(month=2, day=29)), 114), "ledger.date_real")
+    finding = only(check_ledger(book(entry(month=2, day=29)), 114), "ledger.date_real")
     assert finding.message == "第 1 筆 日：日期不存在（114年2月沒有29日）"
-    assert L.check_ledger(book(entry(month=2, day=29)), 113) == []  # 2024 is a leap year
-    assert only(L.check_ledger(book(entry(month=13)), YEAR), "ledger.date_real").field == "month"
-    assert only(L.check_ledger(book(entry(day=0)), YEAR), "ledger.date_real").field == "day"
-    assert only(L.check_ledger(book(entry(day="3.5")), YEAR), "ledger.date_real").field == "day"
+    assert check_ledger(book(entry(month=2, day=29)), 113) == []  # 2024 is a leap year
+    assert only(check_ledger(book(entry(month=13)), YEAR), "ledger.date_real").field == "month"
+    assert only(check_ledger(book(entry(day=0)), YEAR), "ledger.date_real").field == "day"
+    assert only(check_ledger(book(entry(day="3.5")), YEAR), "ledger.date_real").field == "day"
 
 
 def test_dates_in_chronological_order() -> None:
-    findings = L.check_ledger(book(entry(month=3, day=5), entry(month=3, day=9), entry(month=3, day=7)), YEAR)
+    findings = check_ledger(book(entry(month=3, day=5), entry(month=3, day=9), entry(month=3, day=7)), YEAR)
     finding = only(findings, "ledger.date_order")
     assert finding.row == 2
     assert finding.message == "第 3 筆 日：須依時間順序登記，3月7日 早於第 2 筆的 3月9日"
-    same_day = L.check_ledger(book(entry(month=3, day=9), entry(month=3, day=9)), YEAR)
+    same_day = check_ledger(book(entry(month=3, day=9), entry(month=3, day=9)), YEAR)
     assert same_day == []
 
 
@@ -275,42 +313,42 @@ def test_voucher_required_short_and_unique() -> None:
         {**entry(), "voucher": "A1"},
         {**entry(), "voucher": "12345678901"},
     ]
-    assert only(L.check_ledger(LedgerBook(OPENING, [missing]), YEAR), "ledger.required").message == (
+    assert only(check_ledger(LedgerBook(OPENING, [missing]), YEAR), "ledger.required").message == (
         "第 1 筆 傳票序號：必填"
     )
-    findings = L.check_ledger(LedgerBook(OPENING, records), YEAR)
+    findings = check_ledger(LedgerBook(OPENING, records), YEAR)
     assert only(findings, "ledger.voucher_unique").message == "第 2 筆 傳票序號：與第 1 筆重複（A1）"
     assert only(findings, "ledger.voucher_length").message == "第 3 筆 傳票序號：最多 10 個字（目前 11 個字）"
 
 
 def test_memo_at_most_50_characters() -> None:
-    assert L.check_ledger(book(entry(memo="王" * 50)), YEAR) == []
-    finding = only(L.check_ledger(book(entry(memo="王" * 51)), YEAR), "ledger.memo_length")
+    assert check_ledger(book(entry(memo="王" * 50)), YEAR) == []
+    finding = only(check_ledger(book(entry(memo="王" * 51)), YEAR), "ledger.memo_length")
     assert finding.message == "第 1 筆 摘要(二)：最多 50 個字（目前 51 個字）"
 
 
 def test_amount_positive_and_at_most_nine_digits() -> None:
-    assert only(L.check_ledger(book(entry(amount=0)), YEAR), "ledger.amount_positive").message == (
+    assert only(check_ledger(book(entry(amount=0)), YEAR), "ledger.amount_positive").message == (
         "第 1 筆 金額：須大於 0"
     )
-    assert only(L.check_ledger(book(entry(amount="1234567890")), YEAR), "ledger.amount").message == (
+    assert only(check_ledger(book(entry(amount="1234567890")), YEAR), "ledger.amount").message == (
         "第 1 筆 金額：最多 9 位數字（目前 10 位）"
     )
-    assert only(L.check_ledger(book(entry(amount="-5")), YEAR), "ledger.amount").field == "amount"
-    assert only(L.check_ledger(book(entry(amount="")), YEAR), "ledger.required").field == "amount"
-    assert L.check_ledger(book(entry(amount="1,000")), YEAR) == []  # thousands separators are normalised
+    assert only(check_ledger(book(entry(amount="-5")), YEAR), "ledger.amount").field == "amount"
+    assert only(check_ledger(book(entry(amount="")), YEAR), "ledger.required").field == "amount"
+    assert check_ledger(book(entry(amount="1,000")), YEAR) == []  # thousands separators are normalised
 
 
 def test_kind_and_code_must_be_in_the_table() -> None:
-    assert only(L.check_ledger(book(entry(kind="借")), YEAR), "ledger.kind").message == (
+    assert only(check_ledger(book(entry(kind="借")), YEAR), "ledger.kind").message == (
         "第 1 筆 字：須為 收、轉、支 之一（填了 借）"
     )
-    finding = only(L.check_ledger(book(entry(kind="收", code="6", category="分配款")), YEAR), "ledger.code_allowed")
+    finding = only(check_ledger(book(entry(kind="收", code="6", category="分配款")), YEAR), "ledger.code_allowed")
     assert finding.message == "第 1 筆 號：收 字沒有 6 號，可選 1、2、3、4、5"
 
 
 def test_category_and_account_required() -> None:
-    findings = L.check_ledger(book(entry(code="1-1", category="", account="")), YEAR)
+    findings = check_ledger(book(entry(code="1-1", category="", account="")), YEAR)
     messages = [f.message for f in findings if f.rule == "ledger.required"]
     assert messages == [
         "第 1 筆 動支類別：必填（支 1-1 可選 分配款、利息收入）",
@@ -320,8 +358,8 @@ def test_category_and_account_required() -> None:
 
 def test_transfer_has_no_category() -> None:
     transfer = entry(kind="轉", code="2", category="分配款", account="專戶存款1")
-    assert rules(L.check_ledger(book(transfer), YEAR)) == ["ledger.transfer_category"]
-    assert L.check_ledger(book({**transfer, "category": ""}), YEAR) == []
+    assert rules(check_ledger(book(transfer), YEAR)) == ["ledger.transfer_category"]
+    assert check_ledger(book({**transfer, "category": ""}), YEAR) == []
 
 
 def test_no_account_may_go_negative() -> None:
@@ -330,45 +368,45 @@ def test_no_account_may_go_negative() -> None:
         entry(code="6-1", amount=3200, account="零用金"),  # 5,000 − 3,000 − 3,200 = −1,200
         entry(code="6-1", amount=100, account="零用金"),  # still short: not reported again
     ]
-    finding = only(L.check_ledger(book(*records), YEAR), "ledger.balance_negative")
+    finding = only(check_ledger(book(*records), YEAR), "ledger.balance_negative")
     assert finding.message == "第 2 筆 零用金 餘額不足，差 1,200 元"
     assert (finding.row, finding.field) == (1, "amount")
 
 
 def test_a_transfer_can_overdraw_its_source() -> None:
     records = [entry(kind="轉", code="4", category="", account="定期存款", amount=200001)]
-    finding = only(L.check_ledger(book(*records), YEAR), "ledger.balance_negative")
+    finding = only(check_ledger(book(*records), YEAR), "ledger.balance_negative")
     assert finding.message == "第 1 筆 定期存款 餘額不足，差 1 元"
 
 
 def test_header_balances_are_money_of_at_most_nine_digits() -> None:
     header = {**OPENING, "opening_petty": "1234567890", "opening_fixed": "abc"}
-    findings = L.check_ledger(LedgerBook(header, []), YEAR)
+    findings = check_ledger(LedgerBook(header, []), YEAR)
     assert [f.message for f in findings] == [
         "上年度結存 定期存款：須為 0 或正整數，請寫阿拉伯數字",
         "上年度結存 零用金：最多 9 位數字（目前 10 位）",
     ]
     assert {f.rule for f in findings} == {"ledger.header_money"}
-    assert L.check_ledger(LedgerBook({}, []), YEAR) == []  # a new union starts from nothing
+    assert check_ledger(LedgerBook({}, []), YEAR) == []  # a new union starts from nothing
 
 
 def test_spellings_the_guide_uses_are_accepted() -> None:
     record = entry(code="1-1", account="專戶存款 1", amount="１，０００".replace("，", ","))
-    assert L.check_ledger(book(record), YEAR) == []
-    assert L.parse_entry(book(record).entries[0], YEAR).account == "專戶存款1"
+    assert check_ledger(book(record), YEAR) == []
+    assert parse_entry(book(record).entries[0], YEAR).account == "專戶存款1"
 
 
 # ---------------------------------------------------------------- typed entries and balances
 
 
 def test_parse_entry_resolves_transfers() -> None:
-    parsed = L.parse_entry(entry(month=10, day=1, kind="轉", code="3", category="", account="專戶存款2"), YEAR, 7)
+    parsed = parse_entry(entry(month=10, day=1, kind="轉", code="3", category="", account="專戶存款2"), YEAR, 7)
     assert parsed is not None
     assert (parsed.index, parsed.date, parsed.source, parsed.target) == (7, date(2025, 10, 1), "定期存款", "專戶存款2")
     assert parsed.category is None
-    receipt = L.parse_entry(entry(kind="收", code="1", account="專戶存款1"), YEAR)
+    receipt = parse_entry(entry(kind="收", code="1", account="專戶存款1"), YEAR)
     assert (receipt.source, receipt.target) == (None, "專戶存款1")
-    payment = L.parse_entry(entry(code="1-1", account="零用金"), YEAR)
+    payment = parse_entry(entry(code="1-1", account="零用金"), YEAR)
     assert (payment.source, payment.target, payment.amount) == ("零用金", None, 1000)
 
 
@@ -377,7 +415,7 @@ def test_parse_entry_resolves_transfers() -> None:
     [{"month": "13"}, {"day": "31", "month": "4"}, {"kind": "借"}, {"code": "9-9"}, {"amount": "0"}, {"account": "x"}],
 )
 def test_unusable_entries_do_not_parse(change: dict[str, str]) -> None:
-    assert L.parse_entry({**entry(), **change}, YEAR) is None
+    assert parse_entry({**entry(), **change}, YEAR) is None
 
 
 def test_running_balances() -> None:
@@ -389,7 +427,7 @@ def test_running_balances() -> None:
         entry(month=5, code="6-1", amount="oops"),  # unusable: balances stay
         entry(month=6, code="2-2", category="其他收入", amount=20000, account="專戶存款2"),
     ]
-    running = L.balances(book(*records), YEAR)
+    running = balances(book(*records), YEAR)
     assert [b.amounts() for b in running] == [
         (500000, 50000, 200000, 5000),
         (400000, 50000, 300000, 5000),
@@ -399,10 +437,10 @@ def test_running_balances() -> None:
         (400000, 58000, 270000, 7000),
     ]
     assert [b.total for b in running] == [755000, 755000, 755000, 755000, 755000, 735000]
-    assert L.closing_balances(book(*records), YEAR) == running[-1]
-    assert L.balance_at(book(*records), YEAR, date(2025, 3, 31)) == running[2]
-    assert L.balance_at(book(*records), YEAR, date(2024, 12, 31)) == L.opening_balances(book())
-    assert L.closing_balances(book(), YEAR).amounts() == (100000, 50000, 200000, 5000)
+    assert closing_balances(book(*records), YEAR) == running[-1]
+    assert balance_at(book(*records), YEAR, date(2025, 3, 31)) == running[2]
+    assert balance_at(book(*records), YEAR, date(2024, 12, 31)) == opening_balances(book())
+    assert closing_balances(book(), YEAR).amounts() == (100000, 50000, 200000, 5000)
     assert running[0].of("零用金") == 5000
 
 
@@ -413,7 +451,7 @@ def test_next_year_header() -> None:
         entry(kind="收", code="3", category="利息收入", amount=50, account="專戶存款2"),
         entry(code="1-1", category="分配款", amount=300),
     ]
-    header = L.next_year_header(book(*records, header={**OPENING, "interest_carried_in": "1000"}))
+    header = next_year_header(book(*records, header={**OPENING, "interest_carried_in": "1000"}))
     assert header == {
         "opening_acct1": str(100000 + 900 - 300),
         "opening_acct2": str(50000 - 400 + 50),
@@ -428,7 +466,7 @@ def test_roll_over_carries_the_closing_balances() -> None:
     project.add_year(YEAR).ledger = fixture_book()
     new = project.roll_over(YEAR)
     assert new.ledger is not None
-    assert new.ledger.header == L.next_year_header(fixture_book(), YEAR)
+    assert new.ledger.header == next_year_header(fixture_book(), YEAR)
 
 
 # ---------------------------------------------------------------- the fixture, by hand
@@ -438,14 +476,14 @@ def test_fixture_is_a_clean_realistic_year() -> None:
     ledger = fixture_book()
     assert len(ledger.entries) >= 200
     used = {(e["kind"], e["code"]) for e in ledger.entries}
-    assert used == {(s.kind, s.code) for s in L.PARAMETER_TABLE}
-    assert L.check_ledger(ledger, YEAR) == []
-    dates = [e.date for e in L.parse_entries(ledger, YEAR)]
+    assert used == {(s.kind, s.code) for s in PARAMETER_TABLE}
+    assert check_ledger(ledger, YEAR) == []
+    dates = [e.date for e in parse_entries(ledger, YEAR)]
     assert dates == sorted(dates)
 
 
 def test_fixture_final_accounts_by_hand() -> None:
-    derivation = L.derive_final_accounts(fixture_book(), YEAR, 1200)
+    derivation = derive_final_accounts(fixture_book(), YEAR, 1200)
     v = derivation.values
     # Revenue.
     assert v["rev_allocation"] == 467_000
@@ -472,7 +510,7 @@ def test_fixture_final_accounts_by_hand() -> None:
         "exp_5-5_allocation": 12 * 300,
         "exp_6_allocation": 12 * (1_500 + 800),
     }
-    for key in L.EXPENDITURE_KEYS:
+    for key in EXPENDITURE_KEYS:
         assert v[key] == expected.get(key, 0), key
 
     allocation = 209_000 + 42_000 + 36_000 + 10_800 + 30_000 + 100_000 + 3_600 + 27_600
@@ -498,17 +536,17 @@ def test_fixture_final_accounts_by_hand() -> None:
 
 
 def test_fixture_training_expenses_by_hand() -> None:
-    derivation = L.derive_training_expenses(fixture_book(), YEAR)
+    derivation = derive_training_expenses(fixture_book(), YEAR)
     assert derivation.values[te.line_key(1)] == 4 * 7_000  # 28,000, one of them paid from interest
     assert derivation.values[te.line_key(6)] == 4 * 17_560  # 70,240
     assert derivation.values[te.line_key(9)] == 4 * 10_000
-    final = L.derive_final_accounts(fixture_book(), YEAR, 0).values
+    final = derive_final_accounts(fixture_book(), YEAR, 0).values
     assert sum(derivation.values.values()) == final["exp_1_allocation"] + final["exp_1_interest"] == 216_000
     assert len(derivation.entries[te.line_key(1)]) == 4
 
 
 def test_fixture_closing_balances_by_hand() -> None:
-    closing = L.closing_balances(fixture_book(), YEAR)
+    closing = closing_balances(fixture_book(), YEAR)
     acct1_in = 467_000 + 12 * 708 + 1_234 + 1_318 + 2_000 + 3_000 + 200_000 + 100_000
     acct1_out = 12 * 8_000 + 200_000 + 50_000 + 4 * (54_000 - 3_590) + 30_000 + 240_000 + 30_000 + 72_000
     acct1_out += 2_000 + 36_000 + 30_000 + 100_000 + 3_000
@@ -517,7 +555,7 @@ def test_fixture_closing_balances_by_hand() -> None:
     assert closing.fixed == 500_000 + 100_000 - 10_000 - 200_000 - 350 + 200_000
     petty_out = 12 * (1_500 + 800 + 300) + 18 * 2_000 + 6 * 1_000 + 10 * 1_200 + 4 * (2_640 + 300 + 200 + 450)
     assert closing.petty == 20_000 + 12 * 8_000 + 10_000 - petty_out == 26_440
-    header = L.next_year_header(fixture_book(), YEAR)
+    header = next_year_header(fixture_book(), YEAR)
     assert header["interest_carried_in"] == str(12_566 - 10_200)
 
 
@@ -534,7 +572,7 @@ def test_derivation_drill_down_and_exclusions() -> None:
         entry(code="3-2-2", category="利息收入", amount=800, account="零用金"),
         entry(kind="轉", code="2", category="", amount=9000),
     ]
-    derivation = L.derive_final_accounts(book(*records), YEAR, 50)
+    derivation = derive_final_accounts(book(*records), YEAR, 50)
     assert derivation.values["rev_allocation"] == 100000
     assert derivation.values["rev_interest"] == 50
     assert derivation.values["exp_2_surplus"] == 5000
@@ -569,7 +607,7 @@ def payment(code: str, memo: str, amount: int, month: int = 1, category: str = "
 
 
 def caps(*records: dict[str, str]) -> list[Finding]:
-    return L.check_caps(book(*records, header={"opening_acct1": "900000000"}), YEAR)
+    return check_caps(book(*records, header={"opening_acct1": "900000000"}), YEAR)
 
 
 def test_emergency_aid_is_capped_per_payment() -> None:
@@ -635,7 +673,7 @@ def test_different_members_are_not_added_together() -> None:
 
 
 def test_fixture_caps_only_warn_about_bulk_purchases() -> None:
-    findings = L.check_caps(fixture_book(), YEAR)
+    findings = check_caps(fixture_book(), YEAR)
     assert {f.severity for f in findings} == {Severity.WARNING}
     assert sorted(f.message.split("：")[1].split(" ")[0] for f in findings) == sorted(
         ["春節禮券", "五一勞動節禮品", "端午節禮品", "中秋節禮券", "114年度自強活動"]
@@ -646,28 +684,28 @@ def test_fixture_caps_only_warn_about_bulk_purchases() -> None:
 
 
 def test_parse_quarter() -> None:
-    assert L.parse_quarter("115Q1") == (115, 1)
-    assert L.parse_quarter(" 115q4 ") == (115, 4)
-    assert L.parse_quarter("１１５Ｑ２") == (115, 2)
+    assert parse_quarter("115Q1") == (115, 1)
+    assert parse_quarter(" 115q4 ") == (115, 4)
+    assert parse_quarter("１１５Ｑ２") == (115, 2)
     for bad in ("115Q5", "115", "2026Q1", "099Q1", "Q1", ""):
         with pytest.raises(ValueError, match="季別：格式為民國年加 Q 及季數 1–4，例如 115Q1"):
-            L.parse_quarter(bad)
+            parse_quarter(bad)
 
 
 def test_quarter_month() -> None:
-    assert [L.quarter_month(115, q) for q in (1, 2, 3, 4)] == ["11503", "11506", "11509", "11512"]
+    assert [quarter_month(115, q) for q in (1, 2, 3, 4)] == ["11503", "11506", "11509", "11512"]
     with pytest.raises(ValueError, match="季別"):
-        L.quarter_month(115, 5)
+        quarter_month(115, 5)
 
 
 def test_quarter_slice() -> None:
     records = [entry(month=m, voucher=f"V{m}") for m in (1, 3, 4, 6, 7, 12)]
     unreadable = entry(month="x", voucher="VX")
-    ledger = LedgerBook(dict(OPENING), [*records, unreadable, dict.fromkeys(L.ENTRY_FIELD, "")])
-    assert [e["voucher"] for e in L.quarter_slice(ledger, 115, 1).entries] == ["V1", "V3", "VX"]
-    assert [e["voucher"] for e in L.quarter_slice(ledger, 115, 2).entries] == ["V1", "V3", "V4", "V6", "VX"]
-    assert len(L.quarter_slice(ledger, 115, 4).entries) == 7
-    sliced = L.quarter_slice(ledger, 115, 1)
+    ledger = LedgerBook(dict(OPENING), [*records, unreadable, dict.fromkeys(ENTRY_FIELD, "")])
+    assert [e["voucher"] for e in quarter_slice(ledger, 115, 1).entries] == ["V1", "V3", "VX"]
+    assert [e["voucher"] for e in quarter_slice(ledger, 115, 2).entries] == ["V1", "V3", "V4", "V6", "VX"]
+    assert len(quarter_slice(ledger, 115, 4).entries) == 7
+    sliced = quarter_slice(ledger, 115, 1)
     assert sliced.header == ledger.header and sliced.header is not ledger.header
     sliced.entries[0]["memo"] = "changed"
     assert ledger.entries[0]["memo"] == ""  # a copy: exporting never edits the ledger
@@ -676,8 +714,8 @@ def test_quarter_slice() -> None:
 def test_quarter_slice_balances_match_balance_at() -> None:
     ledger = fixture_book()
     for quarter, last_day in ((1, date(2025, 3, 31)), (2, date(2025, 6, 30)), (3, date(2025, 9, 30))):
-        sliced = L.quarter_slice(ledger, YEAR, quarter)
-        assert L.closing_balances(sliced, YEAR) == L.balance_at(ledger, YEAR, last_day)
+        sliced = quarter_slice(ledger, YEAR, quarter)
+        assert closing_balances(sliced, YEAR) == balance_at(ledger, YEAR, last_day)
 
 
 def test_file_names() -> None:

@@ -11,9 +11,14 @@ from tests.unit.test_ledger import OPENING, book, entry
 from treasurer_app import interchange, rules
 from treasurer_app.findings import Finding, Severity
 from treasurer_app.forms import final_accounts as fa
-from treasurer_app.forms import ledger as L
-from treasurer_app.forms import ledger_audit as A
-from treasurer_app.project import LedgerBook, Project
+from treasurer_app.forms.ledger import check_ledger
+from treasurer_app.forms.ledger_audit import check_audit
+from treasurer_app.ledger.balances import RunningBalances, Sources
+from treasurer_app.ledger.codes import allowed_accounts, codes
+from treasurer_app.ledger.derivation import next_year_header
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.ledger.sheet import ENTRY_FIELD, INTEREST_CARRIED_IN
+from treasurer_app.project import Project
 from treasurer_app.rules import ledger_year
 
 YEAR = 115
@@ -23,11 +28,11 @@ def rule_findings(findings: list[Finding], rule: str) -> list[Finding]:
     return [f for f in findings if f.rule == rule]
 
 
-NOTHING = A.Sources()
+NOTHING = Sources()
 
 
-def audit(ledger: LedgerBook, opening: A.Sources = NOTHING) -> list[Finding]:
-    return A.check_audit(ledger, YEAR, opening)
+def audit(ledger: LedgerBook, opening: Sources = NOTHING) -> list[Finding]:
+    return check_audit(ledger, YEAR, opening)
 
 
 # ---------------------------------------------------------------- the fund's sources
@@ -44,8 +49,8 @@ def test_running_sources_follow_receipts_and_payments_by_category() -> None:
         entry(code="6-1", category="分配款", amount=2_000),
         entry(kind="收", code="5", category="誤植或扣抵", amount=70),  # not the fund's money: no source
     )
-    running = A.running_sources(L.parse_entries(ledger, YEAR), A.Sources(0, 937, 500))
-    assert [s.amounts() for s in running] == [
+    running = RunningBalances(ledger, YEAR, Sources(0, 937, 500))
+    assert [running.sources_after(row).amounts() for row in range(len(running))] == [
         (467_000, 937, 500),
         (467_000, 2_187, 500),
         (467_000, 1_187, 500),
@@ -81,7 +86,7 @@ def test_a_source_is_overspent_against_what_it_receives_in_the_whole_year() -> N
         entry(month=3, kind="收", code="3", category="利息收入", amount=1_250),
     )
     assert not rule_findings(audit(ahead), "ledger.source_overspent")
-    assert A.running_sources(L.parse_entries(ahead, YEAR), A.Sources())[0].interest == -1_000
+    assert RunningBalances(ahead, YEAR).sources_after(0).interest == -1_000
     beyond = book(*ahead.entries, entry(month=4, code="4-1", category="利息收入", amount=251, voucher="P9"))
     found = rule_findings(audit(beyond), "ledger.source_overspent")
     assert [f.row for f in found] == [2]
@@ -101,15 +106,15 @@ def test_allocation_spent_before_any_is_received_is_a_warning() -> None:
 def test_interest_carried_in_counts_as_available() -> None:
     payment = entry(code="4-1", category="利息收入", amount=2_187)
     received = entry(kind="收", code="3", category="利息收入", amount=1_250)
-    assert not rule_findings(audit(book(received, payment), A.Sources(0, 937, 0)), "ledger.source_overspent")
-    assert rule_findings(audit(book(received, payment), A.Sources(0, 936, 0)), "ledger.source_overspent")
+    assert not rule_findings(audit(book(received, payment), Sources(0, 937, 0)), "ledger.source_overspent")
+    assert rule_findings(audit(book(received, payment), Sources(0, 936, 0)), "ledger.source_overspent")
 
 
 @pytest.mark.parametrize(("category", "code", "name"), [("分配款", "6-1", "分配款"), ("其他收入", "2-2", "其他收入")])
 def test_allocation_and_other_income_are_sources_too(category: str, code: str, name: str) -> None:
     ledger = book(entry(code=code, category=category, amount=100))
-    assert not rule_findings(audit(ledger, A.Sources(100, 0, 100)), "ledger.source_overspent")
-    found = rule_findings(audit(ledger, A.Sources(99, 0, 99)), "ledger.source_overspent")
+    assert not rule_findings(audit(ledger, Sources(100, 0, 100)), "ledger.source_overspent")
+    found = rule_findings(audit(ledger, Sources(99, 0, 99)), "ledger.source_overspent")
     assert [f.row for f in found] == [0]
     assert f"{name}全年可動支 99 元（" in found[0].message and "超支 1 元" in found[0].message
 
@@ -133,7 +138,7 @@ def test_the_years_opening_sources_come_from_its_application() -> None:
     """Interest: budget line 2 (15,937 − 15,000 = 937); other income: the surplus drawn, budget line 4."""
     project = sample_project()
     project.years[YEAR].ledger = LedgerBook()
-    assert ledger_year.ledger_opening_sources(project, YEAR) == A.Sources(0, 937, 563_700)
+    assert ledger_year.ledger_opening_sources(project, YEAR) == Sources(0, 937, 563_700)
 
 
 def test_the_sample_union_pays_interest_beyond_what_is_carried_in_and_received() -> None:
@@ -172,7 +177,7 @@ def carried_figures(project: Project, year: int) -> tuple[str, int, int]:
     assert ledger is not None
     final = project.effective(year, "final_accounts")
     left = final.number("rev_interest") - final.number(fa.subtotal_key(fa.INTEREST))
-    return ledger.header[L.INTEREST_CARRIED_IN], left, project.effective(year, "budget").number("rev_2")
+    return ledger.header[INTEREST_CARRIED_IN], left, project.effective(year, "budget").number("rev_2")
 
 
 def test_unspent_interest_is_one_figure_on_the_new_header_sheet_3_and_budget_line_2() -> None:
@@ -192,18 +197,18 @@ def test_overspent_interest_carries_zero_never_a_negative_figure() -> None:
     header, _, line_2 = carried_figures(project, YEAR + 1)
     assert (header, line_2) == ("0", 0)
     findings = rules.check_project(project, YEAR + 1)
-    assert not [f for f in findings if f.field == L.INTEREST_CARRIED_IN]  # the header is accepted as it is
+    assert not [f for f in findings if f.field == INTEREST_CARRIED_IN]  # the header is accepted as it is
     assert rule_findings(findings, "final_accounts.interest_not_overspent")  # the overspending stays in sight
 
 
 def test_a_header_figure_that_disagrees_with_budget_line_2_is_an_error() -> None:
     project = sample_project()
-    project.years[YEAR].ledger = LedgerBook({L.INTEREST_CARRIED_IN: "1000"}, [])
+    project.years[YEAR].ledger = LedgerBook({INTEREST_CARRIED_IN: "1000"}, [])
     found = rule_findings(rules.check_project(project, YEAR), "ledger.interest_carried_in_matches")
     assert len(found) == 1
-    assert found[0].field == L.INTEREST_CARRIED_IN and found[0].is_error
+    assert found[0].field == INTEREST_CARRIED_IN and found[0].is_error
     assert "1,000" in found[0].message and "937" in found[0].message
-    project.years[YEAR].ledger.header[L.INTEREST_CARRIED_IN] = "937"
+    project.years[YEAR].ledger.header[INTEREST_CARRIED_IN] = "937"
     assert not rule_findings(rules.check_project(project, YEAR), "ledger.interest_carried_in_matches")
 
 
@@ -216,14 +221,14 @@ def petty_book(*entries: dict[str, str], petty: int = 5_000) -> LedgerBook:
 
 def test_a_petty_cash_payment_over_10000_is_a_warning() -> None:
     at_limit = petty_book(entry(code="6-1", amount=10_000, account="零用金"), petty=50_000)
-    assert not rule_findings(audit(at_limit, A.Sources(10**6, 0, 0)), "ledger.petty_cash_payment_limit")
+    assert not rule_findings(audit(at_limit, Sources(10**6, 0, 0)), "ledger.petty_cash_payment_limit")
     over = petty_book(
         entry(code="6-1", amount=10_000, account="零用金"),
         entry(code="6-1", amount=10_001, account="零用金", voucher="P-88"),
         entry(code="6-1", amount=20_000, account="專戶存款1"),  # from the bank account: fine
         petty=50_000,
     )
-    found = rule_findings(audit(over, A.Sources(10**6, 0, 0)), "ledger.petty_cash_payment_limit")
+    found = rule_findings(audit(over, Sources(10**6, 0, 0)), "ledger.petty_cash_payment_limit")
     assert [(f.row, f.field, f.severity) for f in found] == [(1, "amount", Severity.WARNING)]
     assert found[0].message.startswith("第 2 筆 金額：由零用金支付 10,001 元（傳票 P-88）")
     assert "第19條" in found[0].message and "10,000" in found[0].message
@@ -238,7 +243,7 @@ def test_a_petty_cash_balance_over_100000_is_a_warning_on_the_entry_that_raises_
         entry(kind="轉", code="4", category="", amount=10, account="定期存款"),  # 100,006: again
         petty=60_000,
     )
-    found = rule_findings(audit(ledger, A.Sources(10**6, 0, 0)), "ledger.petty_cash_balance_limit")
+    found = rule_findings(audit(ledger, Sources(10**6, 0, 0)), "ledger.petty_cash_balance_limit")
     assert [(f.row, f.severity) for f in found] == [(1, Severity.WARNING), (4, Severity.WARNING)]
     assert found[0].message.startswith("第 2 筆 零用金餘額 100,001 元")
     assert "第19條" in found[0].message and "100,000" in found[0].message
@@ -260,17 +265,17 @@ def test_the_petty_cash_rules_are_part_of_the_projects_check() -> None:
 def test_the_ledgers_own_next_header_never_carries_negative_interest() -> None:
     overspent = book(entry(kind="收", code="3", category="利息收入", amount=1_250),
                      entry(code="4-1", category="利息收入", amount=15_000))
-    assert L.next_year_header(overspent, YEAR)[L.INTEREST_CARRIED_IN] == "0"
+    assert next_year_header(overspent, YEAR)[INTEREST_CARRIED_IN] == "0"
 
 
 # ---------------------------------------------------------------- 轉 has no 動支類別
 
 
-@pytest.mark.parametrize("code", L.codes("轉"))
+@pytest.mark.parametrize("code", codes("轉"))
 def test_a_transfer_needs_no_category_neither_in_its_cell_nor_in_the_entry_rules(code: str) -> None:
-    account = L.allowed_accounts("轉", code)[0]
+    account = allowed_accounts("轉", code)[0]
     transfer = entry(kind="轉", code=code, category="", account=account, amount=10)
-    assert L.ENTRY_FIELD["category"].check("")[1] is None  # the cell's own check: no 必填
-    assert not [f for f in L.check_ledger(book(transfer), YEAR) if f.field == "category"]
+    assert ENTRY_FIELD["category"].check("")[1] is None  # the cell's own check: no 必填
+    assert not [f for f in check_ledger(book(transfer), YEAR) if f.field == "category"]
     payment = entry(code="6-1", category="")
-    assert rule_findings(L.check_ledger(book(payment), YEAR), "ledger.required")[0].field == "category"
+    assert rule_findings(check_ledger(book(payment), YEAR), "ledger.required")[0].field == "category"

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from treasurer_app.forms import final_accounts as fa
-from treasurer_app.forms import ledger
 from treasurer_app.interchange import load
-from treasurer_app.project import LedgerBook, Project
+from treasurer_app.ledger.balances import closing_balances
+from treasurer_app.ledger.derivation import derive_final_accounts
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project
 from treasurer_app.rules import check_project
 from treasurer_app.rules.accounts import check_final_accounts
 from treasurer_app.rules.training import check_training_expenses
@@ -56,7 +58,7 @@ def test_typed_figures_are_overridden_by_the_ledger(project: Project) -> None:
     project.years[115].forms["final_accounts"][key] = "1"
     ledger_book = project.years[114].ledger
     assert ledger_book is not None
-    from_ledger = ledger.derive_final_accounts(ledger_book, 114, project.interest_carried_in(114)).values[key]
+    from_ledger = derive_final_accounts(ledger_book, 114, project.interest_carried_in(114)).values[key]
     assert from_ledger > 1
     assert project.effective(115, "final_accounts").number(key) == from_ledger
 
@@ -91,7 +93,7 @@ def test_ledger_findings_reach_check(project: Project) -> None:
 def test_roll_over_carries_the_closing_balances(project: Project) -> None:
     book = project.years[114].ledger
     assert book is not None
-    closing = ledger.closing_balances(book, 114)
+    closing = closing_balances(book, 114)
     only_114 = Project(years={114: project.years[114]})
     after = only_114.roll_over(114)
     assert after.year == 115 and after.ledger is not None

@@ -15,9 +15,18 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from treasurer_app.forms import ledger as L
 from treasurer_app.forms import training_expenses as te
-from treasurer_app.project import LedgerBook
+from treasurer_app.forms.ledger import check_caps, check_ledger
+from treasurer_app.ledger.balances import balances, closing_balances, opening_balances
+from treasurer_app.ledger.codes import PARAMETER_TABLE
+from treasurer_app.ledger.derivation import (
+    EXPENDITURE_KEYS,
+    derive_final_accounts,
+    derive_training_expenses,
+    next_year_header,
+)
+from treasurer_app.ledger.entries import LedgerBook, is_blank, parse_entry
+from treasurer_app.ledger.quarters import quarter_slice
 
 YEAR = 114
 ACCOUNTS = ("專戶存款1", "專戶存款2", "定期存款", "零用金")
@@ -50,7 +59,7 @@ def effect(record: dict[str, str]) -> dict[str, int]:
 
 @st.composite
 def good_records(draw: st.DrawFn) -> dict[str, str]:
-    spec = draw(st.sampled_from(L.PARAMETER_TABLE))
+    spec = draw(st.sampled_from(PARAMETER_TABLE))
     # Mostly allowed accounts, sometimes any: a disallowed account is an error but the money still moves.
     account = draw(st.one_of(st.sampled_from(spec.accounts), st.sampled_from(ACCOUNTS)))
     category = draw(st.sampled_from(spec.categories)) if spec.categories else ""
@@ -115,7 +124,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 @given(ledgers())
 def test_per_account_balances_are_opening_plus_in_minus_out(case: tuple[LedgerBook, list[bool]]) -> None:
     book, good = case
-    running = L.balances(book, YEAR)
+    running = balances(book, YEAR)
     assert [dict(zip(ACCOUNTS, b.amounts(), strict=True)) for b in running] == expected_running(book, good)
 
 
@@ -123,8 +132,8 @@ def test_per_account_balances_are_opening_plus_in_minus_out(case: tuple[LedgerBo
 @given(ledgers())
 def test_totals_move_by_receipts_minus_payments_and_never_by_transfers(case: tuple[LedgerBook, list[bool]]) -> None:
     book, good = case
-    running = L.balances(book, YEAR)
-    opening = L.opening_balances(book)
+    running = balances(book, YEAR)
+    opening = opening_balances(book)
     before = opening
     receipts = payments = 0
     for record, ok, after in zip(book.entries, good, running, strict=True):
@@ -138,9 +147,9 @@ def test_totals_move_by_receipts_minus_payments_and_never_by_transfers(case: tup
             payments += int(record["amount"])
         before = after
     opening = opening.total
-    closing = L.closing_balances(book, YEAR)
+    closing = closing_balances(book, YEAR)
     assert closing.total - opening == receipts - payments
-    header = L.next_year_header(book, YEAR)
+    header = next_year_header(book, YEAR)
     assert [int(header[key]) for key in OPENING_KEYS] == list(closing.amounts())
 
 
@@ -148,14 +157,14 @@ def test_totals_move_by_receipts_minus_payments_and_never_by_transfers(case: tup
 @given(ledgers())
 def test_derivations_account_for_every_reportable_payment(case: tuple[LedgerBook, list[bool]]) -> None:
     book, good = case
-    final = L.derive_final_accounts(book, YEAR, 0)
-    training = L.derive_training_expenses(book, YEAR)
+    final = derive_final_accounts(book, YEAR, 0)
+    training = derive_training_expenses(book, YEAR)
     reportable = [
         r
         for r, ok in zip(book.entries, good, strict=True)
         if ok and r["kind"] == "支" and not r["code"].startswith("7-")
     ]
-    assert sum(final.values[k] for k in L.EXPENDITURE_KEYS) == sum(int(r["amount"]) for r in reportable)
+    assert sum(final.values[k] for k in EXPENDITURE_KEYS) == sum(int(r["amount"]) for r in reportable)
     education = sum(int(r["amount"]) for r in reportable if r["code"].startswith("1-"))
     assert (
         sum(training.values.values()) == education == final.values["exp_1_allocation"] + final.values["exp_1_interest"]
@@ -169,7 +178,7 @@ def test_derivations_account_for_every_reportable_payment(case: tuple[LedgerBook
 @given(ledgers(max_entries=30))
 def test_quarter_slices_are_nested_and_the_fourth_is_the_year(case: tuple[LedgerBook, list[bool]]) -> None:
     book, _ = case
-    slices = [L.quarter_slice(book, YEAR, q).entries for q in (1, 2, 3, 4)]
+    slices = [quarter_slice(book, YEAR, q).entries for q in (1, 2, 3, 4)]
     for smaller, larger in itertools.pairwise(slices):
         assert all(record in larger for record in smaller)
     assert slices[3] == book.entries
@@ -187,16 +196,16 @@ def test_never_raises_and_every_unusable_entry_is_reported(
     records: list[dict[str, str]], header: dict[str, str]
 ) -> None:
     book = LedgerBook(header, records)
-    findings = L.check_ledger(book, YEAR)
-    L.check_caps(book, YEAR)
-    L.balances(book, YEAR)
-    L.derive_final_accounts(book, YEAR, 0)
-    L.derive_training_expenses(book, YEAR)
-    L.next_year_header(book)
-    L.quarter_slice(book, YEAR, 2)
+    findings = check_ledger(book, YEAR)
+    check_caps(book, YEAR)
+    balances(book, YEAR)
+    derive_final_accounts(book, YEAR, 0)
+    derive_training_expenses(book, YEAR)
+    next_year_header(book)
+    quarter_slice(book, YEAR, 2)
     flagged = {f.row for f in findings if f.is_error}
     for i, record in enumerate(records):
-        if L.parse_entry(record, YEAR) is None and not L.is_blank(record):
+        if parse_entry(record, YEAR) is None and not is_blank(record):
             assert i in flagged, record
 
 
@@ -206,22 +215,22 @@ def test_the_quick_path_finds_what_the_full_rules_find(records: list[dict[str, s
     for i, record in enumerate(records):
         record["voucher"] = record["voucher"] or f"V{i}"
     book = LedgerBook({key: "100000000" for key in OPENING_KEYS}, records)
-    quick = L.check_ledger(book, YEAR)
-    with mock.patch.object(L, "_plainly_valid", lambda entry, record: False):
-        assert L.check_ledger(book, YEAR) == quick
+    quick = check_ledger(book, YEAR)
+    with mock.patch("treasurer_app.forms.ledger._plainly_valid", lambda entry, record: False):
+        assert check_ledger(book, YEAR) == quick
 
 
 def test_non_text_values_are_read_as_text() -> None:
     record = {"month": 3, "day": 5, "kind": "支", "code": "6-1", "voucher": None, "amount": 500, "account": "零用金"}
-    parsed = L.parse_entry(record, YEAR)  # type: ignore[arg-type]
+    parsed = parse_entry(record, YEAR)  # type: ignore[arg-type]
     assert parsed is not None and parsed.amount == 500 and parsed.voucher == ""
-    L.check_ledger(LedgerBook({}, [record]), YEAR)  # type: ignore[list-item]
+    check_ledger(LedgerBook({}, [record]), YEAR)  # type: ignore[list-item]
 
 
 def big_year(count: int, seed: int) -> tuple[LedgerBook, list[bool]]:
     """A year of ``count`` well-formed entries in date order, with generous opening balances."""
     rng = random.Random(seed)
-    specs = L.PARAMETER_TABLE
+    specs = PARAMETER_TABLE
     days = sorted(date.fromordinal(rng.randint(date(2025, 1, 1).toordinal(), date(2025, 12, 31).toordinal()))
                   for _ in range(count))  # fmt: skip
     records = []
@@ -246,10 +255,10 @@ def big_year(count: int, seed: int) -> tuple[LedgerBook, list[bool]]:
 
 def test_fifty_thousand_entries() -> None:
     book, good = big_year(50_000, seed=20250101)
-    running = L.balances(book, YEAR)
+    running = balances(book, YEAR)
     assert [dict(zip(ACCOUNTS, b.amounts(), strict=True)) for b in running] == expected_running(book, good)
     receipts = sum(int(r["amount"]) for r in book.entries if r["kind"] == "收")
     payments = sum(int(r["amount"]) for r in book.entries if r["kind"] == "支")
-    assert running[-1].total - L.opening_balances(book).total == receipts - payments
+    assert running[-1].total - opening_balances(book).total == receipts - payments
     # Its speed is measured in benchmarks/bench_ledger.py, never timed here.
-    assert L.check_ledger(book, YEAR) == []
+    assert check_ledger(book, YEAR) == []

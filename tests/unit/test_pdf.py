@@ -22,10 +22,13 @@ from treasurer_app.export import pdf, pdf_draw, pdf_package, pdf_text
 from treasurer_app.export.grid import Grid, Style
 from treasurer_app.export.layouts import application_grids, ledger_grids
 from treasurer_app.forms import FORM_IDS
-from treasurer_app.forms import ledger as ledger_engine
 from treasurer_app.forms import training_report as tr
 from treasurer_app.interchange import load
-from treasurer_app.project import LedgerBook, Project
+from treasurer_app.ledger.balances import closing_balances
+from treasurer_app.ledger.codes import ACCOUNTS
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.ledger.quarters import quarter_slice
+from treasurer_app.project import Project
 from treasurer_app.rules import check_project
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -665,11 +668,11 @@ def test_the_ledger_pdf(tmp_path: Path, with_ledger: Project, quarter: int | Non
     assert "841.89 x 595.276" in info, "landscape A4"
     book = with_ledger.years[YEAR].ledger
     assert book is not None
-    sliced = ledger_engine.quarter_slice(book, YEAR, quarter) if quarter else book
-    closing = ledger_engine.closing_balances(sliced, YEAR)
+    sliced = quarter_slice(book, YEAR, quarter) if quarter else book
+    closing = closing_balances(sliced, YEAR)
     text = squeeze(pdftotext(path))
     day = "115年3月31日" if quarter else "115年12月31日"
-    amounts = "、".join(f"{a}{n:,}元" for a, n in zip(ledger_engine.ACCOUNTS, closing.amounts(), strict=True))
+    amounts = "、".join(f"{a}{n:,}元" for a, n in zip(ACCOUNTS, closing.amounts(), strict=True))
     assert f"本期結存（截至{day}）：合計{closing.total:,}元（{amounts}）" in text
     assert "上年度結存：合計2,020,000元（專戶存款11,200,000元" in text
     assert "參數表" not in text, "the parameter table is not printed"

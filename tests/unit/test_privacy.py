@@ -23,6 +23,7 @@ from tests.store_support import (
 from treasurer_app import privacy
 from treasurer_app.forms.roster import PERSONAL_COLUMNS
 from treasurer_app.interchange import project_from_dict, project_to_dict
+from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.privacy import (
     Cipher,
     DecryptionFailed,
@@ -33,7 +34,7 @@ from treasurer_app.privacy import (
     PassphraseTooShort,
     WrongPassphrase,
 )
-from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.project import Project, YearBook
 from treasurer_app.store import Store, StoreDamaged, StoreReadOnly
 
 FAST = 2**12  # scrypt cost for tests that are not about the cost; the file records it

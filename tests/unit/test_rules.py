@@ -23,7 +23,8 @@ from treasurer_app.forms import FORM_NAMES, FORMS, SCALAR_FORMS
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import training_report as tr
 from treasurer_app.forms.base import FormSpec, year_labels
-from treasurer_app.project import LedgerBook, Project
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project
 from treasurer_app.rules import check_project, errors_only, finding_key
 from treasurer_app.rules.education import education_history
 

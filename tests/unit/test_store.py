@@ -20,7 +20,8 @@ import xlwt
 from tests.store_support import raw_connection, sqlite_sidecars
 from treasurer_app import interchange, store
 from treasurer_app.interchange import project_from_dict, project_to_dict
-from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project, YearBook
 from treasurer_app.store import (
     BackupInfo,
     BackupMismatch,

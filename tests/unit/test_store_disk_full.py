@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from treasurer_app.interchange import project_to_dict
-from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project, YearBook
 from treasurer_app.store import BackupPolicy, Store, StoreBackupFailed, StoreCannotCreate, StoreDamaged
 from treasurer_app.ui.services import Change, StorePersistence, UnsavedEdits
 
@@ -214,7 +215,8 @@ import sys
 from pathlib import Path
 from tests.store_support import BALLAST, fill_disk_with_ballast
 from treasurer_app.interchange import project_to_dict
-from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project, YearBook
 from treasurer_app.store import Store
 from treasurer_app.ui.services import Change, StorePersistence, UnsavedEdits
 

@@ -19,7 +19,8 @@ from treasurer_app.export.importer import import_workbook
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
 from treasurer_app.forms import FORMS
-from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project, YearBook
 from treasurer_app.store import Store
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

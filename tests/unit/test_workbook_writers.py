@@ -515,7 +515,7 @@ def test_real_exports_carry_every_declared_drop_down_in_both_formats(tmp_path: P
 def ledger_project(entries: int) -> list[Grid]:
     import json
 
-    from treasurer_app.project import LedgerBook
+    from treasurer_app.ledger.entries import LedgerBook
 
     project = interchange.load(FIXTURES / "guide_example_corrected.json")
     raw = json.loads((FIXTURES / "ledger_114.json").read_text(encoding="utf-8"))

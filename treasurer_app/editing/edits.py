@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 from treasurer_app.editing.changes import Area, Change, ChangeKind
 from treasurer_app.forms.base import Record
-from treasurer_app.project import LedgerBook, Project, YearBook
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.ledger.sheet import COLUMN_LABELS, HEADER_FIELDS
+from treasurer_app.project import Project, YearBook
 
 Step = Callable[[Change], None]
 
@@ -397,8 +399,6 @@ def field_label(area: str, key: str | None, year: int) -> str:
     if spec is not None and key and spec.has_field(key):
         return spec.label(key, year)
     if area in (Area.LEDGER, Area.LEDGER_HEADER) and key:
-        from treasurer_app.forms import ledger as ledger_forms
-
-        labels = {**ledger_forms.COLUMN_LABELS, **{f.key: f.label for f in ledger_forms.HEADER_FIELDS}}
+        labels = {**COLUMN_LABELS, **{f.key: f.label for f in HEADER_FIELDS}}
         return labels.get(key, key)
     return key or str(area)

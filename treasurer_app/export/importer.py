@@ -24,13 +24,27 @@ from pathlib import Path
 from treasurer_app.export import layouts
 from treasurer_app.export.grid import Cell, Grid, Style, a1
 from treasurer_app.fields import Field, RocDate, TaxId, date_to_roc
-from treasurer_app.forms import FORMS, SCALAR_FORMS, ledger
+from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms import training_report as tr
 from treasurer_app.forms import work_plan as wp
+from treasurer_app.ledger.codes import KINDS, code_from_text, lookup
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.ledger.sheet import (
+    COLUMN_LABELS,
+    ENTRY_FIELD,
+    ENTRY_KEYS,
+    ENTRY_ROWS,
+    HEADER_FIELDS,
+    HEADER_LABELS,
+    LEDGER_TITLE,
+    MONEY_UNIT,
+    OPENING_KEYS,
+    YEAR_UNIT,
+)
 from treasurer_app.normalise import normalise_book
-from treasurer_app.project import LedgerBook, Project, Record, YearBook
+from treasurer_app.project import Project, Record, YearBook
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to more
@@ -416,12 +430,12 @@ def _interpret(sheets: list[_Sheet], source: str) -> ImportResult:
     first = FORMS["application"]
     if _sheet_for(sheets, first.sheet_name, first.title) is not None:
         return _Application(sheets, source).read()
-    if _sheet_for(sheets, ledger.LEDGER_TITLE, ledger.LEDGER_TITLE) is not None:
+    if _sheet_for(sheets, LEDGER_TITLE, LEDGER_TITLE) is not None:
         return _Ledger(sheets, source).read()
     names = "、".join(f"「{s.name}」" for s in sheets[:7])
     raise WorkbookImportError(
         source,
-        f"找不到「{first.sheet_name}」或「{ledger.LEDGER_TITLE}」工作表（活頁簿裡有 {names}），"
+        f"找不到「{first.sheet_name}」或「{LEDGER_TITLE}」工作表（活頁簿裡有 {names}），"
         "不是申請書或登記簿的格式",
     )
 
@@ -907,20 +921,20 @@ class _Ledger:
         self.taken = 0
 
     def read(self) -> ImportResult:
-        sheet = _sheet_for(self.sheets, ledger.LEDGER_TITLE, ledger.LEDGER_TITLE)
+        sheet = _sheet_for(self.sheets, LEDGER_TITLE, LEDGER_TITLE)
         assert sheet is not None
         header = self._header(sheet)
         year_text = header.pop("year", "")
-        year_value = FORMS["application"].field("year").type.parse(year_text.removesuffix(ledger.YEAR_UNIT)).value
+        year_value = FORMS["application"].field("year").type.parse(year_text.removesuffix(YEAR_UNIT)).value
         if not isinstance(year_value, int) or not 100 <= year_value <= 999:
             raise WorkbookImportError(
-                self.source, f"「{ledger.LEDGER_TITLE}」年度：須為 3 位數字的民國年（讀到「{year_text}」）"
+                self.source, f"「{LEDGER_TITLE}」年度：須為 3 位數字的民國年（讀到「{year_text}」）"
             )
         book = YearBook(year_value)
         for key in ("union_name", "tax_id"):
             if header.get(key):
                 book.forms["application"][key] = header.pop(key)
-        book.ledger = LedgerBook(header={k: v for k, v in header.items() if k in ledger.OPENING_KEYS.values()},
+        book.ledger = LedgerBook(header={k: v for k, v in header.items() if k in OPENING_KEYS.values()},
                                  entries=self._entries(sheet))
         self.notes.append("「上年度未動支利息」不在登記簿上，未匯入；年度結轉時會自動計算")
         parameters = _label_key(layouts.PARAMETER_SHEET_NAME)
@@ -933,21 +947,21 @@ class _Ledger:
     def _header(self, sheet: _Sheet) -> dict[str, str]:
         header: dict[str, str] = {}
         application = FORMS["application"]
-        money = {f.key: f for f in ledger.HEADER_FIELDS}
+        money = {f.key: f for f in HEADER_FIELDS}
         matcher = _Matcher(sheet)
-        for key, label in ledger.HEADER_LABELS:
-            if key not in ledger.OPENING_KEYS.values() and not application.has_field(key):
+        for key, label in HEADER_LABELS:
+            if key not in OPENING_KEYS.values() and not application.has_field(key):
                 continue
             found = matcher.find([(0, _label_key(label))])
             if found is None:
-                self.notes.append(f"「{ledger.LEDGER_TITLE}」找不到「{label}」，略過")
+                self.notes.append(f"「{LEDGER_TITLE}」找不到「{label}」，略過")
                 continue
             row, offset = found
             col = _Application.column_right_of(sheet, row, offset)
             raw = None if col is None else sheet.get(row, col)
             where = f"{cell_name(sheet.name, row, offset if col is None else col)} {label}"
             if isinstance(raw, str):
-                raw = raw.strip().removesuffix(ledger.MONEY_UNIT).strip()
+                raw = raw.strip().removesuffix(MONEY_UNIT).strip()
             spec_field = money.get(key) or (application.field(key) if application.has_field(key) else None)
             header[key] = _text(raw, spec_field, where, self.notes)
             address = where.split(" ")[0]
@@ -958,12 +972,12 @@ class _Ledger:
 
     def _entries(self, sheet: _Sheet) -> list[Record]:
         # The declared columns; 號 is read from 摘要(一), or from a 號 column of an older file when there is one.
-        headers = {c.key: [c.label] for c in ledger.ENTRY_ROWS.columns if not c.computed}
-        headers[_OLD_CODE] = [ledger.COLUMN_LABELS["code"]]
+        headers = {c.key: [c.label] for c in ENTRY_ROWS.columns if not c.computed}
+        headers[_OLD_CODE] = [COLUMN_LABELS["code"]]
         required = ("voucher", "amount")
         header_row, columns = _find_header(sheet, headers, required)
         if header_row is None:
-            self.notes.append(_no_headers(ledger.LEDGER_TITLE, headers, required, "收支記錄"))
+            self.notes.append(_no_headers(LEDGER_TITLE, headers, required, "收支記錄"))
             return []
         code_col = columns.pop(_OLD_CODE, None)
         if code_col is not None:
@@ -975,15 +989,15 @@ class _Ledger:
             wheres = {key: cell_name(sheet.name, row, col) for key, col in columns.items()}
             notes: list[str] = []
             if code_col is None and "code" in raw:
-                kind = _text(raw.get("kind"), ledger.ENTRY_FIELD["kind"], wheres.get("kind", ""), notes)
-                raw["code"] = ledger.code_from_text(kind, _text(raw.get("code"), None, wheres["code"], notes))
-            entry = {key: _text(value, ledger.ENTRY_FIELD[key], wheres[key], notes) for key, value in raw.items()}
+                kind = _text(raw.get("kind"), ENTRY_FIELD["kind"], wheres.get("kind", ""), notes)
+                raw["code"] = code_from_text(kind, _text(raw.get("code"), None, wheres["code"], notes))
+            entry = {key: _text(value, ENTRY_FIELD[key], wheres[key], notes) for key, value in raw.items()}
             if not any(entry.values()):
                 continue
             self.notes.extend(notes)
             index = len(entries)
             kind, code = entry.get("kind", "").strip(), entry.get("code", "").strip()
-            if code and kind in ledger.KINDS and ledger.lookup(kind, code) is None:
+            if code and kind in KINDS and lookup(kind, code) is None:
                 self.notes.append(
                     f"{wheres['code']} 摘要(一)：「{code}」不在參數表（{kind}）中，未能對應代號，"
                     "照原文匯入，請改選正確項目"
@@ -992,7 +1006,7 @@ class _Ledger:
                 self.cells["ledger", key, index] = where
                 self.taken += raw.get(key) not in (None, "")
             self.cells["ledger", None, index] = cell_name(sheet.name, row, first_col)
-            entries.append({key: entry.get(key, "") for key in ledger.ENTRY_KEYS if key in entry})
+            entries.append({key: entry.get(key, "") for key in ENTRY_KEYS if key in entry})
         return entries
 
 

@@ -19,7 +19,7 @@ from itertools import takewhile
 from treasurer_app.export.excel_look import LOOKS
 from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1, display_width
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
-from treasurer_app.forms import FORMS, ledger
+from treasurer_app.forms import FORMS
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms import training_report as tr
@@ -37,7 +37,29 @@ from treasurer_app.forms.layout import (
     ScreenOnly,
     Title,
 )
-from treasurer_app.project import Effective, LedgerBook, Project
+from treasurer_app.ledger.balances import balances
+from treasurer_app.ledger.codes import (
+    ACCOUNTS,
+    CATEGORIES,
+    PARAMETER_TABLE,
+    PAYMENT,
+    RECEIPT,
+    TRANSFER,
+    code_item,
+    code_text,
+)
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.ledger.quarters import quarter_slice
+from treasurer_app.ledger.sheet import (
+    COLUMN_LABELS,
+    ENTRY_FIELD,
+    ENTRY_ROWS,
+    HEADER_FIELD,
+    LEDGER_LAYOUT,
+    LEDGER_TITLE,
+    OPENING_KEYS,
+)
+from treasurer_app.project import Effective, Project
 
 # Marks for choices printed on paper (the official template uses check boxes and radio buttons).
 CHECKED, UNCHECKED = "■", "□"
@@ -327,12 +349,12 @@ class _LedgerSource(_Source):
     def __init__(self, book: LedgerBook, year: int, union_name: str, tax_id: str) -> None:
         self.book, self.year = book, year
         self.header = {"union_name": union_name, "year": str(year), "tax_id": tax_id}
-        self.running = ledger.balances(book, year)
+        self.running = balances(book, year)
 
     def cell(self, key: str, companion: str | None = None) -> Printed:
         if key in self.header:
             return self.header[key] or None, Style.TEXT, False, key
-        value, style = input_value(ledger.HEADER_FIELD[key], self.book.header.get(key, ""))
+        value, style = input_value(HEADER_FIELD[key], self.book.header.get(key, ""))
         return value, style, False, key
 
     def records(self) -> list[Record]:
@@ -343,27 +365,27 @@ class _LedgerSource(_Source):
         if key == "year":
             return str(self.year), Style.CENTER, True, None
         if key == "item":
-            return ledger.item(kind.strip(), code.strip()) or None, Style.TEXT, True, None
+            return code_item(kind.strip(), code.strip()) or None, Style.TEXT, True, None
         if key == "code":  # 摘要(一): the code's text from the parameter table, which names the 號
-            return ledger.code_text(kind, code) or None, Style.TEXT, False, f"{index}:code"
+            return code_text(kind, code) or None, Style.TEXT, False, f"{index}:code"
         if key == "balance_total":
             return self.running[index].total, Style.MONEY, True, None
         if key in _BALANCE_INDEX:
             return self.running[index].amounts()[_BALANCE_INDEX[key]], Style.MONEY, True, None
-        value, style = input_value(ledger.ENTRY_FIELD[key], record.get(key, ""))
+        value, style = input_value(ENTRY_FIELD[key], record.get(key, ""))
         return value, style, False, f"{index}:{key}"
 
     def options(self, key: str) -> tuple[str, ...]:
         if key == "code":  # 號 is chosen in 摘要(一): the parameter table's texts, in the guide's order
-            return tuple(code.summary for code in ledger.PARAMETER_TABLE)
-        return _choices(ledger.ENTRY_FIELD.get(key))
+            return tuple(code.summary for code in PARAMETER_TABLE)
+        return _choices(ENTRY_FIELD.get(key))
 
     def list_source(self, key: str) -> ListSource | None:
         # 摘要(一)'s texts exceed the 255 characters an explicit list holds: the list is the parameter table's column
         return PARAMETER_SUMMARIES if key == "code" else None
 
     def spare_style(self, key: str) -> Style:
-        field = ledger.ENTRY_FIELD.get(key)
+        field = ENTRY_FIELD.get(key)
         if field is None:
             return Style.MONEY if key.startswith("balance_") else Style.TEXT
         return input_style(field) if key != "code" else Style.TEXT
@@ -611,7 +633,7 @@ _PARAMETER_FIRST_ROW = 3  # the parameter table's first code, below its title an
 _PARAMETER_COLUMNS = ("kind", "item", "code", "summary_one")  # then one column per 動支類別 and 動支帳戶
 # The cells listing every 摘要(一) text, one code a row: the source of the ledger's 摘要(一) drop-down.
 PARAMETER_SUMMARIES = ListSource(PARAMETER_SHEET_NAME, _PARAMETER_COLUMNS.index("summary_one"), _PARAMETER_FIRST_ROW,
-                                 _PARAMETER_FIRST_ROW + len(ledger.PARAMETER_TABLE) - 1)
+                                 _PARAMETER_FIRST_ROW + len(PARAMETER_TABLE) - 1)
 ALLOWED_MARK = "◎"  # the guide's mark for an allowed 動支類別 / 動支帳戶
 
 
@@ -619,11 +641,11 @@ def ledger_grids(project: Project, year: int, quarter: int | None = None) -> lis
     """The cash ledger kept in ``year`` (year to date after ``quarter``, or the whole year) and the parameter table."""
     book = project.years[year].ledger or LedgerBook()
     if quarter is not None:
-        book = ledger.quarter_slice(book, year, quarter)
+        book = quarter_slice(book, year, quarter)
     union_name = project.union_name(year)
-    names = {**year_labels(year), "union": union_name, "title": ledger.LEDGER_TITLE}
+    names = {**year_labels(year), "union": union_name, "title": LEDGER_TITLE}
     source = _LedgerSource(book, year, union_name, project.tax_id(year))
-    sheet = _Interpreter(ledger.LEDGER_LAYOUT, ledger.LEDGER_TITLE, f"{union_name} {ledger.LEDGER_TITLE}", names,
+    sheet = _Interpreter(LEDGER_LAYOUT, LEDGER_TITLE, f"{union_name} {LEDGER_TITLE}", names,
                          source).run()
     sheet.input_fill = InputFill.WHITE  # the guide: 僅填寫表單白色區域部分
     _balance_formulas(sheet)
@@ -634,7 +656,7 @@ def ledger_grids(project: Project, year: int, quarter: int | None = None) -> lis
     return grids
 
 
-_ACCOUNT_BALANCES = dict(zip(ledger.ACCOUNTS, ("balance_acct1", "balance_acct2", "balance_fixed", "balance_petty"),
+_ACCOUNT_BALANCES = dict(zip(ACCOUNTS, ("balance_acct1", "balance_acct2", "balance_fixed", "balance_petty"),
                               strict=True))
 
 
@@ -651,8 +673,8 @@ def balance_formula(account: str, previous: str, kind: str, summary: str, chosen
     """
 
     def end(fixed: str) -> str:
-        branches = [(code, getattr(code, fixed)) for code in ledger.PARAMETER_TABLE
-                    if code.kind == ledger.TRANSFER and getattr(code, fixed)]
+        branches = [(code, getattr(code, fixed)) for code in PARAMETER_TABLE
+                    if code.kind == TRANSFER and getattr(code, fixed)]
         expression = f"{chosen}={_quoted(account)}"
         for code, fixed_account in reversed(branches):
             constant = "TRUE" if fixed_account == account else "FALSE"
@@ -662,20 +684,20 @@ def balance_formula(account: str, previous: str, kind: str, summary: str, chosen
     mine = f"{chosen}={_quoted(account)}"
     transfer = f"{amount}*(({end('fixed_target')})-({end('fixed_source')}))"
     return (
-        f"{previous}+IF({kind}={_quoted(ledger.RECEIPT)},IF({mine},{amount},0),"
-        f"IF({kind}={_quoted(ledger.PAYMENT)},IF({mine},-{amount},0),"
-        f"IF({kind}={_quoted(ledger.TRANSFER)},{transfer},0)))"
+        f"{previous}+IF({kind}={_quoted(RECEIPT)},IF({mine},{amount},0),"
+        f"IF({kind}={_quoted(PAYMENT)},IF({mine},-{amount},0),"
+        f"IF({kind}={_quoted(TRANSFER)},{transfer},0)))"
     )
 
 
 def _balance_formulas(sheet: Grid) -> None:
     """Running balances as formulas, the app's figures cached: each account's balance is the one above
     (the opening balance for the first entry) moved by the entry; 結存 is the sum of the four."""
-    columns = {key: i for i, key in enumerate(c.key for c in ledger.ENTRY_ROWS.columns)}
+    columns = {key: i for i, key in enumerate(c.key for c in ENTRY_ROWS.columns)}
     by_key = sheet.by_key()
     cells = {(c.row, c.col): c for c in sheet.cells}
     rows = sorted({c.row for c in sheet.cells if c.col == columns["balance_total"] and isinstance(c.value, int)})
-    previous = {account: by_key.get(ledger.OPENING_KEYS[account]) for account in ledger.ACCOUNTS}
+    previous = {account: by_key.get(OPENING_KEYS[account]) for account in ACCOUNTS}
     for row in rows:
         refs = {key: a1(row, columns[key]) for key in ("kind", "code", "account", "amount")}
         for account, key in _ACCOUNT_BALANCES.items():
@@ -695,25 +717,25 @@ def _group_span(columns: list[Column], start: int) -> int:
 
 
 def _parameter_sheet() -> Grid:
-    labels = ledger.COLUMN_LABELS
-    widths: list[float] = [5, 20, 7, 44, *([9] * len(ledger.CATEGORIES)), *([10] * len(ledger.ACCOUNTS))]
-    grid = Grid(PARAMETER_SHEET_NAME, f"{ledger.LEDGER_TITLE} {PARAMETER_SHEET_NAME}", widths, landscape=True)
-    grid.add(0, 0, f"{ledger.LEDGER_TITLE} {PARAMETER_SHEET_NAME}", Style.TITLE, colspan=len(widths))
+    labels = COLUMN_LABELS
+    widths: list[float] = [5, 20, 7, 44, *([9] * len(CATEGORIES)), *([10] * len(ACCOUNTS))]
+    grid = Grid(PARAMETER_SHEET_NAME, f"{LEDGER_TITLE} {PARAMETER_SHEET_NAME}", widths, landscape=True)
+    grid.add(0, 0, f"{LEDGER_TITLE} {PARAMETER_SHEET_NAME}", Style.TITLE, colspan=len(widths))
     grid.row_heights[0] = TITLE_ROW_HEIGHT
     first_category = 4
-    first_account = first_category + len(ledger.CATEGORIES)
+    first_account = first_category + len(CATEGORIES)
     for col, key in enumerate(_PARAMETER_COLUMNS):
         grid.add(1, col, labels[key], Style.HEADER, rowspan=2)
-    grid.add(1, first_category, labels["category"], Style.HEADER, colspan=len(ledger.CATEGORIES))
-    grid.add(1, first_account, labels["account"], Style.HEADER, colspan=len(ledger.ACCOUNTS))
-    for col, name in enumerate((*ledger.CATEGORIES, *ledger.ACCOUNTS), start=first_category):
+    grid.add(1, first_category, labels["category"], Style.HEADER, colspan=len(CATEGORIES))
+    grid.add(1, first_account, labels["account"], Style.HEADER, colspan=len(ACCOUNTS))
+    for col, name in enumerate((*CATEGORIES, *ACCOUNTS), start=first_category):
         grid.add(2, col, name, Style.HEADER)
     grid.header_rows = (1, 2)
-    for row, code in enumerate(ledger.PARAMETER_TABLE, start=_PARAMETER_FIRST_ROW):
+    for row, code in enumerate(PARAMETER_TABLE, start=_PARAMETER_FIRST_ROW):
         for col, value in enumerate((code.kind, code.item, code.code, code.summary)):
             grid.add(row, col, value, Style.CENTER if col != 3 else Style.LABEL)
-        for col, category in enumerate(ledger.CATEGORIES, start=first_category):
+        for col, category in enumerate(CATEGORIES, start=first_category):
             grid.add(row, col, ALLOWED_MARK if category in code.categories else None, Style.CENTER)
-        for col, account in enumerate(ledger.ACCOUNTS, start=first_account):
+        for col, account in enumerate(ACCOUNTS, start=first_account):
             grid.add(row, col, ALLOWED_MARK if account in code.accounts else None, Style.CENTER)
     return grid

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from treasurer_app.forms.ledger import quarter_month
+from treasurer_app.ledger.quarters import quarter_month
 
 # Attachment kind (as stored in YearBook.attachments) → the word the official file name uses.
 ATTACHMENT_WORDS: dict[str, str] = {"meeting": "metting", "method": "method"}

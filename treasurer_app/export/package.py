@@ -28,8 +28,10 @@ from treasurer_app.export.xlsx import write_xlsx
 from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import FORM_NAMES, FORMS, LEDGER_FORM, PROJECT_FORM
-from treasurer_app.forms import ledger as ledger_engine
+from treasurer_app.forms.ledger import check_caps, check_ledger
 from treasurer_app.forms.roster import PERSONAL_COLUMNS
+from treasurer_app.ledger.quarters import parse_quarter, quarter_month, quarter_slice
+from treasurer_app.ledger.sheet import LEDGER_TITLE
 from treasurer_app.project import ATTACHMENT_KINDS, Project
 from treasurer_app.rules import check_project, errors_only, finding_key
 
@@ -238,15 +240,15 @@ def export_ledger(
     """
     writer = _writer(fmt)
     try:
-        year, quarter = ledger_engine.parse_quarter(quarter_text)
+        year, quarter = parse_quarter(quarter_text)
     except ValueError as exc:
         raise ExportRefused([error(LEDGER_FORM, "export.quarter", str(exc))]) from None
     book = project.years.get(year)
     if book is None or book.ledger is None:
         raise ExportRefused([error(LEDGER_FORM, "export.ledger_missing", f"現金收支登記簿：沒有 {year} 年度的資料")])
-    submitted = ledger_engine.quarter_slice(book.ledger, year, quarter)
+    submitted = quarter_slice(book.ledger, year, quarter)
     _refuse_entries_that_cannot_fit(len(submitted.entries), fmt)  # before checking or laying out anything
-    findings = [*ledger_engine.check_ledger(submitted, year), *ledger_engine.check_caps(submitted, year)]
+    findings = [*check_ledger(submitted, year), *check_caps(submitted, year)]
     problems = errors_only(findings) + _check_ledger_header(project, year)
     if problems:
         raise ExportRefused(problems)
@@ -259,8 +261,8 @@ def export_ledger(
             from treasurer_app.export import pdf_package
 
             written.append(pdf_package.write_ledger_pdf(project, year, quarter, out, grids))
-        month = ledger_engine.quarter_month(year, quarter)
-        title = f"{project.union_name(year)} {ledger_engine.LEDGER_TITLE}（{year} 年第 {quarter} 季，{month}）"
+        month = quarter_month(year, quarter)
+        title = f"{project.union_name(year)} {LEDGER_TITLE}（{year} 年第 {quarter} 季，{month}）"
         report = _finish(project, year, findings, False, written, out / f"export-report-{month}.html", title, [])
     return _moved(report, Path(out_dir))
 

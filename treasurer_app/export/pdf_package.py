@@ -23,7 +23,10 @@ from treasurer_app.export.pdf_text import Font, default_font, roc_date_line
 from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.forms import FORM_IDS, FORMS
 from treasurer_app.forms import application as app_form
-from treasurer_app.forms import ledger as ledger_engine
+from treasurer_app.ledger.balances import Balances, closing_balances, opening_balances
+from treasurer_app.ledger.codes import ACCOUNTS
+from treasurer_app.ledger.quarters import QUARTER_END_MONTH, quarter_month, quarter_slice
+from treasurer_app.ledger.sheet import LEDGER_TITLE, OPENING_TITLE
 from treasurer_app.project import ATTACHMENT_KINDS, Project
 from treasurer_app.rules import check_project
 
@@ -386,7 +389,7 @@ def _form_ids(grids: Sequence[Grid]) -> list[str]:
 
 
 def period_end(year: int, quarter: int | None) -> date:
-    month = 12 if quarter is None else ledger_engine.QUARTER_END_MONTH[quarter]
+    month = 12 if quarter is None else QUARTER_END_MONTH[quarter]
     gregorian = year + ROC_OFFSET
     return date(gregorian, month, calendar.monthrange(gregorian, month)[1])
 
@@ -397,26 +400,26 @@ def balance_lines(project: Project, year: int, quarter: int | None) -> list[str]
     if book is None:
         return []
     if quarter is not None:
-        book = ledger_engine.quarter_slice(book, year, quarter)
-    opening = ledger_engine.opening_balances(book)
-    closing = ledger_engine.closing_balances(book, year)
+        book = quarter_slice(book, year, quarter)
+    opening = opening_balances(book)
+    closing = closing_balances(book, year)
     end = period_end(year, quarter)
 
-    def line(title: str, balances: ledger_engine.Balances) -> str:
-        amounts = zip(ledger_engine.ACCOUNTS, balances.amounts(), strict=True)
+    def line(title: str, balances: Balances) -> str:
+        amounts = zip(ACCOUNTS, balances.amounts(), strict=True)
         parts = [f"{account} {amount:,} 元" for account, amount in amounts]
         return f"{title}：合計 {balances.total:,} 元（{'、'.join(parts)}）"
 
     return [
-        line(ledger_engine.OPENING_TITLE, opening),
+        line(OPENING_TITLE, opening),
         line(f"本期結存（截至 {end.year - ROC_OFFSET} 年 {end.month} 月 {end.day} 日）", closing),
     ]
 
 
 def ledger_label(year: int, quarter: int | None) -> str:
     if quarter is None:
-        return f"{year} 年度{ledger_engine.LEDGER_TITLE}"
-    return f"{year} 年第 {quarter} 季（{ledger_engine.quarter_month(year, quarter)}）"
+        return f"{year} 年度{LEDGER_TITLE}"
+    return f"{year} 年第 {quarter} 季（{quarter_month(year, quarter)}）"
 
 
 def write_ledger_pdf(
@@ -434,7 +437,7 @@ def write_ledger_pdf(
     parameter table, a reference the workbook carries, is not printed.
     """
     font = default_font()
-    sheets = [g for g in grids if g.sheet_name == ledger_engine.LEDGER_TITLE] or list(grids[:1])
+    sheets = [g for g in grids if g.sheet_name == LEDGER_TITLE] or list(grids[:1])
     lines = balance_lines(project, year, quarter)
     title = leader_title(project, year)
     printed = [signed_by_leader(replace(g, landscape=True, footer=[*g.footer, *lines]), title) for g in sheets]
@@ -442,7 +445,7 @@ def write_ledger_pdf(
     union_name = project.union_name(year)
     label = ledger_label(year, quarter)
     path = Path(out_dir) / ledger_pdf_name(year, quarter, project.tax_id(year).strip())
-    title = f"{union_name} {label} {ledger_engine.LEDGER_TITLE}"
+    title = f"{union_name} {label} {LEDGER_TITLE}"
     paper = [paper_copy(grid) for grid in printed]  # no spare rows
     return write_atomically(  # a page at a time: a quarter may hold tens of thousands of entries
         path, lambda temporary: write_grids(paper, temporary, font, union_name=union_name, year_label=label,

@@ -17,32 +17,13 @@ knows only the ledger.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from treasurer_app.findings import Finding, error, warning
-from treasurer_app.forms.ledger import (
-    CAT_ALLOCATION,
-    CAT_INTEREST,
-    CAT_OTHER,
-    FORM,
-    OPENING_KEYS,
-    PAYMENT,
-    PETTY,
-    RECEIPT,
-    Entry,
-    opening_balances,
-    parse_entries,
-)
-from treasurer_app.project import LedgerBook
-
-SOURCES: tuple[str, ...] = (CAT_ALLOCATION, CAT_INTEREST, CAT_OTHER)
-_SOURCE_INDEX = {source: i for i, source in enumerate(SOURCES)}
-# What each source's opening is, for tooltips and the ledger page.
-SOURCE_OPENING_NOTES: dict[str, str] = {
-    CAT_ALLOCATION: "本年度收到的分配款（收 1）扣除已動支的分配款",
-    CAT_INTEREST: "上年度未動支利息加本年度利息收入（收 2、收 3），扣除已動支的利息",
-    CAT_OTHER: "預算書動支的歷年累積結餘款加其他收入（收 4），扣除已動支的其他收入",
-}
+from treasurer_app.forms import LEDGER_FORM
+from treasurer_app.ledger.balances import SOURCES, RunningBalances, Sources, source_move
+from treasurer_app.ledger.codes import CAT_ALLOCATION, CAT_INTEREST, CAT_OTHER, PAYMENT, PETTY
+from treasurer_app.ledger.entries import ACCOUNT_INDEX, Entry, LedgerBook
+from treasurer_app.ledger.sheet import OPENING_KEYS
 
 # How messages name a source's opening.
 SOURCE_OPENING_NAMES: dict[str, str] = {
@@ -54,48 +35,6 @@ SOURCE_OPENING_NAMES: dict[str, str] = {
 PETTY_BALANCE_LIMIT = 100_000  # 工會財務處理準則 第19條: 零用金以新臺幣十萬元為限
 PETTY_PAYMENT_LIMIT = 10_000  # 第19條: 每筆支付超過一萬元者，應以銀行帳戶支付
 ARTICLE_19 = "工會財務處理準則第19條"
-
-
-@dataclass(frozen=True, slots=True)
-class Sources:
-    """What is still available of each source of the fund at one point of the year."""
-
-    allocation: int = 0
-    interest: int = 0
-    other: int = 0
-
-    def amounts(self) -> tuple[int, int, int]:
-        """In the order of ``SOURCES``."""
-        return (self.allocation, self.interest, self.other)
-
-    def of(self, source: str) -> int:
-        return self.amounts()[_SOURCE_INDEX[source]]
-
-
-def source_move(entry: Entry) -> tuple[int, int] | None:
-    """(source index, signed amount) an entry moves, or None: a transfer, 誤植或扣抵, or no category."""
-    index = _SOURCE_INDEX.get(entry.category or "")
-    if index is None:
-        return None
-    if entry.kind == RECEIPT:
-        return index, entry.amount
-    if entry.kind == PAYMENT:
-        return index, -entry.amount
-    return None
-
-
-def running_sources(entries: Sequence[Entry | None], opening: Sources) -> list[Sources]:
-    """What each source holds after each entry, aligned with ``entries`` (None leaves it unchanged)."""
-    current = list(opening.amounts())
-    result: list[Sources] = []
-    snapshot = opening
-    for entry in entries:
-        move = source_move(entry) if entry is not None else None
-        if move is not None:
-            current[move[0]] += move[1]
-            snapshot = Sources(*current)
-        result.append(snapshot)
-    return result
 
 
 def _money(amount: int) -> str:
@@ -137,7 +76,7 @@ def _check_sources(entries: Sequence[Entry | None], opening: Sources) -> list[Fi
                 f"{_row(entry.index)}動支類別：本年度尚未登記分配款收入（收 1），已動支分配款"
                 f" {_money(spent[index])} 元；收到分配款時請登記，否則決算時分配款動支將超過收入"
             )
-            findings.append(warning(FORM, "ledger.allocation_not_received", message, field="category",
+            findings.append(warning(LEDGER_FORM, "ledger.allocation_not_received", message, field="category",
                                     row=entry.index))
             continue
         total, opened = available[index], opening.of(source)
@@ -146,7 +85,7 @@ def _check_sources(entries: Sequence[Entry | None], opening: Sources) -> list[Fi
             f"{_row(entry.index)}動支類別：{source}全年可動支 {_money(total)} 元{parts if opened else ''}，"
             f"動支至本筆累計 {_money(spent[index])} 元，超支 {_money(spent[index] - total)} 元"
         )
-        findings.append(error(FORM, "ledger.source_overspent", message, field="category", row=entry.index))
+        findings.append(error(LEDGER_FORM, "ledger.source_overspent", message, field="category", row=entry.index))
     return findings
 
 
@@ -154,26 +93,27 @@ def _voucher(entry: Entry) -> str:
     return f"（傳票 {entry.voucher}）" if entry.voucher else ""
 
 
-def _check_petty_cash(book: LedgerBook, entries: Sequence[Entry | None]) -> list[Finding]:
+def _check_petty_cash(running: RunningBalances) -> list[Finding]:
     findings = []
-    balance = opening_balances(book).petty
+    balance = running.opening.petty
     if balance > PETTY_BALANCE_LIMIT:
         findings.append(
             warning(
-                FORM,
+                LEDGER_FORM,
                 "ledger.petty_cash_balance_limit",
                 f"上年度結存 零用金：{_money(balance)} 元，超過{ARTICLE_19}的零用金上限"
                 f" {_money(PETTY_BALANCE_LIMIT)} 元；多出的部分宜存回專戶存款",
                 field=OPENING_KEYS[PETTY],
             )
         )
-    for entry in entries:
+    petty = ACCOUNT_INDEX[PETTY]
+    for entry in running.parsed:
         if entry is None:
             continue
         if entry.kind == PAYMENT and entry.source == PETTY and entry.amount > PETTY_PAYMENT_LIMIT:
             findings.append(
                 warning(
-                    FORM,
+                    LEDGER_FORM,
                     "ledger.petty_cash_payment_limit",
                     f"{_row(entry.index)}金額：由零用金支付 {_money(entry.amount)} 元{_voucher(entry)}，"
                     f"超過{ARTICLE_19}單筆 {_money(PETTY_PAYMENT_LIMIT)} 元的上限；"
@@ -183,14 +123,11 @@ def _check_petty_cash(book: LedgerBook, entries: Sequence[Entry | None]) -> list
                 )
             )
         before = balance
-        if entry.source == PETTY:
-            balance -= entry.amount
-        if entry.target == PETTY:
-            balance += entry.amount
+        balance = running.amounts_after(entry.index)[petty]
         if before <= PETTY_BALANCE_LIMIT < balance:
             findings.append(
                 warning(
-                    FORM,
+                    LEDGER_FORM,
                     "ledger.petty_cash_balance_limit",
                     f"{_row(entry.index)}零用金餘額 {_money(balance)} 元{_voucher(entry)}，"
                     f"超過{ARTICLE_19}的零用金上限 {_money(PETTY_BALANCE_LIMIT)} 元",
@@ -201,10 +138,10 @@ def _check_petty_cash(book: LedgerBook, entries: Sequence[Entry | None]) -> list
     return findings
 
 
-def check_audit(book: LedgerBook, year: int, opening: Sources, entries: Sequence[Entry | None] | None = None) -> list[
+def check_audit(book: LedgerBook, year: int, opening: Sources, running: RunningBalances | None = None) -> list[
         Finding]:
     """The sources overspent and the 第19條 warnings of the ledger of ``year``, in entry order.
-    ``entries``: the book already parsed (``parse_entries``), to parse it once per check."""
-    parsed = parse_entries(book, year) if entries is None else entries
-    findings = _check_sources(parsed, opening) + _check_petty_cash(book, parsed)
+    ``running``: the book's running balances when the caller keeps them (parsed once per check)."""
+    running = RunningBalances(book, year, opening) if running is None else running
+    findings = _check_sources(running.parsed, opening) + _check_petty_cash(running)
     return sorted(findings, key=lambda f: -1 if f.row is None else f.row)

@@ -7,20 +7,19 @@ from __future__ import annotations
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import FORMS, LEDGER_FORM
 from treasurer_app.forms.base import parse
-from treasurer_app.project import LedgerBook, Project
+from treasurer_app.forms.ledger import check_caps, check_ledger
+from treasurer_app.forms.ledger_audit import check_audit
+from treasurer_app.ledger.balances import RunningBalances, Sources
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.ledger.sheet import HEADER_FIELD, INTEREST_CARRIED_IN
+from treasurer_app.project import Project
 from treasurer_app.rules.common import money
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
-if TYPE_CHECKING:
-    from treasurer_app.forms.ledger_audit import Sources
 
 
 def ledger_opening_sources(project: Project, year: int) -> Sources:
     """What the fund's sources hold when the ledger of ``year`` starts: no allocation yet (it arrives
     as 收 1), the unspent interest carried in (budget line 2, or the ledger header's figure), and
     the accumulated surplus the year's budget draws (line 4), which payments spend as 其他收入."""
-    from treasurer_app.forms.ledger_audit import Sources
-
     budget = project.effective(year, "budget")
     return Sources(0, max(0, project.interest_carried_in(year)), max(0, budget.number("rev_4")))
 
@@ -33,15 +32,12 @@ def check_year_ledger(project: Project, year: int) -> list[Finding]:
     book = project.years[year].ledger
     if book is None or not _ledger_in_use(book):
         return []
-    from treasurer_app.forms import ledger as ledger_engine
-    from treasurer_app.forms import ledger_audit
-
     opening = ledger_opening_sources(project, year)  # from the application: part of what the result depends on
 
     def check() -> list[Finding]:
-        entries = ledger_engine.parse_entries(book, year)
-        audit = ledger_audit.check_audit(book, year, opening, entries)
-        return [*ledger_engine.check_ledger(book, year), *audit, *ledger_engine.check_caps(book, year)]
+        running = RunningBalances(book, year, opening)  # the entries parsed and run through once for every rule
+        audit = check_audit(book, year, opening, running)
+        return [*check_ledger(book, year, running), *audit, *check_caps(book, year, running)]
 
     return project.ledger_result("findings", year, opening, check)
 
@@ -49,13 +45,11 @@ def check_year_ledger(project: Project, year: int) -> list[Finding]:
 def check_interest_carried_in(project: Project, year: int) -> list[Finding]:
     """The unspent interest carried into ``year`` is one figure: the ledger header may state it, and
     then it must be budget line 2's (which sheet 3 works out), or the two years' reports disagree."""
-    from treasurer_app.forms import ledger as ledger_engine
-
     book = project.years[year].ledger
     if book is None or not _ledger_in_use(book):
         return []
-    key = ledger_engine.INTEREST_CARRIED_IN
-    typed = parse(ledger_engine.HEADER_FIELD[key], book.header.get(key, "")).value
+    key = INTEREST_CARRIED_IN
+    typed = parse(HEADER_FIELD[key], book.header.get(key, "")).value
     line_2 = project.effective(year, "budget").number("rev_2")
     if not isinstance(typed, int) or typed == line_2:
         return []
@@ -63,7 +57,7 @@ def check_interest_carried_in(project: Project, year: int) -> list[Finding]:
         error(
             LEDGER_FORM,
             "ledger.interest_carried_in_matches",
-            f"{ledger_engine.HEADER_FIELD[key].label}：填了 {money(typed)} 元，與預算書"
+            f"{HEADER_FIELD[key].label}：填了 {money(typed)} 元，與預算書"
             f"「{FORMS['budget'].label('rev_2', year)}」{money(line_2)} 元不符；兩者是同一個數字"
             f"（{year - 1} 年度利息收入扣除已動支利息）",
             key,

@@ -32,7 +32,8 @@ from treasurer_app.editing.edits import (
 )
 from treasurer_app.editing.persistence import Persistence, UnsavedEdits
 from treasurer_app.editing.session import EditSession, Written
-from treasurer_app.project import LedgerBook, Project, Record, YearBook
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.project import Project, Record, YearBook
 
 SAVE_DELAY_MS = 400
 READ_ONLY_TEXT = "唯讀：這份資料以唯讀方式開啟，不能修改"

@@ -1,15 +1,15 @@
 """現金收支登記簿: a register for tens of thousands of entries, typed from the keyboard.
 
-One model over the year's entries (no widget per row); 摘要(一) and the running
-balances are computed, never typed. Balances are cached and, after an edit,
-recomputed from the edited entry on (one pass over the rest of the year).
+The page: the header's opening balances, the filters, the register (its model in ui/ledger_model.py),
+the per-code totals and the entry's findings; and the drill-down from a figure of sheet 3 or 5 to
+the entries behind it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,13 +31,19 @@ from PySide6.QtWidgets import (
 )
 
 from treasurer_app.fields import Field
-from treasurer_app.findings import Finding, error
 from treasurer_app.forms import LEDGER_FORM
-from treasurer_app.forms import ledger as engine
-from treasurer_app.forms import ledger_audit as audit
 from treasurer_app.forms.base import Record
-from treasurer_app.project import LedgerBook
-from treasurer_app.ui import theme
+from treasurer_app.ledger.balances import SOURCES
+from treasurer_app.ledger.codes import ACCOUNTS, codes, fill_from_code, kinds, summary_one
+from treasurer_app.ledger.quarters import QUARTER_MONTHS
+from treasurer_app.ledger.sheet import (
+    COLUMN_LABELS,
+    ENTRY_FIELD,
+    HEADER_FIELD,
+    HEADER_FIELDS,
+    INTEREST_CARRIED_IN,
+    LEDGER_TITLE,
+)
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.ledger_marks import (
@@ -48,433 +54,26 @@ from treasurer_app.ui.ledger_marks import (
     paint_mark,
     worst_mark,
 )
-from treasurer_app.ui.services import Change
-from treasurer_app.ui.table_editor import (
-    NO_PARENT,
-    UNSAVED_CELL_TEXT,
-    FieldDelegate,
-    Index,
-    RecordTable,
-    is_blank,
-    parse_clipboard,
+from treasurer_app.ui.ledger_model import (
+    COLUMNS,
+    COMPUTED,
+    SOURCE_KEYS,
+    SUMMARY,
+    LedgerFilter,
+    LedgerTableModel,
+    money,
+    pasted_record,
 )
+from treasurer_app.ui.services import Change
+from treasurer_app.ui.table_editor import NO_PARENT, FieldDelegate, Index, RecordTable, is_blank, parse_clipboard
 from treasurer_app.ui.widgets import grouped, make_input, set_mark, whole_number
 
-SUMMARY = "summary_one"
-BALANCE_KEYS = ("balance_total", "balance_acct1", "balance_acct2", "balance_fixed", "balance_petty")
-# What is still available of each source of the fund: on screen only, the printed sheet has no such columns.
-SOURCE_KEYS = ("source_allocation", "source_interest", "source_other")
-SOURCE_LABELS: dict[str, str] = {
-    key: f"可動支{source}" for key, source in zip(SOURCE_KEYS, audit.SOURCES, strict=True)
-}
-# The register's columns are the printed sheet's, declared once (forms/ledger.py ENTRY_ROWS): 年 · 月 · 日 ·
-# 字 · 傳票序號 · 摘要 (項目) · 摘要(一) · 摘要(二) · 金額 · 動支類別 · 動支帳戶 · the balances; 號 is picked in
-# the 摘要(一) column, which shows the code's text, so a row copied from the exported sheet pastes field by
-# field. Then, on screen only, what is still available of each source.
-COLUMNS: tuple[str, ...] = (*(column.key for column in engine.ENTRY_ROWS.columns), *SOURCE_KEYS)
-HEADERS: dict[str, str] = {**{column.key: column.label for column in engine.ENTRY_ROWS.columns}, **SOURCE_LABELS}
-RUNNING = frozenset({*BALANCE_KEYS, *SOURCE_KEYS})
-COMPUTED = frozenset({*(column.key for column in engine.ENTRY_ROWS.columns if column.computed), *RUNNING})
-NUMERIC = frozenset({"amount", *RUNNING})
 # Widths in pixels, narrow enough for 零用金 to be on screen at 1366×768 beside the navigator.
 COLUMN_WIDTHS: dict[str, int] = {
     "year": 36, "month": 28, "day": 28, "kind": 28, "voucher": 64, "item": 64, "code": 116, "memo": 80,
     "amount": 80, "category": 70, "account": 78, "balance_total": 86,
 }  # fmt: skip
 BALANCE_WIDTH = 80
-QUARTER_MONTHS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
-
-
-def money(value: int) -> str:
-    return f"{value:,}"
-
-
-class RunningBalances:
-    """Balances of the accounts and of the fund's sources after each entry, kept in step with the
-    entries as they are edited."""
-
-    def __init__(self, book: LedgerBook, year: int, opening_sources: audit.Sources | None = None) -> None:
-        self.book, self.year = book, year
-        self.opening_sources = opening_sources or audit.Sources()
-        self.parsed: list[engine.Entry | None] = []
-        self.after: list[tuple[int, int, int, int]] = []
-        self.sources_after: list[tuple[int, int, int]] = []
-        self.rebuild()
-
-    def rebuild(self) -> None:
-        self.parsed = engine.parse_entries(self.book, self.year)
-        self.after = []
-        self.sources_after = []
-        self._run_from(0)
-
-    def set_opening_sources(self, opening: audit.Sources) -> bool:
-        """The sources' opening (from the application) changed: True when the figures had to be run again."""
-        if opening == self.opening_sources:
-            return False
-        self.opening_sources = opening
-        self.sources_after = []
-        self._run_from(0)
-        return True
-
-    def _run_from(self, start: int) -> None:
-        del self.after[start:]
-        del self.sources_after[start:]
-        current = list(self.after[start - 1] if start else engine.opening_balances(self.book).amounts())
-        sources = list(self.sources_after[start - 1] if start else self.opening_sources.amounts())
-        accounts = {account: i for i, account in enumerate(engine.ACCOUNTS)}
-        for entry in self.parsed[start:]:
-            if entry is not None:
-                if entry.source:
-                    current[accounts[entry.source]] -= entry.amount
-                if entry.target:
-                    current[accounts[entry.target]] += entry.amount
-                move = audit.source_move(entry)
-                if move is not None:
-                    sources[move[0]] += move[1]
-            self.after.append((current[0], current[1], current[2], current[3]))
-            self.sources_after.append((sources[0], sources[1], sources[2]))
-
-    def edited(self, row: int) -> None:
-        self.parsed[row] = engine.parse_entry(self.book.entries[row], self.year, row)
-        self._run_from(row)
-
-    def inserted(self, row: int) -> None:
-        self.parsed.insert(row, engine.parse_entry(self.book.entries[row], self.year, row))
-        self._run_from(row)
-
-    def deleted(self, row: int) -> None:
-        del self.parsed[row]
-        self._run_from(row)
-
-    def row_values(self, row: int) -> tuple[int, int, int, int, int]:
-        amounts = self.after[row]
-        return (sum(amounts), *amounts)
-
-    def closing(self) -> tuple[int, int, int, int, int]:
-        if self.after:
-            return self.row_values(len(self.after) - 1)
-        opening = engine.opening_balances(self.book).amounts()
-        return (sum(opening), *opening)
-
-    def running_value(self, row: int, key: str) -> int:
-        """A balance (BALANCE_KEYS) or an available amount (SOURCE_KEYS) after entry ``row``."""
-        if key in SOURCE_KEYS:
-            return self.sources_after[row][SOURCE_KEYS.index(key)]
-        return self.row_values(row)[BALANCE_KEYS.index(key)]
-
-    def closing_sources(self) -> tuple[int, int, int]:
-        return self.sources_after[-1] if self.sources_after else self.opening_sources.amounts()
-
-
-class LedgerTableModel(QAbstractTableModel):
-    def __init__(self, document: ProjectDocument, checker: Checker, year: int) -> None:
-        super().__init__()
-        self.document, self.checker, self.year = document, checker, year
-        self.book = document.ledger(year)
-        self.running = RunningBalances(self.book, year, self.opening_sources())
-        self.labels = {**HEADERS}
-
-    def opening_sources(self) -> audit.Sources:
-        from treasurer_app.rules.ledger_year import ledger_opening_sources
-
-        project = self.document.project
-        return ledger_opening_sources(project, self.year) if self.year in project.years else audit.Sources()
-
-    def entries(self) -> list[Record]:
-        return self.book.entries
-
-    def rowCount(self, parent: Index = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.book.entries) + 1
-
-    def columnCount(self, parent: Index = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
-            key = COLUMNS[section]
-            if key in SOURCE_KEYS:
-                source = audit.SOURCES[SOURCE_KEYS.index(key)]
-                return f"{self.labels[key]}：{audit.SOURCE_OPENING_NOTES[source]}"
-            return self.labels[key]
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.labels[COLUMNS[section]]
-        return "＋" if section == len(self.book.entries) else str(section + 1)
-
-    def field(self, column: int) -> Field | None:
-        return engine.ENTRY_FIELD.get(COLUMNS[column])
-
-    def text(self, row: int, key: str) -> str:
-        entries = self.book.entries
-        return entries[row].get(key, "") if row < len(entries) else ""
-
-    def display(self, row: int, key: str) -> str:
-        entries = self.book.entries
-        if row >= len(entries):
-            return ""
-        record = entries[row]
-        kind, code = record.get("kind", "").strip(), record.get("code", "").strip()
-        if key == SUMMARY:
-            return engine.summary_one(kind, code)
-        if key == "code":  # 摘要(一): the code's text, or the 號 as typed when it is not in the parameter table
-            return engine.code_text(kind, record.get("code", ""))
-        if key == "item":
-            return engine.item(kind, code)
-        if key == "year":
-            return "" if is_blank(record) else str(self.year)
-        if key in RUNNING:
-            if is_blank(record):
-                return ""
-            return money(self.running.running_value(row, key))
-        text = record.get(key, "")
-        return grouped(text) if key == "amount" else text
-
-    def cell_findings(self, row: int, key: str) -> list[Finding]:
-        entries = self.book.entries
-        if row >= len(entries) or is_blank(entries[row]):
-            return []
-        found = [f for f in self.checker.for_field(LEDGER_FORM, key, row) if not own_rule(f)]
-        field = engine.ENTRY_FIELD.get(key)
-        if field is not None:
-            message = field_message(field, entries[row].get(key, ""), self.year, f"第 {row + 1} 筆")
-            already = {f.message for f in found}
-            if message and message not in already:
-                found.insert(0, error(LEDGER_FORM, f"field.{key}", message, key, row))
-        return found
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row, key = index.row(), COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, key)
-        if role == Qt.ItemDataRole.EditRole:
-            return self.text(row, key)
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if self.document.unsaved.touches(self.year, LEDGER_FORM, row, key):
-                return theme.UNSAVED_CELL
-            mark = worst_mark(self.cell_findings(row, key))
-            if mark == "error":
-                return theme.ERROR_CELL
-            if mark == "warning":
-                return theme.WARNING_CELL
-            if key in COMPUTED:
-                return theme.READ_ONLY_CELL
-        if role == MARK_ROLE:
-            return worst_mark(self.cell_findings(row, key))
-        if role == Qt.ItemDataRole.ForegroundRole and key in RUNNING and self.below_zero(row, key):
-            return theme.ERROR_COLOR
-        if role == Qt.ItemDataRole.ToolTipRole:
-            messages = [f.message for f in self.cell_findings(row, key)]
-            if self.document.unsaved.touches(self.year, LEDGER_FORM, row, key):
-                messages.insert(0, UNSAVED_CELL_TEXT)
-            field = engine.ENTRY_FIELD.get(key)
-            if key in SOURCE_KEYS:
-                source = audit.SOURCES[SOURCE_KEYS.index(key)]
-                notes = [*messages, f"{source}還可動支的金額：{audit.SOURCE_OPENING_NOTES[source]}"]
-                if self.below_zero(row, key):
-                    notes.append("負數表示先動支、後收入；全年的收入仍不足支應時，超支的那一筆會標示錯誤。")
-                return "\n".join(notes)
-            return "\n".join(messages) or (field.hint if field else "自動計算，不必輸入")
-        return None
-
-    def below_zero(self, row: int, key: str) -> bool:
-        entries = self.book.entries
-        return row < len(entries) and not is_blank(entries[row]) and self.running.running_value(row, key) < 0
-
-    def entry_findings(self, row: int) -> list[Finding]:
-        """Every finding of one entry, column by column (the line under the register shows them)."""
-        found: list[Finding] = []
-        for key in COLUMNS:
-            found.extend(self.cell_findings(row, key))
-        return found
-
-    def sources_changed(self) -> None:
-        """Budget lines 2 and 4 may have changed: the available amounts start from them."""
-        if self.running.set_opening_sources(self.opening_sources()):
-            self._all_changed()
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if COLUMNS[index.column()] in COMPUTED:
-            return flags
-        return flags | Qt.ItemFlag.ItemIsEditable
-
-    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
-            return False
-        key = COLUMNS[index.column()]
-        field = engine.ENTRY_FIELD[key]
-        raw = str(value or "")
-        row = index.row()
-        if key == "code":  # a 摘要(一) text typed or picked names its 號
-            raw = engine.code_from_text(self.text(row, "kind"), raw)
-        text = field.type.parse(raw).text if raw.strip() else ""
-        entries = self.book.entries
-        if row >= len(entries):
-            if not text:
-                return False
-            self.document.insert_rows(self.year, LEDGER_FORM, row, [self._new_record(key, text)], "新增分錄")
-            return True
-        if key in ("kind", "code"):
-            record = {**entries[row], key: text}
-            self.document.set_record(self.year, LEDGER_FORM, row, fill_from_code(record), f"修改{field.label}")
-            return True
-        self.document.set_cell(self.year, LEDGER_FORM, row, key, text)
-        return True
-
-    def _new_record(self, key: str, text: str) -> Record:
-        """A new entry starts in the month of the one before it (entries are chronological)."""
-        record: Record = {key: text}
-        if key != "month" and self.book.entries:
-            record["month"] = self.book.entries[-1].get("month", "")
-        return fill_from_code(record) if key in ("kind", "code") else record
-
-    def document_changed(self, change: Change) -> None:
-        if change.year != self.year:
-            return
-        if change.area == "ledger_header":
-            self.running.rebuild()
-            self._all_changed()
-            return
-        if change.area != LEDGER_FORM or change.row is None:
-            return
-        if change.kind == "cell":
-            self.running.edited(change.row)
-            first = self.index(change.row, 0)
-            self.dataChanged.emit(first, self.index(self.rowCount() - 1, self.columnCount() - 1))
-        elif change.kind == "insert":
-            # Typing into the empty last row turns it into an entry: a new empty row appears below it,
-            # so the cursor stays on the entry being typed.
-            appended = change.row == len(self.book.entries) - 1
-            position = change.row + 1 if appended else change.row
-            self.beginInsertRows(NO_PARENT, position, position)
-            self.running.inserted(change.row)
-            self.endInsertRows()
-            self.dataChanged.emit(self.index(change.row, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
-        elif change.kind == "delete":
-            self.beginRemoveRows(NO_PARENT, change.row, change.row)
-            self.running.deleted(change.row)
-            self.endRemoveRows()
-            self._all_changed()
-
-    def _all_changed(self) -> None:
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
-
-    def choices(self, index: QModelIndex) -> tuple[str, ...] | None:
-        key = COLUMNS[index.column()]
-        kind = self.text(index.row(), "kind").strip()
-        code = self.text(index.row(), "code").strip()
-        if key == "kind":
-            return engine.kinds()
-        if key == "code":
-            every_code = tuple(dict.fromkeys(c for k in engine.kinds() for c in engine.codes(k)))
-            return engine.codes(kind) if kind else every_code
-        if key == "category":
-            allowed = engine.allowed_categories(kind, code)
-            return allowed if allowed or kind == engine.TRANSFER else engine.CATEGORIES
-        if key == "account":
-            return engine.allowed_accounts(kind, code) or engine.ACCOUNTS
-        return None
-
-
-def header_field(key: str) -> Field:
-    return next(f for f in engine.HEADER_FIELDS if f.key == key)
-
-
-def pasted_record(cells: list[str], first_column: int) -> Record:
-    """One pasted row from ``first_column`` on, each value normalised by its column's type."""
-    record: Record = {}
-    for offset, cell in enumerate(cells):
-        column = first_column + offset
-        if column >= len(COLUMNS):
-            break
-        key = COLUMNS[column]
-        if key == "code":  # the exported sheet's 摘要(一) text, or a bare 號
-            cell = engine.code_from_text(record.get("kind", ""), cell)
-        if key not in COMPUTED:
-            record[key] = engine.ENTRY_FIELD[key].type.parse(cell).text if cell.strip() else ""
-    return record
-
-
-def fill_from_code(record: Record) -> Record:
-    """After 字 or 號 changes: keep 動支類別 / 動支帳戶 only if allowed; fill them when only one is."""
-    kind, code = record.get("kind", "").strip(), record.get("code", "").strip()
-    if not engine.lookup(kind, code):
-        return record
-    filled = dict(record)
-    for key, allowed in (
-        ("category", engine.allowed_categories(kind, code)),
-        ("account", engine.allowed_accounts(kind, code)),
-    ):
-        current = filled.get(key, "").strip()
-        if current and current not in allowed:
-            filled[key] = ""
-        if not filled.get(key) and len(allowed) == 1:
-            filled[key] = allowed[0]
-    return filled
-
-
-class LedgerFilter(QSortFilterProxyModel):
-    """Month, quarter, code and member filters; the empty row for a new entry always stays, and so does
-    every entry typed, pasted or edited since the filters were set, until they are set again: an entry
-    that stopped matching half-way through its typing (its month carried over, its code not picked yet)
-    would vanish under the cursor and the next keys would start another one."""
-
-    def __init__(self, model: LedgerTableModel) -> None:
-        super().__init__()
-        self.ledger = model
-        self.setSourceModel(model)
-        self.months: tuple[int, ...] = ()
-        self.code = ""
-        self.member = ""
-        self.pinned: set[int] = set()  # source rows shown whatever the filters say
-        # Before the proxy itself filters the new rows: they are pinned by then.
-        model.rowsAboutToBeInserted.connect(self._inserting)
-        model.rowsRemoved.connect(self._removed)
-
-    def set_filters(self, months: tuple[int, ...], code: str, member: str) -> None:
-        self.beginFilterChange()
-        self.months, self.code, self.member = months, code, member.strip()
-        self.pinned.clear()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filtering(self) -> bool:
-        return bool(self.months or self.code or self.member)
-
-    def pin(self, source_row: int) -> None:
-        if self.filtering():
-            self.pinned.add(source_row)
-
-    def _inserting(self, parent: Index, first: int, last: int) -> None:
-        count = last - first + 1
-        self.pinned = {row + count if row >= first else row for row in self.pinned}
-        for row in range(first, last + 1):
-            self.pin(row)
-
-    def _removed(self, parent: Index, first: int, last: int) -> None:
-        count = last - first + 1
-        self.pinned = {row - count if row > last else row for row in self.pinned if not first <= row <= last}
-
-    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if index.isValid():
-            self.pin(self.mapToSource(index).row())  # before the edit: the proxy re-filters the row on it
-        return super().setData(index, value, role)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        entries = self.ledger.book.entries
-        if source_row >= len(entries) or source_row in self.pinned:
-            return True
-        record = entries[source_row]
-        if self.months and whole_number(record.get("month", "").strip()) not in self.months:
-            return False
-        if self.code and f"{record.get('kind', '').strip()} {record.get('code', '').strip()}" != self.code:
-            return False
-        return not (self.member and self.member not in record.get("memo", ""))
 
 
 class LedgerDelegate(FieldDelegate):
@@ -519,7 +118,7 @@ class LedgerPage(QWidget):
         layout.setContentsMargins(24, 12, 24, 12)
         name = document.project.union_name(year) or "（工會名稱）"
         tax_id = document.project.tax_id(year) or "（未填）"
-        title = QLabel(f"{name}　{engine.LEDGER_TITLE}　{year} 年", objectName="pageTitle")
+        title = QLabel(f"{name}　{LEDGER_TITLE}　{year} 年", objectName="pageTitle")
         layout.addWidget(title)
         source_note = f"統一編號：{tax_id}　　工會名稱與統一編號取自「工會基本資料」。輸入後按 Enter 移到下一格。"
         layout.addWidget(QLabel(source_note, objectName="pageHint"))
@@ -579,7 +178,7 @@ class LedgerPage(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         self.header_inputs = {}
-        for i, header_field in enumerate(engine.HEADER_FIELDS):
+        for i, header_field in enumerate(HEADER_FIELDS):
             label = QLabel(header_field.label)
             widget = make_input(header_field)
             widget.set_text(self.document.value(self.year, "ledger_header", header_field.key))
@@ -590,7 +189,7 @@ class LedgerPage(QWidget):
             grid.addWidget(label, 0, i)
             grid.addWidget(widget, 1, i)
         self.closing = QLabel(objectName="pageHint")
-        grid.addWidget(self.closing, 2, 0, 1, len(engine.HEADER_FIELDS))
+        grid.addWidget(self.closing, 2, 0, 1, len(HEADER_FIELDS))
         return grid
 
     def _filters(self) -> QHBoxLayout:
@@ -604,9 +203,9 @@ class LedgerPage(QWidget):
             self.period.addItem(f"{month} 月", str(month))
         self.code_filter = QComboBox()
         self.code_filter.addItem("所有字號", "")
-        for kind in engine.kinds():
-            for code in engine.codes(kind):
-                self.code_filter.addItem(f"{kind} {code} {engine.summary_one(kind, code)[:14]}", f"{kind} {code}")
+        for kind in kinds():
+            for code in codes(kind):
+                self.code_filter.addItem(f"{kind} {code} {summary_one(kind, code)[:14]}", f"{kind} {code}")
         self.code_filter.setMaximumWidth(260)
         self.member_filter = QLineEdit()
         self.member_filter.setPlaceholderText("摘要(二)／會員姓名")
@@ -639,7 +238,7 @@ class LedgerPage(QWidget):
         return COLUMNS[column]
 
     def field_at(self, column: int) -> Field | None:
-        return engine.ENTRY_FIELD.get(COLUMNS[column])
+        return ENTRY_FIELD.get(COLUMNS[column])
 
     def member_names(self) -> list[str]:
         names = (r.get("name", "").strip() for r in self.document.book(self.year).roster)
@@ -682,13 +281,13 @@ class LedgerPage(QWidget):
     def _header_finished(self, key: str) -> None:
         """On leaving the field its text is normalised (１００，０００ → 100000), as in every other form."""
         text = self.document.value(self.year, "ledger_header", key)
-        normalised = header_field(key).type.parse(text).text
+        normalised = HEADER_FIELD[key].type.parse(text).text
         if normalised != text:
             self.document.set_value(self.year, "ledger_header", key, normalised)
 
     def _mark_header(self, key: str) -> str | None:
         text = self.document.value(self.year, "ledger_header", key)
-        message = field_message(header_field(key), text, self.year)
+        message = field_message(HEADER_FIELD[key], text, self.year)
         if message:
             self.header_inputs[key].set_mark("error", message)
             return message
@@ -799,7 +398,7 @@ class LedgerPage(QWidget):
 
     def _show_carried_interest(self) -> None:
         """A blank 上年度未動支利息 reads as budget line 2: the field says which figure that is."""
-        widget = self.header_inputs.get(engine.INTEREST_CARRIED_IN)
+        widget = self.header_inputs.get(INTEREST_CARRIED_IN)
         line = getattr(widget, "line", None)
         if isinstance(line, QLineEdit) and self.year in self.document.project.years:
             carried = self.model.running.opening_sources.interest
@@ -839,10 +438,11 @@ class LedgerPage(QWidget):
         set_mark(self.message, mark)
 
     def _refresh_closing(self) -> None:
-        total, *accounts = self.model.running.closing()
-        parts = "、".join(f"{a} {money(v)}" for a, v in zip(engine.ACCOUNTS, accounts, strict=True))
+        closing = self.model.running.closing()
+        total, accounts = closing.total, closing.amounts()
+        parts = "、".join(f"{a} {money(v)}" for a, v in zip(ACCOUNTS, accounts, strict=True))
         sources = "、".join(
-            f"{s} {money(v)}" for s, v in zip(audit.SOURCES, self.model.running.closing_sources(), strict=True)
+            f"{s} {money(v)}" for s, v in zip(SOURCES, self.model.running.closing_sources().amounts(), strict=True)
         )
         self.closing.setText(f"目前結存 {money(total)} 元（{parts}）　可動支：{sources}")
 
@@ -864,10 +464,10 @@ class LedgerPage(QWidget):
             bucket = totals[(entry.kind, entry.code)]
             bucket[0] += 1
             bucket[1] += entry.amount
-        order = {(k, c): i for i, (k, c) in enumerate((k, c) for k in engine.kinds() for c in engine.codes(k))}
+        order = {(k, c): i for i, (k, c) in enumerate((k, c) for k in kinds() for c in codes(k))}
         self.totals.setRowCount(len(totals))
         for r, ((kind, code), (count, amount)) in enumerate(sorted(totals.items(), key=lambda t: order[t[0]])):
-            cells = (f"{kind} {code}", engine.summary_one(kind, code), str(count), money(amount))
+            cells = (f"{kind} {code}", summary_one(kind, code), str(count), money(amount))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c >= 2:
@@ -907,14 +507,14 @@ class DrilldownDialog(QDialog):
         layout.addWidget(QLabel(f"{ledger_year} 年度現金收支登記簿中構成「{title}」的 {len(rows)} 筆分錄："))
         keys = ("month", "day", "kind", "code", SUMMARY, "voucher", "memo", "amount", "category", "account")
         self.table = QTableWidget(len(rows), len(keys))
-        self.table.setHorizontalHeaderLabels([engine.COLUMN_LABELS[k] for k in keys])
+        self.table.setHorizontalHeaderLabels([COLUMN_LABELS[k] for k in keys])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         total = 0
         for r, index in enumerate(rows):
             record = entries[index] if index < len(entries) else {}
             for c, key in enumerate(keys):
                 if key == SUMMARY:
-                    text = engine.summary_one(record.get("kind", ""), record.get("code", ""))
+                    text = summary_one(record.get("kind", ""), record.get("code", ""))
                 else:
                     text = record.get(key, "")
                 if key == "amount":
