@@ -39,18 +39,7 @@ from treasurer_app.ledger.entries import (
     read_kind,
     read_month,
 )
-
-# store.py still reads the ledger's declarations from here: its split into rooms (engineer store14) is under
-# way and it is not edited meanwhile. They are declared in ledger/sheet.py.
-from treasurer_app.ledger.sheet import (  # noqa: F401
-    ENTRY_FIELD,
-    ENTRY_KEYS,
-    HEADER_FIELD,
-    HEADER_FIELDS,
-    HEADER_KEYS,
-    MEMO_MAX,
-    VOUCHER_MAX,
-)
+from treasurer_app.ledger.sheet import ENTRY_FIELD, HEADER_FIELDS, MEMO_MAX, VOUCHER_MAX
 
 
 def _row(index: int) -> str:

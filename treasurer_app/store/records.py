@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 
 from treasurer_app import normalise, privacy
 from treasurer_app.forms import FORMS, SCALAR_FORMS
-from treasurer_app.forms.ledger import ENTRY_FIELD, ENTRY_KEYS, HEADER_FIELD, HEADER_KEYS
+from treasurer_app.ledger.entries import LedgerBook
+from treasurer_app.ledger.sheet import ENTRY_FIELD, ENTRY_KEYS, HEADER_FIELD, HEADER_KEYS
 from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
-from treasurer_app.project import ATTACHMENT_KINDS, LedgerBook, Project, YearBook
+from treasurer_app.project import ATTACHMENT_KINDS, Project, YearBook
 from treasurer_app.store.errors import StoreDamaged, StoreError, translate_open_error
 from treasurer_app.store.order import POSITION_GAP, RowOrder
 
