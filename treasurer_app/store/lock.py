@@ -63,7 +63,7 @@ def _windows_pid_alive(pid: int) -> bool:
     # os.kill(pid, 0) on Windows would send CTRL+C; ask the kernel instead.
     import ctypes
 
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # typeshed: windll on win32 only
     query_limited_information, still_active = 0x1000, 259
     handle = kernel32.OpenProcess(query_limited_information, False, pid)
     if not handle:
