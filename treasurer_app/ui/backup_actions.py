@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from treasurer_app.ui.shell import Shell
+from treasurer_app.ui.shell import STILL_OPENING, Shell, store_persistence
 
 if TYPE_CHECKING:
     from treasurer_app.editing.persistence import BackupInfo
@@ -42,8 +42,12 @@ class BackupActions:
 
     def backup_now(self) -> bool:
         assert self.shell.document is not None
+        persistence = store_persistence(self.shell.document.persistence)
+        if persistence is None:
+            QMessageBox.warning(self.shell.window(), "立即備份", STILL_OPENING)
+            return False
         try:
-            path = self.shell.document.persistence.backup_now()  # type: ignore[attr-defined]  # StorePersistence only
+            path = persistence.backup_now()
         except Exception as exc:  # the store's errors carry a Chinese message
             QMessageBox.warning(self.shell.window(), "立即備份", f"無法備份：{exc}")
             return False

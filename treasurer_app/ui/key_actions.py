@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox
 
-from treasurer_app.ui.shell import Shell, busy
+from treasurer_app.ui.shell import STILL_OPENING, Shell, busy, store_persistence
 
 NO_OS_STORE_TEXT = "此電腦沒有系統認證儲存區，加密金鑰存放在使用者資料夾"
 
@@ -67,10 +67,13 @@ class KeyActions:
 
         parent = self.shell.window()
         assert self.shell.document is not None
-        persistence = self.shell.document.persistence
+        persistence = store_persistence(self.shell.document.persistence)
+        if persistence is None:
+            QMessageBox.warning(parent, "匯出金鑰", STILL_OPENING)
+            return False
         try:
             with busy():  # the passphrase is stretched on purpose (≈ 0.5 s)
-                text = persistence.export_key(passphrase)  # type: ignore[attr-defined]  # StorePersistence only
+                text = persistence.export_key(passphrase)
             write_private(path, text)
         except OSError as exc:
             QMessageBox.warning(parent, "匯出金鑰", f"匯出金鑰失敗：{path}：無法寫入（{exc.strerror or exc}）")
@@ -105,10 +108,13 @@ class KeyActions:
             QMessageBox.warning(parent, "匯入金鑰", f"匯入金鑰失敗：{path}：無法讀取（{reason}）")
             return False
         assert self.shell.document is not None
-        persistence = self.shell.document.persistence
+        persistence = store_persistence(self.shell.document.persistence)
+        if persistence is None:
+            QMessageBox.warning(parent, "匯入金鑰", STILL_OPENING)
+            return False
         try:
             with busy():
-                persistence.import_key(text, passphrase)  # type: ignore[attr-defined]  # StorePersistence only
+                persistence.import_key(text, passphrase)
         except Exception as exc:  # WrongPassphrase, KeyFileMismatch…: Chinese messages naming the problem
             QMessageBox.warning(parent, "匯入金鑰", f"匯入金鑰失敗：{exc}")
             return False

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtWidgets import QApplication, QStatusBar, QWidget
 
 if TYPE_CHECKING:
+    from treasurer_app.editing.persistence import Persistence, StorePersistence
     from treasurer_app.project import Project
     from treasurer_app.ui.document import ProjectDocument
+
+STILL_OPENING = "專案檔還在開啟中，請稍候再試一次。"
 
 
 class Shell(Protocol):
@@ -54,3 +57,12 @@ def busy() -> Iterator[None]:
         yield
     finally:
         QApplication.restoreOverrideCursor()
+
+
+def store_persistence(persistence: Persistence) -> StorePersistence | None:
+    """The project file behind the window, whose backups and key these actions handle; None while the file
+    is still being opened (the window shows before its project is read)."""
+    # Here, not at the top: editing.persistence loads the store, not needed for the first paint.
+    from treasurer_app.editing.persistence import StorePersistence
+
+    return persistence if isinstance(persistence, StorePersistence) else None
