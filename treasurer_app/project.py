@@ -25,7 +25,9 @@ LINE_APPLICATION, LINE_APPROVAL = LINE_SCALAR_FORMS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TypeVar
+
+    Result = TypeVar("Result")  # what a derivation computes (a name for the type checker only)
 
 ATTACHMENT_KINDS = ("meeting", "method")
 _REVISIONS = itertools.count(1)  # every YearBook state gets a number no other state of any year has had
@@ -121,13 +123,15 @@ class Derivations:
     """
 
     def __init__(self) -> None:
+        # Each slot is filled by one computation only: its value is of the type that computation returns.
         self._slots: dict[tuple[object, ...], tuple[object, Any]] = {}
         self.computed = 0  # how many results were computed rather than found: for the tests
 
-    def get(self, slot: tuple[object, ...], stamp: object, compute: Callable[[], Any]) -> Any:
+    def get(self, slot: tuple[object, ...], stamp: object, compute: Callable[[], Result]) -> Result:
         held = self._slots.get(slot)
         if held is not None and held[0] == stamp:
-            return held[1]
+            kept: Result = held[1]
+            return kept
         value = compute()
         self.computed += 1
         self._slots[slot] = (stamp, value)
@@ -276,7 +280,7 @@ class Project:
         return self.derivations.get(("effective", year, form_id), self.stamp(year),
                                     lambda: self._effective(year, form_id))
 
-    def ledger_result(self, name: str, ledger_year: int, extra: object, compute: Callable[[], Any]) -> Any:
+    def ledger_result(self, name: str, ledger_year: int, extra: object, compute: Callable[[], Result]) -> Result:
         """``compute()`` (a pure function of the ledger of ``ledger_year`` and ``extra``), kept while the
         year is unchanged when derivations are kept."""
         if self.derivations is None:

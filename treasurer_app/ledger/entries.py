@@ -165,11 +165,12 @@ class _EntryParser:
 
     def parse(self, record: Mapping[str, object], index: int) -> Entry | None:
         try:
-            return self._parse(record, index)
+            # Text in every record but an odd file's; a value that is not text fails here and is read below.
+            return self._parse(record, index)  # type: ignore[arg-type]  # see the line above
         except (TypeError, AttributeError):  # a value that is not text (None, a number…): read it as text
             return self._parse({key: cell_text(record, key) for key in ENTRY_FIELD}, index)
 
-    def _parse(self, record: Mapping[str, object], index: int) -> Entry | None:
+    def _parse(self, record: Mapping[str, str], index: int) -> Entry | None:
         get = record.get
         key = (get("month", ""), get("day", ""))
         if key in self.dates:
