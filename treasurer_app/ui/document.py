@@ -32,8 +32,9 @@ from treasurer_app.editing.edits import (
 )
 from treasurer_app.editing.persistence import Persistence, UnsavedEdits
 from treasurer_app.editing.session import EditSession, Written
+from treasurer_app.forms.base import Record
 from treasurer_app.ledger.entries import LedgerBook
-from treasurer_app.project import Project, Record, YearBook
+from treasurer_app.project import Project, YearBook
 
 SAVE_DELAY_MS = 400
 READ_ONLY_TEXT = "唯讀：這份資料以唯讀方式開啟，不能修改"
