@@ -37,7 +37,7 @@ def paint_mark(painter: QPainter, option: QStyleOptionViewItem, mark: str | None
     color = MARK_COLORS.get(mark or "")
     if color is None:
         return
-    rect = option.rect  # type: ignore[attr-defined]
+    rect = option.rect
     painter.save()
     pen = painter.pen()
     pen.setColor(color)
@@ -57,10 +57,10 @@ def keep_foreground_when_selected(option: QStyleOptionViewItem, index: Index) ->
     brush = index.data(Qt.ItemDataRole.ForegroundRole)
     if isinstance(brush, QColor | QBrush):
         color = brush if isinstance(brush, QColor) else brush.color()
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
+        palette: QPalette = option.palette
         for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
             palette.setColor(group, QPalette.ColorRole.HighlightedText, color)
-        option.palette = palette  # type: ignore[attr-defined]
+        option.palette = palette
 
 
 def entry_message(findings: list[Finding]) -> tuple[str, str]:
