@@ -122,7 +122,7 @@ def is_workbook(path: str) -> bool:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    from treasurer_app.line_subsidy.rules import check_line
+    from treasurer_app.line_subsidy.forms import LINE_FORMS
     from treasurer_app.rules import check_project
 
     paths = list(args.project)
@@ -130,19 +130,20 @@ def check_command(args: argparse.Namespace) -> int:
         return check_workbooks_command(paths, args)
     project = load_project(paths[0])
     year = pick_year(project, args.year)
-    findings = check_project(project, year)
-    line = check_line(project, year)  # nothing when the union does not use the LINE subsidy that year
+    everything = check_project(project, year, line=True)  # LINE: nothing when the union does not use it that year
     if args.json:
-        print(findings_as_json(findings + line))
-    else:
-        name = project.union_name(year) or "（未填工會名稱）"
-        print(format_findings(findings, f"{name} {year} 年度申請檢查結果"))
-        from treasurer_app.line_subsidy.rules import in_use
+        print(findings_as_json(everything))
+        return EXIT_FINDINGS if any(f.is_error for f in everything) else EXIT_OK
+    findings = [f for f in everything if f.form not in LINE_FORMS]
+    line = [f for f in everything if f.form in LINE_FORMS]
+    name = project.union_name(year) or "（未填工會名稱）"
+    print(format_findings(findings, f"{name} {year} 年度申請檢查結果"))
+    from treasurer_app.line_subsidy.rules import in_use
 
-        if line or in_use(project.years[year]):
-            print()
-            print(format_findings(line, f"{name} {year} 年度 LINE 官方帳號補助檢查結果"))
-    return EXIT_FINDINGS if any(f.is_error for f in findings + line) else EXIT_OK
+    if line or in_use(project.years[year]):
+        print()
+        print(format_findings(line, f"{name} {year} 年度 LINE 官方帳號補助檢查結果"))
+    return EXIT_FINDINGS if any(f.is_error for f in everything) else EXIT_OK
 
 
 def check_workbooks_command(paths: Sequence[str], args: argparse.Namespace) -> int:

@@ -21,6 +21,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from treasurer_app.findings import FIELD_INVALID, FIELD_REQUIRED
+
 ROC_OFFSET = 1911  # 民國年 = 西元年 − 1911
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -697,6 +699,14 @@ class _KeepUnknown(dict[str, object]):
 
 
 @dataclass(frozen=True)
+class FieldProblem:
+    """A field's own rule broken: ``rule`` is FIELD_REQUIRED (blank) or FIELD_INVALID (refused by the type)."""
+
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Field:
     """One input of a form: key (ASCII), printed label (verbatim; may hold {Y} {Y1} {Y2}), type."""
 
@@ -712,12 +722,20 @@ class Field:
         Pass ``label`` (e.g. from ``label_for``) when the printed label has year placeholders.
         """
         parsed = self.type.parse(raw)
+        found = self._problem(parsed, label)
+        return parsed, None if found is None else found.message
+
+    def problem(self, raw: str | None, label: str | None = None) -> FieldProblem | None:
+        """What is wrong with ``raw`` by this field's own rule, with the rule's id; None when fine."""
+        return self._problem(self.type.parse(raw), label)
+
+    def _problem(self, parsed: Parsed, label: str | None) -> FieldProblem | None:
         name = self.label if label is None else label
         if not parsed.text:
-            return parsed, f"{name}：必填" if self.required else None
+            return FieldProblem(FIELD_REQUIRED, f"{name}：必填") if self.required else None
         if parsed.problem is not None:
-            return parsed, f"{name}：{parsed.problem}"
-        return parsed, None
+            return FieldProblem(FIELD_INVALID, f"{name}：{parsed.problem}")
+        return None
 
     def label_for(self, years: Mapping[str, object]) -> str:
         """The label with {Y}, {Y1}, {Y2} filled in, e.g. {"Y": 115, "Y1": 114, "Y2": 113}."""

@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# The rules a field's own type breaks (Field.check): left blank though required, or refused by its type or
+# limits. The field is named by Finding.field, never by the rule id.
+FIELD_REQUIRED = "field.required"
+FIELD_INVALID = "field.invalid"
+FIELD_RULES = frozenset({FIELD_REQUIRED, FIELD_INVALID})
+# Every rule that says "a value is missing here": the findings panel gathers them in one line.
+MISSING_VALUE_RULES = frozenset({FIELD_REQUIRED, "ledger.required"})
+
 
 class Severity(StrEnum):
     ERROR = "error"

@@ -26,12 +26,12 @@ class SlowCheck:
         self.release = threading.Event()
         self.original = rules.check_project
 
-    def __call__(self, project, year):  # type: ignore[no-untyped-def]
+    def __call__(self, project, year, **options):  # type: ignore[no-untyped-def]
         self.threads.append(threading.get_ident())
         if self.hold.is_set():
             self.started.set()
             assert self.release.wait(30), "the test never released the check"
-        return self.original(project, year)
+        return self.original(project, year, **options)
 
 
 @pytest.fixture

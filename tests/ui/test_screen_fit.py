@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QScrollArea, QWidget
 
-from treasurer_app.findings import error, warning
+from treasurer_app.findings import FIELD_INVALID, error, warning
 from treasurer_app.ui.main_window import MainWindow
 from treasurer_app.ui.window_place import FRAME, fitted, show_placed, window_settings
 
@@ -156,7 +156,7 @@ def test_export_page_buttons_and_status_bar_in_view_at_1366x768(window, qtbot) -
 
 def test_a_long_warning_wraps_instead_of_being_cut(window, qtbot) -> None:
     findings = [warning("final_accounts", "compliance.education_40", LONG_WARNING, "exp_1_allocation"),
-                error("application", "field.tax_id", "統一編號：檢查碼不符（12345678）", "tax_id")]
+                error("application", FIELD_INVALID, "統一編號：檢查碼不符（12345678）", "tax_id")]
     page = export_page_at_laptop_size(window, qtbot, findings)
     scroll = page.findChild(QScrollArea)
     assert not scroll.horizontalScrollBar().isVisible()

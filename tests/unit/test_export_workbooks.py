@@ -840,7 +840,7 @@ def test_pdf_option_hands_the_same_grids_to_the_pdf_package(tmp_path: Path, monk
 def test_an_attachment_must_open_as_a_real_pdf(tmp_path: Path) -> None:
     from pypdf import PdfWriter
 
-    from treasurer_app.export.package import pdf_problem
+    from treasurer_app.rules.attachments import pdf_problem
 
     good = tmp_path / "good.pdf"
     good.write_bytes(one_page_pdf())

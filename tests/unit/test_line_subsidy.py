@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from treasurer_app.findings import FIELD_REQUIRED
 from treasurer_app.line_subsidy import forms as lf
 from treasurer_app.line_subsidy import rules as lr
 from treasurer_app.line_subsidy.numerals import capital, receipt_amount
@@ -235,7 +236,8 @@ def test_application_inside_september_and_october_of_the_year_before(mailed: str
 def test_mailing_must_be_trackable() -> None:
     project = repeat_project()
     project.years[YEAR].forms[lf.APPLICATION.id]["mail_tracking"] = ""
-    assert "field.mail_tracking" in rules_of(project)
+    findings = lr.check_line(project, YEAR, IN_NOVEMBER)
+    assert any((f.rule, f.field) == (FIELD_REQUIRED, "mail_tracking") for f in findings)
 
 
 def test_a_short_month_that_is_over_is_an_error_naming_it() -> None:
@@ -317,7 +319,8 @@ def test_training_attended() -> None:
 def test_table_rows_are_checked_field_by_field() -> None:
     project = repeat_project()
     project.years[YEAR].line_rows[lf.FEES.id][0]["invoice"] = ""
-    findings = [f for f in lr.check_line(project, YEAR, IN_NOVEMBER) if f.rule == "field.invoice"]
+    findings = lr.check_line(project, YEAR, IN_NOVEMBER)
+    findings = [f for f in findings if (f.rule, f.field) == (FIELD_REQUIRED, "invoice")]
     assert findings and findings[0].row == 0 and findings[0].form == lf.FEES.id
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from treasurer_app import interchange, rules
 from treasurer_app.fields import BankAccount, Count, Field, Money, Text
-from treasurer_app.findings import Finding, Severity
+from treasurer_app.findings import FIELD_INVALID, FIELD_REQUIRED, FIELD_RULES, Finding, Severity
 from treasurer_app.forms import FORM_NAMES, FORMS, SCALAR_FORMS
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import training_report as tr
@@ -72,6 +72,17 @@ def the_finding(project: Project, rule: str) -> Finding:
     return found[0]
 
 
+def own_findings(project: Project, key: str) -> list[Finding]:
+    """The findings of the field's own rules (blank, refused by its type) about field ``key``."""
+    return [f for f in check(project) if f.rule in FIELD_RULES and f.field == key]
+
+
+def the_own_finding(project: Project, key: str) -> Finding:
+    found = own_findings(project, key)
+    assert len(found) == 1, found
+    return found[0]
+
+
 def only_finding(project: Project) -> Finding:
     """The change must produce exactly one finding, this one."""
     findings = check(project)
@@ -116,11 +127,11 @@ def test_guide_example_as_printed_has_exactly_its_own_mistakes() -> None:
     summary = sorted((f.form, f.rule, f.field or "", -1 if f.row is None else f.row, f.severity) for f in findings)
     assert summary == sorted(
         [
-            ("application", "field.tax_id", "tax_id", -1, Severity.ERROR),
+            ("application", FIELD_INVALID, "tax_id", -1, Severity.ERROR),
             ("final_accounts", "final_accounts.education_vs_report", "ben_1_sessions", -1, Severity.ERROR),
             ("final_accounts", "final_accounts.education_vs_report", "ben_1_hours", -1, Severity.ERROR),
             ("final_accounts", "final_accounts.education_vs_report", "ben_1_male", -1, Severity.ERROR),
-            ("training_report", "field.day1", "day1", 2, Severity.ERROR),
+            ("training_report", FIELD_INVALID, "day1", 2, Severity.ERROR),
             ("training_expenses", "training_expenses.total_matches_sessions", "total", -1, Severity.WARNING),
         ]
     )
@@ -210,8 +221,8 @@ REQUIRED_SCALARS = [(form_id, key) for form_id in SCALAR_FORMS for key in requir
 @pytest.mark.parametrize(("form_id", "key"), REQUIRED_SCALARS, ids=[f"{f}.{k}" for f, k in REQUIRED_SCALARS])
 def test_required_field_left_blank_is_an_error(project: Project, form_id: str, key: str) -> None:
     form(project, form_id)[key] = "  "
-    finding = the_finding(project, f"field.{key}")
-    assert_finding(finding, rule=f"field.{key}", severity=Severity.ERROR, form_id=form_id, field=key)
+    finding = the_own_finding(project, key)
+    assert_finding(finding, rule=FIELD_REQUIRED, severity=Severity.ERROR, form_id=form_id, field=key)
     assert finding.message == f"{label(form_id, key)}：必填"
 
 
@@ -223,7 +234,7 @@ OPTIONAL_SCALARS = [
 @pytest.mark.parametrize(("form_id", "key"), OPTIONAL_SCALARS, ids=[f"{f}.{k}" for f, k in OPTIONAL_SCALARS])
 def test_optional_field_left_blank_is_fine(project: Project, form_id: str, key: str) -> None:
     form(project, form_id)[key] = ""
-    assert by_rule(project, f"field.{key}") == []
+    assert own_findings(project, key) == []
 
 
 def test_the_optional_fields_are_the_ones_the_domain_names() -> None:
@@ -262,10 +273,10 @@ def test_field_size_limit_boundary(project: Project, form_id: str, key: str) -> 
     assert cases is not None
     at_limit, past_limit, problem = cases
     form(project, form_id)[key] = at_limit
-    assert by_rule(project, f"field.{key}") == []
+    assert own_findings(project, key) == []
     form(project, form_id)[key] = past_limit
-    finding = the_finding(project, f"field.{key}")
-    assert_finding(finding, rule=f"field.{key}", severity=Severity.ERROR, form_id=form_id, field=key)
+    finding = the_own_finding(project, key)
+    assert_finding(finding, rule=FIELD_INVALID, severity=Severity.ERROR, form_id=form_id, field=key)
     assert finding.message.startswith(f"{label(form_id, key)}：{problem}")
 
 
@@ -287,8 +298,8 @@ def test_field_size_limit_boundary(project: Project, form_id: str, key: str) -> 
 )
 def test_field_type_problems_name_the_field(project: Project, form_id: str, key: str, raw: str, problem: str) -> None:
     form(project, form_id)[key] = raw
-    finding = the_finding(project, f"field.{key}")
-    assert_finding(finding, rule=f"field.{key}", severity=Severity.ERROR, form_id=form_id, field=key)
+    finding = the_own_finding(project, key)
+    assert_finding(finding, rule=FIELD_INVALID, severity=Severity.ERROR, form_id=form_id, field=key)
     assert finding.message.startswith(f"{label(form_id, key)}：")
     assert problem in finding.message
 
@@ -389,7 +400,7 @@ def test_roster_required_columns_are_the_domains() -> None:
 def test_roster_required_column_left_blank(project: Project, key: str) -> None:
     roster(project)[4][key] = ""
     assert_finding(
-        only_finding(project), rule=f"field.{key}", severity=Severity.ERROR, form_id="roster", field=key, row=4,
+        only_finding(project), rule=FIELD_REQUIRED, severity=Severity.ERROR, form_id="roster", field=key, row=4,
         says=(f"第 5 列 {FORMS['roster'].field(key).label}：必填",),
     )
 
@@ -402,7 +413,7 @@ def test_roster_unit_is_optional(project: Project) -> None:
 def test_roster_national_id_must_be_valid(project: Project) -> None:
     roster(project)[5]["national_id"] = "A123456788"
     assert_finding(
-        only_finding(project), rule="field.national_id", severity=Severity.ERROR, form_id="roster",
+        only_finding(project), rule=FIELD_INVALID, severity=Severity.ERROR, form_id="roster",
         field="national_id", row=5, says=("第 6 列 身分證字號：", "檢查碼不符（A123456788）"),
     )
 
@@ -444,7 +455,7 @@ def test_roster_sex_must_agree_with_the_id(project: Project, row: int, typed: st
 def test_roster_sex_outside_the_choices_is_a_type_error_only(project: Project) -> None:
     roster(project)[1]["sex"] = "M"
     assert_finding(
-        only_finding(project), rule="field.sex", severity=Severity.ERROR, form_id="roster", field="sex", row=1,
+        only_finding(project), rule=FIELD_INVALID, severity=Severity.ERROR, form_id="roster", field="sex", row=1,
         says=("第 2 列 性別：", "男、女"),
     )
 
@@ -740,9 +751,9 @@ def test_session_required_columns_are_the_domains() -> None:
 @pytest.mark.parametrize("key", SESSION_REQUIRED)
 def test_session_required_column_left_blank(project: Project, key: str) -> None:
     sessions(project)[1][key] = ""
-    finding = the_finding(project, f"field.{key}")
+    finding = the_own_finding(project, key)
     assert_finding(
-        finding, rule=f"field.{key}", severity=Severity.ERROR, form_id="training_report", field=key, row=1,
+        finding, rule=FIELD_REQUIRED, severity=Severity.ERROR, form_id="training_report", field=key, row=1,
         says=(f"第 2 場次 {FORMS['training_report'].field(key).label}：必填",),
     )
 
@@ -847,7 +858,7 @@ def test_several_course_names_of_50_characters_each_make_100(project: Project) -
 def test_course_names_at_most_100_characters_in_all(project: Project) -> None:
     sessions(project)[2]["course_1"] = "甲" * 50 + "、" + "乙" * 50  # each ≤ 50, 101 in all
     assert_finding(
-        only_finding(project), rule="field.course_1", severity=Severity.ERROR, form_id="training_report",
+        only_finding(project), rule=FIELD_INVALID, severity=Severity.ERROR, form_id="training_report",
         field="course_1", row=2, says=("第 3 場次 課程名稱（勞動知能及法令）：", "最多 100 個字（目前 101 個字）"),
     )
 
@@ -878,13 +889,17 @@ def test_session_needs_at_least_one_course(project: Project) -> None:
 
 
 @pytest.mark.parametrize(
-    ("methods", "problem"),
-    [("", "必填"), ("、", "至少選 1 項"), ("講課", "「講課」不是可選的項目")],
+    ("methods", "rule", "problem"),
+    [
+        ("", FIELD_REQUIRED, "必填"),
+        ("、", FIELD_INVALID, "至少選 1 項"),
+        ("講課", FIELD_INVALID, "「講課」不是可選的項目"),
+    ],
 )
-def test_session_needs_at_least_one_teaching_method(project: Project, methods: str, problem: str) -> None:
+def test_session_needs_at_least_one_teaching_method(project: Project, methods: str, rule: str, problem: str) -> None:
     sessions(project)[1]["methods"] = methods
     assert_finding(
-        only_finding(project), rule="field.methods", severity=Severity.ERROR, form_id="training_report",
+        only_finding(project), rule=rule, severity=Severity.ERROR, form_id="training_report",
         field="methods", row=1, says=("第 2 場次 上課方式：", problem),
     )
 
@@ -897,7 +912,7 @@ def test_session_methods_may_be_several(project: Project) -> None:
 @pytest.mark.parametrize(("days", "fails"), [("0.5", False), ("1", False), ("1.0", False), ("1.5", True), ("3", True)])
 def test_session_days_are_half_one_or_two(project: Project, days: str, fails: bool) -> None:
     sessions(project)[2]["days"] = days
-    found = by_rule(project, "field.days")
+    found = own_findings(project, "days")
     assert bool(found) == fails
     if fails:
         assert "須為下列之一：0.5、1、2" in found[0].message
@@ -905,7 +920,7 @@ def test_session_days_are_half_one_or_two(project: Project, days: str, fails: bo
 
 def test_session_cost_at_most_7_digits(project: Project) -> None:
     sessions(project)[2]["cost"] = "10000000"
-    finding = the_finding(project, "field.cost")
+    finding = the_own_finding(project, "cost")
     assert (finding.row, "最多 7 位數字" in finding.message) == (2, True)
 
 
@@ -1366,9 +1381,9 @@ def test_the_carried_interest_in_last_years_ledger_is_read_as_its_field_reads_it
 
 def test_huge_numbers_are_findings_not_exceptions(project: Project) -> None:
     form(project, "final_accounts")["rev_allocation"] = "9" * 40
-    assert "最多 9 位數字" in the_finding(project, "field.rev_allocation").message
+    assert "最多 9 位數字" in the_own_finding(project, "rev_allocation").message
 
 
 def test_numbers_longer_than_pythons_int_limit_are_findings(project: Project) -> None:
     form(project, "final_accounts")["rev_allocation"] = "9" * 5000
-    assert "最多 9 位數字" in the_finding(project, "field.rev_allocation").message
+    assert "最多 9 位數字" in the_own_finding(project, "rev_allocation").message

@@ -390,7 +390,7 @@ class ReplaceYears(Edit):
 def field_label(area: str, key: str | None, year: int) -> str:
     """How the forms name a field, for an edit's title (「修改「工會名稱」」)."""
     if area == Area.ATTACHMENTS and key:
-        from treasurer_app.export.package import ATTACHMENT_LABELS
+        from treasurer_app.rules.attachments import ATTACHMENT_LABELS
 
         return ATTACHMENT_LABELS.get(key, key)
     from treasurer_app.specs import ALL_FORMS

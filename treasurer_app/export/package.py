@@ -32,18 +32,14 @@ from treasurer_app.forms.ledger import check_caps, check_ledger
 from treasurer_app.forms.roster import PERSONAL_COLUMNS
 from treasurer_app.ledger.quarters import parse_quarter, quarter_month, quarter_slice
 from treasurer_app.ledger.sheet import LEDGER_TITLE
-from treasurer_app.project import ATTACHMENT_KINDS, Project
+from treasurer_app.project import Project
 from treasurer_app.rules import check_project, errors_only, finding_key
+from treasurer_app.rules.attachments import chosen_attachments
 
 Writer = Callable[[Sequence[Grid], str | Path], Path]
 WRITERS: dict[str, Writer] = {"xls": write_xls, "xlsx": write_xlsx}
 # What one worksheet of each format can hold (rows, columns): BIFF8 and Office Open XML.
 SHEET_LIMITS: dict[str, tuple[int, int]] = {"xls": (65_536, 256), "xlsx": (1_048_576, 16_384)}
-# What the guide calls the two attachments (§1.2 (二) 2 (7)).
-ATTACHMENT_LABELS = {"meeting": "會員大會或理監事會議紀錄", "method": "福利專款運用補助辦法"}
-PDF_MAGIC = b"%PDF-"
-PDF_END = b"%%EOF"
-PDF_TAIL_BYTES = 1024  # %%EOF must sit this close to the end (trailing newlines and padding are common)
 _PERSONAL_LABELS = "、".join(FORMS["roster"].field(key).label for key in PERSONAL_COLUMNS)
 PERSONAL_DATA_NOTE = f"會員名冊含個人資料（{_PERSONAL_LABELS}），依個人資料保護法請妥善保管、勿任意傳送。"
 
@@ -90,13 +86,11 @@ def export_application(
     Raises ``ExportRefused`` while any error remains, missing or invalid attachments included.
     """
     writer = _writer(fmt)
-    findings = check_project(project, year)
+    findings = check_project(project, year, attachments=True)
     problems = errors_only(findings)
-    attachments: dict[str, Path] = {}
-    if year in project.years:
-        problems += check_attachments(project.years[year].attachments, attachments)
     if problems:
         raise ExportRefused(problems)
+    attachments = chosen_attachments(project.years[year].attachments)
     tax_id = project.tax_id(year).strip()
     grids = application_grids(project, year)
     _refuse_what_does_not_fit(grids, fmt, PROJECT_FORM)
@@ -166,66 +160,6 @@ def _write_problems_refused(form: str) -> Iterator[None]:
         where = f"（{exc.filename}）" if exc.filename else ""
         after = f"；{exc.target} 沒有留下任何新檔案，原有的檔案沒有變動" if isinstance(exc, PackageFailed) else ""
         raise ExportRefused([error(form, "export.write_failed", f"匯出：{reason}{where}{after}")]) from None
-
-
-def check_attachments(paths: dict[str, str], valid: dict[str, Path] | None = None) -> list[Finding]:
-    """Findings for missing or broken attachment PDFs; the good ones are put in ``valid`` (kind → path)."""
-    valid = {} if valid is None else valid
-    problems = []
-    for kind in ATTACHMENT_KINDS:
-        label = ATTACHMENT_LABELS[kind]
-        text = (paths.get(kind) or "").strip()
-        if not text:
-            problems.append(error(PROJECT_FORM, "export.attachment_missing", f"{label}：尚未選擇 PDF 檔", kind))
-            continue
-        problem = pdf_problem(Path(text))
-        if problem:
-            problems.append(error(PROJECT_FORM, "export.attachment_invalid", f"{label}：{problem}（{text}）", kind))
-        else:
-            valid[kind] = Path(text)
-    return problems
-
-
-def pdf_problem(path: Path) -> str | None:
-    """Why ``path`` is not a usable PDF file, in Chinese; None when it is one."""
-    try:
-        if not path.is_file():
-            return "找不到檔案" if not path.exists() else "這不是檔案"
-        size = path.stat().st_size
-        with path.open("rb") as stream:
-            head = stream.read(len(PDF_MAGIC))
-            stream.seek(max(0, size - PDF_TAIL_BYTES))
-            tail = stream.read()
-    except PermissionError:
-        return "沒有讀取權限"
-    except OSError as exc:
-        return f"無法讀取（{exc.strerror or exc}）"
-    if size == 0:
-        return "檔案是空的"
-    if head != PDF_MAGIC:
-        return "不是 PDF 檔（開頭不是 %PDF-）"
-    if PDF_END not in tail:
-        return "PDF 檔不完整（結尾缺 %%EOF，可能沒有存完或已損壞）"
-    return _pdf_content_problem(path)
-
-
-def _pdf_content_problem(path: Path) -> str | None:
-    """Open the PDF for real: the authority must be able to read its pages."""
-    import logging
-
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not the user's business
-    try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            return "PDF 檔有密碼保護，主管機關無法開啟，請存成沒有密碼的 PDF"
-        pages = len(reader.pages)
-    except Exception:  # pypdf raises many kinds on a damaged file; each means the same to the user
-        return "PDF 檔已損壞，無法讀取內容"
-    if pages == 0:
-        return "PDF 檔沒有任何頁面"
-    return None
 
 
 # ---------------------------------------------------------------- the quarterly ledger

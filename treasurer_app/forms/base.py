@@ -168,16 +168,16 @@ def check_fields(
     form_id: str | None = None,
     row_noun: str = "列",
 ) -> list[Finding]:
-    """Per-field rules: type, limits, required."""
+    """Per-field rules: type, limits (``field.invalid``), required (``field.required``); the field in ``field``."""
 
     years = year_labels(application_year)
     findings: list[Finding] = []
     for f in fields if fields is not None else spec.fields:
-        _, message = f.check(values.get(f.key) or "", f.label_for(years))
-        if message:
+        problem = f.problem(values.get(f.key) or "", f.label_for(years))
+        if problem is not None:
             prefix = f"第 {row + 1} {row_noun} " if row is not None else ""
             findings.append(
-                error(form_id or spec.id, f"field.{f.key}", prefix + message, field=f.key, row=row)
+                error(form_id or spec.id, problem.rule, prefix + problem.message, field=f.key, row=row)
             )
     return findings
 

@@ -3,12 +3,14 @@ for the application of ``year`` and the ledger kept in ``year``; it never raises
 
 The rooms: ``common`` (§11 thresholds, money and percent text), ``union`` (sheets 1–2), ``accounts``
 (sheets 3, 6, 7), ``training`` (sheets 4–5), ``education`` (§11's two-year history), ``ledger_year``
-(the year's cash ledger against its application).
+(the year's cash ledger against its application), ``attachments`` (the two PDFs the application
+needs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import PROJECT_FORM
@@ -25,10 +27,29 @@ def finding_key(finding: Finding) -> str:
     return f"{finding.form}|{finding.rule}|{finding.field or ''}|{'' if finding.row is None else finding.row}"
 
 
-def check_project(project: Project, year: int) -> list[Finding]:
+def check_project(
+    project: Project, year: int, *, attachments: bool = False, line: bool = False, today: date | None = None
+) -> list[Finding]:
+    """Every finding for the application of ``year`` and the ledger kept in ``year``: the one driver of the
+    rules, for the window, the CLI and the export alike. Never raises on any data.
+
+    ``attachments``: also the two attachment PDFs (reads the files: the window and the export ask for it).
+    ``line``: also the LINE subsidy's findings (forms ``line_*``), its months judged at ``today`` (None: today).
+    A project that kept its derivations (``Project.snapshot``, the window's) has them reused here.
+    """
     if year not in project.years:
         return [error(PROJECT_FORM, "project.year_missing", f"專案沒有 {year} 年度的資料")]
-    return _check_all(project.reading(), year)
+    reading = project.reading()
+    findings = _check_all(reading, year)
+    if attachments:
+        from treasurer_app.rules.attachments import check_attachments
+
+        findings += check_attachments(project.years[year].attachments)
+    if line:
+        from treasurer_app.line_subsidy.rules import check_line
+
+        findings += check_line(reading, year, today)
+    return findings
 
 
 def _check_all(project: Project, year: int) -> list[Finding]:

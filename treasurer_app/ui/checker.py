@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from treasurer_app.fields import Field
-from treasurer_app.findings import Finding
+from treasurer_app.findings import FIELD_RULES, Finding, error
 from treasurer_app.forms.base import year_labels
 from treasurer_app.ui.document import ProjectDocument
 
@@ -29,15 +29,25 @@ STOP_WAIT_SECONDS = 10.0  # at closing, a check still running (a huge ledger) is
 FieldKey = tuple[str, str | None, int | None]  # (form, field, row)
 
 
-def field_message(field: Field, text: str, year: int, row_prefix: str = "") -> str | None:
+def field_finding(
+    form: str, field: Field, text: str, year: int, row: int | None = None, row_prefix: str = ""
+) -> Finding | None:
     """The field's own rule (type, limit, required) for the text as typed: the instant check."""
-    _, message = field.check(text, field.label_for(year_labels(year)))
-    return f"{row_prefix}{message}" if message else None
+    problem = field.problem(text, field.label_for(year_labels(year)))
+    if problem is None:
+        return None
+    return error(form, problem.rule, f"{row_prefix}{problem.message}", field.key, row)
+
+
+def field_message(field: Field, text: str, year: int, row_prefix: str = "") -> str | None:
+    """The instant check's message alone (while a cell is being typed)."""
+    problem = field.problem(text, field.label_for(year_labels(year)))
+    return None if problem is None else f"{row_prefix}{problem.message}"
 
 
 def own_rule(finding: Finding) -> bool:
-    """A finding about the field's own type or limit (which the instant check also gives)."""
-    return finding.rule.startswith("field.")
+    """A finding about the field's own type, limit or blank (which the instant check also gives)."""
+    return finding.rule in FIELD_RULES
 
 
 class Checker(QObject):
@@ -107,7 +117,7 @@ class Checker(QObject):
             self._again = True
             return
         year = self.year
-        if year is None or year not in self.document.project.years:
+        if year is None:
             self._apply(([], []))
             return
         generation, snapshot = self._generation, self.document.project.snapshot()
@@ -173,7 +183,7 @@ class Checker(QObject):
         self._timer.stop()
         self._generation += 1
         year = self.year
-        if year is None or year not in self.document.project.years:
+        if year is None:
             self._apply(([], []))
         else:
             self._apply(check_with_history(self.document.project, year, self.today))
@@ -198,12 +208,10 @@ class Checker(QObject):
 def check_with_history(
     project: Project, year: int, today: date | None = None
 ) -> tuple[list[Finding], list[EducationYear]]:
-    """check_project with the attachment PDFs' findings, and the education history the home page shows
-    (Qt-free: runs on the worker thread)."""
-    from treasurer_app.line_subsidy.rules import check_line
+    """The window's findings — ``check_project`` with the attachment PDFs and the LINE subsidy — and the
+    education history the home page shows (Qt-free: runs on the worker thread)."""
     from treasurer_app.rules import check_project
     from treasurer_app.rules.education import education_history
-    from treasurer_app.ui.services import attachment_findings
 
-    findings = check_project(project, year) + attachment_findings(project, year) + check_line(project, year, today)
-    return findings, education_history(project)
+    findings = check_project(project, year, attachments=True, line=True, today=today)
+    return findings, education_history(project) if year in project.years else []

@@ -177,7 +177,7 @@ class Dashboard(QWidget):
         layout.addLayout(grid)
         missing = [kind for kind in ("meeting", "method") if not project.years[year].attachments.get(kind)]
         if missing:
-            from treasurer_app.export.package import ATTACHMENT_LABELS
+            from treasurer_app.rules.attachments import ATTACHMENT_LABELS
 
             names = "、".join(f"{ATTACHMENT_LABELS[k]} PDF" for k in missing)
             note = QLabel(f"尚未選擇附件：{names}（在「匯出與列印」選擇）")

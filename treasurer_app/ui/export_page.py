@@ -25,13 +25,14 @@ from treasurer_app.export import package
 from treasurer_app.findings import Finding
 from treasurer_app.project import ATTACHMENT_KINDS
 from treasurer_app.rules import finding_key
+from treasurer_app.rules.attachments import ATTACHMENT_LABELS, pdf_problem
 from treasurer_app.ui.checker import Checker
 from treasurer_app.ui.dashboard import card, scroll_page
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.steps import STEP_NAMES, step_of
 from treasurer_app.ui.widgets import set_mark
 
-ATTACHMENT_NAMES = {kind: f"{label}（PDF）" for kind, label in package.ATTACHMENT_LABELS.items()}
+ATTACHMENT_NAMES = {kind: f"{label}（PDF）" for kind, label in ATTACHMENT_LABELS.items()}
 MAX_LISTED = 30
 
 
@@ -185,7 +186,7 @@ class ExportPage(QWidget):
         for kind in ATTACHMENT_KINDS:
             path = self.document.book(self.year).attachments.get(kind, "")
             self.attachment_lines[kind].setText(path)
-            problem = package.pdf_problem(Path(path)) if path else None
+            problem = pdf_problem(Path(path)) if path else None
             self.attachment_notes[kind].setText(problem or "")
             self.attachment_notes[kind].setVisible(bool(problem))  # an empty line would leave a gap
             set_mark(self.attachment_notes[kind], "error" if problem else "")

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 
 from treasurer_app.editing.changes import Change
 from treasurer_app.fields import Field
-from treasurer_app.findings import Finding, error
+from treasurer_app.findings import MISSING_VALUE_RULES, Finding
 from treasurer_app.forms.base import FormSpec, compute_derived, year_labels
 from treasurer_app.project import Effective
 from treasurer_app.specs import ALL_FORMS
-from treasurer_app.ui.checker import Checker, field_message, own_rule
+from treasurer_app.ui.checker import Checker, field_finding, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.form_plan import Grid, Item, Plain, plan
 from treasurer_app.ui.widgets import ChoiceInput, FieldInput, NumberInput, ReadOnlyFigure, make_input, set_mark
@@ -37,7 +37,7 @@ def mark_for(findings: list[Finding], empty: bool) -> str:
     if not findings:
         return ""
     if any(f.is_error for f in findings):
-        only_required = all(f.message.endswith("：必填") for f in findings)
+        only_required = all(f.rule in MISSING_VALUE_RULES for f in findings)
         return MISSING if (empty and only_required) else "error"
     return "warning"
 
@@ -256,9 +256,9 @@ class FormEditor(QWidget):
         found = [f for f in self.checker.for_field(self.form_id, key) if not own_rule(f)]
         if key in self.inputs and key not in self.effective.supplied:
             text = self.document.value(self.year, self.form_id, key)
-            message = field_message(self.spec.field(key), text, self.year)
-            if message:
-                found.insert(0, error(self.form_id, f"field.{key}", message, key))
+            own = field_finding(self.form_id, self.spec.field(key), text, self.year)
+            if own is not None:
+                found.insert(0, own)
         return found
 
     def _mark(self, key: str) -> None:
@@ -290,8 +290,8 @@ class FormEditor(QWidget):
 
     def _refresh_grid_notes(self) -> None:
         for keys, note in self.grid_notes:
-            messages = [m for key in keys for m in (f.message for f in self._findings(key)) if m]
-            messages = [m for m in messages if not m.endswith("：必填")]
+            messages = [f.message for key in keys for f in self._findings(key)
+                        if f.message and f.rule not in MISSING_VALUE_RULES]
             note.setText("\n".join(dict.fromkeys(messages)))
             set_mark(note, "error" if messages else "")
             note.setVisible(bool(messages))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
 from treasurer_app.fields import Field
-from treasurer_app.findings import Finding, error
+from treasurer_app.findings import Finding
 from treasurer_app.forms import LEDGER_FORM
 from treasurer_app.forms.base import Record
 from treasurer_app.ledger.balances import SOURCE_OPENING_NOTES, SOURCES, RunningBalances, Sources
@@ -28,7 +28,7 @@ from treasurer_app.ledger.codes import (
 )
 from treasurer_app.ledger.sheet import ENTRY_FIELD, ENTRY_ROWS
 from treasurer_app.ui import theme
-from treasurer_app.ui.checker import Checker, field_message, own_rule
+from treasurer_app.ui.checker import Checker, field_finding, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.ledger_marks import MARK_ROLE, worst_mark
 from treasurer_app.ui.services import Change
@@ -135,10 +135,10 @@ class LedgerTableModel(QAbstractTableModel):
         found = [f for f in self.checker.for_field(LEDGER_FORM, key, row) if not own_rule(f)]
         field = ENTRY_FIELD.get(key)
         if field is not None:
-            message = field_message(field, entries[row].get(key, ""), self.year, f"第 {row + 1} 筆")
-            already = {f.message for f in found}
-            if message and message not in already:
-                found.insert(0, error(LEDGER_FORM, f"field.{key}", message, key, row))
+            own = field_finding(LEDGER_FORM, field, entries[row].get(key, ""), self.year, row, f"第 {row + 1} 筆")
+            already = {f.message for f in found}  # the ledger's rules say some of the same: shown once
+            if own is not None and own.message not in already:
+                found.insert(0, own)
         return found
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -190,6 +190,7 @@ class FindingsPanel(QTreeWidget):
         """``checked``: False while there is no year to check (nothing to say yet, not "no errors")."""
         from PySide6.QtGui import QBrush
 
+        from treasurer_app.findings import MISSING_VALUE_RULES
         from treasurer_app.ui.steps import step_of
 
         self.clear()
@@ -215,10 +216,10 @@ class FindingsPanel(QTreeWidget):
             font.setBold(True)
             header.setFont(0, font)
             self.addTopLevelItem(header)
-            missing = [f for f in group if f.is_error and f.message.endswith("：必填")]
+            missing = [f for f in group if f.is_error and f.rule in MISSING_VALUE_RULES]
             blank = {id(f) for f in missing}  # by identity: comparing findings one by one took seconds
             if missing:  # one line for the blanks, so the real problems are not buried under them
-                labels = "、".join(f.message.removesuffix("：必填") for f in missing[:BLANKS_NAMED])
+                labels = "、".join(f.message.partition("：必填")[0] for f in missing[:BLANKS_NAMED])  # the label
                 more = "…" if len(missing) > BLANKS_NAMED else ""
                 child = QTreeWidgetItem([f"尚未填寫 {len(missing)} 個必填欄位：{labels}{more}"])
                 child.setIcon(0, dot(theme.IDLE_COLOR))

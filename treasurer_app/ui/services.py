@@ -24,7 +24,6 @@ from treasurer_app.editing.persistence import UnsavedEdits as UnsavedEdits
 from treasurer_app.resources import resources_dir
 
 if TYPE_CHECKING:
-    from treasurer_app.findings import Finding
     from treasurer_app.project import Project
 
 RESOURCES = resources_dir()
@@ -70,15 +69,6 @@ def load_sample() -> Project:
 
 
 # ---------------------------------------------------------------- export and store errors
-
-
-def attachment_findings(project: Project, year: int) -> list[Finding]:
-    """The two attachment PDFs the export needs: missing or unreadable ones, as the exporter reports them."""
-    if year not in project.years:
-        return []
-    from treasurer_app.export.package import check_attachments
-
-    return check_attachments(project.years[year].attachments)
 
 
 def lock_state(error: BaseException) -> bool | None:

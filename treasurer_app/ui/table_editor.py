@@ -47,7 +47,7 @@ from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import Record, year_labels
 from treasurer_app.specs import ALL_FORMS
 from treasurer_app.ui import theme
-from treasurer_app.ui.checker import Checker, field_message, own_rule
+from treasurer_app.ui.checker import Checker, field_finding, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.widgets import ChoiceCombo, MultiChoiceInput, grouped, set_mark
 
@@ -116,11 +116,9 @@ class RecordTableModel(QAbstractTableModel):
         field = self.columns[column]
         found = [f for f in self.checker.for_field(self.area, field.key, row) if not own_rule(f)]
         prefix = f"第 {row + 1} {self.row_noun} "
-        message = field_message(field, rows[row].get(field.key, ""), self.year, prefix)
-        if message:
-            from treasurer_app.findings import error
-
-            found.insert(0, error(self.area, f"field.{field.key}", message, field.key, row))
+        own = field_finding(self.area, field, rows[row].get(field.key, ""), self.year, row, prefix)
+        if own is not None:
+            found.insert(0, own)
         return found
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
