@@ -556,11 +556,11 @@ def test_xls_formulas_moved_down_are_the_tokens_xlwt_parses(tmp_path: Path, monk
 
 
 def test_formula_shapes_move_only_relative_rows() -> None:
-    from treasurer_app.export.xls import _shape
+    from treasurer_app.export.xls import _moving_numbers
 
-    assert _shape("M12+I13", 12) == "M[-1]+I[0]" == _shape("M13+I14", 13)
-    assert _shape("SUM($A$1:A5)", 4) == "SUM($A$1:A[0])"  # an absolute row stays where it is
-    assert _shape("'專戶1'!A1+LOG10(A2)", 0) == "'專戶1'!A[0]+LOG10(A[1])"  # sheet names and functions are no cells
-    assert _shape('IF(K5="專戶存款1",1,0)', 4) == 'IF(K[0]="專戶存款1",1,0)'  # nor is text
-    assert _shape("AB1!A1", 0) == "AB1!A[0]"
-    assert _shape("SUM(1,2)", 0) is None
+    assert _moving_numbers("M12+I13") == [True, True]
+    assert _moving_numbers("SUM($A$1:A5)") == [False, True]  # an absolute row stays where it is
+    assert _moving_numbers("'專戶1'!A1+LOG10(A2)") == [False, True, False, True]  # sheet names and functions: no cells
+    assert _moving_numbers('IF(K5="專戶存款1",1,0)') == [True, False, False, False]  # nor is text
+    assert _moving_numbers("AB1!A1") == [False, True]
+    assert _moving_numbers("SUM(1,2)") is None

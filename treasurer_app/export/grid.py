@@ -60,7 +60,7 @@ class Validation:
     source: ListSource | None = None  # the options' cells; writers then list these instead of ``options``
 
 
-@dataclass
+@dataclass(slots=True)  # one per printed cell: a quarter's ledger sheet has hundreds of thousands
 class Cell:
     row: int
     col: int

@@ -220,6 +220,12 @@ def fit_text(text: str, width: float, max_height: float, size: float, font: Font
         lines = wrap(text, width, functools.partial(font.width, size=at), break_words)
         return lines, lines is not None and len(lines) * at * LEADING <= max_height + EPSILON
 
+    if text.isascii() and text.split() == [text]:  # one Latin word (an amount, a date): it shrinks, never breaks
+        at = size
+        while at >= SHRINK_FLOOR - EPSILON:
+            if font.width(text, at) <= width + EPSILON and at * LEADING <= max_height + EPSILON:
+                return at, (text,)  # what the first loop below finds, without tokenising at every size
+            at -= SHRINK_STEP
     current = size
     while True:
         lines, fits = attempt(current, break_words=False)

@@ -184,16 +184,23 @@ _REFERENCE = re.compile(
 
 
 class _Formulas:
-    """Formula tokens per cell, parsing each shape of formula once."""
+    """Formula tokens per cell, parsing each shape of formula once.
+
+    A formula is known by its text without digits (its skeleton) and the digit runs it holds;
+    a later formula with the same skeleton whose digit runs differ from a known one's only in
+    the relative rows, each by the same number of rows, is that formula moved (the regex that
+    tells rows from other digits runs once per shape, not once per cell).
+    """
+
+    MAX_PER_SKELETON = 8  # shapes kept per skeleton (SUM(C5:C9) and SUM(C5:C12) share one), most recent first
 
     def __init__(self) -> None:
-        self.parsed: dict[str, tuple[int, bytes]] = {}  # shape → (row it was parsed for, its tokens)
+        self.known: dict[str, list[_Shape]] = {}  # skeleton → the shapes parsed
 
     def formula(self, text: str, row: int) -> xlwt.Formula:
-        shape = _shape(text, row)
-        known = self.parsed.get(shape) if shape is not None else None
-        if known is not None:
-            tokens = _move_rows(known[1], row - known[0])
+        numbers = _DIGITS.findall(text)
+        for shape in self.known.get(_DIGITS.sub("", text), ()):
+            tokens = shape.moved_to(numbers, row)
             if tokens is not None:
                 return _Relocated(text, tokens)
         return xlwt.Formula(text)
@@ -202,28 +209,67 @@ class _Formulas:
         """Remember a freshly parsed formula once written (xlwt fills in its sheet references then)."""
         if isinstance(formula, _Relocated):
             return
-        shape = _shape(formula.text(), row)
-        if shape is not None and _move_rows(formula.rpn()[2:], 0) is not None:
-            self.parsed.setdefault(shape, (row, formula.rpn()[2:]))
+        text = formula.text()
+        moving = _moving_numbers(text)
+        tokens = formula.rpn()[2:]
+        offsets = _relative_rows(tokens)
+        if moving is None or offsets is None:
+            return
+        shapes = self.known.setdefault(_DIGITS.sub("", text), [])
+        shapes.insert(0, _Shape(row, tokens, _DIGITS.findall(text), moving, offsets))
+        del shapes[self.MAX_PER_SKELETON :]
 
 
-def _shape(text: str, row: int) -> str | None:
-    """The formula with each relative row written as its distance from ``row``: 'M12+I13' at row 12 (0-based)
-    → 'M[-1]+I[0]'; None when it holds nothing to move."""
-    moved = False
+_DIGITS = re.compile(r"[0-9]+")
 
-    def relative(match: re.Match[str]) -> str:
-        nonlocal moved
-        if match.group(3) is None:
-            return match.group(0)
-        column, absolute, number = match.group(3), match.group(4), match.group(5)
-        if absolute:
-            return match.group(0)
-        moved = True
-        return f"{column}[{int(number) - 1 - row}]"
 
-    shape = _REFERENCE.sub(relative, text)
-    return shape if moved else None
+class _Shape:
+    """A parsed formula: its row and tokens, its digit runs as written (the relative rows apart), and the
+    tokens cut where they hold the relative rows."""
+
+    __slots__ = ("fixed", "fixed_at", "moving_at", "pack", "parts", "row", "rows", "starts")
+
+    def __init__(self, row: int, tokens: bytes, numbers: list[str], moving: list[bool], offsets: list[int]) -> None:
+        self.row = row
+        self.moving_at = [i for i, moves in enumerate(moving) if moves]
+        self.fixed_at = [i for i, moves in enumerate(moving) if not moves]
+        self.fixed = [numbers[i] for i in self.fixed_at]  # as written: 存款01 is not 存款1
+        self.starts = [int(numbers[i]) for i in self.moving_at]
+        # The tokens as struct.pack arguments: the bytes between the relative rows, each row a "H".
+        cuts = [0, *(at for offset in offsets for at in (offset, offset + 2)), len(tokens)]
+        self.pack = "<" + "H".join(f"{cuts[2 * n + 1] - cuts[2 * n]}s" for n in range(len(offsets) + 1))
+        self.parts: list[bytes | int] = []
+        for n in range(len(offsets) + 1):
+            self.parts += [tokens[cuts[2 * n] : cuts[2 * n + 1]], 0]
+        self.parts.pop()
+        self.rows = [struct.unpack_from("<H", tokens, at)[0] for at in offsets]
+
+    def moved_to(self, numbers: list[str], row: int) -> bytes | None:
+        """The tokens for the formula whose digit runs are ``numbers`` at ``row``, when it is this one moved."""
+        if len(numbers) != len(self.fixed_at) + len(self.moving_at):
+            return None
+        if [numbers[i] for i in self.fixed_at] != self.fixed:
+            return None
+        delta = row - self.row
+        written = [numbers[i] for i in self.moving_at]
+        if written != [str(start + delta) for start in self.starts]:
+            return None
+        moved = [value + delta for value in self.rows]
+        if moved and not (min(moved) >= 0 and max(moved) <= 0xFFFF):
+            return None
+        parts = self.parts
+        parts[1::2] = moved
+        return struct.pack(self.pack, *parts)
+
+
+def _moving_numbers(text: str) -> list[bool] | None:
+    """For each digit run of the formula, whether it is a relative row: 'M12+I13' → [True, True],
+    'SUM($A$1:A5)' → [False, True] (an absolute row), 'IF(K5="專戶存款1",1,0)' → [True, False, False, False]
+    (text and numbers are no rows); None when nothing moves."""
+    rows = {match.start(5) for match in _REFERENCE.finditer(text) if match.group(3) is not None and not match.group(4)}
+    if not rows:
+        return None
+    return [match.start() in rows for match in _DIGITS.finditer(text)]
 
 
 # Payload sizes of the BIFF8 formula tokens a formula of ours may hold (MS-XLS 2.5.198); the class bits (0x20, 0x40,
@@ -237,45 +283,37 @@ _REF, _AREA, _REF_3D, _AREA_3D = 0x24, 0x25, 0x3A, 0x3B
 _ROW_RELATIVE = 0x8000  # in a reference's column field
 
 
-def _move_rows(tokens: bytes, delta: int) -> bytes | None:
-    """The tokens with every row-relative reference moved ``delta`` rows; None when a token is not understood."""
-    out = bytearray(tokens)
+def _relative_rows(tokens: bytes) -> list[int] | None:
+    """Where the tokens hold a row-relative reference's row (two bytes each); None when a token is not understood."""
+    offsets: list[int] = []
     i = 0
-    while i < len(out):
-        ptg = out[i]
+    while i < len(tokens):
+        ptg = tokens[i]
         base = (ptg & 0x1F) | 0x20 if ptg & 0x60 else ptg
         i += 1
         if base in _FIXED:
             i += _FIXED[base]
         elif base == 0x17:  # tStr: length, flags, characters
-            length, flags = out[i], out[i + 1]
+            length, flags = tokens[i], tokens[i + 1]
             i += 2 + length * (2 if flags & 1 else 1)
         elif base == 0x19:  # tAttr: type, data; tAttrChoose adds a jump table
-            kind, count = out[i], struct.unpack_from("<H", out, i + 1)[0]
+            kind, count = tokens[i], struct.unpack_from("<H", tokens, i + 1)[0]
             i += 3 + (2 * (count + 1) if kind & 0x04 else 0)
         elif base in (_REF, _REF_3D):
             at = i + (2 if base == _REF_3D else 0)
-            if not _move(out, at, at + 2, delta):
-                return None
+            offsets += _relative(tokens, at, at + 2)
             i = at + 4
         elif base in (_AREA, _AREA_3D):
             at = i + (2 if base == _AREA_3D else 0)
-            if not (_move(out, at, at + 4, delta) and _move(out, at + 2, at + 6, delta)):
-                return None
+            offsets += _relative(tokens, at, at + 4) + _relative(tokens, at + 2, at + 6)
             i = at + 8
         else:
             return None
-    return bytes(out) if i == len(out) else None
+    return offsets if i == len(tokens) else None
 
 
-def _move(tokens: bytearray, row_at: int, column_at: int, delta: int) -> bool:
-    row = struct.unpack_from("<H", tokens, row_at)[0]
-    if struct.unpack_from("<H", tokens, column_at)[0] & _ROW_RELATIVE:
-        row += delta
-        if not 0 <= row <= 0xFFFF:
-            return False
-        struct.pack_into("<H", tokens, row_at, row)
-    return True
+def _relative(tokens: bytes, row_at: int, column_at: int) -> list[int]:
+    return [row_at] if struct.unpack_from("<H", tokens, column_at)[0] & _ROW_RELATIVE else []
 
 
 def _name_record(sheet_index: int, code: int, tokens: bytes) -> bytes:
