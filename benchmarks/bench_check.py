@@ -114,9 +114,9 @@ def main() -> None:
     results = [("check_roster_10k", median_ms(lambda: check_project(project, YEAR)))]
 
     try:
-        import treasurer_app.forms.ledger  # noqa: F401 — the ledger measures need the ledger engine
+        import treasurer_app.rules.ledger  # noqa: F401 — the ledger measures need the ledger's rules
     except ImportError:
-        print("check_roster_and_ledger_10k\tskipped (no treasurer_app.forms.ledger)", file=sys.stderr)
+        print("check_roster_and_ledger_10k\tskipped (no treasurer_app.rules.ledger)", file=sys.stderr)
     else:
         names = [m["name"] for m in book.roster]
         book.ledger = LedgerBook({"opening_acct1": "0"}, ledger_entries(RECORDS, names, seed=115))

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.unit.test_ledger_properties import YEAR, big_year  # noqa: E402
-from treasurer_app.forms.ledger import check_caps, check_ledger  # noqa: E402
 from treasurer_app.ledger.balances import balances  # noqa: E402
+from treasurer_app.rules.ledger import check_caps, check_ledger  # noqa: E402
 
 RUNS = 5
 

@@ -19,10 +19,10 @@ from treasurer_app.export.importer import ImportResult, WorkbookImportError, imp
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import FORM_NAMES, FORMS, SCALAR_FORMS
 from treasurer_app.forms.base import Record
-from treasurer_app.forms.ledger import check_caps, check_ledger
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.sheet import LEDGER_TITLE, OPENING_KEYS
 from treasurer_app.project import Project, YearBook
+from treasurer_app.rules.ledger import check_caps, check_ledger
 
 LEDGER = "ledger"
 LEDGER_NAME = LEDGER_TITLE

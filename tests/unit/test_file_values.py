@@ -184,8 +184,8 @@ def test_digits_other_than_0_to_9_in_a_ledger_entry_are_errors(tmp_path: Path) -
     project = interchange.loads(json.dumps(doc, ensure_ascii=False))
     previous = project.years[YEAR]
     assert previous.ledger is not None
-    from treasurer_app.forms.ledger import check_ledger
     from treasurer_app.ledger.entries import parse_entry
+    from treasurer_app.rules.ledger import check_ledger
 
     assert parse_entry(previous.ledger.entries[0], YEAR) is None  # never 10002
     messages = [f.message for f in check_ledger(previous.ledger, YEAR) if f.is_error]

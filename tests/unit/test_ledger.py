@@ -13,7 +13,6 @@ from treasurer_app.findings import Finding, Severity
 from treasurer_app.forms import FORMS
 from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms import training_expenses as te
-from treasurer_app.forms.ledger import check_caps, check_ledger
 from treasurer_app.ledger.balances import balance_at, balances, closing_balances, opening_balances
 from treasurer_app.ledger.codes import (
     ACCOUNTS,
@@ -53,6 +52,7 @@ from treasurer_app.ledger.sheet import (
     SHEET_COLUMNS,
 )
 from treasurer_app.project import Project, YearBook
+from treasurer_app.rules.ledger import check_caps, check_ledger
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "ledger_114.json"
 YEAR = 114

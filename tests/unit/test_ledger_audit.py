@@ -11,8 +11,6 @@ from tests.unit.test_ledger import OPENING, book, entry
 from treasurer_app import interchange, rules
 from treasurer_app.findings import Finding, Severity
 from treasurer_app.forms import final_accounts as fa
-from treasurer_app.forms.ledger import check_ledger
-from treasurer_app.forms.ledger_audit import check_audit
 from treasurer_app.ledger.balances import RunningBalances, Sources
 from treasurer_app.ledger.codes import allowed_accounts, codes
 from treasurer_app.ledger.derivation import next_year_header
@@ -20,6 +18,7 @@ from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.sheet import ENTRY_FIELD, INTEREST_CARRIED_IN
 from treasurer_app.project import Project
 from treasurer_app.rules import ledger_year
+from treasurer_app.rules.ledger import check_audit, check_ledger
 
 YEAR = 115
 

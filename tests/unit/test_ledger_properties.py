@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from treasurer_app.forms import training_expenses as te
-from treasurer_app.forms.ledger import check_caps, check_ledger
 from treasurer_app.ledger.balances import balances, closing_balances, opening_balances
 from treasurer_app.ledger.codes import PARAMETER_TABLE
 from treasurer_app.ledger.derivation import (
@@ -27,6 +26,7 @@ from treasurer_app.ledger.derivation import (
 )
 from treasurer_app.ledger.entries import LedgerBook, is_blank, parse_entry
 from treasurer_app.ledger.quarters import quarter_slice
+from treasurer_app.rules.ledger import check_caps, check_ledger
 
 YEAR = 114
 ACCOUNTS = ("專戶存款1", "專戶存款2", "定期存款", "零用金")
@@ -216,7 +216,7 @@ def test_the_quick_path_finds_what_the_full_rules_find(records: list[dict[str, s
         record["voucher"] = record["voucher"] or f"V{i}"
     book = LedgerBook({key: "100000000" for key in OPENING_KEYS}, records)
     quick = check_ledger(book, YEAR)
-    with mock.patch("treasurer_app.forms.ledger._plainly_valid", lambda entry, record: False):
+    with mock.patch("treasurer_app.rules.ledger._plainly_valid", lambda entry, record: False):
         assert check_ledger(book, YEAR) == quick
 
 

@@ -28,13 +28,13 @@ from treasurer_app.export.xlsx import write_xlsx
 from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import FORM_NAMES, FORMS, LEDGER_FORM, PROJECT_FORM
-from treasurer_app.forms.ledger import check_caps, check_ledger
 from treasurer_app.forms.roster import PERSONAL_COLUMNS
 from treasurer_app.ledger.quarters import parse_quarter, quarter_month, quarter_slice
 from treasurer_app.ledger.sheet import LEDGER_TITLE
 from treasurer_app.project import Project
 from treasurer_app.rules import check_project, errors_only, finding_key
 from treasurer_app.rules.attachments import chosen_attachments
+from treasurer_app.rules.ledger import check_caps, check_ledger
 
 Writer = Callable[[Sequence[Grid], str | Path], Path]
 WRITERS: dict[str, Writer] = {"xls": write_xls, "xlsx": write_xlsx}

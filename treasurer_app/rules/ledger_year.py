@@ -7,13 +7,12 @@ from __future__ import annotations
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import FORMS, LEDGER_FORM
 from treasurer_app.forms.base import parse
-from treasurer_app.forms.ledger import check_caps, check_ledger
-from treasurer_app.forms.ledger_audit import check_audit
 from treasurer_app.ledger.balances import RunningBalances, Sources
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.sheet import HEADER_FIELD, INTEREST_CARRIED_IN
 from treasurer_app.project import Project
 from treasurer_app.rules.common import money
+from treasurer_app.rules.ledger import check_audit, check_caps, check_ledger
 
 
 def ledger_opening_sources(project: Project, year: int) -> Sources:
