@@ -359,11 +359,12 @@ def export_ledger_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def store_command(name: str) -> object:
+def store_command(name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from treasurer_app import store_cli
 
-        return getattr(store_cli, name)(args)
+        command: Callable[[argparse.Namespace], int] = getattr(store_cli, name)
+        return command(args)
 
     return run
 
@@ -373,12 +374,20 @@ class _Formatter(argparse.HelpFormatter):
     and shutil (with the compression modules it loads) is ~5 ms of every treasurer-app check."""
 
     def __init__(self, prog: str) -> None:
-        columns = os.environ.get("COLUMNS", "")
-        try:
-            width = int(columns) if columns.isdigit() else os.get_terminal_size(sys.__stdout__.fileno()).columns
-        except (AttributeError, ValueError, OSError):  # no console (a pipe, a frozen windowed exe)
-            width = 80
-        super().__init__(prog, width=max(width - 2, 20))
+        super().__init__(prog, width=max(_console_width() - 2, 20))
+
+
+def _console_width() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns)
+    console = sys.__stdout__
+    if console is None:  # a frozen windowed exe
+        return 80
+    try:
+        return os.get_terminal_size(console.fileno()).columns
+    except (ValueError, OSError):  # no console (a pipe)
+        return 80
 
 
 class _Parser(argparse.ArgumentParser):
@@ -499,8 +508,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(project_path=project_file) if project_file is not None else run_app()
     args = build_parser().parse_args(arguments)
     _tolerant_output()
+    run: Callable[[argparse.Namespace], int] = args.run  # every subcommand sets one (set_defaults)
     try:
-        return args.run(args)
+        return run(args)
     except UnusableInput as exc:
         print(f"無法使用：{exc}", file=sys.stderr)
         return EXIT_UNUSABLE

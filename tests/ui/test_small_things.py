@@ -92,7 +92,7 @@ def test_the_union_type_drop_down_shows_its_options_whole(window, qtbot) -> None
     window.create_union(115)
     editor = window.page("application")
     combo = editor.inputs["union_type"].combo
-    editor.scroll.ensureWidgetVisible(combo)
+    editor.scroll_area.ensureWidgetVisible(combo)
     qtbot.wait(5)
     option = QStyleOptionComboBox()
     combo.initStyleOption(option)

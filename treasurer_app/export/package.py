@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from treasurer_app.export import names
@@ -99,7 +100,7 @@ def export_application(
         for kind, source in attachments.items():
             target = out / names.attachment_file_name(year, tax_id, kind)
             written.append(
-                write_atomically(target, lambda temporary, source=source: shutil.copyfile(source, temporary))
+                write_atomically(target, partial(shutil.copyfile, source))
             )
         if pdf:
             from treasurer_app.export import pdf_package

@@ -91,13 +91,13 @@ class FormEditor(QWidget):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(self.scroll_area)
         body = QWidget()
         body.setObjectName("page")
-        self.scroll.setWidget(body)
+        self.scroll_area.setWidget(body)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(24, 16, 24, 24)
         self.title_label = QLabel(self._title(), objectName="pageTitle")
@@ -329,13 +329,13 @@ class FormEditor(QWidget):
         target: QWidget | None = self.inputs.get(key or "") or self.figures.get(key or "")
         if target is None:
             return False
-        self.scroll.ensureWidgetVisible(target, 50, 80)
+        self.scroll_area.ensureWidgetVisible(target, 50, 80)
         target.setFocus(Qt.FocusReason.OtherFocusReason)
         flash(target.mark_target() if isinstance(target, FieldInput) else target)
         return True
 
 
-class _Years(dict):  # type: ignore[type-arg]
+class _Years(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 

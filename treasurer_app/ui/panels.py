@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QSize, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Signal
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -131,7 +131,7 @@ class Navigator(QListWidget):
 class _WrappingDelegate(QStyledItemDelegate):
     """Row heights for wrapped text: QTreeView asks a row's height without saying how wide it is."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         from PySide6.QtCore import QRect, Qt
         from PySide6.QtWidgets import QStyle
 
@@ -182,8 +182,8 @@ class FindingsPanel(QTreeWidget):
         self.itemCollapsed.connect(lambda item: self.collapsed_steps.add(item.data(0, ROLE_TARGET)))
         self.itemExpanded.connect(lambda item: self.collapsed_steps.discard(item.data(0, ROLE_TARGET)))
 
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)  # type: ignore[arg-type]
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
         self.scheduleDelayedItemsLayout()  # row heights follow the new width
 
     def show_findings(self, findings: list[Finding], checked: bool = True) -> None:
@@ -241,7 +241,7 @@ class FindingsPanel(QTreeWidget):
 
     def messages(self) -> list[str]:
         """Every line shown under the steps (the blanks of a step are one line)."""
-        found = []
+        found: list[str] = []
         for i in range(self.topLevelItemCount()):
             top = self.topLevelItem(i)
             found.extend(top.child(j).text(0) for j in range(top.childCount()))
