@@ -8,12 +8,12 @@ input is never a problem for the type: whether a field is required is the
 
 Types are frozen dataclasses, so they are hashable and parse results are cached
 per (type, text): the app re-validates tens of thousands of values on each edit.
+How a text is trimmed and folded to half-width before a type reads it is typed_text.py.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import namedtuple
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,18 +22,18 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from treasurer_app.findings import FIELD_INVALID, FIELD_REQUIRED
+from treasurer_app.typed_text import (
+    FULLWIDTH_ALNUM,
+    fold,
+    foreign_digit,
+    foreign_digit_problem,
+    option_digits_problem,
+    trim,
+)
 
 ROC_OFFSET = 1911  # 民國年 = 西元年 − 1911
 
 _DIGITS = re.compile(r"[0-9]+")
-_EDGE_SPACE = re.compile(r"^[\s\u200b\ufeff]+|[\s\u200b\ufeff]+$")
-# NFKC leaves these dash look-alikes alone; an IME in full-width mode produces several of them.
-_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
-# Addresses keep their CJK text and punctuation as typed; only digits, letters and the hyphen fold.
-_FULLWIDTH_ALNUM = str.maketrans(
-    {chr(c): chr(c - 0xFEE0) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
-    | {"\uff0d": "-"}
-)
 
 
 @dataclass(frozen=True)
@@ -46,56 +46,8 @@ class Parsed:
 _EMPTY = Parsed("", None, None)
 
 
-def _trim(text: str) -> str:
-    return _EDGE_SPACE.sub("", text)
-
-
-def _fold(text: str) -> str:
-    """Full-width digits, letters and punctuation → half-width (for structured, non-prose values)."""
-    return unicodedata.normalize("NFKC", text).translate(_DASHES)
-
-
 def _invalid(text: str, problem: str) -> Parsed:
     return Parsed(text, None, problem)
-
-
-# Digits a number may be written in: ASCII and their full-width forms (an IME in full-width mode).
-_ARABIC_DIGITS = frozenset("0123456789０１２３４５６７８９")
-_DIGIT_KINDS = {"<super>": "上標數字", "<sub>": "下標數字", "<circle>": "圈號數字", "<font>": "數學字型的數字"}
-
-
-def _foreign_digit(text: str) -> str | None:
-    """The first character that is a digit or number but not 0–9 (half- or full-width): ², ₂, ①, ⑴, ٣, Ⅻ, 〇, ㏩.
-
-    NFKC would quietly read「²」as 2 and「10²」as 102; a figure is never guessed from such a character.
-    """
-    if text.isascii():
-        return None
-    for char in text:
-        if char in _ARABIC_DIGITS or char.isascii():
-            continue
-        if unicodedata.category(char)[0] == "N" or any(
-            c in _ARABIC_DIGITS for c in unicodedata.normalize("NFKC", char)
-        ):
-            return char
-    return None
-
-
-def _option_digits_problem(text: str, options: tuple[str, ...]) -> str | None:
-    """A choice typed with ² or ① where no option is spelled so: refused (「①」would fold to the option「1」)."""
-    if text in options:
-        return None
-    char = _foreign_digit(text)
-    if char is None or any(char in option for option in options):
-        return None
-    return _foreign_digit_problem(char)
-
-
-def _foreign_digit_problem(char: str) -> str:
-    tag = unicodedata.decomposition(char).split(" ", 1)[0]
-    kind = _DIGIT_KINDS.get(tag, "不是阿拉伯數字")
-    kind = kind if kind.startswith("不是") else f"是{kind}"
-    return f"「{char}」{kind}，請改用阿拉伯數字 0–9"
 
 
 class FieldType:
@@ -129,11 +81,11 @@ class FieldType:
 
 @lru_cache(maxsize=1 << 16)
 def _parse_cached(field_type: FieldType, raw: str) -> Parsed:
-    trimmed = _trim(raw)
+    trimmed = trim(raw)
     if trimmed and (problem := field_type._screen(trimmed)) is not None:
         return _invalid(trimmed, problem)
     # Trim again after normalising: NFKC turns some characters into a space plus a combining mark.
-    text = _trim(field_type._normalise(trimmed))
+    text = trim(field_type._normalise(trimmed))
     if not text:
         return _EMPTY
     return field_type._parse(text)
@@ -144,11 +96,11 @@ class _StructuredType(FieldType):
     other digits (², ①, ٣…) are refused rather than folded."""
 
     def _normalise(self, text: str) -> str:
-        return _fold(text)
+        return fold(text)
 
     def _screen(self, text: str) -> str | None:
-        char = _foreign_digit(text)
-        return None if char is None else _foreign_digit_problem(char)
+        char = foreign_digit(text)
+        return None if char is None else foreign_digit_problem(char)
 
 
 # ---------------------------------------------------------------- ROC years and dates
@@ -362,7 +314,7 @@ class NationalId(_StructuredType):
     """
 
     def _normalise(self, text: str) -> str:
-        return _fold(text).upper()
+        return fold(text).upper()
 
     def _parse(self, text: str) -> Parsed:
         if not _ID_SHAPE.fullmatch(text):
@@ -403,7 +355,7 @@ class Phone(_StructuredType):
     """Area code + '-' + number (04-25670000, 02-2345-6789, 0912-345678), optional '#ext'. Value: ``str``."""
 
     def _normalise(self, text: str) -> str:
-        return _SPACED_HASH.sub("#", _fold(text))
+        return _SPACED_HASH.sub("#", fold(text))
 
     def _parse(self, text: str) -> Parsed:
         number = text.split("#", 1)[0]
@@ -455,7 +407,7 @@ class Address(FieldType):
     """Postal code (3, 3+2 or 3+3 digits) followed by the address. Value: ``str``."""
 
     def _normalise(self, text: str) -> str:
-        return text.translate(_FULLWIDTH_ALNUM)
+        return text.translate(FULLWIDTH_ALNUM)
 
     def _parse(self, text: str) -> Parsed:
         match = _POSTAL_ADDRESS.fullmatch(text)
@@ -573,11 +525,11 @@ class BankAccount(Text):
     max_chars: int = 100
 
     def _normalise(self, text: str) -> str:
-        return text.translate(_FULLWIDTH_ALNUM)
+        return text.translate(FULLWIDTH_ALNUM)
 
     def _screen(self, text: str) -> str | None:
-        char = _foreign_digit(text)
-        return None if char is None else _foreign_digit_problem(char)
+        char = foreign_digit(text)
+        return None if char is None else foreign_digit_problem(char)
 
     def _parse(self, text: str) -> Parsed:
         if len(text) > self.max_chars:
@@ -597,7 +549,7 @@ _NUMBER = re.compile(r"[0-9]*\.?[0-9]+")
 
 
 def _choice_key(text: str) -> str:
-    return _fold(text).casefold()
+    return fold(text).casefold()
 
 
 def _same_number(a: str, b: str) -> bool:
@@ -615,7 +567,7 @@ def _match_option(text: str, options: tuple[str, ...]) -> str | None:
         return text
     key = _choice_key(text)
     for option in options:
-        if _choice_key(option) == key or _same_number(_fold(text), option):
+        if _choice_key(option) == key or _same_number(fold(text), option):
             return option
     return None
 
@@ -632,7 +584,7 @@ class Choice(FieldType):
         object.__setattr__(self, "options", tuple(self.options))  # a list would not hash
 
     def _screen(self, text: str) -> str | None:
-        return _option_digits_problem(text, self.options)
+        return option_digits_problem(text, self.options)
 
     def _parse(self, text: str) -> Parsed:
         option = _match_option(text, self.options)
@@ -662,7 +614,7 @@ class MultiChoice(FieldType):
         object.__setattr__(self, "options", tuple(self.options))
 
     def _screen(self, text: str) -> str | None:
-        return _option_digits_problem(text, self.options)
+        return option_digits_problem(text, self.options)
 
     def _parse(self, text: str) -> Parsed:
         chosen: set[str] = set()
