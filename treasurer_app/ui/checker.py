@@ -152,7 +152,8 @@ class Checker(QObject):
                 raise result
         elif current:
             self.checked_off_thread += 1
-            self._apply(result)  # type: ignore[arg-type]
+            assert isinstance(result, tuple)  # what _work emits when no exception: check_with_history's pair
+            self._apply(result)
         if self._again or not current:
             self._again = False
             if not self._timer.isActive():
