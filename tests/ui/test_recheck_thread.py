@@ -142,3 +142,27 @@ def test_findings_arriving_while_a_roster_cell_is_typed_keep_the_typing(window, 
     window.checker.run_now()
     qtbot.wait(5)
     assert [r.get("national_id") for r in window.document.rows(115, "roster")] == ["A123"]
+
+
+def test_rechecks_leave_no_garbage_frozen(window, qtbot) -> None:
+    """The collector is paused during a check and what is alive afterwards is frozen (kept out of later
+    collections); the check's cyclic garbage must be collected before that, or every recheck adds to
+    memory no collection ever reclaims. Unfreezing and collecting shows what was frozen as garbage:
+    it must not grow with the number of rechecks."""
+    import gc
+
+    window.create_union(115)
+    document = window.document
+    document.insert_rows(115, "ledger", 0, [ENTRY, {**ENTRY, "voucher": "P2"}])
+    qtbot.waitUntil(lambda: not window.checker.pending(), timeout=10_000)
+
+    def garbage_frozen_after(rechecks: int) -> int:
+        for amount in range(101, 101 + rechecks):
+            document.set_cell(115, "ledger", 1, "amount", str(amount))
+            window.checker.start()  # at once, as the debounce would a moment later
+            qtbot.waitUntil(lambda: not window.checker.pending(), timeout=10_000)
+        gc.unfreeze()
+        return gc.collect()
+
+    few, many = garbage_frozen_after(2), garbage_frozen_after(12)
+    assert many <= few, (few, many)

@@ -35,6 +35,7 @@ from treasurer_app.forms import LEDGER_FORM
 from treasurer_app.forms.base import Record
 from treasurer_app.ledger.balances import SOURCES
 from treasurer_app.ledger.codes import ACCOUNTS, codes, fill_from_code, kinds, summary_one
+from treasurer_app.ledger.entries import Entry
 from treasurer_app.ledger.quarters import QUARTER_MONTHS
 from treasurer_app.ledger.sheet import (
     COLUMN_LABELS,
@@ -163,8 +164,12 @@ class LedgerPage(QWidget):
         document.changed.connect(self.model.document_changed)
         document.changed.connect(self._changed)
         # The per-code totals follow the entries with the (debounced) check after an edit, and only then:
-        # findings that come for another reason (a form of the year edited) leave them be.
+        # findings that come for another reason (a form of the year edited) leave them be. Unfiltered,
+        # an edited, inserted or deleted entry moves them by its own amount (``_summary_rows``: what each
+        # entry adds, aligned with the entries); a full count runs only when filtering or after other edits.
         self._summary_stale = False
+        self._summary_rows: list[tuple[str, str, int] | None] | None = None
+        self._totals: dict[tuple[str, str], list[int]] = {}
         checker.findings_changed.connect(self._findings_changed)
         document.unsaved_changed.connect(self.model._all_changed)
         self.table.selectionModel().currentChanged.connect(self._current_changed)
@@ -377,7 +382,35 @@ class LedgerPage(QWidget):
                 widget.set_text(stored)
             self._mark_header(change.key)  # after an undo too
         self._refresh_closing()
+        if not self._follow_summary(change):
+            self._summary_rows = None
         self._summary_stale = True
+
+    def _follow_summary(self, change: Change) -> bool:
+        """The unfiltered totals moved by the one entry ``change`` touched; False when they must be counted."""
+        rows = self._summary_rows
+        if rows is None or change.area != LEDGER_FORM or change.row is None:
+            return change.area != LEDGER_FORM and rows is not None
+        row, parsed = change.row, self.model.running.parsed
+        if change.kind == "cell" and row < len(rows):
+            self._count_entry(rows[row], -1)
+            rows[row] = self._count_entry(_summary_key(parsed[row]), 1)
+        elif change.kind == "insert" and row <= len(rows):
+            rows.insert(row, self._count_entry(_summary_key(parsed[row]), 1))
+        elif change.kind == "delete" and row < len(rows):
+            self._count_entry(rows.pop(row), -1)
+        else:
+            return False
+        return len(rows) == len(parsed)
+
+    def _count_entry(self, key: tuple[str, str, int] | None, sign: int) -> tuple[str, str, int] | None:
+        if key is not None:
+            bucket = self._totals.setdefault(key[:2], [0, 0])
+            bucket[0] += sign
+            bucket[1] += sign * key[2]
+            if not bucket[0]:
+                del self._totals[key[:2]]
+        return key
 
     def _findings_changed(self) -> None:
         self.model.sources_changed()
@@ -449,21 +482,18 @@ class LedgerPage(QWidget):
     def _refresh_summary(self) -> None:
         self._summary_stale = False
         self._refresh_closing()
-        totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-        shown = 0
         parsed = self.model.running.parsed
-        # The proxy's own test, called from here: asking Qt to map each of 100,000 rows took seconds.
-        accepts = self.proxy.filterAcceptsRow if self.proxy.filtering() else None
-        for row in range(len(self.model.entries())):  # the empty row for a new entry is not one
-            if accepts is not None and not accepts(row, NO_PARENT):
-                continue
-            shown += 1  # an entry still being typed is on screen too, though not in the totals yet
-            entry = parsed[row] if row < len(parsed) else None
-            if entry is None:
-                continue
-            bucket = totals[(entry.kind, entry.code)]
-            bucket[0] += 1
-            bucket[1] += entry.amount
+        entries = len(self.model.entries())  # the empty row for a new entry is not one
+        if self.proxy.filtering():
+            self._summary_rows = None
+            totals, shown = self._count_filtered(parsed, entries)
+        else:
+            if self._summary_rows is None or len(self._summary_rows) != len(parsed):
+                self._summary_rows = [_summary_key(entry) for entry in parsed]
+                self._totals = {}
+                for key in self._summary_rows:
+                    self._count_entry(key, 1)
+            totals, shown = self._totals, entries
         order = {(k, c): i for i, (k, c) in enumerate((k, c) for k in kinds() for c in codes(k))}
         self.totals.setRowCount(len(totals))
         for r, ((kind, code), (count, amount)) in enumerate(sorted(totals.items(), key=lambda t: order[t[0]])):
@@ -473,7 +503,26 @@ class LedgerPage(QWidget):
                 if c >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.totals.setItem(r, c, item)
-        self.count_label.setText(f"顯示 {shown} 筆／共 {len(self.model.entries())} 筆")
+        self.count_label.setText(f"顯示 {shown} 筆／共 {entries} 筆")
+
+    def _count_filtered(
+        self, parsed: list[Entry | None], entries: int
+    ) -> tuple[dict[tuple[str, str], list[int]], int]:
+        totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        shown = 0
+        # The proxy's own test, called from here: asking Qt to map each of 100,000 rows took seconds.
+        accepts = self.proxy.filterAcceptsRow
+        for row in range(entries):
+            if not accepts(row, NO_PARENT):
+                continue
+            shown += 1  # an entry still being typed is on screen too, though not in the totals yet
+            entry = parsed[row] if row < len(parsed) else None
+            if entry is None:
+                continue
+            bucket = totals[(entry.kind, entry.code)]
+            bucket[0] += 1
+            bucket[1] += entry.amount
+        return totals, shown
 
     def focus_cell(self, row: int, key: str | None) -> None:
         self.period.setCurrentIndex(0)
@@ -492,6 +541,11 @@ class LedgerPage(QWidget):
         widget = self.header_inputs.get(key or "")
         if widget is not None:
             widget.setFocus()
+
+
+def _summary_key(entry: Entry | None) -> tuple[str, str, int] | None:
+    """What an entry adds to the per-code totals: (kind, code, amount)."""
+    return None if entry is None else (entry.kind, entry.code, entry.amount)
 
 
 class DrilldownDialog(QDialog):
