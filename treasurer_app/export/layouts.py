@@ -20,11 +20,8 @@ from itertools import takewhile
 from treasurer_app.export.excel_look import LOOKS
 from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1, display_width
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
-from treasurer_app.forms import FORMS
-from treasurer_app.forms import final_accounts as fa
+from treasurer_app.forms import FORMS, final_accounts, training_report, work_plan
 from treasurer_app.forms import roster as roster_form
-from treasurer_app.forms import training_report as tr
-from treasurer_app.forms import work_plan as wp
 from treasurer_app.forms.base import SIGNATURES, Derived, FormSpec, Record, terms, year_labels
 from treasurer_app.forms.layout import (
     SLASH,
@@ -149,20 +146,20 @@ def add_formulas(grid: Grid, spec: FormSpec) -> None:
 
 def interest_use_text(choice: str) -> str | None:
     """The A/B choice printed as two radio marks, the chosen one filled."""
-    parsed = fa.INTEREST_USE.type.parse(choice)
+    parsed = final_accounts.INTEREST_USE.type.parse(choice)
     if parsed.problem is not None:
         return parsed.text
     return "\n".join(
-        f"{SELECTED if option == parsed.value else UNSELECTED} {fa.INTEREST_USE_LABELS[option]}"
-        for option in fa.INTEREST_USE_OPTIONS
+        f"{SELECTED if option == parsed.value else UNSELECTED} {final_accounts.INTEREST_USE_LABELS[option]}"
+        for option in final_accounts.INTEREST_USE_OPTIONS
     )
 
 
 def parse_interest_use(text: str) -> str:
     """The stored choice ("A", "B") from a printed cell: marks, a bare letter or a label."""
     text = (text or "").strip()
-    for option in fa.INTEREST_USE_OPTIONS:
-        if re.search(rf"{SELECTED}\s*{re.escape(fa.INTEREST_USE_LABELS[option])}", text):
+    for option in final_accounts.INTEREST_USE_OPTIONS:
+        if re.search(rf"{SELECTED}\s*{re.escape(final_accounts.INTEREST_USE_LABELS[option])}", text):
             return option
     if SELECTED in text or UNSELECTED in text:
         return ""
@@ -177,7 +174,7 @@ def methods_text(text: str) -> str | None:
     if parsed.text and not isinstance(parsed.value, tuple):
         return parsed.text
     chosen = parsed.value if isinstance(parsed.value, tuple) else ()
-    return "\n".join(f"{CHECKED if option in chosen else UNCHECKED}{option}" for option in tr.METHODS)
+    return "\n".join(f"{CHECKED if option in chosen else UNCHECKED}{option}" for option in training_report.METHODS)
 
 
 def parse_methods(text: str) -> str:
@@ -187,7 +184,8 @@ def parse_methods(text: str) -> str:
     if not any(mark in text for mark in boxes):
         return text
     ticked = "|".join(re.escape(mark) for mark in CHECK_MARKS)
-    return "、".join(option for option in tr.METHODS if re.search(rf"(?:{ticked})\s*{re.escape(option)}", text))
+    methods = training_report.METHODS
+    return "、".join(option for option in methods if re.search(rf"(?:{ticked})\s*{re.escape(option)}", text))
 
 
 _INTEREST_NOTE = re.compile(r"\s*[(（]\s*另使用利息\s*([0-9０-９][0-9０-９,，]*)\s*元?\s*[)）]\s*$")
@@ -201,7 +199,7 @@ def budget_text_with_interest(text: str, interest_text: str) -> str:
     _, already = split_budget_text(text)
     if already == interest:
         return text
-    return f"{text}\n{wp.interest_note(interest)}" if text else wp.interest_note(interest)
+    return f"{text}\n{work_plan.interest_note(interest)}" if text else work_plan.interest_note(interest)
 
 
 def split_budget_text(text: str) -> tuple[str, int | None]:
@@ -287,9 +285,9 @@ class _FormSource(_Source):
         if not spec.has_field(key):  # a derived or linked figure
             return self.form.number(key), self._figure_style(key), True, key
         field = spec.field(key)
-        if field is fa.INTEREST_USE and spec.id == fa.SPEC.id:
+        if field is final_accounts.INTEREST_USE and spec.id == final_accounts.SPEC.id:
             return interest_use_text(values.get(key, "")), Style.TEXT, False, key
-        if companion is not None and spec.id == wp.SPEC.id:  # 預算經費 with the planned interest inside
+        if companion is not None and spec.id == work_plan.SPEC.id:  # 預算經費 with the planned interest inside
             text = budget_text_with_interest(values.get(key, ""), values.get(companion, ""))
             return text or None, Style.TEXT, False, key
         if key in self.form.supplied:
@@ -300,8 +298,8 @@ class _FormSource(_Source):
     def options(self, key: str) -> tuple[str, ...]:
         if not self.spec.has_field(key):
             return ()
-        if self.spec.field(key) is fa.INTEREST_USE:  # the printed choice reads back from its label
-            return tuple(fa.INTEREST_USE_LABELS[option] for option in fa.INTEREST_USE_OPTIONS)
+        if self.spec.field(key) is final_accounts.INTEREST_USE:  # the printed choice reads back from its label
+            return tuple(final_accounts.INTEREST_USE_LABELS[option] for option in final_accounts.INTEREST_USE_OPTIONS)
         return _choices(self.spec.field(key))
 
     def _figure_style(self, key: str) -> Style:
@@ -326,11 +324,11 @@ class _TableSource(_Source):
     def record_cell(self, index: int, record: Record, key: str) -> Printed:
         column = self.spec.layout.table().column(key)
         if column.computed:  # 課程類別: the six categories, one per line
-            return "\n".join(tr.CATEGORIES), Style.LABEL, True, None
+            return "\n".join(training_report.CATEGORIES), Style.LABEL, True, None
         if column.lines:
             lines = [(record.get(k) or "").replace("\n", "、").strip() for k in column.lines]
             return ("\n".join(lines) if any(lines) else None), Style.TEXT, False, f"{index}:{key}"
-        if key == "methods" and self.spec.id == tr.SPEC.id:
+        if key == "methods" and self.spec.id == training_report.SPEC.id:
             return methods_text(record.get(key, "")), Style.TEXT, False, f"{index}:{key}"
         value, style = input_value(self.spec.field(key), record.get(key, ""))
         return value, style, False, f"{index}:{key}"
@@ -518,7 +516,7 @@ class _Interpreter:
             if len(matrix_row.cells) == 1 and len(printed) > 1:  # one figure for all the columns (總計)
                 total = matrix_row.cells[0]
                 if total is SLASH:
-                    self.grid.add(self.row, 1, fa.SLASH, Style.SLASH)
+                    self.grid.add(self.row, 1, final_accounts.SLASH, Style.SLASH)
                 else:
                     self.put(1, self.source.cell(total))
                 for col in range(2, len(printed) + 1):  # under the first column, as the guide prints it
@@ -528,7 +526,7 @@ class _Interpreter:
             for col, i in enumerate(printed, start=1):
                 key = matrix_row.cells[i]
                 if key is SLASH:
-                    self.grid.add(self.row, col, fa.SLASH, Style.SLASH)
+                    self.grid.add(self.row, col, final_accounts.SLASH, Style.SLASH)
                     continue
                 companion = matrix_row.cells[companions[i]] if i in companions else None
                 self.put(col, self.source.cell(key, companion))
