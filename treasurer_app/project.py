@@ -12,9 +12,8 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from treasurer_app.forms import FORMS, SCALAR_FORMS
+from treasurer_app.forms import FORMS, SCALAR_FORMS, final_accounts
 from treasurer_app.forms import budget as budget_form
-from treasurer_app.forms import final_accounts as fa
 from treasurer_app.forms.base import FormSpec, Record, compute_derived, int_getter
 from treasurer_app.ledger.derivation import derive_final_accounts, derive_training_expenses, next_year_header
 from treasurer_app.ledger.entries import LedgerBook
@@ -300,7 +299,7 @@ class Project:
             final = self.effective(year, "final_accounts")
             # Unspent interest is never negative: interest overspent is an error on sheet 3 and in the
             # ledger where it happened, not a debt carried into the new year.
-            unspent = final.number("rev_interest") - final.number(fa.subtotal_key(fa.INTEREST))
+            unspent = final.number("rev_interest") - final.number(final_accounts.subtotal_key(final_accounts.INTEREST))
             result.supplied["rev_2"] = max(0, unspent)
             result.sources["rev_2"] = budget_form.REV_2_SOURCE.format(Y1=year - 1)
         return result
@@ -319,7 +318,7 @@ class Project:
         totals = session_totals(self.years[year].sessions)
         if self.years[year].sessions:
             for unit, amount in totals.items():
-                key = fa.ben_key("1", unit)
+                key = final_accounts.ben_key("1", unit)
                 if not result.values.get(key, "").strip():
                     result.supplied[key] = amount
                     result.sources[key] = "由教育訓練成果報告合計帶入"
@@ -338,7 +337,7 @@ class Project:
 
 def session_totals(sessions: list[Record]) -> dict[str, int]:
     """Sessions, hours, men and women over the training report: the education row of §5."""
-    from treasurer_app.forms import training_report as tr
+    from treasurer_app.forms import training_report
 
     spec = FORMS["training_report"]
     totals = {"sessions": 0, "hours": 0, "male": 0, "female": 0}
@@ -347,7 +346,7 @@ def session_totals(sessions: list[Record]) -> dict[str, int]:
             continue
         get = int_getter(spec, session)
         totals["sessions"] += 1
-        totals["hours"] += sum(get(tr.hours_key(i)) for i in range(1, len(tr.CATEGORIES) + 1))
+        totals["hours"] += sum(get(training_report.hours_key(i)) for i in range(1, len(training_report.CATEGORIES) + 1))
         totals["male"] += get("male")
         totals["female"] += get("female")
     return totals

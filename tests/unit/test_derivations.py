@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from treasurer_app.forms import final_accounts as fa
+from treasurer_app.forms import final_accounts
 from treasurer_app.interchange import load
 from treasurer_app.ledger.derivation import Derivation, derive_final_accounts
 from treasurer_app.ledger.entries import LedgerBook
@@ -221,7 +221,7 @@ def test_kept_results_equal_a_fresh_computation(edits: list[tuple[int, str, int]
         elif what == "header":
             book.ledger.header[INTEREST_CARRIED_IN] = str(n) if n % 2 else ""
         elif what == "form":
-            book.forms["final_accounts"][fa.exp_key("1", fa.ALLOCATION)] = str(n)
+            book.forms["final_accounts"][final_accounts.exp_key("1", final_accounts.ALLOCATION)] = str(n)
         elif what == "add":
             rows.insert(i, {**rows[i], "voucher": f"N{n}"})
         else:

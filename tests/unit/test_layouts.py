@@ -19,9 +19,7 @@ from treasurer_app.export import layouts
 from treasurer_app.export.importer import import_workbook
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
-from treasurer_app.forms import FORMS, SCALAR_FORMS, TABLE_FORMS
-from treasurer_app.forms import training_report as tr
-from treasurer_app.forms import work_plan as wp
+from treasurer_app.forms import FORMS, SCALAR_FORMS, TABLE_FORMS, training_report, work_plan
 from treasurer_app.ledger.balances import balances
 from treasurer_app.ledger.codes import ACCOUNTS, CATEGORIES, KINDS, PARAMETER_TABLE, PETTY
 from treasurer_app.ledger.sheet import ENTRY_ROWS, LEDGER_TITLE, SPARE_ENTRIES
@@ -37,9 +35,12 @@ SCREEN_ONLY = {"application": ["union_type", "port"], "work_plan": ["amount_tota
 # Printed cells that carry several fields: a session's six course names and hours, one line each, and
 # 預算經費 with the planned interest inside, e.g. (另使用利息8,000元).
 CARRIED = {
-    "course": [tr.course_key(n) for n in range(1, 7)],
-    "hours": [tr.hours_key(n) for n in range(1, 7)],
-    **{wp.plan_key(n, "budget_text"): [wp.plan_key(n, "budget_text"), wp.plan_key(n, "interest")] for n in range(1, 7)},
+    "course": [training_report.course_key(n) for n in range(1, 7)],
+    "hours": [training_report.hours_key(n) for n in range(1, 7)],
+    **{
+        work_plan.plan_key(n, "budget_text"): [work_plan.plan_key(n, "budget_text"), work_plan.plan_key(n, "interest")]
+        for n in range(1, 7)
+    },
 }
 
 
@@ -199,7 +200,7 @@ def test_drop_downs_where_the_guide_describes_one(grids, project: Project) -> No
     assert ("0.5", "1", "2") in options["training_report"]  # 天數
     assert ("A：運用於(2)-(4)項", "B：運用於(1)-(6)項") in options["final_accounts"]
     days = next(v for v in grids["training_report"].validations if v.options == ("0.5", "1", "2"))
-    assert days.last_row - days.first_row + 1 == len(project.years[YEAR].sessions) + tr.SPARE_SESSIONS
+    assert days.last_row - days.first_row + 1 == len(project.years[YEAR].sessions) + training_report.SPARE_SESSIONS
     for book in (ledger_project(), project):  # with entries, and empty (the spare rows only)
         year = min(book.years)
         sheet = layouts.ledger_grids(book, year)[0]
@@ -270,9 +271,9 @@ def test_a_line_added_in_one_place_reaches_editor_print_formula_and_import(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Adding a field is a one-place change: one more entry in training_expenses.LINES (here 講義費)."""
-    from treasurer_app.forms import training_expenses as te
+    from treasurer_app.forms import training_expenses
 
-    spec = te.declare((*te.LINES, "講義費"))
+    spec = training_expenses.declare((*training_expenses.LINES, "講義費"))
     monkeypatch.setitem(FORMS, "training_expenses", spec)
     project.years[YEAR].forms["training_expenses"]["line_14"] = "1200"
     try:

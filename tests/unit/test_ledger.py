@@ -10,9 +10,7 @@ import pytest
 
 from treasurer_app.export import names
 from treasurer_app.findings import Finding, Severity
-from treasurer_app.forms import FORMS
-from treasurer_app.forms import final_accounts as fa
-from treasurer_app.forms import training_expenses as te
+from treasurer_app.forms import FORMS, final_accounts, training_expenses
 from treasurer_app.ledger.balances import balance_at, balances, closing_balances, opening_balances
 from treasurer_app.ledger.codes import (
     ACCOUNTS,
@@ -190,7 +188,7 @@ def test_transfer_directions() -> None:
 
 
 def test_training_codes_match_the_training_expense_lines() -> None:
-    for n, line in enumerate(te.LINES, start=1):
+    for n, line in enumerate(training_expenses.LINES, start=1):
         assert summary_one("支", f"1-{n}") == f"1-{n}、{line}"
         assert lookup("支", f"1-{n}").training_line == n
 
@@ -201,7 +199,7 @@ def test_every_allowed_payment_category_has_a_final_accounts_cell() -> None:
         if spec.kind != "支" or spec.final_row is None:
             continue
         for category in spec.categories:
-            assert fa.exp_key(spec.final_row, CATEGORY_COLUMN[category]) in inputs, spec.label
+            assert final_accounts.exp_key(spec.final_row, CATEGORY_COLUMN[category]) in inputs, spec.label
 
 
 def test_sheet_layout() -> None:
@@ -522,14 +520,14 @@ def test_fixture_final_accounts_by_hand() -> None:
     from treasurer_app.forms.base import compute_derived
 
     totals = compute_derived(derived, {}, v)
-    assert totals[fa.subtotal_key(fa.ALLOCATION)] == allocation
-    assert totals[fa.subtotal_key(fa.INTEREST)] == interest
-    assert totals[fa.subtotal_key(fa.SURPLUS)] == surplus
+    assert totals[final_accounts.subtotal_key(final_accounts.ALLOCATION)] == allocation
+    assert totals[final_accounts.subtotal_key(final_accounts.INTEREST)] == interest
+    assert totals[final_accounts.subtotal_key(final_accounts.SURPLUS)] == surplus
     assert totals["exp_total"] == 933_200
     # The domain's own relations.
-    assert totals["exp_total"] == sum(totals[fa.subtotal_key(c)] for c in fa.ALL)
-    assert totals[fa.subtotal_key(fa.INTEREST)] <= v["rev_interest"]
-    assert totals[fa.subtotal_key(fa.ALLOCATION)] <= v["rev_allocation"]
+    assert totals["exp_total"] == sum(totals[final_accounts.subtotal_key(c)] for c in final_accounts.ALL)
+    assert totals[final_accounts.subtotal_key(final_accounts.INTEREST)] <= v["rev_interest"]
+    assert totals[final_accounts.subtotal_key(final_accounts.ALLOCATION)] <= v["rev_allocation"]
     # Education ≥ 40 % of the allocation; administration ≤ 10 %.
     assert (v["exp_1_allocation"] + v["exp_1_interest"]) * 10 >= v["rev_allocation"] * 4
     assert v["exp_6_allocation"] * 10 <= v["rev_allocation"]
@@ -537,12 +535,12 @@ def test_fixture_final_accounts_by_hand() -> None:
 
 def test_fixture_training_expenses_by_hand() -> None:
     derivation = derive_training_expenses(fixture_book(), YEAR)
-    assert derivation.values[te.line_key(1)] == 4 * 7_000  # 28,000, one of them paid from interest
-    assert derivation.values[te.line_key(6)] == 4 * 17_560  # 70,240
-    assert derivation.values[te.line_key(9)] == 4 * 10_000
+    assert derivation.values[training_expenses.line_key(1)] == 4 * 7_000  # 28,000, one of them paid from interest
+    assert derivation.values[training_expenses.line_key(6)] == 4 * 17_560  # 70,240
+    assert derivation.values[training_expenses.line_key(9)] == 4 * 10_000
     final = derive_final_accounts(fixture_book(), YEAR, 0).values
     assert sum(derivation.values.values()) == final["exp_1_allocation"] + final["exp_1_interest"] == 216_000
-    assert len(derivation.entries[te.line_key(1)]) == 4
+    assert len(derivation.entries[training_expenses.line_key(1)]) == 4
 
 
 def test_fixture_closing_balances_by_hand() -> None:
@@ -596,7 +594,7 @@ def test_project_supplies_the_derived_figures() -> None:
     assert final.supplied["rev_interest"] == 12_566  # the header's carried-in interest is used
     assert len(final.drilldown["exp_5-1_allocation"]) == 24
     training = project.effective(YEAR + 1, "training_expenses")
-    assert training.supplied[te.line_key(6)] == 70_240
+    assert training.supplied[training_expenses.line_key(6)] == 70_240
 
 
 # ---------------------------------------------------------------- per-person caps

@@ -10,7 +10,7 @@ import pytest
 from tests.unit.test_ledger import OPENING, book, entry
 from treasurer_app import interchange, rules
 from treasurer_app.findings import Finding, Severity
-from treasurer_app.forms import final_accounts as fa
+from treasurer_app.forms import final_accounts
 from treasurer_app.ledger.balances import RunningBalances, Sources
 from treasurer_app.ledger.codes import allowed_accounts, codes
 from treasurer_app.ledger.derivation import next_year_header
@@ -175,7 +175,7 @@ def carried_figures(project: Project, year: int) -> tuple[str, int, int]:
     ledger = project.years[year].ledger
     assert ledger is not None
     final = project.effective(year, "final_accounts")
-    left = final.number("rev_interest") - final.number(fa.subtotal_key(fa.INTEREST))
+    left = final.number("rev_interest") - final.number(final_accounts.subtotal_key(final_accounts.INTEREST))
     return ledger.header[INTEREST_CARRIED_IN], left, project.effective(year, "budget").number("rev_2")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from treasurer_app.forms import final_accounts as fa
+from treasurer_app.forms import final_accounts
 from treasurer_app.interchange import load
 from treasurer_app.ledger.balances import closing_balances
 from treasurer_app.ledger.derivation import derive_final_accounts
@@ -33,17 +33,17 @@ def project() -> Project:
 def test_final_accounts_come_from_the_ledger_with_their_origin(project: Project) -> None:
     form = project.effective(115, "final_accounts")
     # The ledger test works these out by hand: 分配款 459,000, 利息 10,200, 結餘款 464,000 spent.
-    assert form.number(fa.subtotal_key(fa.ALLOCATION)) == 459_000
-    assert form.number(fa.subtotal_key(fa.INTEREST)) == 10_200
-    assert form.number(fa.subtotal_key(fa.SURPLUS)) == 464_000
+    assert form.number(final_accounts.subtotal_key(final_accounts.ALLOCATION)) == 459_000
+    assert form.number(final_accounts.subtotal_key(final_accounts.INTEREST)) == 10_200
+    assert form.number(final_accounts.subtotal_key(final_accounts.SURPLUS)) == 464_000
     assert form.number("exp_total") == 933_200
     assert form.number("rev_interest") == 12_566
-    assert form.sources[fa.exp_key("1", fa.ALLOCATION)] == "由 114 年度現金收支登記簿計算"
-    behind = form.drilldown[fa.exp_key("1", fa.ALLOCATION)]
+    assert form.sources[final_accounts.exp_key("1", final_accounts.ALLOCATION)] == "由 114 年度現金收支登記簿計算"
+    behind = form.drilldown[final_accounts.exp_key("1", final_accounts.ALLOCATION)]
     entries = document_entries(project)
     assert behind and all(entries[i]["code"].startswith("1-") for i in behind)
     assert sum(int(entries[i]["amount"]) for i in behind if entries[i]["category"] == "分配款") == form.number(
-        fa.exp_key("1", fa.ALLOCATION)
+        final_accounts.exp_key("1", final_accounts.ALLOCATION)
     )
 
 
@@ -54,7 +54,7 @@ def document_entries(project: Project) -> list[dict[str, str]]:
 
 
 def test_typed_figures_are_overridden_by_the_ledger(project: Project) -> None:
-    key = fa.exp_key("1", fa.ALLOCATION)
+    key = final_accounts.exp_key("1", final_accounts.ALLOCATION)
     project.years[115].forms["final_accounts"][key] = "1"
     ledger_book = project.years[114].ledger
     assert ledger_book is not None
@@ -69,7 +69,9 @@ def test_training_expenses_are_the_ledgers_1_x_lines(project: Project) -> None:
     assert expenses.number("line_6") == 70_240
     assert expenses.number("line_9") == 40_000
     final = project.effective(115, "final_accounts")
-    education = final.number(fa.exp_key("1", fa.ALLOCATION)) + final.number(fa.exp_key("1", fa.INTEREST))
+    education = final.number(final_accounts.exp_key("1", final_accounts.ALLOCATION)) + final.number(
+        final_accounts.exp_key("1", final_accounts.INTEREST)
+    )
     assert expenses.number("total") == education
 
 

@@ -15,7 +15,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from treasurer_app.forms import training_expenses as te
+from treasurer_app.forms import training_expenses
 from treasurer_app.ledger.balances import balances, closing_balances, opening_balances
 from treasurer_app.ledger.codes import PARAMETER_TABLE
 from treasurer_app.ledger.derivation import (
@@ -171,7 +171,7 @@ def test_derivations_account_for_every_reportable_payment(case: tuple[LedgerBook
     )
     for key, indexes in final.entries.items():
         assert final.values[key] == sum(int(book.entries[i]["amount"]) for i in indexes)
-    assert set(training.values) == set(te.LINE_KEYS)
+    assert set(training.values) == set(training_expenses.LINE_KEYS)
 
 
 @SETTINGS

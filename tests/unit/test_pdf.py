@@ -21,8 +21,7 @@ import pytest
 from treasurer_app.export import pdf, pdf_draw, pdf_package, pdf_text
 from treasurer_app.export.grid import Grid, Style
 from treasurer_app.export.layouts import application_grids, ledger_grids
-from treasurer_app.forms import FORM_IDS
-from treasurer_app.forms import training_report as tr
+from treasurer_app.forms import FORM_IDS, training_report
 from treasurer_app.interchange import load
 from treasurer_app.ledger.balances import closing_balances
 from treasurer_app.ledger.codes import ACCOUNTS
@@ -139,9 +138,9 @@ def max_session(n: int) -> dict[str, str]:
         "methods": "上課講授、分組討論、生態參訪", "cost": "1234567", "male": "12345", "female": "12345",
         "benefit": benefit,
     }  # fmt: skip
-    for i in range(1, len(tr.CATEGORIES) + 1):
-        session[tr.course_key(i)] = course
-        session[tr.hours_key(i)] = "4"
+    for i in range(1, len(training_report.CATEGORIES) + 1):
+        session[training_report.course_key(i)] = course
+        session[training_report.hours_key(i)] = "4"
     assert len(name) == 50 and len(place) == 50 and len(course) == 100 and len(benefit) == 100
     return session
 
@@ -330,7 +329,7 @@ def test_the_wide_training_report_fits_the_page(font: pdf_text.Font, wide_report
             printed[number, run.frame] = printed.get((number, run.frame), "") + run.text
     for n in range(1, 11):
         session = max_session(n)
-        for key in ("name", "place", tr.course_key(1), tr.course_key(6), "benefit"):
+        for key in ("name", "place", training_report.course_key(1), training_report.course_key(6), "benefit"):
             texts = [text for text in printed.values() if session[key] in text]
             assert texts, f"第 {n} 場 {key} 印出全文"  # course names: one line each inside the session's cell
     sizes = [r.size for p in pages for r in p.texts]

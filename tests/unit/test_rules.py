@@ -19,9 +19,7 @@ from hypothesis import strategies as st
 from treasurer_app import interchange, rules
 from treasurer_app.fields import BankAccount, Count, Field, Money, Text
 from treasurer_app.findings import FIELD_INVALID, FIELD_REQUIRED, FIELD_RULES, Finding, Severity
-from treasurer_app.forms import FORM_NAMES, FORMS, SCALAR_FORMS
-from treasurer_app.forms import final_accounts as fa
-from treasurer_app.forms import training_report as tr
+from treasurer_app.forms import FORM_NAMES, FORMS, SCALAR_FORMS, final_accounts, training_report
 from treasurer_app.forms.base import FormSpec, year_labels
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.project import Project
@@ -33,7 +31,7 @@ CORRECTED_TEXT = (FIXTURES / "guide_example_corrected.json").read_text(encoding=
 ORIGINAL_TEXT = (FIXTURES / "guide_example.json").read_text(encoding="utf-8")
 YEAR = 115
 YEARS = year_labels(YEAR)
-EDUCATION_UNITS = tuple(unit for unit, _ in fa.EDUCATION_UNITS)
+EDUCATION_UNITS = tuple(unit for unit, _ in final_accounts.EDUCATION_UNITS)
 
 
 def corrected() -> Project:
@@ -152,20 +150,20 @@ def test_missing_year_is_one_error_not_an_exception(project: Project) -> None:
 def test_final_accounts_derived_figures_of_the_worked_example(project: Project) -> None:
     derived = project.effective(YEAR, "final_accounts").derived()
     assert derived["rev_total"] == 996_537
-    assert derived[fa.subtotal_key(fa.SURPLUS)] == 513_600
-    assert derived[fa.subtotal_key(fa.ALLOCATION)] == 463_100
-    assert derived[fa.subtotal_key(fa.INTEREST)] == 15_000
+    assert derived[final_accounts.subtotal_key(final_accounts.SURPLUS)] == 513_600
+    assert derived[final_accounts.subtotal_key(final_accounts.ALLOCATION)] == 463_100
+    assert derived[final_accounts.subtotal_key(final_accounts.INTEREST)] == 15_000
     assert derived["exp_total"] == 991_700
     assert derived["accumulated"] == 2_357_031
     # (合計) rows of the expenditure table
-    assert derived[fa.exp_key("3", fa.SURPLUS)] == 489_600
-    assert derived[fa.exp_key("3", fa.ALLOCATION)] == 0
-    assert derived[fa.exp_key("3", fa.INTEREST)] == 0
-    assert derived[fa.exp_key("5", fa.ALLOCATION)] == 197_400
-    assert derived[fa.exp_key("5", fa.INTEREST)] == 9_000
+    assert derived[final_accounts.exp_key("3", final_accounts.SURPLUS)] == 489_600
+    assert derived[final_accounts.exp_key("3", final_accounts.ALLOCATION)] == 0
+    assert derived[final_accounts.exp_key("3", final_accounts.INTEREST)] == 0
+    assert derived[final_accounts.exp_key("5", final_accounts.ALLOCATION)] == 197_400
+    assert derived[final_accounts.exp_key("5", final_accounts.INTEREST)] == 9_000
     # beneficiaries: 3 = 3-1 + 3-2, 5 = 5-1 … 5-5
-    assert (derived[fa.ben_key("3", "male")], derived[fa.ben_key("3", "female")]) == (378, 30)
-    assert (derived[fa.ben_key("5", "male")], derived[fa.ben_key("5", "female")]) == (436, 33)
+    assert (derived[final_accounts.ben_key("3", "male")], derived[final_accounts.ben_key("3", "female")]) == (378, 30)
+    assert (derived[final_accounts.ben_key("5", "male")], derived[final_accounts.ben_key("5", "female")]) == (436, 33)
 
 
 def test_final_accounts_label_of_the_accumulated_balance_names_the_year() -> None:
@@ -175,7 +173,8 @@ def test_final_accounts_label_of_the_accumulated_balance_names_the_year() -> Non
 def test_training_expenses_total_of_the_worked_example(project: Project) -> None:
     assert project.effective(YEAR, "training_expenses").derived() == {"total": 199_700}
     final = project.effective(YEAR, "final_accounts")
-    assert final.number(fa.exp_key("1", fa.ALLOCATION)) + final.number(fa.exp_key("1", fa.INTEREST)) == 199_700
+    allocation = final.number(final_accounts.exp_key("1", final_accounts.ALLOCATION))
+    assert allocation + final.number(final_accounts.exp_key("1", final_accounts.INTEREST)) == 199_700
 
 
 def test_budget_line_2_is_derived_from_last_years_interest(project: Project) -> None:
@@ -211,7 +210,7 @@ def test_budget_surplus_line_4_plus_remaining_is_the_final_accumulated_balance(p
 def required_fields(form_id: str) -> list[str]:
     keys = [f.key for f in FORMS[form_id].fields if f.required]
     if form_id == "final_accounts":  # supplied from the training report when blank: see below
-        keys = [k for k in keys if k not in {fa.ben_key("1", u) for u in EDUCATION_UNITS}]
+        keys = [k for k in keys if k not in {final_accounts.ben_key("1", u) for u in EDUCATION_UNITS}]
     return keys
 
 
@@ -515,7 +514,7 @@ def test_allocation_spent_within_allocation_received(project: Project, allocatio
         return
     assert_finding(
         only_finding(project), rule="final_accounts.allocation_not_overspent", severity=Severity.ERROR,
-        form_id="final_accounts", field=fa.subtotal_key(fa.ALLOCATION),
+        form_id="final_accounts", field=final_accounts.subtotal_key(final_accounts.ALLOCATION),
         says=("分配款金額小計：", "463,100", "超過分配款收入 463,099"),
     )
 
@@ -528,7 +527,7 @@ def test_interest_spent_within_interest_income(project: Project, interest: int, 
         return
     assert_finding(
         the_finding(project, "final_accounts.interest_not_overspent"), rule="final_accounts.interest_not_overspent",
-        severity=Severity.ERROR, form_id="final_accounts", field=fa.subtotal_key(fa.INTEREST),
+        severity=Severity.ERROR, form_id="final_accounts", field=final_accounts.subtotal_key(final_accounts.INTEREST),
         says=("利息小計：", "15,000", "超過利息收入 14,999"),
     )
 
@@ -538,7 +537,7 @@ def test_surplus_spent_within_surplus_drawn_plus_other_income(
     project: Project, other_income: str, fails: bool
 ) -> None:
     values = form(project, "final_accounts")
-    values[fa.exp_key("2", fa.SURPLUS)] = "1"  # 結餘款 spent: 513,601 against 513,600 drawn
+    values[final_accounts.exp_key("2", final_accounts.SURPLUS)] = "1"  # 結餘款 spent: 513,601 against 513,600 drawn
     values["rev_other"] = other_income
     values["prev_surplus_remaining"] = str(2_352_194 + 1 - int(other_income))  # accumulated unchanged
     if not fails:
@@ -546,19 +545,21 @@ def test_surplus_spent_within_surplus_drawn_plus_other_income(
         return
     assert_finding(
         only_finding(project), rule="final_accounts.surplus_not_overspent", severity=Severity.ERROR,
-        form_id="final_accounts", field=fa.subtotal_key(fa.SURPLUS),
+        form_id="final_accounts", field=final_accounts.subtotal_key(final_accounts.SURPLUS),
         says=("結餘款金額小計：", "513,601", "超過動支結餘款加其他收入 513,600"),
     )
 
 
-INTEREST_ROWS = [r.id for r in fa.EXPENDITURE_ROWS if not r.is_total and fa.INTEREST in r.columns]
+INTEREST_ROWS = [
+    r.id for r in final_accounts.EXPENDITURE_ROWS if not r.is_total and final_accounts.INTEREST in r.columns
+]
 A_FORBIDDEN = [r for r in INTEREST_ROWS if r not in ("2", "3-1", "3-2", "4")]
 
 
 def interest_only_on(project: Project, row_id: str, amount: int = 15_000) -> None:
     values = form(project, "final_accounts")
     for row in INTEREST_ROWS:
-        values[fa.exp_key(row, fa.INTEREST)] = str(amount if row == row_id else 0)
+        values[final_accounts.exp_key(row, final_accounts.INTEREST)] = str(amount if row == row_id else 0)
 
 
 def test_choice_a_rows_are_one_education_welfare_and_admin() -> None:
@@ -569,10 +570,14 @@ def test_choice_a_rows_are_one_education_welfare_and_admin() -> None:
 def test_choice_a_flags_the_guides_interest_on_education_and_welfare(project: Project, typed: str) -> None:
     form(project, "final_accounts")["interest_use"] = typed
     findings = by_rule(project, "final_accounts.interest_choice_a")
-    assert [f.field for f in findings] == [fa.exp_key("1", fa.INTEREST), fa.exp_key("5-2", fa.INTEREST)]
+    assert [f.field for f in findings] == [
+        final_accounts.exp_key("1", final_accounts.INTEREST),
+        final_accounts.exp_key("5-2", final_accounts.INTEREST),
+    ]
     assert_finding(
         findings[0], rule="final_accounts.interest_choice_a", severity=Severity.ERROR, form_id="final_accounts",
-        field=fa.exp_key("1", fa.INTEREST), says=("1、教育訓練／利息：", "選擇 A", "不可動支利息", "6,000"),
+        field=final_accounts.exp_key("1", final_accounts.INTEREST),
+        says=("1、教育訓練／利息：", "選擇 A", "不可動支利息", "6,000"),
     )
     assert "5-2婚、喪、喜、慶、生育等補助／利息" in findings[1].message
 
@@ -584,7 +589,8 @@ def test_choice_a_forbids_interest_outside_rows_2_to_4(project: Project, row_id:
     finding = the_finding(project, "final_accounts.interest_choice_a")
     assert_finding(
         finding, rule="final_accounts.interest_choice_a", severity=Severity.ERROR, form_id="final_accounts",
-        field=fa.exp_key(row_id, fa.INTEREST), says=(f"{fa.EXPENDITURE_BY_ID[row_id].label}／利息：", "15,000"),
+        field=final_accounts.exp_key(row_id, final_accounts.INTEREST),
+        says=(f"{final_accounts.EXPENDITURE_BY_ID[row_id].label}／利息：", "15,000"),
     )
 
 
@@ -603,8 +609,9 @@ def test_choice_b_accepts_interest_anywhere_when_education_has_its_share(project
 
 def test_choice_b_the_guides_6000_of_15000_is_exactly_40_percent_and_passes(project: Project) -> None:
     values = form(project, "final_accounts")
-    assert (values["interest_use"], values[fa.exp_key("1", fa.INTEREST)]) == ("B", "6000")
-    assert project.effective(YEAR, "final_accounts").number(fa.subtotal_key(fa.INTEREST)) == 15_000
+    assert (values["interest_use"], values[final_accounts.exp_key("1", final_accounts.INTEREST)]) == ("B", "6000")
+    interest_subtotal = final_accounts.subtotal_key(final_accounts.INTEREST)
+    assert project.effective(YEAR, "final_accounts").number(interest_subtotal) == 15_000
     assert check(project) == []
 
 
@@ -612,12 +619,13 @@ def test_choice_b_the_guides_6000_of_15000_is_exactly_40_percent_and_passes(proj
 def test_choice_b_5999_of_15000_fails(project: Project, typed: str) -> None:
     values = form(project, "final_accounts")
     values["interest_use"] = typed
-    values[fa.exp_key("1", fa.INTEREST)] = "5999"
-    values[fa.exp_key("5-2", fa.INTEREST)] = "9001"  # interest spent stays 15,000
+    values[final_accounts.exp_key("1", final_accounts.INTEREST)] = "5999"
+    values[final_accounts.exp_key("5-2", final_accounts.INTEREST)] = "9001"  # interest spent stays 15,000
     assert_finding(
         the_finding(project, "final_accounts.interest_choice_b_education"),
         rule="final_accounts.interest_choice_b_education", severity=Severity.ERROR, form_id="final_accounts",
-        field=fa.exp_key("1", fa.INTEREST), says=("1、教育訓練／利息：", "選擇 B", "40%", "5,999／15,000"),
+        field=final_accounts.exp_key("1", final_accounts.INTEREST),
+        says=("1、教育訓練／利息：", "選擇 B", "40%", "5,999／15,000"),
     )
 
 
@@ -628,7 +636,7 @@ def test_choice_b_with_no_interest_spent_has_nothing_to_check(project: Project) 
 
 @pytest.mark.parametrize(("spent", "accumulated"), [(2_846_631, 0), (2_846_632, -1)])
 def test_accumulated_balance_must_not_be_negative(project: Project, spent: int, accumulated: int) -> None:
-    form(project, "final_accounts")[fa.exp_key("3-1", fa.SURPLUS)] = str(spent)
+    form(project, "final_accounts")[final_accounts.exp_key("3-1", final_accounts.SURPLUS)] = str(spent)
     assert project.effective(YEAR, "final_accounts").number("accumulated") == accumulated
     found = by_rule(project, "final_accounts.accumulated_not_negative")
     if accumulated == 0:
@@ -646,8 +654,8 @@ def set_final_education(project: Project, education_allocation: int) -> None:
     the training expenses sheet and the sessions' costs in step."""
     delta = 193_700 - education_allocation
     values = form(project, "final_accounts")
-    values[fa.exp_key("1", fa.ALLOCATION)] = str(education_allocation)
-    values[fa.exp_key("5-4", fa.ALLOCATION)] = str(124_500 + delta)
+    values[final_accounts.exp_key("1", final_accounts.ALLOCATION)] = str(education_allocation)
+    values[final_accounts.exp_key("5-4", final_accounts.ALLOCATION)] = str(124_500 + delta)
     form(project, "training_expenses")["line_1"] = str(28_000 - delta)
     sessions(project)[3]["cost"] = str(20_000 - delta)
 
@@ -661,7 +669,7 @@ def test_final_education_one_dollar_under_40_percent_is_a_warning(project: Proje
     set_final_education(project, 180_799)
     assert_finding(
         only_finding(project), rule="compliance.education_40", severity=Severity.WARNING, form_id="final_accounts",
-        field=fa.exp_key("1", fa.ALLOCATION),
+        field=final_accounts.exp_key("1", final_accounts.ALLOCATION),
         says=("1、教育訓練：", "114 年度", "186,799", "未達分配款 467,000 的 40%", "連續 2 年"),
     )
 
@@ -674,10 +682,10 @@ def test_a_share_just_under_40_percent_is_not_printed_as_40_percent(project: Pro
 def set_final_admin(project: Project, admin_allocation: int, admin_interest: int = 0) -> None:
     """Move money from 5-4 (分配款) and 5-2 (利息) to 6 so that the totals stay put."""
     values = form(project, "final_accounts")
-    values[fa.exp_key("6", fa.ALLOCATION)] = str(admin_allocation)
-    values[fa.exp_key("5-4", fa.ALLOCATION)] = str(124_500 - admin_allocation)
-    values[fa.exp_key("6", fa.INTEREST)] = str(admin_interest)
-    values[fa.exp_key("5-2", fa.INTEREST)] = str(9_000 - admin_interest)
+    values[final_accounts.exp_key("6", final_accounts.ALLOCATION)] = str(admin_allocation)
+    values[final_accounts.exp_key("5-4", final_accounts.ALLOCATION)] = str(124_500 - admin_allocation)
+    values[final_accounts.exp_key("6", final_accounts.INTEREST)] = str(admin_interest)
+    values[final_accounts.exp_key("5-2", final_accounts.INTEREST)] = str(9_000 - admin_interest)
 
 
 @pytest.mark.parametrize(("admin_allocation", "admin_interest"), [(46_700, 0), (46_699, 1)])
@@ -693,7 +701,8 @@ def test_final_admin_one_dollar_over_10_percent_is_a_warning(
     set_final_admin(project, admin_allocation, admin_interest)
     assert_finding(
         only_finding(project), rule="compliance.admin_10", severity=Severity.WARNING, form_id="final_accounts",
-        field=fa.exp_key("6", fa.ALLOCATION), says=("6、行政事務費：", "46,701", "超過分配款 467,000 的 10%"),
+        field=final_accounts.exp_key("6", final_accounts.ALLOCATION),
+        says=("6、行政事務費：", "46,701", "超過分配款 467,000 的 10%"),
     )
 
 
@@ -702,9 +711,9 @@ UNIT_TOTALS = {"sessions": 4, "hours": 32, "male": 219, "female": 33}
 
 @pytest.mark.parametrize("unit", EDUCATION_UNITS)
 def test_education_beneficiaries_must_match_the_training_report(project: Project, unit: str) -> None:
-    key = fa.ben_key("1", unit)
+    key = final_accounts.ben_key("1", unit)
     form(project, "final_accounts")[key] = str(UNIT_TOTALS[unit] + 1)
-    unit_label = dict(fa.EDUCATION_UNITS)[unit]
+    unit_label = dict(final_accounts.EDUCATION_UNITS)[unit]
     assert_finding(
         only_finding(project), rule="final_accounts.education_vs_report", severity=Severity.ERROR,
         form_id="final_accounts", field=key,
@@ -717,25 +726,27 @@ def test_education_beneficiaries_must_match_the_training_report(project: Project
 
 def test_blank_education_beneficiaries_are_supplied_from_the_report(project: Project) -> None:
     for unit in EDUCATION_UNITS:
-        form(project, "final_accounts")[fa.ben_key("1", unit)] = ""
+        form(project, "final_accounts")[final_accounts.ben_key("1", unit)] = ""
     final = project.effective(YEAR, "final_accounts")
-    assert {unit: final.number(fa.ben_key("1", unit)) for unit in EDUCATION_UNITS} == UNIT_TOTALS
-    assert all(final.sources[fa.ben_key("1", unit)] == "由教育訓練成果報告合計帶入" for unit in EDUCATION_UNITS)
-    assert final.display(fa.ben_key("1", "male")) == "219"
+    assert {unit: final.number(final_accounts.ben_key("1", unit)) for unit in EDUCATION_UNITS} == UNIT_TOTALS
+    assert all(
+        final.sources[final_accounts.ben_key("1", unit)] == "由教育訓練成果報告合計帶入" for unit in EDUCATION_UNITS
+    )
+    assert final.display(final_accounts.ben_key("1", "male")) == "219"
     assert check(project) == []
 
 
 def test_supplied_education_beneficiaries_follow_the_report(project: Project) -> None:
-    form(project, "final_accounts")[fa.ben_key("1", "male")] = ""
+    form(project, "final_accounts")[final_accounts.ben_key("1", "male")] = ""
     sessions(project)[0]["male"] = "40"
-    assert project.effective(YEAR, "final_accounts").number(fa.ben_key("1", "male")) == 221
+    assert project.effective(YEAR, "final_accounts").number(final_accounts.ben_key("1", "male")) == 221
     assert by_rule(project, "final_accounts.education_vs_report") == []
 
 
 def test_typed_education_beneficiaries_without_a_report_are_an_error(project: Project) -> None:
     sessions(project).clear()
     found = by_rule(project, "final_accounts.education_vs_report")
-    assert {f.field for f in found} == {fa.ben_key("1", u) for u in EDUCATION_UNITS}
+    assert {f.field for f in found} == {final_accounts.ben_key("1", u) for u in EDUCATION_UNITS}
     assert all("與教育訓練成果報告合計 0 不符" in f.message for f in found)
 
 
@@ -818,7 +829,7 @@ def test_second_day_must_fall_in_the_reported_year_too(project: Project) -> None
 
 def test_course_name_needs_hours(project: Project) -> None:
     sessions(project)[3]["hours_6"] = ""
-    form(project, "final_accounts")[fa.ben_key("1", "hours")] = ""  # let the hours total follow the report
+    form(project, "final_accounts")[final_accounts.ben_key("1", "hours")] = ""  # let the hours total follow the report
     assert_finding(
         only_finding(project), rule="training_report.hours_for_course", severity=Severity.ERROR,
         form_id="training_report", field="hours_6", row=3,
@@ -866,7 +877,7 @@ def test_course_names_at_most_100_characters_in_all(project: Project) -> None:
 @pytest.mark.parametrize(("hours_1", "fails"), [("16", False), ("17", True)])
 def test_session_hours_at_most_24(project: Project, hours_1: str, fails: bool) -> None:
     sessions(project)[0]["hours_1"] = hours_1  # the other five categories hold 8 hours
-    form(project, "final_accounts")[fa.ben_key("1", "hours")] = ""  # the total follows the report
+    form(project, "final_accounts")[final_accounts.ben_key("1", "hours")] = ""  # the total follows the report
     if not fails:
         assert check(project) == []
         return
@@ -878,10 +889,10 @@ def test_session_hours_at_most_24(project: Project, hours_1: str, fails: bool) -
 
 
 def test_session_needs_at_least_one_course(project: Project) -> None:
-    for n in range(1, len(tr.CATEGORIES) + 1):
-        sessions(project)[2].pop(tr.course_key(n), None)
-        sessions(project)[2].pop(tr.hours_key(n), None)
-    form(project, "final_accounts")[fa.ben_key("1", "hours")] = ""
+    for n in range(1, len(training_report.CATEGORIES) + 1):
+        sessions(project)[2].pop(training_report.course_key(n), None)
+        sessions(project)[2].pop(training_report.hours_key(n), None)
+    form(project, "final_accounts")[final_accounts.ben_key("1", "hours")] = ""
     assert_finding(
         only_finding(project), rule="training_report.course_required", severity=Severity.ERROR,
         form_id="training_report", field="course_1", row=2, says=("第 3 場次 課程名稱：", "至少填一個課程類別"),
@@ -944,8 +955,8 @@ def test_training_expenses_total_must_equal_education_allocation_plus_interest(p
 
 def test_training_expenses_total_follows_education_interest_too(project: Project) -> None:
     values = form(project, "final_accounts")
-    values[fa.exp_key("1", fa.INTEREST)] = "7000"
-    values[fa.exp_key("5-2", fa.INTEREST)] = "8000"
+    values[final_accounts.exp_key("1", final_accounts.INTEREST)] = "7000"
+    values[final_accounts.exp_key("5-2", final_accounts.INTEREST)] = "8000"
     assert "200,700" in the_finding(project, "training_expenses.total_matches_education").message
 
 
@@ -1188,7 +1199,12 @@ def _two_days(project: Project) -> None:
 
 def _choice_b(project: Project) -> None:
     values = form(project, "final_accounts")
-    values.update({fa.exp_key("1", fa.INTEREST): "5999", fa.exp_key("5-2", fa.INTEREST): "9001"})
+    values.update(
+        {
+            final_accounts.exp_key("1", final_accounts.INTEREST): "5999",
+            final_accounts.exp_key("5-2", final_accounts.INTEREST): "9001",
+        }
+    )
 
 
 def _plan_interest(project: Project) -> None:
@@ -1207,7 +1223,12 @@ def _budget_interest(project: Project) -> None:
         ("roster", "birth_date", _joined, "roster.joined_after_birth"),
         ("training_report", "day2", _two_days, "training_report.day2_required"),
         ("training_report", "days", _two_days, "training_report.day2_required"),
-        ("final_accounts", fa.exp_key("1", fa.INTEREST), _choice_b, "final_accounts.interest_choice_b_education"),
+        (
+            "final_accounts",
+            final_accounts.exp_key("1", final_accounts.INTEREST),
+            _choice_b,
+            "final_accounts.interest_choice_b_education",
+        ),
         ("work_plan", "plan_1_interest", _plan_interest, "work_plan.interest_education_40"),
         ("budget", "exp_interest", _budget_interest, "budget.interest_within_revenue"),
     ],
