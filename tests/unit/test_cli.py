@@ -362,6 +362,20 @@ def test_the_window_route_knows_every_subcommand() -> None:
     assert set(SUBCOMMANDS) == set(actions[0].choices)
 
 
+def test_help_lists_every_subcommand_though_a_subcommand_builds_only_its_own_parser(capsys) -> None:
+    import argparse
+
+    from treasurer_app.cli import SUBCOMMANDS, build_parser, main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in SUBCOMMANDS)
+    only = [a for a in build_parser("check")._actions if isinstance(a, argparse._SubParsersAction)]
+    assert list(only[0].choices) == ["check"]
+    assert build_parser("check").parse_args(["check", "a.json", "--year", "114"]).year == 114
+
+
 def test_a_subcommand_name_that_is_also_a_file_is_still_the_subcommand(tmp_path, monkeypatch) -> None:
     from treasurer_app.cli import project_file_argument
 
