@@ -29,7 +29,8 @@ from treasurer_app.export.importer.cells import (
 )
 from treasurer_app.forms import FORMS, SCALAR_FORMS, final_accounts, training_report, work_plan
 from treasurer_app.forms import roster as roster_form
-from treasurer_app.project import Project, Record, YearBook
+from treasurer_app.forms.base import Record
+from treasurer_app.project import Project, YearBook
 
 
 def _read_rows(grid: Grid) -> dict[int, list[Cell]]:
@@ -124,7 +125,9 @@ class ApplicationReader:
         grids = {grid.sheet_name: grid for grid in layouts.application_grids(Project({year: book}), year)}
         for form_id, cell, raw, where in self.computed:
             grid = grids.get(FORMS[form_id].sheet_name)
-            ours = grid.at(cell.row, cell.col) if grid is not None else None
+            if grid is None:
+                continue
+            ours = grid.at(cell.row, cell.col)
             if ours is None or raw in (None, "") or isinstance(raw, date):
                 continue
             read = decimal_of(raw)
@@ -220,11 +223,10 @@ class ApplicationReader:
     ) -> tuple[int, int] | None:
         """A row whose locked label was changed: found by its place from the nearest row found by its label,
         when the text there is no other row's label. The change is reported; the values are read."""
-        neighbours = sorted((abs(other - row), other) for other, place in found.items() if place is not None)
+        neighbours = sorted((abs(other - row), other, place) for other, place in found.items() if place is not None)
         if not neighbours:
             return None
-        other = neighbours[0][1]
-        sheet_row, offset = found[other]  # type: ignore[misc]
+        _, other, (sheet_row, offset) = neighbours[0]
         candidate = sheet_row + (row - other)
         col, _, text = labels[-1]
         value = sheet.get(candidate, col + offset)
@@ -265,14 +267,14 @@ class ApplicationReader:
 
     def _roster(self, sheet: Sheet) -> list[Record]:
         spec = FORMS["roster"]
-        headers = {c.key: [c.label] for c in spec.layout.rows().columns}  # type: ignore[union-attr]
+        headers = {c.key: [c.label] for c in spec.layout.table().columns}
         headers["unit"] = list(roster_form.UNIT_LABELS.values())  # the header names the union type
         required = ("name", "national_id")
         header_row, columns = find_header(sheet, headers, required)
         if header_row is None:
             self.notes.append(no_headers(spec.sheet_name, headers, required, "名冊"))
             return []
-        members = []
+        members: list[Record] = []
         for row in range(header_row + 1, sheet.n_rows):
             member = {
                 key: stored_text(sheet.get(row, col), spec.field(key), cell_name(sheet.name, row, col), self.notes)
@@ -323,13 +325,13 @@ class ApplicationReader:
                     where_of[-1]["methods"] = where
             if current is not None:
                 self._courses(sheet, row, columns, current, where_of[-1])
-        kept = []
+        kept: list[Record] = []
         for session, wheres in zip(sessions, where_of, strict=True):
             for key in [k for k, v in session.items() if not v and k.startswith(("course_", "hours_"))]:
                 del session[key]
             if any(session.values()):
-                for key, where in wheres.items():
-                    self._took("training_report", key, len(kept), where, session.get(key) if key else None)
+                for taken, where in wheres.items():
+                    self._took("training_report", taken, len(kept), where, session.get(taken) if taken else None)
                 kept.append(session)
         return kept
 
@@ -378,9 +380,9 @@ class ApplicationReader:
         courses = cell_lines(course_raw, len(categories))
         hours = cell_lines(hours_raw, len(categories)) if "\n" in str(hours_raw or "") else hours_text.split()
         if len(courses) == len(categories) == len(hours) and None not in categories:
-            for n, course, hour in zip(categories, courses, hours, strict=True):
-                if n is not None and (course or hour):  # (never None here: checked above; said for the type checker)
-                    course_key, hours_key = training_report.course_key(n), training_report.hours_key(n)
+            for category, course, hour in zip(categories, courses, hours, strict=True):
+                if category is not None and (course or hour):  # (never None here: checked above; for the type checker)
+                    course_key, hours_key = training_report.course_key(category), training_report.hours_key(category)
                     session[course_key] = field(course_key).type.parse(course).text
                     session[hours_key] = field(hours_key).type.parse(hour).text
         elif course_text.strip():

@@ -21,6 +21,10 @@ from treasurer_app.export.grid import a1
 from treasurer_app.fields import Field, RocDate, TaxId, date_to_roc
 from treasurer_app.project import YearBook
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Literal
+
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to more
 MAX_ROWS = 200_000  # a year's ledger of 50,000 entries fits many times over
@@ -174,7 +178,7 @@ def _open_xls(data: bytes, source: str) -> list[Sheet]:
 
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO(), verbosity=0)
-    except xlrd.XLRDError as exc:
+    except xlrd.biffh.XLRDError as exc:  # also xlrd.XLRDError, which the stubs do not declare
         if "encrypt" in str(exc).lower():
             raise WorkbookImportError(source, "檔案有密碼保護（加密），請先在 Excel 取消密碼再匯入") from None
         raise WorkbookImportError(source, "檔案已損壞或不是 Excel 97-2003 活頁簿（.xls），無法讀取") from None
@@ -193,7 +197,7 @@ def _open_xls(data: bytes, source: str) -> list[Sheet]:
     return sheets
 
 
-def _xls_value(kind: int, value: object, datemode: int) -> Value:
+def _xls_value(kind: int, value: object, datemode: Literal[0, 1]) -> Value:
     import xlrd
 
     if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
@@ -203,8 +207,10 @@ def _xls_value(kind: int, value: object, datemode: int) -> Value:
     if kind == xlrd.XL_CELL_BOOLEAN:
         return "TRUE" if value else "FALSE"
     if kind == xlrd.XL_CELL_DATE:
+        if not isinstance(value, int | float):  # xlrd gives a date cell's day serial as a float
+            return None
         try:
-            return xlrd.xldate_as_datetime(float(value), datemode).date()  # type: ignore[arg-type]
+            return xlrd.xldate_as_datetime(float(value), datemode).date()
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return None
     if isinstance(value, float):

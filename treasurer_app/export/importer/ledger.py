@@ -18,6 +18,7 @@ from treasurer_app.export.importer.cells import (
     stored_text,
 )
 from treasurer_app.forms import FORMS
+from treasurer_app.forms.base import Record
 from treasurer_app.ledger.codes import KINDS, code_from_text, lookup
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.sheet import (
@@ -32,7 +33,7 @@ from treasurer_app.ledger.sheet import (
     OPENING_KEYS,
     YEAR_UNIT,
 )
-from treasurer_app.project import Record, YearBook
+from treasurer_app.project import YearBook
 
 # ---------------------------------------------------------------- a cash ledger workbook
 
@@ -111,7 +112,7 @@ class LedgerReader:
         if code_col is not None:
             columns["code"] = code_col
         first_col = min(columns.values())
-        entries = []
+        entries: list[Record] = []
         for row in range(header_row + 1, sheet.n_rows):
             raw = {key: sheet.get(row, col) for key, col in columns.items()}
             wheres = {key: cell_name(sheet.name, row, col) for key, col in columns.items()}
