@@ -136,6 +136,16 @@ class Derivations:
         self._slots[slot] = (stamp, value)
         return value
 
+    def take(self, slot: tuple[object, ...]) -> object:
+        """What ``put`` left in ``slot`` (None if nothing), taken out: a worker that brings it up to date
+        holds it alone, and another thread finding the slot empty starts afresh."""
+        held = self._slots.pop(slot, None)
+        return None if held is None else held[1]
+
+    def put(self, slot: tuple[object, ...], value: object) -> None:
+        """Keep ``value`` for the next ``take`` (state kept up to date by its user, not a stamped result)."""
+        self._slots[slot] = (None, value)
+
 
 @dataclass
 class Project:

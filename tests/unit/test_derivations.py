@@ -237,3 +237,33 @@ def test_kept_results_equal_a_fresh_computation(edits: list[tuple[int, str, int]
     assert education_history(project) == education_history(scratch)
     for year in project.years:
         assert check_project(project, year) == check_project(scratch, year)
+
+
+def test_the_ledger_check_after_an_edit_runs_the_balances_from_that_entry_on_only() -> None:
+    """The running balances of the last check are kept and brought up to date with the entries that
+    changed (issue 16: a recheck redoes what the edit touched, not the whole year)."""
+    project = years_project(1, per_year=300)
+    project.keep_derivations()
+    assert project.derivations is not None
+    check_project(project, LAST)
+    book = project.years[LAST].ledger
+    assert book is not None
+    count = len(book.entries)
+
+    def kept_recomputed() -> int:
+        running, *_ = project.derivations.take(("running_balances", LAST))  # type: ignore[misc, union-attr]
+        project.derivations.put(("running_balances", LAST), (running, *_))  # type: ignore[union-attr]
+        return running.recomputed  # type: ignore[no-any-return]
+
+    before = kept_recomputed()
+    book.entries[count - 10] = {**book.entries[count - 10], "amount": "123400"}  # 10 entries from the end
+    project.touch(LAST)
+    assert check_project(project, LAST) == check_project(fresh(project), LAST)
+    assert kept_recomputed() - before == 10
+    before = kept_recomputed()
+    book.entries.insert(count - 3, {**book.entries[5], "voucher": "N1"})
+    del book.entries[count - 1]
+    book.entries[count - 20] = {**book.entries[count - 20], "memo": "陳小華"}
+    project.touch(LAST)
+    assert check_project(project, LAST) == check_project(fresh(project), LAST)
+    assert kept_recomputed() - before <= 3 * 20  # from the first entry changed on, for each kind of change
