@@ -56,7 +56,7 @@ def many_years(years: int = 20, entries: int = 5_000, members: int = 500) -> Pro
         book.forms["application"]["year"] = str(year)
         book.forms["application"]["member_count"] = str(members)
         book.roster = [dict(m) for m in people]
-        book.sessions = copy.deepcopy(template.sessions)
+        book.training_report = copy.deepcopy(template.training_report)
         book.ledger = LedgerBook({"opening_acct1": "0"}, ledger_entries(entries, names, seed=year))
         project.years[year] = book
     return project

@@ -129,7 +129,8 @@ ERROR_EXAMPLES: tuple[tuple[str, str | bytes], ...] = (
     ("an unknown field", in_year({"forms": {"budget": {"rev_2": "937"}}})),
     ("a list where text belongs", in_year({"roster": [{"name": ["黃", "XX"]}]})),
     ("true/false where text belongs", in_year({"forms": {"application": {"member_count": True}}})),
-    ("an object where a list belongs", in_year({"training_sessions": {}})),
+    ("an object where a list belongs", in_year({"training_report": {}})),
+    ("sheet 4 under its old key in a version 3 file", in_year({"training_sessions": []})),
     ("an unknown LINE subsidy table", in_year({"line_subsidy": {"tables": {"line_stickers": []}}})),
 )
 
@@ -204,7 +205,8 @@ def render() -> str:
             [
                 ("`forms`", "an object: form id → record (below); the five single-valued sheets"),
                 ("`roster`", "an array of member records (sheet 2)"),
-                ("`training_sessions`", "an array of session records (sheet 4), one per 場次, in order"),
+                ("`training_report`", "an array of session records (sheet 4), one per 場次, in order; "
+                 "`training_sessions` in versions 1 and 2 (files of those versions are read with it)"),
                 ("`ledger`", "`null` (no ledger) or an object `{\"header\": record, \"entries\": [record, …]}`"),
                 ("`attachments`", f"an object: {kinds} → path of the user's PDF"),
                 ("`acknowledged`", "an array of strings: the warnings the user acknowledged (`form|rule|field|row`)"),
@@ -241,7 +243,7 @@ def render() -> str:
         [f.key for f in FORMS["roster"].columns],
     )
     lines += record_section(
-        "### `training_sessions` — 第 4 表 福利專款教育訓練成果報告 (one session per record)",
+        "### `training_report` — 第 4 表 福利專款教育訓練成果報告 (one session per record)",
         FORMS["training_report"].columns,
         [f.key for f in FORMS["training_report"].columns],
     )
@@ -280,6 +282,9 @@ def render() -> str:
         "  meaning or type needs a new version number. A key is never reused with another meaning.",
         "* A newer program reads every older version, converting it on reading; it writes only its",
         "  own version.",
+        "* Version 3 renamed a year's `training_sessions` to `training_report`, the name sheet 4 has",
+        "  everywhere else (its form id, the project file's table, the findings). Version 3 files are",
+        "  written with `training_report` only; a version 1 or 2 file is read with `training_sessions`.",
         "",
         "## Error messages",
         "",

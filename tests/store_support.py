@@ -109,7 +109,7 @@ class ProjectModel:
             if book.ledger is None:
                 book.ledger = LedgerBook()
             return book.ledger.entries
-        return book.roster if table == "roster" else book.sessions
+        return book.roster if table == "roster" else book.training_report
 
     def set_ledger_header(self, year: int, record: Mapping[str, str]) -> None:
         book = self.project.years[year]

@@ -55,7 +55,7 @@ def _holds_locked_values(project: Project) -> bool:
     from treasurer_app.privacy import LOCKED_TEXT
 
     for book in project.years.values():
-        rows = [*book.roster, *book.sessions, *(book.ledger.entries if book.ledger else [])]
+        rows = [*book.roster, *book.training_report, *(book.ledger.entries if book.ledger else [])]
         if any(LOCKED_TEXT in row.values() for row in rows):
             return True
     return False

@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 FORMAT_NAME = "treasurer-app-project"
-FORMAT_VERSION = 2  # 2: years.Y.line_subsidy (the LINE official-account subsidy)
+# 2: years.Y.line_subsidy (the LINE official-account subsidy)
+# 3: years.Y.training_report, sheet 4's rows under the form's own name (training_sessions before; still read)
+FORMAT_VERSION = 3
+SESSIONS_KEY_BEFORE_3 = "training_sessions"
 LINE_KEY = "line_subsidy"
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -70,7 +73,7 @@ def _year_to_dict(book: YearBook) -> dict[str, Any]:
     return {
         "forms": {form_id: dict(book.forms.get(form_id, {})) for form_id in SCALAR_FORMS},
         "roster": [dict(r) for r in book.roster],
-        "training_sessions": [dict(r) for r in book.sessions],
+        "training_report": [dict(r) for r in book.training_report],
         "ledger": None
         if book.ledger is None
         else {"header": dict(book.ledger.header), "entries": [dict(e) for e in book.ledger.entries]},
@@ -141,7 +144,7 @@ def loads(raw: bytes | str, source: str = "專案檔") -> Project:
 
 
 def project_from_dict(document: Any, source: str = "專案檔") -> Project:
-    reader = _Reader(source)
+    reader = _Reader(source, 0)
     root = reader.mapping(document, "")
     if root.get("format") != FORMAT_NAME:
         raise InterchangeError(source, "format", f"不是本程式的專案檔（format 應為 {FORMAT_NAME}）")
@@ -154,6 +157,7 @@ def project_from_dict(document: Any, source: str = "專案檔") -> Project:
         )
     if version < 1:
         raise InterchangeError(source, "version", f"不支援的版本 {version}")
+    reader.version = version
     project = Project()
     years = reader.mapping(root.get("years", {}), "years")
     for year_text, year_doc in years.items():
@@ -167,8 +171,9 @@ def project_from_dict(document: Any, source: str = "專案檔") -> Project:
 
 
 class _Reader:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, version: int) -> None:
         self.source = source
+        self.version = version
 
     def fail(self, path: str, reason: str) -> InterchangeError:
         return InterchangeError(self.source, path, reason)
@@ -220,9 +225,13 @@ class _Reader:
             keys = frozenset(f.key for f in (*spec.fields, *spec.extra_fields))
             book.forms[form_id] = self.record(form_doc, f"{path}.forms.{form_id}", keys)
         book.forms["application"].setdefault("year", str(year))
+        sessions_key = "training_report" if self.version >= 3 else SESSIONS_KEY_BEFORE_3
+        wrong_key = SESSIONS_KEY_BEFORE_3 if self.version >= 3 else "training_report"
+        if wrong_key in doc:  # read as nothing, the sessions would be lost without a word
+            raise self.fail(f"{path}.{wrong_key}", f"第 {self.version} 版的檔案應寫為 {sessions_key}")
         for key, form_id, target in (
             ("roster", "roster", book.roster),
-            ("training_sessions", "training_report", book.sessions),
+            (sessions_key, "training_report", book.training_report),
         ):
             columns = frozenset(f.key for f in FORMS[form_id].columns)
             for i, row in enumerate(self.sequence(doc.get(key, []), f"{path}.{key}")):

@@ -75,7 +75,7 @@ class Normaliser:
                 self.record(fields, record)
         for member in book.roster:
             self.record(ROSTER_FIELDS, member)
-        for session in book.sessions:
+        for session in book.training_report:
             self.record(SESSION_FIELDS, session)
         for form_id, rows in book.line_rows.items():
             for record in rows:

@@ -33,7 +33,7 @@ SERVICE = "treasurer_app"  # the keyring service name; the project id is the use
 KEY_DIR_ENV = "TREASURER_APP_KEY_DIR"  # where keys go on a computer with no credential store (tests set it)
 PERSONAL_FIELDS: dict[str, frozenset[str]] = {
     "roster": frozenset(PERSONAL_COLUMNS),
-    "sessions": frozenset(),
+    "training_report": frozenset(),
     "ledger": frozenset({"memo"}),  # 摘要(二): the member's name
 }
 LOCKED_TEXT = "（已加密）"  # shown instead of a personal value while the key is missing

@@ -37,7 +37,7 @@ class YearBook:
     year: int
     forms: dict[str, Record] = field(default_factory=dict)
     roster: list[Record] = field(default_factory=list)
-    sessions: list[Record] = field(default_factory=list)  # sheet 4 rows
+    training_report: list[Record] = field(default_factory=list)  # sheet 4: one row per session (場次)
     ledger: LedgerBook | None = None
     attachments: dict[str, str] = field(default_factory=dict)  # kind → path of the user's PDF
     acknowledged: set[str] = field(default_factory=set)  # warnings the user acknowledged (finding keys)
@@ -64,7 +64,11 @@ class YearBook:
     def table(self, form_id: str) -> list[Record]:
         if form_id in self.line_rows:
             return self.line_rows[form_id]
-        return {"roster": self.roster, "training_report": self.sessions}[form_id]
+        if form_id == "roster":
+            return self.roster
+        if form_id == "training_report":
+            return self.training_report
+        raise KeyError(form_id)
 
     def touch(self, ledger: bool = True) -> None:
         """The year changed; ``ledger``: its cash ledger may have (what is parsed and derived from it is redone)."""
@@ -77,7 +81,7 @@ class YearBook:
         never changed in place, by the window's edits (ui/document.py), so the copy stays as it is."""
         ledger = None if self.ledger is None else LedgerBook(dict(self.ledger.header), list(self.ledger.entries))
         return YearBook(self.year, {k: dict(v) for k, v in self.forms.items()}, list(self.roster),
-                        list(self.sessions), ledger, dict(self.attachments), set(self.acknowledged),
+                        list(self.training_report), ledger, dict(self.attachments), set(self.acknowledged),
                         {form_id: list(rows) for form_id, rows in self.line_rows.items()}, self.revision,
                         self.ledger_revision)
 
@@ -325,8 +329,8 @@ class Project:
                 result.supplied[key] = amount
                 result.sources[key] = f"由 {year - 1} 年度現金收支登記簿計算"
                 result.drilldown[key] = derivation.entries.get(key, [])
-        totals = session_totals(self.years[year].sessions)
-        if self.years[year].sessions:
+        totals = session_totals(self.years[year].training_report)
+        if self.years[year].training_report:
             for unit, amount in totals.items():
                 key = final_accounts.ben_key("1", unit)
                 if not result.values.get(key, "").strip():

@@ -115,7 +115,7 @@ def _assemble(files: list[FileRead]) -> Batch:
             if "roster" in taken:
                 book.roster = list(result.book.roster)
             if "training_report" in taken:
-                book.sessions = list(result.book.sessions)
+                book.training_report = list(result.book.training_report)
             book.ledger = ledger
             areas.extend(taken)
         else:
@@ -219,7 +219,7 @@ def _area_change(year: int, area: str, old: YearBook | None, new: YearBook, keys
 
 
 def _table(book: YearBook, area: str) -> list[Record]:
-    return book.roster if area == "roster" else book.sessions
+    return book.roster if area == "roster" else book.training_report
 
 
 def _rows_change(year: int, area: str, before: list[Record], after: list[Record], unit: str, extra: str) -> AreaChange:
@@ -252,7 +252,7 @@ def import_edit(project: Project, batch: Batch, title: str = "匯入活頁簿") 
             elif area == "roster":
                 book.roster = list(new.roster)
             elif area == "training_report":
-                book.sessions = list(new.sessions)
+                book.training_report = list(new.training_report)
             elif area == LEDGER:
                 carried = (book.ledger.header if book.ledger else {}).get("interest_carried_in", "")
                 header = dict(new.ledger.header) if new.ledger else {}
@@ -288,7 +288,7 @@ def report_lines(batch: Batch) -> list[str]:
         what = f"{result.year} 年度{_kind_name(result.kind)}"
         if result.kind == "application":
             taken = "、".join(FORM_NAMES[f] for f in FORMS if f in result.sheets)
-            counts = f"{len(result.book.roster)} 位會員、{len(result.book.sessions)} 個場次"
+            counts = f"{len(result.book.roster)} 位會員、{len(result.book.training_report)} 個場次"
             lines.append(f"✓ {read.name}：{what}，讀入 {result.taken} 個儲存格（{taken}；{counts}）")
         else:
             entries = len(result.book.ledger.entries) if result.book.ledger else 0

@@ -57,7 +57,7 @@ def test_check_of_the_corrected_example_exits_0(capsys: pytest.CaptureFixture[st
 
 def test_check_with_only_warnings_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     doc = document()
-    doc["years"]["115"]["training_sessions"][3]["cost"] = "20001"  # the sessions' costs: a warning only
+    doc["years"]["115"]["training_report"][3]["cost"] = "20001"  # the sessions' costs: a warning only
     code, out, _ = run(capsys, "check", str(write(tmp_path / "p.json", doc)))
     assert code == EXIT_OK
     assert out.splitlines()[0] == "00職業工會 115 年度申請檢查結果：0 個錯誤、1 個警告"
@@ -181,16 +181,17 @@ def test_json_that_is_a_list(capsys: pytest.CaptureFixture[str], tmp_path: Path)
 
 def test_newer_version(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     doc = document()
-    doc["version"] = 3
+    newer, current = interchange.FORMAT_VERSION + 1, interchange.FORMAT_VERSION
+    doc["version"] = newer
     err = unusable(capsys, "check", str(write(tmp_path / "p.json", doc)))
-    assert "檔案版本 3 比本程式支援的版本 2 新，請更新程式（位置：version）" in err
+    assert f"檔案版本 {newer} 比本程式支援的版本 {current} 新，請更新程式（位置：version）" in err
 
 
 def test_wrong_type_deep_inside_names_the_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     doc = document()
-    doc["years"]["115"]["training_sessions"][2]["day1"] = [1141104]
+    doc["years"]["115"]["training_report"][2]["day1"] = [1141104]
     err = unusable(capsys, "check", str(write(tmp_path / "p.json", doc)))
-    assert "應為文字或數字（位置：years.115.training_sessions[2].day1）" in err
+    assert "應為文字或數字（位置：years.115.training_report[2].day1）" in err
 
 
 def test_unknown_field_names_the_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def texts_at_their_limits(project: Project) -> None:
                 book.forms[form_id][field.key] = text
     for member in book.roster:
         member["name"], member["unit"] = "+" + "名" * 49, "@" * 100
-    for session in book.sessions:
+    for session in book.training_report:
         session["name"], session["place"], session["benefit"] = "-" * 50, "=A1" * 16, "\n" * 99 + "x"
 
 

@@ -482,7 +482,7 @@ def test_export_import_export_gives_identical_cells(tmp_path: Path, fmt: str) ->
     assert book.forms["work_plan"]["plan_1_interest"] == "8000"
     assert book.forms["work_plan"]["plan_1_budget_text"] == "每場次50,000元*4場次=200,000元。"
     assert book.forms["final_accounts"]["interest_use"] == "B"
-    assert book.sessions[0]["methods"] == "上課講授、生態參訪"
+    assert book.training_report[0]["methods"] == "上課講授、生態參訪"
     assert book.roster[0]["name"] == "=SUM(A1)"
 
 
@@ -594,7 +594,7 @@ def test_ledger_export_is_refused_while_the_ledger_has_errors(tmp_path: Path) ->
 
 def test_export_writes_named_files_and_a_report_with_sizes_and_sha256(tmp_path: Path) -> None:
     project = load_project(tmp_path)
-    project.years[YEAR].sessions[0]["day2"] = "1140723"  # not the day after: a warning, not an error
+    project.years[YEAR].training_report[0]["day2"] = "1140723"  # not the day after: a warning, not an error
     findings = check_project(project, YEAR)
     warnings = [f for f in findings if not f.is_error]
     assert len(warnings) == 1 and not any(f.is_error for f in findings)
@@ -689,7 +689,7 @@ def test_hand_filled_template_is_read_by_labels_not_coordinates(tmp_path: Path) 
          "unit": "碼頭課"}
     ]  # fmt: skip
     assert result.book.forms["training_expenses"]["line_1"] == "28000"
-    session = result.book.sessions[0]
+    session = result.book.training_report[0]
     assert session["methods"] == "上課講授、生態參訪"
     assert session["day1"] == "1140721" and session["days"] == "2" and session["cost"] == "74600"
     assert (session["course_1"], session["hours_1"], session["course_2"], session["hours_2"]) == (

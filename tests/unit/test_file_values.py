@@ -311,7 +311,7 @@ def test_an_imported_workbook_is_read_as_if_its_values_had_been_typed(tmp_path: 
     result = import_workbook(path)
     assert result.year == YEAR
     assert result.book.forms["application"]["tax_id"] == "12345675"
-    session = result.book.sessions[0]
+    session = result.book.training_report[0]
     assert (session["day1"], session["days"], session["cost"]) == ("1140721", "2", "74600")
     assert (session["hours_1"], session["hours_2"]) == ("2", "1")
 

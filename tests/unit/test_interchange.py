@@ -101,12 +101,31 @@ def test_round_trip_keeps_ledger_attachments_and_acknowledged() -> None:
 def test_dumps_writes_the_format_name_and_version_and_keeps_chinese_readable() -> None:
     text = dumps(load(CORRECTED))
     doc = json.loads(text)
-    assert (doc["format"], doc["version"]) == (FORMAT_NAME, FORMAT_VERSION) == ("treasurer-app-project", 2)
+    assert (doc["format"], doc["version"]) == (FORMAT_NAME, FORMAT_VERSION) == ("treasurer-app-project", 3)
     assert "00職業工會" in text  # not \\u escapes: the file is readable in a text editor
     assert list(doc["years"]["115"]) == [
-        "forms", "roster", "training_sessions", "ledger", "attachments", "acknowledged"
+        "forms", "roster", "training_report", "ledger", "attachments", "acknowledged"
     ]  # fmt: skip
     assert list(doc["years"]["115"]["forms"]) == list(SCALAR_FORMS)
+
+
+def test_sheet_4_is_written_as_training_report_and_read_from_older_files_as_training_sessions() -> None:
+    """Version 3 gave sheet 4's rows the name the form has everywhere (``training_report``); files of
+    versions 1 and 2 keep theirs, and a key of the other version is refused, never read as no sessions."""
+    project = load(CORRECTED)
+    sessions = project.years[115].training_report
+    assert sessions and project_to_dict(project)["years"]["115"]["training_report"] == sessions
+    old = project_to_dict(project)  # as version 2 wrote it
+    old["version"] = 2
+    old["years"]["115"]["training_sessions"] = old["years"]["115"].pop("training_report")
+    assert project_to_dict(loads(json.dumps(old))) == project_to_dict(project)
+    mixed = project_to_dict(project)
+    mixed["years"]["115"]["training_sessions"] = mixed["years"]["115"].pop("training_report")
+    with pytest.raises(InterchangeError, match="第 3 版的檔案應寫為 training_report"):
+        loads(json.dumps(mixed))
+    old["years"]["115"]["training_report"] = old["years"]["115"].pop("training_sessions")
+    with pytest.raises(InterchangeError, match="training_report"):
+        loads(json.dumps(old))
 
 
 def test_years_are_written_in_order() -> None:
@@ -151,7 +170,7 @@ def test_numbers_as_numbers_give_the_same_check_as_numbers_as_text() -> None:
         for key, value in form_values.items():
             if isinstance(FORMS[form_id].field(key).type, Money | Count) and value:
                 form_values[key] = int(value)
-    for row in doc["years"]["115"]["training_sessions"]:
+    for row in doc["years"]["115"]["training_report"]:
         row["cost"] = int(row["cost"])
     project = read(doc)
     assert project_to_dict(project) == project_to_dict(load(CORRECTED))
@@ -163,7 +182,8 @@ def test_missing_parts_default_to_empty() -> None:
     book = project.years[115]
     assert book.forms["application"] == {"year": "115"}  # the year field follows the year
     assert set(book.forms) == set(SCALAR_FORMS)
-    assert (book.roster, book.sessions, book.ledger, book.attachments, book.acknowledged) == ([], [], None, {}, set())
+    assert (book.roster, book.training_report, book.ledger, book.attachments, book.acknowledged) == (
+        [], [], None, {}, set())
     assert read({"format": FORMAT_NAME, "version": 1}).years == {}
 
 
@@ -203,7 +223,7 @@ BAD_VALUES: list[tuple[str, object, str, str]] = [
     ("version", "1", "version", "缺少版本號或版本號不是整數"),
     ("version", True, "version", "缺少版本號或版本號不是整數"),
     ("version", 1.5, "version", "缺少版本號或版本號不是整數"),
-    ("version", 3, "version", "檔案版本 3 比本程式支援的版本 2 新，請更新程式"),
+    ("version", 4, "version", "檔案版本 4 比本程式支援的版本 3 新，請更新程式"),
     ("version", 0, "version", "不支援的版本 0"),
     ("years", [], "years", "應為物件（{…}）"),
     ("years.115", "x", "years.115", "應為物件（{…}）"),
@@ -224,9 +244,9 @@ BAD_VALUES: list[tuple[str, object, str, str]] = [
     ("years.115.roster[1]", "B100000000", "years.115.roster[1]", "應為物件（{…}）"),
     ("years.115.roster[2].age", "50", "years.115.roster[2].age", "不認得的欄位"),
     ("years.115.roster[0].national_id", {"id": 1}, "years.115.roster[0].national_id", "應為文字或數字"),
-    ("years.115.training_sessions", "4", "years.115.training_sessions", "應為陣列（[…]）"),
-    ("years.115.training_sessions[3].hours_7", "1", "years.115.training_sessions[3].hours_7", "不認得的欄位"),
-    ("years.115.training_sessions[2].day1", [1141104], "years.115.training_sessions[2].day1", "應為文字或數字"),
+    ("years.115.training_report", "4", "years.115.training_report", "應為陣列（[…]）"),
+    ("years.115.training_report[3].hours_7", "1", "years.115.training_report[3].hours_7", "不認得的欄位"),
+    ("years.115.training_report[2].day1", [1141104], "years.115.training_report[2].day1", "應為文字或數字"),
     ("years.115.ledger", [], "years.115.ledger", "應為物件（{…}）"),
     ("years.115.ledger.header", [], "years.115.ledger.header", "應為物件（{…}）"),
     ("years.115.ledger.header.opening_cash", "0", "years.115.ledger.header.opening_cash", "不認得的欄位"),
@@ -448,7 +468,7 @@ def test_new_year_has_every_scalar_form_and_its_year() -> None:
     assert set(book.forms) == set(SCALAR_FORMS)
     assert book.forms["application"] == {"year": "115"}
     assert book.table("roster") is book.roster
-    assert book.table("training_report") is book.sessions
+    assert book.table("training_report") is book.training_report
     assert project.latest_year() == 115
     with pytest.raises(ValueError, match="115 年度已存在"):
         project.add_year(115)
@@ -468,7 +488,7 @@ def test_union_name_tax_id_and_type_come_from_the_application() -> None:
 
 def test_session_totals_skip_blank_rows() -> None:
     project = load(CORRECTED)
-    sessions = [*project.years[115].sessions, {}, {"name": " "}]
+    sessions = [*project.years[115].training_report, {}, {"name": " "}]
     assert session_totals(sessions) == {"sessions": 4, "hours": 32, "male": 219, "female": 33}
 
 

@@ -112,8 +112,8 @@ def test_the_importer_reads_the_printed_inputs_in_the_printed_order(form_id: str
 def test_the_importer_reads_every_column_of_the_tables(project: Project, imported) -> None:  # type: ignore[no-untyped-def]
     roster_keys = {f.key for f in FORMS["roster"].row_fields}
     assert imported.roster == [{k: v for k, v in m.items() if k in roster_keys} for m in project.years[YEAR].roster]
-    sessions = [{k: v for k, v in s.items() if v} for s in imported.sessions]
-    assert sessions == [{k: v for k, v in s.items() if v} for s in project.years[YEAR].sessions]
+    sessions = [{k: v for k, v in s.items() if v} for s in imported.training_report]
+    assert sessions == [{k: v for k, v in s.items() if v} for s in project.years[YEAR].training_report]
 
 
 def test_rows_typed_in_the_spare_lines_are_read(project: Project, tmp_path: Path) -> None:
@@ -133,7 +133,8 @@ def test_rows_typed_in_the_spare_lines_are_read(project: Project, tmp_path: Path
     book.save(tmp_path / "added.xlsx")
     result = import_workbook(tmp_path / "added.xlsx").book
     assert result.roster[-1]["name"] == "新會員" and len(result.roster) == len(project.years[YEAR].roster) + 1
-    assert result.sessions[-1]["name"] == "加開場次" and len(result.sessions) == len(project.years[YEAR].sessions) + 1
+    assert result.training_report[-1]["name"] == "加開場次"
+    assert len(result.training_report) == len(project.years[YEAR].training_report) + 1
 
 
 # ---------------------------------------------------------------- totals are formulas with their figures
@@ -200,7 +201,8 @@ def test_drop_downs_where_the_guide_describes_one(grids, project: Project) -> No
     assert ("0.5", "1", "2") in options["training_report"]  # 天數
     assert ("A：運用於(2)-(4)項", "B：運用於(1)-(6)項") in options["final_accounts"]
     days = next(v for v in grids["training_report"].validations if v.options == ("0.5", "1", "2"))
-    assert days.last_row - days.first_row + 1 == len(project.years[YEAR].sessions) + training_report.SPARE_SESSIONS
+    spare = training_report.SPARE_SESSIONS
+    assert days.last_row - days.first_row + 1 == len(project.years[YEAR].training_report) + spare
     for book in (ledger_project(), project):  # with entries, and empty (the spare rows only)
         year = min(book.years)
         sheet = layouts.ledger_grids(book, year)[0]

@@ -149,7 +149,7 @@ def max_session(n: int) -> dict[str, str]:
 def wide_report() -> Grid:
     """The training report of 10 sessions with maximum-length texts, as the layouts build it."""
     project = load(CORRECTED)
-    project.years[YEAR].sessions = [max_session(n) for n in range(1, 11)]
+    project.years[YEAR].training_report = [max_session(n) for n in range(1, 11)]
     return application_grids(project, YEAR)[FORM_IDS.index("training_report")]
 
 

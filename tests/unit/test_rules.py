@@ -52,7 +52,7 @@ def roster(project: Project) -> list[dict[str, str]]:
 
 
 def sessions(project: Project) -> list[dict[str, str]]:
-    return project.years[YEAR].sessions
+    return project.years[YEAR].training_report
 
 
 def check(project: Project) -> list[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import socket
@@ -67,7 +68,7 @@ def sample_document() -> dict:
                     "work_plan": {"plan_1_description": "勞動教育"},
                 },
                 "roster": [MEMBER, {**MEMBER, "name": "林美麗", "sex": "女", "national_id": "B234567890"}],
-                "training_sessions": [{"day1": "1130721", "name": "港區安全講習", "hours_1": "3", "male": "10"}],
+                "training_report": [{"day1": "1130721", "name": "港區安全講習", "hours_1": "3", "male": "10"}],
                 "ledger": {
                     "header": {"opening_acct1": "1000", "interest_carried_in": "12"},
                     "entries": [
@@ -160,9 +161,9 @@ def test_every_kind_of_edit_persists_across_reopen(project_path):
         opened.set_cell(114, "roster", 0, "national_id", "A223456788")
         book.roster[0]["national_id"] = "A223456788"
         opened.set_row(114, "training_report", 0, {"name": "急救訓練"})  # the form id works as table name
-        book.sessions[0] = {"name": "急救訓練"}
-        opened.append_row(114, "sessions", {"name": "消防演練"})
-        book.sessions.append({"name": "消防演練"})
+        book.training_report[0] = {"name": "急救訓練"}
+        opened.append_row(114, "training_report", {"name": "消防演練"})
+        book.training_report.append({"name": "消防演練"})
         opened.move_row(114, "ledger", 1, 0)
         book.ledger.entries.insert(0, book.ledger.entries.pop(1))
         opened.delete_row(114, "roster", 2)
@@ -357,25 +358,29 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(project_path, mo
 
 def test_a_version_1_file_gets_the_line_subsidy_tables_after_a_backup(tmp_path, monkeypatch):
     """Schema 2: the rows table also holds the LINE subsidy's tables; a version 1 file is rebuilt, its rows,
-    their ids and the id counter kept (sealed values are bound to their row id)."""
+    their ids and the id counter kept (sealed values are bound to their row id). (The file is made by this
+    program told to stop at version 1, which writes sheet 4's rows under their version 3 name: so the
+    project here has none; tests/fixtures/schema2-union.tap has them, see the version 3 test below.)"""
     from tests.unit.test_line_subsidy import YEAR, repeat_project
 
     path = tmp_path / "old.tap"
     monkeypatch.setattr(store, "SCHEMA_VERSION", 1)
+    without_sheet_4 = sample_project()
+    without_sheet_4.years[114].training_report = []
     with Store.create(path) as created:
-        created.replace_project(sample_project())
+        created.replace_project(without_sheet_4)
         created.delete_row(114, "roster", 1)  # the highest id is gone: the counter must not go back
-        ids_before = {table: created.row_ids(114, table) for table in ("roster", "sessions", "ledger")}
+        ids_before = {table: created.row_ids(114, table) for table in ("roster", "ledger")}
         counter = created._db().execute("SELECT seq FROM sqlite_sequence WHERE name = 'rows'").fetchone()[0]
         with pytest.raises(sqlite3.IntegrityError):  # version 1 refuses the new tables
             created._db().execute("INSERT INTO rows (year, tbl, position, plain, sealed) "
                                   "VALUES (114, 'line_fees', 1, '{}', '{}')")
     monkeypatch.undo()
-    expected = as_dict(sample_project())
+    expected = as_dict(without_sheet_4)
     del expected["years"]["114"]["roster"][1]
     with Store.open(path) as opened:
-        assert opened.schema_version == 2
-        assert [b.kind for b in opened.list_backups()] == ["before-migration-v1"]
+        assert opened.schema_version == store.SCHEMA_VERSION
+        assert sorted(b.kind for b in opened.list_backups()) == ["before-migration-v1", "before-migration-v2"]
         assert as_dict(opened.load()) == expected
         assert {table: opened.row_ids(114, table) for table in ids_before} == ids_before
         assert opened._db().execute("SELECT seq FROM sqlite_sequence WHERE name = 'rows'").fetchone()[0] == counter
@@ -385,6 +390,45 @@ def test_a_version_1_file_gets_the_line_subsidy_tables_after_a_backup(tmp_path, 
     project = repeat_project()
     project.years[YEAR].line_rows["line_messages"][0]["title"] = "勞動部提醒：颱風天出勤"
     assert reopened(path)["years"][str(YEAR)] == as_dict(project)["years"][str(YEAR)]
+
+
+SCHEMA_2_FILE = Path(__file__).parent.parent / "fixtures" / "schema2-union.tap"
+
+
+def test_a_version_2_file_written_by_the_old_program_opens_with_sheet_4_as_training_report(tmp_path):
+    """Schema 3: sheet 4's rows are the table ``training_report`` (they were ``sessions``). The fixture was
+    written by the program at schema 2 (main 38e7b12): year 114 with a member and a ledger entry (both with
+    sealed personal values), two training sessions and a LINE fee; its key is schema2-union.key."""
+    from treasurer_app import privacy
+
+    path = tmp_path / "union.tap"
+    path.write_bytes(SCHEMA_2_FILE.read_bytes())
+    conn = raw_connection(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    old_rows = conn.execute("SELECT id, tbl, position, plain, sealed FROM rows ORDER BY id").fetchall()
+    project_id = conn.execute("SELECT value FROM meta WHERE key = 'project_id'").fetchone()[0]
+    conn.close()
+    assert {row[1] for row in old_rows} == {"roster", "sessions", "ledger", "line_fees"}
+    with pytest.raises(StoreError, match="需先升級"):  # a read-only look cannot migrate it
+        Store.open(path, read_only=True)
+    privacy.save_key(project_id, base64.b64decode(SCHEMA_2_FILE.with_suffix(".key").read_text()))
+    with Store.open(path, backup_dir=tmp_path / "backups") as opened:
+        assert opened.schema_version == store.SCHEMA_VERSION == 3
+        assert [b.kind for b in opened.list_backups()] == ["before-migration-v2"]
+        book = opened.load().years[114]
+        assert [s["name"] for s in book.training_report] == ["港區安全講習", "急救訓練"]
+        assert book.roster[0]["national_id"] == "A123456789" and book.ledger is not None
+        assert book.ledger.entries[0]["memo"] == "王小明"  # sealed values still open
+        assert book.line_rows["line_fees"][0]["amount"] == "4200"
+        new_rows = opened._db().execute("SELECT id, tbl, position, plain, sealed FROM rows ORDER BY id").fetchall()
+        assert new_rows == [(i, "training_report" if t == "sessions" else t, p, plain, sealed)
+                            for i, t, p, plain, sealed in old_rows]  # ids, order and sealed values kept
+        opened.set_cell(114, "training_report", 1, "name", "急救與CPR訓練")
+        opened.append_row(114, "training_report", {"name": "消防演練"})
+        assert min(opened.row_ids(114, "training_report")[2:]) > max(row[0] for row in old_rows)
+    with Store.open(path, read_only=True) as again:
+        names = [s["name"] for s in again.load().years[114].training_report]
+    assert names == ["港區安全講習", "急救與CPR訓練", "消防演練"]
 
 
 # ---------------------------------------------------------------- the lock

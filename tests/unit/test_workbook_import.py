@@ -76,7 +76,7 @@ def test_an_application_round_trips_through_its_own_workbook(tmp_path: Path, sou
     assert wi.diff(project, batch) == [
         wi.AreaChange(YEAR, area, wi.UNCHANGED, detail)
         for area, detail in zip(FORMS, ["", f"{len(project.years[YEAR].roster)} 位會員", "",
-                                       f"{len(project.years[YEAR].sessions)} 個場次", "", "", ""], strict=True)
+                                       f"{len(project.years[YEAR].training_report)} 個場次", "", "", ""], strict=True)
     ]
 
 
@@ -323,5 +323,5 @@ def test_course_names_do_not_depend_on_the_locked_category_cell(tmp_path: Path, 
         f"{sheet.title}!H4 課程類別：此欄是固定的六個類別，被改成「勞動知能及法令」，"
         "未採用；課程名稱與時數依列序對應六個類別"
     ]
-    assert result.book.sessions == [{k: v for k, v in s.items() if v or not k.startswith(("course_", "hours_"))}
-                                    for s in guide.years[YEAR].sessions]
+    assert result.book.training_report == [{k: v for k, v in s.items() if v or not k.startswith(("course_", "hours_"))}
+                                    for s in guide.years[YEAR].training_report]

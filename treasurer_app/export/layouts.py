@@ -102,7 +102,7 @@ def sheet_grid(spec: FormSpec, project: Project, year: int) -> Grid:
     }
     title = f"{names['union']} {names['title']}"
     if spec.is_table:
-        records = project.years[year].roster if spec.id == "roster" else project.years[year].sessions
+        records = project.years[year].roster if spec.id == "roster" else project.years[year].training_report
         source: _Source = _TableSource(spec, records)
     else:
         source = _FormSource(spec, project.effective(year, spec.id), year)

@@ -123,7 +123,7 @@ def check_final_accounts(project: Project, year: int) -> list[Finding]:
 
 
 def _check_education_beneficiaries(project: Project, year: int, form: Effective) -> list[Finding]:
-    sessions = [s for s in project.years[year].sessions if not is_blank(s)]
+    sessions = [s for s in project.years[year].training_report if not is_blank(s)]
     totals = session_totals(sessions)
     findings = []
     for unit, _ in final_accounts.EDUCATION_UNITS:

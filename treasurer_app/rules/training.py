@@ -18,7 +18,7 @@ def check_training_report(project: Project, year: int) -> list[Finding]:
     spec = FORMS["training_report"]
     report_year = year - 1
     findings: list[Finding] = []
-    for i, session in enumerate(project.years[year].sessions):
+    for i, session in enumerate(project.years[year].training_report):
         if is_blank(session):
             continue
         findings += check_fields(spec, session, year, fields=spec.columns, row=i, row_noun="場次")
@@ -131,7 +131,7 @@ def check_training_expenses(project: Project, year: int) -> list[Finding]:
                 "total",
             )
         )
-    sessions = [s for s in project.years[year].sessions if not is_blank(s)]
+    sessions = [s for s in project.years[year].training_report if not is_blank(s)]
     if sessions:
         session_spec = FORMS["training_report"]
         session_costs = sum(int_getter(session_spec, s)("cost") for s in sessions)

@@ -28,21 +28,20 @@ from treasurer_app.store.order import POSITION_GAP, RowOrder
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "roster": tuple(f.key for f in FORMS["roster"].columns),
-    "sessions": tuple(f.key for f in FORMS["training_report"].columns),
+    "training_report": tuple(f.key for f in FORMS["training_report"].columns),
     "ledger": ENTRY_KEYS,
     **{table: tuple(f.key for f in LINE_FORMS[table].columns) for table in LINE_TABLES},
 }
 TABLE_NAMES = {
-    "roster": "會員名冊", "sessions": "教育訓練成果報告", "ledger": "現金收支登記簿",
+    "roster": "會員名冊", "training_report": "教育訓練成果報告", "ledger": "現金收支登記簿",
     **{table: LINE_FORMS[table].sheet_name for table in LINE_TABLES},
 }  # fmt: skip
-_TABLE_ALIASES = {"training_report": "sessions"}  # YearBook.table() speaks of form ids
 _FORM_KEYS: dict[str, frozenset[str]] = {
     form_id: frozenset(f.key for f in (*FORMS[form_id].fields, *FORMS[form_id].extra_fields))
     for form_id in SCALAR_FORMS
 } | {form_id: frozenset(f.key for f in LINE_FORMS[form_id].fields) for form_id in LINE_SCALAR_FORMS}
 _COLUMN_SETS = {table: frozenset(columns) for table, columns in TABLE_COLUMNS.items()}
-_TABLE_FIELDS = {"roster": normalise.ROSTER_FIELDS, "sessions": normalise.SESSION_FIELDS, "ledger": ENTRY_FIELD,
+_TABLE_FIELDS = {"roster": normalise.ROSTER_FIELDS, "training_report": normalise.SESSION_FIELDS, "ledger": ENTRY_FIELD,
                  **normalise.LINE_TABLE_FIELDS}  # fmt: skip
 # meta: the normalisation rules (normalise.RULES_VERSION) every stored value was last written with.
 NORMALISED_KEY = "normalised"
@@ -76,7 +75,6 @@ class Records:
 
     @staticmethod
     def _table(table: str) -> str:
-        table = _TABLE_ALIASES.get(table, table)
         if table not in TABLE_COLUMNS:
             raise ValueError(f"unknown table {table!r}")
         return table
@@ -223,7 +221,7 @@ class Records:
                 values.append((book.year, form_id, key, text))
         conn.executemany("INSERT INTO form_values (year, form_id, key, value) VALUES (?, ?, ?, ?)", values)
         tables: list[tuple[str, list[dict[str, str]]]] = [
-            ("roster", book.roster), ("sessions", book.sessions), *book.line_rows.items()]  # fmt: skip
+            ("roster", book.roster), ("training_report", book.training_report), *book.line_rows.items()]  # fmt: skip
         if book.ledger is not None:
             header = [(book.year, key, text) for key, text in self._ledger_header(book.ledger.header).items()]
             conn.executemany("INSERT INTO ledger_header (year, key, value) VALUES (?, ?, ?)", header)
@@ -513,7 +511,8 @@ class Records:
                 fields = normalise.FORM_FIELDS.get(form_id, {})
                 values.extend((record[key], year, form_id, key) for key in normaliser.record(fields, record))
             tables: list[tuple[str, list[dict[str, str]]]] = [
-                ("roster", book.roster), ("sessions", book.sessions), *book.line_rows.items()]  # fmt: skip
+                ("roster", book.roster), ("training_report", book.training_report),
+                *book.line_rows.items()]  # fmt: skip
             if book.ledger is not None:
                 header.extend(
                     (book.ledger.header[key], year, key) for key in normaliser.record(HEADER_FIELD, book.ledger.header)
@@ -544,8 +543,8 @@ class Records:
     def _rows_of(book: YearBook, table: str) -> list[dict[str, str]]:
         if table == "roster":
             return book.roster
-        if table == "sessions":
-            return book.sessions
+        if table == "training_report":
+            return book.training_report
         if table in LINE_TABLES:
             return book.line_rows.setdefault(table, [])
         if book.ledger is None:

@@ -26,7 +26,9 @@ from treasurer_app.store.errors import (
 )
 
 APPLICATION_ID = 0x54524541  # "TREA" in the SQLite header marks our project files
-SCHEMA_VERSION = 2  # 2: the LINE subsidy's tables (line_subsidy/forms.py) among the rows
+# 2: the LINE subsidy's tables (line_subsidy/forms.py) among the rows
+# 3: sheet 4's rows are the table 'training_report' (the form's id, as everywhere else), not 'sessions'
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 WAL_VERSION = 2  # header bytes 18/19: 2 = WAL (a project), 1 = rollback journal (backups, projects on a share)
 
@@ -91,9 +93,36 @@ def _line_tables_v2(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('rows', ?)", (sequence[0],))
 
 
+def _training_report_v3(conn: sqlite3.Connection) -> None:
+    """Sheet 4's rows are the table ``training_report``, the name the form has in the program, the
+    interchange file and the findings (they were ``sessions`` here only). The rows table's CHECK names the
+    tables, so it is rebuilt as in version 2, ids, positions and the AUTOINCREMENT counter kept. A sealed
+    value is bound to its table's name, but sheet 4 has no personal column: its rows never held one."""
+    names = ", ".join(f"'{table}'" for table in ("roster", "training_report", "ledger", *LINE_TABLES))
+    sequence = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'rows'").fetchone()
+    for statement in (
+        f"""CREATE TABLE rows_v3 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            year INTEGER NOT NULL REFERENCES years (year) ON DELETE CASCADE,
+            tbl TEXT NOT NULL CHECK (tbl IN ({names})),
+            position INTEGER NOT NULL,
+            plain TEXT NOT NULL, sealed TEXT NOT NULL)""",
+        "INSERT INTO rows_v3 (id, year, tbl, position, plain, sealed) "
+        "SELECT id, year, CASE tbl WHEN 'sessions' THEN 'training_report' ELSE tbl END, position, plain, sealed "
+        "FROM rows",
+        "DROP TABLE rows",
+        "ALTER TABLE rows_v3 RENAME TO rows",
+        "CREATE UNIQUE INDEX rows_order ON rows (year, tbl, position)",
+    ):
+        conn.execute(statement)
+    if sequence is not None:  # as in version 2: DROP TABLE forgot the counter
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = 'rows'")
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('rows', ?)", (sequence[0],))
+
+
 # MIGRATIONS[v] takes a file from schema version v to v + 1; each runs in its own
 # transaction after a backup copy of the file. Entry 0 builds a new file.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_v1, _line_tables_v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_v1, _line_tables_v2, _training_report_v3]
 
 
 # ---------------------------------------------------------------- is it a sound project file?

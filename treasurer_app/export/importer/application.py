@@ -106,7 +106,7 @@ class ApplicationReader:
             elif form_id == "roster":
                 book.roster = self._roster(sheet)
             else:
-                book.sessions = self._sessions(sheet)
+                book.training_report = self._sessions(sheet)
         if not matched_any:
             raise self.fail("工作表名稱相符，但找不到任何欄位標題（例如「申請年度」），版面與申請書不同，無法匯入")
         if unit_type:
