@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from treasurer_app.ledger.codes import ACCOUNTS, CAT_ALLOCATION, CAT_INTEREST, CAT_OTHER, PAYMENT, RECEIPT
+from treasurer_app.ledger.codes import ACCOUNTS, CAT_ALLOCATION, CAT_INTEREST, CAT_OTHER, PAYMENT, RECEIPT, TRANSFER
 from treasurer_app.ledger.entries import (
     ACCOUNT_INDEX,
     MONEY,
@@ -53,7 +53,7 @@ class Balances:
 
 
 SOURCES: tuple[str, ...] = (CAT_ALLOCATION, CAT_INTEREST, CAT_OTHER)
-_SOURCE_INDEX = {source: i for i, source in enumerate(SOURCES)}
+_SOURCE_INDEX: dict[str | None, int] = {source: i for i, source in enumerate(SOURCES)}
 # What each source's opening is, for tooltips and the ledger page.
 SOURCE_OPENING_NOTES: dict[str, str] = {
     CAT_ALLOCATION: "本年度收到的分配款（收 1）扣除已動支的分配款",
@@ -122,6 +122,7 @@ class RunningBalances:
         self.opening_sources = opening_sources or Sources()
         self.opening = opening_balances(book)
         self.parsed: list[Entry | None] = parse_entries(book, year) if parsed is None else list(parsed)
+        # Plain tuples: an edit runs every entry after it again, and a frozen Balances costs 3× a tuple to make.
         self._accounts: list[tuple[int, int, int, int]] = []
         self._sources: list[tuple[int, int, int]] = []
         self.recomputed = 0
@@ -182,20 +183,23 @@ class RunningBalances:
         accounts = self._accounts[start - 1] if start else self.opening.amounts()
         sources = self._sources[start - 1] if start else self.opening_sources.amounts()
         current, available = list(accounts), list(sources)
-        position = ACCOUNT_INDEX
+        position, source_position = ACCOUNT_INDEX, _SOURCE_INDEX
+        append_accounts, append_sources = self._accounts.append, self._sources.append
         for entry in self.parsed[start:]:
             if entry is not None:
+                amount = entry.amount
                 if entry.source is not None:
-                    current[position[entry.source]] -= entry.amount
+                    current[position[entry.source]] -= amount
                 if entry.target is not None:
-                    current[position[entry.target]] += entry.amount
+                    current[position[entry.target]] += amount
                 accounts = (current[0], current[1], current[2], current[3])
-                move = source_move(entry)
-                if move is not None:
-                    available[move[0]] += move[1]
+                # What source_move says, inline: this loop runs over every entry of the year.
+                source = source_position.get(entry.category) if entry.kind != TRANSFER else None
+                if source is not None:
+                    available[source] += amount if entry.kind == RECEIPT else -amount
                     sources = (available[0], available[1], available[2])
-            self._accounts.append(accounts)
-            self._sources.append(sources)
+            append_accounts(accounts)
+            append_sources(sources)
         self.recomputed += len(self.parsed) - start
 
     # ---------------------------------------------------------------- reading
