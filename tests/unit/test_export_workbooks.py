@@ -21,7 +21,7 @@ import xlrd
 
 from tests.pdf_samples import one_page_pdf
 from treasurer_app import interchange
-from treasurer_app.export import layouts
+from treasurer_app.export import layouts, printed_fields
 from treasurer_app.export.grid import Style
 from treasurer_app.export.importer import WorkbookImportError, import_workbook
 from treasurer_app.export.package import ExportRefused, export_application, export_ledger
@@ -343,17 +343,17 @@ def test_grids_key_every_input_and_lock_every_computed_figure(tmp_path: Path) ->
 
 @pytest.mark.parametrize("typed", ["B", "b", "Ｂ"])
 def test_the_interest_choice_prints_as_the_field_reads_it(typed: str) -> None:
-    assert layouts.interest_use_text(typed) == "○ A：運用於(2)-(4)項\n● B：運用於(1)-(6)項"
-    assert layouts.interest_use_text("C") == "C"  # not a choice: printed as typed (the rules report it)
+    assert printed_fields.interest_use_text(typed) == "○ A：運用於(2)-(4)項\n● B：運用於(1)-(6)項"
+    assert printed_fields.interest_use_text("C") == "C"  # not a choice: printed as typed (the rules report it)
 
 
 def test_budget_text_interest_is_printed_once_and_read_back() -> None:
-    printed = layouts.budget_text_with_interest("每場次50,000元*4場次=200,000元。", "8000")
+    printed = printed_fields.budget_text_with_interest("每場次50,000元*4場次=200,000元。", "8000")
     assert printed == "每場次50,000元*4場次=200,000元。\n(另使用利息8,000元)"
-    assert layouts.split_budget_text(printed) == ("每場次50,000元*4場次=200,000元。", 8000)
-    assert layouts.budget_text_with_interest(printed, "8000") == printed  # not appended twice
-    assert layouts.split_budget_text("退休補助=120,000元。(另使用利息12,000)") == ("退休補助=120,000元。", 12000)
-    assert layouts.budget_text_with_interest("x", "") == "x"
+    assert printed_fields.split_budget_text(printed) == ("每場次50,000元*4場次=200,000元。", 8000)
+    assert printed_fields.budget_text_with_interest(printed, "8000") == printed  # not appended twice
+    assert printed_fields.split_budget_text("退休補助=120,000元。(另使用利息12,000)") == ("退休補助=120,000元。", 12000)
+    assert printed_fields.budget_text_with_interest("x", "") == "x"
 
 
 # ---------------------------------------------------------------- text stays text

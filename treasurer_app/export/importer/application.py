@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from treasurer_app.export import layouts
+from treasurer_app.export import layouts, printed_fields
 from treasurer_app.export.grid import Cell, Grid, Style
 from treasurer_app.export.importer.cells import (
     HEADER_SEARCH_ROWS,
@@ -251,10 +251,10 @@ class ApplicationReader:
     def _store(self, values: Record, form_id: str, key: str, raw: Value, where: str) -> None:
         spec = FORMS[form_id]
         if form_id == "final_accounts" and key == final_accounts.INTEREST_USE.key:
-            values[key] = layouts.parse_interest_use(stored_text(raw, None, where, self.notes))
+            values[key] = printed_fields.parse_interest_use(stored_text(raw, None, where, self.notes))
             return
         if form_id == "work_plan" and key.endswith("_budget_text"):
-            text, interest = layouts.split_budget_text(stored_text(raw, spec.field(key), where, self.notes))
+            text, interest = printed_fields.split_budget_text(stored_text(raw, spec.field(key), where, self.notes))
             values[key] = text
             if interest is not None:
                 values[key.replace("_budget_text", "_interest")] = str(interest)
@@ -321,7 +321,7 @@ class ApplicationReader:
                 if "methods" in columns:
                     where = cell_name(sheet.name, row, columns["methods"])
                     methods = stored_text(sheet.get(row, columns["methods"]), None, where, self.notes)
-                    current["methods"] = layouts.parse_methods(methods)
+                    current["methods"] = printed_fields.parse_methods(methods)
                     where_of[-1]["methods"] = where
             if current is not None:
                 self._courses(sheet, row, columns, current, where_of[-1])
