@@ -220,3 +220,27 @@ def test_the_per_code_totals_follow_each_edit_as_a_full_count_would(window, qtbo
         counted_afresh()
     assert summary_table(page) == [("支 1-1", "1-1、講師鐘點費", "1", "55")]
     assert page.count_label.text() == "顯示 2 筆／共 2 筆"
+
+
+def test_an_edit_below_the_rows_on_screen_repaints_none_of_them(window, qtbot, monkeypatch) -> None:
+    """An edit announces the running balances from its entry to the end; when none of those rows is on
+    screen, Qt is not told (it repainted every cell shown, ~0.1 s a time on a long ledger)."""
+    from PySide6.QtWidgets import QTableView
+
+    payment = {"month": "1", "day": "5", "kind": "支", "code": "1-1", "voucher": "P", "memo": "",
+               "amount": "100", "category": "分配款", "account": "專戶存款1"}  # fmt: skip
+    window.create_union(115)
+    document = window.document
+    document.insert_rows(115, "ledger", 0, [{**payment, "voucher": f"P{i}"} for i in range(300)])
+    window.show_step("ledger")
+    page = window.page("ledger")
+    page.table.scrollToTop()
+    told: list[tuple[int, int]] = []
+    original = QTableView.dataChanged
+    monkeypatch.setattr(QTableView, "dataChanged", lambda self, first, last, roles=(): (
+        told.append((first.row(), last.row())), original(self, first, last, roles)))
+    assert page.table.rowAt(0) == 0 and page.table.rowAt(page.table.viewport().height() - 1) < 290
+    document.set_cell(115, "ledger", 290, "amount", "200")
+    assert told == []
+    document.set_cell(115, "ledger", 1, "amount", "200")  # a row on screen, and the balances below it
+    assert told and told[0][0] == 1

@@ -166,3 +166,20 @@ def test_rechecks_leave_no_garbage_frozen(window, qtbot) -> None:
 
     few, many = garbage_frozen_after(2), garbage_frozen_after(12)
     assert many <= few, (few, many)
+
+
+def test_the_rows_whose_findings_changed_are_named_for_the_page_to_redraw(window, qtbot) -> None:
+    window.create_union(115)
+    document = window.document
+    document.insert_rows(115, "ledger", 0, [ENTRY, {**ENTRY, "voucher": "P2"}, {**ENTRY, "voucher": "P3"}])
+    window.checker.run_now()
+    document.set_cell(115, "ledger", 1, "account", WRONG_ACCOUNT)
+    window.checker.run_now()
+    assert window.checker.changed_rows("ledger") == {1}
+    document.set_cell(115, "ledger", 2, "memo", "王小明")  # nothing found about it either way
+    window.checker.run_now()
+    assert window.checker.changed_rows("ledger") == set()
+    document.set_cell(115, "ledger", 1, "account", "專戶存款1")
+    window.checker.run_now()
+    assert window.checker.changed_rows("ledger") == {1}
+    assert not account_errors(window.checker.findings)

@@ -129,27 +129,37 @@ def int_getter(
     as 0; derived keys are computed.
     """
 
-    supplied = supplied or {}
-    derived_keys = {d.key: d for d in spec.derived}
-    linked_keys = {d.key for d in spec.linked}
-    cache: dict[str, int] = {}
+    return _IntGetter(spec, values, supplied or {})
 
-    def get(key: str) -> int:
+
+class _IntGetter:
+    """``int_getter``'s lookup. An object rather than a closure: a closure that calls itself (a derived
+    figure's formula asks for other figures) is a reference cycle, garbage only the cyclic collector
+    reclaims — and the window's checker sets what a check leaves behind aside from the collector."""
+
+    __slots__ = ("cache", "derived_keys", "linked_keys", "spec", "supplied", "values")
+
+    def __init__(self, spec: FormSpec, values: Values, supplied: Mapping[str, int]) -> None:
+        self.spec, self.values, self.supplied = spec, values, supplied
+        self.derived_keys = {d.key: d for d in spec.derived}
+        self.linked_keys = {d.key for d in spec.linked}
+        self.cache: dict[str, int] = {}
+
+    def __call__(self, key: str) -> int:
+        cache = self.cache
         if key in cache:
             return cache[key]
-        if key in supplied:
-            result = supplied[key]
-        elif key in derived_keys:
-            result = derived_keys[key].formula(get)
-        elif key in linked_keys:
+        if key in self.supplied:
+            result = self.supplied[key]
+        elif key in self.derived_keys:
+            result = self.derived_keys[key].formula(self)
+        elif key in self.linked_keys:
             result = 0
         else:
-            value = parse(spec.field(key), values.get(key)).value
+            value = parse(self.spec.field(key), self.values.get(key)).value
             result = value if isinstance(value, int) else 0
         cache[key] = result
         return result
-
-    return get
 
 
 def compute_derived(
