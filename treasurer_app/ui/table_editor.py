@@ -318,10 +318,10 @@ class RecordTable(QTableView):
         whose commit is still queued, would be lost. The cell is repainted all the same."""
         current = self.currentIndex()
         editing = self.state() == QAbstractItemView.State.EditingState and current.isValid()
-        if self._off_screen(top_left.row(), bottom_right.row()) and not (
-            editing and top_left.row() <= current.row() <= bottom_right.row()
-        ):
-            return  # nothing on screen changed: Qt would repaint every cell shown (~0.1 s for a long ledger)
+        first, last, top = top_left.row(), bottom_right.row(), self.rowAt(0)
+        bottom = self.rowAt(self.viewport().height() - 1)
+        if self.isVisible() and top >= 0 and (last < top or first > bottom >= 0) and not editing:
+            return  # no row on screen changed: Qt would repaint every cell shown (~0.1 s for a long ledger)
         if not editing or top_left == bottom_right or not (
             top_left.row() <= current.row() <= bottom_right.row()
             and top_left.column() <= current.column() <= bottom_right.column()
@@ -342,16 +342,6 @@ class RecordTable(QTableView):
                 super().dataChanged(model.index(first_row, first_column, parent),
                                     model.index(end_row, end_column, parent), list(roles))
         self.viewport().update(self.visualRect(current))
-
-    def _off_screen(self, first: int, last: int) -> bool:
-        """Rows ``first`` … ``last`` (of the table's model) are all above or below the rows on screen."""
-        if not self.isVisible():
-            return False
-        top = self.rowAt(0)
-        bottom = self.rowAt(self.viewport().height() - 1)
-        if top < 0:
-            return False
-        return last < top or (bottom >= 0 and first > bottom)
 
     @overload
     def edit(self, index: Index, /) -> None: ...
