@@ -5,6 +5,7 @@ under a second when .mypy_cache/ is warm."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +30,21 @@ def test_mypy_finds_no_type_errors() -> None:
         + done.stdout
         + done.stderr
     )
+
+
+IGNORE = re.compile(r"#\s*type:\s*ignore(?P<codes>\[[^\]]*\])?(?P<after>.*)$")
+
+
+def test_every_type_ignore_names_its_code_and_says_why() -> None:
+    """A `# type: ignore[code]` is followed by `  # why` on its line, or has a comment line just above it."""
+    bare = []
+    for path in sorted((REPO / "treasurer_app").rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, start=1):
+            found = IGNORE.search(line)
+            if found is None:
+                continue
+            reason = found["after"].strip().startswith("#") or lines[number - 2].strip().startswith("#")
+            if not found["codes"] or not reason:
+                bare.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert not bare, "type: ignore without [code] or without a reason comment:\n" + "\n".join(bare)
