@@ -9,6 +9,9 @@ so a sealed value cannot be moved to another cell without failing to open.
 
 To move a project to another PC the key is exported wrapped with a key derived
 from a recovery passphrase (scrypt) and imported there.
+
+``keyring`` is imported by the functions that ask the credential store, not at the top: it pulls in
+importlib_metadata, jaraco.* and urllib (~70 ms), which opening a project with nothing sealed never needs.
 """
 
 from __future__ import annotations
@@ -20,8 +23,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import keyring
-import keyring.errors
 import platformdirs
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -173,6 +174,7 @@ def os_store_available() -> bool:
     apart from the project file and its backups, so those still never hold a
     readable member's data.
     """
+    import keyring
     from keyring.backends import chainer, fail
 
     try:
@@ -196,9 +198,17 @@ def _key_file(project_id: str) -> Path:
     return key_dir() / f"{safe}.key"
 
 
+def key_file_exists(project_id: str) -> bool:
+    """Whether this PC has the fallback key file: without it the key can only be in the credential store
+    (or nowhere), which is all the open window needs to know without asking that store."""
+    return _key_file(project_id).exists()
+
+
 def key_location(project_id: str) -> str | None:
     """'os' (the credential store), 'file' (the fallback key file) or None (no key)."""
     if os_store_available():
+        import keyring.errors
+
         try:
             if keyring.get_password(SERVICE, project_id) is not None:
                 return "os"
@@ -235,6 +245,8 @@ def load_key(project_id: str) -> bytes | None:
     """The project's key from the credential store (or the fallback key file), None when there is none."""
     text = None
     if os_store_available():
+        import keyring.errors
+
         try:
             text = keyring.get_password(SERVICE, project_id)
         except keyring.errors.NoKeyringError:
@@ -257,6 +269,8 @@ def save_key(project_id: str, key: bytes) -> None:
     if not os_store_available():
         _write_key_file(project_id, text)
         return
+    import keyring.errors
+
     try:
         keyring.set_password(SERVICE, project_id, text)
     except keyring.errors.KeyringError as exc:
@@ -267,6 +281,8 @@ def delete_key(project_id: str) -> None:
     _key_file(project_id).unlink(missing_ok=True)
     if not os_store_available():
         return
+    import keyring.errors
+
     try:
         keyring.delete_password(SERVICE, project_id)
     except keyring.errors.PasswordDeleteError:

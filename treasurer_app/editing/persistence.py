@@ -207,6 +207,12 @@ class StorePersistence:
 
         return key_location(self._store.project_id)
 
+    def key_file_exists(self) -> bool:
+        """Whether this PC keeps a key file for the project (asks no credential store: see ``key_location``)."""
+        from treasurer_app.privacy import key_file_exists
+
+        return key_file_exists(self._store.project_id)
+
     def export_key(self, passphrase: str) -> str:
         return str(self._store.export_key(passphrase))
 

@@ -152,7 +152,7 @@ class FileActions:
         # A project on a network drive is kept in a mode SQLite supports there: said once, on opening.
         note = getattr(persistence, "storage_note", "")
         status = shell.statusBar()
-        if self.keys.location() == "file":  # said once, where it is seen; the 備份 menu keeps saying it
+        if self.keys.kept_in_file():  # said once, where it is seen; the 備份 menu keeps saying it
             key_note = f"{NO_OS_STORE_TEXT}（可從「備份」匯出金鑰）"
             status.showMessage(f"{key_note}。{note}" if note else key_note, 15000)
         elif note:

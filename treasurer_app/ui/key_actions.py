@@ -35,6 +35,15 @@ class KeyActions:
         except Exception:  # a credential store that fails to answer: nothing to say about it here
             return None
 
+    def kept_in_file(self) -> bool:
+        """Whether the open project's key is kept in a file (no credential store on this PC). Without a key
+        file the answer is no, found without asking the credential store (which would load keyring)."""
+        document = self.shell.document
+        has_file = getattr(document.persistence, "key_file_exists", None) if document is not None else None
+        if callable(has_file) and not has_file():
+            return False
+        return self.location() == "file"
+
     def add_to_menu(self, menu: QMenu) -> None:
         export = menu.addAction("匯出金鑰…")
         export.setToolTip("換電腦或重灌前：以復原密語保護，匯出解開會員個資所需的金鑰")
