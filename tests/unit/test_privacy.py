@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -324,6 +325,57 @@ def test_without_a_credential_store_a_project_keyed_elsewhere_stays_locked(proje
     with Store.open(project_path, read_only=True) as look:
         assert isinstance(look.key_problem, KeyMissing)
         assert look.load().years[114].ledger.entries[0]["memo"] == privacy.LOCKED_TEXT
+
+
+OPEN_EMPTY_PROJECT = """
+import sys
+from treasurer_app.store import Store
+with Store.open(sys.argv[1]) as opened:
+    opened.load()
+    opened.set_value(114, "application", "union_name", "基隆港務工會")  # no personal value: no key needed
+    print("keyring" in sys.modules)
+    print(opened.personal_available)  # asked: now the key is looked up
+    print("keyring" in sys.modules)
+"""
+
+
+def test_an_empty_project_opens_without_asking_the_credential_store(tmp_path):
+    keyring.set_keyring(fail.Keyring())  # the key goes to a file the child process finds too
+    path = tmp_path / "empty.tap"
+    with Store.create(path) as created:
+        created.add_year(114)
+    done = subprocess.run([sys.executable, "-c", OPEN_EMPTY_PROJECT, str(path)], capture_output=True, text=True,
+                          encoding="utf-8", cwd=Path(__file__).resolve().parents[2])  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True"]
+
+
+def test_an_empty_project_without_its_key_says_so_when_a_personal_value_is_written(tmp_path, memory_keyring):
+    path = tmp_path / "empty.tap"
+    with Store.create(path) as created:
+        created.add_year(114)
+    memory_keyring.entries.clear()  # another PC: nothing sealed yet, so the file opens for editing
+    with Store.open(path) as opened:
+        assert isinstance(opened.key_problem, KeyMissing) and not opened.personal_available
+        opened.set_value(114, "application", "union_name", "基隆港務工會")
+        with pytest.raises(KeyMissing, match="匯入金鑰"):
+            opened.append_row(114, "roster", MEMBERS[0])
+        assert opened.row_count(114, "roster") == 0
+    with Store.open(path, read_only=True) as look:
+        assert look.load().years[114].forms["application"]["union_name"] == "基隆港務工會"
+
+
+def test_a_key_left_for_later_seals_and_opens_as_one_looked_up_at_once(tmp_path, memory_keyring):
+    path = tmp_path / "empty.tap"
+    with Store.create(path) as created:
+        created.add_year(114)
+    with Store.open(path) as opened:
+        opened.append_row(114, "roster", MEMBERS[0])  # the first personal value looks the key up
+        opened.append_row(114, "ledger", {"voucher": "V1", "memo": "王小明", "amount": "3000"})
+    assert "王小明".encode() not in path.read_bytes()
+    memory_keyring.entries.clear()
+    with pytest.raises(KeyMissing):  # sealed values now: the opening itself needs the key
+        Store.open(path)
 
 
 def test_an_unwritable_key_folder_is_told_why(tmp_path, monkeypatch):

@@ -156,7 +156,9 @@ class Store(Records):
         self.lock_holder: LockHolder | None = None  # who holds the file (us, when writable)
         # On a network drive: a rollback journal and an exclusive lock instead of WAL (see netdrive).
         self.network = False
-        self.key_problem: privacy.PrivacyError | None = None
+        self._key_problem: privacy.PrivacyError | None = None
+        self._key_pending = False
+        self._key_check = ""
         self.project_id = ""
         self._conn: sqlite3.Connection | None = conn
         self._cipher: privacy.Cipher | None = None
@@ -330,7 +332,7 @@ class Store(Records):
                 store._configure()
                 store._acquire_lock(break_lock, now)
                 store._migrate(version, now)
-            store._load_key(required=need_key)
+            store._open_key(required=need_key)
         except BaseException:
             store.close()
             raise

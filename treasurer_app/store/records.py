@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import threading
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ _FORM_KEYS: dict[str, frozenset[str]] = {
 _COLUMN_SETS = {table: frozenset(columns) for table, columns in TABLE_COLUMNS.items()}
 _TABLE_FIELDS = {"roster": normalise.ROSTER_FIELDS, "training_report": normalise.SESSION_FIELDS, "ledger": ENTRY_FIELD,
                  **normalise.LINE_TABLE_FIELDS}  # fmt: skip
+_KEY_LOOKUP = threading.Lock()  # a key left for later is looked up once, by the first thread that needs it
 # meta: the normalisation rules (normalise.RULES_VERSION) every stored value was last written with.
 NORMALISED_KEY = "normalised"
 MetaValue = str | int | float | None  # what the meta table holds (SQLite's types but blobs, which it never holds)
@@ -54,7 +56,9 @@ class Records:
     path: Path
     read_only: bool
     project_id: str
-    key_problem: privacy.PrivacyError | None
+    _key_problem: privacy.PrivacyError | None
+    _key_pending: bool  # the key is looked up when first needed (see _open_key)
+    _key_check: str  # meta's key_check, read at opening: the key may be looked up on another thread
     _cipher: privacy.Cipher | None
     _key: bytes | None
     _depth: int
@@ -103,28 +107,56 @@ class Records:
 
     # ---- the key that seals personal values ----
 
+    def _open_key(self, *, required: bool) -> None:
+        """At opening: a file holding sealed values has its key looked up now (``required``: a missing or
+        wrong key stops a writable opening, as the user must import it first). A file with none (an empty
+        project) has it looked up when first needed: a personal value written or read, ``key_problem`` or
+        ``personal_available`` asked, the key exported. Opening it then asks no credential store."""
+        self._key_check = str(self._meta("key_check") or "")
+        if self._db().execute("SELECT 1 FROM rows WHERE sealed != '{}' LIMIT 1").fetchone() is None:
+            self._key_pending = True
+            return
+        self._load_key(required=required)
+
     def _load_key(self, *, required: bool) -> None:
         try:
             key = privacy.load_key(self.project_id)
             if key is None:
                 raise privacy.KeyMissing(str(self.path), self.project_id)
             cipher = privacy.Cipher(key, self.project_id)
-            if not cipher.fits(str(self._meta("key_check") or "")):
+            if not cipher.fits(self._key_check):
                 raise privacy.KeyMissing(str(self.path), self.project_id, wrong=True)
         except privacy.PrivacyError as problem:
             if required:
                 raise
-            self.key_problem = problem
+            self._key_problem = problem
             return
-        self._key, self._cipher, self.key_problem = key, cipher, None
+        self._key, self._cipher, self._key_problem = key, cipher, None
+
+    def _ensure_key(self) -> None:
+        """The key looked up, if opening left that for later (once, whichever thread asks first)."""
+        if self._key_pending:
+            with _KEY_LOOKUP:
+                if self._key_pending:
+                    self._load_key(required=False)
+                    self._key_pending = False
+
+    @property
+    def key_problem(self) -> privacy.PrivacyError | None:
+        """Why personal values can be neither read nor sealed (no key on this PC, or the wrong one); None when
+        they can."""
+        self._ensure_key()
+        return self._key_problem
 
     @property
     def personal_available(self) -> bool:
         """False while the key is missing: personal values read as ``privacy.LOCKED_TEXT``."""
+        self._ensure_key()
         return self._cipher is not None
 
     def export_key(self, passphrase: str, *, n: int = privacy.SCRYPT_N) -> str:
         """The project's key wrapped under a recovery passphrase (``privacy.export_key``)."""
+        self._ensure_key()
         if self._key is None:
             raise self.key_problem or privacy.KeyMissing(str(self.path), self.project_id)
         return privacy.export_key(self._key, self.project_id, passphrase, n=n)
@@ -141,11 +173,12 @@ class Records:
         if not cipher.fits(str(self._meta("key_check") or "")):
             raise privacy.KeyMissing(str(self.path), self.project_id, wrong=True)
         privacy.save_key(project_id, key)
-        self._key, self._cipher, self.key_problem = key, cipher, None
+        self._key, self._cipher, self._key_problem, self._key_pending = key, cipher, None, False
 
     # ---- sealing rows ----
 
     def _require_cipher(self) -> privacy.Cipher:
+        self._ensure_key()
         if self._cipher is None:
             raise self.key_problem or privacy.KeyMissing(str(self.path), self.project_id)
         return self._cipher
@@ -175,6 +208,8 @@ class Records:
         secrets = json.loads(sealed) if sealed != "{}" else {}
         if not isinstance(values, dict) or not isinstance(secrets, dict):
             raise StoreDamaged(self.path, f"資料內容不符（{TABLE_NAMES[table]} 第 {row_id} 筆不是欄位與值）")
+        if secrets and self._key_pending:  # sealed since this copy opened the file (by another copy)
+            self._ensure_key()
         cipher = self._cipher
         for key, value in secrets.items():
             if cipher is None:
