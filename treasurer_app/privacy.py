@@ -10,8 +10,9 @@ so a sealed value cannot be moved to another cell without failing to open.
 To move a project to another PC the key is exported wrapped with a key derived
 from a recovery passphrase (scrypt) and imported there.
 
-``keyring`` is imported by the functions that ask the credential store, not at the top: it pulls in
-importlib_metadata, jaraco.* and urllib (~70 ms), which opening a project with nothing sealed never needs.
+``keyring``, ``cryptography`` and ``platformdirs`` are imported by the functions that use them, not at the
+top: keyring pulls in importlib_metadata, jaraco.* and urllib (~70 ms), cryptography its Rust bindings and
+cipher tables (~50 ms), none of which opening a project with nothing sealed needs.
 """
 
 from __future__ import annotations
@@ -22,11 +23,6 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-
-import platformdirs
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from treasurer_app.forms.roster import PERSONAL_COLUMNS
 
@@ -128,6 +124,8 @@ class Cipher:
     def __init__(self, key: bytes, project_id: str) -> None:
         if len(key) != KEY_BYTES:
             raise KeyFileInvalid(f"金鑰長度應為 {KEY_BYTES} 位元組")
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         self._aead = AESGCM(key)
         self._prefix = f"treasurer_app|{project_id}|"
 
@@ -145,8 +143,14 @@ class Cipher:
             raw = base64.b64decode(sealed, validate=True)
             plain = self._aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], self._context(context))
             return plain.decode("utf-8")
-        except (InvalidTag, binascii.Error, ValueError, TypeError):
+        except (binascii.Error, ValueError, TypeError):
             raise DecryptionFailed("/".join(map(str, context))) from None
+        except Exception as exc:
+            from cryptography.exceptions import InvalidTag
+
+            if isinstance(exc, InvalidTag):
+                raise DecryptionFailed("/".join(map(str, context))) from None
+            raise
 
     def check_value(self) -> str:
         """A sealed constant stored with the project to tell the right key from a wrong one."""
@@ -160,6 +164,8 @@ class Cipher:
 
 
 def new_key() -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return AESGCM.generate_key(bit_length=KEY_BYTES * 8)
 
 
@@ -190,6 +196,8 @@ def key_dir() -> Path:
     override = os.environ.get(KEY_DIR_ENV)
     if override:
         return Path(override)
+    import platformdirs
+
     return Path(platformdirs.user_config_dir("treasurer_app", appauthor=False)) / "keys"
 
 
@@ -300,6 +308,8 @@ def _passphrase_bytes(passphrase: str) -> bytes:
 
 
 def _wrapping_key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=salt, length=KEY_BYTES, n=n, r=r, p=p).derive(_passphrase_bytes(passphrase))
 
 
@@ -315,6 +325,8 @@ def export_key(key: bytes, project_id: str, passphrase: str, *, n: int = SCRYPT_
     salt = os.urandom(16)
     nonce = os.urandom(NONCE_BYTES)
     wrapping = _wrapping_key(passphrase, salt, n, SCRYPT_R, SCRYPT_P)
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     wrapped = AESGCM(wrapping).encrypt(nonce, key, _wrap_context(project_id, n, SCRYPT_R, SCRYPT_P))
     values = {
         "format": _KEY_FILE_FORMAT,
@@ -346,6 +358,9 @@ def import_key(text: str, passphrase: str) -> tuple[str, bytes]:
     if len(nonce) != NONCE_BYTES:
         raise KeyFileInvalid("nonce 長度不符")
     wrapping = _wrapping_key(passphrase, salt, n, r, p)
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         key = AESGCM(wrapping).decrypt(nonce, wrapped, _wrap_context(values["project"], n, r, p))
     except InvalidTag:
