@@ -35,7 +35,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -189,6 +188,8 @@ class Store(Records):
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreCannotCreate(path, os_reason(exc), str(exc)) from None
+        import uuid  # here, not at the top: only a new project needs it
+
         project_id = uuid.uuid4().hex
         key = privacy.new_key()
         privacy.save_key(project_id, key)  # fails first when there is no credential store
@@ -396,7 +397,8 @@ class Store(Records):
 
     def _acquire_lock(self, break_lock: bool, now: datetime | None) -> None:
         moment = utc(now)
-        me = LockHolder(this_host(), os.getpid(), this_user(), moment, moment, uuid.uuid4().hex)
+        # A random token, as uuid4().hex is (uuid itself takes ~15 ms to load at every opening).
+        me = LockHolder(this_host(), os.getpid(), this_user(), moment, moment, os.urandom(16).hex())
         conn = self._db()
         try:
             conn.execute("BEGIN IMMEDIATE")
