@@ -314,7 +314,9 @@ class NationalId(_StructuredType):
     """
 
     def _normalise(self, text: str) -> str:
-        return fold(text).upper()
+        # Upper-casing can decompose a letter that folding composes again (「ῢ」 → Υ + two marks → Ϋ + one):
+        # fold once more so that what is stored normalises to itself.
+        return fold(fold(text).upper())
 
     def _parse(self, text: str) -> Parsed:
         if not _ID_SHAPE.fullmatch(text):
