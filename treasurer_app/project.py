@@ -29,7 +29,18 @@ if TYPE_CHECKING:
     Result = TypeVar("Result")  # what a derivation computes (a name for the type checker only)
 
 ATTACHMENT_KINDS = ("meeting", "method")
+_DEFERRED = ("roster", "training_report", "ledger", "line_rows")  # what a year read lazily has only once asked for
 _REVISIONS = itertools.count(1)  # every YearBook state gets a number no other state of any year has had
+
+
+@dataclass(frozen=True)
+class YearRows:
+    """A year's rows as a file holds them (``YearBook.defer_rows``); each book reading them gets its own lists."""
+
+    roster: list[Record]
+    training_report: list[Record]
+    ledger: LedgerBook | None
+    line_rows: dict[str, list[Record]]
 
 
 @dataclass
@@ -38,7 +49,8 @@ class YearBook:
     forms: dict[str, Record] = field(default_factory=dict)
     roster: list[Record] = field(default_factory=list)
     training_report: list[Record] = field(default_factory=list)  # sheet 4: one row per session (場次)
-    ledger: LedgerBook | None = None
+    # (a factory, not a default: a class attribute would answer for the ledger of a year whose rows are deferred)
+    ledger: LedgerBook | None = field(default_factory=lambda: None)
     attachments: dict[str, str] = field(default_factory=dict)  # kind → path of the user's PDF
     acknowledged: set[str] = field(default_factory=set)  # warnings the user acknowledged (finding keys)
     # The LINE official-account subsidy's tables (line_subsidy/forms.py), by form id; its two
@@ -76,14 +88,79 @@ class YearBook:
         if ledger:
             self.ledger_revision = next(_REVISIONS)
 
+    def defer_rows(self, source: Callable[[], YearRows]) -> None:
+        """Read the rows (roster, training report, ledger, LINE tables) from ``source`` only when first asked for: a
+        20-year project opens with the years the window shows. ``source`` is shared by the book's snapshots
+        and is called on whichever thread asks first, so it must be safe there and give the same rows."""
+        for name in _DEFERRED:
+            self.__dict__.pop(name, None)
+        self.__dict__["_rows_source"] = source
+
+    @property
+    def rows_deferred(self) -> bool:
+        """The rows have not been asked for yet (``defer_rows``)."""
+        return "_rows_source" in self.__dict__
+
+    def read_rows(self) -> None:
+        """Read deferred rows now (before the file's copy of them is replaced, say)."""
+        source = self.__dict__.get("_rows_source")
+        if source is not None:
+            self._read_rows(source())
+
+    if not TYPE_CHECKING:  # (hidden from the type checker, which would take any misspelt name for a row)
+
+        def __getattr__(self, name: str) -> Any:
+            """Called only for a missing attribute: the deferred rows, read now."""
+            source = self.__dict__.get("_rows_source")
+            if source is None or name not in _DEFERRED:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            self._read_rows(source())
+            return self.__dict__[name]
+
+    def _read_rows(self, rows: YearRows) -> None:
+        copies = {"roster": list(rows.roster), "training_report": list(rows.training_report),
+                  "ledger": None if rows.ledger is None else LedgerBook(dict(rows.ledger.header),
+                                                                        list(rows.ledger.entries)),
+                  "line_rows": {form_id: list(table) for form_id, table in rows.line_rows.items()}}
+        for name, value in copies.items():  # a row attribute set before the rows were read is kept
+            self.__dict__.setdefault(name, value)
+        del self.__dict__["_rows_source"]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> YearBook:
+        self.read_rows()  # a copy of its own, with nothing left to read from the file
+        twin = object.__new__(YearBook)
+        memo[id(self)] = twin
+        twin.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return twin
+
     def snapshot(self) -> YearBook:
         """A copy whose dicts and lists are its own and whose records are shared: records are replaced,
-        never changed in place, by the window's edits (ui/document.py), so the copy stays as it is."""
-        ledger = None if self.ledger is None else LedgerBook(dict(self.ledger.header), list(self.ledger.entries))
-        return YearBook(self.year, {k: dict(v) for k, v in self.forms.items()}, list(self.roster),
-                        list(self.training_report), ledger, dict(self.attachments), set(self.acknowledged),
-                        {form_id: list(rows) for form_id, rows in self.line_rows.items()}, self.revision,
-                        self.ledger_revision)
+        never changed in place, by the window's edits (ui/document.py), so the copy stays as it is.
+        Rows not read yet stay unread in the copy, which reads the same rows when asked."""
+        source = self.__dict__.get("_rows_source")
+        if source is None:
+            ledger = None if self.ledger is None else LedgerBook(dict(self.ledger.header), list(self.ledger.entries))
+            return YearBook(self.year, {k: dict(v) for k, v in self.forms.items()}, list(self.roster),
+                            list(self.training_report), ledger, dict(self.attachments), set(self.acknowledged),
+                            {form_id: list(rows) for form_id, rows in self.line_rows.items()}, self.revision,
+                            self.ledger_revision)
+        twin = YearBook(self.year, {k: dict(v) for k, v in self.forms.items()}, attachments=dict(self.attachments),
+                        acknowledged=set(self.acknowledged), revision=self.revision,
+                        ledger_revision=self.ledger_revision)
+        twin.defer_rows(source)
+        for name in _DEFERRED:  # set (replaced) before the rows were read: the copy's own, as above
+            if name in self.__dict__:
+                twin.__dict__[name] = copy_rows(self.__dict__[name])
+        return twin
+
+
+def copy_rows(value: Any) -> Any:
+    """A row attribute's own lists and dicts, its records shared (see ``YearBook.snapshot``)."""
+    if isinstance(value, LedgerBook):
+        return LedgerBook(dict(value.header), list(value.entries))
+    if isinstance(value, dict):
+        return {key: list(rows) for key, rows in value.items()}
+    return None if value is None else list(value)
 
 
 def _spec(form_id: str) -> FormSpec:

@@ -100,7 +100,7 @@ class StorePersistence:
         self._acknowledged: dict[int, set[str]] = {}
 
     def load(self) -> Project:
-        project = self._store.load()
+        project = self._store.load(lazy=True)  # each year's rows read when first asked for
         self._acknowledged = {year: set(book.acknowledged) for year, book in project.years.items()}
         return project
 

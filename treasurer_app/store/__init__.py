@@ -35,8 +35,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from treasurer_app import netdrive, normalise, privacy
@@ -44,15 +45,16 @@ from treasurer_app.store.backups import (
     BACKUP_FOLDER,
     BackupInfo,
     BackupPolicy,
+    backup_due,
     backup_name,
     backups_to_remove,
     copy_backup_to,
     list_backups,
     local_time,
     next_backup_path,
-    remove_abandoned_partials,
     set_aside,
     sidecars,
+    thin,
     write_backup,
 )
 from treasurer_app.store.errors import (
@@ -169,6 +171,8 @@ class Store(Records):
         self._last_heartbeat = datetime.now(UTC)
         self._orders: dict[tuple[int, str], RowOrder] = {}
         self._years: set[int] | None = None
+        self._thread = threading.get_ident()  # the thread that uses ``conn``; others read with their own
+        self.rows_read = 0
 
     # ---- opening and closing ----
 
@@ -390,6 +394,16 @@ class Store(Records):
             raise StoreError(f"{self.path}：專案檔已關閉")
         return self._conn
 
+    def _reader(self) -> tuple[sqlite3.Connection, bool]:
+        """A connection to read with on this thread, and whether it is the store's own: on another thread
+        (the checker's, reading a year ``load(lazy=True)`` left unread) a read-only one the caller closes."""
+        conn = self._db()
+        if threading.get_ident() == self._thread:
+            return conn, True
+        return connect_checked(
+            self.path, read_only=True, immutable=self.is_backup, busy_timeout_ms=BUSY_TIMEOUT_MS
+        ), False
+
     # ---- lock ----
 
     def _read_lock(self) -> LockHolder | None:
@@ -573,15 +587,8 @@ class Store(Records):
             return None
         moment = local_time(now)
         seq = self.change_seq
-        last_seq = self._meta("last_backup_seq")
-        if last_seq is not None and int(last_seq) == seq:
+        if not backup_due(self._meta("last_backup_seq"), seq, self._meta("last_backup_at"), moment, self.policy):
             return None
-        last_text = self._meta("last_backup_at")
-        if last_text:
-            last = datetime.fromisoformat(str(last_text))
-            interval = timedelta(minutes=self.policy.min_interval_minutes)
-            if last <= moment < last + interval:  # a clock set back does not stop backups for ever
-                return None
         target = self.backup_now(moment)
         try:
             with self._write():
@@ -597,14 +604,7 @@ class Store(Records):
 
     def thin_backups(self, now: datetime | None = None) -> list[Path]:
         """Delete the regular backups ``policy`` no longer keeps; returns what was deleted."""
-        removed: list[Path] = []
-        moment = local_time(now)
-        remove_abandoned_partials(self.backup_dir, self.path, moment)
-        for backup in backups_to_remove(self.list_backups(), moment, self.policy):
-            with contextlib.suppress(OSError):  # a backup held open elsewhere stays until next time
-                backup.path.unlink()
-                removed.append(backup.path)
-        return removed
+        return thin(self.backup_dir, self.path, local_time(now), self.policy)
 
     def restore(self, backup: str | Path, now: datetime | None = None) -> Path:
         """Make the file what ``backup`` holds. A ``before-restore`` backup of the current state is made first."""

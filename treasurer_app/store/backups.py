@@ -117,6 +117,32 @@ def backups_to_remove(backups: Iterable[BackupInfo], now: datetime, policy: Back
     return obsolete
 
 
+def backup_due(
+    last_seq: str | float | None, seq: int, last_at: str | float | None, moment: datetime, policy: BackupPolicy
+) -> bool:
+    """Something changed since the last backup (edit ``last_seq``, made at ``last_at``) and the policy's
+    minimum interval has passed (a clock set back does not stop backups for ever)."""
+    if last_seq is not None and int(last_seq) == seq:
+        return False
+    if last_at:
+        last = datetime.fromisoformat(str(last_at))
+        if last <= moment < last + timedelta(minutes=policy.min_interval_minutes):
+            return False
+    return True
+
+
+def thin(folder: Path, project_path: Path, now: datetime, policy: BackupPolicy) -> list[Path]:
+    """Delete the regular backups ``policy`` no longer keeps, and a crashed backup's leftovers; returns what
+    was deleted."""
+    removed: list[Path] = []
+    remove_abandoned_partials(folder, project_path, now)
+    for backup in backups_to_remove(list_backups(project_path, folder), now, policy):
+        with contextlib.suppress(OSError):  # a backup held open elsewhere stays until next time
+            backup.path.unlink()
+            removed.append(backup.path)
+    return removed
+
+
 def next_backup_path(folder: Path, project_path: Path, moment: datetime, kind: str) -> Path:
     """A name in ``folder`` no backup has yet (two in one second get ``_2``, ``_3``…)."""
     serial = 1

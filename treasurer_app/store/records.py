@@ -23,7 +23,7 @@ from treasurer_app.forms import FORMS, SCALAR_FORMS
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.sheet import ENTRY_FIELD, ENTRY_KEYS, HEADER_FIELD, HEADER_KEYS
 from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
-from treasurer_app.project import ATTACHMENT_KINDS, Project, YearBook
+from treasurer_app.project import ATTACHMENT_KINDS, Project, YearBook, YearRows
 from treasurer_app.store.errors import StoreDamaged, StoreError, translate_open_error
 from treasurer_app.store.order import POSITION_GAP, RowOrder
 
@@ -47,6 +47,7 @@ _TABLE_FIELDS = {"roster": normalise.ROSTER_FIELDS, "training_report": normalise
 _KEY_LOOKUP = threading.Lock()  # a key left for later is looked up once, by the first thread that needs it
 # meta: the normalisation rules (normalise.RULES_VERSION) every stored value was last written with.
 NORMALISED_KEY = "normalised"
+_ABSENT = object()
 MetaValue = str | int | float | None  # what the meta table holds (SQLite's types but blobs, which it never holds)
 
 
@@ -64,10 +65,13 @@ class Records:
     _depth: int
     _orders: dict[tuple[int, str], RowOrder]
     _years: set[int] | None
+    network: bool
+    rows_read: int  # rows decoded since the file was opened: for the tests of lazy loading
 
     if TYPE_CHECKING:  # supplied by Store (treasurer_app/store/__init__.py)
 
         def _db(self) -> sqlite3.Connection: ...
+        def _reader(self) -> tuple[sqlite3.Connection, bool]: ...
         def transaction(self) -> contextlib.AbstractContextManager[None]: ...
         def _write(self) -> contextlib.AbstractContextManager[None]: ...
         def _refuse_writes(self) -> None: ...
@@ -219,7 +223,12 @@ class Records:
                 values[key] = cipher.open(value, table, row_id, key)
             except privacy.DecryptionFailed:
                 raise StoreDamaged(self.path, f"{TABLE_NAMES[table]} 第 {row_id} 筆的「{key}」無法解密") from None
-        return {key: self._stored_text(values[key], key) for key in TABLE_COLUMNS[table] if key in values}
+        # Text (all the app writes) as it is; anything else through _stored_text.
+        return {
+            key: value if type(value) is str else self._stored_text(value, key)
+            for key in TABLE_COLUMNS[table]
+            if (value := values.get(key, _ABSENT)) is not _ABSENT
+        }
 
     # ---- years ----
 
@@ -240,6 +249,7 @@ class Records:
 
     def put_year(self, book: YearBook) -> None:
         """Write a whole year, replacing what the file holds for it (after Project.roll_over, say)."""
+        book.read_rows()  # rows not read yet are read before the file's copy of them goes
         with self.transaction():
             if book.year in self._known_years():
                 self.delete_year(book.year)
@@ -486,9 +496,18 @@ class Records:
 
     # ---- the whole project ----
 
-    def load(self) -> Project:
-        """The project as the file holds it now."""
+    def load(self, *, lazy: bool = False) -> Project:
+        """The project as the file holds it now.
+
+        ``lazy``: each year's rows (roster, training report, ledger entries, LINE tables) are read only when first
+        asked for (``YearBook.defer_rows``), on whichever thread asks, while the store stays open: the
+        window's project, where a 20-year project opens with the years it shows. Not on a network drive
+        (the file is locked to this connection there), inside a transaction, or when the file's values
+        are still to be normalised; a project used after the store is closed must not be lazy.
+        """
         conn = self._db()
+        lazy = lazy and not self.network and self._depth == 0
+        lazy = lazy and int(self._meta(NORMALISED_KEY) or 0) >= normalise.RULES_VERSION
         project = Project()
         try:
             for year, has_ledger in conn.execute("SELECT year, has_ledger FROM years ORDER BY year"):
@@ -503,18 +522,11 @@ class Records:
                 if ledger is not None:
                     ledger.header[key] = self._stored_text(value, key)
             orders: dict[tuple[int, str], RowOrder] = {}
-            group: tuple[int, str] | None = None
-            target: list[dict[str, str]] = []
-            order = RowOrder()
-            for row_id, year, table, position, plain, sealed in conn.execute(
-                "SELECT id, year, tbl, position, plain, sealed FROM rows ORDER BY year, tbl, position"
-            ):
-                if group != (year, table):  # rows come grouped by year and table
-                    group = (year, table)
-                    target = self._rows_of(project.years[year], table)
-                    order = orders[group] = RowOrder()
-                target.append(self._decode(table, row_id, plain, sealed))
-                order.append(row_id, position)
+            if lazy:
+                for book in project.years.values():
+                    book.defer_rows(_DeferredRows(self, book.year, book.ledger))
+            else:
+                self._read_rows(conn, project, orders)
             for year, kind, path in conn.execute("SELECT year, kind, path FROM attachments"):
                 project.years[year].attachments[kind] = self._stored_text(path, kind)
             for year, finding in conn.execute("SELECT year, finding FROM acknowledged"):
@@ -528,6 +540,41 @@ class Records:
             self._years = set(project.years)
             self._normalise(project)
         return project
+
+    def _read_rows(self, conn: sqlite3.Connection, project: Project, orders: dict[tuple[int, str], RowOrder]) -> None:
+        """Every year's rows, in their order, into ``project``; their ids and positions into ``orders``."""
+        group: tuple[int, str] | None = None
+        target: list[dict[str, str]] = []
+        order = RowOrder()
+        for row_id, year, table, position, plain, sealed in conn.execute(
+            "SELECT id, year, tbl, position, plain, sealed FROM rows ORDER BY year, tbl, position"
+        ):
+            if group != (year, table):  # rows come grouped by year and table
+                group = (year, table)
+                target = self._rows_of(project.years[year], table)
+                order = orders[group] = RowOrder()
+            target.append(self._decode(table, row_id, plain, sealed))
+            order.append(row_id, position)
+            self.rows_read += 1
+
+    def _year_rows(self, year: int, ledger: LedgerBook | None) -> YearRows:
+        """The rows of one year as the file holds them now (``load(lazy=True)``), read on the calling thread."""
+        book = YearBook(year, ledger=None if ledger is None else LedgerBook(dict(ledger.header)))
+        conn, own = self._reader()
+        try:
+            for row_id, table, plain, sealed in conn.execute(
+                "SELECT id, tbl, plain, sealed FROM rows WHERE year = ? ORDER BY tbl, position", (year,)
+            ):
+                self._rows_of(book, table).append(self._decode(table, row_id, plain, sealed))
+                self.rows_read += 1
+        except sqlite3.DatabaseError as exc:
+            raise translate_open_error(self.path, exc) from None
+        except json.JSONDecodeError as exc:
+            raise StoreDamaged(self.path, "資料內容不符", str(exc)) from None
+        finally:
+            if not own:
+                conn.close()
+        return YearRows(book.roster, book.training_report, book.ledger, book.line_rows)
 
     def _normalise(self, project: Project) -> None:
         """Values an older version or another program wrote, as the editor writes them (「１２３４５６７５」
@@ -594,6 +641,8 @@ class Records:
         """
         self._refuse_writes()
         self._require_cipher()
+        for book in project.years.values():
+            book.read_rows()
         safety = self.backup_now(now, kind="before-import") if self._known_years() else None
         with self.transaction():
             self._db().execute("DELETE FROM years")
@@ -602,3 +651,19 @@ class Records:
             for book in project.years.values():
                 self._write_year(book)
         return safety
+
+
+class _DeferredRows:
+    """The rows of one year, read from the file the first time any copy of the year asks for them (on any
+    thread: the window's, or the checker's on a snapshot) and then given to every copy that asks."""
+
+    def __init__(self, records: Records, year: int, ledger: LedgerBook | None) -> None:
+        self._records, self._year, self._ledger = records, year, ledger
+        self._lock = threading.Lock()
+        self._rows: YearRows | None = None
+
+    def __call__(self) -> YearRows:
+        with self._lock:
+            if self._rows is None:
+                self._rows = self._records._year_rows(self._year, self._ledger)
+            return self._rows
