@@ -206,11 +206,11 @@ def _check_as_json(check: Any) -> dict[str, Any]:
 
 def import_command(args: argparse.Namespace) -> int:
     """Workbooks into a project: the report, what would change, a backup, then the years replaced."""
-    from treasurer_app import workbook_import as wi
+    from treasurer_app import workbook_import
 
-    batch = wi.read_workbooks(args.files, args.year)
+    batch = workbook_import.read_workbooks(args.files, args.year)
     print("匯入報告")
-    print("\n".join(wi.report_lines(batch)))
+    print("\n".join(workbook_import.report_lines(batch)))
     if not batch.years:
         raise UnusableInput("沒有可以匯入的活頁簿")
     if args.into is None:
@@ -218,16 +218,16 @@ def import_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     into = Path(args.into)
     project, save = _import_target(into)
-    changes = wi.diff(project, batch)
+    changes = workbook_import.diff(project, batch)
     print(f"\n匯入 {into.name} 會有的變更：")
     print("\n".join(f"  {change.line()}" for change in changes))
-    if wi.replaces_something(project, changes) and not args.yes and not _confirmed():
+    if workbook_import.replaces_something(project, changes) and not args.yes and not _confirmed():
         print("未匯入：專案已有這些年度的資料，確定要取代請加上 --yes", file=sys.stderr)
         return EXIT_FINDINGS
-    if all(change.status == wi.UNCHANGED for change in changes):
+    if all(change.status == workbook_import.UNCHANGED for change in changes):
         print("內容相同，沒有寫入")
         return EXIT_OK
-    backup = save(project, wi.import_edit(project, batch))
+    backup = save(project, workbook_import.import_edit(project, batch))
     if backup is not None:
         print(f"匯入前已備份：{backup}")
     print(f"已匯入 {into}")

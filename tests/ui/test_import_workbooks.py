@@ -9,8 +9,7 @@ import openpyxl
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from treasurer_app import interchange
-from treasurer_app import workbook_import as wi
+from treasurer_app import interchange, workbook_import
 from treasurer_app.export import layouts
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
@@ -63,7 +62,7 @@ def test_import_into_an_empty_project_then_replace_with_a_diff_a_backup_and_one_
     assert window.files.import_workbook_files([workbooks["application"], workbooks["ledger"]])
     dialog = seen[-1]
     assert [dialog.diff_view.topLevelItem(i).text(2) for i in range(dialog.diff_view.topLevelItemCount())] == [
-        wi.NEW] * 8  # the seven sheets of 115 and the ledger of 114
+        workbook_import.NEW] * 8  # the seven sheets of 115 and the ledger of 114
     assert dialog.accept_button is not None and dialog.accept_button.text() == "匯入"
     project = window.document.project
     assert sorted(project.years) == [114, YEAR]
@@ -78,8 +77,8 @@ def test_import_into_an_empty_project_then_replace_with_a_diff_a_backup_and_one_
     assert not window.files.import_workbook_files([workbooks["edited"]])
     assert seen[-1].replaces and seen[-1].accept_button.text() == "取代並匯入"
     changed = [seen[-1].diff_view.topLevelItem(i) for i in range(seen[-1].diff_view.topLevelItemCount())]
-    assert [(item.text(1), item.text(2)) for item in changed if item.text(2) != wi.UNCHANGED] == [
-        (FORMS["application"].sheet_name, wi.CHANGED)
+    assert [(item.text(1), item.text(2)) for item in changed if item.text(2) != workbook_import.UNCHANGED] == [
+        (FORMS["application"].sheet_name, workbook_import.CHANGED)
     ]
     assert "工會名稱" in changed[0].text(3)
     assert project_to_dict(window.document.project) == before

@@ -10,8 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from treasurer_app import interchange
-from treasurer_app import workbook_import as wi
+from treasurer_app import interchange, workbook_import
 from treasurer_app.cli import main
 from treasurer_app.export import layouts
 from treasurer_app.export.grid import Grid
@@ -31,7 +30,7 @@ SHEET_1 = FORMS["application"].sheet_name
 SHEET_2 = FORMS["roster"].sheet_name
 SHEET_3 = FORMS["final_accounts"].sheet_name
 SHEET_5 = FORMS["training_expenses"].sheet_name
-LEDGER_SHEET = wi.LEDGER_NAME
+LEDGER_SHEET = workbook_import.LEDGER_NAME
 WRITERS = {"xls": write_xls, "xlsx": write_xlsx}
 
 
@@ -68,13 +67,13 @@ def export_ledger(project: Project, folder: Path, fmt: str = "xls") -> Path:
 def test_an_application_round_trips_through_its_own_workbook(tmp_path: Path, source: Path, fmt: str) -> None:
     project = interchange.load(source)
     path = export_application(project, tmp_path, fmt)
-    batch = wi.read_workbooks([path])
+    batch = workbook_import.read_workbooks([path])
     result = batch.files[0].result
     assert result is not None and result.notes == []
-    again = wi.applied(Project(), batch)
+    again = workbook_import.applied(Project(), batch)
     assert cells(layouts.application_grids(again, YEAR)) == cells(layouts.application_grids(project, YEAR))
-    assert wi.diff(project, batch) == [
-        wi.AreaChange(YEAR, area, wi.UNCHANGED, detail)
+    assert workbook_import.diff(project, batch) == [
+        workbook_import.AreaChange(YEAR, area, workbook_import.UNCHANGED, detail)
         for area, detail in zip(FORMS, ["", f"{len(project.years[YEAR].roster)} 位會員", "",
                                        f"{len(project.years[YEAR].training_report)} 個場次", "", "", ""], strict=True)
     ]
@@ -83,15 +82,15 @@ def test_an_application_round_trips_through_its_own_workbook(tmp_path: Path, sou
 def test_the_206_entry_ledger_round_trips(tmp_path: Path) -> None:
     project = ledger_project()
     path = export_ledger(project, tmp_path)
-    batch = wi.read_workbooks([path])
+    batch = workbook_import.read_workbooks([path])
     result = batch.files[0].result
     assert result is not None and len(result.book.ledger.entries) == 206
     assert result.notes == ["「上年度未動支利息」不在登記簿上，未匯入；年度結轉時會自動計算"]
-    again = wi.applied(project, batch)
+    again = workbook_import.applied(project, batch)
     assert again.years[114].ledger.entries == project.years[114].ledger.entries
     assert again.years[114].ledger.header == project.years[114].ledger.header  # 上年度未動支利息 kept
     assert cells(layouts.ledger_grids(again, 114)) == cells(layouts.ledger_grids(project, 114))
-    assert [c.status for c in wi.diff(project, batch)] == [wi.UNCHANGED]
+    assert [c.status for c in workbook_import.diff(project, batch)] == [workbook_import.UNCHANGED]
 
 
 def test_a_whole_year_round_trips_application_and_quarterly_ledgers(tmp_path: Path) -> None:
@@ -108,11 +107,11 @@ def test_a_whole_year_round_trips_application_and_quarterly_ledgers(tmp_path: Pa
         path = tmp_path / f"q{quarter}.xls"
         write_xls(layouts.ledger_grids(whole, YEAR, quarter), path)
         quarters.append(path)
-    batch = wi.read_workbooks([app, *reversed(quarters)])
-    imported = wi.applied(Project(), batch)
+    batch = workbook_import.read_workbooks([app, *reversed(quarters)])
+    imported = workbook_import.applied(Project(), batch)
     assert imported.years[YEAR].ledger.entries == whole.years[YEAR].ledger.entries
     assert cells(layouts.application_grids(imported, YEAR)) == cells(layouts.application_grids(whole, YEAR))
-    report = "\n".join(wi.report_lines(batch))
+    report = "\n".join(workbook_import.report_lines(batch))
     assert report.count("已包含在 q4.xls 之中") == 3
 
 
@@ -146,7 +145,7 @@ def test_a_workbook_edited_in_input_locked_and_spare_cells(tmp_path: Path, guide
     edited = tmp_path / "edited.xlsx"
     book.save(edited)
 
-    batch = wi.read_workbooks([edited])
+    batch = workbook_import.read_workbooks([edited])
     result = batch.files[0].result
     assert result is not None
     assert result.notes == [
@@ -157,10 +156,10 @@ def test_a_workbook_edited_in_input_locked_and_spare_cells(tmp_path: Path, guide
         "本程式依各項計算為 996,537，此合計不匯入（由各項自動相加）",
     ]
     assert result.book.forms["training_expenses"] == guide.years[YEAR].forms["training_expenses"]
-    changes = {c.area: c for c in wi.diff(guide, batch)}
-    assert changes["application"].status == wi.CHANGED and "工會名稱" in changes["application"].detail
+    changes = {c.area: c for c in workbook_import.diff(guide, batch)}
+    assert changes["application"].status == workbook_import.CHANGED and "工會名稱" in changes["application"].detail
     assert changes["roster"].detail == f"原 {members} 位會員，匯入 {members + 1} 位會員，其中 1 列不同"
-    assert [a for a, c in changes.items() if c.status == wi.CHANGED] == ["application", "roster"]
+    assert [a for a, c in changes.items() if c.status == workbook_import.CHANGED] == ["application", "roster"]
     assert result.book.roster[-1]["birth_date"] == "1140714"
 
 
@@ -268,7 +267,7 @@ def test_import_into_a_store_backs_up_first(tmp_path: Path, guide: Project, caps
     ledger = export_ledger(ledger_project(), tmp_path)
     assert main(["import", str(ledger), "--into", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "114 年度 現金收支登記簿：新增（206 筆收支）" in out.replace(wi.LEDGER_NAME, "現金收支登記簿")
+    assert "114 年度 現金收支登記簿：新增（206 筆收支）" in out.replace(workbook_import.LEDGER_NAME, "現金收支登記簿")
     assert "匯入前已備份" in out
     with Store.open(path, read_only=True) as opened:
         project = opened.load()
