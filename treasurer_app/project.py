@@ -96,6 +96,15 @@ class YearBook:
             self.__dict__.pop(name, None)
         self.__dict__["_rows_source"] = source
 
+    def ledger_entry_count(self) -> int:
+        """How many cash ledger entries the year holds, without reading deferred rows when their source can
+        count them (the home page names last year's count; reading 5,000 entries for it slowed opening)."""
+        source = self.__dict__.get("_rows_source")
+        counter = getattr(source, "count_ledger_entries", None)
+        if source is not None and "ledger" not in self.__dict__ and counter is not None:
+            return int(counter())
+        return 0 if self.ledger is None else len(self.ledger.entries)
+
     @property
     def rows_deferred(self) -> bool:
         """The rows have not been asked for yet (``defer_rows``)."""

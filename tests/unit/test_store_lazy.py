@@ -12,7 +12,7 @@ import pytest
 
 from treasurer_app.interchange import load, project_to_dict
 from treasurer_app.ledger.entries import LedgerBook
-from treasurer_app.project import Project
+from treasurer_app.project import Project, YearBook
 from treasurer_app.rules import check_project
 from treasurer_app.rules.education import education_history
 from treasurer_app.store import Store, StoreError
@@ -149,3 +149,17 @@ def test_an_unread_year_after_the_file_is_closed_says_so(path: Path) -> None:
         project = opened.load(lazy=True)
     with pytest.raises(StoreError, match="已關閉"):
         assert project.years[113].roster
+
+
+def test_a_years_ledger_entries_are_counted_without_reading_its_rows(path: Path) -> None:
+    # The home page names last year's number of entries: counting them read that year's 5,000 entries at opening.
+    expected = {year: len(book.ledger.entries) for year, book in three_years().years.items() if book.ledger}
+    with Store.open(path) as opened:
+        project = opened.load(lazy=True)
+        assert {year: project.years[year].ledger_entry_count() for year in YEARS} == expected
+        assert opened.rows_read == 0 and all(project.years[year].rows_deferred for year in YEARS)
+        ledger = project.years[114].ledger  # read now, then an entry added
+        assert ledger is not None
+        ledger.entries.append({"month": "1"})
+        assert project.years[114].ledger_entry_count() == expected[114] + 1
+    assert YearBook(113).ledger_entry_count() == 0

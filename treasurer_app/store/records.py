@@ -557,6 +557,18 @@ class Records:
             order.append(row_id, position)
             self.rows_read += 1
 
+    def _count_rows(self, year: int, table: str) -> int:
+        """How many rows of ``table`` the file holds for ``year`` (``load(lazy=True)``), none of them read."""
+        conn, own = self._reader()
+        try:
+            row = conn.execute("SELECT COUNT(*) FROM rows WHERE year = ? AND tbl = ?", (year, table)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise translate_open_error(self.path, exc) from None
+        finally:
+            if not own:
+                conn.close()
+        return int(row[0])
+
     def _year_rows(self, year: int, ledger: LedgerBook | None) -> YearRows:
         """The rows of one year as the file holds them now (``load(lazy=True)``), read on the calling thread."""
         book = YearBook(year, ledger=None if ledger is None else LedgerBook(dict(ledger.header)))
@@ -667,3 +679,10 @@ class _DeferredRows:
             if self._rows is None:
                 self._rows = self._records._year_rows(self._year, self._ledger)
             return self._rows
+
+    def count_ledger_entries(self) -> int:
+        """The year's cash ledger entries counted in the file (0 without a ledger), its rows left unread."""
+        with self._lock:
+            if self._rows is not None:
+                return 0 if self._rows.ledger is None else len(self._rows.ledger.entries)
+        return 0 if self._ledger is None else self._records._count_rows(self._year, "ledger")

@@ -190,14 +190,14 @@ class Dashboard(QWidget):
         frame, layout = card("哪些表由現金收支登記簿產生")
         derived = "「決算及運用情形」與「教育訓練經費表」"
         last = project.years.get(year - 1)
-        last_entries = len(last.ledger.entries) if last is not None and last.ledger is not None else 0
+        last_entries = last.ledger_entry_count() if last is not None else 0  # counted, last year's rows unread
         if last_entries:
             now = f"本年度申請書的{derived}由 {year - 1} 年的現金收支登記簿（{last_entries} 筆收支）自動計算。"
         else:
             now = (f"沒有 {year - 1} 年的現金收支登記簿：本年度的{derived}須手填；"
                    f"也可以用「檔案 → 匯入活頁簿…」匯入 {year - 1} 年度的申請書與 {year - 1} 年各季的登記簿。")
         book = project.years[year]
-        entries = len(book.ledger.entries) if book.ledger is not None else 0
+        entries = book.ledger_entry_count()
         later = (f"明年（{year + 1} 年度）申請書的{derived}，以及預算書的上年度未動支利息，"
                  f"將由本年（{year} 年）的現金收支登記簿產生（目前 {entries} 筆收支）。")
         for text in (now, later):
