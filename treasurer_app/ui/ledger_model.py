@@ -28,11 +28,12 @@ from treasurer_app.ledger.codes import (
 )
 from treasurer_app.ledger.sheet import ENTRY_FIELD, ENTRY_ROWS
 from treasurer_app.ui import theme
+from treasurer_app.ui.cell_editors import Index
 from treasurer_app.ui.checker import Checker, field_finding, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.ledger_marks import MARK_ROLE, worst_mark
 from treasurer_app.ui.services import Change
-from treasurer_app.ui.table_editor import NO_PARENT, UNSAVED_CELL_TEXT, Index, is_blank
+from treasurer_app.ui.table_editor import NO_PARENT, UNSAVED_CELL_TEXT, is_blank
 from treasurer_app.ui.widgets import grouped, whole_number
 
 SUMMARY = "summary_one"

@@ -45,6 +45,7 @@ from treasurer_app.ledger.sheet import (
     INTEREST_CARRIED_IN,
     LEDGER_TITLE,
 )
+from treasurer_app.ui.cell_editors import FieldDelegate, Index
 from treasurer_app.ui.checker import Checker, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.ledger_marks import (
@@ -66,7 +67,7 @@ from treasurer_app.ui.ledger_model import (
     pasted_record,
 )
 from treasurer_app.ui.services import Change
-from treasurer_app.ui.table_editor import NO_PARENT, FieldDelegate, Index, RecordTable, is_blank, parse_clipboard
+from treasurer_app.ui.table_editor import NO_PARENT, RecordTable, is_blank, parse_clipboard
 from treasurer_app.ui.widgets import grouped, make_input, set_mark, whole_number
 
 # Widths in pixels, narrow enough for 零用金 to be on screen at 1366×768 beside the navigator.

@@ -7,17 +7,14 @@ edit. Excel rows can be pasted (tab-separated text), IDs are masked until reveal
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import overload
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QAbstractTableModel,
     QEvent,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence, QShortcut
@@ -25,15 +22,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QCheckBox,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -47,11 +41,11 @@ from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import Record, year_labels
 from treasurer_app.specs import ALL_FORMS
 from treasurer_app.ui import theme
+from treasurer_app.ui.cell_editors import FieldDelegate, Index
 from treasurer_app.ui.checker import Checker, field_finding, field_message, own_rule
 from treasurer_app.ui.document import ProjectDocument
-from treasurer_app.ui.widgets import ChoiceCombo, MultiChoiceInput, grouped, set_mark
+from treasurer_app.ui.widgets import grouped, set_mark
 
-Index = QModelIndex | QPersistentModelIndex
 ROW_NOUNS = {"training_report": "場次"}
 COUNT_UNITS = {"roster": "人", "training_report": "場次", "line_messages": "則"}  # 共 N 人 under the table
 NO_PARENT = QModelIndex()
@@ -196,113 +190,6 @@ class RecordTableModel(QAbstractTableModel):
         if self.rowCount():
             roles = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), roles)
-
-
-class ChoiceEditor(ChoiceCombo):
-    """A cell's drop-down. ``chosen(from_list)``: an option chosen, from the open list (by mouse or
-    Enter) or by stepping through the options with the arrow keys while the list is closed."""
-
-    chosen = Signal(bool)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._from_list = False
-        self.activated.connect(self._activated)
-
-    def hidePopup(self) -> None:
-        super().hidePopup()
-        # A choice in the list hides it, then emits activated: remember the list until that has happened.
-        self._from_list = True
-        QTimer.singleShot(0, self._forget_list)
-
-    def _forget_list(self) -> None:
-        self._from_list = False
-
-    def _activated(self) -> None:
-        from_list, self._from_list = self._from_list, False
-        self.chosen.emit(from_list)
-
-
-MOUSE_TRIGGERS = (
-    QAbstractItemView.EditTrigger.DoubleClicked,
-    QAbstractItemView.EditTrigger.SelectedClicked,
-    QAbstractItemView.EditTrigger.CurrentChanged,
-)
-
-
-class FieldDelegate(QStyledItemDelegate):
-    """Cell editors by field type; the typed text is checked at once (``preview``)."""
-
-    def __init__(self, field_of: Callable[[int], Field | None], preview: Callable[[int, int, str, QWidget], None],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.field_of = field_of
-        self.preview = preview
-        self.choices_of: Callable[[Index], tuple[str, ...] | None] = lambda index: None
-        self.last_editor: QWidget | None = None
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        self.last_editor = self._editor(parent, index)
-        return self.last_editor
-
-    def _editor(self, parent: QWidget, index: Index) -> QWidget:
-        field = self.field_of(index.column())
-        options = self.choices_of(index)
-        if options is None and field is not None and isinstance(field.type, Choice):
-            options = field.type.options
-        if options is not None:
-            combo = ChoiceEditor(parent)
-            combo.addItem("", "")
-            for option_text in options:
-                combo.addItem(option_text, option_text)
-            combo.view().setMinimumWidth(combo.options_width())  # the list, not the cell, takes the room
-            combo.chosen.connect(lambda from_list, c=combo: self._chosen(c, from_list))
-            if getattr(self.parent(), "last_edit_trigger", None) in MOUSE_TRIGGERS:
-                QTimer.singleShot(0, combo, combo.showPopup)  # opened with the mouse: the list at once
-            return combo
-        if field is not None and isinstance(field.type, MultiChoice):
-            editor = MultiChoiceInput(field, field.type.options, parent)
-            editor.setAutoFillBackground(True)
-            editor.edited.connect(lambda _=None, e=editor: self._commit(e))  # each tick, not only on leaving
-            return editor
-        line = QLineEdit(parent)
-        row, column = index.row(), index.column()
-        line.textEdited.connect(lambda text: self.preview(row, column, text, line))
-        return line
-
-    def _commit(self, editor: QWidget) -> None:
-        self.commitData.emit(editor)
-
-    def _chosen(self, editor: QWidget, from_list: bool) -> None:
-        """Committed at once; a choice from the open list also closes the drop-down (no Enter needed)."""
-        self.commitData.emit(editor)
-        if from_list:
-            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:
-        text = index.data(Qt.ItemDataRole.EditRole) or ""
-        if isinstance(editor, QComboBox):
-            position = editor.findData(text)
-            if position < 0:
-                editor.addItem(text, text)
-                position = editor.count() - 1
-            editor.setCurrentIndex(position)
-        elif isinstance(editor, MultiChoiceInput):
-            editor.set_text(text)
-        elif isinstance(editor, QLineEdit):
-            editor.setText(text)
-
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
-        if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentData() or "")
-        elif isinstance(editor, MultiChoiceInput | QLineEdit):
-            model.setData(index, editor.text())
-
-    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: Index) -> None:
-        rect = option.rect
-        if isinstance(editor, MultiChoiceInput):
-            rect = rect.adjusted(0, 0, max(0, editor.sizeHint().width() - rect.width()), 0)
-        editor.setGeometry(rect)
 
 
 class RecordTable(QTableView):
