@@ -27,8 +27,13 @@ RUNS = 11
 TARGET_RATIO = 3.0
 EXAMPLE = ROOT / "tests" / "fixtures" / "guide_example.json"
 # What the ``treasurer-app`` console script runs.
-CHECK = [sys.executable, "-c", "import sys; from treasurer_app.cli import main; sys.exit(main())", "check",
-         str(EXAMPLE)]
+CHECK = [
+    sys.executable,
+    "-c",
+    "import sys; from treasurer_app.cli import main; sys.exit(main())",
+    "check",
+    str(EXAMPLE),
+]
 PASS = [sys.executable, "-c", "pass"]
 
 

@@ -39,8 +39,18 @@ sys.exit(status)
 
 def one_export(project: Path, out: Path, env: dict[str, str]) -> tuple[float, float]:
     """Seconds and peak MiB of one fresh ``export-ledger --pdf``."""
-    command = [sys.executable, "-c", CHILD, "export-ledger", str(project), "--quarter", "115Q1", "--out", str(out),
-               "--pdf"]
+    command = [
+        sys.executable,
+        "-c",
+        CHILD,
+        "export-ledger",
+        str(project),
+        "--quarter",
+        "115Q1",
+        "--out",
+        str(out),
+        "--pdf",
+    ]
     start = time.perf_counter()
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     seconds = time.perf_counter() - start

@@ -79,15 +79,18 @@ def main(argv: list[str]) -> None:
         for _ in range(args.runs):
             runs["empty"].append(start_times(code, empty))
             runs["full"].append(start_times(code, full))
-    median = {kind: {m: statistics.median(r[m] for r in runs[kind]) for m in ("ready", "opened", "checked")}
-              for kind in runs}
+    median = {
+        kind: {m: statistics.median(r[m] for r in runs[kind]) for m in ("ready", "opened", "checked")} for kind in runs
+    }
     label = f"{args.years}y"
     for moment in ("opened", "checked"):
         print(f"open_empty_project_{moment}\t{median['empty'][moment]:.0f}\tms\t-")
         print(f"open_{label}_project_{moment}\t{median['full'][moment]:.0f}\tms\t-")
         print(f"open_{label}_project_{moment}_first_run\t{first['full'][moment]:.0f}\tms\t-")
-    print(f"open_{label}_vs_empty_project_opened\t{median['full']['opened'] / median['empty']['opened']:.2f}\tx"
-          f"\t{TARGET_RATIO}")
+    print(
+        f"open_{label}_vs_empty_project_opened\t{median['full']['opened'] / median['empty']['opened']:.2f}\tx"
+        f"\t{TARGET_RATIO}"
+    )
     print(f"open_{label}_vs_empty_project_checked\t{median['full']['checked'] / median['empty']['checked']:.2f}\tx\t-")
 
 

@@ -29,16 +29,34 @@ STARTS = 9  # fresh processes of each kind; the ratio is of their medians
 
 def ledger_entries(count: int, names: list[str]) -> list[dict[str, str]]:
     rng = random.Random(10)
-    entries = [{"month": "1", "day": "2", "kind": "收", "code": "1", "voucher": "R0", "memo": "",
-                "amount": "900000000", "category": "分配款", "account": "專戶存款1"}]
+    entries = [
+        {
+            "month": "1",
+            "day": "2",
+            "kind": "收",
+            "code": "1",
+            "voucher": "R0",
+            "memo": "",
+            "amount": "900000000",
+            "category": "分配款",
+            "account": "專戶存款1",
+        }
+    ]
     for i in range(1, count):
         month = 1 + i * 12 // count
-        entries.append({
-            "month": str(month), "day": str(rng.randint(1, 28)), "kind": "支",
-            "code": rng.choice(["1-1", "1-6", "2-2", "5-2", "6-1"]), "voucher": f"P{i}",
-            "memo": rng.choice(names), "amount": str(rng.randint(1, 40) * 100),
-            "category": "分配款", "account": "專戶存款1",
-        })
+        entries.append(
+            {
+                "month": str(month),
+                "day": str(rng.randint(1, 28)),
+                "kind": "支",
+                "code": rng.choice(["1-1", "1-6", "2-2", "5-2", "6-1"]),
+                "voucher": f"P{i}",
+                "memo": rng.choice(names),
+                "amount": str(rng.randint(1, 40) * 100),
+                "category": "分配款",
+                "account": "專戶存款1",
+            }
+        )
     entries.sort(key=lambda e: (int(e["month"]), int(e["day"])))
     return entries
 
@@ -99,8 +117,9 @@ def typing_latency(folder: Path) -> tuple[float, float, float, float]:
     from treasurer_app.findings import FIELD_INVALID, FIELD_REQUIRED, error
 
     many = [error("roster", FIELD_REQUIRED, f"第 {i + 1} 列 姓名：必填", "name", i) for i in range(3000)]
-    many += [error("roster", FIELD_INVALID, f"第 {i + 1} 列 身分證字號：格式錯誤", "national_id", i)
-             for i in range(3000)]
+    many += [
+        error("roster", FIELD_INVALID, f"第 {i + 1} 列 身分證字號：格式錯誤", "national_id", i) for i in range(3000)
+    ]
     listing = []
     for _ in range(5):
         start = time.perf_counter()
@@ -152,8 +171,9 @@ print("opened", flush=True)
 window.close()  # releases the project's lock for the next run
 """
 # What `treasurer-app` (and the frozen exe, installer/entry.py) runs: treasurer_app.cli is imported first.
-CLI_START = APP_START.replace("from treasurer_app.ui.app import start",
-                             "import treasurer_app.cli\nfrom treasurer_app.ui.app import start")
+CLI_START = APP_START.replace(
+    "from treasurer_app.ui.app import start", "import treasurer_app.cli\nfrom treasurer_app.ui.app import start"
+)
 BARE_START = """
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication([])

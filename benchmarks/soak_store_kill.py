@@ -65,8 +65,9 @@ def main() -> int:
             for leftover in folder.glob("soak-full.tap*"):
                 leftover.unlink()
             build_crash_project(path)
-            full = run_disk_full_soak(path, kills=args.disk_full_kills, seed=args.seed,
-                                      keys=keys_for_child(backend), mode=mode)
+            full = run_disk_full_soak(
+                path, kills=args.disk_full_kills, seed=args.seed, keys=keys_for_child(backend), mode=mode
+            )
         how = "a real full disk (ENOSPC)" if mode == "ballast" else "SQLite's own SQLITE_FULL (max_page_count)"
         print(f"disk-full phase\t{how}")
         print(f"kills\t{full.kills}")

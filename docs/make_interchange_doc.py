@@ -191,7 +191,7 @@ def render() -> str:
             [
                 ("`format`", f'always `"{NAME}"`'),
                 ("`version`", f"an integer; this document describes version {VERSION}"),
-                ("`years`", "an object: ROC year as a 3-digit string (`\"115\"`, 100–999) → that year's object"),
+                ("`years`", 'an object: ROC year as a 3-digit string (`"115"`, 100–999) → that year\'s object'),
             ],
         ),
         "",
@@ -205,13 +205,19 @@ def render() -> str:
             [
                 ("`forms`", "an object: form id → record (below); the five single-valued sheets"),
                 ("`roster`", "an array of member records (sheet 2)"),
-                ("`training_report`", "an array of session records (sheet 4), one per 場次, in order; "
-                 "`training_sessions` in versions 1 and 2 (files of those versions are read with it)"),
-                ("`ledger`", "`null` (no ledger) or an object `{\"header\": record, \"entries\": [record, …]}`"),
+                (
+                    "`training_report`",
+                    "an array of session records (sheet 4), one per 場次, in order; "
+                    "`training_sessions` in versions 1 and 2 (files of those versions are read with it)",
+                ),
+                ("`ledger`", '`null` (no ledger) or an object `{"header": record, "entries": [record, …]}`'),
                 ("`attachments`", f"an object: {kinds} → path of the user's PDF"),
                 ("`acknowledged`", "an array of strings: the warnings the user acknowledged (`form|rule|field|row`)"),
-                ("`line_subsidy`", "left out, or an object `{\"forms\": {…}, \"tables\": {…}}`: the LINE "
-                 "official-account subsidy of year Y (below); since version 2"),
+                (
+                    "`line_subsidy`",
+                    'left out, or an object `{"forms": {…}, "tables": {…}}`: the LINE '
+                    "official-account subsidy of year Y (below); since version 2",
+                ),
             ],
         ),
         "",
@@ -223,9 +229,9 @@ def render() -> str:
         "  `067/01/27` → `0670127`, `b200010000` → `B200010000`) and checked like typed text; invalid",
         "  text is kept, and `treasurer-app check` reports it — reading the file does not refuse it.",
         "  Numbers must use the digits 0–9 (half- or full-width): `²`, `①`, `٣` are errors, not 2, 1, 3.",
-        "* On import, numbers are accepted and turned into text: `467000` and `467000.0` → `\"467000\"`,",
-        "  `1.5` → `\"1.5\"`; `null` → `\"\"`. `true`/`false`, arrays and objects are refused.",
-        "  Write dates, 統一編號 and IDs as strings: the number `670127` is not the date `\"0670127\"`.",
+        '* On import, numbers are accepted and turned into text: `467000` and `467000.0` → `"467000"`,',
+        '  `1.5` → `"1.5"`; `null` → `""`. `true`/`false`, arrays and objects are refused.',
+        '  Write dates, 統一編號 and IDs as strings: the number `670127` is not the date `"0670127"`.',
         "* A key left out and an empty string mean the same: the field is blank.",
         "* Keys a record may not hold (a misspelt field, a computed figure) are refused, so that",
         "  nothing typed is silently dropped.",
@@ -270,12 +276,15 @@ def render() -> str:
         lines += [f"### `forms.{form_id}` — {spec.sheet_name}", "", *table(FIELD_HEADERS, field_rows(spec.fields)), ""]
     for form_id in LINE_TABLES:
         spec = LINE_FORMS[form_id]
-        lines += record_section(f"### `tables.{form_id}` — {spec.sheet_name} (an array, one record per line)",
-                                spec.columns, [f.key for f in spec.columns])
+        lines += record_section(
+            f"### `tables.{form_id}` — {spec.sheet_name} (an array, one record per line)",
+            spec.columns,
+            [f.key for f in spec.columns],
+        )
     lines += [
         "## Versioning",
         "",
-        f"* Files are written with `\"version\": {VERSION}`. A reader accepts every version from 1 up to",
+        f'* Files are written with `"version": {VERSION}`. A reader accepts every version from 1 up to',
         "  its own and refuses a newer one with a message asking for the program to be updated —",
         "  it never guesses at a file it does not understand.",
         "* Because unknown keys are refused, any new key, any new form and any change of a key's",

@@ -476,8 +476,14 @@ def run_disk_full_soak(path: Path, kills: int, seed: int, keys: list[list[str]],
     with ForkServer() as server:
         for round_number in range(kills):
             reports = Reports(path.with_name(f"report-{round_number}.fifo"))
-            job = {"kind": "disk_full", "path": str(path), "keys": keys, "first": applied + 1,
-                   "fifo": str(reports.fifo), "mode": mode}
+            job = {
+                "kind": "disk_full",
+                "path": str(path),
+                "keys": keys,
+                "first": applied + 1,
+                "fifo": str(reports.fifo),
+                "mode": mode,
+            }
             pid = server.spawn(job)
             wait_for = rng.choice((0, 1, 3, 8, 20, 30, 45, 60))
             if wait_for == 0:

@@ -50,13 +50,14 @@ class Component:
 
 COMPONENTS: tuple[Component, ...] = (
     Component(
-        "noto-sans-tc", "Noto Sans TC（思源黑體）", "OFL-1.1", "畫面與 PDF 的中文字型",
+        "noto-sans-tc",
+        "Noto Sans TC（思源黑體）",
+        "OFL-1.1",
+        "畫面與 PDF 的中文字型",
         extra_files=("resources/fonts/OFL.txt",),
     ),
     Component("python", "Python", "PSF-2.0", "程式執行環境"),
-    Component(
-        "pyside6", "PySide6 / Qt", "LGPL-3.0-only", "視窗介面", "PySide6-Essentials", _LGPL3,
-    ),
+    Component("pyside6", "PySide6 / Qt", "LGPL-3.0-only", "視窗介面", "PySide6-Essentials", _LGPL3),
     Component("shiboken6", "Shiboken6", "LGPL-3.0-only", "視窗介面（PySide6 的繫結層）", "shiboken6", _LGPL3),
     Component("xlsxwriter", "XlsxWriter", "BSD-2-Clause", "寫入 .xlsx 活頁簿", "XlsxWriter"),
     Component("openpyxl", "openpyxl", "MIT", "讀取 .xlsx 活頁簿", "openpyxl"),
@@ -65,7 +66,11 @@ COMPONENTS: tuple[Component, ...] = (
     Component("pillow", "Pillow", "MIT-CMU", "ReportLab 的圖片處理", "pillow"),
     Component("charset-normalizer", "charset-normalizer", "MIT", "ReportLab 的文字編碼偵測", "charset-normalizer"),
     Component(
-        "xlwt", "xlwt", "BSD-3-Clause AND BSD-4-Clause AND LGPL-2.1-or-later", "寫入 .xls 活頁簿", "xlwt",
+        "xlwt",
+        "xlwt",
+        "BSD-3-Clause AND BSD-4-Clause AND LGPL-2.1-or-later",
+        "寫入 .xls 活頁簿",
+        "xlwt",
         ("installer/licenses/xlwt-LICENSE.txt", "installer/licenses/LGPL-2.1.txt"),
         notice="This product includes software developed by Roman V. Kiseliov <roman@kiseliov.ru>.",
     ),

@@ -72,9 +72,7 @@ def pick_year(project: Project, year: int | None) -> int:
     return year
 
 
-def format_findings(
-    findings: Sequence[Finding], heading: str, where: Callable[[Finding], str] | None = None
-) -> str:
+def format_findings(findings: Sequence[Finding], heading: str, where: Callable[[Finding], str] | None = None) -> str:
     """The report of a check; ``where`` names the cell of a finding (a workbook checked directly)."""
     from treasurer_app.specs import ALL_FORM_NAMES as FORM_NAMES
 
@@ -400,12 +398,22 @@ class VersionAction(argparse.Action):
     """``--version``: the version is looked up (importlib.metadata, ~40 ms) only when asked for, not on
     every subcommand."""
 
-    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
-                 default: str = argparse.SUPPRESS, help: str = "顯示版本後結束") -> None:
+    def __init__(
+        self,
+        option_strings: Sequence[str],
+        dest: str = argparse.SUPPRESS,
+        default: str = argparse.SUPPRESS,
+        help: str = "顯示版本後結束",
+    ) -> None:
         super().__init__(option_strings, dest, nargs=0, default=default, help=help)
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
-                 option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
         from treasurer_app import __version__
 
         print(f"{APP_NAME} {__version__}")
@@ -426,8 +434,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def _check_parser(commands: Any) -> None:
     check = commands.add_parser("check", help="像主管機關上傳系統一樣檢查專案或活頁簿，列出錯誤與警告")
-    check.add_argument("project", nargs="+", metavar="FILE",
-                       help="專案檔（.json 交換檔或專案資料庫），或一個以上的申請書／登記簿活頁簿（.xls、.xlsx）")
+    check.add_argument(
+        "project",
+        nargs="+",
+        metavar="FILE",
+        help="專案檔（.json 交換檔或專案資料庫），或一個以上的申請書／登記簿活頁簿（.xls、.xlsx）",
+    )
     check.add_argument("--year", type=int, help="申請年度（預設為最新年度）")
     check.add_argument("--json", action="store_true", help="以 JSON 輸出檢查結果")
     check.set_defaults(run=check_command)
@@ -452,8 +464,11 @@ def _export_parser(commands: Any) -> None:
     export.add_argument("--accept-warnings", action="store_true", help="確認所有警告後匯出")
     export.add_argument("--meeting", metavar="PDF", help="會員大會或理監事會議紀錄 PDF（匯出為 …_metting.pdf）")
     export.add_argument("--method", metavar="PDF", help="福利專款運用補助辦法 PDF（匯出為 …_method.pdf）")
-    export.add_argument("--line", choices=("application", "claim"),
-                        help="改為匯出勞動部 LINE 官方帳號補助的申請文件（application）或結報請款文件（claim）")
+    export.add_argument(
+        "--line",
+        choices=("application", "claim"),
+        help="改為匯出勞動部 LINE 官方帳號補助的申請文件（application）或結報請款文件（claim）",
+    )
     export.set_defaults(run=export_command)
 
 
@@ -508,8 +523,6 @@ _SUBCOMMAND_PARSERS: dict[str, Callable[[Any], None]] = {
     "key-import": _key_import_parser,
 }
 SUBCOMMANDS = tuple(_SUBCOMMAND_PARSERS)
-
-
 
 
 def project_file_argument(arguments: Sequence[str]) -> Path | None:

@@ -29,9 +29,7 @@ FORM_FIELDS: dict[str, dict[str, Field]] = {
 }
 ROSTER_FIELDS: dict[str, Field] = {f.key: f for f in FORMS["roster"].columns}
 SESSION_FIELDS: dict[str, Field] = {f.key: f for f in FORMS["training_report"].columns}
-FORM_FIELDS.update(
-    {form_id: {f.key: f for f in LINE_FORMS[form_id].fields} for form_id in LINE_SCALAR_FORMS}
-)
+FORM_FIELDS.update({form_id: {f.key: f for f in LINE_FORMS[form_id].fields} for form_id in LINE_SCALAR_FORMS})
 LINE_TABLE_FIELDS: dict[str, dict[str, Field]] = {
     form_id: {f.key: f for f in LINE_FORMS[form_id].columns} for form_id in LINE_TABLES
 }

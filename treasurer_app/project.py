@@ -127,10 +127,12 @@ class YearBook:
             return self.__dict__[name]
 
     def _read_rows(self, rows: YearRows) -> None:
-        copies = {"roster": list(rows.roster), "training_report": list(rows.training_report),
-                  "ledger": None if rows.ledger is None else LedgerBook(dict(rows.ledger.header),
-                                                                        list(rows.ledger.entries)),
-                  "line_rows": {form_id: list(table) for form_id, table in rows.line_rows.items()}}
+        copies = {
+            "roster": list(rows.roster),
+            "training_report": list(rows.training_report),
+            "ledger": None if rows.ledger is None else LedgerBook(dict(rows.ledger.header), list(rows.ledger.entries)),
+            "line_rows": {form_id: list(table) for form_id, table in rows.line_rows.items()},
+        }
         for name, value in copies.items():  # a row attribute set before the rows were read is kept
             self.__dict__.setdefault(name, value)
         del self.__dict__["_rows_source"]
@@ -149,13 +151,26 @@ class YearBook:
         source = self.__dict__.get("_rows_source")
         if source is None:
             ledger = None if self.ledger is None else LedgerBook(dict(self.ledger.header), list(self.ledger.entries))
-            return YearBook(self.year, {k: dict(v) for k, v in self.forms.items()}, list(self.roster),
-                            list(self.training_report), ledger, dict(self.attachments), set(self.acknowledged),
-                            {form_id: list(rows) for form_id, rows in self.line_rows.items()}, self.revision,
-                            self.ledger_revision)
-        twin = YearBook(self.year, {k: dict(v) for k, v in self.forms.items()}, attachments=dict(self.attachments),
-                        acknowledged=set(self.acknowledged), revision=self.revision,
-                        ledger_revision=self.ledger_revision)
+            return YearBook(
+                self.year,
+                {k: dict(v) for k, v in self.forms.items()},
+                list(self.roster),
+                list(self.training_report),
+                ledger,
+                dict(self.attachments),
+                set(self.acknowledged),
+                {form_id: list(rows) for form_id, rows in self.line_rows.items()},
+                self.revision,
+                self.ledger_revision,
+            )
+        twin = YearBook(
+            self.year,
+            {k: dict(v) for k, v in self.forms.items()},
+            attachments=dict(self.attachments),
+            acknowledged=set(self.acknowledged),
+            revision=self.revision,
+            ledger_revision=self.ledger_revision,
+        )
         twin.defer_rows(source)
         for name in _DEFERRED:  # set (replaced) before the rows were read: the copy's own, as above
             if name in self.__dict__:
@@ -279,8 +294,9 @@ class Project:
         itself never changes mode."""
         if self._keeps_effective or self._memo is not None:
             return self
-        return Project({year: book.snapshot() for year, book in self.years.items()}, _memo={},
-                       derivations=self.derivations)
+        return Project(
+            {year: book.snapshot() for year, book in self.years.items()}, _memo={}, derivations=self.derivations
+        )
 
     # ---- years ----
     def year(self, year: int) -> YearBook:
@@ -339,8 +355,12 @@ class Project:
 
     def union_type(self, year: int) -> str:
         """職業工會 or 企業工會 as the field reads what was typed; 職業工會 when empty or not one of them."""
-        typed = FORMS["application"].field("union_type").type.parse(self.years[year].forms["application"].get(
-            "union_type", "")).value
+        typed = (
+            FORMS["application"]
+            .field("union_type")
+            .type.parse(self.years[year].forms["application"].get("union_type", ""))
+            .value
+        )
         return typed if isinstance(typed, str) else "職業工會"
 
     def ledger_for_report(self, year: int) -> LedgerBook | None:
@@ -357,9 +377,7 @@ class Project:
             return 0
         header = book.ledger.header if book.ledger else {}
         # Read as the ledger's header declares it ("²" is a digit to str.isdigit, not to int()).
-        typed = HEADER_FIELD[INTEREST_CARRIED_IN].type.parse(
-            header.get(INTEREST_CARRIED_IN, "")
-        ).value
+        typed = HEADER_FIELD[INTEREST_CARRIED_IN].type.parse(header.get(INTEREST_CARRIED_IN, "")).value
         if isinstance(typed, int):
             return typed
         return self.effective(ledger_year, "budget").number("rev_2")
@@ -376,8 +394,9 @@ class Project:
         if self.derivations is None or not self._keeps_effective:
             return self._effective(year, form_id)
         # Its values are this project's own dicts: kept for the project itself, not for its snapshots.
-        return self.derivations.get(("effective", year, form_id), self.stamp(year),
-                                    lambda: self._effective(year, form_id))
+        return self.derivations.get(
+            ("effective", year, form_id), self.stamp(year), lambda: self._effective(year, form_id)
+        )
 
     def ledger_result(self, name: str, ledger_year: int, extra: object, compute: Callable[[], Result]) -> Result:
         """``compute()`` (a pure function of the ledger of ``ledger_year`` and ``extra``), kept while the
@@ -409,8 +428,8 @@ class Project:
         if ledger is not None:
             carried = self.interest_carried_in(year - 1)
             derivation = self.ledger_result(
-                "final_accounts", year - 1, carried,
-                lambda: derive_final_accounts(ledger, year - 1, carried))
+                "final_accounts", year - 1, carried, lambda: derive_final_accounts(ledger, year - 1, carried)
+            )
             for key, amount in derivation.values.items():
                 result.supplied[key] = amount
                 result.sources[key] = f"由 {year - 1} 年度現金收支登記簿計算"
@@ -428,7 +447,8 @@ class Project:
         if ledger is None:
             return
         derivation = self.ledger_result(
-            "training_expenses", year - 1, None, lambda: derive_training_expenses(ledger, year - 1))
+            "training_expenses", year - 1, None, lambda: derive_training_expenses(ledger, year - 1)
+        )
         for key, amount in derivation.values.items():
             result.supplied[key] = amount
             result.sources[key] = f"由 {year - 1} 年度現金收支登記簿計算"

@@ -58,12 +58,7 @@ def backup_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_KIND_LABELS = {
-    "": "自動",
-    MANUAL_BACKUP_KIND: "手動",
-    "before-restore": "還原前",
-    "before-import": "匯入前",
-}
+_KIND_LABELS = {"": "自動", MANUAL_BACKUP_KIND: "手動", "before-restore": "還原前", "before-import": "匯入前"}
 
 
 def _list_backups(project: str, backup_dir: str | None) -> int:

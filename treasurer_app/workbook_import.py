@@ -208,8 +208,14 @@ def _area_change(year: int, area: str, old: YearBook | None, new: YearBook, keys
         opening = set(OPENING_KEYS.values())
         header_before = {k: v for k, v in _filled(before_ledger.header).items() if k in opening}
         header_changed = header_before != _filled(after_ledger.header)
-        return _rows_change(year, area, _rows(before_ledger.entries), _rows(after_ledger.entries), "筆收支",
-                            "期初餘額變更" if header_changed else "")
+        return _rows_change(
+            year,
+            area,
+            _rows(before_ledger.entries),
+            _rows(after_ledger.entries),
+            "筆收支",
+            "期初餘額變更" if header_changed else "",
+        )
     unit = "位會員" if area == "roster" else "個場次"
     before_rows = _rows(_table(old, area)) if old else []
     after_rows = _rows(_table(new, area))
@@ -356,6 +362,20 @@ def check_workbook(path: str | Path) -> WorkbookCheck:
 
 
 __all__ = [
-    "AREAS", "CHANGED", "NEW", "UNCHANGED", "AreaChange", "Batch", "FileRead", "WorkbookCheck", "applied",
-    "area_name", "check_workbook", "diff", "import_edit", "read_workbooks", "replaces_something", "report_lines",
+    "AREAS",
+    "CHANGED",
+    "NEW",
+    "UNCHANGED",
+    "AreaChange",
+    "Batch",
+    "FileRead",
+    "WorkbookCheck",
+    "applied",
+    "area_name",
+    "check_workbook",
+    "diff",
+    "import_edit",
+    "read_workbooks",
+    "replaces_something",
+    "report_lines",
 ]

@@ -11,7 +11,8 @@ import os
 # described in screen-1366x768.json. (Qt splits the platform's arguments at ":", so a Windows path
 # with its drive letter cannot be given there.)
 os.environ["QT_QPA_PLATFORM"] = (
-    "offscreen" if os.name == "nt"
+    "offscreen"
+    if os.name == "nt"
     else f"offscreen:configfile={os.path.join(os.path.dirname(__file__), 'screen-1366x768.json')}"
 )
 

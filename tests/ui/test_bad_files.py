@@ -150,8 +150,9 @@ class State:
 
 def state(window) -> State:
     document = window.document
-    return State(document.persistence.location, project_to_dict(document.project), document.undo_stack.count(),
-                 window.read_only)
+    return State(
+        document.persistence.location, project_to_dict(document.project), document.undo_stack.count(), window.read_only
+    )
 
 
 @pytest.fixture

@@ -6,8 +6,13 @@ from treasurer_app.findings import FIELD_INVALID, error
 from treasurer_app.ui.panels import FindingsPanel
 
 SHORT = error("application", FIELD_INVALID, "統一編號：檢查碼不符（12345678）", "tax_id")
-LONG = error("roster", "roster.count", "會員人數：須等於會員名冊人數（工會基本資料填了 300 人，會員名冊有 385 人），"
-             "請更正其中之一；人數用於計算分配款，填錯會影響申請", "member_count")
+LONG = error(
+    "roster",
+    "roster.count",
+    "會員人數：須等於會員名冊人數（工會基本資料填了 300 人，會員名冊有 385 人），"
+    "請更正其中之一；人數用於計算分配款，填錯會影響申請",
+    "member_count",
+)
 
 
 def child_rect(panel: FindingsPanel, message: str):

@@ -62,7 +62,8 @@ def test_import_into_an_empty_project_then_replace_with_a_diff_a_backup_and_one_
     assert window.files.import_workbook_files([workbooks["application"], workbooks["ledger"]])
     dialog = seen[-1]
     assert [dialog.diff_view.topLevelItem(i).text(2) for i in range(dialog.diff_view.topLevelItemCount())] == [
-        workbook_import.NEW] * 8  # the seven sheets of 115 and the ledger of 114
+        workbook_import.NEW
+    ] * 8  # the seven sheets of 115 and the ledger of 114
     assert dialog.accept_button is not None and dialog.accept_button.text() == "匯入"
     project = window.document.project
     assert sorted(project.years) == [114, YEAR]
@@ -138,8 +139,9 @@ def test_a_union_started_mid_cycle_comes_from_last_years_workbooks(
     assert sorted(project.years) == [YEAR, 116] and window.year == 116
     assert project.years[116].roster == guide.years[YEAR].roster  # carried over as 開始新年度 does
     derived = project.effective(116, "final_accounts")
-    assert derived.sources and all(s == "由 115 年度現金收支登記簿計算" for s in derived.sources.values()
-                                   if "登記簿" in s)
+    assert derived.sources and all(
+        s == "由 115 年度現金收支登記簿計算" for s in derived.sources.values() if "登記簿" in s
+    )
     window.show_step("home")
     home = window.findChild(Dashboard)
     assert home is not None

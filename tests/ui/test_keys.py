@@ -62,8 +62,7 @@ def test_with_a_credential_store_nothing_is_said_about_it(window) -> None:
     assert "匯出金鑰…" in texts and "匯入金鑰…" in texts
 
 
-def test_moving_to_a_new_pc_export_then_import_the_key(themed_app, qtbot, tmp_path, monkeypatch,
-                                                       quiet_boxes) -> None:
+def test_moving_to_a_new_pc_export_then_import_the_key(themed_app, qtbot, tmp_path, monkeypatch, quiet_boxes) -> None:
     old_pc = opened_window(qtbot, tmp_path / "data")
     old_pc.load_project(load_sample())
     member = old_pc.document.project.years[115].roster[0]["name"]

@@ -18,15 +18,34 @@ from treasurer_app.ui.ledger_model import COLUMNS
 YEAR = 115
 
 
-def payment(day: str, code: str, amount: str, category: str, account: str = "專戶存款1", voucher: str = "",
-            memo: str = "") -> dict[str, str]:
-    return {"month": "1", "day": day, "kind": "支", "code": code, "voucher": voucher or f"P{day}", "memo": memo,
-            "amount": amount, "category": category, "account": account}
+def payment(
+    day: str, code: str, amount: str, category: str, account: str = "專戶存款1", voucher: str = "", memo: str = ""
+) -> dict[str, str]:
+    return {
+        "month": "1",
+        "day": day,
+        "kind": "支",
+        "code": code,
+        "voucher": voucher or f"P{day}",
+        "memo": memo,
+        "amount": amount,
+        "category": category,
+        "account": account,
+    }
 
 
 def receipt(day: str, code: str, amount: str, category: str) -> dict[str, str]:
-    return {"month": "1", "day": day, "kind": "收", "code": code, "voucher": f"R{day}", "memo": "",
-            "amount": amount, "category": category, "account": "專戶存款1"}
+    return {
+        "month": "1",
+        "day": day,
+        "kind": "收",
+        "code": code,
+        "voucher": f"R{day}",
+        "memo": "",
+        "amount": amount,
+        "category": category,
+        "account": "專戶存款1",
+    }
 
 
 def ledger_page(window, entries: list[dict[str, str]], header: dict[str, str] | None = None):
@@ -126,8 +145,11 @@ def test_the_findings_panel_is_on_the_ledger_page_folded_and_a_finding_jumps_to_
     assert not page.totals.isVisible()  # the register keeps its height: the totals make room
     wanted = next(m for m in box.panel.messages() if m.startswith("第 2 筆 動支帳戶"))
     panel = box.panel
-    ledger_group = next(panel.topLevelItem(i) for i in range(panel.topLevelItemCount())
-                        if panel.topLevelItem(i).text(0).startswith("現金收支登記簿"))
+    ledger_group = next(
+        panel.topLevelItem(i)
+        for i in range(panel.topLevelItemCount())
+        if panel.topLevelItem(i).text(0).startswith("現金收支登記簿")
+    )
     children = (ledger_group.child(j) for j in range(ledger_group.childCount()))
     item = next(child for child in children if child.text(0) == wanted)
     panel.scrollToItem(item)
@@ -154,8 +176,17 @@ def test_the_sources_start_from_the_application_and_follow_its_changes(window) -
 
 
 def test_a_transfer_shows_no_required_mark_on_its_category_and_the_checker_agrees(window) -> None:
-    transfer = {"month": "1", "day": "5", "kind": "轉", "code": "2", "voucher": "T1", "memo": "",
-                "amount": "1000", "category": "", "account": "專戶存款1"}
+    transfer = {
+        "month": "1",
+        "day": "5",
+        "kind": "轉",
+        "code": "2",
+        "voucher": "T1",
+        "memo": "",
+        "amount": "1000",
+        "category": "",
+        "account": "專戶存款1",
+    }
     page = ledger_page(window, [transfer, {**payment("6", "6-1", "100", ""), "category": ""}])
     model = page.model
     category = COLUMNS.index("category")

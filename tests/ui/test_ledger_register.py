@@ -185,8 +185,10 @@ def test_a_row_copied_from_the_exported_sheet_pastes_into_the_right_fields(windo
 
 
 def summary_table(page) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]
-    return [tuple(page.totals.item(r, c).text() for c in range(page.totals.columnCount()))
-            for r in range(page.totals.rowCount())]
+    return [
+        tuple(page.totals.item(r, c).text() for c in range(page.totals.columnCount()))
+        for r in range(page.totals.rowCount())
+    ]
 
 
 def test_the_per_code_totals_follow_each_edit_as_a_full_count_would(window, qtbot) -> None:
@@ -237,8 +239,14 @@ def test_an_edit_below_the_rows_on_screen_repaints_none_of_them(window, qtbot, m
     page.table.scrollToTop()
     told: list[tuple[int, int]] = []
     original = QTableView.dataChanged
-    monkeypatch.setattr(QTableView, "dataChanged", lambda self, first, last, roles=(): (
-        told.append((first.row(), last.row())), original(self, first, last, roles)))
+    monkeypatch.setattr(
+        QTableView,
+        "dataChanged",
+        lambda self, first, last, roles=(): (
+            told.append((first.row(), last.row())),
+            original(self, first, last, roles),
+        ),
+    )
     assert page.table.rowAt(0) == 0 and page.table.rowAt(page.table.viewport().height() - 1) < 290
     document.set_cell(115, "ledger", 290, "amount", "200")
     assert told == []

@@ -105,8 +105,9 @@ def test_the_papers_page_writes_the_claim(may_window, tmp_path: Path) -> None:
     assert "尚未匯出" in page.message.text() and "補助資格" in page.message.text()
 
 
-def test_a_full_disk_is_said_in_chinese_and_the_folder_keeps_what_it_had(may_window, tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_is_said_in_chinese_and_the_folder_keeps_what_it_had(
+    may_window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.unit.test_line_documents import refusing_the_fourth_file
 
     may_window.load_project(may_project())
@@ -151,8 +152,9 @@ def test_money_in_a_table_is_grouped_and_right_aligned_as_in_the_forms(may_windo
     fee = model.index(0, column)
     assert model.data(fee, Qt.ItemDataRole.DisplayRole) == "4,200"
     assert model.data(fee, Qt.ItemDataRole.EditRole) == "4200"  # typing starts from the plain digits
-    assert model.data(fee, Qt.ItemDataRole.TextAlignmentRole) == int(Qt.AlignmentFlag.AlignRight
-                                                                     | Qt.AlignmentFlag.AlignVCenter)
+    assert model.data(fee, Qt.ItemDataRole.TextAlignmentRole) == int(
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    )
     month = model.index(0, 0)
     assert model.data(month, Qt.ItemDataRole.DisplayRole) == "11412"  # a month is not a sum of money
 
@@ -167,8 +169,9 @@ def test_a_choice_column_shows_its_longest_option_in_full(may_window) -> None:
     assert page.table.columnWidth(column) >= longest + 12  # the text and the cell's margins
 
 
-def test_a_blank_folder_is_asked_for_not_taken_as_the_programs_own(may_window, tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_blank_folder_is_asked_for_not_taken_as_the_programs_own(
+    may_window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     started_in = tmp_path / "started_in"
     started_in.mkdir()
     monkeypatch.chdir(started_in)

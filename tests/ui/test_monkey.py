@@ -64,7 +64,7 @@ PASTES = (
     "1\t5\t收\t1\t\tR001\t\t467000\t分配款\t專戶存款1\t999\t999\n2\t10\t支\t1-1\t\tP001\t講師\t8000\n",
     "\t\t\n\n\t",
     "=SUM(A1)\t-1\t99999999999\r\n１２３\t①\t²\r\n",
-    "臺灣\x00\t\x7f\tabc\u2028def\t\"quoted\ttab\"\n",
+    '臺灣\x00\t\x7f\tabc\u2028def\t"quoted\ttab"\n',
     "\n".join(f"{n}\t{n}\t支\t1-{n % 9}\t\tP{n}\t\t{n * 100}" for n in range(1, 40)),
 )
 SPECIAL_KEYS = (
@@ -360,8 +360,9 @@ def assert_responsive(qtbot) -> None:
 
 
 def finding_keys(findings) -> list[tuple]:
-    return sorted((f.severity, f.form, f.rule, f.field or "", -1 if f.row is None else f.row, f.message)
-                  for f in findings)
+    return sorted(
+        (f.severity, f.form, f.rule, f.field or "", -1 if f.row is None else f.row, f.message) for f in findings
+    )
 
 
 def assert_findings_agree(window) -> None:
@@ -449,8 +450,11 @@ def meaning(project) -> dict:
 def differences(before: object, after: object, path: str = "") -> list[str]:
     """Where two ``meaning`` dicts differ, for a failure message one can act on."""
     if isinstance(before, dict) and isinstance(after, dict):
-        return [d for key in sorted(set(before) | set(after), key=str)
-                for d in differences(before.get(key, "<none>"), after.get(key, "<none>"), f"{path}/{key}")]
+        return [
+            d
+            for key in sorted(set(before) | set(after), key=str)
+            for d in differences(before.get(key, "<none>"), after.get(key, "<none>"), f"{path}/{key}")
+        ]
     if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
         pairs = enumerate(zip(before, after, strict=True))
         return [d for i, (b, a) in pairs for d in differences(b, a, f"{path}[{i}]")]

@@ -31,10 +31,15 @@ def test_a_circled_digit_in_a_money_field_does_not_end_the_program_on_leaving(wi
 
 def test_odd_digits_stored_in_the_ledger_are_shown_filtered_and_drilled_into(window) -> None:
     window.create_union(115)
-    window.document.insert_rows(115, "ledger", 0, [
-        {"month": "③", "day": "1", "kind": "支", "code": "1-1", "amount": "②"},
-        {"month": "3", "day": "2", "kind": "支", "code": "1-1", "amount": "1200"},
-    ])  # fmt: skip  (as an interchange file or an older version may hold them)
+    window.document.insert_rows(
+        115,
+        "ledger",
+        0,
+        [
+            {"month": "③", "day": "1", "kind": "支", "code": "1-1", "amount": "②"},
+            {"month": "3", "day": "2", "kind": "支", "code": "1-1", "amount": "1200"},
+        ],
+    )  # fmt: skip  (as an interchange file or an older version may hold them)
     window.show_step("ledger")
     page = window.page("ledger")
     amount = page.model.index(0, COLUMNS.index("amount"))
@@ -53,8 +58,9 @@ def test_thousands_of_findings_are_listed_without_freezing_the_window(window) ->
     from treasurer_app.findings import FIELD_INVALID, FIELD_REQUIRED, error
 
     findings = [error("roster", FIELD_REQUIRED, f"第 {i + 1} 列 姓名：必填", "name", i) for i in range(3000)]
-    findings += [error("roster", FIELD_INVALID, f"第 {i + 1} 列 身分證字號：格式錯誤", "national_id", i)
-                 for i in range(3000)]
+    findings += [
+        error("roster", FIELD_INVALID, f"第 {i + 1} 列 身分證字號：格式錯誤", "national_id", i) for i in range(3000)
+    ]
     window.findings.show_findings(findings)  # how long it takes is measured by benchmarks/, never asserted here
     assert len(window.findings.messages()) == 3001  # the blanks in one line, then each other finding
 

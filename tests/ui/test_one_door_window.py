@@ -15,8 +15,9 @@ DOOR_MESSAGE = "門：只有經過 check_project 才看得到這一項"
 
 
 def keys(findings: list[Finding]) -> list[tuple]:
-    return sorted((f.severity, f.form, f.rule, f.field or "", -1 if f.row is None else f.row, f.message)
-                  for f in findings)
+    return sorted(
+        (f.severity, f.form, f.rule, f.field or "", -1 if f.row is None else f.row, f.message) for f in findings
+    )
 
 
 def settled(window, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -12,8 +12,9 @@ from treasurer_app.ui import services
 from treasurer_app.ui.app import create_window_then_open
 
 
-def test_no_project_and_a_folder_nothing_can_be_written_to_says_so_once(themed_app, qtbot, tmp_path: Path,
-                                                                         monkeypatch) -> None:
+def test_no_project_and_a_folder_nothing_can_be_written_to_says_so_once(
+    themed_app, qtbot, tmp_path: Path, monkeypatch
+) -> None:
     blocked = tmp_path / "data"
     blocked.write_text("a file where the data folder should be")  # as unwritable as a read-only folder
     boxes: list[tuple[str, list[str]]] = []
@@ -40,8 +41,9 @@ def test_read_only_that_fails_too_is_not_offered_again(themed_app, qtbot, tmp_pa
     attempts: list[bool] = []
 
     class Refusing:
-        def __init__(self, location: Path, break_lock: bool = False, read_only: bool = False,
-                     create: bool = True) -> None:
+        def __init__(
+            self, location: Path, break_lock: bool = False, read_only: bool = False, create: bool = True
+        ) -> None:
             attempts.append(read_only)
             raise StoreFileReadOnly(location, "所在的資料夾")
 

@@ -155,12 +155,14 @@ def test_export_page_buttons_and_status_bar_in_view_at_1366x768(window, qtbot) -
 
 
 def test_a_long_warning_wraps_instead_of_being_cut(window, qtbot) -> None:
-    findings = [warning("final_accounts", "compliance.education_40", LONG_WARNING, "exp_1_allocation"),
-                error("application", FIELD_INVALID, "統一編號：檢查碼不符（12345678）", "tax_id")]
+    findings = [
+        warning("final_accounts", "compliance.education_40", LONG_WARNING, "exp_1_allocation"),
+        error("application", FIELD_INVALID, "統一編號：檢查碼不符（12345678）", "tax_id"),
+    ]
     page = export_page_at_laptop_size(window, qtbot, findings)
     scroll = page.findChild(QScrollArea)
     assert not scroll.horizontalScrollBar().isVisible()
-    (check, _key), = page.warning_checks
+    ((check, _key),) = page.warning_checks
     text = page.warning_text(check)
     assert LONG_WARNING in text.text()
     shown = scrolled_into_view(text)

@@ -96,8 +96,9 @@ def test_the_union_type_drop_down_shows_its_options_whole(window, qtbot) -> None
     qtbot.wait(5)
     option = QStyleOptionComboBox()
     combo.initStyleOption(option)
-    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
-                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
     for i in range(combo.count()):
         text = combo.itemText(i)
         assert combo.fontMetrics().horizontalAdvance(text) <= field.width(), f"{text} is cut"

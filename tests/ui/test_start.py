@@ -26,8 +26,9 @@ def test_window_first_then_the_project(themed_app, qtbot, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("choice", ["read_only", None])
-def test_a_file_in_use_elsewhere_opens_read_only_or_not_at_all(themed_app, qtbot, tmp_path: Path, monkeypatch,
-                                                                choice) -> None:
+def test_a_file_in_use_elsewhere_opens_read_only_or_not_at_all(
+    themed_app, qtbot, tmp_path: Path, monkeypatch, choice
+) -> None:
     held = store.Store.create(tmp_path / "data" / "union.tap")  # another copy of the app has it open
     try:
         asked: list[str] = []
@@ -68,15 +69,24 @@ os._exit(0)
 """
 # Not needed to paint the window: each is loaded after the first frame is on screen.
 DEFERRED_ROOTS = ("keyring", "cryptography", "sqlite3", "openpyxl", "xlrd", "xlwt", "reportlab", "platformdirs")
-DEFERRED_MODULES = ("treasurer_app.store", "treasurer_app.privacy", "treasurer_app.rules", "treasurer_app.forms",
-                    "treasurer_app.fields", "treasurer_app.project", "treasurer_app.interchange", "dataclasses")
+DEFERRED_MODULES = (
+    "treasurer_app.store",
+    "treasurer_app.privacy",
+    "treasurer_app.rules",
+    "treasurer_app.forms",
+    "treasurer_app.fields",
+    "treasurer_app.project",
+    "treasurer_app.interchange",
+    "dataclasses",
+)
 
 
 def test_nothing_but_the_shell_is_loaded_before_the_first_paint(tmp_path: Path) -> None:
     code = FIRST_PAINT.format(roots=DEFERRED_ROOTS, modules=DEFERRED_MODULES)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr
     loaded, qt_namespace = result.stdout.strip().split("|")
     assert loaded == ""
@@ -95,11 +105,16 @@ def run_quitting_app(tmp_path: Path, data_dir: Path) -> subprocess.CompletedProc
     """`treasurer-app` with no argument, as the frozen smoke test runs it, told to quit once shown."""
     from treasurer_app.ui.app import QUIT_AFTER_SHOW_ENV
 
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TREASURER_APP_DATA_DIR": str(data_dir),
-           QUIT_AFTER_SHOW_ENV: "1"}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "TREASURER_APP_DATA_DIR": str(data_dir),
+        QUIT_AFTER_SHOW_ENV: "1",
+    }
     code = "import sys\nfrom treasurer_app.cli import main\nsys.exit(main([]))"
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
-                          check=False, cwd=tmp_path)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=False, cwd=tmp_path
+    )
 
 
 def test_quit_after_show_exits_0_once_the_project_is_open(tmp_path: Path) -> None:

@@ -66,8 +66,11 @@ def test_edits_on_a_full_disk_stay_unsaved_until_the_next_save_writes_them(windo
     qtbot.waitUntil(lambda: window.save_label.text() == "已儲存", timeout=3000)
     assert not window.retry_button.isVisible()
     assert editor.inputs["phone"].line.property("mark") != "unsaved"
-    assert (stored(window, "application", "phone"), stored(window, "application", "contact"),
-            stored(window, "application", "fax")) == ("02-24200000", "Lin", "02-24200001")
+    assert (
+        stored(window, "application", "phone"),
+        stored(window, "application", "contact"),
+        stored(window, "application", "fax"),
+    ) == ("02-24200000", "Lin", "02-24200001")
 
 
 def test_retry_on_demand_writes_the_waiting_edits(window, qtbot) -> None:

@@ -278,8 +278,8 @@ def test_export_writes_the_package_and_says_the_roster_holds_personal_data(
     lines = printed.splitlines()
     assert lines[0] == f"注意：{PERSONAL_DATA_NOTE}"
     assert [line.split("（")[0] for line in lines[1:]] == [
-        f"已寫入 {out / name}" for name in ("115_12345675_application.xls", "115_12345675_metting.pdf",
-                                            "115_12345675_method.pdf")
+        f"已寫入 {out / name}"
+        for name in ("115_12345675_application.xls", "115_12345675_metting.pdf", "115_12345675_method.pdf")
     ]
     assert PERSONAL_DATA_NOTE in (out / "export-report-115.html").read_text(encoding="utf-8")
 
@@ -391,8 +391,16 @@ def test_a_subcommand_name_that_is_also_a_file_is_still_the_subcommand(tmp_path,
 
 # Loaded by `check` only when needed (issue 16: `check` is 90 % imports): the version lookup, typing,
 # argparse's terminal sizing (shutil) — and the window, the store, the exporters.
-NOT_FOR_CHECK = ("treasurer_app.about", "importlib.metadata", "tomllib", "typing", "shutil", "PySide6",
-                 "treasurer_app.store", "treasurer_app.export")
+NOT_FOR_CHECK = (
+    "treasurer_app.about",
+    "importlib.metadata",
+    "tomllib",
+    "typing",
+    "shutil",
+    "PySide6",
+    "treasurer_app.store",
+    "treasurer_app.export",
+)
 
 
 def test_check_loads_only_what_it_needs() -> None:

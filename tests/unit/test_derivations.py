@@ -42,9 +42,19 @@ def entries(year: int, count: int) -> list[dict[str, str]]:
          "amount": str(rng.randint(100, 400)), "category": "利息收入", "account": "專戶存款1"},
     ]  # fmt: skip
     for i in range(count):
-        records.append({"month": str(2 + i * 10 // count), "day": "5", "kind": "支",
-                        "code": rng.choice(["1-1", "1-6", "6-1"]), "voucher": f"P{i + 1}", "memo": "王小明",
-                        "amount": str(rng.randint(1, 90) * 100), "category": "分配款", "account": "專戶存款1"})
+        records.append(
+            {
+                "month": str(2 + i * 10 // count),
+                "day": "5",
+                "kind": "支",
+                "code": rng.choice(["1-1", "1-6", "6-1"]),
+                "voucher": f"P{i + 1}",
+                "memo": "王小明",
+                "amount": str(rng.randint(1, 90) * 100),
+                "category": "分配款",
+                "account": "專戶存款1",
+            }
+        )
     return records
 
 

@@ -74,8 +74,9 @@ EXPORTS: dict[str, Callable[[Project, Path], object]] = {
 
 
 @pytest.mark.parametrize("kind", EXPORTS)
-def test_a_failure_at_any_file_leaves_the_target_as_it_was(project: Project, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+def test_a_failure_at_any_file_leaves_the_target_as_it_was(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
     export = EXPORTS[kind]
     out = tmp_path / "upload"
     out.mkdir()
@@ -101,8 +102,9 @@ def test_a_failure_at_any_file_leaves_the_target_as_it_was(project: Project, tmp
 
 
 @pytest.mark.parametrize("kind", EXPORTS)
-def test_a_failure_while_moving_in_puts_back_the_files_it_replaced(project: Project, tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+def test_a_failure_while_moving_in_puts_back_the_files_it_replaced(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
     export = EXPORTS[kind]
     out = tmp_path / "upload"
     export(project, out)  # last month's package
@@ -119,8 +121,9 @@ def test_a_failure_while_moving_in_puts_back_the_files_it_replaced(project: Proj
         assert snapshot(out) == before, failing
 
 
-def test_the_cli_says_the_target_was_left_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_says_the_target_was_left_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tests.unit.test_cli import EXIT_FINDINGS, exportable, run
 
     source = str(exportable(tmp_path))

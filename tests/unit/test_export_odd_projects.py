@@ -89,7 +89,7 @@ ODD_PROJECTS: list[tuple[str, Callable[[Project], None], str, str]] = [
     ("no-tax-id", set_application("tax_id", ""), "統一編號：必填", "統一編號：必填"),
     ("placeholder-tax-id", set_application("tax_id", "12345678"), "檢查碼不符", "檢查碼不符"),
     ("no-members", no_members, "written", "written"),
-    ("formula-name", set_application("union_name", "=HYPERLINK(\"x\")工會"), "written", "written"),
+    ("formula-name", set_application("union_name", '=HYPERLINK("x")工會'), "written", "written"),
     ("control-characters", set_application("union_name", "\x00\x07工會\x1b\x7f"), "written", "written"),
     ("xml-non-characters", set_application("union_name", "港區\ufffe職業\uffff工會"), "written", "written"),
     ("rare-characters", set_application("union_name", "𪚥🚢⚓港區職業工會"), "written", "written"),
@@ -118,11 +118,11 @@ def outcome(export: Callable[[], ExportReport]) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["xls", "xlsx"])
-@pytest.mark.parametrize(("change", "expected", "expected_ledger"), [row[1:] for row in ODD_PROJECTS],
-                         ids=[row[0] for row in ODD_PROJECTS])
+@pytest.mark.parametrize(
+    ("change", "expected", "expected_ledger"), [row[1:] for row in ODD_PROJECTS], ids=[row[0] for row in ODD_PROJECTS]
+)
 def test_an_odd_project_is_written_or_refused_with_reasons(
-    project: Project, tmp_path: Path, fmt: str, change: Callable[[Project], None], expected: str,
-    expected_ledger: str,
+    project: Project, tmp_path: Path, fmt: str, change: Callable[[Project], None], expected: str, expected_ledger: str
 ) -> None:
     change(project)
     written = outcome(lambda: export_application(project, YEAR, tmp_path / "out", fmt=fmt))
@@ -134,8 +134,9 @@ def test_an_odd_project_is_written_or_refused_with_reasons(
 WRITTEN = [row for row in ODD_PROJECTS if row[2] == "written"]
 
 
-@pytest.mark.parametrize(("change", "expected_ledger"), [(row[1], row[3]) for row in WRITTEN],
-                         ids=[row[0] for row in WRITTEN])
+@pytest.mark.parametrize(
+    ("change", "expected_ledger"), [(row[1], row[3]) for row in WRITTEN], ids=[row[0] for row in WRITTEN]
+)
 def test_an_odd_project_prints_to_pdf(
     project: Project, tmp_path: Path, change: Callable[[Project], None], expected_ledger: str
 ) -> None:
@@ -217,18 +218,26 @@ def test_characters_a_workbook_cannot_hold_are_left_out_and_the_rest_reads_back(
 # ---------------------------------------------------------------- the same through treasurer-app
 
 
-@pytest.mark.parametrize(("change", "expected", "expected_ledger"), [row[1:] for row in ODD_PROJECTS],
-                         ids=[row[0] for row in ODD_PROJECTS])
+@pytest.mark.parametrize(
+    ("change", "expected", "expected_ledger"), [row[1:] for row in ODD_PROJECTS], ids=[row[0] for row in ODD_PROJECTS]
+)
 def test_the_commands_exit_0_1_or_2_on_an_odd_project(
-    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Callable[[Project], None],
-    expected: str, expected_ledger: str,
+    project: Project,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: Callable[[Project], None],
+    expected: str,
+    expected_ledger: str,
 ) -> None:
     change(project)
     path = tmp_path / "odd.json"
     interchange.save(project, path)
     wanted = {"check": None, "export": expected, "export-ledger": expected_ledger}
-    for command, extra in (("check", []), ("export", ["--out", str(tmp_path / "a")]),
-                           ("export-ledger", ["--quarter", "115Q1", "--out", str(tmp_path / "l")])):
+    for command, extra in (
+        ("check", []),
+        ("export", ["--out", str(tmp_path / "a")]),
+        ("export-ledger", ["--quarter", "115Q1", "--out", str(tmp_path / "l")]),
+    ):
         code = main([command, str(path), *extra])
         out, err = capsys.readouterr()
         assert "Traceback" not in err

@@ -16,8 +16,9 @@ ENTRY = {"month": "2", "day": "3", "kind": "支", "code": "1-1", "voucher": "", 
          "category": "分配款", "account": "專戶存款1"}  # fmt: skip
 
 
-def test_a_quarter_too_large_for_xls_is_refused_before_any_work(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_quarter_too_large_for_xls_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = load(FIXTURES / "guide_example_corrected.json")
     project.years[115].ledger = LedgerBook({"opening_acct1": "0"}, [dict(ENTRY) for _ in range(65_537)])
 

@@ -693,7 +693,10 @@ def test_hand_filled_template_is_read_by_labels_not_coordinates(tmp_path: Path) 
     assert session["methods"] == "上課講授、生態參訪"
     assert session["day1"] == "1140721" and session["days"] == "2" and session["cost"] == "74600"
     assert (session["course_1"], session["hours_1"], session["course_2"], session["hours_2"]) == (
-        "勞動基準法重點說明", "2", "工會會議概況", "1"
+        "勞動基準法重點說明",
+        "2",
+        "工會會議概況",
+        "1",
     )
     assert any(SHEET_3 in note for note in result.notes)  # the missing sheets are named
 
@@ -731,8 +734,10 @@ def test_a_date_in_a_cell_that_is_not_a_date_is_reported(tmp_path: Path) -> None
     book.save(edited)
     result = import_workbook(edited)
     row_label = plan.cell(period.row, 1).value
-    assert f"{SHEET_6}!{period.coordinate} {row_label}／辦理時間：儲存格是日期（2025-05-07），已讀成 1140507，請確認" \
+    assert (
+        f"{SHEET_6}!{period.coordinate} {row_label}／辦理時間：儲存格是日期（2025-05-07），已讀成 1140507，請確認"
         in result.notes
+    )
     assert sum("儲存格是日期" in note for note in result.notes) == 1  # 成立日期 is not reported
     assert result.book.forms["application"]["founded"] == "0670127"
 

@@ -312,8 +312,12 @@ def _merge_at_random(seed: int) -> Callable[[openpyxl.Workbook], None]:
             for _ in range(6):
                 row, col = rng.randint(1, sheet.max_row), rng.randint(1, sheet.max_column)
                 with contextlib.suppress(ValueError):  # openpyxl refuses a merge over an existing one
-                    sheet.merge_cells(start_row=row, start_column=col, end_row=row + rng.randint(0, 3),
-                                      end_column=col + rng.randint(0, 3))
+                    sheet.merge_cells(
+                        start_row=row,
+                        start_column=col,
+                        end_row=row + rng.randint(0, 3),
+                        end_column=col + rng.randint(0, 3),
+                    )
 
     return change
 

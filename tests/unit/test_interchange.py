@@ -183,7 +183,12 @@ def test_missing_parts_default_to_empty() -> None:
     assert book.forms["application"] == {"year": "115"}  # the year field follows the year
     assert set(book.forms) == set(SCALAR_FORMS)
     assert (book.roster, book.training_report, book.ledger, book.attachments, book.acknowledged) == (
-        [], [], None, {}, set())
+        [],
+        [],
+        None,
+        {},
+        set(),
+    )
     assert read({"format": FORMAT_NAME, "version": 1}).years == {}
 
 
@@ -307,11 +312,15 @@ def test_unreadable_text_is_refused(raw: str, path: str, reason: str) -> None:
 @pytest.mark.parametrize(
     ("place", "path"),
     [
-        (lambda year: year["forms"]["application"].__setitem__("union_name", "港區\ud800工會"),
-         "years.115.forms.application.union_name"),
+        (
+            lambda year: year["forms"]["application"].__setitem__("union_name", "港區\ud800工會"),
+            "years.115.forms.application.union_name",
+        ),
         (lambda year: year["roster"][0].__setitem__("name", "\udcff"), "years.115.roster[0].name"),
-        (lambda year: year["ledger"]["entries"][1].__setitem__("memo", "講師\udfff"),
-         "years.115.ledger.entries[1].memo"),
+        (
+            lambda year: year["ledger"]["entries"][1].__setitem__("memo", "講師\udfff"),
+            "years.115.ledger.entries[1].memo",
+        ),
         (lambda year: year.__setitem__("acknowledged", ["\ud83d"]), "years.115.acknowledged[0]"),
     ],
     ids=["form", "roster", "ledger", "acknowledged"],
@@ -344,8 +353,11 @@ def test_bytes_that_are_not_utf8_are_refused() -> None:
 
 def test_a_number_too_long_for_python_is_refused() -> None:
     with pytest.raises(InterchangeError):
-        loads('{"format": "treasurer-app-project", "version": 1, "years": {"115": {"forms": {"budget": {"rev_1": '
-              + "9" * 5000 + "}}}}}")
+        loads(
+            '{"format": "treasurer-app-project", "version": 1, "years": {"115": {"forms": {"budget": {"rev_1": '
+            + "9" * 5000
+            + "}}}}}"
+        )
 
 
 def test_missing_file_folder_and_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -622,9 +634,18 @@ def test_the_line_subsidy_round_trips_and_is_left_out_when_unused() -> None:
 
 
 def test_line_subsidy_values_are_normalised_and_unknown_keys_refused() -> None:
-    document = {"format": FORMAT_NAME, "version": 2, "years": {"115": {"line_subsidy": {
-        "forms": {"line_application": {"mailed_on": "114/9/15", "target_friends": "２３１０"}},
-        "tables": {"line_fees": [{"month": "114/12", "amount": "4,200"}]}}}}}
+    document = {
+        "format": FORMAT_NAME,
+        "version": 2,
+        "years": {
+            "115": {
+                "line_subsidy": {
+                    "forms": {"line_application": {"mailed_on": "114/9/15", "target_friends": "２３１０"}},
+                    "tables": {"line_fees": [{"month": "114/12", "amount": "4,200"}]},
+                }
+            }
+        },
+    }
     book = read(document).years[115]
     assert book.forms["line_application"] == {"mailed_on": "1140915", "target_friends": "2310"}
     assert book.line_rows["line_fees"] == [{"month": "11412", "amount": "4200"}]

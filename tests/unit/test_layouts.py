@@ -221,8 +221,10 @@ def test_drop_downs_where_the_guide_describes_one(grids, project: Project) -> No
         assert len(",".join(summaries.options)) > 255 and summaries.source is not None
         table = layouts.ledger_grids(book, year)[1]
         assert summaries.source.sheet_name == table.sheet_name == layouts.PARAMETER_SHEET_NAME
-        listed = [table.at(row, summaries.source.col) for row in range(summaries.source.first_row,
-                                                                      summaries.source.last_row + 1)]
+        listed = [
+            table.at(row, summaries.source.col)
+            for row in range(summaries.source.first_row, summaries.source.last_row + 1)
+        ]
         assert [cell.value for cell in listed] == list(summaries.options)  # exactly the table's 摘要(一) cells
 
 

@@ -306,11 +306,7 @@ def test_dates_in_chronological_order() -> None:
 def test_voucher_required_short_and_unique() -> None:
     missing = entry()
     missing["voucher"] = ""
-    records = [
-        {**entry(), "voucher": "A1"},
-        {**entry(), "voucher": "A1"},
-        {**entry(), "voucher": "12345678901"},
-    ]
+    records = [{**entry(), "voucher": "A1"}, {**entry(), "voucher": "A1"}, {**entry(), "voucher": "12345678901"}]
     assert only(check_ledger(LedgerBook(OPENING, [missing]), YEAR), "ledger.required").message == (
         "第 1 筆 傳票序號：必填"
     )

@@ -262,8 +262,10 @@ def test_the_petty_cash_rules_are_part_of_the_projects_check() -> None:
 
 
 def test_the_ledgers_own_next_header_never_carries_negative_interest() -> None:
-    overspent = book(entry(kind="收", code="3", category="利息收入", amount=1_250),
-                     entry(code="4-1", category="利息收入", amount=15_000))
+    overspent = book(
+        entry(kind="收", code="3", category="利息收入", amount=1_250),
+        entry(code="4-1", category="利息收入", amount=15_000),
+    )
     assert next_year_header(overspent, YEAR)[INTEREST_CARRIED_IN] == "0"
 
 

@@ -47,8 +47,9 @@ CHANGES = st.one_of(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledgers(max_entries=25), st.data())
-def test_a_changed_entry_leaves_the_figures_a_fresh_pass_gives(case: tuple[LedgerBook, list[bool]],
-                                                              data: st.DataObject) -> None:
+def test_a_changed_entry_leaves_the_figures_a_fresh_pass_gives(
+    case: tuple[LedgerBook, list[bool]], data: st.DataObject
+) -> None:
     book, _ = case
     if not book.entries:
         return
@@ -63,8 +64,9 @@ def test_a_changed_entry_leaves_the_figures_a_fresh_pass_gives(case: tuple[Ledge
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledgers(max_entries=25), st.data())
-def test_an_inserted_entry_leaves_the_figures_a_fresh_pass_gives(case: tuple[LedgerBook, list[bool]],
-                                                                data: st.DataObject) -> None:
+def test_an_inserted_entry_leaves_the_figures_a_fresh_pass_gives(
+    case: tuple[LedgerBook, list[bool]], data: st.DataObject
+) -> None:
     book, _ = case
     running = RunningBalances(book, YEAR, OPENING_SOURCES)
     row = data.draw(st.integers(0, len(book.entries)))
@@ -78,8 +80,9 @@ def test_an_inserted_entry_leaves_the_figures_a_fresh_pass_gives(case: tuple[Led
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledgers(max_entries=25), st.data())
-def test_a_deleted_entry_leaves_the_figures_a_fresh_pass_gives(case: tuple[LedgerBook, list[bool]],
-                                                               data: st.DataObject) -> None:
+def test_a_deleted_entry_leaves_the_figures_a_fresh_pass_gives(
+    case: tuple[LedgerBook, list[bool]], data: st.DataObject
+) -> None:
     book, _ = case
     if not book.entries:
         return
@@ -95,8 +98,9 @@ def test_a_deleted_entry_leaves_the_figures_a_fresh_pass_gives(case: tuple[Ledge
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledgers(max_entries=20), st.sampled_from(OPENING_KEYS), st.integers(0, 5_000_000))
-def test_a_changed_opening_balance_moves_every_figure(case: tuple[LedgerBook, list[bool]], key: str,
-                                                      amount: int) -> None:
+def test_a_changed_opening_balance_moves_every_figure(
+    case: tuple[LedgerBook, list[bool]], key: str, amount: int
+) -> None:
     book, _ = case
     running = RunningBalances(book, YEAR, OPENING_SOURCES)
     book.header = {**book.header, key: str(amount)}
@@ -106,8 +110,7 @@ def test_a_changed_opening_balance_moves_every_figure(case: tuple[LedgerBook, li
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledgers(max_entries=20), st.lists(st.integers(-5_000, 5_000), min_size=3, max_size=3))
-def test_new_opening_sources_run_the_sources_again(case: tuple[LedgerBook, list[bool]],
-                                                   amounts: list[int]) -> None:
+def test_new_opening_sources_run_the_sources_again(case: tuple[LedgerBook, list[bool]], amounts: list[int]) -> None:
     book, _ = case
     running = RunningBalances(book, YEAR, OPENING_SOURCES)
     opening = Sources(*amounts)
@@ -118,8 +121,9 @@ def test_new_opening_sources_run_the_sources_again(case: tuple[LedgerBook, list[
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledgers(max_entries=15), st.lists(st.sampled_from("eid"), max_size=6), st.data())
-def test_a_run_of_edits_of_every_kind_stays_in_step(case: tuple[LedgerBook, list[bool]], edits: list[str],
-                                                    data: st.DataObject) -> None:
+def test_a_run_of_edits_of_every_kind_stays_in_step(
+    case: tuple[LedgerBook, list[bool]], edits: list[str], data: st.DataObject
+) -> None:
     book, _ = case
     running = RunningBalances(book, YEAR, OPENING_SOURCES)
     for how in edits:
@@ -140,8 +144,17 @@ def test_a_run_of_edits_of_every_kind_stays_in_step(case: tuple[LedgerBook, list
 
 def entry(month: int, day: int, amount: int, kind: str = "收", code: str = "2") -> dict[str, str]:
     category = "利息收入" if kind == "收" else "分配款"
-    return {"month": str(month), "day": str(day), "kind": kind, "code": code, "voucher": f"{month}-{day}",
-            "memo": "", "amount": str(amount), "category": category, "account": "專戶存款1"}
+    return {
+        "month": str(month),
+        "day": str(day),
+        "kind": kind,
+        "code": code,
+        "voucher": f"{month}-{day}",
+        "memo": "",
+        "amount": str(amount),
+        "category": category,
+        "account": "專戶存款1",
+    }
 
 
 @pytest.mark.parametrize(
@@ -150,6 +163,7 @@ def entry(month: int, day: int, amount: int, kind: str = "收", code: str = "2")
 )
 def test_balance_at_counts_each_entry_by_its_date_even_out_of_order(when: date, expected: int) -> None:
     """An entry typed out of order (reported by ledger.date_order) still counts on its own date."""
-    book = LedgerBook({}, [entry(1, 5, 100), entry(3, 1, 1_000), entry(2, 10, 50),
-                           entry(2, 20, 20, kind="支", code="1-1")])
+    book = LedgerBook(
+        {}, [entry(1, 5, 100), entry(3, 1, 1_000), entry(2, 10, 50), entry(2, 20, 20, kind="支", code="1-1")]
+    )
     assert balance_at(book, YEAR, when).acct1 == expected

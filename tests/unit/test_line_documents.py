@@ -20,10 +20,16 @@ ISSUED = date(2026, 11, 5)
 
 def union_project() -> Project:
     project = repeat_project()
-    project.years[YEAR].forms["application"].update({
-        "tax_id": "12345675", "founded": "0840301", "address": "202基隆市中正區中正路1號", "leader": "陳大文理事長",
-        "account_name": "基隆港碼頭裝卸職業工會", "bank_account": "臺灣銀行基隆分行 123456789012",
-    })
+    project.years[YEAR].forms["application"].update(
+        {
+            "tax_id": "12345675",
+            "founded": "0840301",
+            "address": "202基隆市中正區中正路1號",
+            "leader": "陳大文理事長",
+            "account_name": "基隆港碼頭裝卸職業工會",
+            "bank_account": "臺灣銀行基隆分行 123456789012",
+        }
+    )
     project.years[YEAR].roster.extend({"name": f"會員{i}"} for i in range(3))
     project.years[YEAR].line_rows["line_other_subsidies"].append({"agency": "基隆市政府", "amount": "6000"})
     return project
@@ -63,10 +69,13 @@ def test_the_repeat_application_lists_the_last_approval_and_the_friends_proof(tm
     assert not any("四(二)5" in e.title for e in ld.enclosures(first, YEAR, ld.APPLICATION, tmp_path))
 
 
-@pytest.mark.parametrize(("stage", "expected"), [
-    ("application", ["1_plan", "2_union_status", "all", "cover_letter", "checklist"]),
-    ("claim", ["3_receipt", "4_results", "5_messages", "all", "cover_letter", "checklist"]),
-])
+@pytest.mark.parametrize(
+    ("stage", "expected"),
+    [
+        ("application", ["1_plan", "2_union_status", "all", "cover_letter", "checklist"]),
+        ("claim", ["3_receipt", "4_results", "5_messages", "all", "cover_letter", "checklist"]),
+    ],
+)
 def test_each_stage_writes_its_files_named_by_year_and_tax_id(tmp_path: Path, stage: str, expected: list[str]) -> None:
     written = ld.write_line_documents(union_project(), YEAR, tmp_path, stage, issued=ISSUED)
     assert [p.name for p in written] == [f"115_12345675_line_{stage}_{part}.pdf" for part in expected]
@@ -95,7 +104,8 @@ def test_the_claim_letter_and_checklist_name_every_document_of_nine_two(tmp_path
 def test_the_receipt_takes_the_payee_account_when_one_is_given() -> None:
     project = union_project()
     project.years[YEAR].forms["line_approval"].update(
-        {"payee_account_name": "基隆港碼頭裝卸職業工會", "payee_bank_account": "基隆第一信用合作社 0012345678"})
+        {"payee_account_name": "基隆港碼頭裝卸職業工會", "payee_bank_account": "基隆第一信用合作社 0012345678"}
+    )
     values = ld.facts(project, YEAR)
     assert values["bank_account"] == "基隆第一信用合作社 0012345678"
 

@@ -93,24 +93,50 @@ def repeat_project() -> Project:
     project = Project()
     book = project.add_year(YEAR)
     book.forms["application"]["union_name"] = "基隆港碼頭裝卸職業工會"
-    book.form(lf.APPLICATION.id).update({
-        "kind": lf.REPEAT, "has_account": "是", "has_group": "是", "short_name": "基港裝卸工會",
-        "display_name": "基港裝卸工會", "account_id": "@klport", "friends": "2450", "target_friends": "2310",
-        "expected_messages": "4", "benefits": "即時傳遞勞動法令與工會訊息", "plan": lf.HIGH_PLAN, "plan_fee": "4200",
-        "friends_proof": lf.ATTACHED, "last_letter_no": "勞動關1字第1130000001號", "last_letter_date": "1131120",
-        "mailed_on": "1140915", "mail_method": "掛號郵件", "mail_tracking": "123456-001",
-        "member_meetings": "1", "board_meetings": "4", "supervisor_meetings": "4",
-        "income": "3500000", "expenditure": "3200000",
-    })
-    book.form(lf.APPROVAL.id).update({
-        "letter_no": "勞動關1字第1140000002號", "letter_date": "1141120", "approved_plan": lf.HIGH_PLAN,
-        "approved_fee": "4200", "first_month": "11412", "last_month": "11511", "claimed_on": "1151105",
-        "claim_letter_no": "基港裝字第1150123號",
-    })
+    book.form(lf.APPLICATION.id).update(
+        {
+            "kind": lf.REPEAT,
+            "has_account": "是",
+            "has_group": "是",
+            "short_name": "基港裝卸工會",
+            "display_name": "基港裝卸工會",
+            "account_id": "@klport",
+            "friends": "2450",
+            "target_friends": "2310",
+            "expected_messages": "4",
+            "benefits": "即時傳遞勞動法令與工會訊息",
+            "plan": lf.HIGH_PLAN,
+            "plan_fee": "4200",
+            "friends_proof": lf.ATTACHED,
+            "last_letter_no": "勞動關1字第1130000001號",
+            "last_letter_date": "1131120",
+            "mailed_on": "1140915",
+            "mail_method": "掛號郵件",
+            "mail_tracking": "123456-001",
+            "member_meetings": "1",
+            "board_meetings": "4",
+            "supervisor_meetings": "4",
+            "income": "3500000",
+            "expenditure": "3200000",
+        }
+    )
+    book.form(lf.APPROVAL.id).update(
+        {
+            "letter_no": "勞動關1字第1140000002號",
+            "letter_date": "1141120",
+            "approved_plan": lf.HIGH_PLAN,
+            "approved_fee": "4200",
+            "first_month": "11412",
+            "last_month": "11511",
+            "claimed_on": "1151105",
+            "claim_letter_no": "基港裝字第1150123號",
+        }
+    )
     for month in lr.subsidy_months(YEAR):
         ym = f"{month.roc_year:03d}{month.month:02d}"
         book.line_rows[lf.FEES.id].append(
-            {"month": ym, "paid_on": f"{ym}05", "invoice": "AB12345678", "plan": lf.HIGH_PLAN, "amount": "4200"})
+            {"month": ym, "paid_on": f"{ym}05", "invoice": "AB12345678", "plan": lf.HIGH_PLAN, "amount": "4200"}
+        )
         for day in ("03", "12", "21"):
             book.line_rows[lf.MESSAGES.id].append({"date": f"{ym}{day}", "title": "勞動部新聞", "kind": lf.MOL_NEWS})
     book.line_rows[lf.TRAINING.id].append({"date": "1150310", "name": "運用行動通訊軟體教育訓練", "attendee": "王小明"})
@@ -224,9 +250,10 @@ def test_expected_messages_under_three() -> None:
     assert "line.expected_messages_low" in rules_of(project)
 
 
-@pytest.mark.parametrize(("mailed", "late"), [
-    ("1140831", True), ("1140901", False), ("1141031", False), ("1141101", True), ("1150915", True),
-])
+@pytest.mark.parametrize(
+    ("mailed", "late"),
+    [("1140831", True), ("1140901", False), ("1141031", False), ("1141101", True), ("1150915", True)],
+)
 def test_application_inside_september_and_october_of_the_year_before(mailed: str, late: bool) -> None:
     project = repeat_project()
     project.years[YEAR].forms[lf.APPLICATION.id]["mailed_on"] = mailed
@@ -347,8 +374,9 @@ def test_every_rule_id_is_distinct_and_tested() -> None:
 def test_month_statuses_for_the_home_page() -> None:
     project = repeat_project()
     book = project.years[YEAR]
-    book.line_rows[lf.MESSAGES.id] = [m for m in book.line_rows[lf.MESSAGES.id]
-                                      if m["date"][:5] not in ("11502", "11505", "11506")]
+    book.line_rows[lf.MESSAGES.id] = [
+        m for m in book.line_rows[lf.MESSAGES.id] if m["date"][:5] not in ("11502", "11505", "11506")
+    ]
     book.line_rows[lf.MESSAGES.id].append({"date": "1150502", "title": "勞動部新聞", "kind": lf.MOL_NEWS})
     states = {lr.month_name(s.month): (s.state, s.missing) for s in lr.month_statuses(book, date(2026, 5, 20))}
     assert states["115年2月"] == (lr.MONTH_SHORT, 3)

@@ -13,14 +13,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from tests.store_support import (
-    CRASH_YEAR,
-    ForkServer,
-    Reports,
-    keys_for_child,
-    kill_and_reap,
-    raw_connection,
-)
+from tests.store_support import CRASH_YEAR, ForkServer, Reports, keys_for_child, kill_and_reap, raw_connection
 from treasurer_app import privacy
 from treasurer_app.forms.roster import PERSONAL_COLUMNS
 from treasurer_app.interchange import project_from_dict, project_to_dict

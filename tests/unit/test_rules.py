@@ -139,7 +139,11 @@ def test_missing_year_is_one_error_not_an_exception(project: Project) -> None:
     findings = check_project(project, 120)
     assert len(findings) == 1
     assert_finding(
-        findings[0], rule="project.year_missing", severity=Severity.ERROR, form_id="project", field=None,
+        findings[0],
+        rule="project.year_missing",
+        severity=Severity.ERROR,
+        form_id="project",
+        field=None,
         says=("120 年度",),
     )
 
@@ -225,9 +229,7 @@ def test_required_field_left_blank_is_an_error(project: Project, form_id: str, k
     assert finding.message == f"{label(form_id, key)}：必填"
 
 
-OPTIONAL_SCALARS = [
-    (form_id, f.key) for form_id in SCALAR_FORMS for f in FORMS[form_id].fields if not f.required
-]
+OPTIONAL_SCALARS = [(form_id, f.key) for form_id in SCALAR_FORMS for f in FORMS[form_id].fields if not f.required]
 
 
 @pytest.mark.parametrize(("form_id", "key"), OPTIONAL_SCALARS, ids=[f"{f}.{k}" for f, k in OPTIONAL_SCALARS])
@@ -322,8 +324,12 @@ def test_union_type_is_optional_but_checked(project: Project) -> None:
 def test_application_year_must_be_the_projects_year(project: Project, typed: str) -> None:
     form(project, "application")["year"] = typed
     assert_finding(
-        only_finding(project), rule="application.year_matches", severity=Severity.ERROR, form_id="application",
-        field="year", says=("申請年度：", "須與專案年度 115 相同", typed),
+        only_finding(project),
+        rule="application.year_matches",
+        severity=Severity.ERROR,
+        form_id="application",
+        field="year",
+        says=("申請年度：", "須與專案年度 115 相同", typed),
     )
 
 
@@ -334,8 +340,12 @@ def test_dissolution_must_be_after_founding(project: Project, dissolved: str, fa
         assert check(project) == []
         return
     assert_finding(
-        only_finding(project), rule="application.dissolved_after_founded", severity=Severity.ERROR,
-        form_id="application", field="dissolved", says=("解散、合併日期：", "須晚於成立日期"),
+        only_finding(project),
+        rule="application.dissolved_after_founded",
+        severity=Severity.ERROR,
+        form_id="application",
+        field="dissolved",
+        says=("解散、合併日期：", "須晚於成立日期"),
     )
 
 
@@ -349,8 +359,12 @@ def test_leader_with_a_title_passes(project: Project, leader: str) -> None:
 def test_leader_must_be_a_name_and_the_title(project: Project, leader: str) -> None:
     form(project, "application")["leader"] = leader
     assert_finding(
-        only_finding(project), rule="application.leader_title", severity=Severity.ERROR, form_id="application",
-        field="leader", says=("工會負責人", "理事長或常務理事"),
+        only_finding(project),
+        rule="application.leader_title",
+        severity=Severity.ERROR,
+        form_id="application",
+        field="leader",
+        says=("工會負責人", "理事長或常務理事"),
     )
 
 
@@ -363,8 +377,11 @@ def test_vice_chair_is_not_the_leader(project: Project) -> None:
 def test_member_count_must_equal_the_roster_size(project: Project, typed: str) -> None:
     form(project, "application")["member_count"] = typed
     assert_finding(
-        only_finding(project), rule="application.member_count_roster", severity=Severity.ERROR,
-        form_id="application", field="member_count",
+        only_finding(project),
+        rule="application.member_count_roster",
+        severity=Severity.ERROR,
+        form_id="application",
+        field="member_count",
         says=("會員人數：", "會員名冊", f"填了 {typed} 人", "名冊有 385 人"),
     )
 
@@ -372,8 +389,12 @@ def test_member_count_must_equal_the_roster_size(project: Project, typed: str) -
 def test_member_count_follows_a_member_leaving(project: Project) -> None:
     del roster(project)[100]
     assert_finding(
-        only_finding(project), rule="application.member_count_roster", severity=Severity.ERROR,
-        form_id="application", field="member_count", says=("填了 385 人", "名冊有 384 人"),
+        only_finding(project),
+        rule="application.member_count_roster",
+        severity=Severity.ERROR,
+        form_id="application",
+        field="member_count",
+        says=("填了 385 人", "名冊有 384 人"),
     )
     form(project, "application")["member_count"] = "384"
     assert check(project) == []
@@ -399,7 +420,12 @@ def test_roster_required_columns_are_the_domains() -> None:
 def test_roster_required_column_left_blank(project: Project, key: str) -> None:
     roster(project)[4][key] = ""
     assert_finding(
-        only_finding(project), rule=FIELD_REQUIRED, severity=Severity.ERROR, form_id="roster", field=key, row=4,
+        only_finding(project),
+        rule=FIELD_REQUIRED,
+        severity=Severity.ERROR,
+        form_id="roster",
+        field=key,
+        row=4,
         says=(f"第 5 列 {FORMS['roster'].field(key).label}：必填",),
     )
 
@@ -412,8 +438,13 @@ def test_roster_unit_is_optional(project: Project) -> None:
 def test_roster_national_id_must_be_valid(project: Project) -> None:
     roster(project)[5]["national_id"] = "A123456788"
     assert_finding(
-        only_finding(project), rule=FIELD_INVALID, severity=Severity.ERROR, form_id="roster",
-        field="national_id", row=5, says=("第 6 列 身分證字號：", "檢查碼不符（A123456788）"),
+        only_finding(project),
+        rule=FIELD_INVALID,
+        severity=Severity.ERROR,
+        form_id="roster",
+        field="national_id",
+        row=5,
+        says=("第 6 列 身分證字號：", "檢查碼不符（A123456788）"),
     )
 
 
@@ -425,8 +456,13 @@ def test_roster_national_id_is_normalised_before_comparing(project: Project) -> 
 def test_roster_national_id_must_be_unique(project: Project) -> None:
     roster(project)[10] = dict(roster(project)[0])
     assert_finding(
-        only_finding(project), rule="roster.id_unique", severity=Severity.ERROR, form_id="roster",
-        field="national_id", row=10, says=("第 11 列 身分證字號：", "與第 1 列重複"),
+        only_finding(project),
+        rule="roster.id_unique",
+        severity=Severity.ERROR,
+        form_id="roster",
+        field="national_id",
+        row=10,
+        says=("第 11 列 身分證字號：", "與第 1 列重複"),
     )
 
 
@@ -446,15 +482,25 @@ def test_roster_a_blank_row_between_members_does_not_shift_duplicates(project: P
 def test_roster_sex_must_agree_with_the_id(project: Project, row: int, typed: str, by_id: str) -> None:
     roster(project)[row]["sex"] = typed
     assert_finding(
-        only_finding(project), rule="roster.sex_matches_id", severity=Severity.ERROR, form_id="roster", field="sex",
-        row=row, says=(f"第 {row + 1} 列 性別：", f"與身分證字號不符（身分證字號為{by_id}性）"),
+        only_finding(project),
+        rule="roster.sex_matches_id",
+        severity=Severity.ERROR,
+        form_id="roster",
+        field="sex",
+        row=row,
+        says=(f"第 {row + 1} 列 性別：", f"與身分證字號不符（身分證字號為{by_id}性）"),
     )
 
 
 def test_roster_sex_outside_the_choices_is_a_type_error_only(project: Project) -> None:
     roster(project)[1]["sex"] = "M"
     assert_finding(
-        only_finding(project), rule=FIELD_INVALID, severity=Severity.ERROR, form_id="roster", field="sex", row=1,
+        only_finding(project),
+        rule=FIELD_INVALID,
+        severity=Severity.ERROR,
+        form_id="roster",
+        field="sex",
+        row=1,
         says=("第 2 列 性別：", "男、女"),
     )
 
@@ -483,8 +529,13 @@ def test_roster_joined_after_birth(project: Project, joined: str, fails: bool) -
         assert check(project) == []
         return
     assert_finding(
-        only_finding(project), rule="roster.joined_after_birth", severity=Severity.ERROR, form_id="roster",
-        field="joined", row=2, says=("第 3 列 入會日期：", "須晚於出生日期"),
+        only_finding(project),
+        rule="roster.joined_after_birth",
+        severity=Severity.ERROR,
+        form_id="roster",
+        field="joined",
+        row=2,
+        says=("第 3 列 入會日期：", "須晚於出生日期"),
     )
 
 
@@ -513,8 +564,11 @@ def test_allocation_spent_within_allocation_received(project: Project, allocatio
         assert check(project) == []
         return
     assert_finding(
-        only_finding(project), rule="final_accounts.allocation_not_overspent", severity=Severity.ERROR,
-        form_id="final_accounts", field=final_accounts.subtotal_key(final_accounts.ALLOCATION),
+        only_finding(project),
+        rule="final_accounts.allocation_not_overspent",
+        severity=Severity.ERROR,
+        form_id="final_accounts",
+        field=final_accounts.subtotal_key(final_accounts.ALLOCATION),
         says=("分配款金額小計：", "463,100", "超過分配款收入 463,099"),
     )
 
@@ -526,16 +580,17 @@ def test_interest_spent_within_interest_income(project: Project, interest: int, 
         assert by_rule(project, "final_accounts.interest_not_overspent") == []
         return
     assert_finding(
-        the_finding(project, "final_accounts.interest_not_overspent"), rule="final_accounts.interest_not_overspent",
-        severity=Severity.ERROR, form_id="final_accounts", field=final_accounts.subtotal_key(final_accounts.INTEREST),
+        the_finding(project, "final_accounts.interest_not_overspent"),
+        rule="final_accounts.interest_not_overspent",
+        severity=Severity.ERROR,
+        form_id="final_accounts",
+        field=final_accounts.subtotal_key(final_accounts.INTEREST),
         says=("利息小計：", "15,000", "超過利息收入 14,999"),
     )
 
 
 @pytest.mark.parametrize(("other_income", "fails"), [("1", False), ("0", True)])
-def test_surplus_spent_within_surplus_drawn_plus_other_income(
-    project: Project, other_income: str, fails: bool
-) -> None:
+def test_surplus_spent_within_surplus_drawn_plus_other_income(project: Project, other_income: str, fails: bool) -> None:
     values = form(project, "final_accounts")
     values[final_accounts.exp_key("2", final_accounts.SURPLUS)] = "1"  # 結餘款 spent: 513,601 against 513,600 drawn
     values["rev_other"] = other_income
@@ -544,8 +599,11 @@ def test_surplus_spent_within_surplus_drawn_plus_other_income(
         assert check(project) == []
         return
     assert_finding(
-        only_finding(project), rule="final_accounts.surplus_not_overspent", severity=Severity.ERROR,
-        form_id="final_accounts", field=final_accounts.subtotal_key(final_accounts.SURPLUS),
+        only_finding(project),
+        rule="final_accounts.surplus_not_overspent",
+        severity=Severity.ERROR,
+        form_id="final_accounts",
+        field=final_accounts.subtotal_key(final_accounts.SURPLUS),
         says=("結餘款金額小計：", "513,601", "超過動支結餘款加其他收入 513,600"),
     )
 
@@ -575,7 +633,10 @@ def test_choice_a_flags_the_guides_interest_on_education_and_welfare(project: Pr
         final_accounts.exp_key("5-2", final_accounts.INTEREST),
     ]
     assert_finding(
-        findings[0], rule="final_accounts.interest_choice_a", severity=Severity.ERROR, form_id="final_accounts",
+        findings[0],
+        rule="final_accounts.interest_choice_a",
+        severity=Severity.ERROR,
+        form_id="final_accounts",
         field=final_accounts.exp_key("1", final_accounts.INTEREST),
         says=("1、教育訓練／利息：", "選擇 A", "不可動支利息", "6,000"),
     )
@@ -588,7 +649,10 @@ def test_choice_a_forbids_interest_outside_rows_2_to_4(project: Project, row_id:
     interest_only_on(project, row_id)
     finding = the_finding(project, "final_accounts.interest_choice_a")
     assert_finding(
-        finding, rule="final_accounts.interest_choice_a", severity=Severity.ERROR, form_id="final_accounts",
+        finding,
+        rule="final_accounts.interest_choice_a",
+        severity=Severity.ERROR,
+        form_id="final_accounts",
         field=final_accounts.exp_key(row_id, final_accounts.INTEREST),
         says=(f"{final_accounts.EXPENDITURE_BY_ID[row_id].label}／利息：", "15,000"),
     )
@@ -623,7 +687,9 @@ def test_choice_b_5999_of_15000_fails(project: Project, typed: str) -> None:
     values[final_accounts.exp_key("5-2", final_accounts.INTEREST)] = "9001"  # interest spent stays 15,000
     assert_finding(
         the_finding(project, "final_accounts.interest_choice_b_education"),
-        rule="final_accounts.interest_choice_b_education", severity=Severity.ERROR, form_id="final_accounts",
+        rule="final_accounts.interest_choice_b_education",
+        severity=Severity.ERROR,
+        form_id="final_accounts",
         field=final_accounts.exp_key("1", final_accounts.INTEREST),
         says=("1、教育訓練／利息：", "選擇 B", "40%", "5,999／15,000"),
     )
@@ -644,8 +710,12 @@ def test_accumulated_balance_must_not_be_negative(project: Project, spent: int, 
         return
     assert len(found) == 1
     assert_finding(
-        found[0], rule="final_accounts.accumulated_not_negative", severity=Severity.ERROR, form_id="final_accounts",
-        field="accumulated", says=("截至114年度歷年累積結餘款：", "不可為負數（-1）"),
+        found[0],
+        rule="final_accounts.accumulated_not_negative",
+        severity=Severity.ERROR,
+        form_id="final_accounts",
+        field="accumulated",
+        says=("截至114年度歷年累積結餘款：", "不可為負數（-1）"),
     )
 
 
@@ -668,7 +738,10 @@ def test_final_education_at_exactly_40_percent_passes(project: Project) -> None:
 def test_final_education_one_dollar_under_40_percent_is_a_warning(project: Project) -> None:
     set_final_education(project, 180_799)
     assert_finding(
-        only_finding(project), rule="compliance.education_40", severity=Severity.WARNING, form_id="final_accounts",
+        only_finding(project),
+        rule="compliance.education_40",
+        severity=Severity.WARNING,
+        form_id="final_accounts",
         field=final_accounts.exp_key("1", final_accounts.ALLOCATION),
         says=("1、教育訓練：", "114 年度", "186,799", "未達分配款 467,000 的 40%", "連續 2 年"),
     )
@@ -700,7 +773,10 @@ def test_final_admin_one_dollar_over_10_percent_is_a_warning(
 ) -> None:
     set_final_admin(project, admin_allocation, admin_interest)
     assert_finding(
-        only_finding(project), rule="compliance.admin_10", severity=Severity.WARNING, form_id="final_accounts",
+        only_finding(project),
+        rule="compliance.admin_10",
+        severity=Severity.WARNING,
+        form_id="final_accounts",
         field=final_accounts.exp_key("6", final_accounts.ALLOCATION),
         says=("6、行政事務費：", "46,701", "超過分配款 467,000 的 10%"),
     )
@@ -715,8 +791,11 @@ def test_education_beneficiaries_must_match_the_training_report(project: Project
     form(project, "final_accounts")[key] = str(UNIT_TOTALS[unit] + 1)
     unit_label = dict(final_accounts.EDUCATION_UNITS)[unit]
     assert_finding(
-        only_finding(project), rule="final_accounts.education_vs_report", severity=Severity.ERROR,
-        form_id="final_accounts", field=key,
+        only_finding(project),
+        rule="final_accounts.education_vs_report",
+        severity=Severity.ERROR,
+        form_id="final_accounts",
+        field=key,
         says=(
             f"1、教育訓練／{unit_label}：",
             f"{UNIT_TOTALS[unit] + 1} 與教育訓練成果報告合計 {UNIT_TOTALS[unit]} 不符",
@@ -764,7 +843,12 @@ def test_session_required_column_left_blank(project: Project, key: str) -> None:
     sessions(project)[1][key] = ""
     finding = the_own_finding(project, key)
     assert_finding(
-        finding, rule=FIELD_REQUIRED, severity=Severity.ERROR, form_id="training_report", field=key, row=1,
+        finding,
+        rule=FIELD_REQUIRED,
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field=key,
+        row=1,
         says=(f"第 2 場次 {FORMS['training_report'].field(key).label}：必填",),
     )
 
@@ -774,8 +858,13 @@ def test_day2_is_required_for_a_two_day_session(project: Project, days: str) -> 
     sessions(project)[0]["days"] = days
     sessions(project)[0]["day2"] = ""
     assert_finding(
-        only_finding(project), rule="training_report.day2_required", severity=Severity.ERROR,
-        form_id="training_report", field="day2", row=0, says=("第 1 場次 日期（第二天）：", "天數為 2 日時必填"),
+        only_finding(project),
+        rule="training_report.day2_required",
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field="day2",
+        row=0,
+        says=("第 1 場次 日期（第二天）：", "天數為 2 日時必填"),
     )
 
 
@@ -784,8 +873,12 @@ def test_day2_is_not_allowed_for_a_shorter_session(project: Project, days: str, 
     sessions(project)[2]["days"] = days
     sessions(project)[2]["day2"] = "1141105"
     assert_finding(
-        only_finding(project), rule="training_report.day2_only_for_two_days", severity=Severity.ERROR,
-        form_id="training_report", field="day2", row=2,
+        only_finding(project),
+        rule="training_report.day2_only_for_two_days",
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field="day2",
+        row=2,
         says=("第 3 場次 日期（第二天）：", f"天數為 {meaning} 日時不可填寫"),
     )
 
@@ -794,8 +887,13 @@ def test_day2_is_not_allowed_for_a_shorter_session(project: Project, days: str, 
 def test_day2_should_be_the_next_day(project: Project, day2: str) -> None:
     sessions(project)[0]["day2"] = day2  # day 1 is 1140721
     assert_finding(
-        only_finding(project), rule="training_report.day2_next_day", severity=Severity.WARNING,
-        form_id="training_report", field="day2", row=0, says=("第 1 場次 日期（第二天）：", "應為第一天的次日"),
+        only_finding(project),
+        rule="training_report.day2_next_day",
+        severity=Severity.WARNING,
+        form_id="training_report",
+        field="day2",
+        row=0,
+        says=("第 1 場次 日期（第二天）：", "應為第一天的次日"),
     )
 
 
@@ -814,16 +912,26 @@ def test_session_dates_at_the_ends_of_the_reported_year_pass(project: Project, d
 def test_session_dates_must_fall_in_the_reported_year(project: Project, day1: str) -> None:
     sessions(project)[2]["day1"] = day1
     assert_finding(
-        only_finding(project), rule="training_report.date_in_year", severity=Severity.ERROR,
-        form_id="training_report", field="day1", row=2, says=("第 3 場次 日期（第一天）：", "須在 114 年度內"),
+        only_finding(project),
+        rule="training_report.date_in_year",
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field="day1",
+        row=2,
+        says=("第 3 場次 日期（第一天）：", "須在 114 年度內"),
     )
 
 
 def test_second_day_must_fall_in_the_reported_year_too(project: Project) -> None:
     sessions(project)[1].update(day1="1141231", day2="1150101")
     assert_finding(
-        only_finding(project), rule="training_report.date_in_year", severity=Severity.ERROR,
-        form_id="training_report", field="day2", row=1, says=("第 2 場次 日期（第二天）：", "須在 114 年度內"),
+        only_finding(project),
+        rule="training_report.date_in_year",
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field="day2",
+        row=1,
+        says=("第 2 場次 日期（第二天）：", "須在 114 年度內"),
     )
 
 
@@ -831,8 +939,12 @@ def test_course_name_needs_hours(project: Project) -> None:
     sessions(project)[3]["hours_6"] = ""
     form(project, "final_accounts")[final_accounts.ben_key("1", "hours")] = ""  # let the hours total follow the report
     assert_finding(
-        only_finding(project), rule="training_report.hours_for_course", severity=Severity.ERROR,
-        form_id="training_report", field="hours_6", row=3,
+        only_finding(project),
+        rule="training_report.hours_for_course",
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field="hours_6",
+        row=3,
         says=("第 4 場次 時數（生活安全知識）：", "有課程名稱就須填時數"),
     )
 
@@ -840,8 +952,12 @@ def test_course_name_needs_hours(project: Project) -> None:
 def test_hours_need_a_course_name(project: Project) -> None:
     sessions(project)[3]["course_6"] = ""
     assert_finding(
-        only_finding(project), rule="training_report.course_for_hours", severity=Severity.ERROR,
-        form_id="training_report", field="course_6", row=3,
+        only_finding(project),
+        rule="training_report.course_for_hours",
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field="course_6",
+        row=3,
         says=("第 4 場次 課程名稱（生活安全知識）：", "有時數就須填課程名稱"),
     )
 
@@ -853,8 +969,12 @@ def test_each_course_name_at_most_50_characters(project: Project, length: int, f
         assert check(project) == []
         return
     assert_finding(
-        only_finding(project), rule="training_report.course_name_length", severity=Severity.ERROR,
-        form_id="training_report", field="course_1", row=2,
+        only_finding(project),
+        rule="training_report.course_name_length",
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field="course_1",
+        row=2,
         says=("第 3 場次 課程名稱（勞動知能及法令）：", "每項課程名稱最多 50 個字", "有 51 個字"),
     )
 
@@ -869,8 +989,13 @@ def test_several_course_names_of_50_characters_each_make_100(project: Project) -
 def test_course_names_at_most_100_characters_in_all(project: Project) -> None:
     sessions(project)[2]["course_1"] = "甲" * 50 + "、" + "乙" * 50  # each ≤ 50, 101 in all
     assert_finding(
-        only_finding(project), rule=FIELD_INVALID, severity=Severity.ERROR, form_id="training_report",
-        field="course_1", row=2, says=("第 3 場次 課程名稱（勞動知能及法令）：", "最多 100 個字（目前 101 個字）"),
+        only_finding(project),
+        rule=FIELD_INVALID,
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field="course_1",
+        row=2,
+        says=("第 3 場次 課程名稱（勞動知能及法令）：", "最多 100 個字（目前 101 個字）"),
     )
 
 
@@ -882,8 +1007,12 @@ def test_session_hours_at_most_24(project: Project, hours_1: str, fails: bool) -
         assert check(project) == []
         return
     assert_finding(
-        only_finding(project), rule="training_report.hours_max_24", severity=Severity.ERROR,
-        form_id="training_report", field="hours_1", row=0,
+        only_finding(project),
+        rule="training_report.hours_max_24",
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field="hours_1",
+        row=0,
         says=("第 1 場次 時數：", "不可超過 24 小時", "合計 25 小時"),
     )
 
@@ -894,8 +1023,13 @@ def test_session_needs_at_least_one_course(project: Project) -> None:
         sessions(project)[2].pop(training_report.hours_key(n), None)
     form(project, "final_accounts")[final_accounts.ben_key("1", "hours")] = ""
     assert_finding(
-        only_finding(project), rule="training_report.course_required", severity=Severity.ERROR,
-        form_id="training_report", field="course_1", row=2, says=("第 3 場次 課程名稱：", "至少填一個課程類別"),
+        only_finding(project),
+        rule="training_report.course_required",
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field="course_1",
+        row=2,
+        says=("第 3 場次 課程名稱：", "至少填一個課程類別"),
     )
 
 
@@ -910,8 +1044,13 @@ def test_session_needs_at_least_one_course(project: Project) -> None:
 def test_session_needs_at_least_one_teaching_method(project: Project, methods: str, rule: str, problem: str) -> None:
     sessions(project)[1]["methods"] = methods
     assert_finding(
-        only_finding(project), rule=rule, severity=Severity.ERROR, form_id="training_report",
-        field="methods", row=1, says=("第 2 場次 上課方式：", problem),
+        only_finding(project),
+        rule=rule,
+        severity=Severity.ERROR,
+        form_id="training_report",
+        field="methods",
+        row=1,
+        says=("第 2 場次 上課方式：", problem),
     )
 
 
@@ -948,8 +1087,11 @@ def test_training_expenses_total_must_equal_education_allocation_plus_interest(p
     form(project, "training_expenses")["line_13"] = "1"
     assert_finding(
         the_finding(project, "training_expenses.total_matches_education"),
-        rule="training_expenses.total_matches_education", severity=Severity.ERROR, form_id="training_expenses",
-        field="total", says=("合計：199,701", "須等於決算表教育訓練分配款＋利息 199,700"),
+        rule="training_expenses.total_matches_education",
+        severity=Severity.ERROR,
+        form_id="training_expenses",
+        field="total",
+        says=("合計：199,701", "須等於決算表教育訓練分配款＋利息 199,700"),
     )
 
 
@@ -963,8 +1105,12 @@ def test_training_expenses_total_follows_education_interest_too(project: Project
 def test_training_expenses_total_should_match_the_sessions_costs(project: Project) -> None:
     sessions(project)[3]["cost"] = "20001"
     assert_finding(
-        only_finding(project), rule="training_expenses.total_matches_sessions", severity=Severity.WARNING,
-        form_id="training_expenses", field="total", says=("合計：199,700", "各場次使用經費合計 199,701 不符"),
+        only_finding(project),
+        rule="training_expenses.total_matches_sessions",
+        severity=Severity.WARNING,
+        form_id="training_expenses",
+        field="total",
+        says=("合計：199,700", "各場次使用經費合計 199,701 不符"),
     )
 
 
@@ -987,7 +1133,10 @@ def test_work_plan_amount_must_equal_the_budget_line(project: Project, item: int
         "(1)教育訓練", "(2)急難救助", "(3)職業災害團體保險或慰問金", "(4)退休補助", "(5)會員福利事項", "(6)行政事務"
     )  # fmt: skip
     assert_finding(
-        only_finding(project), rule="work_plan.amount_matches_budget", severity=Severity.ERROR, form_id="work_plan",
+        only_finding(project),
+        rule="work_plan.amount_matches_budget",
+        severity=Severity.ERROR,
+        form_id="work_plan",
         field=f"plan_{item}_amount",
         says=(f"{item_label[item - 1]}／合計金額：{amount + 1:,}", label("budget", line_key), f"{amount:,}"),
     )
@@ -1002,8 +1151,12 @@ def test_planned_interest_within_the_budgets_interest_line(
         assert check(project) == []  # 20,809: exactly the budget's interest line
         return
     assert_finding(
-        only_finding(project), rule="work_plan.interest_within_budget", severity=Severity.ERROR, form_id="work_plan",
-        field="plan_1_interest", says=("另使用利息合計：20,810", "超過預算書利息收入 20,809"),
+        only_finding(project),
+        rule="work_plan.interest_within_budget",
+        severity=Severity.ERROR,
+        form_id="work_plan",
+        field="plan_1_interest",
+        says=("另使用利息合計：20,810", "超過預算書利息收入 20,809"),
     )
 
 
@@ -1016,8 +1169,12 @@ def test_planned_education_interest_the_guides_8000_of_20000_passes(project: Pro
 def test_planned_education_interest_under_40_percent_fails(project: Project) -> None:
     form(project, "work_plan").update(plan_1_interest="7999", plan_4_interest="12001")
     assert_finding(
-        only_finding(project), rule="work_plan.interest_education_40", severity=Severity.ERROR, form_id="work_plan",
-        field="plan_1_interest", says=("(1)教育訓練／其中另使用利息：", "40% 以上", "7,999／20,000"),
+        only_finding(project),
+        rule="work_plan.interest_education_40",
+        severity=Severity.ERROR,
+        form_id="work_plan",
+        field="plan_1_interest",
+        says=("(1)教育訓練／其中另使用利息：", "40% 以上", "7,999／20,000"),
     )
 
 
@@ -1032,8 +1189,12 @@ def test_no_planned_interest_has_nothing_to_check(project: Project) -> None:
 def test_budget_revenue_must_equal_expenditure(project: Project) -> None:
     form(project, "budget")["rev_1"] = "467001"
     assert_finding(
-        only_finding(project), rule="budget.revenue_equals_expenditure", severity=Severity.ERROR, form_id="budget",
-        field="exp_total", says=("合計：歲入合計 1,051,510", "須等於歲出合計 1,051,509"),
+        only_finding(project),
+        rule="budget.revenue_equals_expenditure",
+        severity=Severity.ERROR,
+        form_id="budget",
+        field="exp_total",
+        says=("合計：歲入合計 1,051,510", "須等於歲出合計 1,051,509"),
     )
 
 
@@ -1056,7 +1217,10 @@ def test_budget_interest_line_at_most_lines_2_and_3(project: Project, raise_reve
         assert check(project) == []
         return
     assert_finding(
-        only_finding(project), rule="budget.interest_within_revenue", severity=Severity.ERROR, form_id="budget",
+        only_finding(project),
+        rule="budget.interest_within_revenue",
+        severity=Severity.ERROR,
+        form_id="budget",
         field="exp_interest",
         says=("利息收入 (支用於教育訓練經費不得低於40%)：20,810", "超過歲入第 2、3 項合計 20,809"),
     )
@@ -1066,8 +1230,11 @@ def test_budget_interest_line_at_most_lines_2_and_3(project: Project, raise_reve
 def test_budget_surplus_drawn_plus_remaining_equals_final_accumulated(project: Project, remaining: str) -> None:
     form(project, "budget")["surplus_remaining"] = remaining
     assert_finding(
-        only_finding(project), rule="budget.surplus_matches_final_accounts", severity=Severity.ERROR,
-        form_id="budget", field="surplus_remaining",
+        only_finding(project),
+        rule="budget.surplus_matches_final_accounts",
+        severity=Severity.ERROR,
+        form_id="budget",
+        field="surplus_remaining",
         says=(
             "上一年度114年歷年累積結餘款剩餘數：",
             "563,700",
@@ -1094,8 +1261,12 @@ def test_budget_education_at_least_40_percent(project: Project, education: int, 
         assert check(project) == []
         return
     assert_finding(
-        only_finding(project), rule="compliance.budget_education_40", severity=Severity.ERROR, form_id="budget",
-        field="exp_1", says=("1、教育訓練經費 (應占分配款預算40%以上)：186,799", "未達分配款 467,000 的 40%"),
+        only_finding(project),
+        rule="compliance.budget_education_40",
+        severity=Severity.ERROR,
+        form_id="budget",
+        field="exp_1",
+        says=("1、教育訓練經費 (應占分配款預算40%以上)：186,799", "未達分配款 467,000 的 40%"),
     )
 
 
@@ -1106,8 +1277,12 @@ def test_budget_admin_at_most_10_percent(project: Project, admin: int, fails: bo
         assert check(project) == []
         return
     assert_finding(
-        only_finding(project), rule="compliance.budget_admin_10", severity=Severity.ERROR, form_id="budget",
-        field="exp_6", says=("6、行政事務費 (應占分配款預算10%以下)：46,701", "超過分配款 467,000 的 10%"),
+        only_finding(project),
+        rule="compliance.budget_admin_10",
+        severity=Severity.ERROR,
+        form_id="budget",
+        field="exp_6",
+        says=("6、行政事務費 (應占分配款預算10%以下)：46,701", "超過分配款 467,000 的 10%"),
     )
 
 
@@ -1134,7 +1309,11 @@ def test_two_years_under_40_percent_warn_loudly_with_the_history(project: Projec
     set_final_education(project, 144_000)  # 114: 150,000 of 467,000 = 32.1 %
     finding = the_finding(project, "compliance.education_two_years")
     assert_finding(
-        finding, rule="compliance.education_two_years", severity=Severity.WARNING, form_id="project", field=None,
+        finding,
+        rule="compliance.education_two_years",
+        severity=Severity.WARNING,
+        form_id="project",
+        field=None,
         says=("教育訓練支出比率：連續 2 年未達分配款 40%", "113 年度 37.5%", "114 年度 32.1%", "次 1 年度不予分配"),
     )
     assert FORM_NAMES[finding.form] == "專案"
@@ -1381,8 +1560,9 @@ def test_check_project_never_raises_with_any_ledger(
         assert all(isinstance(f, Finding) for f in check_project(project, year))
 
 
-@pytest.mark.parametrize(("carried", "read_as"), [("²", None), ("①", None), ("１,２３４", 1234), ("abc", None),
-                                                 ("-5", None), ("", None)])
+@pytest.mark.parametrize(
+    ("carried", "read_as"), [("²", None), ("①", None), ("１,２３４", 1234), ("abc", None), ("-5", None), ("", None)]
+)
 def test_the_carried_interest_in_last_years_ledger_is_read_as_its_field_reads_it(
     project: Project, carried: str, read_as: int | None
 ) -> None:

@@ -373,8 +373,9 @@ def test_a_version_1_file_gets_the_line_subsidy_tables_after_a_backup(tmp_path, 
         ids_before = {table: created.row_ids(114, table) for table in ("roster", "ledger")}
         counter = created._db().execute("SELECT seq FROM sqlite_sequence WHERE name = 'rows'").fetchone()[0]
         with pytest.raises(sqlite3.IntegrityError):  # version 1 refuses the new tables
-            created._db().execute("INSERT INTO rows (year, tbl, position, plain, sealed) "
-                                  "VALUES (114, 'line_fees', 1, '{}', '{}')")
+            created._db().execute(
+                "INSERT INTO rows (year, tbl, position, plain, sealed) VALUES (114, 'line_fees', 1, '{}', '{}')"
+            )
     monkeypatch.undo()
     expected = as_dict(without_sheet_4)
     del expected["years"]["114"]["roster"][1]
@@ -421,8 +422,9 @@ def test_a_version_2_file_written_by_the_old_program_opens_with_sheet_4_as_train
         assert book.ledger.entries[0]["memo"] == "王小明"  # sealed values still open
         assert book.line_rows["line_fees"][0]["amount"] == "4200"
         new_rows = opened._db().execute("SELECT id, tbl, position, plain, sealed FROM rows ORDER BY id").fetchall()
-        assert new_rows == [(i, "training_report" if t == "sessions" else t, p, plain, sealed)
-                            for i, t, p, plain, sealed in old_rows]  # ids, order and sealed values kept
+        assert new_rows == [
+            (i, "training_report" if t == "sessions" else t, p, plain, sealed) for i, t, p, plain, sealed in old_rows
+        ]  # ids, order and sealed values kept
         opened.set_cell(114, "training_report", 1, "name", "急救與CPR訓練")
         opened.append_row(114, "training_report", {"name": "消防演練"})
         assert min(opened.row_ids(114, "training_report")[2:]) > max(row[0] for row in old_rows)
@@ -727,11 +729,7 @@ BAD_FILES = {
     "text file": (lambda p: p.write_text("會員名單\n王小明\n", encoding="utf-8"), StoreNotProject, "文字檔"),
     "xls workbook": (_xls, StoreNotProject, ".xls"),
     "xlsx workbook": (_xlsx, StoreNotProject, ".xlsx"),
-    "interchange json": (
-        lambda p: interchange.save(sample_project(), p),
-        StoreNotProject,
-        "匯入",
-    ),
+    "interchange json": (lambda p: interchange.save(sample_project(), p), StoreNotProject, "匯入"),
     "empty file": (lambda p: p.write_bytes(b""), StoreNotProject, "空白檔案"),
     "another program's sqlite": (_other_sqlite, StoreNotProject, "其他程式"),
 }

@@ -111,8 +111,9 @@ def test_key_export_asks_twice_and_refuses_a_mismatch(project_path, monkeypatch,
     assert "兩次輸入不一致" in capsys.readouterr().err
 
 
-def test_no_terminal_to_type_the_passphrase_on_is_a_message_not_a_traceback(project_path, tmp_path, monkeypatch,
-                                                                             capsys):
+def test_no_terminal_to_type_the_passphrase_on_is_a_message_not_a_traceback(
+    project_path, tmp_path, monkeypatch, capsys
+):
     def closed_input(prompt: str = "") -> str:
         raise EOFError
 

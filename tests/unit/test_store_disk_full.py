@@ -25,8 +25,17 @@ ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 def entry(n: int) -> dict[str, str]:
-    return {"month": "1", "day": "5", "kind": "支", "code": "1-1", "voucher": f"V{n:05d}", "memo": "講師費" * 20,
-            "amount": str(1000 + n), "category": "分配款", "account": "專戶存款1"}
+    return {
+        "month": "1",
+        "day": "5",
+        "kind": "支",
+        "code": "1-1",
+        "voucher": f"V{n:05d}",
+        "memo": "講師費" * 20,
+        "amount": str(1000 + n),
+        "category": "分配款",
+        "account": "專戶存款1",
+    }
 
 
 def fill_disk(persistence: StorePersistence) -> None:
@@ -106,8 +115,11 @@ def test_touches_names_the_fields_and_cells_waiting():
         def record(self, project: object, change: Change) -> None:
             raise OSError("no space")
 
-    for change in (Change("value", YEAR, "application", "contact"), Change("cell", YEAR, "roster", "name", 2),
-                   Change("cell", YEAR, "ledger", None, 4)):
+    for change in (
+        Change("value", YEAR, "application", "contact"),
+        Change("cell", YEAR, "roster", "name", 2),
+        Change("cell", YEAR, "ledger", None, 4),
+    ):
         assert not unsaved.record(Refusing(), Project(), change)  # type: ignore[arg-type]
     assert unsaved.touches(YEAR, "application", key="contact")
     assert not unsaved.touches(YEAR, "application", key="phone")
@@ -254,13 +266,24 @@ def test_on_a_really_full_small_disk(tmp_path):
     disk.mkdir()
     root = Path(__file__).resolve().parents[2]
     command = f'mount -t tmpfs -o size=8m tmpfs "{disk}" && exec "{sys.executable}" -c "$0" "{disk}"'
-    env = {**os.environ, "PYTHONPATH": str(root), "TREASURER_APP_KEY_DIR": str(tmp_path / "keys"),
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", f'mount -t tmpfs -o size=1m tmpfs "{disk}"'],
-                           capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root),
+        "TREASURER_APP_KEY_DIR": str(tmp_path / "keys"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f'mount -t tmpfs -o size=1m tmpfs "{disk}"'], capture_output=True, text=True
+    )
     if probe.returncode != 0:
         pytest.skip(f"no mount here: {probe.stderr.strip()}")
-    done = subprocess.run(["unshare", "-m", "sh", "-c", command, REAL_DISK_SCRIPT], capture_output=True, text=True,
-                          cwd=root, env=env, timeout=300)
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", command, REAL_DISK_SCRIPT],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("refused ")

@@ -259,9 +259,7 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_a_read_only_look_after_a_kill_mid_edit_sees_the_last_committed_state(
-    on_a_share: None, tmp_path: Path
-) -> None:
+def test_a_read_only_look_after_a_kill_mid_edit_sees_the_last_committed_state(on_a_share: None, tmp_path: Path) -> None:
     """A read-only connection may not roll a hot journal back; reading around it (immutable) showed the
     half-written edit, and the next writable open then rolled back what the look had reported (the kill
     soak found it: an acknowledged edit lost)."""

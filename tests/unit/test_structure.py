@@ -28,8 +28,7 @@ MAX_LINES = 700
 
 # Files allowed over MAX_LINES, each with its reason. An entry whose file has come down to size (or gone)
 # fails test_oversize_list_is_current, so the list only shrinks.
-OVERSIZE: dict[str, str] = {
-}
+OVERSIZE: dict[str, str] = {}
 
 
 def module_name(path: Path) -> str:
@@ -67,9 +66,7 @@ def line_count(path: Path) -> int:
 
 def test_no_module_is_over_the_line_limit_unless_listed_with_a_reason() -> None:
     over = {
-        path.relative_to(REPO).as_posix(): line_count(path)
-        for path in source_files()
-        if line_count(path) > MAX_LINES
+        path.relative_to(REPO).as_posix(): line_count(path) for path in source_files() if line_count(path) > MAX_LINES
     }
     unlisted = {path: lines for path, lines in over.items() if path not in OVERSIZE}
     assert not unlisted, (
@@ -96,9 +93,7 @@ def import_alone(modules: list[str], *refused: str, path: Path = REPO) -> dict[s
     command = [sys.executable, str(IMPORT_ALONE)]
     for prefix in refused:
         command += ["--refuse", prefix]
-    done = subprocess.run(
-        command + modules, cwd=path, capture_output=True, text=True, timeout=600, env=child_env(path)
-    )
+    done = subprocess.run(command + modules, cwd=path, capture_output=True, text=True, timeout=600, env=child_env(path))
     assert done.returncode == 0, done.stdout + done.stderr
     failures: dict[str, str] = json.loads(done.stdout.strip().splitlines()[-1])
     return failures
@@ -252,7 +247,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )
 UPWARD_ALLOWED = {
     # The command line starts the window (only when asked to show it, inside a function).
-    ("treasurer_app.cli", "treasurer_app.ui.app"),
+    ("treasurer_app.cli", "treasurer_app.ui.app")
 }
 
 
@@ -337,4 +332,3 @@ def test_qt_refusal_is_real() -> None:
     failures = import_alone(["treasurer_app.ui.theme", "treasurer_app.findings"], *QT_PACKAGES)
     assert set(failures) == {"treasurer_app.ui.theme"}
     assert "refused" in failures["treasurer_app.ui.theme"]
-

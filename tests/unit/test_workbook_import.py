@@ -74,8 +74,19 @@ def test_an_application_round_trips_through_its_own_workbook(tmp_path: Path, sou
     assert cells(layouts.application_grids(again, YEAR)) == cells(layouts.application_grids(project, YEAR))
     assert workbook_import.diff(project, batch) == [
         workbook_import.AreaChange(YEAR, area, workbook_import.UNCHANGED, detail)
-        for area, detail in zip(FORMS, ["", f"{len(project.years[YEAR].roster)} 位會員", "",
-                                       f"{len(project.years[YEAR].training_report)} 個場次", "", "", ""], strict=True)
+        for area, detail in zip(
+            FORMS,
+            [
+                "",
+                f"{len(project.years[YEAR].roster)} 位會員",
+                "",
+                f"{len(project.years[YEAR].training_report)} 個場次",
+                "",
+                "",
+                "",
+            ],
+            strict=True,
+        )
     ]
 
 
@@ -99,8 +110,9 @@ def test_a_whole_year_round_trips_application_and_quarterly_ledgers(tmp_path: Pa
     union = interchange.load(GUIDE).years[YEAR]
     union.ledger = project.years[114].ledger
     whole = Project({YEAR: union})
-    whole.years[YEAR].ledger = LedgerBook(dict(project.years[114].ledger.header), [
-        {**e} for e in project.years[114].ledger.entries])
+    whole.years[YEAR].ledger = LedgerBook(
+        dict(project.years[114].ledger.header), [{**e} for e in project.years[114].ledger.entries]
+    )
     app = export_application(whole, tmp_path)
     quarters = []
     for quarter in (1, 2, 3, 4):
@@ -181,8 +193,12 @@ def test_a_workbook_resaved_by_libreoffice_imports_the_same(tmp_path: Path, guid
         pytest.skip("LibreOffice is not installed")
     original = export_application(guide, tmp_path)
     out = tmp_path / "resaved"
-    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(out), str(original)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(out), str(original)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     resaved = import_workbook(out / original.name)
     assert resaved.notes == []
     assert resaved.book.forms == import_workbook(original).book.forms
@@ -215,8 +231,20 @@ def test_check_names_the_cells_typed_by_another_program(
     if shutil.which("soffice") is None:
         return
     # The same workbook saved by LibreOffice as the .xls the upload system takes.
-    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path / "lo"),
-                    str(tmp_path / "typed.xlsx")], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(tmp_path / "lo"),
+            str(tmp_path / "typed.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     assert main(["check", str(tmp_path / "lo" / "typed.xls")]) == 1
     out = capsys.readouterr().out
     assert f"{SHEET_1}!B4  統一編號：檢查碼不符（12345678）" in out and f"{SHEET_1}!B5  成立日期：日期不存在" in out
@@ -322,5 +350,7 @@ def test_course_names_do_not_depend_on_the_locked_category_cell(tmp_path: Path, 
         f"{sheet.title}!H4 課程類別：此欄是固定的六個類別，被改成「勞動知能及法令」，"
         "未採用；課程名稱與時數依列序對應六個類別"
     ]
-    assert result.book.training_report == [{k: v for k, v in s.items() if v or not k.startswith(("course_", "hours_"))}
-                                    for s in guide.years[YEAR].training_report]
+    assert result.book.training_report == [
+        {k: v for k, v in s.items() if v or not k.startswith(("course_", "hours_"))}
+        for s in guide.years[YEAR].training_report
+    ]

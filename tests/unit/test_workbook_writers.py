@@ -342,6 +342,7 @@ def test_real_exports_survive_libreoffice_with_every_total(tmp_path: Path) -> No
             for figure in (996_537, 991_700, 2_357_031, 199_700, 1_051_509):
                 assert str(figure) in text
 
+
 def fills(path: Path) -> list[dict[tuple[int, int], tuple[tuple[int, int, int] | None, bool]]]:
     """Per sheet: (row, col) → (solid fill colour or None, locked), through xlrd or openpyxl."""
     result = []
@@ -471,7 +472,6 @@ def test_a_long_prompt_is_shortened_not_the_drop_down_lost(tmp_path: Path, fmt: 
         assert len(validation.prompt) == 255 and validation.prompt.startswith("天數：") and validation.prompt[-1] == "…"
 
 
-
 def declared_drop_downs(grid: Grid) -> list[tuple[str, str]]:
     """(cells, list) of every drop-down the grid declares, as openpyxl shows them (a range without quotes)."""
     result = []
@@ -534,7 +534,7 @@ def test_xls_formulas_moved_down_are_the_tokens_xlwt_parses(tmp_path: Path, monk
     for row in range(40):
         extra.add(row, 0, row, Style.NUMBER)
         extra.add(row, 1, row * 2, Style.NUMBER, formula=f"A{row + 1}*2")
-        extra.add(row, 2, 0, Style.NUMBER, formula=f'IF(A{row + 1}>$A$3,SUM($A$1:A{row + 1})-B{row + 1},0)+LOG10(1)*0')
+        extra.add(row, 2, 0, Style.NUMBER, formula=f"IF(A{row + 1}>$A$3,SUM($A$1:A{row + 1})-B{row + 1},0)+LOG10(1)*0")
     extra.add(40, 0, 1, Style.NUMBER, formula="'其他'!A2+SUM(A1:A40)*0")
     extra.add(41, 0, 1, Style.NUMBER, formula="'其他'!A3+SUM(A2:A41)*0")
     grids = [*application, *ledger_project(300), extra]

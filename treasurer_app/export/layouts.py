@@ -23,18 +23,7 @@ from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
 from treasurer_app.forms import FORMS, final_accounts, training_report, work_plan
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import SIGNATURES, Derived, FormSpec, Record, terms, year_labels
-from treasurer_app.forms.layout import (
-    SLASH,
-    Column,
-    Gap,
-    Heading,
-    Layout,
-    Lines,
-    Matrix,
-    Rows,
-    ScreenOnly,
-    Title,
-)
+from treasurer_app.forms.layout import SLASH, Column, Gap, Heading, Layout, Lines, Matrix, Rows, ScreenOnly, Title
 from treasurer_app.ledger.balances import balances
 from treasurer_app.ledger.codes import (
     ACCOUNTS,
@@ -329,8 +318,9 @@ def _rows_widths(rows: Rows | None) -> list[float]:
 class _Interpreter:
     """Lays a declaration's blocks out top to bottom, each row filled from the source."""
 
-    def __init__(self, layout: Layout, sheet_name: str, title: str, names: Mapping[str, object],
-                 source: _Source) -> None:
+    def __init__(
+        self, layout: Layout, sheet_name: str, title: str, names: Mapping[str, object], source: _Source
+    ) -> None:
         self.layout, self.source = layout, source
         self.names = _Names({k: ("" if v is None else v) for k, v in names.items()})
         widths = list(layout.widths) or _rows_widths(layout.rows())
@@ -374,8 +364,17 @@ class _Interpreter:
         """A drop-down list on an input whose field is a choice (天數, A/B, 性別, 字, 動支類別, 動支帳戶)."""
         options = self.source.options(key)
         if options:
-            self.grid.validations.append(Validation(first_row, col, last_row, col, options, prompt="請從清單中選擇。",
-                                                    source=self.source.list_source(key)))
+            self.grid.validations.append(
+                Validation(
+                    first_row,
+                    col,
+                    last_row,
+                    col,
+                    options,
+                    prompt="請從清單中選擇。",
+                    source=self.source.list_source(key),
+                )
+            )
 
     def title(self, block: Title) -> None:
         lines = [self.text(line) for line in block.lines]
@@ -553,8 +552,12 @@ PARAMETER_SHEET_NAME = "參數表"  # the guide: 「請參照表單內參數表�
 _PARAMETER_FIRST_ROW = 3  # the parameter table's first code, below its title and two header rows
 _PARAMETER_COLUMNS = ("kind", "item", "code", "summary_one")  # then one column per 動支類別 and 動支帳戶
 # The cells listing every 摘要(一) text, one code a row: the source of the ledger's 摘要(一) drop-down.
-PARAMETER_SUMMARIES = ListSource(PARAMETER_SHEET_NAME, _PARAMETER_COLUMNS.index("summary_one"), _PARAMETER_FIRST_ROW,
-                                 _PARAMETER_FIRST_ROW + len(PARAMETER_TABLE) - 1)
+PARAMETER_SUMMARIES = ListSource(
+    PARAMETER_SHEET_NAME,
+    _PARAMETER_COLUMNS.index("summary_one"),
+    _PARAMETER_FIRST_ROW,
+    _PARAMETER_FIRST_ROW + len(PARAMETER_TABLE) - 1,
+)
 ALLOWED_MARK = "◎"  # the guide's mark for an allowed 動支類別 / 動支帳戶
 
 
@@ -566,8 +569,7 @@ def ledger_grids(project: Project, year: int, quarter: int | None = None) -> lis
     union_name = project.union_name(year)
     names = {**year_labels(year), "union": union_name, "title": LEDGER_TITLE}
     source = _LedgerSource(book, year, union_name, project.tax_id(year))
-    sheet = _Interpreter(LEDGER_LAYOUT, LEDGER_TITLE, f"{union_name} {LEDGER_TITLE}", names,
-                         source).run()
+    sheet = _Interpreter(LEDGER_LAYOUT, LEDGER_TITLE, f"{union_name} {LEDGER_TITLE}", names, source).run()
     sheet.input_fill = InputFill.WHITE  # the guide: 僅填寫表單白色區域部分
     _balance_formulas(sheet)
     grids = [sheet, _parameter_sheet()]
@@ -577,8 +579,9 @@ def ledger_grids(project: Project, year: int, quarter: int | None = None) -> lis
     return grids
 
 
-_ACCOUNT_BALANCES = dict(zip(ACCOUNTS, ("balance_acct1", "balance_acct2", "balance_fixed", "balance_petty"),
-                              strict=True))
+_ACCOUNT_BALANCES = dict(
+    zip(ACCOUNTS, ("balance_acct1", "balance_acct2", "balance_fixed", "balance_petty"), strict=True)
+)
 
 
 def _quoted(text: str) -> str:
@@ -608,8 +611,9 @@ def _balance_template(account: str) -> str:
 def _balance_expression(account: str, previous: str, kind: str, summary: str, chosen: str, amount: str) -> str:
 
     def end(fixed: str) -> str:
-        branches = [(code, getattr(code, fixed)) for code in PARAMETER_TABLE
-                    if code.kind == TRANSFER and getattr(code, fixed)]
+        branches = [
+            (code, getattr(code, fixed)) for code in PARAMETER_TABLE if code.kind == TRANSFER and getattr(code, fixed)
+        ]
         expression = f"{chosen}={_quoted(account)}"
         for code, fixed_account in reversed(branches):
             constant = "TRUE" if fixed_account == account else "FALSE"
@@ -638,8 +642,9 @@ def _balance_formulas(sheet: Grid) -> None:
         for account, key in _ACCOUNT_BALANCES.items():
             cell, before = cells[row, columns[key]], previous[account]
             if before is not None:
-                cell.formula = balance_formula(account, a1(before.row, before.col), refs["kind"], refs["code"],
-                                               refs["account"], refs["amount"])
+                cell.formula = balance_formula(
+                    account, a1(before.row, before.col), refs["kind"], refs["code"], refs["account"], refs["amount"]
+                )
             previous[account] = cell
         total = cells[row, columns["balance_total"]]
         total.formula = f"SUM({a1(row, columns['balance_acct1'])}:{a1(row, columns['balance_petty'])})"

@@ -74,12 +74,7 @@ class ExportReport:
 
 
 def export_application(
-    project: Project,
-    year: int,
-    out_dir: str | Path,
-    fmt: str = "xls",
-    pdf: bool = False,
-    acknowledged: bool = False,
+    project: Project, year: int, out_dir: str | Path, fmt: str = "xls", pdf: bool = False, acknowledged: bool = False
 ) -> ExportReport:
     """Write ``{Y}_{統一編號}_application.{fmt}``, the two attachments and ``export-report-{Y}.html`` into ``out_dir``.
 
@@ -99,16 +94,22 @@ def export_application(
         written = [writer(grids, out / f"{names.application_file_stem(year, tax_id)}.{fmt}")]
         for kind, source in attachments.items():
             target = out / names.attachment_file_name(year, tax_id, kind)
-            written.append(
-                write_atomically(target, partial(shutil.copyfile, source))
-            )
+            written.append(write_atomically(target, partial(shutil.copyfile, source)))
         if pdf:
             from treasurer_app.export import pdf_package
 
             written += pdf_package.write_pdf_package(project, year, out, grids)
         title = f"{project.union_name(year)} {year} 年度商港服務費福利專款申請檔"
-        report = _finish(project, year, findings, acknowledged, written, out / f"export-report-{year}.html", title,
-                         [PERSONAL_DATA_NOTE] if project.years[year].roster else [])
+        report = _finish(
+            project,
+            year,
+            findings,
+            acknowledged,
+            written,
+            out / f"export-report-{year}.html",
+            title,
+            [PERSONAL_DATA_NOTE] if project.years[year].roster else [],
+        )
     return _moved(report, Path(out_dir))
 
 
@@ -129,9 +130,12 @@ def _refuse_what_does_not_fit(grids: Sequence[Grid], fmt: str, form: str) -> Non
     of 70,000 lines does not fit an .xls worksheet)."""
     most_rows, most_cols = SHEET_LIMITS[fmt]
     problems = [
-        error(form, "export.sheet_too_large",
-              f"{grid.sheet_name}：有 {grid.n_rows:,} 列、{grid.n_cols:,} 欄，超過 .{fmt} 工作表的上限"
-              f"（{most_rows:,} 列、{most_cols:,} 欄）" + ("，請改匯出 .xlsx" if fmt == "xls" else ""))
+        error(
+            form,
+            "export.sheet_too_large",
+            f"{grid.sheet_name}：有 {grid.n_rows:,} 列、{grid.n_cols:,} 欄，超過 .{fmt} 工作表的上限"
+            f"（{most_rows:,} 列、{most_cols:,} 欄）" + ("，請改匯出 .xlsx" if fmt == "xls" else ""),
+        )
         for grid in grids
         if grid.n_rows > most_rows or grid.n_cols > most_cols
     ]
@@ -145,10 +149,16 @@ def _refuse_entries_that_cannot_fit(entries: int, fmt: str) -> None:
     with the sheet's title and header rows, is checked again once the sheet is laid out."""
     most_rows, _ = SHEET_LIMITS[fmt]
     if entries > most_rows:
-        raise ExportRefused([error(
-            LEDGER_FORM, "export.sheet_too_large",
-            f"{FORM_NAMES[LEDGER_FORM]}：有 {entries:,} 筆分錄，超過 .{fmt} 工作表的上限（{most_rows:,} 列）"
-            + ("，請改匯出 .xlsx" if fmt == "xls" else ""))])
+        raise ExportRefused(
+            [
+                error(
+                    LEDGER_FORM,
+                    "export.sheet_too_large",
+                    f"{FORM_NAMES[LEDGER_FORM]}：有 {entries:,} 筆分錄，超過 .{fmt} 工作表的上限（{most_rows:,} 列）"
+                    + ("，請改匯出 .xlsx" if fmt == "xls" else ""),
+                )
+            ]
+        )
 
 
 @contextmanager
@@ -274,7 +284,9 @@ def render_report(
     lines.append(f"<h2>寫出的檔案（{len(files)} 個）</h2>")
     lines.append("<table><tr><th>檔名</th><th>大小（位元組）</th><th>SHA-256</th></tr>")
     for item in files:
-        lines.append(f"<tr><td>{esc(item.path.name)}</td><td>{item.size:,}</td><td><code>{item.sha256}</code></td></tr>")
+        lines.append(
+            f"<tr><td>{esc(item.path.name)}</td><td>{item.size:,}</td><td><code>{item.sha256}</code></td></tr>"
+        )
     lines.append("</table>")
     lines += [f"<p>{esc(note)}</p>" for note in notes]
     lines += ["</body>", "</html>", ""]

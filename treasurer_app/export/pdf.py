@@ -165,7 +165,6 @@ class _Fitted:
         return self.x1 - self.x0 - 2 * PAD_X
 
 
-
 # ---------------------------------------------------------------- one grid
 
 
@@ -627,4 +626,3 @@ class _SignaturePlan:
 
 def layout_grid(grid: Grid, font: Font, date_line: str = BLANK_DATE_LINE) -> list[Page]:
     return GridLayout(grid, font, date_line).layout()
-

@@ -228,12 +228,7 @@ def letter_enclosures(project: Project, year: int, out_dir: Path) -> list[Enclos
         ready = _attachment_ready(project, year, kind, out_dir)
         enclosures.append(Enclosure(ATTACHMENT_TITLES[kind], file_name, ready, ""))
     enclosures.append(
-        Enclosure(
-            f"前開電子檔之書面列印資料（各表經{title}、常務監事、會計、製表人簽章）",
-            "各 1 份",
-            True,
-            "",
-        )
+        Enclosure(f"前開電子檔之書面列印資料（各表經{title}、常務監事、會計、製表人簽章）", "各 1 份", True, "")
     )
     return enclosures
 

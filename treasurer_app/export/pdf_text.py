@@ -255,4 +255,3 @@ def date_line_text(date_line: date | str | None) -> str:
     if isinstance(date_line, date):
         return roc_date_line(date_line)
     return date_line
-

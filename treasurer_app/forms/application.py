@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from treasurer_app.fields import (
-    Address,
-    BankAccount,
-    Choice,
-    Count,
-    Email,
-    Field,
-    Phone,
-    RocDate,
-    RocYear,
-    TaxId,
-    Text,
-)
+from treasurer_app.fields import Address, BankAccount, Choice, Count, Email, Field, Phone, RocDate, RocYear, TaxId, Text
 from treasurer_app.forms.base import FormSpec
 from treasurer_app.forms.layout import Layout, Line, Lines, ScreenOnly
 
@@ -40,13 +28,7 @@ FIELDS = (
     Field("union_name", "工會名稱", Text(100), hint="全名；各表單標題自動引用本欄。"),
     Field("tax_id", "統一編號", TaxId(), hint="請輸入正確統一編號（作為資料上傳時檢核依據）。"),
     Field("founded", "成立日期", RocDate(), hint="民國年月日 7 碼，例如 0840301。"),
-    Field(
-        "dissolved",
-        "解散、合併日期",
-        RocDate(),
-        required=False,
-        hint="無解散或合併者不必填寫；格式同成立日期。",
-    ),
+    Field("dissolved", "解散、合併日期", RocDate(), required=False, hint="無解散或合併者不必填寫；格式同成立日期。"),
     Field("work_nature", "港區工作性質", Text(150), hint="依實際狀況填寫，最多 150 個文字。"),
     Field("account_name", "帳號戶名", Text(100), hint="全名。"),
     Field(
@@ -70,10 +52,7 @@ FIELDS = (
     Field("contact_email", "聯絡人電子信箱", Email(), hint="例如 test@gmail.com。"),
 )
 UNION_TYPE = Field(
-    "union_type",
-    "工會類型",
-    Choice(UNION_TYPES),
-    hint="決定會員名冊的格式：職業工會列投保單位，企業工會列服務部門。",
+    "union_type", "工會類型", Choice(UNION_TYPES), hint="決定會員名冊的格式：職業工會列投保單位，企業工會列服務部門。"
 )
 PORT = Field(
     "port",

@@ -119,9 +119,7 @@ def parse(spec_field: Field, text: str | None) -> Parsed:
     return spec_field.type.parse(text or "")
 
 
-def int_getter(
-    spec: FormSpec, values: Values, supplied: Mapping[str, int] | None = None
-) -> Callable[[str], int]:
+def int_getter(spec: FormSpec, values: Values, supplied: Mapping[str, int] | None = None) -> Callable[[str], int]:
     """A lookup of whole-number figures.
 
     ``supplied`` holds figures the project provides (linked figures, and inputs the
@@ -162,9 +160,7 @@ class _IntGetter:
         return result
 
 
-def compute_derived(
-    spec: FormSpec, values: Values, supplied: Mapping[str, int] | None = None
-) -> dict[str, int]:
+def compute_derived(spec: FormSpec, values: Values, supplied: Mapping[str, int] | None = None) -> dict[str, int]:
     get = int_getter(spec, values, supplied)
     return {d.key: get(d.key) for d in spec.derived}
 
@@ -186,9 +182,7 @@ def check_fields(
         problem = f.problem(values.get(f.key) or "", f.label_for(years))
         if problem is not None:
             prefix = f"第 {row + 1} {row_noun} " if row is not None else ""
-            findings.append(
-                error(form_id or spec.id, problem.rule, prefix + problem.message, field=f.key, row=row)
-            )
+            findings.append(error(form_id or spec.id, problem.rule, prefix + problem.message, field=f.key, row=row))
     return findings
 
 

@@ -128,12 +128,7 @@ REVENUE_FIELDS: tuple[Field, ...] = (
         hint="輸入截至該年度之歷年累積利息；運用於(1)-(6)項者，教育訓練經費不得低於 40%。",
     ),
     Field("rev_other", "3、其他收入(繳回款、代管款等)", MONEY, hint="輸入繳回款、代管款等其他收入。"),
-    Field(
-        "rev_surplus_drawn",
-        "4、動支截至上一年{Y2}年歷年累積結餘款金額",
-        MONEY,
-        hint="輸入動支歷年累積結餘款金額。",
-    ),
+    Field("rev_surplus_drawn", "4、動支截至上一年{Y2}年歷年累積結餘款金額", MONEY, hint="輸入動支歷年累積結餘款金額。"),
 )
 INTEREST_USE = Field(
     "interest_use",
@@ -192,15 +187,11 @@ def _derived() -> tuple[Derived, ...]:
                 )
             )
     for column, column_label in SOURCE_COLUMNS:
-        present = tuple(
-            exp_key(r, column) for r in TOP_LEVEL_ROWS if column in EXPENDITURE_BY_ID[r].columns
-        )
+        present = tuple(exp_key(r, column) for r in TOP_LEVEL_ROWS if column in EXPENDITURE_BY_ID[r].columns)
         derived.append(
             Derived(subtotal_key(column), f"{SUBTOTAL_LABEL}／{column_label}", sum_of(*present), "= 第 1 至 6 項")
         )
-    derived.append(
-        Derived("exp_total", TOTAL_LABEL, sum_of(*(subtotal_key(c) for c in ALL)), "= 三欄小計相加")
-    )
+    derived.append(Derived("exp_total", TOTAL_LABEL, sum_of(*(subtotal_key(c) for c in ALL)), "= 三欄小計相加"))
     derived.append(
         Derived(
             "accumulated",

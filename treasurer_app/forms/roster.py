@@ -35,7 +35,7 @@ LAYOUT = Layout(
             number=SEQUENCE_LABEL,
             spare=SPARE_ROWS,
         ),
-    ),
+    )
 )
 
 SPEC = FormSpec(

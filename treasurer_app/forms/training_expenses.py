@@ -45,8 +45,7 @@ def declare(lines: tuple[str, ...]) -> FormSpec:
         ),
         derived=(Derived("total", "合計", sum_of(*keys), f"= {len(lines)} 項相加"),),
         layout=Layout(
-            blocks=(Title(), Lines((*(Line(key) for key in keys), Line("total")), headers=HEADERS)),
-            widths=(36, 20),
+            blocks=(Title(), Lines((*(Line(key) for key in keys), Line("total")), headers=HEADERS)), widths=(36, 20)
         ),
         hint="每項填該年度所有場次的合計；合計須等於決算表教育訓練之分配款＋利息。",
     )

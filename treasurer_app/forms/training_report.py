@@ -10,14 +10,7 @@ from treasurer_app.forms.layout import Column, Layout, Rows, Title
 
 DAY_OPTIONS = ("0.5", "1", "2")
 METHODS = ("上課講授", "分組討論", "生態參訪")
-CATEGORIES = (
-    "勞動知能及法令",
-    "港務法規",
-    "職場健康",
-    "工作調適",
-    "職業(或職場業務)相關知識",
-    "生活安全知識",
-)
+CATEGORIES = ("勞動知能及法令", "港務法規", "職場健康", "工作調適", "職業(或職場業務)相關知識", "生活安全知識")
 MAX_HOURS_PER_SESSION = 24
 MAX_COURSE_NAME_CHARS = 50
 COURSE_SEPARATORS = re.compile(r"[、\n；;]+")
@@ -105,13 +98,7 @@ SPEC = FormSpec(
     period=-1,
     columns=(
         Field("day1", "日期（第一天）", RocDate(), hint="民國年月日 7 碼，例如 1140721；須在報告年度內。"),
-        Field(
-            "day2",
-            "日期（第二天）",
-            RocDate(),
-            required=False,
-            hint="天數為 2 日者必填，應為第一天的次日。",
-        ),
+        Field("day2", "日期（第二天）", RocDate(), required=False, hint="天數為 2 日者必填，應為第一天的次日。"),
         Field("days", "天數", Choice(DAY_OPTIONS), hint="半日 0.5、1 日 1、2 日 2。"),
         Field("name", "教育訓練名稱", Text(50), hint="最多 50 個文字。"),
         Field("place", "地點", Text(50), hint="最多 50 個文字。"),

@@ -6,14 +6,7 @@ from treasurer_app.fields import Field, Money, Text
 from treasurer_app.forms.base import Derived, FormSpec, sum_of
 from treasurer_app.forms.layout import Layout, Matrix, MatrixColumn, MatrixRow, ScreenOnly, Title
 
-ITEMS = (
-    "(1)教育訓練",
-    "(2)急難救助",
-    "(3)職業災害團體保險或慰問金",
-    "(4)退休補助",
-    "(5)會員福利事項",
-    "(6)行政事務",
-)
+ITEMS = ("(1)教育訓練", "(2)急難救助", "(3)職業災害團體保險或慰問金", "(4)退休補助", "(5)會員福利事項", "(6)行政事務")
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("description", "說明"),
     ("quantity", "數量 (如場次、人次)"),
@@ -58,7 +51,7 @@ AMOUNT_KEYS = tuple(plan_key(i, "amount") for i in range(1, len(ITEMS) + 1))
 INTEREST_KEYS = tuple(plan_key(i, "interest") for i in range(1, len(ITEMS) + 1))
 
 BUDGET_TEXT_COLUMN = 2  # 預算經費: the planned interest prints inside it, e.g. (另使用利息8,000元)
-_PLAN_COLUMNS = ((*COLUMNS[:3], ("interest", INTEREST_LABEL), *COLUMNS[3:]))  # the interest right after 預算經費
+_PLAN_COLUMNS = (*COLUMNS[:3], ("interest", INTEREST_LABEL), *COLUMNS[3:])  # the interest right after 預算經費
 
 LAYOUT = Layout(
     blocks=(

@@ -146,9 +146,7 @@ PARAMETER_TABLE: tuple[LedgerCode, ...] = (
 
 
 CODE_BY_KEY: dict[tuple[str, str], LedgerCode] = {(c.kind, c.code): c for c in PARAMETER_TABLE}
-CODES_BY_KIND: dict[str, tuple[str, ...]] = {
-    k: tuple(c.code for c in PARAMETER_TABLE if c.kind == k) for k in KINDS
-}
+CODES_BY_KIND: dict[str, tuple[str, ...]] = {k: tuple(c.code for c in PARAMETER_TABLE if c.kind == k) for k in KINDS}
 
 
 def squeeze(text: str) -> str:
@@ -183,6 +181,7 @@ def code_text(kind: str, code: str) -> str:
 
 def code_from_text(kind: str, text: str) -> str:
     """The 號 a 摘要(一) cell names (「1-1、講師鐘點費」→ 1-1); a bare 號 or an unknown text is kept as is."""
+
     def plain(value: str) -> str:
         return squeeze(unicodedata.normalize("NFKC", value))
 
@@ -222,17 +221,13 @@ def transfer_ends(code: str, account: str) -> tuple[str, str] | None:
     return (source, target) if source and target else None
 
 
-
 def fill_from_code(record: Mapping[str, str]) -> dict[str, str]:
     """After 字 or 號 changes: keep 動支類別 / 動支帳戶 only if allowed; fill them when only one is."""
     kind, code = record.get("kind", "").strip(), record.get("code", "").strip()
     filled = dict(record)
     if not lookup(kind, code):
         return filled
-    for key, allowed in (
-        ("category", allowed_categories(kind, code)),
-        ("account", allowed_accounts(kind, code)),
-    ):
+    for key, allowed in (("category", allowed_categories(kind, code)), ("account", allowed_accounts(kind, code))):
         current = filled.get(key, "").strip()
         if current and current not in allowed:
             filled[key] = ""

@@ -117,4 +117,3 @@ def next_year_header(book: LedgerBook, year: int | None = None) -> dict[str, str
     header = {OPENING_KEYS[account]: str(closing.of(account)) for account in ACCOUNTS}
     header[INTEREST_CARRIED_IN] = str(max(0, _interest_left(_derive_final_accounts(entries, carried))))
     return header
-

@@ -35,6 +35,7 @@ class LedgerBook:
     header: Record = field(default_factory=dict)
     entries: list[Record] = field(default_factory=list)
 
+
 ACCOUNT_INDEX = {account: i for i, account in enumerate(ACCOUNTS)}
 MONEY = Money(9)
 _SMALL = Count(2)
@@ -221,4 +222,3 @@ def parse_entries(book: LedgerBook, year: int) -> list[Entry | None]:
     """Every record parsed once, aligned with ``book.entries``."""
     parser = _EntryParser(year)
     return [parser.parse(record, i) for i, record in enumerate(book.entries)]
-

@@ -59,7 +59,10 @@ class Attachment:
 
 ATTACHMENTS: tuple[Attachment, ...] = (
     Attachment(
-        "1_plan", APPLICATION, "附件一", "{Y}年度運用行動通訊軟體實施計畫書",
+        "1_plan",
+        APPLICATION,
+        "附件一",
+        "{Y}年度運用行動通訊軟體實施計畫書",
         items=(
             Item("工會名稱", "union_name"),
             Item("申請別", "kind"),
@@ -74,7 +77,10 @@ ATTACHMENTS: tuple[Attachment, ...] = (
         ),
     ),
     Attachment(
-        "2_union_status", APPLICATION, "附件二", "工會組織運作動態表",
+        "2_union_status",
+        APPLICATION,
+        "附件二",
+        "工會組織運作動態表",
         items=(
             Item("工會名稱", "union_name"),
             Item("成立日期", "founded"),
@@ -91,7 +97,10 @@ ATTACHMENTS: tuple[Attachment, ...] = (
         signatures=(UNION_SEAL, "理事長", "製表人"),
     ),
     Attachment(
-        "3_receipt", CLAIM, "附件三", "領據",
+        "3_receipt",
+        CLAIM,
+        "附件三",
+        "領據",
         statement="茲收到　勞動部補助本會{Y}年度運用行動通訊軟體（LINE官方帳號月租費）補助款"
         "{claim_capital}（{claim_figure}）無誤。",
         items=(
@@ -108,7 +117,10 @@ ATTACHMENTS: tuple[Attachment, ...] = (
         signatures=(UNION_SEAL, "負責人", "會計", "出納"),
     ),
     Attachment(
-        "4_results", CLAIM, "附件四", "{Y}年度運用行動通訊軟體成果報告表",
+        "4_results",
+        CLAIM,
+        "附件四",
+        "{Y}年度運用行動通訊軟體成果報告表",
         items=(
             Item("工會名稱", "union_name"),
             Item("LINE官方帳號顯示名稱", "display_name"),
@@ -128,7 +140,10 @@ ATTACHMENTS: tuple[Attachment, ...] = (
         signatures=(UNION_SEAL, "理事長", "製表人"),
     ),
     Attachment(
-        "5_messages", CLAIM, "", "每個月傳遞本部訊息證明（九(二)4）",
+        "5_messages",
+        CLAIM,
+        "",
+        "每個月傳遞本部訊息證明（九(二)4）",
         items=(Item("工會名稱", "union_name"), Item("LINE官方帳號 ID", "account_id")),
         table="messages",
         signatures=(UNION_SEAL, "製表人"),
@@ -220,17 +235,23 @@ def facts(project: Project, year: int) -> dict[str, str]:
         "member_count": f"{members:,} 人（會員名冊）" if members else _count(union.get("member_count", ""), "人"),
         "approval_letter": " ".join(t for t in (letter_date, approval.get("letter_no", "").strip()) if t),
         "approved_plan_line": f"{approval.get('approved_plan', '')}（月租費新臺幣 {_count(approved_fee, '元')}）"
-        if approved_fee else approval.get("approved_plan", ""),
+        if approved_fee
+        else approval.get("approved_plan", ""),
         "approved_period": f"{lr.month_name(months[0])}至{lr.month_name(months[-1])}（{len(months)} 個月）"
-        if months else "",
+        if months
+        else "",
         "friends_now": _count(approval.get("friends_now", ""), "人"),
         "target_friends_now": _count(approval.get("target_friends_now", ""), "人"),
         "labour_messages": _count(approval.get("labour_messages", ""), "則"),
         "results": approval.get("results", ""),
-        "training": "；".join(f"{_roc(lr.typed(lf.TRAINING.id, r, 'date'))} {r.get('name', '')}"
-                             f"（{r.get('attendee', '')}）" for r in trainings) or "尚未登錄",
+        "training": "；".join(
+            f"{_roc(lr.typed(lf.TRAINING.id, r, 'date'))} {r.get('name', '')}（{r.get('attendee', '')}）"
+            for r in trainings
+        )
+        or "尚未登錄",
         "paid_total": f"{claim.paid:,} 元（超過核定方案部分 {claim.own_cost:,} 元由本會自行負擔）"
-        if claim.own_cost else f"{claim.paid:,} 元",
+        if claim.own_cost
+        else f"{claim.paid:,} 元",
         "others_line": "；".join(f"{r.get('agency', '')} {_count(r.get('amount', ''), '元')}" for r in others) or "無",
         "claim_figure": f"新臺幣 {claim.total:,} 元",
         "claim_capital": receipt_amount(claim.total),
@@ -377,14 +398,18 @@ def cover_letter_grid(project: Project, year: int, stage: str, items: Sequence[E
         basis = f"依「{lf.RULES_TITLE}」第四點規定辦理，申請期間為 {year - 1} 年 9 月 1 日至 10 月 31 日。"
         letter_no = "　　　字第　　　　　　號"
     else:
-        subject = (f"檢送本會 {year} 年度運用行動通訊軟體補助款領據等結報文件，請款新臺幣 {claim.total:,} 元，"
-                   "請　撥款。")
+        subject = f"檢送本會 {year} 年度運用行動通訊軟體補助款領據等結報文件，請款新臺幣 {claim.total:,} 元，請　撥款。"
         basis = f"依「{lf.RULES_TITLE}」第九點規定及　貴部 {approval} 核准函辦理。"
         typed_no = project.years[year].forms.get(lf.APPROVAL.id, {}).get("claim_letter_no", "").strip()
         letter_no = typed_no or "　　　字第　　　　　　號"
     row += 1
-    for label, text in (("受文者：", MINISTRY), ("發文日期：", roc_date_line(issued)), ("發文字號：", letter_no),
-                        ("速別：", "普通件"), ("附件：", "如說明二")):
+    for label, text in (
+        ("受文者：", MINISTRY),
+        ("發文日期：", roc_date_line(issued)),
+        ("發文字號：", letter_no),
+        ("速別：", "普通件"),
+        ("附件：", "如說明二"),
+    ):
         row += 1
         grid.add(row, 0, label + text, Style.NOTE, colspan=every)
     row += 2
@@ -392,8 +417,10 @@ def cover_letter_grid(project: Project, year: int, stage: str, items: Sequence[E
     grid.add(row, 1, subject, Style.NOTE, colspan=every - 1)
     row += 1
     grid.add(row, 0, "說明：", Style.NOTE)
-    contact = (f"聯絡人：{union.get('contact', '').strip()}，電話：{union.get('contact_phone', '').strip()}，"
-               f"電子信箱：{union.get('contact_email', '').strip()}。")
+    contact = (
+        f"聯絡人：{union.get('contact', '').strip()}，電話：{union.get('contact_phone', '').strip()}，"
+        f"電子信箱：{union.get('contact_email', '').strip()}。"
+    )
     for n, text in enumerate((basis, "檢附下列文件：", contact)):
         grid.add(row, 1, f"{_NUMERALS[n]}、", Style.NOTE)
         grid.add(row, 2, text, Style.NOTE, colspan=every - 2)
@@ -429,17 +456,26 @@ def checklist_grid(project: Project, year: int, stage: str, items: Sequence[Encl
         grid.add(2, col, header, Style.HEADER)
     grid.header_rows = (2, 2)
     errors = lr.blocking(lr.check_line(project, year), stage)  # what stops this stage's papers
-    checked = Enclosure("本程式檢核", "LINE 補助各表", not errors,
-                        f"有 {len(errors)} 個錯誤，請先更正" if errors else "檢核通過")
+    checked = Enclosure(
+        "本程式檢核", "LINE 補助各表", not errors, f"有 {len(errors)} 個錯誤，請先更正" if errors else "檢核通過"
+    )
     if stage == APPLICATION:
         deadline = f"{year - 1} 年 9 月 1 日至 10 月 31 日"
-        by_hand = [Enclosure("函用印", "本會印信、理事長簽章", False, "用印後打勾", by_hand=True),
-                   Enclosure(f"以掛號等可查詢交寄日期之方式寄送{MINISTRY}（五）", deadline, False,
-                             "寄出後填交寄日期及號碼", by_hand=True)]
+        by_hand = [
+            Enclosure("函用印", "本會印信、理事長簽章", False, "用印後打勾", by_hand=True),
+            Enclosure(
+                f"以掛號等可查詢交寄日期之方式寄送{MINISTRY}（五）",
+                deadline,
+                False,
+                "寄出後填交寄日期及號碼",
+                by_hand=True,
+            ),
+        ]
     else:
-        by_hand = [Enclosure("領據用印", "工會印信、負責人、會計、出納", False, "用印後打勾", by_hand=True),
-                   Enclosure(f"以專函送{MINISTRY}（九(二)）", f"{year} 年 11 月 15 日前", False, "寄出後打勾",
-                             by_hand=True)]
+        by_hand = [
+            Enclosure("領據用印", "工會印信、負責人、會計、出納", False, "用印後打勾", by_hand=True),
+            Enclosure(f"以專函送{MINISTRY}（九(二)）", f"{year} 年 11 月 15 日前", False, "寄出後打勾", by_hand=True),
+        ]
     row = 2
     for n, item in enumerate([checked, *items, *by_hand], start=1):
         row += 1
@@ -448,8 +484,10 @@ def checklist_grid(project: Project, year: int, stage: str, items: Sequence[Encl
         grid.add(row, 2, item.file_name, Style.TEXT)
         grid.add(row, 3, CHECKED if item.ready and not item.by_hand else UNCHECKED, Style.CENTER)
         grid.add(row, 4, item.note, Style.TEXT)
-    grid.footer = [f"{CHECKED} 表示本程式已確認（檔案已產生、檢核已通過）；{UNCHECKED} 表示須親自備妥、用印或寄送，"
-                   "完成後請在方框內打勾。"]
+    grid.footer = [
+        f"{CHECKED} 表示本程式已確認（檔案已產生、檢核已通過）；{UNCHECKED} 表示須親自備妥、用印或寄送，"
+        "完成後請在方框內打勾。"
+    ]
     return grid
 
 
@@ -477,20 +515,36 @@ def write_line_documents(
             grid = attachment_grid(attachment, project, year)
             pages = layout_grid(grid, font, date_line)
             laid_out.extend(pages)
-            written.append(_write(pages, out / pdf_name(year, tax_id, stage, attachment.key), font, union_name,
-                                  label, grid.title))
+            written.append(
+                _write(pages, out / pdf_name(year, tax_id, stage, attachment.key), font, union_name, label, grid.title)
+            )
         everything = f"{union_name} {year} 年度運用行動通訊軟體補助{STAGE_NAMES[stage]}文件"
-        written.append(_write(laid_out, out / pdf_name(year, tax_id, stage, "all"), font, union_name, label,
-                              everything))
+        written.append(
+            _write(laid_out, out / pdf_name(year, tax_id, stage, "all"), font, union_name, label, everything)
+        )
         items = enclosures(project, year, stage, out)
         letter = cover_letter_grid(project, year, stage, items, issued)
-        written.append(_write(layout_grid(letter, font, date_line),
-                              out / pdf_name(year, tax_id, stage, "cover_letter"), font, union_name, label,
-                              letter.title))
+        written.append(
+            _write(
+                layout_grid(letter, font, date_line),
+                out / pdf_name(year, tax_id, stage, "cover_letter"),
+                font,
+                union_name,
+                label,
+                letter.title,
+            )
+        )
         checklist = checklist_grid(project, year, stage, enclosures(project, year, stage, out))
-        written.append(_write(layout_grid(checklist, font, date_line),
-                              out / pdf_name(year, tax_id, stage, "checklist"), font, union_name, label,
-                              checklist.title))
+        written.append(
+            _write(
+                layout_grid(checklist, font, date_line),
+                out / pdf_name(year, tax_id, stage, "checklist"),
+                font,
+                union_name,
+                label,
+                checklist.title,
+            )
+        )
     return [Path(out_dir) / path.name for path in written]
 
 

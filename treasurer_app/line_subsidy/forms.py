@@ -30,30 +30,51 @@ REPEAT_MIN_TARGET_FRIENDS = 2000  # 三(二)2, 四(二)5(2)
 MIN_MESSAGES_PER_MONTH = 3  # 七
 
 APPLICATION_FIELDS = (
-    Field("kind", "申請別", Choice((FIRST, REPEAT)),
-          hint="初次申請補助中用量方案；非初次申請補助高用量方案（三(二)）。"),
-    Field("has_account", "已申請 LINE 官方帳號", Choice((YES, NO)),
-          hint="補助資格（三(一)）：須已申請 LINE 官方帳號。"),
+    Field(
+        "kind", "申請別", Choice((FIRST, REPEAT)), hint="初次申請補助中用量方案；非初次申請補助高用量方案（三(二)）。"
+    ),
+    Field(
+        "has_account", "已申請 LINE 官方帳號", Choice((YES, NO)), hint="補助資格（三(一)）：須已申請 LINE 官方帳號。"
+    ),
     Field("has_group", "已建置 LINE 官方帳號群組", Choice((YES, NO)), hint="補助資格（三(一)）：須已建置群組。"),
-    Field("short_name", "工會簡稱", Text(30), required=False,
-          hint="顯示名稱可用工會全稱（申請書的工會名稱）或本欄簡稱（四(二)1(1)）。"),
+    Field(
+        "short_name",
+        "工會簡稱",
+        Text(30),
+        required=False,
+        hint="顯示名稱可用工會全稱（申請書的工會名稱）或本欄簡稱（四(二)1(1)）。",
+    ),
     Field("display_name", "LINE官方帳號顯示名稱", Text(50), hint="應有工會之全稱或簡稱（四(二)1(1)）。"),
     Field("account_id", "LINE官方帳號 ID", Text(30), hint="例如 @abc1234。"),
     Field("friends", "加入好友人數", Count(7)),
-    Field("target_friends", "群組目標好友人數", Count(7),
-          hint="非初次申請須達 2,000 人以上，並附證明文件（四(二)5(2)）。"),
-    Field("expected_messages", "預計每月發送本部訊息數", Count(3),
-          hint="預計每個月發送本部 LINE 官方帳號訊息或本部新聞公告相關訊息數，至少 3 則（七）。"),
+    Field(
+        "target_friends", "群組目標好友人數", Count(7), hint="非初次申請須達 2,000 人以上，並附證明文件（四(二)5(2)）。"
+    ),
+    Field(
+        "expected_messages",
+        "預計每月發送本部訊息數",
+        Count(3),
+        hint="預計每個月發送本部 LINE 官方帳號訊息或本部新聞公告相關訊息數，至少 3 則（七）。",
+    ),
     Field("benefits", "預期效益", Text(300, multiline=True)),
     Field("plan", "申請補助之付費方案", Choice(PLANS), hint="初次申請為中用量方案，非初次申請為高用量方案。"),
     Field("plan_fee", "方案月租費（依帳單）", Money(6), hint="工會帳單上的方案月租費（元），不含加購訊息。"),
-    Field("friends_proof", "群組目標好友人數證明文件", Choice((ATTACHED, NOT_ATTACHED)), required=False,
-          hint="非初次申請必附（四(二)5(2)）。"),
-    Field("last_letter_no", "最近一次核准函文號", Text(40), required=False,
-          hint="非初次申請必附最近一次申請之本部核准函影本（四(二)5(1)）。"),
+    Field(
+        "friends_proof",
+        "群組目標好友人數證明文件",
+        Choice((ATTACHED, NOT_ATTACHED)),
+        required=False,
+        hint="非初次申請必附（四(二)5(2)）。",
+    ),
+    Field(
+        "last_letter_no",
+        "最近一次核准函文號",
+        Text(40),
+        required=False,
+        hint="非初次申請必附最近一次申請之本部核准函影本（四(二)5(1)）。",
+    ),
     Field("last_letter_date", "最近一次核准函日期", RocDate(), required=False),
-    Field("mailed_on", "申請文件交寄日期", RocDate(),
-          hint="須在前一年度 9 月 1 日至 10 月 31 日之間（四(一)）。"),
+    Field("mailed_on", "申請文件交寄日期", RocDate(), hint="須在前一年度 9 月 1 日至 10 月 31 日之間（四(一)）。"),
     Field("mail_method", "交寄方式", Choice(MAIL_METHODS), hint="須可查詢交寄日期（五）。"),
     Field("mail_tracking", "掛號號碼或收件證明", Text(40), hint="可供查詢交寄日期的號碼或收件收據（五）。"),
     # 附件二 工會組織運作動態表: what the project does not know already (the member count is the roster's)
@@ -75,10 +96,20 @@ APPROVAL_FIELDS = (
     Field("target_friends_now", "目前群組目標好友人數", Count(7), required=False),
     Field("labour_messages", "與勞動事務相關之群發訊息則數", Count(4), required=False, hint="成果報告表（十）。"),
     Field("results", "執行成果說明", Text(300, multiline=True), required=False),
-    Field("payee_account_name", "撥款帳戶戶名", Text(100), required=False,
-          hint="領據的受款帳戶；不填則用工會基本資料的帳號戶名（那是福利專款專戶，一般補助款多撥入工會帳戶）。"),
-    Field("payee_bank_account", "撥款帳戶（行庫別名稱及帳號）", BankAccount(100), required=False,
-          hint="不填則用工會基本資料的行庫別名稱及帳號。"),
+    Field(
+        "payee_account_name",
+        "撥款帳戶戶名",
+        Text(100),
+        required=False,
+        hint="領據的受款帳戶；不填則用工會基本資料的帳號戶名（那是福利專款專戶，一般補助款多撥入工會帳戶）。",
+    ),
+    Field(
+        "payee_bank_account",
+        "撥款帳戶（行庫別名稱及帳號）",
+        BankAccount(100),
+        required=False,
+        hint="不填則用工會基本資料的行庫別名稱及帳號。",
+    ),
     Field("claimed_on", "結報專函發文日期", RocDate(), required=False, hint="須在當年度 11 月 15 日以前（九(二)）。"),
     Field("claim_letter_no", "結報專函發文字號", Text(40), required=False),
 )
@@ -119,48 +150,91 @@ def _rows(fields: tuple[Field, ...], widths: tuple[float, ...]) -> Layout:
 
 
 APPLICATION = FormSpec(
-    id="line_application", number=1, sheet_name="LINE補助申請", title="{Y}年度運用行動通訊軟體補助申請",
-    period=0, fields=APPLICATION_FIELDS, layout=_lines(APPLICATION_FIELDS),
+    id="line_application",
+    number=1,
+    sheet_name="LINE補助申請",
+    title="{Y}年度運用行動通訊軟體補助申請",
+    period=0,
+    fields=APPLICATION_FIELDS,
+    layout=_lines(APPLICATION_FIELDS),
     hint="前一年度 9 月 1 日至 10 月 31 日以掛號等可查詢交寄日期之方式寄送（四(一)、五）。",
 )
 APPROVAL = FormSpec(
-    id="line_approval", number=2, sheet_name="LINE補助核定及結報", title="{Y}年度運用行動通訊軟體補助核定及結報",
-    period=0, fields=APPROVAL_FIELDS, layout=_lines(APPROVAL_FIELDS),
+    id="line_approval",
+    number=2,
+    sheet_name="LINE補助核定及結報",
+    title="{Y}年度運用行動通訊軟體補助核定及結報",
+    period=0,
+    fields=APPROVAL_FIELDS,
+    layout=_lines(APPROVAL_FIELDS),
     hint="當年度 11 月 15 日前以專函檢具領據、成果報告表及證明送勞動部（九(二)）。",
 )
 FEES = FormSpec(
-    id="line_fees", number=3, sheet_name="月租費付款紀錄", title="{Y}年度LINE官方帳號月租費付款紀錄",
-    period=0, columns=FEE_COLUMNS, layout=_rows(FEE_COLUMNS, (10, 12, 14, 12, 10, 24)),
+    id="line_fees",
+    number=3,
+    sheet_name="月租費付款紀錄",
+    title="{Y}年度LINE官方帳號月租費付款紀錄",
+    period=0,
+    columns=FEE_COLUMNS,
+    layout=_rows(FEE_COLUMNS, (10, 12, 14, 12, 10, 24)),
     hint="每月一列：帳單月份、付款日期、發票號碼、方案及實付月租費（九(二)5 佐證資料）。",
 )
 MESSAGES = FormSpec(
-    id="line_messages", number=4, sheet_name="轉發本部訊息紀錄", title="{Y}年度轉發勞動部訊息紀錄",
-    period=0, columns=MESSAGE_COLUMNS, layout=_rows(MESSAGE_COLUMNS, (12, 60, 24)),
+    id="line_messages",
+    number=4,
+    sheet_name="轉發本部訊息紀錄",
+    title="{Y}年度轉發勞動部訊息紀錄",
+    period=0,
+    columns=MESSAGE_COLUMNS,
+    layout=_rows(MESSAGE_COLUMNS, (12, 60, 24)),
     hint="每則轉發一列；每個月至少 3 則（七、九(二)4）。",
 )
 TRAINING = FormSpec(
-    id="line_training", number=5, sheet_name="參加本部教育訓練", title="{Y}年度參加勞動部運用行動通訊軟體教育訓練",
-    period=0, columns=TRAINING_COLUMNS, layout=_rows(TRAINING_COLUMNS, (12, 50, 20)),
+    id="line_training",
+    number=5,
+    sheet_name="參加本部教育訓練",
+    title="{Y}年度參加勞動部運用行動通訊軟體教育訓練",
+    period=0,
+    columns=TRAINING_COLUMNS,
+    layout=_rows(TRAINING_COLUMNS, (12, 50, 20)),
     hint="經核定補助者應派員參加本部舉辦之教育訓練（七）。",
 )
 OTHER_SUBSIDIES = FormSpec(
-    id="line_other_subsidies", number=6, sheet_name="其他機關補助", title="{Y}年度同一案件其他機關補助",
-    period=0, columns=OTHER_COLUMNS, layout=_rows(OTHER_COLUMNS, (30, 14, 40)),
+    id="line_other_subsidies",
+    number=6,
+    sheet_name="其他機關補助",
+    title="{Y}年度同一案件其他機關補助",
+    period=0,
+    columns=OTHER_COLUMNS,
+    layout=_rows(OTHER_COLUMNS, (30, 14, 40)),
     hint="同一案件由二個以上機關補助者，應列明各機關實際補助金額（十一）。",
 )
 
 # What a new year's application starts from (Project.roll_over): the account, and for a union approved
 # this year, a repeat application citing this year's approval letter (四(二)5(1)).
-CARRIED_KEYS = ("has_account", "has_group", "short_name", "display_name", "account_id", "friends", "target_friends",
-                "expected_messages", "benefits")
+CARRIED_KEYS = (
+    "has_account",
+    "has_group",
+    "short_name",
+    "display_name",
+    "account_id",
+    "friends",
+    "target_friends",
+    "expected_messages",
+    "benefits",
+)
 
 
 def next_application(application: dict[str, str], approval: dict[str, str]) -> dict[str, str]:
     """The LINE application of the year after, from this year's application and approval ({} when unused)."""
     carried = {key: application[key] for key in CARRIED_KEYS if application.get(key, "").strip()}
     if approval.get("letter_no", "").strip() or approval.get("letter_date", "").strip():
-        carried.update(kind=REPEAT, plan=HIGH_PLAN, last_letter_no=approval.get("letter_no", ""),
-                       last_letter_date=approval.get("letter_date", ""))
+        carried.update(
+            kind=REPEAT,
+            plan=HIGH_PLAN,
+            last_letter_no=approval.get("letter_no", ""),
+            last_letter_date=approval.get("letter_date", ""),
+        )
         if approval.get("friends_now", "").strip():
             carried["friends"] = approval["friends_now"]
         if approval.get("target_friends_now", "").strip():

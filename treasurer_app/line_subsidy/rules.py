@@ -38,9 +38,7 @@ def is_blank(record: Record) -> bool:
 def in_use(book: YearBook) -> bool:
     """The union takes part in the programme for this year: anything of it typed."""
     forms = (book.forms.get(form_id, {}) for form_id in lf.LINE_SCALAR_FORMS)
-    return any(not is_blank(r) for r in forms) or any(
-        not is_blank(r) for rows in book.line_rows.values() for r in rows
-    )
+    return any(not is_blank(r) for r in forms) or any(not is_blank(r) for rows in book.line_rows.values() for r in rows)
 
 
 def approved(book: YearBook) -> bool:
@@ -172,30 +170,49 @@ def check_application(project: Project, year: int) -> list[Finding]:
     form = lf.APPLICATION.id
     findings = check_fields(lf.APPLICATION, values, year)
     if lf.NO in (values.get("has_account"), values.get("has_group")):
-        findings.append(error(
-            form, "line.not_eligible",
-            "補助資格：工會需完成申請 LINE 官方帳號並已建置 LINE 官方帳號群組（三(一)），目前尚未具備",
-            "has_account" if values.get("has_account") == lf.NO else "has_group"))
+        findings.append(
+            error(
+                form,
+                "line.not_eligible",
+                "補助資格：工會需完成申請 LINE 官方帳號並已建置 LINE 官方帳號群組（三(一)），目前尚未具備",
+                "has_account" if values.get("has_account") == lf.NO else "has_group",
+            )
+        )
     findings += _check_display_name(project, year, values)
     kind, plan = values.get("kind"), values.get("plan")
     if kind == lf.FIRST and plan == lf.HIGH_PLAN:
-        findings.append(error(form, "line.plan_first_medium",
-                              "申請補助之付費方案：初次申請之工會補助中用量方案月租費（三(二)1）", "plan"))
+        findings.append(
+            error(
+                form,
+                "line.plan_first_medium",
+                "申請補助之付費方案：初次申請之工會補助中用量方案月租費（三(二)1）",
+                "plan",
+            )
+        )
     if kind == lf.REPEAT:
         findings += _check_repeat(values)
     fee = typed(form, values, "plan_fee")
     if values.get("plan") == lf.HIGH_PLAN and isinstance(fee, int) and fee > lf.HIGH_PLAN_MONTHLY_CAP:
-        findings.append(warning(
-            form, "line.fee_over_cap",
-            f"方案月租費（依帳單）：{money(fee)} 元，高用量方案最高每月補助 {money(lf.HIGH_PLAN_MONTHLY_CAP)} 元"
-            f"（三(二)2），每月超過的 {money(fee - lf.HIGH_PLAN_MONTHLY_CAP)} 元由工會自行負擔", "plan_fee"))
+        findings.append(
+            warning(
+                form,
+                "line.fee_over_cap",
+                f"方案月租費（依帳單）：{money(fee)} 元，高用量方案最高每月補助 {money(lf.HIGH_PLAN_MONTHLY_CAP)} 元"
+                f"（三(二)2），每月超過的 {money(fee - lf.HIGH_PLAN_MONTHLY_CAP)} 元由工會自行負擔",
+                "plan_fee",
+            )
+        )
     expected = typed(form, values, "expected_messages")
     if isinstance(expected, int) and expected < lf.MIN_MESSAGES_PER_MONTH:
-        findings.append(warning(
-            form, "line.expected_messages_low",
-            f"預計每月發送本部訊息數：{expected} 則，核定後每個月須傳遞本部訊息 "
-            f"{lf.MIN_MESSAGES_PER_MONTH} 則以上（七）",
-            "expected_messages"))
+        findings.append(
+            warning(
+                form,
+                "line.expected_messages_low",
+                f"預計每月發送本部訊息數：{expected} 則，核定後每個月須傳遞本部訊息 "
+                f"{lf.MIN_MESSAGES_PER_MONTH} 則以上（七）",
+                "expected_messages",
+            )
+        )
     findings += _check_mailing(year, values)
     return findings
 
@@ -209,31 +226,58 @@ def _check_display_name(project: Project, year: int, values: Record) -> list[Fin
     if (full and full in shown) or (short and short in shown):
         return []
     names = "、".join(f"「{n}」" for n in (full, short) if n) or "（申請書的工會名稱及工會簡稱皆未填）"
-    return [error(lf.APPLICATION.id, "line.display_name_union",
-                  f"LINE官方帳號顯示名稱：「{shown}」應有工會之全稱或簡稱（四(二)1(1)），未見 {names}",
-                  "display_name")]
+    return [
+        error(
+            lf.APPLICATION.id,
+            "line.display_name_union",
+            f"LINE官方帳號顯示名稱：「{shown}」應有工會之全稱或簡稱（四(二)1(1)），未見 {names}",
+            "display_name",
+        )
+    ]
 
 
 def _check_repeat(values: Record) -> list[Finding]:
     form = lf.APPLICATION.id
     findings: list[Finding] = []
     if values.get("plan") == lf.MEDIUM_PLAN:
-        findings.append(error(form, "line.plan_repeat_high",
-                              "申請補助之付費方案：非初次申請之工會補助高用量方案月租費（三(二)2）", "plan"))
+        findings.append(
+            error(
+                form,
+                "line.plan_repeat_high",
+                "申請補助之付費方案：非初次申請之工會補助高用量方案月租費（三(二)2）",
+                "plan",
+            )
+        )
     friends = typed(form, values, "target_friends")
     if isinstance(friends, int) and friends < lf.REPEAT_MIN_TARGET_FRIENDS:
-        findings.append(error(
-            form, "line.repeat_target_friends",
-            f"群組目標好友人數：{money(friends)} 人，非初次申請須達 {money(lf.REPEAT_MIN_TARGET_FRIENDS)} 人以上"
-            "（三(二)2、四(二)5(2)）", "target_friends"))
+        findings.append(
+            error(
+                form,
+                "line.repeat_target_friends",
+                f"群組目標好友人數：{money(friends)} 人，非初次申請須達 {money(lf.REPEAT_MIN_TARGET_FRIENDS)} 人以上"
+                "（三(二)2、四(二)5(2)）",
+                "target_friends",
+            )
+        )
     if values.get("friends_proof") != lf.ATTACHED:
-        findings.append(error(form, "line.repeat_friends_proof",
-                              "群組目標好友人數證明文件：非初次申請應附群組目標好友人數達二千人以上之證明（四(二)5(2)）",
-                              "friends_proof"))
+        findings.append(
+            error(
+                form,
+                "line.repeat_friends_proof",
+                "群組目標好友人數證明文件：非初次申請應附群組目標好友人數達二千人以上之證明（四(二)5(2)）",
+                "friends_proof",
+            )
+        )
     for key, label in (("last_letter_no", "最近一次核准函文號"), ("last_letter_date", "最近一次核准函日期")):
         if not (values.get(key) or "").strip():
-            findings.append(error(form, "line.repeat_last_letter",
-                                  f"{label}：非初次申請應附最近一次申請之本部核准函影本（四(二)5(1)）", key))
+            findings.append(
+                error(
+                    form,
+                    "line.repeat_last_letter",
+                    f"{label}：非初次申請應附最近一次申請之本部核准函影本（四(二)5(1)）",
+                    key,
+                )
+            )
     return findings
 
 
@@ -244,10 +288,15 @@ def _check_mailing(year: int, values: Record) -> list[Finding]:
     start, end = application_window(year)
     if start <= mailed <= end:
         return []
-    return [error(
-        lf.APPLICATION.id, "line.application_window",
-        f"申請文件交寄日期：{mailed.year - ROC_OFFSET}年{mailed.month}月{mailed.day}日不在申請期間"
-        f"（{year - 1}年9月1日至10月31日，四(一)），逾期不予受理", "mailed_on")]
+    return [
+        error(
+            lf.APPLICATION.id,
+            "line.application_window",
+            f"申請文件交寄日期：{mailed.year - ROC_OFFSET}年{mailed.month}月{mailed.day}日不在申請期間"
+            f"（{year - 1}年9月1日至10月31日，四(一)），逾期不予受理",
+            "mailed_on",
+        )
+    ]
 
 
 def check_approval(book: YearBook) -> list[Finding]:
@@ -256,16 +305,27 @@ def check_approval(book: YearBook) -> list[Finding]:
     findings = check_fields(lf.APPROVAL, values, book.year)
     requested = book.forms.get(lf.APPLICATION.id, {}).get("plan")
     if requested and values.get("approved_plan") and values["approved_plan"] != requested:
-        findings.append(warning(form, "line.approved_plan_differs",
-                                f"核定補助方案：核定為{values['approved_plan']}，與申請的{requested}不同；"
-                                "補助以核定方案計算（三(三)）", "approved_plan"))
+        findings.append(
+            warning(
+                form,
+                "line.approved_plan_differs",
+                f"核定補助方案：核定為{values['approved_plan']}，與申請的{requested}不同；補助以核定方案計算（三(三)）",
+                "approved_plan",
+            )
+        )
     months = set(subsidy_months(book.year))
     for key in ("first_month", "last_month"):
         month = typed(form, values, key)
         if isinstance(month, YearMonth) and month not in months:
-            findings.append(error(form, "line.approved_month_outside",
-                                  f"{lf.APPROVAL.field(key).label}：{month_name(month)}不在補助期間"
-                                  f"（{book.year - 1}年12月至{book.year}年11月，九(一)）", key))
+            findings.append(
+                error(
+                    form,
+                    "line.approved_month_outside",
+                    f"{lf.APPROVAL.field(key).label}：{month_name(month)}不在補助期間"
+                    f"（{book.year - 1}年12月至{book.year}年11月，九(一)）",
+                    key,
+                )
+            )
     return findings
 
 
@@ -281,20 +341,37 @@ def check_messages(book: YearBook, today: date) -> list[Finding]:
         missing = lf.MIN_MESSAGES_PER_MONTH - count
         if today > month_end(month):
             short_done.append(month_name(month))
-            findings.append(error(lf.MESSAGES.id, "line.month_messages_short",
-                                  f"{month_name(month)}：轉發本部訊息 {count} 則，少 {missing} 則"
-                                  f"（每個月須 {lf.MIN_MESSAGES_PER_MONTH} 則以上，七）", "date"))
+            findings.append(
+                error(
+                    lf.MESSAGES.id,
+                    "line.month_messages_short",
+                    f"{month_name(month)}：轉發本部訊息 {count} 則，少 {missing} 則"
+                    f"（每個月須 {lf.MIN_MESSAGES_PER_MONTH} 則以上，七）",
+                    "date",
+                )
+            )
         elif month_of(today) == month:
-            findings.append(warning(lf.MESSAGES.id, "line.month_messages_running_short",
-                                    f"{month_name(month)}：本月目前轉發本部訊息 {count} 則，月底前還須 {missing} 則"
-                                    f"（每個月 {lf.MIN_MESSAGES_PER_MONTH} 則以上，七）", "date"))
+            findings.append(
+                warning(
+                    lf.MESSAGES.id,
+                    "line.month_messages_running_short",
+                    f"{month_name(month)}：本月目前轉發本部訊息 {count} 則，月底前還須 {missing} 則"
+                    f"（每個月 {lf.MIN_MESSAGES_PER_MONTH} 則以上，七）",
+                    "date",
+                )
+            )
     for i, record in enumerate(book.line_rows.get(lf.MESSAGES.id, [])):
         day = typed(lf.MESSAGES.id, record, "date")
         if isinstance(day, date) and month_of(day) not in counts:
-            findings.append(warning(lf.MESSAGES.id, "line.message_outside_period",
-                                    f"第 {i + 1} 列 轉發日期：不在補助期間"
-                                    f"（{book.year - 1}年12月至{book.year}年11月），"
-                                    "不計入每月則數", "date", i))
+            findings.append(
+                warning(
+                    lf.MESSAGES.id,
+                    "line.message_outside_period",
+                    f"第 {i + 1} 列 轉發日期：不在補助期間（{book.year - 1}年12月至{book.year}年11月），不計入每月則數",
+                    "date",
+                    i,
+                )
+            )
     return findings
 
 
@@ -306,13 +383,26 @@ def check_fees(book: YearBook) -> list[Finding]:
     for i, record in enumerate(book.line_rows.get(form, [])):
         month, amount = typed(form, record, "month"), typed(form, record, "amount")
         if isinstance(month, YearMonth) and month not in months:
-            findings.append(warning(form, "line.fee_month_outside",
-                                    f"第 {i + 1} 列 月份：{month_name(month)}不在核定補助月份內，不列入請款",
-                                    "month", i))
+            findings.append(
+                warning(
+                    form,
+                    "line.fee_month_outside",
+                    f"第 {i + 1} 列 月份：{month_name(month)}不在核定補助月份內，不列入請款",
+                    "month",
+                    i,
+                )
+            )
         if isinstance(amount, int) and limit and amount > limit:
-            findings.append(warning(form, "line.fee_over_approved",
-                                    f"第 {i + 1} 列 月租費：{money(amount)} 元超過核定方案每月補助 {money(limit)} 元，"
-                                    f"超過的 {money(amount - limit)} 元由工會自行負擔（三(三)）", "amount", i))
+            findings.append(
+                warning(
+                    form,
+                    "line.fee_over_approved",
+                    f"第 {i + 1} 列 月租費：{money(amount)} 元超過核定方案每月補助 {money(limit)} 元，"
+                    f"超過的 {money(amount - limit)} 元由工會自行負擔（三(三)）",
+                    "amount",
+                    i,
+                )
+            )
     return findings
 
 
@@ -322,28 +412,50 @@ def check_claim(book: YearBook, today: date) -> list[Finding]:
     findings: list[Finding] = []
     result = claim(book)
     if result.others and result.others >= result.subsidised:
-        findings.append(warning(lf.OTHER_SUBSIDIES.id, "line.others_cover_fee",
-                                f"其他機關補助合計 {money(result.others)} 元，已達可請款的月租費 "
-                                f"{money(result.subsidised)} 元，本部補助請款金額為 0 元（十一）", "amount"))
+        findings.append(
+            warning(
+                lf.OTHER_SUBSIDIES.id,
+                "line.others_cover_fee",
+                f"其他機關補助合計 {money(result.others)} 元，已達可請款的月租費 "
+                f"{money(result.subsidised)} 元，本部補助請款金額為 0 元（十一）",
+                "amount",
+            )
+        )
     deadline = claim_deadline(book.year)
     claimed = typed(form, values, "claimed_on")
     due = f"{book.year}年11月{CLAIM_DAY}日"
     if isinstance(claimed, date):
         if claimed > deadline:
-            findings.append(error(form, "line.claim_late",
-                                  f"結報專函發文日期：晚於 {due}（九(二)），請款文件應於當年度 11 月 15 日前送達",
-                                  "claimed_on"))
+            findings.append(
+                error(
+                    form,
+                    "line.claim_late",
+                    f"結報專函發文日期：晚於 {due}（九(二)），請款文件應於當年度 11 月 15 日前送達",
+                    "claimed_on",
+                )
+            )
     elif today > deadline:
-        findings.append(error(form, "line.claim_overdue",
-                              f"結報專函發文日期：未填，結報期限 {due} 已過（九(二)）", "claimed_on"))
+        findings.append(
+            error(form, "line.claim_overdue", f"結報專函發文日期：未填，結報期限 {due} 已過（九(二)）", "claimed_on")
+        )
     elif today >= date(deadline.year, 11, 1):
-        findings.append(warning(form, "line.claim_due",
-                                f"結報專函發文日期：結報期限 {due}（還有 {(deadline - today).days} 天，九(二)）",
-                                "claimed_on"))
+        findings.append(
+            warning(
+                form,
+                "line.claim_due",
+                f"結報專函發文日期：結報期限 {due}（還有 {(deadline - today).days} 天，九(二)）",
+                "claimed_on",
+            )
+        )
     if not any(not is_blank(r) for r in book.line_rows.get(lf.TRAINING.id, [])):
-        findings.append(warning(lf.TRAINING.id, "line.training_missing",
-                                "參加本部教育訓練：經核定補助者應派員參加本部舉辦之運用行動通訊軟體教育訓練（七），尚未登錄",
-                                "name"))
+        findings.append(
+            warning(
+                lf.TRAINING.id,
+                "line.training_missing",
+                "參加本部教育訓練：經核定補助者應派員參加本部舉辦之運用行動通訊軟體教育訓練（七），尚未登錄",
+                "name",
+            )
+        )
     return findings
 
 
@@ -355,7 +467,6 @@ def check_tables(book: YearBook) -> list[Finding]:
             if not is_blank(record):
                 findings += check_fields(spec, record, book.year, spec.columns, row=i, form_id=form_id)
     return findings
-
 
 
 # ---------------------------------------------------------------- where the year stands (the home page)
@@ -400,6 +511,7 @@ APPLICATION_FORMS = frozenset({lf.APPLICATION.id})
 def blocking(findings: list[Finding], stage: str) -> list[Finding]:
     """The errors that stop the stage's papers (``"application"`` or ``"claim"``) from being written."""
     return [
-        f for f in findings
+        f
+        for f in findings
         if f.is_error and f.rule not in TIMING_RULES and (stage != "application" or f.form in APPLICATION_FORMS)
     ]

@@ -443,8 +443,9 @@ def _check_sources(entries: Sequence[Entry | None], opening: Sources) -> list[Fi
                 f"{_row(entry.index)}動支類別：本年度尚未登記分配款收入（收 1），已動支分配款"
                 f" {_money(spent[index])} 元；收到分配款時請登記，否則決算時分配款動支將超過收入"
             )
-            findings.append(warning(LEDGER_FORM, "ledger.allocation_not_received", message, field="category",
-                                    row=entry.index))
+            findings.append(
+                warning(LEDGER_FORM, "ledger.allocation_not_received", message, field="category", row=entry.index)
+            )
             continue
         total, opened = available[index], opening.of(source)
         parts = f"（{SOURCE_OPENING_NAMES[source]} {_money(opened)} 元＋本年度收入 {_money(total - opened)} 元）"
@@ -505,9 +506,7 @@ def _check_petty_cash(running: RunningBalances) -> list[Finding]:
     return findings
 
 
-def check_audit(
-    book: LedgerBook, year: int, opening: Sources, running: RunningBalances | None = None
-) -> list[Finding]:
+def check_audit(book: LedgerBook, year: int, opening: Sources, running: RunningBalances | None = None) -> list[Finding]:
     """The sources overspent and the 第19條 warnings of the ledger of ``year``, in entry order.
     ``running``: the book's running balances when the caller keeps them (parsed once per check)."""
     running = RunningBalances(book, year, opening) if running is None else running

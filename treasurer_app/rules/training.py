@@ -45,11 +45,7 @@ def _check_session(session: Record, i: int, report_year: int) -> list[Finding]:
         fail("training_report.day2_only_for_two_days", f"{second}：{length}為 {days} 日時不可填寫", "day2")
     for key, day in (("day1", day1), ("day2", day2)):
         if isinstance(day, date) and day.year - 1911 != report_year:
-            fail(
-                "training_report.date_in_year",
-                f"{spec.field(key).label}：須在 {report_year} 年度內",
-                key,
-            )
+            fail("training_report.date_in_year", f"{spec.field(key).label}：須在 {report_year} 年度內", key)
     if isinstance(day1, date) and isinstance(day2, date) and days == "2" and day2 != day1 + timedelta(days=1):
         findings.append(
             warning(

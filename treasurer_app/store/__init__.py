@@ -178,11 +178,7 @@ class Store(Records):
 
     @classmethod
     def create(
-        cls,
-        path: str | Path,
-        *,
-        backup_dir: str | Path | None = None,
-        policy: BackupPolicy | None = None,
+        cls, path: str | Path, *, backup_dir: str | Path | None = None, policy: BackupPolicy | None = None
     ) -> Store:
         """A new empty project file with a new key in the credential store; StoreExists if the file is there."""
         path = Path(path)

@@ -27,8 +27,10 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         self.title = QLabel(f"{APP_NAME}　版本 {about.app_version()}", objectName="pageTitle")
         layout.addWidget(self.title)
-        intro = QLabel("協助工會會計填寫商港服務費福利專款申請書及現金收支登記簿。"
-                       "本程式內含下列第三方元件，點選元件可看其授權條款全文。")
+        intro = QLabel(
+            "協助工會會計填寫商港服務費福利專款申請書及現金收支登記簿。"
+            "本程式內含下列第三方元件，點選元件可看其授權條款全文。"
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         splitter = QSplitter(self)

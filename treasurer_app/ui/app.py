@@ -63,8 +63,9 @@ def app_icon() -> QIcon:
     return QIcon(str(resources_dir() / "icons" / "app.ico"))
 
 
-def start(argv: list[str] | None = None, project_path: Path | None = None,
-          folder: Path | None = None) -> tuple[QApplication, MainWindow]:
+def start(
+    argv: list[str] | None = None, project_path: Path | None = None, folder: Path | None = None
+) -> tuple[QApplication, MainWindow]:
     """The application and its window, shown; the project opens once the event loop runs."""
     existing = QApplication.instance()
     app = existing or QApplication(with_fusion_style(argv if argv is not None else sys.argv))

@@ -55,8 +55,12 @@ MOUSE_TRIGGERS = (
 class FieldDelegate(QStyledItemDelegate):
     """Cell editors by field type; the typed text is checked at once (``preview``)."""
 
-    def __init__(self, field_of: Callable[[int], Field | None], preview: Callable[[int, int, str, QWidget], None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        field_of: Callable[[int], Field | None],
+        preview: Callable[[int, int, str, QWidget], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.field_of = field_of
         self.preview = preview

@@ -132,8 +132,9 @@ class Checker(QObject):
         # full collection walks millions of objects while holding that lock (0.3–0.5 s without a frame).
         # Collection waits until the check is done; what is alive then is set aside from later collections.
         gc.disable()
-        self._worker = threading.Thread(target=self._work, args=(generation, snapshot, year),
-                                        name="treasurer-app-checker", daemon=True)
+        self._worker = threading.Thread(
+            target=self._work, args=(generation, snapshot, year), name="treasurer-app-checker", daemon=True
+        )
         self._worker.start()
 
     def _work(self, generation: int, project: Project, year: int) -> None:

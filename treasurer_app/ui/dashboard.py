@@ -7,16 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from treasurer_app.findings import Finding
 from treasurer_app.line_subsidy import rules as line_rules
@@ -104,8 +95,13 @@ class Dashboard(QWidget):
                 widget.setParent(None)  # gone from the page now, not at the next event loop turn
                 widget.deleteLater()
 
-    def show_project(self, project: Project, year: int | None, findings: list[Finding],
-                     history: Sequence[EducationYear] | None = None) -> None:
+    def show_project(
+        self,
+        project: Project,
+        year: int | None,
+        findings: list[Finding],
+        history: Sequence[EducationYear] | None = None,
+    ) -> None:
         """``history``: the education history as the checker worked it out with ``findings`` (on its thread);
         None to work it out here."""
         self._clear()
@@ -194,12 +190,16 @@ class Dashboard(QWidget):
         if last_entries:
             now = f"本年度申請書的{derived}由 {year - 1} 年的現金收支登記簿（{last_entries} 筆收支）自動計算。"
         else:
-            now = (f"沒有 {year - 1} 年的現金收支登記簿：本年度的{derived}須手填；"
-                   f"也可以用「檔案 → 匯入活頁簿…」匯入 {year - 1} 年度的申請書與 {year - 1} 年各季的登記簿。")
+            now = (
+                f"沒有 {year - 1} 年的現金收支登記簿：本年度的{derived}須手填；"
+                f"也可以用「檔案 → 匯入活頁簿…」匯入 {year - 1} 年度的申請書與 {year - 1} 年各季的登記簿。"
+            )
         book = project.years[year]
         entries = book.ledger_entry_count()
-        later = (f"明年（{year + 1} 年度）申請書的{derived}，以及預算書的上年度未動支利息，"
-                 f"將由本年（{year} 年）的現金收支登記簿產生（目前 {entries} 筆收支）。")
+        later = (
+            f"明年（{year + 1} 年度）申請書的{derived}，以及預算書的上年度未動支利息，"
+            f"將由本年（{year} 年）的現金收支登記簿產生（目前 {entries} 筆收支）。"
+        )
         for text in (now, later):
             label = QLabel(text)
             label.setWordWrap(True)
@@ -215,9 +215,11 @@ class Dashboard(QWidget):
         grid.setColumnStretch(2, 1)
         rows: list[tuple[str, str, str, str]] = []  # when, how long, what, style
         if not line_rules.in_use(book):
-            note = QLabel(f"本年度尚未使用。勞動部補助工會 LINE 官方帳號月租費"
-                          f"（{year - 1} 年 12 月至 {year} 年 11 月），"
-                          f"須於 {year - 1} 年 9 月 1 日至 10 月 31 日申請。")
+            note = QLabel(
+                f"本年度尚未使用。勞動部補助工會 LINE 官方帳號月租費"
+                f"（{year - 1} 年 12 月至 {year} 年 11 月），"
+                f"須於 {year - 1} 年 9 月 1 日至 10 月 31 日申請。"
+            )
             note.setWordWrap(True)
             layout.addWidget(note)
         else:
@@ -227,26 +229,42 @@ class Dashboard(QWidget):
                 rows.append((roc_text(mailed), "已交寄", "申請文件（前一年 9 月 1 日至 10 月 31 日）", DONE_STYLE))
             elif self.today <= end:
                 days = (end - self.today).days
-                rows.append((roc_text(end), in_days(days) if self.today >= start else f"{roc_text(start)}起",
-                             "申請文件交寄期限（掛號等可查詢交寄日期之方式）", URGENT_STYLE if days <= 14 else ""))
+                rows.append(
+                    (
+                        roc_text(end),
+                        in_days(days) if self.today >= start else f"{roc_text(start)}起",
+                        "申請文件交寄期限（掛號等可查詢交寄日期之方式）",
+                        URGENT_STYLE if days <= 14 else "",
+                    )
+                )
             else:
                 rows.append((roc_text(end), "已過", "申請期間已過，尚未填寫交寄日期", ERROR_STYLE))
             if line_rules.approved(book):
                 for status in line_rules.month_statuses(book, self.today):
                     if status.state in (line_rules.MONTH_SHORT, line_rules.MONTH_RUNNING):
                         name, text, style = month_line(status)
-                        rows.append((name, "本月" if status.state == line_rules.MONTH_RUNNING else "已過",
-                                     f"轉發勞動部訊息：{text}", style))
+                        rows.append(
+                            (
+                                name,
+                                "本月" if status.state == line_rules.MONTH_RUNNING else "已過",
+                                f"轉發勞動部訊息：{text}",
+                                style,
+                            )
+                        )
                 deadline = line_rules.claim_deadline(year)
                 claimed = line_rules.typed("line_approval", book.forms.get("line_approval", {}), "claimed_on")
                 if isinstance(claimed, date):
                     rows.append((roc_text(claimed), "已發文", "結報請款專函", DONE_STYLE))
                 else:
                     days = (deadline - self.today).days
-                    rows.append((roc_text(deadline), in_days(days) if days >= 0 else "已過期",
-                                 f"結報請款（領據、成果報告表、每月訊息證明），請款 "
-                                 f"{line_rules.claim(book).total:,} 元", ERROR_STYLE if days < 0 else
-                                 URGENT_STYLE if days <= 14 else ""))
+                    rows.append(
+                        (
+                            roc_text(deadline),
+                            in_days(days) if days >= 0 else "已過期",
+                            f"結報請款（領據、成果報告表、每月訊息證明），請款 {line_rules.claim(book).total:,} 元",
+                            ERROR_STYLE if days < 0 else URGENT_STYLE if days <= 14 else "",
+                        )
+                    )
         coming = roc_year(self.today) + 1  # the subsidy whose application window is this autumn (or next)
         start, end = line_rules.application_window(coming)
         if self.today > end:
@@ -255,9 +273,14 @@ class Dashboard(QWidget):
         if coming != year:
             days = (end - self.today).days
             where = "請先以「開始新年度…」建立該年度" if coming not in project.years else f"請切換到 {coming} 年度"
-            rows.append((f"{roc_text(start)}至{roc_text(end)}",
-                         in_days(days) if self.today >= start else f"還有 {(start - self.today).days} 天開始",
-                         f"{coming} 年度補助的申請期間（{where}）", URGENT_STYLE if start <= self.today else ""))
+            rows.append(
+                (
+                    f"{roc_text(start)}至{roc_text(end)}",
+                    in_days(days) if self.today >= start else f"還有 {(start - self.today).days} 天開始",
+                    f"{coming} 年度補助的申請期間（{where}）",
+                    URGENT_STYLE if start <= self.today else "",
+                )
+            )
         for row, (when, left, what, style) in enumerate(rows):
             labels = (QLabel(when), QLabel(left), QLabel(what))
             labels[2].setWordWrap(True)
@@ -266,8 +289,11 @@ class Dashboard(QWidget):
                 grid.addWidget(label, row, col)
         layout.addLayout(grid)
         buttons = QHBoxLayout()
-        for step_id, text in ((LINE_STEPS[0].id, "前往 LINE 補助申請"), ("line_messages", "登錄轉發訊息"),
-                              (LINE_EXPORT, "LINE 補助文件")):
+        for step_id, text in (
+            (LINE_STEPS[0].id, "前往 LINE 補助申請"),
+            ("line_messages", "登錄轉發訊息"),
+            (LINE_EXPORT, "LINE 補助文件"),
+        ):
             go = QPushButton(text)
             go.clicked.connect(lambda _=False, target=step_id: self.go_to.emit(target))
             buttons.addWidget(go)
@@ -283,8 +309,10 @@ class Dashboard(QWidget):
         frame, layout = card("教育訓練支出比率（應占分配款 40% 以上）")
         for entry in history:
             met = "✓ 達標" if entry.met else "✗ 未達 40%"
-            label = QLabel(f"{entry.year} 年度：教育訓練 {entry.education:,} 元／分配款 {entry.allocation:,} 元"
-                           f"＝{entry.percent_text}　{met}")
+            label = QLabel(
+                f"{entry.year} 年度：教育訓練 {entry.education:,} 元／分配款 {entry.allocation:,} 元"
+                f"＝{entry.percent_text}　{met}"
+            )
             label.setStyleSheet("color: #2e7d32" if entry.met else "color: #c62828; font-weight: bold")
             layout.addWidget(label)
         if len(history) >= 2 and not history[-1].met and not history[-2].met:

@@ -365,4 +365,3 @@ def _listed(findings: list[Finding]) -> str:
     if len(findings) > MAX_LISTED:
         lines.append(f"…另有 {len(findings) - MAX_LISTED} 項（見右側「檢查結果」）")
     return "\n".join(lines)
-

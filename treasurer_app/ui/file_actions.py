@@ -54,7 +54,8 @@ class FileActions:
         menu.addAction(self.import_action)
         self.import_workbooks_action = QAction("匯入活頁簿 (.xls/.xlsx)…", parent)
         self.import_workbooks_action.setToolTip(
-            "匯入申請書與現金收支登記簿活頁簿（可一次選多個：去年的申請書與四季的登記簿）；先列出變化再決定")
+            "匯入申請書與現金收支登記簿活頁簿（可一次選多個：去年的申請書與四季的登記簿）；先列出變化再決定"
+        )
         self.import_workbooks_action.triggered.connect(self.import_workbooks)
         menu.addAction(self.import_workbooks_action)
         self.export_json_action = QAction("匯出交換檔 (.json)…", parent)
@@ -82,8 +83,14 @@ class FileActions:
         path, _ = QFileDialog.getOpenFileName(self.shell.window(), "開啟專案檔", folder, "工會專案檔 (*.tap)")
         return self.open_store(Path(path), must_exist=True) if path else False
 
-    def open_store(self, location: Path | None = None, break_lock: bool = False, read_only: bool = False,
-                   reopen: bool = False, must_exist: bool = False) -> bool:
+    def open_store(
+        self,
+        location: Path | None = None,
+        break_lock: bool = False,
+        read_only: bool = False,
+        reopen: bool = False,
+        must_exist: bool = False,
+    ) -> bool:
         """Open the project file ``location`` (the user's working project, created if need be, by default).
 
         A file another copy holds asks whether to unlock it or open it read-only; a file whose key is not
@@ -103,8 +110,9 @@ class FileActions:
         if shell.document is not None and not reopen and not shell.may_close("開啟其他專案檔"):
             return False
         try:
-            persistence = services.StorePersistence(location, break_lock=break_lock, read_only=read_only,
-                                           create=not must_exist)
+            persistence = services.StorePersistence(
+                location, break_lock=break_lock, read_only=read_only, create=not must_exist
+            )
             project = persistence.load()
         except Exception as exc:  # the store's and privacy's errors carry a Chinese message
             if shell.quit_after_open:
@@ -126,8 +134,13 @@ class FileActions:
                 # Once the key is in, the file is reopened for editing; cancelled, it stays read-only.
                 self.keys.import_key()
                 return True
-            return self.open_store(location, break_lock=choice == "break", read_only=choice == "read_only",
-                                   reopen=reopen, must_exist=must_exist)
+            return self.open_store(
+                location,
+                break_lock=choice == "break",
+                read_only=choice == "read_only",
+                reopen=reopen,
+                must_exist=must_exist,
+            )
         self.use_store(persistence, project, read_only)
         if shell.quit_after_open:
             QTimer.singleShot(0, QApplication.quit)
@@ -231,8 +244,7 @@ class FileActions:
         assert self.shell.document is not None
         if self.shell.document.project.years:
             answer = QMessageBox.question(
-                parent, "匯入交換檔",
-                "交換檔的資料會取代目前的資料。取代前會自動備份，可從「備份」選單還原。要繼續嗎？",
+                parent, "匯入交換檔", "交換檔的資料會取代目前的資料。取代前會自動備份，可從「備份」選單還原。要繼續嗎？"
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
@@ -278,7 +290,8 @@ class FileActions:
 
     def import_workbooks(self) -> bool:
         paths, _ = QFileDialog.getOpenFileNames(
-            self.shell.window(), "匯入活頁簿", str(Path.home()), "Excel 活頁簿 (*.xls *.xlsx);;所有檔案 (*)")
+            self.shell.window(), "匯入活頁簿", str(Path.home()), "Excel 活頁簿 (*.xls *.xlsx);;所有檔案 (*)"
+        )
         return self.import_workbook_files([Path(p) for p in paths]) if paths else False
 
     def import_workbook_files(self, paths: list[Path]) -> bool:

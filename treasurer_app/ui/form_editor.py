@@ -5,16 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QGroupBox,
-    QLabel,
-    QScrollArea,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QGridLayout, QGroupBox, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from treasurer_app.editing.changes import Change
 from treasurer_app.fields import Field
@@ -290,8 +281,12 @@ class FormEditor(QWidget):
 
     def _refresh_grid_notes(self) -> None:
         for keys, note in self.grid_notes:
-            messages = [f.message for key in keys for f in self._findings(key)
-                        if f.message and f.rule not in MISSING_VALUE_RULES]
+            messages = [
+                f.message
+                for key in keys
+                for f in self._findings(key)
+                if f.message and f.rule not in MISSING_VALUE_RULES
+            ]
             note.setText("\n".join(dict.fromkeys(messages)))
             set_mark(note, "error" if messages else "")
             note.setVisible(bool(messages))

@@ -51,8 +51,9 @@ class ImportDialog(QDialog):
         self.diff_view.setVisible(bool(self.changes))
         layout.addWidget(self.diff_view, 2)
         if self.replaces:
-            text = ("標示「變更」的表會被活頁簿的內容取代。匯入前會先自動備份；"
-                    "匯入後按「復原」（Ctrl+Z）一次就能整批還原。")
+            text = (
+                "標示「變更」的表會被活頁簿的內容取代。匯入前會先自動備份；匯入後按「復原」（Ctrl+Z）一次就能整批還原。"
+            )
         elif self.changes:
             text = "匯入後按「復原」（Ctrl+Z）一次就能整批還原。"
         else:

@@ -40,9 +40,7 @@ SUMMARY = "summary_one"
 BALANCE_KEYS = ("balance_total", "balance_acct1", "balance_acct2", "balance_fixed", "balance_petty")
 # What is still available of each source of the fund: on screen only, the printed sheet has no such columns.
 SOURCE_KEYS = ("source_allocation", "source_interest", "source_other")
-SOURCE_LABELS: dict[str, str] = {
-    key: f"可動支{source}" for key, source in zip(SOURCE_KEYS, SOURCES, strict=True)
-}
+SOURCE_LABELS: dict[str, str] = {key: f"可動支{source}" for key, source in zip(SOURCE_KEYS, SOURCES, strict=True)}
 # The register's columns are the printed sheet's, declared once (ledger/sheet.py ENTRY_ROWS): 年 · 月 · 日 ·
 # 字 · 傳票序號 · 摘要 (項目) · 摘要(一) · 摘要(二) · 金額 · 動支類別 · 動支帳戶 · the balances; 號 is picked in
 # the 摘要(一) column, which shows the code's text, so a row copied from the exported sheet pastes field by
@@ -52,6 +50,7 @@ HEADERS: dict[str, str] = {**{column.key: column.label for column in ENTRY_ROWS.
 RUNNING = frozenset({*BALANCE_KEYS, *SOURCE_KEYS})
 COMPUTED = frozenset({*(column.key for column in ENTRY_ROWS.columns if column.computed), *RUNNING})
 NUMERIC = frozenset({"amount", *RUNNING})
+
 
 def money(value: int) -> str:
     return f"{value:,}"
@@ -296,7 +295,6 @@ def pasted_record(cells: list[str], first_column: int) -> Record:
     return record
 
 
-
 class LedgerFilter(QSortFilterProxyModel):
     """Month, quarter, code and member filters; the empty row for a new entry always stays, and so does
     every entry typed, pasted or edited since the filters were set, until they are set again: an entry
@@ -353,4 +351,3 @@ class LedgerFilter(QSortFilterProxyModel):
         if self.code and f"{record.get('kind', '').strip()} {record.get('code', '').strip()}" != self.code:
             return False
         return not (self.member and self.member not in record.get("memo", ""))
-

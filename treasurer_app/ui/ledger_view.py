@@ -441,8 +441,12 @@ class LedgerPage(QWidget):
             if row < self.model.rowCount():
                 shown = self.proxy.mapFromSource(self.model.index(row, 0))
                 if shown.isValid():
-                    viewport.update(0, self.table.rowViewportPosition(shown.row()), viewport.width(),
-                                    self.table.rowHeight(shown.row()))
+                    viewport.update(
+                        0,
+                        self.table.rowViewportPosition(shown.row()),
+                        viewport.width(),
+                        self.table.rowHeight(shown.row()),
+                    )
 
     def _show_carried_interest(self) -> None:
         """A blank 上年度未動支利息 reads as budget line 2: the field says which figure that is."""
@@ -520,9 +524,7 @@ class LedgerPage(QWidget):
                 self.totals.setItem(r, c, item)
         self.count_label.setText(f"顯示 {shown} 筆／共 {entries} 筆")
 
-    def _count_filtered(
-        self, parsed: list[Entry | None], entries: int
-    ) -> tuple[dict[tuple[str, str], list[int]], int]:
+    def _count_filtered(self, parsed: list[Entry | None], entries: int) -> tuple[dict[tuple[str, str], list[int]], int]:
         totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
         shown = 0
         # The proxy's own test, called from here: asking Qt to map each of 100,000 rows took seconds.
@@ -566,8 +568,9 @@ def _summary_key(entry: Entry | None) -> tuple[str, str, int] | None:
 class DrilldownDialog(QDialog):
     """The ledger entries behind a figure of the final accounts or the training expenses."""
 
-    def __init__(self, document: ProjectDocument, ledger_year: int, title: str, rows: list[int],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, document: ProjectDocument, ledger_year: int, title: str, rows: list[int], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"{title}：來源分錄")
         book = document.project.years[ledger_year].ledger if ledger_year in document.project.years else None
@@ -597,5 +600,3 @@ class DrilldownDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(900, 420)
-
-

@@ -7,15 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from treasurer_app.export.atomic import PackageFailed, write_reason
 from treasurer_app.line_subsidy import documents as ld
@@ -40,9 +32,12 @@ class LinePapersPage(QWidget):
         self.written: list[Path] = []
         _body, self.layout_ = scroll_page(self)
         self.layout_.addWidget(QLabel(f"LINE 官方帳號補助文件　{year} 年度", objectName="pageTitle"))
-        hint = QLabel(f"{lf.RULES_TITLE}：補助 {year - 1} 年 12 月至 {year} 年 11 月的月租費。"
-                      "申請文件於前一年 9 月 1 日至 10 月 31 日以掛號等可查詢交寄日期的方式寄送；"
-                      "結報請款文件於 11 月 15 日前以專函送勞動部。", objectName="pageHint")
+        hint = QLabel(
+            f"{lf.RULES_TITLE}：補助 {year - 1} 年 12 月至 {year} 年 11 月的月租費。"
+            "申請文件於前一年 9 月 1 日至 10 月 31 日以掛號等可查詢交寄日期的方式寄送；"
+            "結報請款文件於 11 月 15 日前以專函送勞動部。",
+            objectName="pageHint",
+        )
         hint.setWordWrap(True)
         self.layout_.addWidget(hint)
         frame, layout = card("請款金額")
@@ -84,8 +79,7 @@ class LinePapersPage(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.open_folder = QPushButton("開啟資料夾")
-        self.open_folder.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(self.folder_line.text())))
+        self.open_folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(self.folder_line.text())))
         self.open_folder.hide()
         layout.addWidget(self.open_folder)
         self.layout_.addWidget(frame)
@@ -115,7 +109,8 @@ class LinePapersPage(QWidget):
         others = f"；減其他機關補助 {claim.others:,} 元" if claim.others else ""
         self.claim_label.setText(
             f"核定 {len(claim.months)} 個月，{limit}；實付月租費 {claim.paid:,} 元{own}{others}。\n"
-            f"申請本部補助：{claim.total:,} 元（{receipt_amount(claim.total)}）")
+            f"申請本部補助：{claim.total:,} 元（{receipt_amount(claim.total)}）"
+        )
         while self.months.count():
             widget = self.months.takeAt(0).widget()
             if widget is not None:

@@ -278,7 +278,8 @@ class MainWindow(QMainWindow):
                 return
             if first:
                 paths, _ = QFileDialog.getOpenFileNames(
-                    self, f"匯入 {year - 1} 年度的活頁簿", str(Path.home()), "Excel 活頁簿 (*.xls *.xlsx)")
+                    self, f"匯入 {year - 1} 年度的活頁簿", str(Path.home()), "Excel 活頁簿 (*.xls *.xlsx)"
+                )
                 self.start_from_last_year(year, [Path(p) for p in paths])
         if year not in self.document.project.years:
             self.document.add_year(year)
@@ -516,10 +517,14 @@ class MainWindow(QMainWindow):
         return True
 
     def ask_about_unsaved(self, doing: str = "關閉") -> str:
-        """"retry", "discard" or "cancel", for the edits not yet in the project file."""
+        """ "retry", "discard" or "cancel", for the edits not yet in the project file."""
         unsaved = self.document.unsaved
-        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,
-                          f"有 {len(unsaved)} 項修改還沒有存入專案檔（{unsaved.reason}）。", parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            APP_NAME,
+            f"有 {len(unsaved)} 項修改還沒有存入專案檔（{unsaved.reason}）。",
+            parent=self,
+        )
         box.setInformativeText(
             f"「再試一次儲存」：空出磁碟空間或排除問題後再寫一次；成功才會{doing}。\n"
             f"「放棄這些修改並{doing}」：這些修改會遺失，專案檔保留最後一次成功儲存的內容。\n"

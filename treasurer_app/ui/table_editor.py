@@ -10,13 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import overload
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -209,9 +203,13 @@ class RecordTable(QTableView):
         bottom = self.rowAt(self.viewport().height() - 1)
         if self.isVisible() and top >= 0 and (last < top or first > bottom >= 0) and not editing:
             return  # no row on screen changed: Qt would repaint every cell shown (~0.1 s for a long ledger)
-        if not editing or top_left == bottom_right or not (
-            top_left.row() <= current.row() <= bottom_right.row()
-            and top_left.column() <= current.column() <= bottom_right.column()
+        if (
+            not editing
+            or top_left == bottom_right
+            or not (
+                top_left.row() <= current.row() <= bottom_right.row()
+                and top_left.column() <= current.column() <= bottom_right.column()
+            )
         ):
             super().dataChanged(top_left, bottom_right, list(roles))
             return
@@ -226,8 +224,9 @@ class RecordTable(QTableView):
         ]
         for first_row, first_column, end_row, end_column in ranges:
             if first_row <= end_row and first_column <= end_column:
-                super().dataChanged(model.index(first_row, first_column, parent),
-                                    model.index(end_row, end_column, parent), list(roles))
+                super().dataChanged(
+                    model.index(first_row, first_column, parent), model.index(end_row, end_column, parent), list(roles)
+                )
         self.viewport().update(self.visualRect(current))
 
     @overload
@@ -236,8 +235,9 @@ class RecordTable(QTableView):
     @overload
     def edit(self, index: Index, trigger: QAbstractItemView.EditTrigger, event: QEvent | None, /) -> bool: ...
 
-    def edit(self, index: Index, trigger: QAbstractItemView.EditTrigger | None = None,
-             event: QEvent | None = None) -> bool | None:
+    def edit(
+        self, index: Index, trigger: QAbstractItemView.EditTrigger | None = None, event: QEvent | None = None
+    ) -> bool | None:
         """Remembers how editing started, so a drop-down opened with the mouse shows its list at once."""
         if trigger is None:
             self.last_edit_trigger = None
@@ -321,8 +321,7 @@ class RecordTable(QTableView):
         model = self.model()
         column = after + 1
         while column < model.columnCount() and (
-            self.isColumnHidden(column)
-            or not model.flags(model.index(row, column)) & Qt.ItemFlag.ItemIsEditable
+            self.isColumnHidden(column) or not model.flags(model.index(row, column)) & Qt.ItemFlag.ItemIsEditable
         ):
             column += 1
         return column
@@ -395,8 +394,10 @@ class TablePage(QWidget):
 
     def _hint(self) -> str:
         if self.area == "roster":
-            return ("每列一位會員。可直接從 Excel 複製多列後按 Ctrl+V 貼上（欄位順序同下表）。"
-                    "身分證字號預設遮蔽，按「顯示身分證字號」才顯示。會員人數須與工會基本資料相同。")
+            return (
+                "每列一位會員。可直接從 Excel 複製多列後按 Ctrl+V 貼上（欄位順序同下表）。"
+                "身分證字號預設遮蔽，按「顯示身分證字號」才顯示。會員人數須與工會基本資料相同。"
+            )
         if self.area != "training_report":
             return self.spec.hint
         return self.spec.hint + "　課程名稱可填多項，以「、」分隔。"

@@ -55,8 +55,7 @@ def _interpret(sheets: list[Sheet], source: str) -> ImportResult:
     names = "、".join(f"「{s.name}」" for s in sheets[:7])
     raise WorkbookImportError(
         source,
-        f"找不到「{first.sheet_name}」或「{LEDGER_TITLE}」工作表（活頁簿裡有 {names}），"
-        "不是申請書或登記簿的格式",
+        f"找不到「{first.sheet_name}」或「{LEDGER_TITLE}」工作表（活頁簿裡有 {names}），不是申請書或登記簿的格式",
     )
 
 

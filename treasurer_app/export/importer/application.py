@@ -45,8 +45,7 @@ def _read_rows(grid: Grid) -> dict[int, list[Cell]]:
 def _column_header(grid: Grid, cell: Cell) -> str:
     """The nearest header above ``cell`` that spans its column (e.g. 結餘款金額 (包括其他收入))."""
     headers = [
-        h for h in grid.cells
-        if h.style is Style.HEADER and h.last_row < cell.row and h.col <= cell.col <= h.last_col
+        h for h in grid.cells if h.style is Style.HEADER and h.last_row < cell.row and h.col <= cell.col <= h.last_col
     ]
     return str(max(headers, key=lambda h: h.last_row).value) if headers else f"第 {cell.col + 1} 欄"
 
@@ -59,7 +58,6 @@ def _row_labels(grid: Grid, row: int) -> list[tuple[int, str, str]]:
         if cell.style is Style.LABEL and cell.row <= row <= cell.last_row and isinstance(cell.value, str) and cell.value
     ]
     return sorted(labels)
-
 
 
 class ApplicationReader:
@@ -186,8 +184,9 @@ class ApplicationReader:
         rows = [(row, cells, _row_labels(template, row)) for row, cells in sorted(_read_rows(template).items())]
         rows = [(row, cells, labels) for row, cells, labels in rows if labels]
         # First every row by its labels, then a row whose locked label was changed by its place beside a row found.
-        found: dict[int, tuple[int, int] | None] = {row: matcher.find([(c, k) for c, k, _ in labels])
-                                                    for row, _, labels in rows}
+        found: dict[int, tuple[int, int] | None] = {
+            row: matcher.find([(c, k) for c, k, _ in labels]) for row, _, labels in rows
+        }
         every_label = {label_key(c.value) for c in template.cells if c.style is Style.LABEL and c.value}
         for row, _, labels in rows:
             if found[row] is None:
@@ -218,8 +217,12 @@ class ApplicationReader:
         return values, found_any
 
     def _by_place(
-        self, sheet: Sheet, labels: list[tuple[int, str, str]], row: int,
-        found: dict[int, tuple[int, int] | None], every_label: set[str],
+        self,
+        sheet: Sheet,
+        labels: list[tuple[int, str, str]],
+        row: int,
+        found: dict[int, tuple[int, int] | None],
+        every_label: set[str],
     ) -> tuple[int, int] | None:
         """A row whose locked label was changed: found by its place from the nearest row found by its label,
         when the text there is no other row's label. The change is reported; the values are read."""
@@ -391,7 +394,6 @@ class ApplicationReader:
             )
 
 
-
 def _category_index(text: str) -> int | None:
     key = label_key(text)
     for n, category in enumerate(training_report.CATEGORIES, start=1):
@@ -401,4 +403,3 @@ def _category_index(text: str) -> int | None:
         if similar(label_key(category), key):
             return n
     return None
-

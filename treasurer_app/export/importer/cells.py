@@ -73,7 +73,6 @@ class ImportResult:
         return self.book.year
 
 
-
 # ---------------------------------------------------------------- reading the file
 
 
@@ -161,9 +160,7 @@ def open_sheets(data: bytes, source: str) -> list[Sheet]:
     raise WorkbookImportError(source, "不是 Excel 活頁簿（.xls 或 .xlsx），無法匯入")
 
 
-def _guarded(
-    reader: Callable[[bytes, str], list[Sheet]], data: bytes, source: str, reason: str
-) -> list[Sheet]:
+def _guarded(reader: Callable[[bytes, str], list[Sheet]], data: bytes, source: str, reason: str) -> list[Sheet]:
     """Run a reader; whatever a damaged file makes it raise becomes ``reason``."""
     try:
         return reader(data, source)
@@ -364,7 +361,9 @@ def stored_text(value: Value, spec_field: Field | None, where: str, notes: list[
     if value is None:
         return ""
     if (
-        isinstance(value, int) and spec_field is not None and isinstance(spec_field.type, RocDate)
+        isinstance(value, int)
+        and spec_field is not None
+        and isinstance(spec_field.type, RocDate)
         and 10_000 <= value <= 99_999
     ):
         # A date typed in Excel and turned into its day serial by a format change: 45852 is 2025-07-14.
@@ -392,8 +391,6 @@ def stored_text(value: Value, spec_field: Field | None, where: str, notes: list[
     if spec_field is None:
         return text.strip()
     return spec_field.type.parse(text).text
-
-
 
 
 class Matcher:
@@ -428,7 +425,6 @@ class Matcher:
         return None
 
 
-
 def decimal_of(value: object) -> Decimal | None:
     """A figure as a workbook or a grid holds it (1,234 as text too); None when it is not one."""
     if isinstance(value, bool) or value is None:
@@ -452,7 +448,6 @@ def cell_lines(raw: Value, count: int) -> list[str]:
     text = _number_text(raw) if isinstance(raw, int | float) else str(raw)
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return lines + [""] * (count - len(lines)) if len(lines) < count else lines
-
 
 
 def no_headers(sheet_name: str, headers: dict[str, list[str]], required: Sequence[str], what: str) -> str:
@@ -489,4 +484,3 @@ def find_header(
         if all(key in found and found[key][0] == row for key in required):
             return max(r for r, _ in found.values()), {key: col for key, (_, col) in found.items()}
     return None, {}
-

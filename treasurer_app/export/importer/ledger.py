@@ -63,8 +63,9 @@ class LedgerReader:
         for key in ("union_name", "tax_id"):
             if header.get(key):
                 book.forms["application"][key] = header.pop(key)
-        book.ledger = LedgerBook(header={k: v for k, v in header.items() if k in OPENING_KEYS.values()},
-                                 entries=self._entries(sheet))
+        book.ledger = LedgerBook(
+            header={k: v for k, v in header.items() if k in OPENING_KEYS.values()}, entries=self._entries(sheet)
+        )
         self.notes.append("「上年度未動支利息」不在登記簿上，未匯入；年度結轉時會自動計算")
         parameters = label_key(layouts.PARAMETER_SHEET_NAME)
         for other in self.sheets:
@@ -137,4 +138,3 @@ class LedgerReader:
             self.cells["ledger", None, index] = cell_name(sheet.name, row, first_col)
             entries.append({key: entry.get(key, "") for key in ENTRY_KEYS if key in entry})
         return entries
-
