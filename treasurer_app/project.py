@@ -105,6 +105,18 @@ class YearBook:
             return int(counter())
         return 0 if self.ledger is None else len(self.ledger.entries)
 
+    def has_filled_row(self, form_id: str) -> bool:
+        """Whether a row of table ``form_id`` holds a typed value; answered by the file without reading the rows
+        when it can (the home page asks this of every table of the year, the LINE check of its four tables)."""
+        source = self.__dict__.get("_rows_source")
+        probe = getattr(source, "has_filled_row", None)
+        attribute = form_id if form_id in ("roster", "training_report") else "line_rows"
+        if source is not None and attribute not in self.__dict__ and probe is not None:
+            answer = probe(form_id)
+            if answer is not None:
+                return bool(answer)
+        return any(any(value.strip() for value in row.values()) for row in self.table(form_id))
+
     @property
     def rows_deferred(self) -> bool:
         """The rows have not been asked for yet (``defer_rows``)."""

@@ -163,3 +163,31 @@ def test_a_years_ledger_entries_are_counted_without_reading_its_rows(path: Path)
         ledger.entries.append({"month": "1"})
         assert project.years[114].ledger_entry_count() == expected[114] + 1
     assert YearBook(113).ledger_entry_count() == 0
+
+
+def test_whether_a_table_has_a_filled_row_is_answered_without_reading_its_rows(path: Path) -> None:
+    # The home page asks it of every table of the year shown (and the LINE check of its tables): it read the year.
+    tables = ("roster", "training_report", *three_years().years[115].line_rows)
+    expected = {table: three_years().years[115].has_filled_row(table) for table in tables}
+    assert expected["roster"] and not expected["line_fees"]
+    with Store.open(path) as opened:
+        project = opened.load(lazy=True)
+        assert {table: project.years[115].has_filled_row(table) for table in tables} == expected
+        assert opened.rows_read == 0 and project.years[115].rows_deferred
+
+
+def test_a_table_whose_only_values_are_sealed_is_read_to_say_whether_it_is_filled(tmp_path: Path) -> None:
+    project = Project()
+    book = project.add_year(115)
+    book.roster = [{"name": "王小明"}, {"name": ""}]  # the name is sealed: the file alone cannot tell
+    path = tmp_path / "sealed.tap"
+    with Store.create(path) as created:
+        created.replace_project(project)
+    with Store.open(path) as opened:
+        lazy = opened.load(lazy=True)
+        assert lazy.years[115].has_filled_row("roster")
+        assert opened.rows_read == 2  # read, not guessed
+    book.roster = [{"name": " "}]
+    with Store.open(path) as opened:
+        opened.replace_project(project)
+        assert not opened.load(lazy=True).years[115].has_filled_row("roster")

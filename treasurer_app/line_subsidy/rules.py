@@ -38,7 +38,7 @@ def is_blank(record: Record) -> bool:
 def in_use(book: YearBook) -> bool:
     """The union takes part in the programme for this year: anything of it typed."""
     forms = (book.forms.get(form_id, {}) for form_id in lf.LINE_SCALAR_FORMS)
-    return any(not is_blank(r) for r in forms) or any(not is_blank(r) for rows in book.line_rows.values() for r in rows)
+    return any(not is_blank(r) for r in forms) or any(book.has_filled_row(table) for table in lf.LINE_TABLES)
 
 
 def approved(book: YearBook) -> bool:

@@ -24,6 +24,7 @@ from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.sheet import ENTRY_FIELD, ENTRY_KEYS, HEADER_FIELD, HEADER_KEYS
 from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES
 from treasurer_app.project import ATTACHMENT_KINDS, Project, YearBook, YearRows
+from treasurer_app.store.deferred import DeferredRows
 from treasurer_app.store.errors import StoreDamaged, StoreError, translate_open_error
 from treasurer_app.store.order import POSITION_GAP, RowOrder
 
@@ -524,7 +525,7 @@ class Records:
             orders: dict[tuple[int, str], RowOrder] = {}
             if lazy:
                 for book in project.years.values():
-                    book.defer_rows(_DeferredRows(self, book.year, book.ledger))
+                    book.defer_rows(DeferredRows(self, book.year, book.ledger))
             else:
                 self._read_rows(conn, project, orders)
             for year, kind, path in conn.execute("SELECT year, kind, path FROM attachments"):
@@ -556,18 +557,6 @@ class Records:
             target.append(self._decode(table, row_id, plain, sealed))
             order.append(row_id, position)
             self.rows_read += 1
-
-    def _count_rows(self, year: int, table: str) -> int:
-        """How many rows of ``table`` the file holds for ``year`` (``load(lazy=True)``), none of them read."""
-        conn, own = self._reader()
-        try:
-            row = conn.execute("SELECT COUNT(*) FROM rows WHERE year = ? AND tbl = ?", (year, table)).fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise translate_open_error(self.path, exc) from None
-        finally:
-            if not own:
-                conn.close()
-        return int(row[0])
 
     def _year_rows(self, year: int, ledger: LedgerBook | None) -> YearRows:
         """The rows of one year as the file holds them now (``load(lazy=True)``), read on the calling thread."""
@@ -663,26 +652,3 @@ class Records:
             for book in project.years.values():
                 self._write_year(book)
         return safety
-
-
-class _DeferredRows:
-    """The rows of one year, read from the file the first time any copy of the year asks for them (on any
-    thread: the window's, or the checker's on a snapshot) and then given to every copy that asks."""
-
-    def __init__(self, records: Records, year: int, ledger: LedgerBook | None) -> None:
-        self._records, self._year, self._ledger = records, year, ledger
-        self._lock = threading.Lock()
-        self._rows: YearRows | None = None
-
-    def __call__(self) -> YearRows:
-        with self._lock:
-            if self._rows is None:
-                self._rows = self._records._year_rows(self._year, self._ledger)
-            return self._rows
-
-    def count_ledger_entries(self) -> int:
-        """The year's cash ledger entries counted in the file (0 without a ledger), its rows left unread."""
-        with self._lock:
-            if self._rows is not None:
-                return 0 if self._rows.ledger is None else len(self._rows.ledger.entries)
-        return 0 if self._ledger is None else self._records._count_rows(self._year, "ledger")

@@ -9,6 +9,7 @@ from datetime import date
 from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.findings import Finding
 from treasurer_app.forms import FORMS, LEDGER_FORM, PROJECT_FORM
+from treasurer_app.line_subsidy.forms import LINE_TABLES
 from treasurer_app.project import Project
 from treasurer_app.ui.step_names import EXPORT, HOME, LINE_EXPORT, LINE_STEP_IDS, PORT_STEPS, STEP_NAMES, STEPS, Step
 
@@ -23,9 +24,11 @@ def step_of(form: str) -> str:
 
 def started(project: Project, year: int, step_id: str) -> bool:
     book = project.years[year]
-    if step_id in ("roster", "training_report") or step_id in book.line_rows:
-        return any(any(v.strip() for v in row.values()) for row in book.table(step_id))
+    if step_id in ("roster", "training_report") or step_id in LINE_TABLES:  # (book.line_rows would read the rows)
+        return book.has_filled_row(step_id)
     if step_id == LEDGER_FORM:
+        if book.ledger_entry_count():  # counted, the entries not read
+            return True
         return book.ledger is not None and bool(book.ledger.entries or any(book.ledger.header.values()))
     if step_id in FORMS or (step_id in LINE_STEP_IDS and step_id != LINE_EXPORT):
         return any(v.strip() for k, v in book.forms.get(step_id, {}).items() if k not in _PREFILLED)
