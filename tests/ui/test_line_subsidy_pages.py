@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import type_chinese
 from tests.unit.test_line_subsidy import YEAR, repeat_project
-from treasurer_app.line_subsidy import forms as lf
+from treasurer_app.line_subsidy import forms as line_forms
 
 IN_MAY = date(2026, 5, 20)  # 115年5月: the month is running
 
@@ -34,9 +34,13 @@ def may_project():
     project = repeat_project()
     book = project.years[YEAR]
     book.forms["application"]["tax_id"] = "12345675"
-    book.forms[lf.APPROVAL.id]["claimed_on"] = ""
-    book.line_rows[lf.MESSAGES.id] = [m for m in book.line_rows[lf.MESSAGES.id] if m["date"] < "1150500"]
-    book.line_rows[lf.MESSAGES.id].append({"date": "1150504", "title": "勞動部：職場防疫", "kind": lf.MOL_ACCOUNT})
+    book.forms[line_forms.APPROVAL.id]["claimed_on"] = ""
+    book.line_rows[line_forms.MESSAGES.id] = [
+        m for m in book.line_rows[line_forms.MESSAGES.id] if m["date"] < "1150500"
+    ]
+    book.line_rows[line_forms.MESSAGES.id].append(
+        {"date": "1150504", "title": "勞動部：職場防疫", "kind": line_forms.MOL_ACCOUNT}
+    )
     return project
 
 
@@ -146,8 +150,8 @@ def test_money_in_a_table_is_grouped_and_right_aligned_as_in_the_forms(may_windo
     from PySide6.QtCore import Qt
 
     may_window.load_project(may_project())
-    may_window.show_step(lf.FEES.id)
-    model = may_window.page(lf.FEES.id).model
+    may_window.show_step(line_forms.FEES.id)
+    model = may_window.page(line_forms.FEES.id).model
     column = next(i for i, f in enumerate(model.columns) if f.key == "amount")
     fee = model.index(0, column)
     assert model.data(fee, Qt.ItemDataRole.DisplayRole) == "4,200"
@@ -161,11 +165,11 @@ def test_money_in_a_table_is_grouped_and_right_aligned_as_in_the_forms(may_windo
 
 def test_a_choice_column_shows_its_longest_option_in_full(may_window) -> None:
     may_window.load_project(may_project())
-    may_window.show_step(lf.MESSAGES.id)
-    page = may_window.page(lf.MESSAGES.id)
+    may_window.show_step(line_forms.MESSAGES.id)
+    page = may_window.page(line_forms.MESSAGES.id)
     column = next(i for i, f in enumerate(page.model.columns) if f.key == "kind")
     metrics = page.table.fontMetrics()
-    longest = max(metrics.horizontalAdvance(option) for option in lf.MESSAGE_KINDS)
+    longest = max(metrics.horizontalAdvance(option) for option in line_forms.MESSAGE_KINDS)
     assert page.table.columnWidth(column) >= longest + 12  # the text and the cell's margins
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.unit.test_line_subsidy import YEAR, repeat_project
 from treasurer_app.export.atomic import PackageFailed, write_reason
-from treasurer_app.line_subsidy import documents as ld
+from treasurer_app.line_subsidy import documents as line_documents
 from treasurer_app.project import Project
 
 ISSUED = date(2026, 11, 5)
@@ -36,16 +36,18 @@ def union_project() -> Project:
 
 
 def test_each_attachment_is_declared_once_and_every_item_has_a_fact() -> None:
-    keys = [a.key for a in ld.ATTACHMENTS]
+    keys = [a.key for a in line_documents.ATTACHMENTS]
     assert len(keys) == len(set(keys))
-    known = ld.facts(union_project(), YEAR)
-    for attachment in ld.ATTACHMENTS:
+    known = line_documents.facts(union_project(), YEAR)
+    for attachment in line_documents.ATTACHMENTS:
         assert all(item.fact in known for item in attachment.items), attachment.key
-    assert [a.number for a in ld.ATTACHMENTS if a.number] == ["附件一", "附件二", "附件三", "附件四"]
+    assert [a.number for a in line_documents.ATTACHMENTS if a.number] == ["附件一", "附件二", "附件三", "附件四"]
 
 
 def test_the_receipt_says_the_claim_in_capital_numerals_with_the_four_seals() -> None:
-    grid = ld.attachment_grid(next(a for a in ld.ATTACHMENTS if a.key == "3_receipt"), union_project(), YEAR)
+    grid = line_documents.attachment_grid(
+        next(a for a in line_documents.ATTACHMENTS if a.key == "3_receipt"), union_project(), YEAR
+    )
     cells = grid.by_key()
     assert cells["claim_capital"].value == "新臺幣肆萬肆仟肆佰元整"  # 12 × 4,200 − 6,000
     assert cells["union_name"].value == "基隆港碼頭裝卸職業工會"
@@ -54,19 +56,21 @@ def test_the_receipt_says_the_claim_in_capital_numerals_with_the_four_seals() ->
 
 
 def test_the_union_status_reuses_the_roster_and_union_data() -> None:
-    values = ld.facts(union_project(), YEAR)
+    values = line_documents.facts(union_project(), YEAR)
     assert values["member_count"] == "3 人（會員名冊）"
     assert values["founded"] == "84年3月1日"
     assert values["balance"] == "300,000 元"
 
 
 def test_the_repeat_application_lists_the_last_approval_and_the_friends_proof(tmp_path: Path) -> None:
-    titles = [e.title for e in ld.enclosures(union_project(), YEAR, ld.APPLICATION, tmp_path)]
+    titles = [e.title for e in line_documents.enclosures(union_project(), YEAR, line_documents.APPLICATION, tmp_path)]
     assert any("核准函影本（四(二)5(1)）" in t for t in titles)
     assert any("二千人以上之證明文件" in t for t in titles)
     first = union_project()
     first.years[YEAR].forms["line_application"]["kind"] = "初次申請"
-    assert not any("四(二)5" in e.title for e in ld.enclosures(first, YEAR, ld.APPLICATION, tmp_path))
+    assert not any(
+        "四(二)5" in e.title for e in line_documents.enclosures(first, YEAR, line_documents.APPLICATION, tmp_path)
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,7 +81,7 @@ def test_the_repeat_application_lists_the_last_approval_and_the_friends_proof(tm
     ],
 )
 def test_each_stage_writes_its_files_named_by_year_and_tax_id(tmp_path: Path, stage: str, expected: list[str]) -> None:
-    written = ld.write_line_documents(union_project(), YEAR, tmp_path, stage, issued=ISSUED)
+    written = line_documents.write_line_documents(union_project(), YEAR, tmp_path, stage, issued=ISSUED)
     assert [p.name for p in written] == [f"115_12345675_line_{stage}_{part}.pdf" for part in expected]
     assert all(p.read_bytes().startswith(b"%PDF") for p in written)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)  # no temporary left
@@ -85,7 +89,7 @@ def test_each_stage_writes_its_files_named_by_year_and_tax_id(tmp_path: Path, st
 
 @pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdffonts"), reason="poppler-utils")
 def test_the_receipt_pdf_holds_the_amount_and_embeds_its_font(tmp_path: Path) -> None:
-    ld.write_line_documents(union_project(), YEAR, tmp_path, ld.CLAIM, issued=ISSUED)
+    line_documents.write_line_documents(union_project(), YEAR, tmp_path, line_documents.CLAIM, issued=ISSUED)
     receipt = tmp_path / "115_12345675_line_claim_3_receipt.pdf"
     text = subprocess.run(["pdftotext", "-layout", str(receipt), "-"], capture_output=True, text=True).stdout
     assert "新臺幣肆萬肆仟肆佰元整" in text and "出納" in text
@@ -94,10 +98,10 @@ def test_the_receipt_pdf_holds_the_amount_and_embeds_its_font(tmp_path: Path) ->
 
 
 def test_the_claim_letter_and_checklist_name_every_document_of_nine_two(tmp_path: Path) -> None:
-    items = ld.enclosures(union_project(), YEAR, ld.CLAIM, tmp_path)
+    items = line_documents.enclosures(union_project(), YEAR, line_documents.CLAIM, tmp_path)
     assert [t for t in (e.title for e in items) if "九(二)" in t] == [e.title for e in items]
     assert len(items) == 5
-    letter = ld.cover_letter_grid(union_project(), YEAR, ld.CLAIM, items, ISSUED)
+    letter = line_documents.cover_letter_grid(union_project(), YEAR, line_documents.CLAIM, items, ISSUED)
     assert any("44,400" in str(c.value) for c in letter.cells)
 
 
@@ -106,12 +110,12 @@ def test_the_receipt_takes_the_payee_account_when_one_is_given() -> None:
     project.years[YEAR].forms["line_approval"].update(
         {"payee_account_name": "基隆港碼頭裝卸職業工會", "payee_bank_account": "基隆第一信用合作社 0012345678"}
     )
-    values = ld.facts(project, YEAR)
+    values = line_documents.facts(project, YEAR)
     assert values["bank_account"] == "基隆第一信用合作社 0012345678"
 
 
 def refusing_the_fourth_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    real, calls = ld._write, []
+    real, calls = line_documents._write, []
 
     def write(pages, path: Path, *args):  # type: ignore[no-untyped-def]
         calls.append(path)
@@ -119,7 +123,7 @@ def refusing_the_fourth_file(monkeypatch: pytest.MonkeyPatch) -> None:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         return real(pages, path, *args)
 
-    monkeypatch.setattr(ld, "_write", write)
+    monkeypatch.setattr(line_documents, "_write", write)
 
 
 def test_a_disk_refusing_one_file_leaves_the_folder_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,7 +134,7 @@ def test_a_disk_refusing_one_file_leaves_the_folder_as_it_was(tmp_path: Path, mo
     earlier.write_bytes(b"last week's receipt")
     refusing_the_fourth_file(monkeypatch)
     with pytest.raises(PackageFailed) as failure:
-        ld.write_line_documents(union_project(), YEAR, out, ld.CLAIM, issued=ISSUED)
+        line_documents.write_line_documents(union_project(), YEAR, out, line_documents.CLAIM, issued=ISSUED)
     assert write_reason(failure.value) == "磁碟空間不足"
     assert [p.name for p in out.iterdir()] == [earlier.name]
     assert earlier.read_bytes() == b"last week's receipt"
@@ -139,7 +143,9 @@ def test_a_disk_refusing_one_file_leaves_the_folder_as_it_was(tmp_path: Path, mo
 
 def test_the_papers_are_dated_as_the_stage_was_mailed(tmp_path: Path) -> None:
     project = union_project()
-    assert ld.stage_date(project, YEAR, ld.APPLICATION) == date(2025, 9, 15)  # mailed_on 1140915
-    assert ld.stage_date(project, YEAR, ld.CLAIM) == date(2026, 11, 5)  # claimed_on 1151105
+    assert line_documents.stage_date(project, YEAR, line_documents.APPLICATION) == date(
+        2025, 9, 15
+    )  # mailed_on 1140915
+    assert line_documents.stage_date(project, YEAR, line_documents.CLAIM) == date(2026, 11, 5)  # claimed_on 1151105
     project.years[YEAR].forms["line_approval"]["claimed_on"] = ""
-    assert ld.stage_date(project, YEAR, ld.CLAIM) is None
+    assert line_documents.stage_date(project, YEAR, line_documents.CLAIM) is None

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from treasurer_app.findings import FIELD_REQUIRED
-from treasurer_app.line_subsidy import forms as lf
-from treasurer_app.line_subsidy import rules as lr
+from treasurer_app.line_subsidy import forms as line_forms
+from treasurer_app.line_subsidy import rules as line_rules
 from treasurer_app.line_subsidy.numerals import capital, receipt_amount
 from treasurer_app.project import Project
 
@@ -93,9 +93,9 @@ def repeat_project() -> Project:
     project = Project()
     book = project.add_year(YEAR)
     book.forms["application"]["union_name"] = "基隆港碼頭裝卸職業工會"
-    book.form(lf.APPLICATION.id).update(
+    book.form(line_forms.APPLICATION.id).update(
         {
-            "kind": lf.REPEAT,
+            "kind": line_forms.REPEAT,
             "has_account": "是",
             "has_group": "是",
             "short_name": "基港裝卸工會",
@@ -105,9 +105,9 @@ def repeat_project() -> Project:
             "target_friends": "2310",
             "expected_messages": "4",
             "benefits": "即時傳遞勞動法令與工會訊息",
-            "plan": lf.HIGH_PLAN,
+            "plan": line_forms.HIGH_PLAN,
             "plan_fee": "4200",
-            "friends_proof": lf.ATTACHED,
+            "friends_proof": line_forms.ATTACHED,
             "last_letter_no": "勞動關1字第1130000001號",
             "last_letter_date": "1131120",
             "mailed_on": "1140915",
@@ -120,11 +120,11 @@ def repeat_project() -> Project:
             "expenditure": "3200000",
         }
     )
-    book.form(lf.APPROVAL.id).update(
+    book.form(line_forms.APPROVAL.id).update(
         {
             "letter_no": "勞動關1字第1140000002號",
             "letter_date": "1141120",
-            "approved_plan": lf.HIGH_PLAN,
+            "approved_plan": line_forms.HIGH_PLAN,
             "approved_fee": "4200",
             "first_month": "11412",
             "last_month": "11511",
@@ -132,33 +132,37 @@ def repeat_project() -> Project:
             "claim_letter_no": "基港裝字第1150123號",
         }
     )
-    for month in lr.subsidy_months(YEAR):
+    for month in line_rules.subsidy_months(YEAR):
         ym = f"{month.roc_year:03d}{month.month:02d}"
-        book.line_rows[lf.FEES.id].append(
-            {"month": ym, "paid_on": f"{ym}05", "invoice": "AB12345678", "plan": lf.HIGH_PLAN, "amount": "4200"}
+        book.line_rows[line_forms.FEES.id].append(
+            {"month": ym, "paid_on": f"{ym}05", "invoice": "AB12345678", "plan": line_forms.HIGH_PLAN, "amount": "4200"}
         )
         for day in ("03", "12", "21"):
-            book.line_rows[lf.MESSAGES.id].append({"date": f"{ym}{day}", "title": "勞動部新聞", "kind": lf.MOL_NEWS})
-    book.line_rows[lf.TRAINING.id].append({"date": "1150310", "name": "運用行動通訊軟體教育訓練", "attendee": "王小明"})
+            book.line_rows[line_forms.MESSAGES.id].append(
+                {"date": f"{ym}{day}", "title": "勞動部新聞", "kind": line_forms.MOL_NEWS}
+            )
+    book.line_rows[line_forms.TRAINING.id].append(
+        {"date": "1150310", "name": "運用行動通訊軟體教育訓練", "attendee": "王小明"}
+    )
     return project
 
 
 def rules_of(project: Project, today: date = IN_NOVEMBER) -> set[str]:
-    return {f.rule for f in lr.check_line(project, YEAR, today)}
+    return {f.rule for f in line_rules.check_line(project, YEAR, today)}
 
 
 def test_the_whole_repeat_application_and_claim_is_clean() -> None:
-    assert lr.check_line(repeat_project(), YEAR, IN_NOVEMBER) == []
+    assert line_rules.check_line(repeat_project(), YEAR, IN_NOVEMBER) == []
 
 
 def test_an_unused_programme_says_nothing() -> None:
     project = Project()
     project.add_year(YEAR)
-    assert lr.check_line(project, YEAR, IN_NOVEMBER) == []
+    assert line_rules.check_line(project, YEAR, IN_NOVEMBER) == []
 
 
 def test_claim_total_is_the_approved_fee_over_the_months() -> None:
-    result = lr.claim(repeat_project().years[YEAR])
+    result = line_rules.claim(repeat_project().years[YEAR])
     assert len(result.months) == 12
     assert result.total == 12 * 4200 == 50400
 
@@ -166,11 +170,11 @@ def test_claim_total_is_the_approved_fee_over_the_months() -> None:
 def test_claim_caps_each_month_and_subtracts_other_agencies() -> None:
     project = repeat_project()
     book = project.years[YEAR]
-    book.forms[lf.APPROVAL.id]["approved_fee"] = "4800"  # the union's plan costs more than the ceiling
-    book.line_rows[lf.FEES.id][0]["amount"] = "5300"  # December: extra messages bought
-    book.line_rows[lf.FEES.id][1]["amount"] = "3000"  # January: a cheaper bill
-    book.line_rows[lf.OTHER_SUBSIDIES.id].append({"agency": "基隆市政府", "amount": "5000"})
-    result = lr.claim(book)
+    book.forms[line_forms.APPROVAL.id]["approved_fee"] = "4800"  # the union's plan costs more than the ceiling
+    book.line_rows[line_forms.FEES.id][0]["amount"] = "5300"  # December: extra messages bought
+    book.line_rows[line_forms.FEES.id][1]["amount"] = "3000"  # January: a cheaper bill
+    book.line_rows[line_forms.OTHER_SUBSIDIES.id].append({"agency": "基隆市政府", "amount": "5000"})
+    result = line_rules.claim(book)
     assert result.monthly_limit == 4200
     assert result.subsidised == 11 * 4200 + 3000
     assert result.total == 11 * 4200 + 3000 - 5000
@@ -179,8 +183,8 @@ def test_claim_caps_each_month_and_subtracts_other_agencies() -> None:
 
 def test_claim_covers_only_the_approved_months() -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPROVAL.id]["first_month"] = "11503"
-    assert lr.claim(project.years[YEAR]).total == 9 * 4200
+    project.years[YEAR].forms[line_forms.APPROVAL.id]["first_month"] = "11503"
+    assert line_rules.claim(project.years[YEAR]).total == 9 * 4200
 
 
 # ---------------------------------------------------------------- each rule fails when removed
@@ -188,13 +192,13 @@ def test_claim_covers_only_the_approved_months() -> None:
 
 def test_eligibility() -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPLICATION.id]["has_group"] = "否"
+    project.years[YEAR].forms[line_forms.APPLICATION.id]["has_group"] = "否"
     assert "line.not_eligible" in rules_of(project)
 
 
 def test_display_name_must_hold_the_union_name() -> None:
     project = repeat_project()
-    values = project.years[YEAR].forms[lf.APPLICATION.id]
+    values = project.years[YEAR].forms[line_forms.APPLICATION.id]
     values["display_name"] = "港區好朋友"
     assert "line.display_name_union" in rules_of(project)
     values["display_name"] = "基隆港碼頭裝卸職業工會官方帳號"  # the full name will do
@@ -203,22 +207,22 @@ def test_display_name_must_hold_the_union_name() -> None:
 
 def test_first_application_is_the_medium_plan() -> None:
     project = repeat_project()
-    values = project.years[YEAR].forms[lf.APPLICATION.id]
-    values.update({"kind": lf.FIRST, "plan": lf.HIGH_PLAN})
+    values = project.years[YEAR].forms[line_forms.APPLICATION.id]
+    values.update({"kind": line_forms.FIRST, "plan": line_forms.HIGH_PLAN})
     assert "line.plan_first_medium" in rules_of(project)
-    values["plan"] = lf.MEDIUM_PLAN
+    values["plan"] = line_forms.MEDIUM_PLAN
     assert "line.plan_first_medium" not in rules_of(project)
 
 
 def test_repeat_application_is_the_high_plan() -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPLICATION.id]["plan"] = lf.MEDIUM_PLAN
+    project.years[YEAR].forms[line_forms.APPLICATION.id]["plan"] = line_forms.MEDIUM_PLAN
     assert "line.plan_repeat_high" in rules_of(project)
 
 
 def test_repeat_needs_two_thousand_target_friends() -> None:
     project = repeat_project()
-    values = project.years[YEAR].forms[lf.APPLICATION.id]
+    values = project.years[YEAR].forms[line_forms.APPLICATION.id]
     values["target_friends"] = "1999"
     assert "line.repeat_target_friends" in rules_of(project)
     values["target_friends"] = "2000"
@@ -227,26 +231,26 @@ def test_repeat_needs_two_thousand_target_friends() -> None:
 
 def test_repeat_needs_the_proof_of_friends() -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPLICATION.id]["friends_proof"] = lf.NOT_ATTACHED
+    project.years[YEAR].forms[line_forms.APPLICATION.id]["friends_proof"] = line_forms.NOT_ATTACHED
     assert "line.repeat_friends_proof" in rules_of(project)
 
 
 def test_repeat_needs_the_last_approval_letter() -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPLICATION.id]["last_letter_no"] = ""
-    findings = [f for f in lr.check_line(project, YEAR, IN_NOVEMBER) if f.rule == "line.repeat_last_letter"]
+    project.years[YEAR].forms[line_forms.APPLICATION.id]["last_letter_no"] = ""
+    findings = [f for f in line_rules.check_line(project, YEAR, IN_NOVEMBER) if f.rule == "line.repeat_last_letter"]
     assert [f.field for f in findings] == ["last_letter_no"]
 
 
 def test_fee_above_the_ceiling_is_the_unions_own_cost() -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPLICATION.id]["plan_fee"] = "4800"
+    project.years[YEAR].forms[line_forms.APPLICATION.id]["plan_fee"] = "4800"
     assert "line.fee_over_cap" in rules_of(project)
 
 
 def test_expected_messages_under_three() -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPLICATION.id]["expected_messages"] = "2"
+    project.years[YEAR].forms[line_forms.APPLICATION.id]["expected_messages"] = "2"
     assert "line.expected_messages_low" in rules_of(project)
 
 
@@ -256,22 +260,22 @@ def test_expected_messages_under_three() -> None:
 )
 def test_application_inside_september_and_october_of_the_year_before(mailed: str, late: bool) -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPLICATION.id]["mailed_on"] = mailed
+    project.years[YEAR].forms[line_forms.APPLICATION.id]["mailed_on"] = mailed
     assert ("line.application_window" in rules_of(project)) is late
 
 
 def test_mailing_must_be_trackable() -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPLICATION.id]["mail_tracking"] = ""
-    findings = lr.check_line(project, YEAR, IN_NOVEMBER)
+    project.years[YEAR].forms[line_forms.APPLICATION.id]["mail_tracking"] = ""
+    findings = line_rules.check_line(project, YEAR, IN_NOVEMBER)
     assert any((f.rule, f.field) == (FIELD_REQUIRED, "mail_tracking") for f in findings)
 
 
 def test_a_short_month_that_is_over_is_an_error_naming_it() -> None:
     project = repeat_project()
-    messages = project.years[YEAR].line_rows[lf.MESSAGES.id]
+    messages = project.years[YEAR].line_rows[line_forms.MESSAGES.id]
     del messages[6:8]  # 115年2月 keeps one message
-    findings = [f for f in lr.check_line(project, YEAR, IN_NOVEMBER) if f.rule == "line.month_messages_short"]
+    findings = [f for f in line_rules.check_line(project, YEAR, IN_NOVEMBER) if f.rule == "line.month_messages_short"]
     assert len(findings) == 1
     assert "115年2月" in findings[0].message and findings[0].is_error
 
@@ -279,9 +283,13 @@ def test_a_short_month_that_is_over_is_an_error_naming_it() -> None:
 def test_the_running_month_short_is_a_warning_before_it_ends() -> None:
     project = repeat_project()
     book = project.years[YEAR]
-    book.line_rows[lf.MESSAGES.id] = [m for m in book.line_rows[lf.MESSAGES.id] if not m["date"].startswith("11505")]
-    book.line_rows[lf.MESSAGES.id].append({"date": "1150502", "title": "勞動部新聞", "kind": lf.MOL_NEWS})
-    findings = [f for f in lr.check_line(project, YEAR, date(2026, 5, 20)) if f.rule.startswith("line.month_")]
+    book.line_rows[line_forms.MESSAGES.id] = [
+        m for m in book.line_rows[line_forms.MESSAGES.id] if not m["date"].startswith("11505")
+    ]
+    book.line_rows[line_forms.MESSAGES.id].append(
+        {"date": "1150502", "title": "勞動部新聞", "kind": line_forms.MOL_NEWS}
+    )
+    findings = [f for f in line_rules.check_line(project, YEAR, date(2026, 5, 20)) if f.rule.startswith("line.month_")]
     assert [(f.rule, f.is_error) for f in findings] == [("line.month_messages_running_short", False)]
     assert "115年5月" in findings[0].message
     assert "line.month_messages_short" in rules_of(project, date(2026, 6, 1))
@@ -289,44 +297,46 @@ def test_the_running_month_short_is_a_warning_before_it_ends() -> None:
 
 def test_a_message_outside_the_subsidy_year() -> None:
     project = repeat_project()
-    project.years[YEAR].line_rows[lf.MESSAGES.id].append({"date": "1151202", "title": "x", "kind": lf.MOL_NEWS})
+    project.years[YEAR].line_rows[line_forms.MESSAGES.id].append(
+        {"date": "1151202", "title": "x", "kind": line_forms.MOL_NEWS}
+    )
     assert "line.message_outside_period" in rules_of(project)
 
 
 def test_fee_above_the_approved_plan() -> None:
     project = repeat_project()
-    project.years[YEAR].line_rows[lf.FEES.id][3]["amount"] = "4500"
+    project.years[YEAR].line_rows[line_forms.FEES.id][3]["amount"] = "4500"
     assert "line.fee_over_approved" in rules_of(project)
 
 
 def test_fee_outside_the_approved_months() -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPROVAL.id]["first_month"] = "11501"
+    project.years[YEAR].forms[line_forms.APPROVAL.id]["first_month"] = "11501"
     assert "line.fee_month_outside" in rules_of(project)
 
 
 def test_approved_month_outside_the_subsidy_year() -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPROVAL.id]["last_month"] = "11512"
+    project.years[YEAR].forms[line_forms.APPROVAL.id]["last_month"] = "11512"
     assert "line.approved_month_outside" in rules_of(project)
 
 
 def test_approved_plan_other_than_requested() -> None:
     project = repeat_project()
-    project.years[YEAR].forms[lf.APPROVAL.id]["approved_plan"] = lf.MEDIUM_PLAN
+    project.years[YEAR].forms[line_forms.APPROVAL.id]["approved_plan"] = line_forms.MEDIUM_PLAN
     assert "line.approved_plan_differs" in rules_of(project)
 
 
 def test_other_agencies_covering_the_fee() -> None:
     project = repeat_project()
-    project.years[YEAR].line_rows[lf.OTHER_SUBSIDIES.id].append({"agency": "某市政府", "amount": "60000"})
+    project.years[YEAR].line_rows[line_forms.OTHER_SUBSIDIES.id].append({"agency": "某市政府", "amount": "60000"})
     assert "line.others_cover_fee" in rules_of(project)
-    assert lr.claim(project.years[YEAR]).total == 0
+    assert line_rules.claim(project.years[YEAR]).total == 0
 
 
 def test_claim_by_15_november() -> None:
     project = repeat_project()
-    approval = project.years[YEAR].forms[lf.APPROVAL.id]
+    approval = project.years[YEAR].forms[line_forms.APPROVAL.id]
     approval["claimed_on"] = ""
     assert "line.claim_due" in rules_of(project, date(2026, 11, 5))
     assert "line.claim_overdue" in rules_of(project, date(2026, 11, 16))
@@ -339,33 +349,33 @@ def test_claim_by_15_november() -> None:
 
 def test_training_attended() -> None:
     project = repeat_project()
-    project.years[YEAR].line_rows[lf.TRAINING.id].clear()
+    project.years[YEAR].line_rows[line_forms.TRAINING.id].clear()
     assert "line.training_missing" in rules_of(project)
 
 
 def test_table_rows_are_checked_field_by_field() -> None:
     project = repeat_project()
-    project.years[YEAR].line_rows[lf.FEES.id][0]["invoice"] = ""
-    findings = lr.check_line(project, YEAR, IN_NOVEMBER)
+    project.years[YEAR].line_rows[line_forms.FEES.id][0]["invoice"] = ""
+    findings = line_rules.check_line(project, YEAR, IN_NOVEMBER)
     findings = [f for f in findings if (f.rule, f.field) == (FIELD_REQUIRED, "invoice")]
-    assert findings and findings[0].row == 0 and findings[0].form == lf.FEES.id
+    assert findings and findings[0].row == 0 and findings[0].form == line_forms.FEES.id
 
 
 def test_september_application_without_approval_checks_only_the_application() -> None:
     project = repeat_project()
     book = project.years[YEAR]
-    book.forms[lf.APPROVAL.id].clear()
-    book.line_rows[lf.MESSAGES.id].clear()
-    book.line_rows[lf.TRAINING.id].clear()
-    book.line_rows[lf.FEES.id].clear()
-    assert lr.check_line(project, YEAR, IN_SEPTEMBER) == []
+    book.forms[line_forms.APPROVAL.id].clear()
+    book.line_rows[line_forms.MESSAGES.id].clear()
+    book.line_rows[line_forms.TRAINING.id].clear()
+    book.line_rows[line_forms.FEES.id].clear()
+    assert line_rules.check_line(project, YEAR, IN_SEPTEMBER) == []
 
 
 def test_every_rule_id_is_distinct_and_tested() -> None:
     import inspect
     import re
 
-    source = inspect.getsource(lr)
+    source = inspect.getsource(line_rules)
     ids = set(re.findall(r'"(line\.[a-z_]+)"', source))
     tests = inspect.getsource(inspect.getmodule(test_eligibility))
     assert ids and all(rule in tests.replace("rules_of", "") for rule in ids), ids
@@ -374,15 +384,19 @@ def test_every_rule_id_is_distinct_and_tested() -> None:
 def test_month_statuses_for_the_home_page() -> None:
     project = repeat_project()
     book = project.years[YEAR]
-    book.line_rows[lf.MESSAGES.id] = [
-        m for m in book.line_rows[lf.MESSAGES.id] if m["date"][:5] not in ("11502", "11505", "11506")
+    book.line_rows[line_forms.MESSAGES.id] = [
+        m for m in book.line_rows[line_forms.MESSAGES.id] if m["date"][:5] not in ("11502", "11505", "11506")
     ]
-    book.line_rows[lf.MESSAGES.id].append({"date": "1150502", "title": "勞動部新聞", "kind": lf.MOL_NEWS})
-    states = {lr.month_name(s.month): (s.state, s.missing) for s in lr.month_statuses(book, date(2026, 5, 20))}
-    assert states["115年2月"] == (lr.MONTH_SHORT, 3)
-    assert states["115年5月"] == (lr.MONTH_RUNNING, 2)
-    assert states["115年6月"] == (lr.MONTH_AHEAD, 3)
-    assert states["115年1月"] == (lr.MONTH_MET, 0)
+    book.line_rows[line_forms.MESSAGES.id].append(
+        {"date": "1150502", "title": "勞動部新聞", "kind": line_forms.MOL_NEWS}
+    )
+    states = {
+        line_rules.month_name(s.month): (s.state, s.missing) for s in line_rules.month_statuses(book, date(2026, 5, 20))
+    }
+    assert states["115年2月"] == (line_rules.MONTH_SHORT, 3)
+    assert states["115年5月"] == (line_rules.MONTH_RUNNING, 2)
+    assert states["115年6月"] == (line_rules.MONTH_AHEAD, 3)
+    assert states["115年1月"] == (line_rules.MONTH_MET, 0)
 
 
 def test_the_sample_union_carries_a_clean_repeat_application_and_claim() -> None:
@@ -391,20 +405,20 @@ def test_the_sample_union_carries_a_clean_repeat_application_and_claim() -> None
 
     project = load(resources_dir() / "sample" / "sample_union.json")
     book = project.years[YEAR]
-    assert book.forms[lf.APPLICATION.id]["kind"] == lf.REPEAT
-    assert lr.check_line(project, YEAR, date(2026, 12, 2)) == []
-    assert lr.claim(book).total == 12 * 4200
-    assert all(s.state == lr.MONTH_MET for s in lr.month_statuses(book, date(2026, 12, 2)))
+    assert book.forms[line_forms.APPLICATION.id]["kind"] == line_forms.REPEAT
+    assert line_rules.check_line(project, YEAR, date(2026, 12, 2)) == []
+    assert line_rules.claim(book).total == 12 * 4200
+    assert all(s.state == line_rules.MONTH_MET for s in line_rules.month_statuses(book, date(2026, 12, 2)))
 
 
 def test_the_year_after_an_approval_starts_as_a_repeat_application_citing_it() -> None:
     project = repeat_project()
     new = project.roll_over(YEAR)
-    line = new.forms[lf.APPLICATION.id]
-    assert line["kind"] == lf.REPEAT and line["plan"] == lf.HIGH_PLAN
+    line = new.forms[line_forms.APPLICATION.id]
+    assert line["kind"] == line_forms.REPEAT and line["plan"] == line_forms.HIGH_PLAN
     assert (line["last_letter_no"], line["last_letter_date"]) == ("勞動關1字第1140000002號", "1141120")
     assert line["display_name"] == "基港裝卸工會" and "mailed_on" not in line
     assert not any(new.line_rows.values())  # fees, messages and training are the new year's own
     unused = Project()
     unused.add_year(YEAR)
-    assert lf.APPLICATION.id not in unused.roll_over(YEAR).forms
+    assert line_forms.APPLICATION.id not in unused.roll_over(YEAR).forms

@@ -23,8 +23,8 @@ from treasurer_app.export.pdf_draw import draw_pages, finish_pages
 from treasurer_app.export.pdf_package import CHECKED, LETTERHEAD, UNCHECKED, Enclosure, file_prefix, leader_parts
 from treasurer_app.export.pdf_text import Font, default_font, roc_date_line
 from treasurer_app.fields import ROC_OFFSET, roc_to_date
-from treasurer_app.line_subsidy import forms as lf
-from treasurer_app.line_subsidy import rules as lr
+from treasurer_app.line_subsidy import forms as line_forms
+from treasurer_app.line_subsidy import rules as line_rules
 from treasurer_app.line_subsidy.numerals import receipt_amount
 from treasurer_app.project import Project
 
@@ -195,17 +195,17 @@ def facts(project: Project, year: int) -> dict[str, str]:
     """Every value the documents print, as text, from the project (the union's data, the roster, the subsidy)."""
     book = project.years[year]
     union = book.forms.get("application", {})
-    app = book.forms.get(lf.APPLICATION.id, {})
-    approval = book.forms.get(lf.APPROVAL.id, {})
-    claim = lr.claim(book)
-    months = lr.approved_months(book)
-    members = sum(1 for r in book.roster if not lr.is_blank(r)) or None
-    income = lr.typed(lf.APPLICATION.id, app, "income")
-    spent = lr.typed(lf.APPLICATION.id, app, "expenditure")
+    app = book.forms.get(line_forms.APPLICATION.id, {})
+    approval = book.forms.get(line_forms.APPROVAL.id, {})
+    claim = line_rules.claim(book)
+    months = line_rules.approved_months(book)
+    members = sum(1 for r in book.roster if not line_rules.is_blank(r)) or None
+    income = line_rules.typed(line_forms.APPLICATION.id, app, "income")
+    spent = line_rules.typed(line_forms.APPLICATION.id, app, "expenditure")
     balance = income - spent if isinstance(income, int) and isinstance(spent, int) else None
-    trainings = [r for r in book.line_rows.get(lf.TRAINING.id, []) if not lr.is_blank(r)]
-    others = [r for r in book.line_rows.get(lf.OTHER_SUBSIDIES.id, []) if not lr.is_blank(r)]
-    letter_date = _roc(lr.typed(lf.APPROVAL.id, approval, "letter_date"))
+    trainings = [r for r in book.line_rows.get(line_forms.TRAINING.id, []) if not line_rules.is_blank(r)]
+    others = [r for r in book.line_rows.get(line_forms.OTHER_SUBSIDIES.id, []) if not line_rules.is_blank(r)]
+    letter_date = _roc(line_rules.typed(line_forms.APPROVAL.id, approval, "letter_date"))
     fee = app.get("plan_fee", "").strip()
     approved_fee = approval.get("approved_fee", "").strip()
     return {
@@ -237,15 +237,18 @@ def facts(project: Project, year: int) -> dict[str, str]:
         "approved_plan_line": f"{approval.get('approved_plan', '')}（月租費新臺幣 {_count(approved_fee, '元')}）"
         if approved_fee
         else approval.get("approved_plan", ""),
-        "approved_period": f"{lr.month_name(months[0])}至{lr.month_name(months[-1])}（{len(months)} 個月）"
-        if months
-        else "",
+        "approved_period": (
+            f"{line_rules.month_name(months[0])}至{line_rules.month_name(months[-1])}（{len(months)} 個月）"
+            if months
+            else ""
+        ),
         "friends_now": _count(approval.get("friends_now", ""), "人"),
         "target_friends_now": _count(approval.get("target_friends_now", ""), "人"),
         "labour_messages": _count(approval.get("labour_messages", ""), "則"),
         "results": approval.get("results", ""),
         "training": "；".join(
-            f"{_roc(lr.typed(lf.TRAINING.id, r, 'date'))} {r.get('name', '')}（{r.get('attendee', '')}）"
+            f"{_roc(line_rules.typed(line_forms.TRAINING.id, r, 'date'))} "
+            f"{r.get('name', '')}（{r.get('attendee', '')}）"
             for r in trainings
         )
         or "尚未登錄",
@@ -296,15 +299,15 @@ def attachment_grid(attachment: Attachment, project: Project, year: int) -> Grid
 
 def _month_table(grid: Grid, row: int, project: Project, year: int) -> int:
     book = project.years[year]
-    counts = lr.messages_per_month(book)
-    claim = lr.claim(book)
+    counts = line_rules.messages_per_month(book)
+    claim = line_rules.claim(book)
     row += 1
     for col, header in enumerate(_MONTH_HEADERS):
         grid.add(row, col, header, Style.HEADER)
     grid.header_rows = (row, row)
     for month in claim.months:
         row += 1
-        grid.add(row, 0, lr.month_name(month.month), Style.CENTER)
+        grid.add(row, 0, line_rules.month_name(month.month), Style.CENTER)
         grid.add(row, 1, counts.get(month.month, 0), Style.NUMBER)
         grid.add(row, 2, month.paid, Style.MONEY)
         grid.add(row, 3, month.subsidised, Style.MONEY)
@@ -325,25 +328,25 @@ def _month_table(grid: Grid, row: int, project: Project, year: int) -> int:
 
 def _message_table(grid: Grid, row: int, project: Project, year: int) -> int:
     book = project.years[year]
-    counts = lr.messages_per_month(book)
+    counts = line_rules.messages_per_month(book)
     by_month: dict[object, list[dict[str, str]]] = {m: [] for m in counts}
-    for record in book.line_rows.get(lf.MESSAGES.id, []):
-        day = lr.typed(lf.MESSAGES.id, record, "date")
-        if isinstance(day, date) and lr.month_of(day) in by_month:
-            by_month[lr.month_of(day)].append(record)
+    for record in book.line_rows.get(line_forms.MESSAGES.id, []):
+        day = line_rules.typed(line_forms.MESSAGES.id, record, "date")
+        if isinstance(day, date) and line_rules.month_of(day) in by_month:
+            by_month[line_rules.month_of(day)].append(record)
     row += 1
     for col, header in enumerate(_MESSAGE_HEADERS):
         grid.add(row, col, header, Style.HEADER)
     grid.header_rows = (row, row)
-    for month in lr.approved_months(book):
+    for month in line_rules.approved_months(book):
         records = sorted(by_month.get(month, []), key=lambda r: r.get("date", ""))
         row += 1
-        label = f"{lr.month_name(month)}\n共 {len(records)} 則"
+        label = f"{line_rules.month_name(month)}\n共 {len(records)} 則"
         grid.add(row, 0, label, Style.CENTER, rowspan=max(1, len(records)))
         if not records:
             grid.add(row, 1, "（本月未轉發）", Style.TEXT, colspan=3)
         for i, record in enumerate(records):
-            day = lr.typed(lf.MESSAGES.id, record, "date")
+            day = line_rules.typed(line_forms.MESSAGES.id, record, "date")
             grid.add(row + i, 1, _roc(day), Style.CENTER)
             grid.add(row + i, 2, record.get("title", ""), Style.TEXT)
             grid.add(row + i, 3, record.get("kind", ""), Style.TEXT)
@@ -360,9 +363,9 @@ _NUMERALS = "一二三四五六七八九十"
 def enclosures(project: Project, year: int, stage: str, out_dir: Path) -> list[Enclosure]:
     """The documents of 四(二) (application) or 九(二) (claim), each with its file when the app writes it."""
     tax_id = project.tax_id(year).strip()
-    app = project.years[year].forms.get(lf.APPLICATION.id, {})
+    app = project.years[year].forms.get(line_forms.APPLICATION.id, {})
     listed = list(REQUIRED[stage])
-    if stage == APPLICATION and app.get("kind") == lf.REPEAT:
+    if stage == APPLICATION and app.get("kind") == line_forms.REPEAT:
         listed += REPEAT_EXTRA
     result = []
     for title, part in listed:
@@ -373,7 +376,7 @@ def enclosures(project: Project, year: int, stage: str, out_dir: Path) -> list[E
             note = f"{app.get('last_letter_date', '')} {app.get('last_letter_no', '')}".strip() or "尚未填寫文號"
             result.append(Enclosure(title, "影本 1 份", False, note, by_hand=True))
         elif part == "friends_proof":
-            attached = app.get("friends_proof") == lf.ATTACHED
+            attached = app.get("friends_proof") == line_forms.ATTACHED
             result.append(Enclosure(title, "影本 1 份", False, "已備妥" if attached else "尚未備妥", by_hand=True))
         else:
             result.append(Enclosure(title, "影本 1 份", False, "請自備影本", by_hand=True))
@@ -391,16 +394,16 @@ def cover_letter_grid(project: Project, year: int, stage: str, items: Sequence[E
     for label, key in LETTERHEAD:
         row += 1
         grid.add(row, 4, f"{label}：{union.get(key, '').strip()}", Style.NOTE, colspan=2)
-    claim = lr.claim(project.years[year])
+    claim = line_rules.claim(project.years[year])
     approval = facts(project, year)["approval_letter"]
     if stage == APPLICATION:
         subject = f"檢送本會申請 {year} 年度運用行動通訊軟體補助（LINE官方帳號月租費）申請文件，請　核辦。"
-        basis = f"依「{lf.RULES_TITLE}」第四點規定辦理，申請期間為 {year - 1} 年 9 月 1 日至 10 月 31 日。"
+        basis = f"依「{line_forms.RULES_TITLE}」第四點規定辦理，申請期間為 {year - 1} 年 9 月 1 日至 10 月 31 日。"
         letter_no = "　　　字第　　　　　　號"
     else:
         subject = f"檢送本會 {year} 年度運用行動通訊軟體補助款領據等結報文件，請款新臺幣 {claim.total:,} 元，請　撥款。"
-        basis = f"依「{lf.RULES_TITLE}」第九點規定及　貴部 {approval} 核准函辦理。"
-        typed_no = project.years[year].forms.get(lf.APPROVAL.id, {}).get("claim_letter_no", "").strip()
+        basis = f"依「{line_forms.RULES_TITLE}」第九點規定及　貴部 {approval} 核准函辦理。"
+        typed_no = project.years[year].forms.get(line_forms.APPROVAL.id, {}).get("claim_letter_no", "").strip()
         letter_no = typed_no or "　　　字第　　　　　　號"
     row += 1
     for label, text in (
@@ -455,7 +458,7 @@ def checklist_grid(project: Project, year: int, stage: str, items: Sequence[Encl
     for col, header in enumerate(_CHECKLIST_HEADERS):
         grid.add(2, col, header, Style.HEADER)
     grid.header_rows = (2, 2)
-    errors = lr.blocking(lr.check_line(project, year), stage)  # what stops this stage's papers
+    errors = line_rules.blocking(line_rules.check_line(project, year), stage)  # what stops this stage's papers
     checked = Enclosure(
         "本程式檢核", "LINE 補助各表", not errors, f"有 {len(errors)} 個錯誤，請先更正" if errors else "檢核通過"
     )
@@ -549,8 +552,10 @@ def write_line_documents(
 
 
 def stage_date(project: Project, year: int, stage: str) -> date | None:
-    form, key = (lf.APPLICATION.id, "mailed_on") if stage == APPLICATION else (lf.APPROVAL.id, "claimed_on")
-    day = lr.typed(form, project.years[year].forms.get(form, {}), key)
+    form, key = (
+        (line_forms.APPLICATION.id, "mailed_on") if stage == APPLICATION else (line_forms.APPROVAL.id, "claimed_on")
+    )
+    day = line_rules.typed(form, project.years[year].forms.get(form, {}), key)
     return day if isinstance(day, date) else None
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from treasurer_app.fields import ROC_OFFSET, YearMonth
 from treasurer_app.findings import Finding, error, warning
 from treasurer_app.forms.base import Record, check_fields, parse
-from treasurer_app.line_subsidy import forms as lf
+from treasurer_app.line_subsidy import forms as line_forms
 from treasurer_app.project import Project, YearBook
 
 CLAIM_DAY = 15  # 九(二): 當年度十一月十五日前
@@ -28,7 +28,7 @@ def month_name(month: YearMonth) -> str:
 
 
 def typed(spec_id: str, record: Record, key: str) -> object:
-    return parse(lf.LINE_FORMS[spec_id].field(key), record.get(key)).value
+    return parse(line_forms.LINE_FORMS[spec_id].field(key), record.get(key)).value
 
 
 def is_blank(record: Record) -> bool:
@@ -37,12 +37,12 @@ def is_blank(record: Record) -> bool:
 
 def in_use(book: YearBook) -> bool:
     """The union takes part in the programme for this year: anything of it typed."""
-    forms = (book.forms.get(form_id, {}) for form_id in lf.LINE_SCALAR_FORMS)
-    return any(not is_blank(r) for r in forms) or any(book.has_filled_row(table) for table in lf.LINE_TABLES)
+    forms = (book.forms.get(form_id, {}) for form_id in line_forms.LINE_SCALAR_FORMS)
+    return any(not is_blank(r) for r in forms) or any(book.has_filled_row(table) for table in line_forms.LINE_TABLES)
 
 
 def approved(book: YearBook) -> bool:
-    return not is_blank(book.forms.get(lf.APPROVAL.id, {}))
+    return not is_blank(book.forms.get(line_forms.APPROVAL.id, {}))
 
 
 def subsidy_months(year: int) -> list[YearMonth]:
@@ -52,8 +52,11 @@ def subsidy_months(year: int) -> list[YearMonth]:
 
 def approved_months(book: YearBook) -> list[YearMonth]:
     """The approval's months (inside the subsidy year); the whole subsidy year when not typed."""
-    approval = book.forms.get(lf.APPROVAL.id, {})
-    first, last = typed(lf.APPROVAL.id, approval, "first_month"), typed(lf.APPROVAL.id, approval, "last_month")
+    approval = book.forms.get(line_forms.APPROVAL.id, {})
+    first, last = (
+        typed(line_forms.APPROVAL.id, approval, "first_month"),
+        typed(line_forms.APPROVAL.id, approval, "last_month"),
+    )
     months = subsidy_months(book.year)
     if isinstance(first, YearMonth):
         months = [m for m in months if m >= first]
@@ -85,8 +88,8 @@ def claim_deadline(year: int) -> date:
 
 def messages_per_month(book: YearBook) -> dict[YearMonth, int]:
     counts = {m: 0 for m in subsidy_months(book.year)}
-    for record in book.line_rows.get(lf.MESSAGES.id, []):
-        day = typed(lf.MESSAGES.id, record, "date")
+    for record in book.line_rows.get(line_forms.MESSAGES.id, []):
+        day = typed(line_forms.MESSAGES.id, record, "date")
         if isinstance(day, date) and month_of(day) in counts:
             counts[month_of(day)] += 1
     return counts
@@ -123,24 +126,24 @@ class Claim:
 
 
 def monthly_limit(book: YearBook) -> int:
-    approval = book.forms.get(lf.APPROVAL.id, {})
-    fee = typed(lf.APPROVAL.id, approval, "approved_fee")
+    approval = book.forms.get(line_forms.APPROVAL.id, {})
+    fee = typed(line_forms.APPROVAL.id, approval, "approved_fee")
     limit = fee if isinstance(fee, int) else 0
-    if typed(lf.APPROVAL.id, approval, "approved_plan") == lf.HIGH_PLAN:
-        limit = min(limit, lf.HIGH_PLAN_MONTHLY_CAP)
+    if typed(line_forms.APPROVAL.id, approval, "approved_plan") == line_forms.HIGH_PLAN:
+        limit = min(limit, line_forms.HIGH_PLAN_MONTHLY_CAP)
     return limit
 
 
 def claim(book: YearBook) -> Claim:
     limit = monthly_limit(book)
     paid: dict[YearMonth, int] = {m: 0 for m in approved_months(book)}
-    for record in book.line_rows.get(lf.FEES.id, []):
-        month, amount = typed(lf.FEES.id, record, "month"), typed(lf.FEES.id, record, "amount")
+    for record in book.line_rows.get(line_forms.FEES.id, []):
+        month, amount = typed(line_forms.FEES.id, record, "month"), typed(line_forms.FEES.id, record, "amount")
         if month in paid and isinstance(amount, int):
             paid[month] += amount
     others = 0
-    for record in book.line_rows.get(lf.OTHER_SUBSIDIES.id, []):
-        amount = typed(lf.OTHER_SUBSIDIES.id, record, "amount")
+    for record in book.line_rows.get(line_forms.OTHER_SUBSIDIES.id, []):
+        amount = typed(line_forms.OTHER_SUBSIDIES.id, record, "amount")
         others += amount if isinstance(amount, int) else 0
     months = tuple(ClaimMonth(m, p, min(p, limit)) for m, p in paid.items())
     return Claim(months, limit, others)
@@ -166,21 +169,21 @@ def check_line(project: Project, year: int, today: date | None = None) -> list[F
 
 def check_application(project: Project, year: int) -> list[Finding]:
     book = project.years[year]
-    values = book.forms.get(lf.APPLICATION.id, {})
-    form = lf.APPLICATION.id
-    findings = check_fields(lf.APPLICATION, values, year)
-    if lf.NO in (values.get("has_account"), values.get("has_group")):
+    values = book.forms.get(line_forms.APPLICATION.id, {})
+    form = line_forms.APPLICATION.id
+    findings = check_fields(line_forms.APPLICATION, values, year)
+    if line_forms.NO in (values.get("has_account"), values.get("has_group")):
         findings.append(
             error(
                 form,
                 "line.not_eligible",
                 "補助資格：工會需完成申請 LINE 官方帳號並已建置 LINE 官方帳號群組（三(一)），目前尚未具備",
-                "has_account" if values.get("has_account") == lf.NO else "has_group",
+                "has_account" if values.get("has_account") == line_forms.NO else "has_group",
             )
         )
     findings += _check_display_name(project, year, values)
     kind, plan = values.get("kind"), values.get("plan")
-    if kind == lf.FIRST and plan == lf.HIGH_PLAN:
+    if kind == line_forms.FIRST and plan == line_forms.HIGH_PLAN:
         findings.append(
             error(
                 form,
@@ -189,27 +192,28 @@ def check_application(project: Project, year: int) -> list[Finding]:
                 "plan",
             )
         )
-    if kind == lf.REPEAT:
+    if kind == line_forms.REPEAT:
         findings += _check_repeat(values)
     fee = typed(form, values, "plan_fee")
-    if values.get("plan") == lf.HIGH_PLAN and isinstance(fee, int) and fee > lf.HIGH_PLAN_MONTHLY_CAP:
+    if values.get("plan") == line_forms.HIGH_PLAN and isinstance(fee, int) and fee > line_forms.HIGH_PLAN_MONTHLY_CAP:
         findings.append(
             warning(
                 form,
                 "line.fee_over_cap",
-                f"方案月租費（依帳單）：{money(fee)} 元，高用量方案最高每月補助 {money(lf.HIGH_PLAN_MONTHLY_CAP)} 元"
-                f"（三(二)2），每月超過的 {money(fee - lf.HIGH_PLAN_MONTHLY_CAP)} 元由工會自行負擔",
+                f"方案月租費（依帳單）：{money(fee)} 元，"
+                f"高用量方案最高每月補助 {money(line_forms.HIGH_PLAN_MONTHLY_CAP)} 元"
+                f"（三(二)2），每月超過的 {money(fee - line_forms.HIGH_PLAN_MONTHLY_CAP)} 元由工會自行負擔",
                 "plan_fee",
             )
         )
     expected = typed(form, values, "expected_messages")
-    if isinstance(expected, int) and expected < lf.MIN_MESSAGES_PER_MONTH:
+    if isinstance(expected, int) and expected < line_forms.MIN_MESSAGES_PER_MONTH:
         findings.append(
             warning(
                 form,
                 "line.expected_messages_low",
                 f"預計每月發送本部訊息數：{expected} 則，核定後每個月須傳遞本部訊息 "
-                f"{lf.MIN_MESSAGES_PER_MONTH} 則以上（七）",
+                f"{line_forms.MIN_MESSAGES_PER_MONTH} 則以上（七）",
                 "expected_messages",
             )
         )
@@ -228,7 +232,7 @@ def _check_display_name(project: Project, year: int, values: Record) -> list[Fin
     names = "、".join(f"「{n}」" for n in (full, short) if n) or "（申請書的工會名稱及工會簡稱皆未填）"
     return [
         error(
-            lf.APPLICATION.id,
+            line_forms.APPLICATION.id,
             "line.display_name_union",
             f"LINE官方帳號顯示名稱：「{shown}」應有工會之全稱或簡稱（四(二)1(1)），未見 {names}",
             "display_name",
@@ -237,9 +241,9 @@ def _check_display_name(project: Project, year: int, values: Record) -> list[Fin
 
 
 def _check_repeat(values: Record) -> list[Finding]:
-    form = lf.APPLICATION.id
+    form = line_forms.APPLICATION.id
     findings: list[Finding] = []
-    if values.get("plan") == lf.MEDIUM_PLAN:
+    if values.get("plan") == line_forms.MEDIUM_PLAN:
         findings.append(
             error(
                 form,
@@ -249,17 +253,18 @@ def _check_repeat(values: Record) -> list[Finding]:
             )
         )
     friends = typed(form, values, "target_friends")
-    if isinstance(friends, int) and friends < lf.REPEAT_MIN_TARGET_FRIENDS:
+    if isinstance(friends, int) and friends < line_forms.REPEAT_MIN_TARGET_FRIENDS:
         findings.append(
             error(
                 form,
                 "line.repeat_target_friends",
-                f"群組目標好友人數：{money(friends)} 人，非初次申請須達 {money(lf.REPEAT_MIN_TARGET_FRIENDS)} 人以上"
+                f"群組目標好友人數：{money(friends)} 人，"
+                f"非初次申請須達 {money(line_forms.REPEAT_MIN_TARGET_FRIENDS)} 人以上"
                 "（三(二)2、四(二)5(2)）",
                 "target_friends",
             )
         )
-    if values.get("friends_proof") != lf.ATTACHED:
+    if values.get("friends_proof") != line_forms.ATTACHED:
         findings.append(
             error(
                 form,
@@ -282,7 +287,7 @@ def _check_repeat(values: Record) -> list[Finding]:
 
 
 def _check_mailing(year: int, values: Record) -> list[Finding]:
-    mailed = typed(lf.APPLICATION.id, values, "mailed_on")
+    mailed = typed(line_forms.APPLICATION.id, values, "mailed_on")
     if not isinstance(mailed, date):
         return []
     start, end = application_window(year)
@@ -290,7 +295,7 @@ def _check_mailing(year: int, values: Record) -> list[Finding]:
         return []
     return [
         error(
-            lf.APPLICATION.id,
+            line_forms.APPLICATION.id,
             "line.application_window",
             f"申請文件交寄日期：{mailed.year - ROC_OFFSET}年{mailed.month}月{mailed.day}日不在申請期間"
             f"（{year - 1}年9月1日至10月31日，四(一)），逾期不予受理",
@@ -300,10 +305,10 @@ def _check_mailing(year: int, values: Record) -> list[Finding]:
 
 
 def check_approval(book: YearBook) -> list[Finding]:
-    values = book.forms.get(lf.APPROVAL.id, {})
-    form = lf.APPROVAL.id
-    findings = check_fields(lf.APPROVAL, values, book.year)
-    requested = book.forms.get(lf.APPLICATION.id, {}).get("plan")
+    values = book.forms.get(line_forms.APPROVAL.id, {})
+    form = line_forms.APPROVAL.id
+    findings = check_fields(line_forms.APPROVAL, values, book.year)
+    requested = book.forms.get(line_forms.APPLICATION.id, {}).get("plan")
     if requested and values.get("approved_plan") and values["approved_plan"] != requested:
         findings.append(
             warning(
@@ -321,7 +326,7 @@ def check_approval(book: YearBook) -> list[Finding]:
                 error(
                     form,
                     "line.approved_month_outside",
-                    f"{lf.APPROVAL.field(key).label}：{month_name(month)}不在補助期間"
+                    f"{line_forms.APPROVAL.field(key).label}：{month_name(month)}不在補助期間"
                     f"（{book.year - 1}年12月至{book.year}年11月，九(一)）",
                     key,
                 )
@@ -336,36 +341,36 @@ def check_messages(book: YearBook, today: date) -> list[Finding]:
     short_done: list[str] = []
     for month in approved_months(book):
         count = counts.get(month, 0)
-        if count >= lf.MIN_MESSAGES_PER_MONTH:
+        if count >= line_forms.MIN_MESSAGES_PER_MONTH:
             continue
-        missing = lf.MIN_MESSAGES_PER_MONTH - count
+        missing = line_forms.MIN_MESSAGES_PER_MONTH - count
         if today > month_end(month):
             short_done.append(month_name(month))
             findings.append(
                 error(
-                    lf.MESSAGES.id,
+                    line_forms.MESSAGES.id,
                     "line.month_messages_short",
                     f"{month_name(month)}：轉發本部訊息 {count} 則，少 {missing} 則"
-                    f"（每個月須 {lf.MIN_MESSAGES_PER_MONTH} 則以上，七）",
+                    f"（每個月須 {line_forms.MIN_MESSAGES_PER_MONTH} 則以上，七）",
                     "date",
                 )
             )
         elif month_of(today) == month:
             findings.append(
                 warning(
-                    lf.MESSAGES.id,
+                    line_forms.MESSAGES.id,
                     "line.month_messages_running_short",
                     f"{month_name(month)}：本月目前轉發本部訊息 {count} 則，月底前還須 {missing} 則"
-                    f"（每個月 {lf.MIN_MESSAGES_PER_MONTH} 則以上，七）",
+                    f"（每個月 {line_forms.MIN_MESSAGES_PER_MONTH} 則以上，七）",
                     "date",
                 )
             )
-    for i, record in enumerate(book.line_rows.get(lf.MESSAGES.id, [])):
-        day = typed(lf.MESSAGES.id, record, "date")
+    for i, record in enumerate(book.line_rows.get(line_forms.MESSAGES.id, [])):
+        day = typed(line_forms.MESSAGES.id, record, "date")
         if isinstance(day, date) and month_of(day) not in counts:
             findings.append(
                 warning(
-                    lf.MESSAGES.id,
+                    line_forms.MESSAGES.id,
                     "line.message_outside_period",
                     f"第 {i + 1} 列 轉發日期：不在補助期間（{book.year - 1}年12月至{book.year}年11月），不計入每月則數",
                     "date",
@@ -376,7 +381,7 @@ def check_messages(book: YearBook, today: date) -> list[Finding]:
 
 
 def check_fees(book: YearBook) -> list[Finding]:
-    form = lf.FEES.id
+    form = line_forms.FEES.id
     limit = monthly_limit(book)
     months = set(approved_months(book))
     findings: list[Finding] = []
@@ -407,14 +412,14 @@ def check_fees(book: YearBook) -> list[Finding]:
 
 
 def check_claim(book: YearBook, today: date) -> list[Finding]:
-    form = lf.APPROVAL.id
+    form = line_forms.APPROVAL.id
     values = book.forms.get(form, {})
     findings: list[Finding] = []
     result = claim(book)
     if result.others and result.others >= result.subsidised:
         findings.append(
             warning(
-                lf.OTHER_SUBSIDIES.id,
+                line_forms.OTHER_SUBSIDIES.id,
                 "line.others_cover_fee",
                 f"其他機關補助合計 {money(result.others)} 元，已達可請款的月租費 "
                 f"{money(result.subsidised)} 元，本部補助請款金額為 0 元（十一）",
@@ -447,10 +452,10 @@ def check_claim(book: YearBook, today: date) -> list[Finding]:
                 "claimed_on",
             )
         )
-    if not any(not is_blank(r) for r in book.line_rows.get(lf.TRAINING.id, [])):
+    if not any(not is_blank(r) for r in book.line_rows.get(line_forms.TRAINING.id, [])):
         findings.append(
             warning(
-                lf.TRAINING.id,
+                line_forms.TRAINING.id,
                 "line.training_missing",
                 "參加本部教育訓練：經核定補助者應派員參加本部舉辦之運用行動通訊軟體教育訓練（七），尚未登錄",
                 "name",
@@ -461,8 +466,8 @@ def check_claim(book: YearBook, today: date) -> list[Finding]:
 
 def check_tables(book: YearBook) -> list[Finding]:
     findings: list[Finding] = []
-    for form_id in lf.LINE_TABLES:
-        spec = lf.LINE_FORMS[form_id]
+    for form_id in line_forms.LINE_TABLES:
+        spec = line_forms.LINE_FORMS[form_id]
         for i, record in enumerate(book.line_rows.get(form_id, [])):
             if not is_blank(record):
                 findings += check_fields(spec, record, book.year, spec.columns, row=i, form_id=form_id)
@@ -482,7 +487,7 @@ class MonthStatus:
 
     @property
     def missing(self) -> int:
-        return max(0, lf.MIN_MESSAGES_PER_MONTH - self.count)
+        return max(0, line_forms.MIN_MESSAGES_PER_MONTH - self.count)
 
 
 def month_statuses(book: YearBook, today: date) -> list[MonthStatus]:
@@ -491,7 +496,7 @@ def month_statuses(book: YearBook, today: date) -> list[MonthStatus]:
     result = []
     for month in approved_months(book):
         count = counts.get(month, 0)
-        if count >= lf.MIN_MESSAGES_PER_MONTH:
+        if count >= line_forms.MIN_MESSAGES_PER_MONTH:
             state = MONTH_MET
         elif today > month_end(month):
             state = MONTH_SHORT
@@ -505,7 +510,7 @@ def month_statuses(book: YearBook, today: date) -> list[MonthStatus]:
 
 # Rules about when something happened: printing the papers again cannot mend them, so they do not stop it.
 TIMING_RULES = frozenset({"line.application_window", "line.claim_late", "line.claim_overdue"})
-APPLICATION_FORMS = frozenset({lf.APPLICATION.id})
+APPLICATION_FORMS = frozenset({line_forms.APPLICATION.id})
 
 
 def blocking(findings: list[Finding], stage: str) -> list[Finding]:

@@ -10,17 +10,17 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from treasurer_app.export.atomic import PackageFailed, write_reason
-from treasurer_app.line_subsidy import documents as ld
-from treasurer_app.line_subsidy import forms as lf
-from treasurer_app.line_subsidy import rules as lr
+from treasurer_app.line_subsidy import documents as line_documents
+from treasurer_app.line_subsidy import forms as line_forms
+from treasurer_app.line_subsidy import rules as line_rules
 from treasurer_app.line_subsidy.numerals import receipt_amount
 from treasurer_app.ui.checker import Checker
 from treasurer_app.ui.dashboard import card, month_line, scroll_page
 from treasurer_app.ui.document import ProjectDocument
 
 STAGE_BUTTONS = {
-    ld.APPLICATION: "匯出申請文件（前一年 9 月 1 日至 10 月 31 日寄出）",
-    ld.CLAIM: "匯出結報請款文件（11 月 15 日前寄出）",
+    line_documents.APPLICATION: "匯出申請文件（前一年 9 月 1 日至 10 月 31 日寄出）",
+    line_documents.CLAIM: "匯出結報請款文件（11 月 15 日前寄出）",
 }
 
 
@@ -33,7 +33,7 @@ class LinePapersPage(QWidget):
         _body, self.layout_ = scroll_page(self)
         self.layout_.addWidget(QLabel(f"LINE 官方帳號補助文件　{year} 年度", objectName="pageTitle"))
         hint = QLabel(
-            f"{lf.RULES_TITLE}：補助 {year - 1} 年 12 月至 {year} 年 11 月的月租費。"
+            f"{line_forms.RULES_TITLE}：補助 {year - 1} 年 12 月至 {year} 年 11 月的月租費。"
             "申請文件於前一年 9 月 1 日至 10 月 31 日以掛號等可查詢交寄日期的方式寄送；"
             "結報請款文件於 11 月 15 日前以專函送勞動部。",
             objectName="pageHint",
@@ -69,7 +69,7 @@ class LinePapersPage(QWidget):
         self.stage_buttons: dict[str, QPushButton] = {}
         buttons = QHBoxLayout()
         for stage, text in STAGE_BUTTONS.items():
-            button = QPushButton(text, objectName="primary" if stage == ld.CLAIM else "")
+            button = QPushButton(text, objectName="primary" if stage == line_documents.CLAIM else "")
             button.clicked.connect(lambda _=False, s=stage: self._export_clicked(s))
             buttons.addWidget(button)
             self.stage_buttons[stage] = button
@@ -103,7 +103,7 @@ class LinePapersPage(QWidget):
         if self.year not in project.years:
             return
         book = project.years[self.year]
-        claim = lr.claim(book)
+        claim = line_rules.claim(book)
         limit = f"每月最高 {claim.monthly_limit:,} 元" if claim.monthly_limit else "核定方案月租費尚未填寫"
         own = f"；超過核定方案部分 {claim.own_cost:,} 元由工會自行負擔" if claim.own_cost else ""
         others = f"；減其他機關補助 {claim.others:,} 元" if claim.others else ""
@@ -117,13 +117,13 @@ class LinePapersPage(QWidget):
                 widget.hide()
                 widget.setParent(None)
                 widget.deleteLater()
-        for row, status in enumerate(lr.month_statuses(book, self.today) if lr.approved(book) else []):
+        for row, status in enumerate(line_rules.month_statuses(book, self.today) if line_rules.approved(book) else []):
             name, text, style = month_line(status)
             for col, value in enumerate((name, text)):
                 label = QLabel(value)
                 label.setStyleSheet(style)
                 self.months.addWidget(label, row // 2, col + (row % 2) * 2)
-        if not lr.approved(book):
+        if not line_rules.approved(book):
             self.months.addWidget(QLabel("核定後（填寫「核定及結報」）才開始逐月計算。"), 0, 0, 1, 4)
 
     # ---------------------------------------------------------------- writing
@@ -131,8 +131,8 @@ class LinePapersPage(QWidget):
     def export(self, stage: str, folder: Path) -> list[Path]:
         """Write the stage's papers into ``folder``; the errors that stop it are said instead."""
         project = self.document.project
-        findings = lr.check_line(project, self.year, self.today)
-        stopping = lr.blocking(findings, stage)
+        findings = line_rules.check_line(project, self.year, self.today)
+        stopping = line_rules.blocking(findings, stage)
         self.open_folder.hide()
         if stopping:
             listed = "\n".join(f"・{f.message}" for f in stopping[:8])
@@ -144,7 +144,7 @@ class LinePapersPage(QWidget):
             return []
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.written = ld.write_line_documents(project, self.year, folder, stage, issued=self.today)
+            self.written = line_documents.write_line_documents(project, self.year, folder, stage, issued=self.today)
         except PackageFailed as problem:
             where = f"（{problem.filename}）" if problem.filename else ""
             kept = f"{folder} 沒有留下任何新檔案，原有的檔案沒有變動"
