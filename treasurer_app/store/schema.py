@@ -69,55 +69,48 @@ def _create_v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-def _line_tables_v2(conn: sqlite3.Connection) -> None:
-    """The rows table also holds the LINE subsidy's tables: its CHECK lists them, so it is rebuilt
-    (ids, positions and the AUTOINCREMENT counter kept: sealed values are bound to their row id)."""
-    names = ", ".join(f"'{table}'" for table in ("roster", "sessions", "ledger", *LINE_TABLES))
+def _rebuild_rows(conn: sqlite3.Connection, tables: tuple[str, ...], version: int, table_of: str = "tbl") -> None:
+    """The rows table rebuilt so that its CHECK lists ``tables`` (``table_of``: the SQL giving a row's new table
+    from its old ``tbl``), ids, positions and the AUTOINCREMENT counter kept: sealed values are bound to their
+    row id. ``version`` names the table built on the way (``rows_v2``…), as each migration always has."""
+    names = ", ".join(f"'{table}'" for table in tables)
+    building = f"rows_v{version}"
     sequence = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'rows'").fetchone()
     for statement in (
-        f"""CREATE TABLE rows_v2 (
+        f"""CREATE TABLE {building} (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             year INTEGER NOT NULL REFERENCES years (year) ON DELETE CASCADE,
             tbl TEXT NOT NULL CHECK (tbl IN ({names})),
             position INTEGER NOT NULL,
             plain TEXT NOT NULL, sealed TEXT NOT NULL)""",
-        "INSERT INTO rows_v2 (id, year, tbl, position, plain, sealed) "
-        "SELECT id, year, tbl, position, plain, sealed FROM rows",
+        f"INSERT INTO {building} (id, year, tbl, position, plain, sealed) "
+        f"SELECT id, year, {table_of}, position, plain, sealed FROM rows",
         "DROP TABLE rows",
-        "ALTER TABLE rows_v2 RENAME TO rows",
+        f"ALTER TABLE {building} RENAME TO rows",
         "CREATE UNIQUE INDEX rows_order ON rows (year, tbl, position)",
     ):
         conn.execute(statement)
-    if sequence is not None:  # DROP TABLE forgot the counter; rows_v2 counted only up to the highest id kept
+    if sequence is not None:  # DROP TABLE forgot the counter; the new table counted only up to the highest id kept
         conn.execute("DELETE FROM sqlite_sequence WHERE name = 'rows'")
         conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('rows', ?)", (sequence[0],))
+
+
+def _line_tables_v2(conn: sqlite3.Connection) -> None:
+    """The rows table also holds the LINE subsidy's tables: its CHECK lists them, so it is rebuilt."""
+    _rebuild_rows(conn, ("roster", "sessions", "ledger", *LINE_TABLES), 2)
 
 
 def _training_report_v3(conn: sqlite3.Connection) -> None:
     """Sheet 4's rows are the table ``training_report``, the name the form has in the program, the
     interchange file and the findings (they were ``sessions`` here only). The rows table's CHECK names the
-    tables, so it is rebuilt as in version 2, ids, positions and the AUTOINCREMENT counter kept. A sealed
-    value is bound to its table's name, but sheet 4 has no personal column: its rows never held one."""
-    names = ", ".join(f"'{table}'" for table in ("roster", "training_report", "ledger", *LINE_TABLES))
-    sequence = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'rows'").fetchone()
-    for statement in (
-        f"""CREATE TABLE rows_v3 (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            year INTEGER NOT NULL REFERENCES years (year) ON DELETE CASCADE,
-            tbl TEXT NOT NULL CHECK (tbl IN ({names})),
-            position INTEGER NOT NULL,
-            plain TEXT NOT NULL, sealed TEXT NOT NULL)""",
-        "INSERT INTO rows_v3 (id, year, tbl, position, plain, sealed) "
-        "SELECT id, year, CASE tbl WHEN 'sessions' THEN 'training_report' ELSE tbl END, position, plain, sealed "
-        "FROM rows",
-        "DROP TABLE rows",
-        "ALTER TABLE rows_v3 RENAME TO rows",
-        "CREATE UNIQUE INDEX rows_order ON rows (year, tbl, position)",
-    ):
-        conn.execute(statement)
-    if sequence is not None:  # as in version 2: DROP TABLE forgot the counter
-        conn.execute("DELETE FROM sqlite_sequence WHERE name = 'rows'")
-        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('rows', ?)", (sequence[0],))
+    tables, so it is rebuilt as in version 2. A sealed value is bound to its table's name, but sheet 4 has
+    no personal column: its rows never held one."""
+    _rebuild_rows(
+        conn,
+        ("roster", "training_report", "ledger", *LINE_TABLES),
+        3,
+        table_of="CASE tbl WHEN 'sessions' THEN 'training_report' ELSE tbl END",
+    )
 
 
 # MIGRATIONS[v] takes a file from schema version v to v + 1; each runs in its own
