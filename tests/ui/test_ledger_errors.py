@@ -284,3 +284,30 @@ def test_starting_the_new_year_after_overspent_interest_carries_zero_and_the_hea
     assert window.document.project.effective(YEAR + 1, "budget").number("rev_2") == 0
     assert not [f for f in window.checker.findings if f.field == "interest_carried_in"]
     assert page.header_inputs["interest_carried_in"].line.property("mark") in (None, "")
+
+
+def test_the_line_under_the_register_follows_a_recheck_while_the_next_cell_is_being_typed(window, qtbot) -> None:
+    """Typed by hand: 月 1, Tab, 日 5, Tab — the next cell's editor is open when the recheck comes, and the
+    line must drop 日：必填 then, not when the cursor next moves."""
+    page = ledger_page(window, [{"month": "1"}])
+    table = page.table
+    table.setFocus()
+    table.setCurrentIndex(cell(page, 0, "day"))
+    page.show_entry_message(0, "day")
+    assert "第 1 筆 日：必填" in page.message.text()
+    qtbot.keyClick(table, "5")
+    qtbot.keyClick(open_editor(table), Qt.Key.Key_Tab)
+    assert current_key(table) == "kind"
+    open_editor(table)  # 字's drop-down is open: the table is editing
+    window.checker.run_now()
+    assert "日：必填" not in page.message.text()
+    assert "第 1 筆 字：必填（可選 收、轉、支）" in page.message.text()
+
+
+def test_a_blank_kind_is_told_once_with_its_choices(window) -> None:
+    """The field's own 必填 and the ledger rule's 必填（可選 收、轉、支） say the same thing: the line shows one."""
+    page = ledger_page(window, [{"month": "1", "day": "5"}])
+    kind_messages = [f.message for f in page.model.entry_findings(0) if f.field == "kind"]
+    assert kind_messages == ["第 1 筆 字：必填（可選 收、轉、支）"]
+    code_messages = [f.message for f in page.model.entry_findings(0) if f.field == "voucher"]
+    assert len(code_messages) == 1

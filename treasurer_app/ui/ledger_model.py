@@ -135,9 +135,13 @@ class LedgerTableModel(QAbstractTableModel):
         found = [f for f in self.checker.for_field(LEDGER_FORM, key, row) if not own_rule(f)]
         field = ENTRY_FIELD.get(key)
         if field is not None:
-            own = field_finding(LEDGER_FORM, field, entries[row].get(key, ""), self.year, row, f"第 {row + 1} 筆")
-            already = {f.message for f in found}  # the ledger's rules say some of the same: shown once
-            if own is not None and own.message not in already:
+            own = field_finding(LEDGER_FORM, field, entries[row].get(key, ""), self.year, row, f"第 {row + 1} 筆 ")
+            # The ledger's rules say some of the same (a blank 字 with its choices): each thing is told once.
+            told = own is not None and (
+                own.message in {f.message for f in found}
+                or (own.rule == "field.required" and any(f.rule.endswith(".required") for f in found))
+            )
+            if own is not None and not told:
                 found.insert(0, own)
         return found
 

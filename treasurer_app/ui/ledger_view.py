@@ -271,7 +271,7 @@ class LedgerPage(QWidget):
         source_row = self.proxy.mapToSource(self.proxy.index(row, column)).row()
         message = None
         if field is not None and text.strip():
-            message = field_message(field, text, self.year, f"第 {source_row + 1} 筆")
+            message = field_message(field, text, self.year, f"第 {source_row + 1} 筆 ")
         set_mark(editor, "error" if message else "")
         self.show_message(message or "")
 
@@ -429,8 +429,8 @@ class LedgerPage(QWidget):
         self._show_carried_interest()
         for key in self.header_inputs:
             self._mark_header(key)
-        if self.table.state() != QAbstractItemView.State.EditingState:
-            self._current_changed(self.table.currentIndex())
+        # Also while the next cell's editor is open (typing with Tab): the line must not keep a fixed error.
+        self._current_changed(self.table.currentIndex())
 
     def _repaint_rows(self, rows: set[int]) -> None:
         viewport = self.table.viewport()
