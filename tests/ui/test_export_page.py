@@ -41,7 +41,9 @@ def test_export_is_blocked_until_attachments_are_chosen_then_writes_the_named_fi
 
 
 def test_quarterly_ledger_export_refuses_without_a_ledger(window, tmp_path: Path) -> None:
-    window.load_project(load_sample())
+    project = load_sample()
+    project.years[115].ledger = None  # the sample's ledger has its 上年度結存: this year has none at all
+    window.load_project(project)
     window.show_step("export")
     page = window.page("export")
     page.folder_line.setText(str(tmp_path / "out"))
