@@ -35,10 +35,10 @@ from treasurer_app.editing.session import EditSession, Written
 from treasurer_app.forms.base import Record
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.project import Project, YearBook
+from treasurer_app.ui.shell import SAVED_TEXT
 
 SAVE_DELAY_MS = 400
 READ_ONLY_TEXT = "唯讀：這份資料以唯讀方式開啟，不能修改"
-SAVED_TEXT = "已儲存"
 SAVING_TEXT = "儲存中…"
 KEEP_ALIVE_MS = 60_000  # the store's lock turns stale for other PCs after 10 minutes without a heartbeat
 _MERGE_ID = 0x7EA5

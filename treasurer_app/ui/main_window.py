@@ -38,7 +38,7 @@ from treasurer_app.ui.backup_actions import BackupActions
 from treasurer_app.ui.file_actions import FileActions
 from treasurer_app.ui.key_actions import KeyActions
 from treasurer_app.ui.panels import ROLE_TARGET, FindingsPanel, Navigator
-from treasurer_app.ui.shell import busy
+from treasurer_app.ui.shell import SAVED_TEXT, busy
 from treasurer_app.ui.step_names import EXPORT, HOME, LEDGER_STEP, LINE_EXPORT
 from treasurer_app.ui.window_place import available_area, fitted
 
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from treasurer_app.ui.document import ProjectDocument
 
 OPENING_TEXT = "正在開啟工會資料…"
+READ_ONLY_STATE = "唯讀"  # the save state of a file opened read-only
 CREATE_YEAR_TEXT = (
     "從哪一個年度開始？（民國年）\n\n"
     "年度＝申請書的申請年度，也是現金收支登記簿記帳的年度。\n"
@@ -67,7 +68,7 @@ class MainWindow(QMainWindow):
         self.dashboard: Dashboard | None = None
         self.today = today or date.today()
         self.pages: dict[str, QWidget] = {}
-        self.save_state = "已儲存"
+        self.save_state = ""  # the document's last word on saving; see save_text for what is shown
         self.year: int | None = None
         self.opened = False  # True once a project is attached
         self.read_only = False
@@ -207,7 +208,7 @@ class MainWindow(QMainWindow):
         self.checker.schedule()  # the first full check once the page is on screen
         self.files.set_enabled(True)
         self.opened = True
-        self.save_label.setText(self.save_state)
+        self.save_state = SAVED_TEXT  # just read from the file: all of it is there
         if self.navigator.currentItem() is None:
             self.navigator.select(HOME)  # highlighted in the navigator, and shown
         else:
@@ -448,10 +449,10 @@ class MainWindow(QMainWindow):
         # Always: a project without years keeps year None, and the old project's pages must still go.
         self._show_year(self.document.project.latest_year())
         self._findings_changed()
+        self._saved(SAVED_TEXT)  # the new project is all in its file (read from it, or written before it came in)
 
     def _saved(self, state: str) -> None:
         self.save_state = state
-        self.save_label.setText(state)
         unsaved = self.document.unsaved if self.document is not None else None
         self.save_label.setProperty("mark", "unsaved" if unsaved else "")
         self.save_label.style().polish(self.save_label)
@@ -468,15 +469,30 @@ class MainWindow(QMainWindow):
             self.document.flush(automatic=False)
         return not self.document.unsaved
 
+    def save_text(self) -> str:
+        """What the status bar and the title say of saving: 唯讀 for a file opened read-only (nothing is
+        saved); nothing before a project is open, nor 已儲存 while it holds no year (nothing of the user's
+        was saved: the first start); else the document's last word (儲存中…, 已儲存, what is not saved)."""
+        if self.document is None:
+            return ""
+        if self.read_only:
+            return READ_ONLY_STATE
+        if self.save_state == SAVED_TEXT and not self.document.project.years:
+            return ""
+        return self.save_state
+
     def update_title(self) -> None:
+        """The window's title and the status bar's save state, always said together."""
         parts = [APP_NAME]
         if self.document is not None and self.year is not None and self.year in self.document.project.years:
             name = self.document.project.union_name(self.year) or "未命名工會"
             parts.append(f"{name} {self.year} 年度")
+        save_text = self.save_text()
+        self.save_label.setText(save_text)
         if self.document is None:
             parts.append(OPENING_TEXT)
-        else:
-            parts.append("唯讀" if self.read_only else self.save_state)
+        elif save_text:
+            parts.append(save_text)
         self.setWindowTitle(" — ".join(parts))
 
     def fill_backup_menu(self) -> None:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from treasurer_app.ui.document import ProjectDocument
 
 STILL_OPENING = "專案檔還在開啟中，請稍候再試一次。"
+# The status bar's word for "every edit is in the file": ui/document says it, the window shows it.
+SAVED_TEXT = "已儲存"
 
 
 class Shell(Protocol):
