@@ -161,10 +161,9 @@ def check_workbooks_command(paths: Sequence[str], args: argparse.Namespace) -> i
     if args.json:
         print(json.dumps([_check_as_json(check) for check in checks], ensure_ascii=False, indent=1))
     else:
-        blocks = []
+        blocks = []  # the workbooks read; each one that could not be is said once, on stderr, below
         for check in checks:
             if check.read.result is None:
-                blocks.append(f"{check.read.name}：無法使用：{check.read.failure}")
                 continue
             text = format_findings(check.findings, check.heading, check.where)
             notes = check.read.result.notes
@@ -172,12 +171,14 @@ def check_workbooks_command(paths: Sequence[str], args: argparse.Namespace) -> i
                 text += f"\n\n【匯入說明】（{len(notes)} 項未讀入或已調整）\n"
                 text += "\n".join(f"  注意  {note}" for note in notes)
             blocks.append(text)
-        print(("\n\n" + "─" * 40 + "\n\n").join(blocks))
+        if blocks:
+            print(("\n\n" + "─" * 40 + "\n\n").join(blocks))
         if len(checks) > 1:
             errors = sum(1 for c in checks if any(f.is_error for f in c.findings))
             failed = sum(1 for c in checks if c.read.result is None)
             clean = len(checks) - errors - failed
-            print(f"\n共 {len(checks)} 個活頁簿：{clean} 個無錯誤、{errors} 個有錯誤、{failed} 個無法讀取")
+            gap = "\n" if blocks else ""
+            print(f"{gap}共 {len(checks)} 個活頁簿：{clean} 個無錯誤、{errors} 個有錯誤、{failed} 個無法讀取")
     if any(check.read.result is None for check in checks):
         if not args.json:
             for check in checks:

@@ -264,6 +264,24 @@ def test_check_several_workbooks_and_json(tmp_path: Path, guide: Project, capsys
     assert report[0]["year"] == YEAR and report[1]["file"] == "broken.xls" and "Excel" in report[1]["unusable"]
 
 
+def test_a_file_that_is_no_workbook_is_said_unusable_once(
+    tmp_path: Path, guide: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As every unusable input: exit 2 and one 無法使用 line on stderr (it was printed on stdout too)."""
+    junk = tmp_path / "junk.xls"
+    junk.write_bytes(b"not a workbook")
+    said = "無法使用：junk.xls：不是 Excel 活頁簿（.xls 或 .xlsx），無法匯入\n"
+    assert main(["check", str(junk)]) == 2
+    assert capsys.readouterr() == ("", said)
+    app = export_application(guide, tmp_path)  # beside a workbook that reads: its report, the count, and once
+    assert main(["check", str(app), str(junk)]) == 2
+    out, err = capsys.readouterr()
+    assert err == said and "junk.xls" not in out
+    assert out.endswith("\n\n共 2 個活頁簿：1 個無錯誤、0 個有錯誤、1 個無法讀取\n")
+    assert main(["check", str(junk), str(junk)]) == 2  # nothing read: no report, the count, each file once
+    assert capsys.readouterr() == ("共 2 個活頁簿：0 個無錯誤、0 個有錯誤、2 個無法讀取\n", said * 2)
+
+
 # ---------------------------------------------------------------- treasurer-app import
 
 
