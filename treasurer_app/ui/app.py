@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from treasurer_app import APP_ID, APP_NAME
 from treasurer_app.resources import resources_dir
+from treasurer_app.ui import pyside_hook  # noqa: F401  (before the window's modules: see its docstring)
 from treasurer_app.ui.main_window import OPENING_TEXT, MainWindow
 from treasurer_app.ui.theme import apply_theme, install_translations, with_fusion_style
 from treasurer_app.ui.window_place import show_placed
