@@ -19,6 +19,8 @@ The rooms, each with one job (touch the one the change is about):
 * ``lock``    — the lock row naming host, process and user (GnuCash); whether its holder is gone.
 * ``schema``  — the tables, ``SCHEMA_VERSION`` and ``MIGRATIONS`` (add a migration there),
   and the checks that a file is a sound project file.
+* ``integrity`` — the file's integrity check, made while opening or on a thread of its own after it; every
+  write waits for its answer.
 * ``backups`` — backup names, Anki's keep/thin rule, writing one, cleaning a crashed one's leftovers.
 * ``order``   — the sparse ``position`` of rows, so one edit of a 50,000-entry ledger touches one row.
 * ``records`` — the project's records: years, forms, rows, ``load``; personal values sealed with the
@@ -91,6 +93,7 @@ from treasurer_app.store.files import (
     journal_mode_for,
     marked_as_backup,
 )
+from treasurer_app.store.integrity import Integrity, IntegrityCheck
 from treasurer_app.store.lock import (
     HEARTBEAT_INTERVAL,
     LOCK_TIMEOUT,
@@ -98,8 +101,7 @@ from treasurer_app.store.lock import (
     lock_is_stale,
     read_lock,
     refresh_heartbeat,
-    this_host,
-    this_user,
+    take_lock,
     utc,
     write_lock_row,
 )
@@ -110,6 +112,7 @@ from treasurer_app.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
     WAL_VERSION,
+    check_integrity,
     checked_version,
     read_header,
 )
@@ -136,7 +139,7 @@ def _connect(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3
 # ---------------------------------------------------------------- the store
 
 
-class Store(Records):
+class Store(Records, Integrity):
     """An open project file. Make one with ``Store.create`` or ``Store.open``; close it (or use ``with``)."""
 
     def __init__(
@@ -172,6 +175,8 @@ class Store(Records):
         self._orders: dict[tuple[int, str], RowOrder] = {}
         self._years: set[int] | None = None
         self._thread = threading.get_ident()  # the thread that uses ``conn``; others read with their own
+        self._integrity: IntegrityCheck | None = None
+        self._damage: StoreDamaged | None = None
         self.rows_read = 0
 
     # ---- opening and closing ----
@@ -252,6 +257,7 @@ class Store(Records):
         backup_dir: str | Path | None = None,
         policy: BackupPolicy | None = None,
         now: datetime | None = None,
+        check_in_background: bool = False,
     ) -> Store:
         """Open a project file.
 
@@ -262,7 +268,9 @@ class Store(Records):
         the key (personal values then read as ``privacy.LOCKED_TEXT``); only an edit a
         killed copy left half-written in a rollback-journal file (on a network drive) is
         first rolled back, as SQLite does for any reader, changing no committed value. A backup
-        file is always opened read-only and immutable.
+        file is always opened read-only and immutable. ``check_in_background`` (the window): the file's
+        integrity check runs on a thread of its own once the file is open, and every write waits for its
+        answer (``store.integrity``); else the opening makes it.
         """
         return cls._open(
             Path(path),
@@ -272,6 +280,7 @@ class Store(Records):
             policy=policy or BackupPolicy(),
             now=now,
             need_key=not read_only,
+            check_in_background=check_in_background,
         )
 
     @classmethod
@@ -285,6 +294,7 @@ class Store(Records):
         policy: BackupPolicy,
         now: datetime | None,
         need_key: bool,
+        check_in_background: bool = False,
     ) -> Store:
         header = read_header(path)
         is_backup = header.write_version != WAL_VERSION and marked_as_backup(path, BUSY_TIMEOUT_MS)
@@ -296,6 +306,7 @@ class Store(Records):
             return cls._open_connected(
                 path, read_only=read_only, is_backup=is_backup, network=network, break_lock=break_lock,
                 backup_dir=backup_dir, policy=policy, now=now, need_key=need_key,
+                later=check_in_background and not network,  # beside an exclusive lock no other connection reads
             )  # fmt: skip
         except StoreBusy:
             if not network:
@@ -316,12 +327,15 @@ class Store(Records):
         policy: BackupPolicy,
         now: datetime | None,
         need_key: bool,
+        later: bool,
     ) -> Store:
         conn = connect_checked(path, read_only=read_only, immutable=is_backup, busy_timeout_ms=BUSY_TIMEOUT_MS)
         store = cls(path, conn, read_only=read_only, is_backup=is_backup, backup_dir=backup_dir, policy=policy)
         store.network = network
         try:
-            version = checked_version(path, conn, SCHEMA_VERSION)
+            version = checked_version(path, conn, SCHEMA_VERSION, verify=not later)
+            if later and version < SCHEMA_VERSION:
+                check_integrity(path, conn)  # before a backup and a migration rewrite the file
             if read_only and version < SCHEMA_VERSION:
                 raise StoreNeedsUpgrade(path, version, SCHEMA_VERSION)
             store.project_id = str(store._meta("project_id") or "")
@@ -334,6 +348,8 @@ class Store(Records):
                 store._acquire_lock(break_lock, now)
                 store._migrate(version, now)
             store._open_key(required=need_key)
+            if later and version == SCHEMA_VERSION:
+                store._integrity = IntegrityCheck.of_file(path, immutable=is_backup, busy_timeout_ms=BUSY_TIMEOUT_MS)
         except BaseException:
             store.close()
             raise
@@ -365,6 +381,7 @@ class Store(Records):
         conn = self._conn
         if conn is None:
             return
+        self._stop_integrity_check()
         try:
             if not self.read_only and self._token and not self._lock_lost:
                 with contextlib.suppress(sqlite3.Error):
@@ -406,36 +423,9 @@ class Store(Records):
         return read_lock(self._db())
 
     def _acquire_lock(self, break_lock: bool, now: datetime | None) -> None:
-        moment = utc(now)
-        # A random token, as uuid4().hex is (uuid itself takes ~15 ms to load at every opening).
-        me = LockHolder(this_host(), os.getpid(), this_user(), moment, moment, os.urandom(16).hex())
-        conn = self._db()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                holder = self._read_lock()
-                if holder is not None:
-                    stale = lock_is_stale(holder, moment)
-                    if not (break_lock and stale):
-                        raise StoreLocked(self.path, holder, stale)
-                self._token = me.token
-                write_lock_row(conn, me.token, moment)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
-            if busy:
-                raise translate_open_error(self.path, exc) from None
-            error = write_error(self.path, exc)
-            if isinstance(error, StoreWriteFailed):  # nothing was edited yet: say what stops the opening
-                error = StoreError(f"{self.path}：無法開啟專案檔（{error.reason}）；排除後再開啟，或以唯讀方式開啟")
-                error.details = str(exc)
-            raise error from None
-        self.lock_holder = me
-        self._last_heartbeat = moment
+        self.lock_holder = take_lock(self._db(), self.path, break_lock, utc(now))
+        self._token = self.lock_holder.token
+        self._last_heartbeat = self.lock_holder.since
 
     def heartbeat(self, now: datetime | None = None) -> None:
         """Tell other copies this one is alive; the UI calls it every minute or so while idle."""
@@ -490,6 +480,7 @@ class Store(Records):
                 self._depth -= 1
             conn.execute(f"RELEASE {savepoint}")
             return
+        self.check_integrity()  # never a write into a damaged file
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -562,7 +553,12 @@ class Store(Records):
     # ---- backups (the backups room) ----
 
     def backup_now(self, now: datetime | None = None, kind: str = "") -> Path:
-        """A backup of the file as committed, into ``backup_dir``, named with the time (and ``kind``)."""
+        """A backup of the file as committed, into ``backup_dir``, named with the time (and ``kind``); refused
+        for a damaged file, whose copy would only take a sound backup's place."""
+        self.check_integrity()
+        return self._backup(now, kind)
+
+    def _backup(self, now: datetime | None, kind: str) -> Path:
         if self._depth:
             raise StoreError(f"{self.path}：修改尚未完成，不能在交易進行中備份")
         moment = local_time(now)
@@ -609,7 +605,7 @@ class Store(Records):
         project_id, version = inspect_backup(backup, newest=SCHEMA_VERSION, busy_timeout_ms=BUSY_TIMEOUT_MS)
         if project_id != self.project_id:
             raise BackupMismatch(backup, self.path)
-        safety = self.backup_now(now, kind="before-restore")
+        safety = self._backup(now, "before-restore")  # even of a damaged file: the restore is its remedy
         source = _connect(backup, read_only=True, immutable=True)
         try:
             source.backup(self._db())
@@ -617,6 +613,7 @@ class Store(Records):
             raise write_error(self.path, exc) from None
         finally:
             source.close()
+        self._known_sound()  # the backup's content, checked by inspect_backup
         self._forget_caches()
         conn = self._db()
         try:

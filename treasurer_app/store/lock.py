@@ -12,6 +12,9 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from treasurer_app.store.errors import StoreError, StoreLocked, StoreWriteFailed, translate_open_error, write_error
 
 LOCK_TIMEOUT = timedelta(minutes=10)  # a lock not refreshed for this long may be broken
 HEARTBEAT_INTERVAL = timedelta(minutes=1)  # edits refresh the lock at most this often; call heartbeat() when idle
@@ -127,3 +130,34 @@ def write_lock_row(conn: sqlite3.Connection, token: str, moment: datetime) -> No
 
 def refresh_heartbeat(conn: sqlite3.Connection, token: str, moment: datetime) -> None:
     conn.execute("UPDATE lock SET heartbeat = ? WHERE token = ?", (moment.isoformat(), token))
+
+
+def take_lock(conn: sqlite3.Connection, path: Path, break_lock: bool, moment: datetime) -> LockHolder:
+    """The lock row written for this copy of the program, in a transaction of its own: ``StoreLocked`` when
+    another copy holds it (a stale lock is broken only with ``break_lock``)."""
+    # A random token, as uuid4().hex is (uuid itself takes ~15 ms to load at every opening).
+    me = LockHolder(this_host(), os.getpid(), this_user(), moment, moment, os.urandom(16).hex())
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            holder = read_lock(conn)
+            if holder is not None:
+                stale = lock_is_stale(holder, moment)
+                if not (break_lock and stale):
+                    raise StoreLocked(path, holder, stale)
+            write_lock_row(conn, me.token, moment)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error as exc:
+        busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+        if busy:
+            raise translate_open_error(path, exc) from None
+        error = write_error(path, exc)
+        if isinstance(error, StoreWriteFailed):  # nothing was edited yet: say what stops the opening
+            error = StoreError(f"{path}：無法開啟專案檔（{error.reason}）；排除後再開啟，或以唯讀方式開啟")
+            error.details = str(exc)
+        raise error from None
+    return me

@@ -186,21 +186,31 @@ def _describe_foreign(head: bytes) -> str:
     return "這是文字檔"
 
 
-def checked_version(path: Path, conn: sqlite3.Connection, newest: int) -> int:
-    """Schema version after checking the file is ours, sound (quick_check: ≈ 20 ms for 50,000 rows) and not
-    newer than ``newest``, the version this program writes."""
+def checked_version(path: Path, conn: sqlite3.Connection, newest: int, *, verify: bool = True) -> int:
+    """Schema version after checking the file is ours, not newer than ``newest`` (the version this program
+    writes) and, with ``verify``, sound (``check_integrity``; without it the caller checks later)."""
     try:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if application_id != APPLICATION_ID:
-            raise StoreNotProject(path, "這是其他程式的 SQLite 資料庫")
-        if version > newest:
-            raise StoreTooNew(path, version, newest)
+    except sqlite3.DatabaseError as exc:
+        raise translate_open_error(path, exc) from None
+    if application_id != APPLICATION_ID:
+        raise StoreNotProject(path, "這是其他程式的 SQLite 資料庫")
+    if version > newest:
+        raise StoreTooNew(path, version, newest)
+    if verify:
+        check_integrity(path, conn)
+    if version < 1:
+        raise StoreDamaged(path, "檔案沒有建立完成")
+    return version
+
+
+def check_integrity(path: Path, conn: sqlite3.Connection) -> None:
+    """StoreDamaged unless ``PRAGMA quick_check`` finds the file sound. It reads every page: ≈ 20 ms for
+    50,000 rows, ≈ 0.15 s for a 20-year project (30 MB); see ``store.integrity`` for the window's opening."""
+    try:
         problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
     except sqlite3.DatabaseError as exc:
         raise translate_open_error(path, exc) from None
     if problems != ["ok"]:
         raise StoreDamaged(path, f"完整性檢查發現 {len(problems)} 處問題", "\n".join(problems))
-    if version < 1:
-        raise StoreDamaged(path, "檔案沒有建立完成")
-    return version
