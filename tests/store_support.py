@@ -147,9 +147,10 @@ def new_crash_model() -> ProjectModel:
 
 
 def crash_child(path: str, report: int, first: int) -> None:
-    """Open the store and edit until killed, reporting each edit after it committed."""
+    """Open the store as the window does (its integrity checked on a thread of its own, the first edit waiting for
+    the answer) and edit until killed, reporting each edit after it committed."""
 
-    store = Store.open(path, break_lock=True)
+    store = Store.open(path, break_lock=True, check_in_background=True)
     n = first
     while True:
         apply_edit(store, n)
@@ -237,7 +238,7 @@ def disk_full_child(path: str, report: int, first: int, mode: str) -> None:
     file holds every edit up to N) or ``unsaved N M`` (edits M+1..N are shown unsaved, the file holds up to M)."""
     from treasurer_app.ui.services import StorePersistence, UnsavedEdits
 
-    persistence = StorePersistence(Path(path), break_lock=True, create=False)
+    persistence = StorePersistence(Path(path), break_lock=True, create=False, check_in_background=True)
     project = persistence.load()
     unsaved = UnsavedEdits()
     filler = DiskFiller(mode, persistence)

@@ -42,7 +42,12 @@ def test_read_only_that_fails_too_is_not_offered_again(themed_app, qtbot, tmp_pa
 
     class Refusing:
         def __init__(
-            self, location: Path, break_lock: bool = False, read_only: bool = False, create: bool = True
+            self,
+            location: Path,
+            break_lock: bool = False,
+            read_only: bool = False,
+            create: bool = True,
+            check_in_background: bool = False,
         ) -> None:
             attempts.append(read_only)
             raise StoreFileReadOnly(location, "所在的資料夾")

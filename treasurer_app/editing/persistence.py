@@ -87,14 +87,25 @@ class PendingPersistence:
 class StorePersistence:
     """The project in the SQLite store (``treasurer_app.store``): each edit committed as it is made."""
 
-    def __init__(self, location: Path, break_lock: bool = False, read_only: bool = False, create: bool = True) -> None:
+    def __init__(
+        self,
+        location: Path,
+        break_lock: bool = False,
+        read_only: bool = False,
+        create: bool = True,
+        check_in_background: bool = False,
+    ) -> None:
         """``create``: a new empty project where there is no file (the user's working project);
-        else a missing file is ``StoreNotFound``."""
+        else a missing file is ``StoreNotFound``. ``check_in_background`` (the window): the file's integrity
+        check is left to a thread of its own, every write waiting for its answer (``treasurer_app.store.integrity``;
+        ``integrity_checked``, ``check_integrity``)."""
         from treasurer_app.store import Store
 
         self.location = location
         if location.exists() or not create or read_only:  # read-only never makes a file
-            self._store = Store.open(location, break_lock=break_lock, read_only=read_only)
+            self._store = Store.open(
+                location, break_lock=break_lock, read_only=read_only, check_in_background=check_in_background
+            )
         else:
             self._store = Store.create(location)
         self._acknowledged: dict[int, set[str]] = {}
@@ -189,6 +200,16 @@ class StorePersistence:
     def replace(self, project: Project) -> None:
         self._store.replace_project(project)
         self._acknowledged = {year: set(book.acknowledged) for year, book in project.years.items()}
+
+    @property
+    def integrity_checked(self) -> bool:
+        """Whether the file's integrity check has answered (at once unless opened ``check_in_background``)."""
+        return bool(self._store.integrity_checked)
+
+    def check_integrity(self) -> None:
+        """Returns when the file is sound; ``StoreDamaged`` (its Chinese message) when it is not. Waits for
+        the check if it still runs."""
+        self._store.check_integrity()
 
     # ---- the encryption key (DOMAIN §13) ----
 

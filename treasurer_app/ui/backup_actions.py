@@ -67,3 +67,7 @@ class BackupActions:
             QMessageBox.warning(parent, "還原備份", f"無法還原：{exc}")
             return
         document.replace_project(project)
+        # Restored, the file is the sound backup's, open for editing (a file opened read-only refuses a restore):
+        # a window made read-only by a damaged file takes edits again.
+        document.read_only = self.shell.read_only = False
+        self.shell.update_title()

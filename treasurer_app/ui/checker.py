@@ -150,8 +150,12 @@ class Checker(QObject):
         self._restore_switch_interval()
         current = generation == self._generation
         if isinstance(result, Exception):
-            if current:
+            from treasurer_app.store import StoreError  # not at the top: the store loads after the first paint
+
+            if current and not isinstance(result, StoreError):
                 raise result
+            if current:  # a year's rows could not be read from the file (damaged): said where the saving is said
+                self.document.save_state.emit(str(result))
         elif current:
             self.checked_off_thread += 1
             assert isinstance(result, tuple)  # what _work emits when no exception: check_with_history's pair

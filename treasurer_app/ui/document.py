@@ -4,7 +4,9 @@ Editors never change the Project themselves: they call ``set_value``, ``set_cell
 here, which push an edit (``treasurer_app.editing.edits``) on the undo stack; its command only adapts
 it (redo applies it, undo reverts it, through the session that writes each step to the store), and
 every step is announced with ``changed``. This module adds what a window needs: the status texts, the
-save timer, the lock's heartbeat, and refusing edits in a project opened read-only.
+save timer, the lock's heartbeat, refusing edits in a project opened read-only, and picking up the answer
+of the file's integrity check, which runs on a thread of its own after opening (``treasurer_app.store.integrity``):
+a damaged file turns the project read-only and is announced with ``damaged``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ SAVE_DELAY_MS = 400
 READ_ONLY_TEXT = "唯讀：這份資料以唯讀方式開啟，不能修改"
 SAVING_TEXT = "儲存中…"
 KEEP_ALIVE_MS = 60_000  # the store's lock turns stale for other PCs after 10 minutes without a heartbeat
+INTEGRITY_POLL_MS = 50  # how often the answer of the file's integrity check is looked for, until it is there
 _MERGE_ID = 0x7EA5
 
 
@@ -49,6 +52,7 @@ class ProjectDocument(QObject):
     reset = Signal()  # the whole project was replaced (restore, sample, import)
     save_state = Signal(str)  # "儲存中…" / "已儲存" / 「有 3 項修改尚未儲存（磁碟空間不足）」 / an error message
     unsaved_changed = Signal()  # edits joined or left the list of those not in the file
+    damaged = Signal(str, str)  # (message, details): the integrity check found the file damaged; read-only since
 
     def __init__(self, project: Project, persistence: Persistence, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +64,9 @@ class ProjectDocument(QObject):
         self._keep_alive_timer = QTimer(self, interval=KEEP_ALIVE_MS)
         self._keep_alive_timer.timeout.connect(self.keep_alive)
         self._keep_alive_timer.start()
+        self._integrity_timer = QTimer(self, interval=INTEGRITY_POLL_MS)
+        self._integrity_timer.timeout.connect(self._integrity_answered)
+        self._integrity_timer.start()
         self._closed = False
         self.read_only = False  # opened read-only (held elsewhere, or its key not on this PC): edits are refused
 
@@ -214,6 +221,24 @@ class ProjectDocument(QObject):
         except Exception as exc:  # e.g. the lock was broken from another PC: the store says so in Chinese
             self.save_state.emit(self.unsaved_text() or _keep_alive_problem(exc))
 
+    def _integrity_answered(self) -> None:
+        """Once the file's integrity check has answered: a damaged file refuses edits from now on (the store
+        refuses to write into it anyway; edits it refused stay listed unsaved) and is announced."""
+        persistence = self.persistence
+        if not getattr(persistence, "integrity_checked", True):
+            return
+        self._integrity_timer.stop()
+        from treasurer_app.store import StoreDamaged  # not at the top: the store loads after the first paint
+
+        try:
+            getattr(persistence, "check_integrity", lambda: None)()
+        except StoreDamaged as damage:
+            self.read_only = True
+            self.save_state.emit(str(damage))
+            self.damaged.emit(str(damage), damage.details)
+        except Exception:  # the check could not read the file: it is asked again before the next write
+            return
+
     def replace_project(self, project: Project) -> None:
         """After a restore or opening the sample: history no longer applies, nor do edits not yet saved
         (the project they belonged to is gone; the window asked before, where it could)."""
@@ -229,6 +254,7 @@ class ProjectDocument(QObject):
         self.session.persistence = persistence
         self._closed = False
         self._keep_alive_timer.start()
+        self._integrity_timer.start()
         self.replace_project(project)
 
     def close(self) -> None:
@@ -237,6 +263,7 @@ class ProjectDocument(QObject):
         self._closed = True
         self._save_timer.stop()
         self._keep_alive_timer.stop()
+        self._integrity_timer.stop()
         self.flush(automatic=False)  # a last try for edits not yet in the file; the window asked about them
         self.persistence.close()
 

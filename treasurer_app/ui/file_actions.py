@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from treasurer_app.editing.persistence import Persistence
     from treasurer_app.project import Project
 
+DAMAGED_ADVICE = (
+    "為免損毀擴大，這份資料現在只能檢視、不能修改，任何修改都不會寫入檔案。"
+    "請從「備份」選單選「還原到 …」，回到損毀前的備份。"
+)
 PERSONAL_DATA_IN_JSON = (
     "交換檔含會員個人資料（姓名、身分證字號、出生日期），存成未加密的文字檔。"
     "依個人資料保護法請妥善保管、勿任意傳送，用完請刪除。"
@@ -111,7 +115,7 @@ class FileActions:
             return False
         try:
             persistence = services.StorePersistence(
-                location, break_lock=break_lock, read_only=read_only, create=not must_exist
+                location, break_lock=break_lock, read_only=read_only, create=not must_exist, check_in_background=True
             )
             project = persistence.load()
         except Exception as exc:  # the store's and privacy's errors carry a Chinese message
@@ -173,6 +177,20 @@ class FileActions:
         else:
             status.showMessage("已開啟工會資料（唯讀）" if read_only else "已開啟工會資料", 5000)
         shell.update_title()
+
+    def show_damage(self, message: str, details: str = "") -> None:
+        """The file's integrity check, run after opening (``treasurer_app.store.integrity``), found it damaged: said
+        at once, and the window turns read-only until a backup is restored (the store writes nothing into it)."""
+        shell = self.shell
+        shell.read_only = True
+        shell.update_title()
+        if shell.quit_after_open:
+            print(f"專案檔損毀：{message}", file=sys.stderr)
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, f"{message}\n\n{DAMAGED_ADVICE}", parent=shell.window())
+        if details:
+            box.setDetailedText(details)
+        box.exec()
 
     def ask_how_to_open(self, error: BaseException) -> str | None:
         """When the file cannot be opened for editing: "break" (a stale lock), "read_only", "import_key"

@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self.year = document.project.latest_year()
         document.save_state.connect(self._saved)
         document.unsaved_changed.connect(self._unsaved_changed)
+        document.damaged.connect(self.files.show_damage)
         document.changed.connect(self._document_changed)
         document.reset.connect(self._reset)
         self.checker.findings_changed.connect(self._findings_changed)

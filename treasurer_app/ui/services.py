@@ -51,8 +51,9 @@ def working_project_path(folder: Path | None = None) -> Path:
 
 
 def open_persistence(folder: Path | None = None, break_lock: bool = False, read_only: bool = False) -> Persistence:
-    """The user's working project in ``folder`` (the data folder by default), created when there is none."""
-    return StorePersistence(working_project_path(folder), break_lock, read_only)
+    """The user's working project in ``folder`` (the data folder by default), created when there is none; its
+    integrity checked on a thread of its own while the window shows it (``treasurer_app.store.integrity``)."""
+    return StorePersistence(working_project_path(folder), break_lock, read_only, check_in_background=True)
 
 
 def write_private(path: Path, text: str) -> None:
