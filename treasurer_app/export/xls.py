@@ -32,13 +32,16 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
+from typing import IO
 
 import xlwt
 from xlwt.Cell import FormulaCell
 from xlwt.UnicodeUtils import upack2
 
+from treasurer_app.export import xls_rows
 from treasurer_app.export.atomic import write_atomically
 from treasurer_app.export.excel_look import FONT_NAME, LOOKS, cell_fill
 from treasurer_app.export.grid import (
@@ -69,7 +72,7 @@ _PALETTE_SLOTS = range(40, 48)
 _DEFAULT_GREY = ((0xC0, 0xC0, 0xC0), 22)
 
 # BIFF8 record ids and built-in name codes (MS-XLS 2.4, 2.5.4)
-_FORMULA, _STRING, _NAME, _DVAL, _DV, _EOF = 0x0006, 0x0207, 0x0018, 0x01B2, 0x01BE, 0x000A
+_FORMULA, _STRING, _NAME, _DVAL, _DV = 0x0006, 0x0207, 0x0018, 0x01B2, 0x01BE
 _PRINT_AREA, _PRINT_TITLES = 0x06, 0x07
 _T_AREA_3D = 0x3B  # ptg: a 3-D area reference (sheet + rectangle)
 _T_NAME = 0x23  # ptg: a defined name (reference class), by its 1-based index among the NAME records
@@ -110,6 +113,19 @@ class _Workbook(xlwt.Workbook):
         self.lists: list[tuple[str, bytes]] = []  # workbook-wide names of drop-down sources: (name, formula tokens)
         self._sheet_count = 0
         self._fills: dict[tuple[int, int, int], int] = {_DEFAULT_GREY[0]: _DEFAULT_GREY[1]}
+        self.rows: dict[int, xls_rows.SheetRows] = {}  # each sheet's cells, by sheet index
+        self.before_eof: dict[int, bytes] = {}  # records a sheet holds just before its EOF (drop-down lists)
+
+    def get_biff_data(self) -> xls_rows.BookStream:  # read as the file is written, not joined first
+        return xls_rows.book_stream(self, self.rows, self.before_eof)
+
+    def save_to(self, path: Path) -> None:
+        """``Workbook.save`` into a file that takes the records a piece at a time (``xls_rows.TargetFile``)."""
+        target = xls_rows.TargetFile(path)
+        try:
+            self.save(target)
+        finally:
+            target.close()
 
     def add_named_sheet(self, name: str) -> xlwt.Worksheet:
         self._sheet_count += 1
@@ -190,20 +206,41 @@ class _Formulas:
     a later formula with the same skeleton whose digit runs differ from a known one's only in
     the relative rows, each by the same number of rows, is that formula moved (the regex that
     tells rows from other digits runs once per shape, not once per cell).
+
+    Formulas come in repeating sequences (a ledger row's four running balances and its 結存, row
+    after row): the shape that followed the last one matched is tried first, by printing it at
+    the new row and comparing the texts, which spares the regexes over a long formula's text.
     """
 
     MAX_PER_SKELETON = 8  # shapes kept per skeleton (SUM(C5:C9) and SUM(C5:C12) share one), most recent first
 
     def __init__(self) -> None:
         self.known: dict[str, list[_Shape]] = {}  # skeleton → the shapes parsed
+        self.matched: _Shape | None = None  # the shape of the formula given last
+        self.after: dict[_Shape, _Shape] = {}  # a shape → the shape of the formula that came after it last
+        self.before_parsed: _Shape | None = None  # the shape matched before the formula being parsed afresh
 
     def formula(self, text: str, row: int) -> xlwt.Formula:
+        previous, self.matched = self.matched, None
+        guess = self.after.get(previous) if previous is not None else None
+        if guess is not None:
+            tokens = guess.printed_at(text, row)
+            if tokens is not None:
+                self.matched = guess
+                return _Relocated(text, tokens)
         numbers = _DIGITS.findall(text)
         for shape in self.known.get(_DIGITS.sub("", text), ()):
             tokens = shape.moved_to(numbers, row)
             if tokens is not None:
+                self._follows(previous, shape)
                 return _Relocated(text, tokens)
+        self.before_parsed = previous  # learn() links the shape it makes to it
         return xlwt.Formula(text)
+
+    def _follows(self, previous: _Shape | None, shape: _Shape) -> None:
+        if previous is not None:
+            self.after[previous] = shape
+        self.matched = shape
 
     def learn(self, formula: xlwt.Formula, row: int) -> None:
         """Remember a freshly parsed formula once written (xlwt fills in its sheet references then)."""
@@ -216,8 +253,10 @@ class _Formulas:
         if moving is None or offsets is None:
             return
         shapes = self.known.setdefault(_DIGITS.sub("", text), [])
-        shapes.insert(0, _Shape(row, tokens, _DIGITS.findall(text), moving, offsets))
+        shape = _Shape(row, tokens, text, moving, offsets)
+        shapes.insert(0, shape)
         del shapes[self.MAX_PER_SKELETON :]
+        self._follows(self.before_parsed, shape)
 
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -227,14 +266,22 @@ class _Shape:
     """A parsed formula: its row and tokens, its digit runs as written (the relative rows apart), and the
     tokens cut where they hold the relative rows."""
 
-    __slots__ = ("fixed", "fixed_at", "moving_at", "pack", "parts", "row", "rows", "starts")
+    __slots__ = ("fixed", "fixed_at", "moving_at", "pack", "parts", "row", "rows", "starts", "text_parts")
 
-    def __init__(self, row: int, tokens: bytes, numbers: list[str], moving: list[bool], offsets: list[int]) -> None:
+    def __init__(self, row: int, tokens: bytes, text: str, moving: list[bool], offsets: list[int]) -> None:
+        numbers = _DIGITS.findall(text)
         self.row = row
         self.moving_at = [i for i, moves in enumerate(moving) if moves]
         self.fixed_at = [i for i, moves in enumerate(moving) if not moves]
         self.fixed = [numbers[i] for i in self.fixed_at]  # as written: 存款01 is not 存款1
         self.starts = [int(numbers[i]) for i in self.moving_at]
+        # The text cut around its relative rows: [text, row, text, row, …, text], to print it at another row.
+        spans = [match.span() for match, moves in zip(_DIGITS.finditer(text), moving, strict=True) if moves]
+        cuts = [0, *(at for span in spans for at in span), len(text)]
+        self.text_parts: list[str] = []
+        for n in range(len(spans) + 1):
+            self.text_parts += [text[cuts[2 * n] : cuts[2 * n + 1]], ""]
+        self.text_parts.pop()
         # The tokens as struct.pack arguments: the bytes between the relative rows, each row a "H".
         cuts = [0, *(at for offset in offsets for at in (offset, offset + 2)), len(tokens)]
         self.pack = "<" + "H".join(f"{cuts[2 * n + 1] - cuts[2 * n]}s" for n in range(len(offsets) + 1))
@@ -254,6 +301,18 @@ class _Shape:
         written = [numbers[i] for i in self.moving_at]
         if written != [str(start + delta) for start in self.starts]:
             return None
+        return self._tokens(delta)
+
+    def printed_at(self, text: str, row: int) -> bytes | None:
+        """The tokens for ``text`` at ``row`` when it is this formula moved there, printed the same."""
+        delta = row - self.row
+        parts = self.text_parts
+        parts[1::2] = [str(start + delta) for start in self.starts]
+        if "".join(parts) != text:
+            return None
+        return self._tokens(delta)
+
+    def _tokens(self, delta: int) -> bytes | None:
         moved = [value + delta for value in self.rows]
         if moved and not (min(moved) >= 0 and max(moved) <= 0xFFFF):
             return None
@@ -333,7 +392,7 @@ def _list_name_record(name: str, tokens: bytes) -> bytes:
 def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
     """Write the grids as one .xls workbook at ``path`` (replacing it only once fully written)."""
     book = _Workbook()
-    styles: dict[tuple[Style, bool, InputFill], xlwt.XFStyle] = {}
+    styles: dict[tuple[Style, bool, InputFill], int] = {}
     formulas = _Formulas()
     used: set[str] = set()
     # Every sheet exists before any cell is written: a formula may refer to a later sheet by name.
@@ -345,44 +404,56 @@ def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
             source = validation.source
             if source is not None and source not in list_names and source.sheet_name in indexes:
                 list_names[source] = book.add_list_name(indexes[source.sheet_name], source)
-    for index, (grid, sheet) in enumerate(zip(grids, sheets, strict=True)):
-        _write_sheet(book, sheet, grid, styles, formulas)
-        book.add_area_name(_PRINT_AREA, index, print_area(grid))
-        if grid.header_rows is not None:
-            first, last = grid.header_rows
-            book.add_area_name(_PRINT_TITLES, index, (first, 0, last, MAX_COLUMN))
-        _add_validations(sheet, grid.validations, list_names)
-    return write_atomically(path, lambda temporary: book.save(str(temporary)))
+    with xls_rows.new_spill() as spill:
+        rows: dict[int, xls_rows.SheetRows] = {}
+        validations: dict[int, bytes] = {}
+        for index, (grid, sheet) in enumerate(zip(grids, sheets, strict=True)):
+            rows[index] = _write_sheet(book, sheet, grid, styles, formulas, spill)
+            book.add_area_name(_PRINT_AREA, index, print_area(grid))
+            if grid.header_rows is not None:
+                first, last = grid.header_rows
+                book.add_area_name(_PRINT_TITLES, index, (first, 0, last, MAX_COLUMN))
+            validations[index] = _validation_records(grid.validations, list_names)
+        book.rows, book.before_eof = rows, validations
+        return write_atomically(path, book.save_to)
 
 
 def _write_sheet(
     book: _Workbook,
     sheet: xlwt.Worksheet,
     grid: Grid,
-    styles: dict[tuple[Style, bool, InputFill], xlwt.XFStyle],
+    styles: dict[tuple[Style, bool, InputFill], int],
     formulas: _Formulas,
-) -> None:
+    spill: IO[bytes],
+) -> xls_rows.SheetRows:
     for col, width in enumerate(grid.col_widths):
         sheet.col(col).width = int(min(width, MAX_COLUMN_WIDTH) * 256)
     for row, height in grid.row_heights.items():
         sheet.row(row).height_mismatch = True
         sheet.row(row).height = int(height * 20)
-    for cell in grid.cells:
+    rows = xls_rows.SheetRows(book, sheet, spill)
+    cells = grid.cells
+    in_order = all(a.row <= b.row for a, b in pairwise(cells))  # then a row is complete once passed
+    last_row = -1
+    for cell in cells:
+        if in_order and cell.row != last_row:
+            rows.complete_before(cell.row)
+            last_row = cell.row
         key = (cell.style, cell.locked, grid.input_fill)
-        if key not in styles:
-            styles[key] = _make_style(book, *key)
-        style = styles[key]
-        value = formulas.formula(cell.formula, cell.row) if cell.formula else _value(cell)
-        if cell.rowspan > 1 or cell.colspan > 1:
-            sheet.write_merge(cell.row, cell.last_row, cell.col, cell.last_col, value, style)
+        xf = styles.get(key)
+        if xf is None:
+            xf = styles[key] = book.add_style(_make_style(book, *key))
+        if cell.formula:
+            _write_formula(book, rows, formulas, cell, xf)
         else:
-            sheet.write(cell.row, cell.col, value, style)
-        if isinstance(value, xlwt.Formula):
-            formulas.learn(value, cell.row)
-        if cell.formula and cell.value is not None:
-            row = sheet.row(cell.row)
-            written = row._Row__cells[cell.col]  # the FormulaCell xlwt just made (its style and tokens)
-            row.insert_cell(cell.col, _CachedFormula(written, cell.value))
+            rows.write(cell.row, cell.col, _value(cell), xf)
+        if cell.rowspan > 1 or cell.colspan > 1:  # Worksheet.write_merge: blanks over the rest, then the range
+            if cell.colspan > 1:
+                rows.blanks(cell.row, cell.col + 1, cell.last_col, xf)
+            for row in range(cell.row + 1, cell.last_row + 1):
+                rows.blanks(row, cell.col, cell.last_col, xf)
+            sheet._Worksheet__merged_ranges.append((cell.row, cell.last_row, cell.col, cell.last_col))
+    rows.finish()
     sheet.paper_size_code = A4
     sheet.portrait = not grid.landscape
     if grid.fit_width:
@@ -394,6 +465,20 @@ def _write_sheet(
     sheet.footer_str = b"&P / &N"
     sheet.protect = True
     sheet.password = ""
+    return rows
+
+
+def _write_formula(book: _Workbook, rows: xls_rows.SheetRows, formulas: _Formulas, cell: Cell, xf: int) -> None:
+    """A FORMULA record: with the grid's figure as its cached result, or xlwt's "empty string" without one."""
+    assert cell.formula is not None
+    formula = formulas.formula(cell.formula, cell.row)
+    if not isinstance(formula, _Relocated):
+        book.add_sheet_reference(formula)  # resolves the sheet names a freshly parsed formula refers to
+    if not 0 <= cell.col <= 255:
+        raise ValueError(f"column index ({cell.col!r}) not an int in range(256)")
+    written = FormulaCell(cell.row, cell.col, xf, formula)
+    rows.write_record(cell.row, cell.col, written if cell.value is None else _CachedFormula(written, cell.value))
+    formulas.learn(formula, cell.row)
 
 
 def _value(cell: Cell) -> str | int | float | None:
@@ -436,10 +521,8 @@ def _make_style(book: _Workbook, style: Style, locked: bool, input_fill: InputFi
 # ---------------------------------------------------------------- drop-down lists (DVAL + DV records)
 
 
-def _add_validations(
-    sheet: xlwt.Worksheet, validations: Sequence[Validation], list_names: dict[ListSource, int]
-) -> None:
-    """Append DVAL and DV records to the sheet's records, just before its EOF."""
+def _validation_records(validations: Sequence[Validation], list_names: dict[ListSource, int]) -> bytes:
+    """The DVAL and DV records a sheet holds just before its EOF (none without a drop-down)."""
     records = []
     for validation in validations:
         if validation.source is not None:
@@ -450,18 +533,10 @@ def _add_validations(
             tokens = bytes([_T_STR]) + _short_unicode(text.replace(",", "\0"))
             records.append(_dv_record(validation, tokens, explicit=True))
     if not records:
-        return
+        return b""
     # DVAL: no flags, no drop-down object position (-1 = none), no object id (-1), number of DV records.
     dval = _record(_DVAL, struct.pack("<HLLLL", 0, 0, 0, 0xFFFFFFFF, len(records)))
-    sheet_data: Callable[[], bytes] = sheet.get_biff_data
-    eof = _record(_EOF, b"")
-
-    def with_validations() -> bytes:
-        data = sheet_data()
-        assert data.endswith(eof)
-        return data[: -len(eof)] + dval + b"".join(records) + eof
-
-    sheet.get_biff_data = with_validations  # the workbook asks each sheet for its records when saving
+    return dval + b"".join(records)
 
 
 def _dv_record(validation: Validation, tokens: bytes, explicit: bool = False) -> bytes:
