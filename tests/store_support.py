@@ -28,11 +28,11 @@ import keyring
 
 from tests.memory_keyring import MemoryKeyring
 from treasurer_app import interchange
+from treasurer_app.editing.changes import Change
 from treasurer_app.interchange import project_to_dict
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.project import Project, YearBook
 from treasurer_app.store import Store, StoreLocked
-from treasurer_app.ui.services import Change
 
 # ---------------------------------------------------------------- the edits a child makes
 
@@ -236,7 +236,7 @@ def fill_disk_with_ballast(folder: Path) -> None:
 def disk_full_child(path: str, report: int, first: int, mode: str) -> None:
     """Edit as the window does, the disk full for stretches of edits; after each edit report ``saved N`` (the
     file holds every edit up to N) or ``unsaved N M`` (edits M+1..N are shown unsaved, the file holds up to M)."""
-    from treasurer_app.ui.services import StorePersistence, UnsavedEdits
+    from treasurer_app.editing.persistence import StorePersistence, UnsavedEdits
 
     persistence = StorePersistence(Path(path), break_lock=True, create=False, check_in_background=True)
     project = persistence.load()

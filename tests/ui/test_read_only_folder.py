@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
+from treasurer_app.editing import persistence
 from treasurer_app.store import StoreFileReadOnly
-from treasurer_app.ui import services
 from treasurer_app.ui.app import create_window_then_open
 
 
@@ -52,7 +52,7 @@ def test_read_only_that_fails_too_is_not_offered_again(themed_app, qtbot, tmp_pa
             attempts.append(read_only)
             raise StoreFileReadOnly(location, "所在的資料夾")
 
-    monkeypatch.setattr(services, "StorePersistence", Refusing)
+    monkeypatch.setattr(persistence, "StorePersistence", Refusing)
     asked: list[str] = []
     failures: list[str] = []
     window = create_window_then_open(tmp_path / "data")

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from treasurer_app.editing.changes import Change
+from treasurer_app.editing.persistence import StorePersistence, UnsavedEdits
 from treasurer_app.interchange import project_to_dict
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.project import Project, YearBook
 from treasurer_app.store import BackupPolicy, Store, StoreBackupFailed, StoreCannotCreate, StoreDamaged
-from treasurer_app.ui.services import Change, StorePersistence, UnsavedEdits
 
 YEAR = 115
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -191,10 +192,10 @@ def test_no_project_file_can_be_made_in_a_folder_that_is_a_file(tmp_path):
 
 
 def test_automatic_retries_are_spaced_by_how_long_a_failed_one_took(monkeypatch):
-    from treasurer_app.ui import services
+    from treasurer_app.editing import persistence
 
     clock = [1000.0]
-    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(persistence.time, "monotonic", lambda: clock[0])
     calls: list[str] = []
 
     class SlowFullDisk:
@@ -230,7 +231,8 @@ from treasurer_app.interchange import project_to_dict
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.project import Project, YearBook
 from treasurer_app.store import Store
-from treasurer_app.ui.services import Change, StorePersistence, UnsavedEdits
+from treasurer_app.editing.changes import Change
+from treasurer_app.editing.persistence import StorePersistence, UnsavedEdits
 
 folder = Path(sys.argv[1])
 persistence = StorePersistence(folder / "union.tap")

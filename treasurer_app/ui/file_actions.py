@@ -103,8 +103,10 @@ class FileActions:
         created when it is gone (only the working project is created). With ``quit_after_open``
         (the frozen smoke test) nothing is asked: the outcome is the exit status, a failure goes to stderr.
         """
-        # Here, not at the top: services loads the store (SQLite, keyring, cryptography) after the first paint.
-        from treasurer_app.ui import services  # StorePersistence looked up there: the tests replace it there
+        # Here, not at the top: these load the store (SQLite, keyring, cryptography) after the first paint.
+        # StorePersistence is looked up in its module as it is used: the tests of a refused file replace it there.
+        from treasurer_app.editing import persistence as editing
+        from treasurer_app.ui import services
 
         shell = self.shell
         location = location or services.working_project_path()
@@ -114,7 +116,7 @@ class FileActions:
         if shell.document is not None and not reopen and not shell.may_close("開啟其他專案檔"):
             return False
         try:
-            persistence = services.StorePersistence(
+            persistence = editing.StorePersistence(
                 location, break_lock=break_lock, read_only=read_only, create=not must_exist, check_in_background=True
             )
             project = persistence.load()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
+from treasurer_app.editing.changes import Change
 from treasurer_app.fields import Field
 from treasurer_app.findings import Finding
 from treasurer_app.forms import LEDGER_FORM
@@ -32,7 +33,6 @@ from treasurer_app.ui.cell_editors import Index
 from treasurer_app.ui.checker import Checker, field_finding, own_rule
 from treasurer_app.ui.document import ProjectDocument
 from treasurer_app.ui.ledger_marks import MARK_ROLE, worst_mark
-from treasurer_app.ui.services import Change
 from treasurer_app.ui.table_editor import NO_PARENT, UNSAVED_CELL_TEXT, is_blank
 from treasurer_app.ui.widgets import grouped, whole_number
 

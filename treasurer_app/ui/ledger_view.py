@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from treasurer_app.editing.changes import Change
 from treasurer_app.fields import Field
 from treasurer_app.forms import LEDGER_FORM
 from treasurer_app.forms.base import Record
@@ -66,7 +67,6 @@ from treasurer_app.ui.ledger_model import (
     money,
     pasted_record,
 )
-from treasurer_app.ui.services import Change
 from treasurer_app.ui.table_editor import NO_PARENT, RecordTable, is_blank, parse_clipboard
 from treasurer_app.ui.widgets import grouped, make_input, set_mark, whole_number
 

@@ -3,24 +3,16 @@
 The domain modules are imported where they are first needed, not at import:
 the window is painted before any of them is loaded.
 
-The edit model itself lives in ``treasurer_app.editing``. The window opens its project file through
-``StorePersistence`` as named here (the tests of a refused folder replace it here), and the tests of
-the disk-full machinery (tests/unit/test_store_disk_full.py, tests/store_support.py) import
-``Change``, ``StorePersistence`` and ``UnsavedEdits`` from here and set the clock they read through
-``time`` here: so those names are imported into this module.
+The edit model itself lives in ``treasurer_app.editing`` (changes, persistence): import it from there.
 """
 
 from __future__ import annotations
 
 import os
-import time  # noqa: F401  (the clock UnsavedEdits reads: tests set services.time.monotonic, see above)
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from treasurer_app.editing.changes import Change as Change
-from treasurer_app.editing.persistence import Persistence
-from treasurer_app.editing.persistence import StorePersistence as StorePersistence
-from treasurer_app.editing.persistence import UnsavedEdits as UnsavedEdits
+from treasurer_app.editing.persistence import Persistence, StorePersistence
 from treasurer_app.resources import resources_dir
 
 if TYPE_CHECKING:
