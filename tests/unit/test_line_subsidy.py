@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -262,6 +264,31 @@ def test_application_inside_september_and_october_of_the_year_before(mailed: str
     project = repeat_project()
     project.years[YEAR].forms[line_forms.APPLICATION.id]["mailed_on"] = mailed
     assert ("line.application_window" in rules_of(project)) is late
+
+
+def test_the_programmes_dates_are_said_from_the_one_place_that_holds_them() -> None:
+    """The rules' dates and every text that names them (hints, messages, the papers, the pages) come from
+    line_subsidy/forms.py: no other module of the app spells 9 月 1 日, 10 月 31 日 or 11 月 15 日."""
+    assert line_rules.application_window(YEAR) == (date(2025, 9, 1), date(2025, 10, 31))
+    assert line_rules.claim_deadline(YEAR) == date(2026, 11, 15)
+    assert line_forms.application_period(YEAR) == "114 年 9 月 1 日至 10 月 31 日"
+    assert line_forms.claim_by(YEAR) == "115 年 11 月 15 日前"
+    project = repeat_project()
+    project.years[YEAR].forms[line_forms.APPLICATION.id]["mailed_on"] = "1141101"
+    late = [f for f in line_rules.check_line(project, YEAR, IN_NOVEMBER) if f.rule == "line.application_window"]
+    assert [f.message for f in late] == [
+        "申請文件交寄日期：114 年 11 月 1 日不在申請期間（114 年 9 月 1 日至 10 月 31 日，四(一)），逾期不予受理"
+    ]
+    spelled = re.compile(r"\b(?:9\s*月\s*1|10\s*月\s*31|11\s*月\s*(?:15|\{CLAIM_DAY\}))\s*日")
+    app = Path(line_forms.__file__).parent.parent
+    found = [
+        f"{path.relative_to(app)}:{number}"
+        for path in sorted(app.rglob("*.py"))
+        if path != Path(line_forms.__file__)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if spelled.search(line)
+    ]
+    assert found == []
 
 
 def test_mailing_must_be_trackable() -> None:

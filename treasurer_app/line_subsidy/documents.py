@@ -398,7 +398,7 @@ def cover_letter_grid(project: Project, year: int, stage: str, items: Sequence[E
     approval = facts(project, year)["approval_letter"]
     if stage == APPLICATION:
         subject = f"檢送本會申請 {year} 年度運用行動通訊軟體補助（LINE官方帳號月租費）申請文件，請　核辦。"
-        basis = f"依「{line_forms.RULES_TITLE}」第四點規定辦理，申請期間為 {year - 1} 年 9 月 1 日至 10 月 31 日。"
+        basis = f"依「{line_forms.RULES_TITLE}」第四點規定辦理，申請期間為 {line_forms.application_period(year)}。"
         letter_no = "　　　字第　　　　　　號"
     else:
         subject = f"檢送本會 {year} 年度運用行動通訊軟體補助款領據等結報文件，請款新臺幣 {claim.total:,} 元，請　撥款。"
@@ -463,12 +463,11 @@ def checklist_grid(project: Project, year: int, stage: str, items: Sequence[Encl
         "本程式檢核", "LINE 補助各表", not errors, f"有 {len(errors)} 個錯誤，請先更正" if errors else "檢核通過"
     )
     if stage == APPLICATION:
-        deadline = f"{year - 1} 年 9 月 1 日至 10 月 31 日"
         by_hand = [
             Enclosure("函用印", "本會印信、理事長簽章", False, "用印後打勾", by_hand=True),
             Enclosure(
                 f"以掛號等可查詢交寄日期之方式寄送{MINISTRY}（五）",
-                deadline,
+                line_forms.application_period(year),
                 False,
                 "寄出後填交寄日期及號碼",
                 by_hand=True,
@@ -477,7 +476,7 @@ def checklist_grid(project: Project, year: int, stage: str, items: Sequence[Encl
     else:
         by_hand = [
             Enclosure("領據用印", "工會印信、負責人、會計、出納", False, "用印後打勾", by_hand=True),
-            Enclosure(f"以專函送{MINISTRY}（九(二)）", f"{year} 年 11 月 15 日前", False, "寄出後打勾", by_hand=True),
+            Enclosure(f"以專函送{MINISTRY}（九(二)）", line_forms.claim_by(year), False, "寄出後打勾", by_hand=True),
         ]
     row = 2
     for n, item in enumerate([checked, *items, *by_hand], start=1):

@@ -28,6 +28,31 @@ MESSAGE_KINDS = (MOL_ACCOUNT, MOL_NEWS)
 HIGH_PLAN_MONTHLY_CAP = 4200  # 三(二)2: 最高每月補助新臺幣四千二百元
 REPEAT_MIN_TARGET_FRIENDS = 2000  # 三(二)2, 四(二)5(2)
 MIN_MESSAGES_PER_MONTH = 3  # 七
+# The programme's two dates, (month, day), and how every text says them: the papers for year Y are mailed
+# 1 September – 31 October of Y−1 (四(一)), the claim sent by 15 November of Y (九(二)). The rules hold them
+# as dates (line_subsidy.rules.application_window, claim_deadline).
+APPLICATION_OPENS, APPLICATION_CLOSES = (9, 1), (10, 31)
+CLAIM_DUE = (11, 15)
+
+
+def month_day(day: tuple[int, int]) -> str:
+    """「9 月 1 日」."""
+    return f"{day[0]} 月 {day[1]} 日"
+
+
+APPLICATION_PERIOD = f"{month_day(APPLICATION_OPENS)}至 {month_day(APPLICATION_CLOSES)}"  # 9 月 1 日至 10 月 31 日
+CLAIM_DAY = month_day(CLAIM_DUE)  # 11 月 15 日
+
+
+def application_period(year: int) -> str:
+    """When the papers for ``year`` are mailed: 「114 年 9 月 1 日至 10 月 31 日」 for 115."""
+    return f"{year - 1} 年 {APPLICATION_PERIOD}"
+
+
+def claim_by(year: int) -> str:
+    """By when the claim of ``year`` is sent: 「115 年 11 月 15 日前」."""
+    return f"{year} 年 {CLAIM_DAY}前"
+
 
 APPLICATION_FIELDS = (
     Field(
@@ -74,7 +99,7 @@ APPLICATION_FIELDS = (
         hint="非初次申請必附最近一次申請之本部核准函影本（四(二)5(1)）。",
     ),
     Field("last_letter_date", "最近一次核准函日期", RocDate(), required=False),
-    Field("mailed_on", "申請文件交寄日期", RocDate(), hint="須在前一年度 9 月 1 日至 10 月 31 日之間（四(一)）。"),
+    Field("mailed_on", "申請文件交寄日期", RocDate(), hint=f"須在前一年度 {APPLICATION_PERIOD}之間（四(一)）。"),
     Field("mail_method", "交寄方式", Choice(MAIL_METHODS), hint="須可查詢交寄日期（五）。"),
     Field("mail_tracking", "掛號號碼或收件證明", Text(40), hint="可供查詢交寄日期的號碼或收件收據（五）。"),
     # 附件二 工會組織運作動態表: what the project does not know already (the member count is the roster's)
@@ -110,7 +135,7 @@ APPROVAL_FIELDS = (
         required=False,
         hint="不填則用工會基本資料的行庫別名稱及帳號。",
     ),
-    Field("claimed_on", "結報專函發文日期", RocDate(), required=False, hint="須在當年度 11 月 15 日以前（九(二)）。"),
+    Field("claimed_on", "結報專函發文日期", RocDate(), required=False, hint=f"須在當年度 {CLAIM_DAY}以前（九(二)）。"),
     Field("claim_letter_no", "結報專函發文字號", Text(40), required=False),
 )
 
@@ -157,7 +182,7 @@ APPLICATION = FormSpec(
     period=0,
     fields=APPLICATION_FIELDS,
     layout=_lines(APPLICATION_FIELDS),
-    hint="前一年度 9 月 1 日至 10 月 31 日以掛號等可查詢交寄日期之方式寄送（四(一)、五）。",
+    hint=f"前一年度 {APPLICATION_PERIOD}以掛號等可查詢交寄日期之方式寄送（四(一)、五）。",
 )
 APPROVAL = FormSpec(
     id="line_approval",
@@ -167,7 +192,7 @@ APPROVAL = FormSpec(
     period=0,
     fields=APPROVAL_FIELDS,
     layout=_lines(APPROVAL_FIELDS),
-    hint="當年度 11 月 15 日前以專函檢具領據、成果報告表及證明送勞動部（九(二)）。",
+    hint=f"當年度 {CLAIM_DAY}前以專函檢具領據、成果報告表及證明送勞動部（九(二)）。",
 )
 FEES = FormSpec(
     id="line_fees",

@@ -16,8 +16,6 @@ from treasurer_app.forms.base import Record, check_fields, parse
 from treasurer_app.line_subsidy import forms as line_forms
 from treasurer_app.project import Project, YearBook
 
-CLAIM_DAY = 15  # 九(二): 當年度十一月十五日前
-
 
 def money(n: int) -> str:
     return f"{n:,}"
@@ -79,11 +77,12 @@ def month_of(day: date) -> YearMonth:
 def application_window(year: int) -> tuple[date, date]:
     """1 September – 31 October of the year before (四(一))."""
     before = year - 1 + ROC_OFFSET
-    return date(before, 9, 1), date(before, 10, 31)
+    return date(before, *line_forms.APPLICATION_OPENS), date(before, *line_forms.APPLICATION_CLOSES)
 
 
 def claim_deadline(year: int) -> date:
-    return date(year + ROC_OFFSET, 11, CLAIM_DAY)
+    """15 November of the subsidised year (九(二))."""
+    return date(year + ROC_OFFSET, *line_forms.CLAIM_DUE)
 
 
 def messages_per_month(book: YearBook) -> dict[YearMonth, int]:
@@ -297,8 +296,8 @@ def _check_mailing(year: int, values: Record) -> list[Finding]:
         error(
             line_forms.APPLICATION.id,
             "line.application_window",
-            f"申請文件交寄日期：{mailed.year - ROC_OFFSET}年{mailed.month}月{mailed.day}日不在申請期間"
-            f"（{year - 1}年9月1日至10月31日，四(一)），逾期不予受理",
+            f"申請文件交寄日期：{mailed.year - ROC_OFFSET} 年 {mailed.month} 月 {mailed.day} 日不在申請期間"
+            f"（{line_forms.application_period(year)}，四(一)），逾期不予受理",
             "mailed_on",
         )
     ]
@@ -428,14 +427,14 @@ def check_claim(book: YearBook, today: date) -> list[Finding]:
         )
     deadline = claim_deadline(book.year)
     claimed = typed(form, values, "claimed_on")
-    due = f"{book.year}年11月{CLAIM_DAY}日"
+    due = f"{book.year} 年 {line_forms.CLAIM_DAY}"
     if isinstance(claimed, date):
         if claimed > deadline:
             findings.append(
                 error(
                     form,
                     "line.claim_late",
-                    f"結報專函發文日期：晚於 {due}（九(二)），請款文件應於當年度 11 月 15 日前送達",
+                    f"結報專函發文日期：晚於 {due}（九(二)），請款文件應於當年度 {line_forms.CLAIM_DAY}前送達",
                     "claimed_on",
                 )
             )

@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from treasurer_app.findings import Finding
+from treasurer_app.line_subsidy import forms as line_forms
 from treasurer_app.line_subsidy import rules as line_rules
 from treasurer_app.project import Project
 from treasurer_app.ui.step_names import LINE_EXPORT, LINE_STEP_IDS, LINE_STEPS
@@ -218,7 +219,7 @@ class Dashboard(QWidget):
             note = QLabel(
                 f"本年度尚未使用。勞動部補助工會 LINE 官方帳號月租費"
                 f"（{year - 1} 年 12 月至 {year} 年 11 月），"
-                f"須於 {year - 1} 年 9 月 1 日至 10 月 31 日申請。"
+                f"須於 {line_forms.application_period(year)}申請。"
             )
             note.setWordWrap(True)
             layout.addWidget(note)
@@ -226,7 +227,9 @@ class Dashboard(QWidget):
             start, end = line_rules.application_window(year)
             mailed = line_rules.typed("line_application", book.forms.get("line_application", {}), "mailed_on")
             if isinstance(mailed, date):
-                rows.append((roc_text(mailed), "已交寄", "申請文件（前一年 9 月 1 日至 10 月 31 日）", DONE_STYLE))
+                rows.append(
+                    (roc_text(mailed), "已交寄", f"申請文件（前一年 {line_forms.APPLICATION_PERIOD}）", DONE_STYLE)
+                )
             elif self.today <= end:
                 days = (end - self.today).days
                 rows.append(

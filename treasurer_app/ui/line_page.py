@@ -19,8 +19,8 @@ from treasurer_app.ui.dashboard import card, month_line, scroll_page
 from treasurer_app.ui.document import ProjectDocument
 
 STAGE_BUTTONS = {
-    line_documents.APPLICATION: "匯出申請文件（前一年 9 月 1 日至 10 月 31 日寄出）",
-    line_documents.CLAIM: "匯出結報請款文件（11 月 15 日前寄出）",
+    line_documents.APPLICATION: f"匯出申請文件（前一年 {line_forms.APPLICATION_PERIOD}寄出）",
+    line_documents.CLAIM: f"匯出結報請款文件（{line_forms.CLAIM_DAY}前寄出）",
 }
 
 
@@ -34,8 +34,8 @@ class LinePapersPage(QWidget):
         self.layout_.addWidget(QLabel(f"LINE 官方帳號補助文件　{year} 年度", objectName="pageTitle"))
         hint = QLabel(
             f"{line_forms.RULES_TITLE}：補助 {year - 1} 年 12 月至 {year} 年 11 月的月租費。"
-            "申請文件於前一年 9 月 1 日至 10 月 31 日以掛號等可查詢交寄日期的方式寄送；"
-            "結報請款文件於 11 月 15 日前以專函送勞動部。",
+            f"申請文件於前一年 {line_forms.APPLICATION_PERIOD}以掛號等可查詢交寄日期的方式寄送；"
+            f"結報請款文件於 {line_forms.CLAIM_DAY}前以專函送勞動部。",
             objectName="pageHint",
         )
         hint.setWordWrap(True)
