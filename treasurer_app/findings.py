@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from treasurer_app.value import Value
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
+if TYPE_CHECKING:
+    from typing import Final
 
 # The rules a field's own type breaks (Field.check): left blank though required, or refused by its type or
 # limits. The field is named by Finding.field, never by the rule id.
@@ -23,8 +28,7 @@ class Severity(StrEnum):
         return "錯誤" if self is Severity.ERROR else "警告"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Value):
     """One thing a rule found.
 
     ``form`` is a form id (see ``treasurer_app.forms.FORM_IDS``) or ``"ledger"``;
@@ -34,12 +38,17 @@ class Finding:
     ``message`` is the Traditional Chinese text the user reads; it names the field and the rule.
     """
 
-    severity: Severity
-    form: str
-    message: str
-    rule: str
-    field: str | None = None
-    row: int | None = None
+    __slots__ = ("field", "form", "message", "row", "rule", "severity")
+
+    def __init__(
+        self, severity: Severity, form: str, message: str, rule: str, field: str | None = None, row: int | None = None
+    ) -> None:
+        self.severity: Final = severity
+        self.form: Final = form
+        self.message: Final = message
+        self.rule: Final = rule
+        self.field: Final = field
+        self.row: Final = row
 
     @property
     def is_error(self) -> bool:

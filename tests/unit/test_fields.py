@@ -18,21 +18,17 @@ from treasurer_app.fields import (
     FieldType,
     Money,
     MultiChoice,
-    NationalId,
     Parsed,
     Phone,
     RocDate,
     RocYear,
     RocYearMonth,
-    TaxId,
     Text,
     YearMonth,
     date_to_roc,
-    national_id_is_valid,
-    national_id_sex,
     roc_to_date,
-    tax_id_is_valid,
 )
+from treasurer_app.identifiers import NationalId, TaxId, national_id_is_valid, national_id_sex, tax_id_is_valid
 
 METHODS = ("上課講授", "分組討論", "生態參訪")
 DAYS = ("0.5", "1", "2")

@@ -8,7 +8,6 @@ sides (exactly 40 % passes, one dollar less fails).
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -1359,9 +1358,22 @@ def relabelled(form_id: str, key: str) -> FormSpec:
     spec = FORMS[form_id]
 
     def swap(fields: tuple[Field, ...]) -> tuple[Field, ...]:
-        return tuple(dataclasses.replace(f, label=RENAMED) if f.key == key else f for f in fields)
+        return tuple(f.with_label(RENAMED) if f.key == key else f for f in fields)
 
-    return dataclasses.replace(spec, fields=swap(spec.fields), columns=swap(spec.columns), _index={})
+    return FormSpec(
+        spec.id,
+        spec.number,
+        spec.sheet_name,
+        spec.title,
+        spec.period,
+        swap(spec.fields),
+        spec.derived,
+        swap(spec.columns),
+        spec.extra_fields,
+        spec.linked,
+        spec.hint,
+        spec.layout,
+    )
 
 
 def _leader(project: Project) -> None:

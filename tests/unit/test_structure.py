@@ -243,7 +243,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("line_subsidy", "line_subsidy.forms", "line_subsidy.numerals"),
     ("ledger",),
     ("forms",),
-    ("fields", "typed_text", "findings", "fonts", "resources", "netdrive", "about", ""),
+    ("fields", "identifiers", "value", "typed_text", "findings", "fonts", "resources", "netdrive", "about", ""),
 )
 UPWARD_ALLOWED = {
     # The command line starts the window (only when asked to show it, inside a function).

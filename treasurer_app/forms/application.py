@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from treasurer_app.fields import Address, BankAccount, Choice, Count, Email, Field, Phone, RocDate, RocYear, TaxId, Text
+from treasurer_app.fields import Address, BankAccount, Choice, Count, Email, Field, Phone, RocDate, RocYear, Text
 from treasurer_app.forms.base import FormSpec
 from treasurer_app.forms.layout import Layout, Line, Lines, ScreenOnly
+from treasurer_app.identifiers import TaxId
 
 UNION_TYPES = ("職業工會", "企業工會")
 LEADER_TITLES = ("理事長", "常務理事")

@@ -8,15 +8,15 @@ and the PDF writer.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 
 from treasurer_app.fields import Field, Parsed
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms.layout import Layout
+from treasurer_app.value import Value
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Final, Literal
 
 Values = Mapping[str, str]
 # Who signs (and stamps) each printed sheet of the paper copy.
@@ -29,33 +29,36 @@ def year_labels(application_year: int) -> dict[str, int]:
     return {"Y": application_year, "Y1": application_year - 1, "Y2": application_year - 2}
 
 
-@dataclass(frozen=True)
-class Derived:
+class Derived(Value):
     """A figure computed from other figures of the same form (合計, 小計, 總計…); never typed."""
 
-    key: str
-    label: str
-    formula: Callable[[Callable[[str], int]], int]
-    explanation: str  # shown beside the figure: where it comes from, in Chinese
+    __slots__ = ("explanation", "formula", "key", "label")
+
+    def __init__(self, key: str, label: str, formula: Callable[[Callable[[str], int]], int], explanation: str) -> None:
+        self.key: Final = key
+        self.label: Final = label
+        self.formula: Final = formula
+        self.explanation: Final = explanation  # shown beside the figure: where it comes from, in Chinese
 
     def label_for(self, years: Mapping[str, int]) -> str:
         return self.label.format(**years)
 
 
-@dataclass(frozen=True)
-class Linked:
+class Linked(Value):
     """A figure this form shows but another form (or the ledger) supplies, e.g. budget line 2."""
 
-    key: str
-    label: str
-    explanation: str
+    __slots__ = ("explanation", "key", "label")
+
+    def __init__(self, key: str, label: str, explanation: str) -> None:
+        self.key: Final = key
+        self.label: Final = label
+        self.explanation: Final = explanation
 
     def label_for(self, years: Mapping[str, int]) -> str:
         return self.label.format(**years)
 
 
-@dataclass(frozen=True)
-class FormSpec:
+class FormSpec(Value):
     """One sheet of the application.
 
     ``fields`` are the single-valued inputs in printed order; ``columns`` the inputs
@@ -64,23 +67,53 @@ class FormSpec:
     year Y, −1 when it reports on the year before.
     """
 
-    id: str
-    number: int  # position in the workbook, 1–7
-    sheet_name: str  # the guide's sheet title, used as the worksheet name
-    title: str  # printed title under the union name; may hold {Y} {Y1} {Y2}
-    period: Literal[0, -1]
-    fields: tuple[Field, ...] = ()
-    derived: tuple[Derived, ...] = ()
-    columns: tuple[Field, ...] = ()
-    extra_fields: tuple[Field, ...] = ()  # kept with the form, not printed on the official sheet
-    linked: tuple[Linked, ...] = ()
-    hint: str = ""
-    layout: Layout = field(default_factory=lambda: Layout(()))  # the printed structure, by keys (forms/layout.py)
-    _index: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+    __slots__ = (
+        "_index",
+        "columns",
+        "derived",
+        "extra_fields",
+        "fields",
+        "hint",
+        "id",
+        "layout",
+        "linked",
+        "number",
+        "period",
+        "sheet_name",
+        "title",
+    )
 
-    def __post_init__(self) -> None:
-        for f in (*self.fields, *self.columns, *self.extra_fields):
-            self._index[f.key] = f
+    def __init__(
+        self,
+        id: str,
+        number: int,
+        sheet_name: str,
+        title: str,
+        period: Literal[0, -1],
+        fields: tuple[Field, ...] = (),
+        derived: tuple[Derived, ...] = (),
+        columns: tuple[Field, ...] = (),
+        extra_fields: tuple[Field, ...] = (),
+        linked: tuple[Linked, ...] = (),
+        hint: str = "",
+        layout: Layout | None = None,
+    ) -> None:
+        self.id: Final = id
+        self.number: Final = number  # position in the workbook, 1–7
+        self.sheet_name: Final = sheet_name  # the guide's sheet title, used as the worksheet name
+        self.title: Final = title  # printed title under the union name; may hold {Y} {Y1} {Y2}
+        self.period: Final = period
+        self.fields: Final = fields
+        self.derived: Final = derived
+        self.columns: Final = columns
+        self.extra_fields: Final = extra_fields  # kept with the form, not printed on the official sheet
+        self.linked: Final = linked
+        self.hint: Final = hint
+        self.layout: Final = (
+            Layout(()) if layout is None else layout
+        )  # the printed structure, by keys (forms/layout.py)
+        # every input by key (derived from the fields above, so equal specs have equal indexes)
+        self._index: Final = {f.key: f for f in (*fields, *columns, *extra_fields)}
 
     @property
     def is_table(self) -> bool:

@@ -6,9 +6,10 @@ is the single place to change when the official template is known.
 
 from __future__ import annotations
 
-from treasurer_app.fields import Choice, Field, NationalId, RocDate, Text, national_id_sex
+from treasurer_app.fields import Choice, Field, RocDate, Text
 from treasurer_app.forms.base import FormSpec, Record
 from treasurer_app.forms.layout import Column, Heading, Layout, Rows, Title
+from treasurer_app.identifiers import NationalId, national_id_sex
 
 SEXES = ("男", "女")
 PERSONAL_COLUMNS = ("name", "national_id", "birth_date")  # personal data (§13): encrypted at rest

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from treasurer_app.value import Value
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
+if TYPE_CHECKING:
+    from typing import Final
 
 # ---------------------------------------------------------------- names (verbatim, DOMAIN.md §10)
 
@@ -26,8 +31,7 @@ RECEIPT_ITEM = "年度收入"
 TRANSFER_ITEM = "動支存款"
 
 
-@dataclass(frozen=True)
-class LedgerCode:
+class LedgerCode(Value):
     """One line of the parameter table.
 
     For a transfer, ``fixed_source`` / ``fixed_target`` name the account the guide
@@ -36,16 +40,42 @@ class LedgerCode:
     line of the training-expenses sheet (1-n → n).
     """
 
-    kind: str
-    code: str
-    item: str
-    summary: str  # 摘要(一)
-    categories: tuple[str, ...]
-    accounts: tuple[str, ...]
-    fixed_source: str | None = None
-    fixed_target: str | None = None
-    final_row: str | None = None
-    training_line: int | None = None
+    __slots__ = (
+        "accounts",
+        "categories",
+        "code",
+        "final_row",
+        "fixed_source",
+        "fixed_target",
+        "item",
+        "kind",
+        "summary",
+        "training_line",
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        code: str,
+        item: str,
+        summary: str,
+        categories: tuple[str, ...],
+        accounts: tuple[str, ...],
+        fixed_source: str | None = None,
+        fixed_target: str | None = None,
+        final_row: str | None = None,
+        training_line: int | None = None,
+    ) -> None:
+        self.kind: Final = kind
+        self.code: Final = code
+        self.item: Final = item
+        self.summary: Final = summary  # 摘要(一)
+        self.categories: Final = categories
+        self.accounts: Final = accounts
+        self.fixed_source: Final = fixed_source
+        self.fixed_target: Final = fixed_target
+        self.final_row: Final = final_row
+        self.training_line: Final = training_line
 
     @property
     def label(self) -> str:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from treasurer_app.findings import Finding, warning
 from treasurer_app.forms import PROJECT_FORM, final_accounts
 from treasurer_app.project import Project
 from treasurer_app.rules.common import EDUCATION_MIN_PERCENT, at_least_percent, percent
+from treasurer_app.value import Value
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
+if TYPE_CHECKING:
+    from typing import Final
 
 
-@dataclass(frozen=True)
-class EducationYear:
+class EducationYear(Value):
     """One reported year's education spending against its allocation."""
 
-    year: int  # the year reported on (Y−1 of the application)
-    education: int
-    allocation: int
+    __slots__ = ("allocation", "education", "year")
+
+    def __init__(self, year: int, education: int, allocation: int) -> None:
+        self.year: Final = year  # the year reported on (Y−1 of the application)
+        self.education: Final = education
+        self.allocation: Final = allocation
 
     @property
     def met(self) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from treasurer_app.fields import national_id_sex
 from treasurer_app.findings import Finding, error, warning
 from treasurer_app.forms import FORMS
 from treasurer_app.forms import application as app_form
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import check_fields, parse
+from treasurer_app.identifiers import national_id_sex
 from treasurer_app.project import Project
 from treasurer_app.rules.common import is_blank
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QGroupBox, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
@@ -208,7 +206,7 @@ class FormEditor(QWidget):
             for column in section.columns:
                 item = section.cells.get((row, column))
                 if item is not None:
-                    self._add_plain(grid, replace(item, label=column) if isinstance(item, Field) else item)
+                    self._add_plain(grid, item.with_label(column) if isinstance(item, Field) else item)
             layout.addWidget(card)
         return holder
 

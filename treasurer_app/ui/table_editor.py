@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from treasurer_app.editing.changes import Change
-from treasurer_app.fields import Choice, Field, Money, MultiChoice, NationalId
+from treasurer_app.fields import Choice, Field, Money, MultiChoice
 from treasurer_app.findings import Finding
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import Record, year_labels
+from treasurer_app.identifiers import NationalId
 from treasurer_app.specs import ALL_FORMS
 from treasurer_app.ui import theme
 from treasurer_app.ui.cell_editors import FieldDelegate, Index

@@ -18,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from treasurer_app.export.grid import a1
-from treasurer_app.fields import Field, RocDate, TaxId, date_to_roc
+from treasurer_app.fields import Field, RocDate, date_to_roc
+from treasurer_app.identifiers import TaxId
 from treasurer_app.project import YearBook
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
