@@ -41,6 +41,19 @@ def test_an_edit_made_before_the_answer_stays_unsaved_and_the_project_turns_read
     assert contact_in_file(path) == "林先生"
 
 
+def test_the_idle_minute_on_a_damaged_file_never_says_saved(themed_app, qtbot, tmp_path: Path) -> None:
+    path = make_project(tmp_path / "union.tap")
+    damage_page_holding(path, DAMAGED_VOUCHER)
+    persistence = StorePersistence(path, check_in_background=True)
+    document = ProjectDocument(persistence.load(), persistence)
+    qtbot.waitUntil(lambda: document.read_only, timeout=5000)
+    states: list[str] = []
+    document.save_state.connect(states.append)
+    document.keep_alive()  # the lock's heartbeat is a write: refused
+    assert states and "專案檔已損毀" in states[-1] and not states[-1].startswith("已儲存")
+    document.close()
+
+
 def test_the_window_says_the_file_is_damaged_and_a_restore_makes_it_editable(
     themed_app, qtbot, tmp_path: Path, monkeypatch
 ) -> None:

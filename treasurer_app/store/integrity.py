@@ -77,24 +77,25 @@ class IntegrityCheck:
             self._thread.join(STOP_POLL_SECONDS)
 
     def _run(self) -> None:
+        outcome: StoreError | None = StoreError(f"{self.path}：完整性檢查已中止")  # unless the check answers
+        conn: sqlite3.Connection | None = None
         try:
             conn = self._connect()
-        except StoreError as exc:
-            self._outcome = exc
-            self._done.set()
-            return
-        try:
             with self._guard:
                 if self._stopping:
                     return
                 self._conn = conn
             check_integrity(self.path, conn)
-        except StoreError as exc:  # interrupted by ``stop``, it found nothing: no answer, not damage
-            self._outcome = StoreError(f"{self.path}：完整性檢查已中止") if self._stopping else exc
+            outcome = None
+        except StoreError as exc:
+            if not self._stopping:  # interrupted by ``stop``, it found nothing: no answer, not damage
+                outcome = exc
         finally:
             with self._guard:
                 self._conn = None
-            conn.close()
+            if conn is not None:
+                conn.close()
+            self._outcome = outcome
             self._done.set()
 
 

@@ -304,9 +304,9 @@ def _backup_problem(exc: BaseException) -> str:
 
 def _keep_alive_problem(exc: BaseException) -> str:
     """What the status bar says when the idle heartbeat or backup fails: the edits are in the file."""
-    from treasurer_app.store import StoreBackupFailed, StoreLockLost
+    from treasurer_app.store import StoreBackupFailed, StoreDamaged, StoreLockLost
 
-    if isinstance(exc, StoreLockLost):
+    if isinstance(exc, (StoreLockLost, StoreDamaged)):  # nothing more is written into the file: never 已儲存
         return str(exc)
     if isinstance(exc, StoreBackupFailed):
         return f"{SAVED_TEXT}（但{_backup_problem(exc)}）"
