@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.unit.test_line_subsidy import YEAR, repeat_project
+from treasurer_app.export import pdf_package
 from treasurer_app.export.atomic import PackageFailed, write_reason
+from treasurer_app.export.grid import Grid, Style
 from treasurer_app.line_subsidy import documents as line_documents
 from treasurer_app.project import Project
 
@@ -103,6 +105,37 @@ def test_the_claim_letter_and_checklist_name_every_document_of_nine_two(tmp_path
     assert len(items) == 5
     letter = line_documents.cover_letter_grid(union_project(), YEAR, line_documents.CLAIM, items, ISSUED)
     assert any("44,400" in str(c.value) for c in letter.cells)
+
+
+def foot(grid: Grid) -> list[tuple[int, int, object, Style, int]]:
+    """The letter's cells from 正本 on, rows counted from it."""
+    [first] = [c.row for c in grid.cells if str(c.value).startswith("正本：")]
+    return [(c.row - first, c.col, c.value, c.style, c.colspan) for c in grid.cells if c.row >= first]
+
+
+def test_both_cover_letters_are_signed_by_the_one_foot_of_a_letter(tmp_path: Path) -> None:
+    """The LINE letter and the port-fund letter end alike (pdf_package.sign_letter): 正本, 副本, and the union with
+    its leader beside a box for the union's seal and one for the leader's, whatever the leader's title."""
+    project = union_project()
+    project.years[YEAR].forms["application"]["leader"] = "王大明常務理事"
+    items = line_documents.enclosures(project, YEAR, line_documents.CLAIM, tmp_path)
+    line_letter = line_documents.cover_letter_grid(project, YEAR, line_documents.CLAIM, items, ISSUED)
+    port_letter = pdf_package.cover_letter_grid(project, YEAR, [], ISSUED)
+    expected = Grid("函", "", list(port_letter.col_widths))
+    pdf_package.sign_letter(expected, 0, line_documents.MINISTRY, project.union_name(YEAR), "王大明常務理事")
+    assert foot(line_letter) == foot(expected)
+    assert [cell[1:] for cell in foot(expected)] == [
+        (0, f"正本：{line_documents.MINISTRY}", Style.NOTE, 6),
+        (0, "副本：本會（存查）", Style.NOTE, 6),
+        (3, f"{project.union_name(YEAR)}　常務理事　王大明", Style.NOTE, 1),
+        (4, "本會印信", Style.SIGNATURE, 1),
+        (5, "常務理事簽章", Style.SIGNATURE, 1),
+    ]
+    authority = pdf_package.local_authority(project, YEAR) or pdf_package.BLANK_FILL
+    assert foot(port_letter) == [
+        (row, col, f"正本：{authority}" if value == f"正本：{line_documents.MINISTRY}" else value, style, span)
+        for row, col, value, style, span in foot(expected)
+    ]
 
 
 def test_the_receipt_takes_the_payee_account_when_one_is_given() -> None:

@@ -158,7 +158,6 @@ def cover_letter_grid(project: Project, year: int, enclosures: Sequence[Enclosur
     form = project.years[year].forms["application"]
     union_name = project.union_name(year)
     authority = local_authority(project, year) or BLANK_FILL
-    title, leader_name = leader_parts(form.get("leader", ""))
     every = len(_LETTER_WIDTHS)
     grid = Grid("函", f"{union_name} 函", list(_LETTER_WIDTHS))
     row = 0
@@ -183,15 +182,21 @@ def cover_letter_grid(project: Project, year: int, enclosures: Sequence[Enclosur
     row += 1
     grid.add(row, 0, "說明：", Style.NOTE)
     row = _letter_items(grid, row, project, year, enclosures)
-    row += 2
-    grid.add(row, 0, f"正本：{authority}", Style.NOTE, colspan=every)
-    row += 1
-    grid.add(row, 0, "副本：本會（存查）", Style.NOTE, colspan=every)
-    row += 2
-    grid.add(row, 3, f"{union_name}　{title}　{leader_name}", Style.NOTE)
-    grid.add(row, 4, "本會印信", Style.SIGNATURE)
-    grid.add(row, 5, f"{title}簽章", Style.SIGNATURE)
+    sign_letter(grid, row + 2, authority, union_name, form.get("leader", ""))
     return grid
+
+
+def sign_letter(grid: Grid, row: int, recipient: str, union_name: str, leader: str) -> None:
+    """A letter's foot from ``row`` on, in the letter's columns (the port fund's and the LINE subsidy's): 正本 to
+    ``recipient``, 副本 kept by the union, then the signing line — the union, its leader's title and name, and a
+    box for the union's seal (本會印信) and one for the leader's (理事長簽章)."""
+    every = len(grid.col_widths)
+    title, leader_name = leader_parts(leader)
+    grid.add(row, 0, f"正本：{recipient}", Style.NOTE, colspan=every)
+    grid.add(row + 1, 0, "副本：本會（存查）", Style.NOTE, colspan=every)
+    grid.add(row + 3, 3, f"{union_name}　{title}　{leader_name}", Style.NOTE)
+    grid.add(row + 3, 4, "本會印信", Style.SIGNATURE)
+    grid.add(row + 3, 5, f"{title}簽章", Style.SIGNATURE)
 
 
 def _letter_items(grid: Grid, row: int, project: Project, year: int, enclosures: Sequence[Enclosure]) -> int:

@@ -20,7 +20,7 @@ from treasurer_app.export.atomic import staged_folder, write_atomically
 from treasurer_app.export.grid import Grid, Style
 from treasurer_app.export.pdf import Page, layout_grid
 from treasurer_app.export.pdf_draw import draw_pages, finish_pages
-from treasurer_app.export.pdf_package import CHECKED, LETTERHEAD, UNCHECKED, Enclosure, file_prefix, leader_parts
+from treasurer_app.export.pdf_package import CHECKED, LETTERHEAD, UNCHECKED, Enclosure, file_prefix, sign_letter
 from treasurer_app.export.pdf_text import Font, default_font, roc_date_line
 from treasurer_app.fields import ROC_OFFSET, roc_to_date
 from treasurer_app.line_subsidy import forms as line_forms
@@ -386,7 +386,6 @@ def enclosures(project: Project, year: int, stage: str, out_dir: Path) -> list[E
 def cover_letter_grid(project: Project, year: int, stage: str, items: Sequence[Enclosure], issued: date) -> Grid:
     union = project.years[year].forms.get("application", {})
     union_name = project.union_name(year).strip()
-    title, leader_name = leader_parts(union.get("leader", ""))
     every = len(_LETTER_WIDTHS)
     grid = Grid("函", f"{union_name} 函", list(_LETTER_WIDTHS))
     grid.add(0, 0, f"{union_name}　函", Style.TITLE, colspan=every)
@@ -433,14 +432,7 @@ def cover_letter_grid(project: Project, year: int, stage: str, items: Sequence[E
                 grid.add(row, 2, f"({_NUMERALS[k]})", Style.NOTE)
                 grid.add(row, 3, f"{item.title}。", Style.NOTE, colspan=every - 3)
         row += 1
-    row += 1
-    grid.add(row, 0, f"正本：{MINISTRY}", Style.NOTE, colspan=every)
-    row += 1
-    grid.add(row, 0, "副本：本會（存查）", Style.NOTE, colspan=every)
-    row += 2
-    grid.add(row, 3, f"{union_name}　{title}　{leader_name}", Style.NOTE)
-    grid.add(row, 4, "本會印信", Style.SIGNATURE)
-    grid.add(row, 5, f"{title}簽章", Style.SIGNATURE)
+    sign_letter(grid, row + 1, MINISTRY, union_name, union.get("leader", ""))
     return grid
 
 
