@@ -503,42 +503,24 @@ def write_line_documents(
     label = f"{year} 年度 LINE 補助{STAGE_NAMES[stage]}"
     date_line = roc_date_line(issued)
     written: list[Path] = []
-    laid_out = []
+    laid_out: list[Page] = []
     with staged_folder(out_dir) as out:
-        for attachment in (a for a in ATTACHMENTS if a.stage == stage):
-            grid = attachment_grid(attachment, project, year)
+
+        def write(part: str, pages: list[Page], title: str) -> None:
+            written.append(_write(pages, out / pdf_name(year, tax_id, stage, part), font, union_name, label, title))
+
+        def write_grid(part: str, grid: Grid) -> list[Page]:
             pages = layout_grid(grid, font, date_line)
-            laid_out.extend(pages)
-            written.append(
-                _write(pages, out / pdf_name(year, tax_id, stage, attachment.key), font, union_name, label, grid.title)
-            )
-        everything = f"{union_name} {year} 年度運用行動通訊軟體補助{STAGE_NAMES[stage]}文件"
-        written.append(
-            _write(laid_out, out / pdf_name(year, tax_id, stage, "all"), font, union_name, label, everything)
+            write(part, pages, grid.title)
+            return pages
+
+        for attachment in (a for a in ATTACHMENTS if a.stage == stage):
+            laid_out.extend(write_grid(attachment.key, attachment_grid(attachment, project, year)))
+        write("all", laid_out, f"{union_name} {year} 年度運用行動通訊軟體補助{STAGE_NAMES[stage]}文件")
+        write_grid(
+            "cover_letter", cover_letter_grid(project, year, stage, enclosures(project, year, stage, out), issued)
         )
-        items = enclosures(project, year, stage, out)
-        letter = cover_letter_grid(project, year, stage, items, issued)
-        written.append(
-            _write(
-                layout_grid(letter, font, date_line),
-                out / pdf_name(year, tax_id, stage, "cover_letter"),
-                font,
-                union_name,
-                label,
-                letter.title,
-            )
-        )
-        checklist = checklist_grid(project, year, stage, enclosures(project, year, stage, out))
-        written.append(
-            _write(
-                layout_grid(checklist, font, date_line),
-                out / pdf_name(year, tax_id, stage, "checklist"),
-                font,
-                union_name,
-                label,
-                checklist.title,
-            )
-        )
+        write_grid("checklist", checklist_grid(project, year, stage, enclosures(project, year, stage, out)))
     return [Path(out_dir) / path.name for path in written]
 
 
