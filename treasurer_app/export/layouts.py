@@ -528,22 +528,34 @@ def paper_copy(grid: Grid) -> Grid:
 
 # ---------------------------------------------------------------- row heights
 
-_WRAPPED = (Style.TEXT, Style.LABEL, Style.HEADER, Style.SUBTITLE, Style.TITLE, Style.CENTER)
+_WRAPPED = frozenset((Style.TEXT, Style.LABEL, Style.HEADER, Style.SUBTITLE, Style.TITLE, Style.CENTER))
+_LINES_KEPT = 50_000  # texts whose line count fit_row_heights remembers (a ledger repeats its texts)
 
 
 def fit_row_heights(grid: Grid) -> None:
     """Tall enough rows for wrapped text (Excel does not grow explicit-height rows when a file opens)."""
+    room: dict[tuple[int, int, Style], tuple[float, float]] = {}  # a cell's columns and style → (usable, scale)
+    counted: dict[tuple[str, float], int] = {}  # (text, usable width) → lines
+    heights = grid.row_heights
     for cell in grid.cells:
         if cell.style not in _WRAPPED or not isinstance(cell.value, str):
             continue
-        width = sum(grid.col_widths[c] for c in range(cell.col, cell.last_col + 1) if c < len(grid.col_widths))
-        scale = LOOKS[cell.style].points / LOOKS[Style.TEXT].points  # a 16-point title is wider and taller
-        usable = max(1.0, (width - 1) * FILL_RATIO / scale)
-        lines = sum(max(1, math.ceil(display_width(part) / usable)) for part in cell.value.split("\n"))
+        span = (cell.col, cell.last_col, cell.style)
+        if span not in room:
+            width = sum(grid.col_widths[c] for c in range(cell.col, cell.last_col + 1) if c < len(grid.col_widths))
+            scale = LOOKS[cell.style].points / LOOKS[Style.TEXT].points  # a 16-point title is wider and taller
+            room[span] = (max(1.0, (width - 1) * FILL_RATIO / scale), scale)
+        usable, scale = room[span]
+        lines = counted.get((cell.value, usable))
+        if lines is None:
+            lines = sum(max(1, math.ceil(display_width(part) / usable)) for part in cell.value.split("\n"))
+            if len(counted) >= _LINES_KEPT:
+                counted.clear()
+            counted[cell.value, usable] = lines
         per_row = (lines * LINE_HEIGHT * scale + 4) / cell.rowspan
         for row in range(cell.row, cell.last_row + 1):
-            if per_row > grid.row_heights.get(row, DEFAULT_ROW_HEIGHT):
-                grid.row_heights[row] = per_row
+            if per_row > heights.get(row, DEFAULT_ROW_HEIGHT):
+                heights[row] = per_row
 
 
 # ---------------------------------------------------------------- the cash ledger

@@ -57,6 +57,7 @@ DATE_SIZE = 12.0
 FOOTER_SIZE = 10.0
 POINTS_PER_UNIT = 5.0  # an Excel width unit holds half a 10-point CJK character
 MIN_TEXT_SCALE = 0.8  # crowded tables print their text at no less than 8 points
+_FITS_KEPT = 50_000  # fitted texts a layout remembers (emptied when full: a ledger's balances never repeat)
 
 
 # ---------------------------------------------------------------- geometry
@@ -150,6 +151,10 @@ LOOKS: dict[Style, Look] = {
 }
 
 
+# What a cell's fit depends on only its text, look and columns: look, x0, x1, size, lines, needed, placed
+_Fit = tuple[Look, float, float, float, tuple[str, ...], float, tuple[tuple[float, float], ...]]
+
+
 @dataclass(slots=True)  # one per cell: a quarter's ledger has hundreds of thousands
 class _Fitted:
     cell: Cell
@@ -159,6 +164,7 @@ class _Fitted:
     size: float
     lines: tuple[str, ...]
     needed: float  # height the cell needs
+    placed: tuple[tuple[float, float], ...] = ()  # each line's (x, width) as drawn: they depend on the cell alone
 
     @property
     def inner_width(self) -> float:
@@ -254,6 +260,7 @@ class GridLayout:
         self.header = self._header_range()
         self.reach = self._reach()
         self.by_first_row: dict[int, list[_Fitted]] = {}
+        self._fits: dict[tuple[object, ...], _Fit] = {}
         self.heights: list[float] = [DEFAULT_ROW_HEIGHT] * self.n_rows
         self._fit_cells()
         self.y = 0.0
@@ -276,6 +283,34 @@ class GridLayout:
         return min(cell.last_row, self.n_rows - 1)
 
     def _fit(self, cell: Cell, max_height: float, size_cap: float | None = None) -> _Fitted:
+        # A ledger repeats its dates, kinds, codes, accounts and amounts in the same columns: each is fitted once.
+        value = cell.value
+        key = (cell.style, cell.col, cell.last_col, value.__class__, value, max_height, size_cap)
+        fitted = self._fits.get(key)
+        if fitted is None:
+            if len(self._fits) >= _FITS_KEPT:
+                self._fits.clear()
+            fitted = self._fits[key] = self._placed(*self._fit_afresh(cell, max_height, size_cap))
+        return _Fitted(cell, *fitted)
+
+    def _placed(self, look: Look, x0: float, x1: float, size: float, lines: tuple[str, ...], needed: float) -> _Fit:
+        """The fit with each line's x and width (see ``_draw_cell``)."""
+        inner_x0, inner_x1 = x0 + PAD_X, x1 - PAD_X
+        placed = []
+        for line in lines:
+            width = self.font.width(line, size)
+            if look.align == "right":
+                x = inner_x1 - width
+            elif look.align == "center":
+                x = (inner_x0 + inner_x1 - width) / 2
+            else:
+                x = inner_x0
+            placed.append((x, width))
+        return look, x0, x1, size, lines, needed, tuple(placed)
+
+    def _fit_afresh(
+        self, cell: Cell, max_height: float, size_cap: float | None
+    ) -> tuple[Look, float, float, float, tuple[str, ...], float]:
         look = LOOKS.get(cell.style, LOOKS[Style.TEXT])
         x0 = self.edges[min(cell.col, len(self.edges) - 1)]
         x1 = self.edges[min(cell.last_col + 1, len(self.edges) - 1)]
@@ -284,12 +319,12 @@ class GridLayout:
         size = size if size_cap is None else min(size, size_cap)
         text = cell_text(cell)
         if not text:
-            return _Fitted(cell, look, x0, x1, size, (), 2 * PAD_Y + room)
+            return look, x0, x1, size, (), 2 * PAD_Y + room
         width, height = x1 - x0 - 2 * PAD_X, max_height - 2 * PAD_Y - room
         if fits_one_line(text, width, height, size, self.font):
-            return _Fitted(cell, look, x0, x1, size, (text,), size * LEADING + 2 * PAD_Y + room)
+            return look, x0, x1, size, (text,), size * LEADING + 2 * PAD_Y + room
         size, lines = fit_text(text, width, height, size, self.font)
-        return _Fitted(cell, look, x0, x1, size, lines, len(lines) * size * LEADING + 2 * PAD_Y + room)
+        return look, x0, x1, size, lines, len(lines) * size * LEADING + 2 * PAD_Y + room
 
     def _fit_cells(self) -> None:
         body = self.frame.body_height
@@ -372,8 +407,9 @@ class GridLayout:
         """For each row, the last row it must stay on the same page with (merged cells, the header)."""
         reach = list(range(self.n_rows))
         for cell in self.grid.cells:
-            for r in range(cell.row, self._last(cell) + 1):
-                reach[r] = max(reach[r], self._last(cell))
+            if cell.rowspan > 1:  # a cell of one row keeps no other row company
+                for r in range(cell.row, self._last(cell) + 1):
+                    reach[r] = max(reach[r], self._last(cell))
         if self.header is not None:
             for r in range(self.header[0], self.header[1] + 1):
                 reach[r] = max(reach[r], self.header[1])
@@ -506,16 +542,23 @@ class GridLayout:
     def _draw_cell(self, page: Page, fitted: _Fitted, box: Box) -> None:
         look = fitted.look
         if look.border or look.fill is not None:
-            page.rects.append(Rect(box, fill=look.fill, stroke=look.border))
+            page.rects.append(Rect(box, look.fill, look.border))
         if look.border:
             page.cells.append(box)
+        if not fitted.lines:
+            return
         size = fitted.size
         leading = size * LEADING
         text_height = len(fitted.lines) * leading
-        line_top = box.y1 - PAD_Y if look.top else box.y1 - (box.height - text_height) / 2
-        inner = Box(box.x0 + PAD_X, box.y0, box.x1 - PAD_X, box.y1)
-        for line in fitted.lines:
-            self._add_text(page, line, size, look.align, line_top, inner, box, look.bold)
+        line_top = box.y1 - PAD_Y if look.top else box.y1 - (box.y1 - box.y0 - text_height) / 2
+        font, bold = self.font, look.bold
+        em = (font.ascent - font.descent) * size
+        above, below = font.ascent * size, font.descent * size
+        for line, (x, width) in zip(fitted.lines, fitted.placed, strict=True):  # _add_text, written out
+            if line:
+                baseline = line_top - (size * LEADING - em) / 2 - above
+                glyphs = Box(x, baseline + below, x + width, baseline + above)
+                page.texts.append(TextRun(line, x, baseline, size, bold, glyphs, box))
             line_top -= leading
 
     def _current(self) -> Page:

@@ -174,19 +174,27 @@ class PageWriter:
         current: tuple[int, float] | None = None
         mode = 0
         clipped: list[TextRun] = []
+        add = operators.append
+        pieces, split = self._pieces, self._split
         for run in runs:
-            if not run.frame.contains(run.box, tolerance=0.5):
+            text, x, baseline, size, bold, box, frame = run
+            # frame.contains(box, tolerance=0.5), written out (a ledger has hundreds of thousands of runs)
+            inside = (
+                box.x0 >= frame.x0 - 0.5 and box.y0 >= frame.y0 - 0.5 and box.x1 <= frame.x1 + 0.5
+                and box.y1 <= frame.y1 + 0.5
+            )  # fmt: skip
+            if not inside:
                 clipped.append(run)
                 continue
-            if (2 if run.bold else 0) != mode:
-                mode = 2 if run.bold else 0
-                operators.append(f"{mode} Tr")
-            operators.append(f"1 0 0 1 {run.x:.2f} {run.baseline:.2f} Tm")
-            for subset, escaped in self._split(run.text):
-                if (subset, run.size) != current:
-                    current = (subset, run.size)
-                    operators.append(f"{ttf.getSubsetInternalName(subset, document)} {run.size:.2f} Tf")
-                operators.append(f"({escaped}) Tj")
+            if (2 if bold else 0) != mode:
+                mode = 2 if bold else 0
+                add(f"{mode} Tr")
+            add(f"1 0 0 1 {x:.2f} {baseline:.2f} Tm")
+            for subset, escaped in pieces.get(text) or split(text):
+                if (subset, size) != current:
+                    current = (subset, size)
+                    add(f"{ttf.getSubsetInternalName(subset, document)} {size:.2f} Tf")
+                add(f"({escaped}) Tj")
         operators.append("ET Q")
         pdf.addLiteral("\n".join(operators))
         for run in clipped:  # only a character wider than its cell at the smallest size: keep it inside
@@ -225,9 +233,11 @@ def _draw_rects(pdf: canvas.Canvas, rects: Sequence[Rect]) -> None:
 
 
 def _rect_operator(box: Box) -> str:
-    if box.width == 0 or box.height == 0:
-        return f"{box.x0:.2f} {box.y0:.2f} m {box.x1:.2f} {box.y1:.2f} l"
-    return f"{box.x0:.2f} {box.y0:.2f} {box.width:.2f} {box.height:.2f} re"
+    x0, y0, x1, y1 = box
+    width, height = x1 - x0, y1 - y0
+    if width == 0 or height == 0:
+        return f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l"
+    return f"{x0:.2f} {y0:.2f} {width:.2f} {height:.2f} re"
 
 
 # ---------------------------------------------------------------- the whole job
