@@ -33,28 +33,23 @@ def check_final_accounts(project: Project, year: int) -> list[Finding]:
     def fail(rule: str, message: str, field: str | None = None) -> None:
         findings.append(error("final_accounts", rule, message, field))
 
-    spent_allocation = get(final_accounts.subtotal_key(final_accounts.ALLOCATION))
-    if spent_allocation > get("rev_allocation"):
-        fail(
-            "final_accounts.allocation_not_overspent",
-            f"分配款金額小計：{money(spent_allocation)} 超過分配款收入 {money(get('rev_allocation'))}",
-            final_accounts.subtotal_key(final_accounts.ALLOCATION),
-        )
+    # Each column of the expenditure table spends no more than the revenue it is paid from.
+    for column, spent_label, revenue, available, rule in (
+        (final_accounts.ALLOCATION, "分配款金額", "分配款收入", get("rev_allocation"), "allocation_not_overspent"),
+        (final_accounts.INTEREST, "利息", "利息收入", get("rev_interest"), "interest_not_overspent"),
+        (
+            final_accounts.SURPLUS,
+            "結餘款金額",
+            "動支結餘款加其他收入",
+            get("rev_surplus_drawn") + get("rev_other"),
+            "surplus_not_overspent",
+        ),
+    ):
+        subtotal = final_accounts.subtotal_key(column)
+        if get(subtotal) > available:
+            message = f"{spent_label}小計：{money(get(subtotal))} 超過{revenue} {money(available)}"
+            fail(f"final_accounts.{rule}", message, subtotal)
     spent_interest = get(final_accounts.subtotal_key(final_accounts.INTEREST))
-    if spent_interest > get("rev_interest"):
-        fail(
-            "final_accounts.interest_not_overspent",
-            f"利息小計：{money(spent_interest)} 超過利息收入 {money(get('rev_interest'))}",
-            final_accounts.subtotal_key(final_accounts.INTEREST),
-        )
-    spent_surplus = get(final_accounts.subtotal_key(final_accounts.SURPLUS))
-    surplus_available = get("rev_surplus_drawn") + get("rev_other")
-    if spent_surplus > surplus_available:
-        fail(
-            "final_accounts.surplus_not_overspent",
-            f"結餘款金額小計：{money(spent_surplus)} 超過動支結餘款加其他收入 {money(surplus_available)}",
-            final_accounts.subtotal_key(final_accounts.SURPLUS),
-        )
     choice = parse(
         final_accounts.INTEREST_USE, form.values.get(final_accounts.INTEREST_USE.key)
     ).value  # "a" and "Ａ" are A too
