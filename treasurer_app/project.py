@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from treasurer_app.forms import FORMS, SCALAR_FORMS, final_accounts
 from treasurer_app.forms import budget as budget_form
@@ -19,12 +18,13 @@ from treasurer_app.ledger.derivation import derive_final_accounts, derive_traini
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.sheet import HEADER_FIELD, INTEREST_CARRIED_IN
 from treasurer_app.line_subsidy.forms import LINE_FORMS, LINE_SCALAR_FORMS, LINE_TABLES, next_application
+from treasurer_app.value import Value
 
 LINE_APPLICATION, LINE_APPROVAL = LINE_SCALAR_FORMS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
 if TYPE_CHECKING:
-    from typing import Any, TypeVar
+    from typing import Any, Final, TypeVar
 
     Result = TypeVar("Result")  # what a derivation computes (a name for the type checker only)
 
@@ -33,40 +33,84 @@ _DEFERRED = ("roster", "training_report", "ledger", "line_rows")  # what a year 
 _REVISIONS = itertools.count(1)  # every YearBook state gets a number no other state of any year has had
 
 
-@dataclass(frozen=True)
-class YearRows:
+class YearRows(Value):
     """A year's rows as a file holds them (``YearBook.defer_rows``); each book reading them gets its own lists."""
 
-    roster: list[Record]
-    training_report: list[Record]
-    ledger: LedgerBook | None
-    line_rows: dict[str, list[Record]]
+    __slots__ = ("ledger", "line_rows", "roster", "training_report")
+
+    def __init__(
+        self,
+        roster: list[Record],
+        training_report: list[Record],
+        ledger: LedgerBook | None,
+        line_rows: dict[str, list[Record]],
+    ) -> None:
+        self.roster: Final = roster
+        self.training_report: Final = training_report
+        self.ledger: Final = ledger
+        self.line_rows: Final = line_rows
 
 
-@dataclass
 class YearBook:
-    year: int
-    forms: dict[str, Record] = field(default_factory=dict)
-    roster: list[Record] = field(default_factory=list)
-    training_report: list[Record] = field(default_factory=list)  # sheet 4: one row per session (場次)
-    # (a factory, not a default: a class attribute would answer for the ledger of a year whose rows are deferred)
-    ledger: LedgerBook | None = field(default_factory=lambda: None)
-    attachments: dict[str, str] = field(default_factory=dict)  # kind → path of the user's PDF
-    acknowledged: set[str] = field(default_factory=set)  # warnings the user acknowledged (finding keys)
-    # The LINE official-account subsidy's tables (line_subsidy/forms.py), by form id; its two
-    # single-valued forms live in ``forms`` beside the port fund's.
-    line_rows: dict[str, list[Record]] = field(default_factory=dict)
-    # Which state of the year this is: ``Project.touch`` gives it a new number after an edit, so that
-    # what was derived from the year (parsed ledger, final accounts…) is known to be out of date.
-    revision: int = field(default_factory=lambda: next(_REVISIONS), repr=False, compare=False)
-    ledger_revision: int = field(default_factory=lambda: next(_REVISIONS), repr=False, compare=False)
+    """One year of a union: the sheets' values, its tables and cash ledger, attachments, acknowledged warnings.
 
-    def __post_init__(self) -> None:
+    Equal to another book of the same year holding the same (``revision`` and ``ledger_revision`` say
+    which state of the year this is, not what it holds). Not a ``Value``: its rows may be read later
+    (``defer_rows``), kept in its ``__dict__`` until then. Changed in place, so it has no hash."""
+
+    def __init__(
+        self,
+        year: int,
+        forms: dict[str, Record] | None = None,
+        roster: list[Record] | None = None,
+        training_report: list[Record] | None = None,
+        ledger: LedgerBook | None = None,
+        attachments: dict[str, str] | None = None,
+        acknowledged: set[str] | None = None,
+        line_rows: dict[str, list[Record]] | None = None,
+        revision: int | None = None,
+        ledger_revision: int | None = None,
+    ) -> None:
+        self.year = year
+        self.forms = {} if forms is None else forms
+        self.roster = [] if roster is None else roster
+        self.training_report = [] if training_report is None else training_report  # sheet 4: one row per session
+        self.ledger = ledger
+        self.attachments = {} if attachments is None else attachments  # kind → path of the user's PDF
+        self.acknowledged = set() if acknowledged is None else acknowledged  # warnings acknowledged (finding keys)
+        # The LINE official-account subsidy's tables (line_subsidy/forms.py), by form id; its two
+        # single-valued forms live in ``forms`` beside the port fund's.
+        self.line_rows = {} if line_rows is None else line_rows
+        # Which state of the year this is: ``Project.touch`` gives it a new number after an edit, so that
+        # what was derived from the year (parsed ledger, final accounts…) is known to be out of date.
+        self.revision = next(_REVISIONS) if revision is None else revision
+        self.ledger_revision = next(_REVISIONS) if ledger_revision is None else ledger_revision
         for form_id in SCALAR_FORMS:
             self.forms.setdefault(form_id, {})
         for form_id in LINE_TABLES:
             self.line_rows.setdefault(form_id, [])
         self.forms["application"].setdefault("year", str(self.year))
+
+    def _contents(self) -> tuple[object, ...]:
+        """What the year holds, as equality compares it (reading deferred rows)."""
+        return (
+            self.year,
+            self.forms,
+            self.roster,
+            self.training_report,
+            self.ledger,
+            self.attachments,
+            self.acknowledged,
+            self.line_rows,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, YearBook) or type(other) is not type(self):
+            return NotImplemented
+        return self._contents() == other._contents()
+
+    def __repr__(self) -> str:
+        return f"YearBook(year={self.year!r}, forms={self.forms!r}, ...)"
 
     def form(self, form_id: str) -> Record:
         if form_id in LINE_SCALAR_FORMS:  # the second programme's forms exist once something is typed
@@ -203,17 +247,28 @@ def _spec(form_id: str) -> FormSpec:
     return FORMS[form_id] if form_id in FORMS else LINE_FORMS[form_id]
 
 
-@dataclass
-class Effective:
+class Effective(Value):
     """A form as it stands: typed texts, the figures supplied from elsewhere, and where each came from."""
 
-    form_id: str
-    year: int
-    values: Record
-    supplied: dict[str, int] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)  # key → Chinese explanation of the origin
-    drilldown: dict[str, list[int]] = field(default_factory=dict)  # key → ledger entry indexes behind it
-    _getter: Callable[[str], int] | None = field(default=None, repr=False, compare=False)
+    __slots__ = ("_getter", "drilldown", "form_id", "sources", "supplied", "values", "year")
+    __hash__ = None  # type: ignore[assignment]  # changed in place: no hash (as a dataclass that is not frozen)
+
+    def __init__(
+        self,
+        form_id: str,
+        year: int,
+        values: Record,
+        supplied: dict[str, int] | None = None,
+        sources: dict[str, str] | None = None,
+        drilldown: dict[str, list[int]] | None = None,
+    ) -> None:
+        self.form_id = form_id
+        self.year = year
+        self.values = values
+        self.supplied = {} if supplied is None else supplied
+        self.sources = {} if sources is None else sources  # key → Chinese explanation of the origin
+        self.drilldown = {} if drilldown is None else drilldown  # key → ledger entry indexes behind it
+        self._getter: Callable[[str], int] | None = None
 
     def number(self, key: str) -> int:
         if self._getter is None:
@@ -264,15 +319,32 @@ class Derivations:
         self._slots[slot] = (None, value)
 
 
-@dataclass
 class Project:
-    years: dict[int, YearBook] = field(default_factory=dict)
-    # Set only by ``reading``, on a copy no one edits: each form's effective values, worked out once.
-    _memo: dict[tuple[int, str], Effective] | None = field(default=None, repr=False, compare=False)
-    # Kept across checks once ``keep_derivations`` is on: the window's project, whose every edit says
-    # which year it touched. Off by default, for code that changes a project's dicts without saying so.
-    derivations: Derivations | None = field(default=None, repr=False, compare=False)
-    _keeps_effective: bool = field(default=False, repr=False, compare=False)
+    """A union's years. Equal to another project holding equal years (what is kept to answer faster is not
+    compared). Changed in place, so it has no hash."""
+
+    def __init__(
+        self,
+        years: dict[int, YearBook] | None = None,
+        _memo: dict[tuple[int, str], Effective] | None = None,
+        derivations: Derivations | None = None,
+        _keeps_effective: bool = False,
+    ) -> None:
+        self.years = {} if years is None else years
+        # Set only by ``reading``, on a copy no one edits: each form's effective values, worked out once.
+        self._memo = _memo
+        # Kept across checks once ``keep_derivations`` is on: the window's project, whose every edit says
+        # which year it touched. Off by default, for code that changes a project's dicts without saying so.
+        self.derivations = derivations
+        self._keeps_effective = _keeps_effective
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Project) or type(other) is not type(self):
+            return NotImplemented
+        return self.years == other.years
+
+    def __repr__(self) -> str:
+        return f"Project(years={self.years!r})"
 
     def keep_derivations(self) -> Derivations:
         """From now on per-year results are computed once and reused until ``touch`` says the year changed."""
