@@ -93,3 +93,22 @@ def test_moving_to_a_new_pc_export_then_import_the_key(themed_app, qtbot, tmp_pa
     assert new_pc.document.project.years[115].roster[0]["name"] == member
     new_pc.document.set_value(115, "application", "contact", "洪小姐")
     assert new_pc.document.value(115, "application", "contact") == "洪小姐"
+
+
+def test_backup_and_key_actions_wait_for_the_file_to_be_open(themed_app, qtbot, tmp_path, quiet_boxes) -> None:
+    """Before the project file is open (a stand-in persistence): 立即備份, 匯出金鑰 and 匯入金鑰 each say so once."""
+    from treasurer_app.editing.persistence import PendingPersistence
+    from treasurer_app.project import Project
+    from treasurer_app.ui.document import ProjectDocument
+    from treasurer_app.ui.main_window import MainWindow
+    from treasurer_app.ui.shell import STILL_OPENING
+
+    window = MainWindow(ProjectDocument(Project(), PendingPersistence()))
+    qtbot.addWidget(window)
+    key_file = tmp_path / "union.key"
+    key_file.write_text("not read", encoding="utf-8")
+    assert not window.backups.backup_now()
+    assert not window.keys.write_key(tmp_path / "out.key", PASSPHRASE)
+    assert not window.keys.read_key(key_file, PASSPHRASE)
+    assert quiet_boxes == [STILL_OPENING] * 3
+    assert not (tmp_path / "out.key").exists()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from treasurer_app.ui.shell import STILL_OPENING, Shell, store_persistence
+from treasurer_app.ui.shell import Shell, store_persistence
 
 if TYPE_CHECKING:
     from treasurer_app.editing.persistence import BackupInfo
@@ -41,10 +41,8 @@ class BackupActions:
             action.triggered.connect(lambda _=False, chosen=backup: self.restore_backup(chosen))
 
     def backup_now(self) -> bool:
-        assert self.shell.document is not None
-        persistence = store_persistence(self.shell.document.persistence)
+        persistence = store_persistence(self.shell, "立即備份")
         if persistence is None:
-            QMessageBox.warning(self.shell.window(), "立即備份", STILL_OPENING)
             return False
         try:
             path = persistence.backup_now()

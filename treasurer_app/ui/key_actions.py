@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox
 
-from treasurer_app.ui.shell import STILL_OPENING, Shell, busy, store_persistence
+from treasurer_app.ui.shell import Shell, busy, store_persistence
 
 NO_OS_STORE_TEXT = "此電腦沒有系統認證儲存區，加密金鑰存放在使用者資料夾"
 
@@ -75,10 +75,8 @@ class KeyActions:
         from treasurer_app.ui.services import write_private
 
         parent = self.shell.window()
-        assert self.shell.document is not None
-        persistence = store_persistence(self.shell.document.persistence)
+        persistence = store_persistence(self.shell, "匯出金鑰")
         if persistence is None:
-            QMessageBox.warning(parent, "匯出金鑰", STILL_OPENING)
             return False
         try:
             with busy():  # the passphrase is stretched on purpose (≈ 0.5 s)
@@ -116,10 +114,8 @@ class KeyActions:
             reason = getattr(exc, "strerror", None) or exc
             QMessageBox.warning(parent, "匯入金鑰", f"匯入金鑰失敗：{path}：無法讀取（{reason}）")
             return False
-        assert self.shell.document is not None
-        persistence = store_persistence(self.shell.document.persistence)
+        persistence = store_persistence(self.shell, "匯入金鑰")
         if persistence is None:
-            QMessageBox.warning(parent, "匯入金鑰", STILL_OPENING)
             return False
         try:
             with busy():

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtWidgets import QApplication, QStatusBar, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QStatusBar, QWidget
 
 if TYPE_CHECKING:
-    from treasurer_app.editing.persistence import Persistence, StorePersistence
+    from treasurer_app.editing.persistence import StorePersistence
     from treasurer_app.project import Project
     from treasurer_app.ui.document import ProjectDocument
 
@@ -61,10 +61,15 @@ def busy() -> Iterator[None]:
         QApplication.restoreOverrideCursor()
 
 
-def store_persistence(persistence: Persistence) -> StorePersistence | None:
+def store_persistence(shell: Shell, title: str) -> StorePersistence | None:
     """The project file behind the window, whose backups and key these actions handle; None while the file
-    is still being opened (the window shows before its project is read)."""
+    is still being opened (the window shows before its project is read), said in a box titled ``title``."""
     # Here, not at the top: editing.persistence loads the store, not needed for the first paint.
     from treasurer_app.editing.persistence import StorePersistence
 
-    return persistence if isinstance(persistence, StorePersistence) else None
+    assert shell.document is not None
+    persistence = shell.document.persistence
+    if isinstance(persistence, StorePersistence):
+        return persistence
+    QMessageBox.warning(shell.window(), title, STILL_OPENING)
+    return None
