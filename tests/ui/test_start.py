@@ -93,6 +93,41 @@ def test_nothing_but_the_shell_is_loaded_before_the_first_paint(tmp_path: Path) 
     assert qt_namespace == "False"  # PySide builds every enum of the Qt namespace on first use (≈ 25 ms)
 
 
+OPENED = """
+import builtins, sys, time
+from treasurer_app.ui.app import start
+app, window = start([])
+while not window.opened:
+    app.processEvents()
+import PySide6.QtCore
+from treasurer_app.ui.panels import ROLE_TARGET
+opened = ("Qt" in PySide6.QtCore.__dict__, window._findings_dock is not None)
+deadline = time.monotonic() + 20
+while window._findings_dock is None and time.monotonic() < deadline:  # the next frames, never asked for
+    app.processEvents()
+from PySide6.QtCore import Qt
+headings = [window.navigator.item(i) for i in range(window.navigator.count())]
+headings = [item for item in headings if item.data(ROLE_TARGET) is None]
+inert = [item.flags() == Qt.ItemFlag.NoItemFlags for item in headings]
+hooked = builtins.__import__.__name__ == "__feature_import__"
+print(opened, window.findings_dock.isVisible(), len(headings), inert, hooked, flush=True)
+import os
+os._exit(0)
+"""
+
+
+def test_the_project_opens_without_the_qt_namespace_and_the_findings_dock_follows(tmp_path: Path) -> None:
+    """The open project's first frame does without PySide's Qt namespace (≈ 20 ms of enums): the findings dock
+    and the inert programme headings, which need it, come right after that frame on their own. And PySide's
+    __feature__ import hook, which read the source of every module imported after it, is out of the way."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TREASURER_APP_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-c", OPENED], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "(False, False) True 2 [True, True] False"
+
+
 def test_the_shell_names_the_steps_as_the_forms_do() -> None:
     from treasurer_app.forms import LEDGER_FORM
     from treasurer_app.ui import step_names, steps

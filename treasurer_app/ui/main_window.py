@@ -6,7 +6,8 @@ see the window only as a ``ui.shell.Shell``.
 
 The window is built in two steps so that it is on screen before any domain module is loaded:
 ``MainWindow()`` is the shell (navigator, toolbar, menus, an empty page), painted at once;
-``attach(document)`` then adds the project, the checker and the pages (each page built on first visit).
+``attach(document)`` then adds the project, the checker and the pages (each page built on first visit);
+the findings dock follows once the project's page is on screen (``_finish_opening``).
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ class MainWindow(QMainWindow):
         self.read_only = False
         self.quit_after_open = False  # set by app.py for TREASURER_APP_QUIT_AFTER_SHOW
         self._painted = False
+        self._findings: FindingsPanel | None = None
+        self._findings_dock: QDockWidget | None = None
+        self._finishing = False  # _finish_opening is due after the next frame
         self.setGeometry(fitted(available_area(self)))  # app.py then maximises it or puts it where it was
         self._build()
         self.update_title()
@@ -85,6 +89,9 @@ class MainWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             QTimer.singleShot(0, self.first_painted.emit)  # after this frame has been flushed
+        if self._finishing:
+            self._finishing = False
+            QTimer.singleShot(0, self, self._finish_opening)
 
     # ---------------------------------------------------------------- building
 
@@ -116,21 +123,47 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_label)
         self.statusBar().addPermanentWidget(self.retry_button)
 
+    @property
+    def findings(self) -> FindingsPanel:
+        """The findings panel (in its dock): built once the open project's page is on screen, or when first used."""
+        if self._findings is None:
+            self._build_findings_dock()
+        assert self._findings is not None
+        return self._findings
+
+    @property
+    def findings_dock(self) -> QDockWidget:
+        if self._findings_dock is None:
+            self._build_findings_dock()
+        assert self._findings_dock is not None
+        return self._findings_dock
+
+    def _finish_opening(self) -> None:
+        """What the open project's first frame does without: the findings dock and the navigator's programme
+        headings made inert. Both need PySide's Qt namespace, whose ≈ 90 enums are all built on its first use:
+        ≈ 20 ms that would otherwise hold the project's page back. The panel is empty until the first check
+        (checker.RECHECK_DELAY_MS later) in any case."""
+        if self.document is None:
+            return
+        if self._findings_dock is None:
+            self._build_findings_dock()
+        self.navigator.settle_headings()
+
     def _build_findings_dock(self) -> None:
-        """The findings panel comes with the project: a dock needs PySide's Qt namespace, slow to load."""
         from PySide6.QtCore import Qt  # not at the top: its enums are built on first use (≈ 20 ms), after the paint
 
-        self.findings = FindingsPanel()
-        self.findings.jump.connect(self.jump_to)
+        self._findings = FindingsPanel()
+        self._findings.jump.connect(self.jump_to)
         dock = QDockWidget("檢查結果", self)
         dock.setObjectName("findingsDock")
-        dock.setWidget(self.findings)
+        dock.setWidget(self._findings)
         features = QDockWidget.DockWidgetFeature
         dock.setFeatures(features.DockWidgetMovable | features.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.resizeDocks([dock], [320], Qt.Orientation.Horizontal)
-        self.findings_dock = dock
+        self._findings_dock = dock
         self.view_menu.addAction(dock.toggleViewAction())
+        dock.setVisible(self.current_step() != LEDGER_STEP)  # as _show_page would have shown it
 
     def _build_actions(self) -> None:
         # One history for the window; the project's undo stack joins it when the project is attached.
@@ -185,12 +218,10 @@ class MainWindow(QMainWindow):
 
         self.document = document
         self.read_only = read_only
-        self._build_findings_dock()
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
         self.checker = Checker(document, self)
         self.checker.today = self.today
-        self.navigator.show_programmes()
         self.dashboard = Dashboard(self.today)
         self.dashboard.create_union.connect(self.create_union)
         self.dashboard.open_sample.connect(self.files.open_sample)
@@ -216,6 +247,8 @@ class MainWindow(QMainWindow):
             self._show_page(self.current_step())
         self.stack.removeWidget(self.waiting)
         self.update_title()
+        self._finishing = True
+        self.update()  # the whole window is painted again, and its paintEvent brings in _finish_opening
 
     # ---------------------------------------------------------------- years
 
@@ -344,7 +377,8 @@ class MainWindow(QMainWindow):
 
     def current_step(self) -> str:
         item = self.navigator.currentItem()
-        return str(item.data(ROLE_TARGET)) if item is not None else HOME
+        target = item.data(ROLE_TARGET) if item is not None else None
+        return str(target) if target is not None else HOME  # (a programme's heading names no step)
 
     def show_step(self, step_id: str) -> None:
         if self.current_step() == step_id:
@@ -397,7 +431,8 @@ class MainWindow(QMainWindow):
         if step_id == HOME:
             self.dashboard.show_project(self.document.project, self.year, self.checker.findings, self.checker.history)
         # The register needs the width for its balance columns; the page has its own findings panel.
-        self.findings_dock.setVisible(step_id != LEDGER_STEP)
+        if self._findings_dock is not None:  # else built by _finish_opening, and shown or not then
+            self._findings_dock.setVisible(step_id != LEDGER_STEP)
         self.stack.setCurrentWidget(self.page(step_id))
 
     def show_about(self) -> None:

@@ -73,31 +73,32 @@ class Navigator(QListWidget):
         self.setObjectName("navigator")
         self.setIconSize(QSize(12, 12))
         self.setFixedWidth(210)
+        self.headings: list[QListWidgetItem] = []
         for step in STEPS:
+            if step.id in PROGRAMME_HEADINGS:  # one union, two programmes: a heading above each one's steps
+                heading = QListWidgetItem(PROGRAMME_HEADINGS[step.id])
+                font = heading.font()
+                font.setBold(True)
+                heading.setFont(font)
+                self.addItem(heading)
+                self.headings.append(heading)
             item = QListWidgetItem(step.name)
             item.setData(ROLE_TARGET, step.id)
             self.addItem(item)
         self.currentItemChanged.connect(self._chosen)
 
-    def show_programmes(self) -> None:
-        """One union, two programmes: a heading above each one's steps. Added once a project is open (the
-        flags need the Qt namespace, which is not built before the first paint)."""
+    def settle_headings(self) -> None:
+        """The headings can no longer be chosen. Done once a project is open and on screen: the flags need the
+        Qt namespace, which is built neither for the first paint nor for the project's first frame."""
         from PySide6.QtCore import Qt
 
-        for step_id, text in PROGRAMME_HEADINGS.items():
-            row = self.row(self.item_for(step_id))
-            if row > 0 and self.item(row - 1).data(ROLE_TARGET) is None:
-                continue  # already there
-            heading = QListWidgetItem(text)
+        for heading in self.headings:
             heading.setFlags(Qt.ItemFlag.NoItemFlags)
-            font = heading.font()
-            font.setBold(True)
-            heading.setFont(font)
-            self.insertItem(row, heading)
 
     def _chosen(self, item: QListWidgetItem | None) -> None:
-        if item is not None:
-            self.step_chosen.emit(item.data(ROLE_TARGET))
+        target = item.data(ROLE_TARGET) if item is not None else None
+        if target is not None:  # (a heading, before settle_headings, is no step)
+            self.step_chosen.emit(target)
 
     def item_for(self, step_id: str) -> QListWidgetItem:
         return next(self.item(i) for i in range(self.count()) if self.item(i).data(ROLE_TARGET) == step_id)
