@@ -10,7 +10,6 @@ check boxes, planned interest inside 預算經費) have their printers, with the
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping
 from dataclasses import replace
@@ -18,6 +17,7 @@ from itertools import takewhile
 
 from treasurer_app.export.excel_look import LOOKS
 from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1, display_width
+from treasurer_app.export.ledger_formulas import add_balance_formulas
 from treasurer_app.export.printed_fields import budget_text_with_interest, interest_use_text, methods_text
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
 from treasurer_app.forms import FORMS, final_accounts, training_report, work_plan
@@ -25,27 +25,10 @@ from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import SIGNATURES, Derived, FormSpec, Record, terms, year_labels
 from treasurer_app.forms.layout import SLASH, Column, Gap, Heading, Layout, Lines, Matrix, Rows, ScreenOnly, Title
 from treasurer_app.ledger.balances import balances
-from treasurer_app.ledger.codes import (
-    ACCOUNTS,
-    CATEGORIES,
-    PARAMETER_TABLE,
-    PAYMENT,
-    RECEIPT,
-    TRANSFER,
-    code_item,
-    code_text,
-)
+from treasurer_app.ledger.codes import ACCOUNTS, CATEGORIES, PARAMETER_TABLE, code_item, code_text
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.quarters import quarter_slice
-from treasurer_app.ledger.sheet import (
-    COLUMN_LABELS,
-    ENTRY_FIELD,
-    ENTRY_ROWS,
-    HEADER_FIELD,
-    LEDGER_LAYOUT,
-    LEDGER_TITLE,
-    OPENING_KEYS,
-)
+from treasurer_app.ledger.sheet import COLUMN_LABELS, ENTRY_FIELD, HEADER_FIELD, LEDGER_LAYOUT, LEDGER_TITLE
 from treasurer_app.project import Effective, Project
 
 DEFAULT_ROW_HEIGHT = 18.0  # points
@@ -583,83 +566,12 @@ def ledger_grids(project: Project, year: int, quarter: int | None = None) -> lis
     source = _LedgerSource(book, year, union_name, project.tax_id(year))
     sheet = _Interpreter(LEDGER_LAYOUT, LEDGER_TITLE, f"{union_name} {LEDGER_TITLE}", names, source).run()
     sheet.input_fill = InputFill.WHITE  # the guide: 僅填寫表單白色區域部分
-    _balance_formulas(sheet)
+    add_balance_formulas(sheet)
     grids = [sheet, _parameter_sheet()]
     for grid in grids:
         fit_row_heights(grid)
     sheet.signatures = SIGNATURES
     return grids
-
-
-_ACCOUNT_BALANCES = dict(
-    zip(ACCOUNTS, ("balance_acct1", "balance_acct2", "balance_fixed", "balance_petty"), strict=True)
-)
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def balance_formula(account: str, previous: str, kind: str, summary: str, chosen: str, amount: str) -> str:
-    """The balance of ``account`` after one entry: the balance before it (``previous``) moved by the entry.
-
-    A receipt adds to, a payment takes from, the chosen 動支帳戶; a transfer takes from its source and
-    adds to its target, each either fixed by the parameter table (轉 1 → 定期存款) or the chosen account.
-    The entry's 號 is read from its 摘要(一) text, as everywhere on the sheet.
-    """
-    return _balance_template(account).format(previous, kind, summary, chosen, amount)
-
-
-@functools.cache
-def _balance_template(account: str) -> str:
-    """``balance_formula`` of ``account`` with {0}…{4} where the cells go: built once, filled in for every entry."""
-    marks = [f"\0{n}\0" for n in range(5)]
-    template = _balance_expression(account, *marks).replace("{", "{{").replace("}", "}}")
-    for n, mark in enumerate(marks):
-        template = template.replace(mark, f"{{{n}}}")
-    return template
-
-
-def _balance_expression(account: str, previous: str, kind: str, summary: str, chosen: str, amount: str) -> str:
-
-    def end(fixed: str) -> str:
-        branches = [
-            (code, getattr(code, fixed)) for code in PARAMETER_TABLE if code.kind == TRANSFER and getattr(code, fixed)
-        ]
-        expression = f"{chosen}={_quoted(account)}"
-        for code, fixed_account in reversed(branches):
-            constant = "TRUE" if fixed_account == account else "FALSE"
-            expression = f"IF({summary}={_quoted(code.summary)},{constant},{expression})"
-        return expression
-
-    mine = f"{chosen}={_quoted(account)}"
-    transfer = f"{amount}*(({end('fixed_target')})-({end('fixed_source')}))"
-    return (
-        f"{previous}+IF({kind}={_quoted(RECEIPT)},IF({mine},{amount},0),"
-        f"IF({kind}={_quoted(PAYMENT)},IF({mine},-{amount},0),"
-        f"IF({kind}={_quoted(TRANSFER)},{transfer},0)))"
-    )
-
-
-def _balance_formulas(sheet: Grid) -> None:
-    """Running balances as formulas, the app's figures cached: each account's balance is the one above
-    (the opening balance for the first entry) moved by the entry; 結存 is the sum of the four."""
-    columns = {key: i for i, key in enumerate(c.key for c in ENTRY_ROWS.columns)}
-    by_key = sheet.by_key()
-    cells = {(c.row, c.col): c for c in sheet.cells}
-    rows = sorted({c.row for c in sheet.cells if c.col == columns["balance_total"] and isinstance(c.value, int)})
-    previous = {account: by_key.get(OPENING_KEYS[account]) for account in ACCOUNTS}
-    for row in rows:
-        refs = {key: a1(row, columns[key]) for key in ("kind", "code", "account", "amount")}
-        for account, key in _ACCOUNT_BALANCES.items():
-            cell, before = cells[row, columns[key]], previous[account]
-            if before is not None:
-                cell.formula = balance_formula(
-                    account, a1(before.row, before.col), refs["kind"], refs["code"], refs["account"], refs["amount"]
-                )
-            previous[account] = cell
-        total = cells[row, columns["balance_total"]]
-        total.formula = f"SUM({a1(row, columns['balance_acct1'])}:{a1(row, columns['balance_petty'])})"
 
 
 def _group_span(columns: list[Column], start: int) -> int:

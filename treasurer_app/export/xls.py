@@ -443,8 +443,9 @@ def _write_sheet(
         xf = styles.get(key)
         if xf is None:
             xf = styles[key] = book.add_style(_make_style(book, *key))
-        if cell.formula:
-            _write_formula(book, rows, formulas, cell, xf)
+        text = cell.formula  # read once: a ledger balance prints its formula when read (export.ledger_formulas)
+        if text:
+            _write_formula(book, rows, formulas, cell, text, xf)
         else:
             rows.write(cell.row, cell.col, _value(cell), xf)
         if cell.rowspan > 1 or cell.colspan > 1:  # Worksheet.write_merge: blanks over the rest, then the range
@@ -468,10 +469,11 @@ def _write_sheet(
     return rows
 
 
-def _write_formula(book: _Workbook, rows: xls_rows.SheetRows, formulas: _Formulas, cell: Cell, xf: int) -> None:
+def _write_formula(
+    book: _Workbook, rows: xls_rows.SheetRows, formulas: _Formulas, cell: Cell, text: str, xf: int
+) -> None:
     """A FORMULA record: with the grid's figure as its cached result, or xlwt's "empty string" without one."""
-    assert cell.formula is not None
-    formula = formulas.formula(cell.formula, cell.row)
+    formula = formulas.formula(text, cell.row)
     if not isinstance(formula, _Relocated):
         book.add_sheet_reference(formula)  # resolves the sheet names a freshly parsed formula refers to
     if not 0 <= cell.col <= 255:

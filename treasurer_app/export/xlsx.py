@@ -110,10 +110,10 @@ def _write_sheet(
 
 
 def _write_value(sheet: Worksheet, cell: Cell, fmt: Format) -> None:
-    value = cell.value
-    if cell.formula:
+    value, formula = cell.value, cell.formula  # a ledger balance prints its formula when read
+    if formula:
         cached = excel_text(value) if isinstance(value, str) else (0 if value is None else value)
-        sheet.write_formula(cell.row, cell.col, f"={cell.formula}", fmt, cached)
+        sheet.write_formula(cell.row, cell.col, f"={formula}", fmt, cached)
     elif isinstance(value, str):
         sheet.write_string(cell.row, cell.col, excel_text(value), fmt)
     elif value is None:
