@@ -6,6 +6,8 @@ Exit status: 0 clean, 1 errors found (or the job was refused), 2 unusable input.
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import json
 import os
 import sys
@@ -555,6 +557,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(project_path=project_file) if project_file is not None else run_app()
     args = build_parser(only=arguments[0] if arguments[0] in SUBCOMMANDS else None).parse_args(arguments)
     _tolerant_output()
+    # The program ends after the command. Its last act would be the cyclic collector's full pass over every
+    # object still alive (the forms' declarations, the project, the parse cache): ~10 ms of a 70 ms check, to
+    # free memory the system takes back anyway. Objects frozen at exit are left out of that pass.
+    atexit.register(gc.freeze)
     run: Callable[[argparse.Namespace], int] = args.run  # every subcommand sets one (set_defaults)
     try:
         return run(args)

@@ -7,7 +7,6 @@ its final accounts and training expenses from the ledger of Y−1 when there is 
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Callable
 
@@ -195,6 +194,8 @@ class YearBook:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> YearBook:
         self.read_rows()  # a copy of its own, with nothing left to read from the file
+        import copy  # (already imported by whoever deep-copies a year: not one of the modules every start loads)
+
         twin = object.__new__(YearBook)
         memo[id(self)] = twin
         twin.__dict__.update(copy.deepcopy(self.__dict__, memo))
@@ -400,13 +401,13 @@ class Project:
         """Start year+1 from year: union data, roster, closing balances, carried-over figures."""
         source = self.years[year]
         new = self.add_year(year + 1)
-        application = copy.deepcopy(source.forms["application"])
+        application = dict(source.forms["application"])  # records hold texts: a copy of each is a deep copy
         application["year"] = str(year + 1)
         new.forms["application"] = application
         line = next_application(source.forms.get(LINE_APPLICATION, {}), source.forms.get(LINE_APPROVAL, {}))
         if line:  # the LINE subsidy of the year after: a repeat application when this year's was approved
             new.forms[LINE_APPLICATION] = line
-        new.roster = copy.deepcopy(source.roster)
+        new.roster = [dict(member) for member in source.roster]
         if source.ledger is not None:
             new.ledger = LedgerBook(header=next_year_header(source.ledger))
         else:

@@ -212,7 +212,10 @@ def check_fields(
     years = year_labels(application_year)
     findings: list[Finding] = []
     for f in fields if fields is not None else spec.fields:
-        problem = f.problem(values.get(f.key) or "", f.label_for(years))
+        raw = values.get(f.key) or ""
+        if f.problem(raw) is None:  # the usual case: no message, so no label with its years filled in
+            continue
+        problem = f.problem(raw, f.label_for(years))
         if problem is not None:
             prefix = f"第 {row + 1} {row_noun} " if row is not None else ""
             findings.append(error(form_id or spec.id, problem.rule, prefix + problem.message, field=f.key, row=row))
