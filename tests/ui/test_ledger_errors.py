@@ -311,3 +311,15 @@ def test_a_blank_kind_is_told_once_with_its_choices(window) -> None:
     assert kind_messages == ["第 1 筆 字：必填（可選 收、轉、支）"]
     code_messages = [f.message for f in page.model.entry_findings(0) if f.field == "voucher"]
     assert len(code_messages) == 1
+
+
+def test_the_kind_drop_down_shows_the_choice_being_made_in_its_narrow_column(window, qtbot) -> None:
+    """字 is 28 px wide: its open drop-down spreads over the next cell so 收/轉/支 can be read while choosing."""
+    page = ledger_page(window, [receipt("5", "1", "1000", "分配款")])
+    table = page.table
+    table.setFocus()
+    table.setCurrentIndex(cell(page, 0, "kind"))
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = open_editor(table)
+    assert table.columnWidth(COLUMNS.index("kind")) < editor.sizeHint().width() <= editor.width()
+    assert editor.currentText() == "收"

@@ -20,6 +20,9 @@ from treasurer_app.ui.widgets import ChoiceCombo, MultiChoiceInput
 Index = QModelIndex | QPersistentModelIndex
 
 
+CHOICE_SPREAD = 96  # px: the widest an open drop-down grows beyond its cell
+
+
 class ChoiceEditor(ChoiceCombo):
     """A cell's drop-down. ``chosen(from_list)``: an option chosen, from the open list (by mouse or
     Enter) or by stepping through the options with the arrow keys while the list is closed."""
@@ -126,6 +129,11 @@ class FieldDelegate(QStyledItemDelegate):
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: Index) -> None:
         rect = option.rect
+        wanted = rect.width()
         if isinstance(editor, MultiChoiceInput):
-            rect = rect.adjusted(0, 0, max(0, editor.sizeHint().width() - rect.width()), 0)
-        editor.setGeometry(rect)
+            wanted = max(wanted, editor.sizeHint().width())
+        elif isinstance(editor, QComboBox):
+            # A narrow column's drop-down (the ledger's 字, 28 px) showed only its arrow, not the choice being
+            # made: it spreads over the next cells while open, as far as its choices need up to CHOICE_SPREAD.
+            wanted = max(wanted, min(editor.sizeHint().width(), CHOICE_SPREAD))
+        editor.setGeometry(rect.adjusted(0, 0, wanted - rect.width(), 0))
