@@ -57,7 +57,7 @@ DATE_SIZE = 12.0
 FOOTER_SIZE = 10.0
 POINTS_PER_UNIT = 5.0  # an Excel width unit holds half a 10-point CJK character
 MIN_TEXT_SCALE = 0.8  # crowded tables print their text at no less than 8 points
-_FITS_KEPT = 50_000  # fitted texts a layout remembers (emptied when full: a ledger's balances never repeat)
+_FITS_KEPT = 20_000  # fitted texts a layout remembers (emptied when full: a ledger's balances never repeat)
 
 
 # ---------------------------------------------------------------- geometry
@@ -105,6 +105,14 @@ class Rect(NamedTuple):
     fill: float | None = None  # grey level, None for no fill
     stroke: bool = True
     line_width: float = BORDER_WIDTH
+
+
+# The named tuples made without their Python-level __new__ (the layout of a long ledger makes millions).
+_box: Callable[[tuple[float, float, float, float]], Box] = functools.partial(tuple.__new__, Box)
+_rect: Callable[[tuple[Box, float | None, bool, float]], Rect] = functools.partial(tuple.__new__, Rect)
+_text_run: Callable[[tuple[str, float, float, float, bool, Box, Box]], TextRun] = functools.partial(
+    tuple.__new__, TextRun
+)
 
 
 @dataclass
@@ -285,7 +293,7 @@ class GridLayout:
     def _fit(self, cell: Cell, max_height: float, size_cap: float | None = None) -> _Fitted:
         # A ledger repeats its dates, kinds, codes, accounts and amounts in the same columns: each is fitted once.
         value = cell.value
-        key = (cell.style, cell.col, cell.last_col, value.__class__, value, max_height, size_cap)
+        key = (cell.style, cell.col, cell.colspan, value.__class__, value, max_height, size_cap)
         fitted = self._fits.get(key)
         if fitted is None:
             if len(self._fits) >= _FITS_KEPT:
@@ -294,7 +302,7 @@ class GridLayout:
         return _Fitted(cell, *fitted)
 
     def _placed(self, look: Look, x0: float, x1: float, size: float, lines: tuple[str, ...], needed: float) -> _Fit:
-        """The fit with each line's x and width (see ``_draw_cell``)."""
+        """The fit with each line's x and width (see ``_place_rows``)."""
         inner_x0, inner_x1 = x0 + PAD_X, x1 - PAD_X
         placed = []
         for line in lines:
@@ -359,8 +367,14 @@ class GridLayout:
         return min((f.size for r in range(first, last + 1) for f in self.by_first_row[r]), default=SHRINK_FLOOR)
 
     def _fit_rows(self, first: int, last: int, limit: float, size_cap: float | None = None) -> None:
+        fits, fit = self._fits, self._fit
         for r in range(first, last + 1):
-            self.by_first_row[r] = [self._fit(c, limit) for c in self._cells_at.get(r, [])]
+            fitted = []
+            for c in self._cells_at.get(r, ()):  # _fit(c, limit), its look-up written out
+                value = c.value
+                known = fits.get((c.style, c.col, c.colspan, value.__class__, value, limit, None))
+                fitted.append(fit(c, limit) if known is None else _Fitted(c, *known))
+            self.by_first_row[r] = fitted
             if size_cap is not None:  # only the cells that make rows grow shrink; dates and amounts keep their size
                 self.by_first_row[r] = [
                     self._fit(f.cell, limit, size_cap) if f.needed > f.cell.rowspan * DEFAULT_ROW_HEIGHT else f
@@ -532,34 +546,37 @@ class GridLayout:
         for r in range(first, last + 1):
             tops.append(tops[-1] - self.heights[r])
         page = self._current()
+        rects, cells, texts = page.rects, page.cells, page.texts
+        font = self.font
+        ascent, descent = font.ascent, font.descent
+        # Each cell drawn (its box, border, fill and text runs), written out here with the named tuples made
+        # directly: a quarter's ledger draws hundreds of thousands of cells.
         for r in range(first, last + 1):
-            for fitted in self.by_first_row.get(r, []):
+            for fitted in self.by_first_row.get(r, ()):
                 end = min(fitted.cell.last_row, last)
-                box = Box(fitted.x0, tops[end - first + 1], fitted.x1, tops[r - first])
-                self._draw_cell(page, fitted, box)
+                box = _box((fitted.x0, tops[end - first + 1], fitted.x1, tops[r - first]))
+                look = fitted.look
+                if look.border or look.fill is not None:
+                    rects.append(_rect((box, look.fill, look.border, BORDER_WIDTH)))
+                if look.border:
+                    cells.append(box)
+                lines = fitted.lines
+                if not lines:
+                    continue
+                size = fitted.size
+                leading = size * LEADING
+                y0, y1 = box[1], box[3]
+                line_top = y1 - PAD_Y if look.top else y1 - (y1 - y0 - len(lines) * leading) / 2
+                em = (ascent - descent) * size
+                above, below = ascent * size, descent * size
+                bold = look.bold
+                for line, (x, width) in zip(lines, fitted.placed, strict=True):
+                    if line:
+                        baseline = line_top - (size * LEADING - em) / 2 - above
+                        glyphs = _box((x, baseline + below, x + width, baseline + above))
+                        texts.append(_text_run((line, x, baseline, size, bold, glyphs, box)))
+                    line_top -= leading
         self.y = tops[-1]
-
-    def _draw_cell(self, page: Page, fitted: _Fitted, box: Box) -> None:
-        look = fitted.look
-        if look.border or look.fill is not None:
-            page.rects.append(Rect(box, look.fill, look.border))
-        if look.border:
-            page.cells.append(box)
-        if not fitted.lines:
-            return
-        size = fitted.size
-        leading = size * LEADING
-        text_height = len(fitted.lines) * leading
-        line_top = box.y1 - PAD_Y if look.top else box.y1 - (box.y1 - box.y0 - text_height) / 2
-        font, bold = self.font, look.bold
-        em = (font.ascent - font.descent) * size
-        above, below = font.ascent * size, font.descent * size
-        for line, (x, width) in zip(fitted.lines, fitted.placed, strict=True):  # _add_text, written out
-            if line:
-                baseline = line_top - (size * LEADING - em) / 2 - above
-                glyphs = Box(x, baseline + below, x + width, baseline + above)
-                page.texts.append(TextRun(line, x, baseline, size, bold, glyphs, box))
-            line_top -= leading
 
     def _current(self) -> Page:
         assert self._page is not None, "a page is open while the grid is laid out"

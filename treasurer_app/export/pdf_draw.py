@@ -40,6 +40,7 @@ from treasurer_app.export.pdf_text import SHRINK_FLOOR, SHRINK_STEP, Font, date_
 
 BAND_SIZE = 8.0
 BOLD_STROKE = 0.35  # outline added to glyphs for a bold look
+PIECES_KEPT = 20_000  # texts whose split a PageWriter remembers (a ledger's 100,000 balances would take 15 MB)
 
 
 # ---------------------------------------------------------------- page header and footer
@@ -160,6 +161,8 @@ class PageWriter:
         pieces = self._pieces.get(text)
         if pieces is None:
             split = self._ttf.splitString(text, self._document)
+            if len(self._pieces) >= PIECES_KEPT:
+                self._pieces.clear()  # splitting again gives the same pieces: the subsets keep their numbering
             pieces = self._pieces[text] = [(subset, escapePDF(encoded)) for subset, encoded in split]
         return pieces
 

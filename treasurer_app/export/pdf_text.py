@@ -43,7 +43,7 @@ _WIDTHS: dict[str, dict[str, float]] = {}  # font name → character → advance
 # font name → text → its width at size 1: a ledger measures the same dates, codes, amounts and names
 # hundreds of thousands of times. Bounded: emptied when it grows past _TEXT_WIDTHS_MAX texts.
 _TEXT_WIDTHS: dict[str, dict[str, float]] = {}
-_TEXT_WIDTHS_MAX = 200_000
+_TEXT_WIDTHS_MAX = 20_000
 
 
 def _unit_width(font_name: str, text: str) -> float:
