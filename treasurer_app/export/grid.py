@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 
 
 class Style(StrEnum):
@@ -83,6 +84,10 @@ class Cell:
         return self.col + self.colspan - 1
 
 
+_ROW = attrgetter("row")
+_COL = attrgetter("col")
+
+
 @dataclass
 class Grid:
     """One sheet's layout. Rows and columns are 0-based."""
@@ -121,11 +126,17 @@ class Grid:
 
     @property
     def n_rows(self) -> int:
-        return max((c.last_row for c in self.cells), default=-1) + 1
+        # The rows' largest index read in C, then the few merged cells (a ledger's grid has 400,000 cells).
+        cells = self.cells
+        last = max(map(_ROW, cells), default=-1)
+        return max(last, max((c.row + c.rowspan - 1 for c in cells if c.rowspan > 1), default=-1)) + 1
 
     @property
     def n_cols(self) -> int:
-        return max(len(self.col_widths), max((c.last_col for c in self.cells), default=-1) + 1)
+        cells = self.cells
+        last = max(map(_COL, cells), default=-1)
+        spanning = max((c.col + c.colspan - 1 for c in cells if c.colspan > 1), default=-1)
+        return max(len(self.col_widths), max(last, spanning) + 1)
 
     def at(self, row: int, col: int) -> Cell | None:
         for cell in self.cells:
@@ -194,13 +205,21 @@ def explicit_list(options: tuple[str, ...]) -> str | None:
     return text if len(text) <= EXPLICIT_LIST_MAX else None
 
 
-def a1(row: int, col: int) -> str:
-    """The A1 name of a 0-based cell: (0, 0) → 'A1', (4, 27) → 'AB5' (for Cell.formula)."""
+def _column_letters(col: int) -> str:
     letters = ""
     n = col + 1
     while n:
         n, rest = divmod(n - 1, 26)
         letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+_LETTERS = tuple(_column_letters(col) for col in range(702))  # A … ZZ: every column a formula of ours names
+
+
+def a1(row: int, col: int) -> str:
+    """The A1 name of a 0-based cell: (0, 0) → 'A1', (4, 27) → 'AB5' (for Cell.formula)."""
+    letters = _LETTERS[col] if 0 <= col < len(_LETTERS) else _column_letters(col)
     return f"{letters}{row + 1}"
 
 

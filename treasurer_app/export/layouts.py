@@ -556,10 +556,17 @@ PARAMETER_SUMMARIES = ListSource(
 ALLOWED_MARK = "◎"  # the guide's mark for an allowed 動支類別 / 動支帳戶
 
 
-def ledger_grids(project: Project, year: int, quarter: int | None = None) -> list[Grid]:
-    """The cash ledger kept in ``year`` (year to date after ``quarter``, or the whole year) and the parameter table."""
+def ledger_grids(
+    project: Project, year: int, quarter: int | None = None, *, submitted: LedgerBook | None = None
+) -> list[Grid]:
+    """The cash ledger kept in ``year`` (year to date after ``quarter``, or the whole year) and the parameter table.
+
+    ``submitted``: the quarter's slice when the caller has it already (``quarter_slice`` of the same book).
+    """
     book = project.years[year].ledger or LedgerBook()
-    if quarter is not None:
+    if submitted is not None:
+        book = submitted
+    elif quarter is not None:
         book = quarter_slice(book, year, quarter)
     union_name = project.union_name(year)
     names = {**year_labels(year), "union": union_name, "title": LEDGER_TITLE}

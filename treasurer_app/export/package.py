@@ -197,7 +197,7 @@ def export_ledger(
     problems = errors_only(findings) + _check_ledger_header(project, year)
     if problems:
         raise ExportRefused(problems)
-    grids: list[Grid] = ledger_grids(project, year, quarter)
+    grids: list[Grid] = ledger_grids(project, year, quarter, submitted=submitted)
     _refuse_what_does_not_fit(grids, fmt, LEDGER_FORM)
     stem = names.accounting_file_stem(year, quarter, project.tax_id(year).strip())
     with _write_problems_refused(LEDGER_FORM), staged_folder(out_dir) as out:
