@@ -4,10 +4,12 @@ and said in Chinese before anything is written into the file, and a sound file t
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import sqlite3
 import struct
+import sys
 import threading
 from pathlib import Path
 
@@ -198,3 +200,21 @@ def test_restoring_a_backup_over_the_damaged_file_ends_the_refusal(tmp_path: Pat
     finally:
         conn.close()
     assert contact_in_file(path) == "洪小姐"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own niceness is Linux's")
+def test_the_check_yields_the_processor_to_the_window(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_project(tmp_path / "union.tap")
+    niceness: list[int] = []
+    check = integrity.check_integrity
+    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def noting_check(path: Path, conn: sqlite3.Connection) -> None:
+        niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        check(path, conn)
+
+    monkeypatch.setattr(integrity, "check_integrity", noting_check)
+    with Store.open(path, check_in_background=True) as opened:
+        opened.check_integrity()
+    assert niceness == [19]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == own  # the window's thread: unchanged

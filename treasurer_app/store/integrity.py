@@ -3,7 +3,8 @@
 ``PRAGMA quick_check`` reads every page of the file: ≈ 0.15 s for a 20-year project (30 MB), as long as the
 rest of the opening. The window opens its project with ``Store.open(..., check_in_background=True)``: the
 check then runs on a thread of its own (``IntegrityCheck``, with its own read-only connection) while the
-window shows the project, and nothing is written into the file before it has answered. Every write and
+window shows the project (at the lowest priority: it takes a processor only when the window leaves one free),
+and nothing is written into the file before it has answered. Every write and
 every backup first waits for the answer (``Integrity.check_integrity``); a damaged file refuses them with
 ``StoreDamaged`` (the file named, the remedy said: restore a backup), so an edit is never written into a
 damaged file and a damaged copy never takes a sound backup's place. Pages the opening itself reads
@@ -16,7 +17,9 @@ where another connection cannot read beside the store's exclusive lock) checks w
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +30,20 @@ from treasurer_app.store.files import connect_checked
 from treasurer_app.store.schema import check_integrity
 
 STOP_POLL_SECONDS = 0.01  # how often closing interrupts a check until its thread has ended
+WINDOWS_THREAD_PRIORITY_LOWEST = -2
+
+
+def yield_to_the_window() -> None:
+    """The calling thread runs at the lowest priority: a check made in the background takes a processor only
+    when the window (and whatever else the user runs) leaves one free."""
+    with contextlib.suppress(OSError, AttributeError):
+        if sys.platform == "win32":
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32
+            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), WINDOWS_THREAD_PRIORITY_LOWEST)
+        elif sys.platform.startswith("linux"):  # there a thread has a niceness of its own
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 class IntegrityCheck:
@@ -80,6 +97,7 @@ class IntegrityCheck:
         outcome: StoreError | None = StoreError(f"{self.path}：完整性檢查已中止")  # unless the check answers
         conn: sqlite3.Connection | None = None
         try:
+            yield_to_the_window()
             conn = self._connect()
             with self._guard:
                 if self._stopping:
