@@ -415,7 +415,11 @@ def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
                 book.add_area_name(_PRINT_TITLES, index, (first, 0, last, MAX_COLUMN))
             validations[index] = _validation_records(grid.validations, list_names)
         book.rows, book.before_eof = rows, validations
-        return write_atomically(path, book.save_to)
+        try:
+            return write_atomically(path, book.save_to)
+        finally:
+            for sheet_rows in rows.values():
+                sheet_rows.release()
 
 
 def _write_sheet(

@@ -100,6 +100,12 @@ class SheetRows:
         self.encoded[row] = (self.spill.tell(), len(data))
         self.spill.write(data)
 
+    def release(self) -> None:
+        """Let go of xlwt's row objects once saved: each refers to its sheet and workbook, a cycle only the
+        garbage collector would free (tens of megabytes for a long ledger)."""
+        self.sheet._Worksheet__rows.clear()
+        self.encoded.clear()
+
     def row_block(self) -> tuple[int, Iterator[bytes]]:
         """The sheet's ROW and cell records in xlwt's order, and their length."""
         rows = self.sheet._Worksheet__rows
