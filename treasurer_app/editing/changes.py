@@ -8,8 +8,13 @@ list of unsaved edits keeps. Its ``kind`` and ``area`` are ``StrEnum`` members, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from treasurer_app.value import Value
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
+if TYPE_CHECKING:
+    from typing import Final
 
 
 class Area(StrEnum):
@@ -72,17 +77,23 @@ class ChangeKind(StrEnum):
     YEAR = "year"  # the whole year written (added, replaced) or removed
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Value):
     """What one step of an edit touched: for the store's granular writes and the views' redraws."""
 
-    kind: ChangeKind
-    year: int
-    area: Area
-    key: str | None = None
-    row: int | None = None
-    source: int | None = None  # a move's row before it moved
+    __slots__ = ("area", "key", "kind", "row", "source", "year")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", ChangeKind(self.kind))
-        object.__setattr__(self, "area", Area(self.area))
+    def __init__(
+        self,
+        kind: ChangeKind,
+        year: int,
+        area: Area,
+        key: str | None = None,
+        row: int | None = None,
+        source: int | None = None,
+    ) -> None:
+        self.kind: Final = ChangeKind(kind)  # (a plain string is read as the kind and area it names)
+        self.year: Final = year
+        self.area: Final = Area(area)
+        self.key: Final = key
+        self.row: Final = row
+        self.source: Final = source  # a move's row before it moved

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from treasurer_app.editing.changes import Area, Change, ChangeKind
 from treasurer_app.forms.base import Record
@@ -82,15 +81,12 @@ class _Steps:
             self.step(change)
 
 
-@dataclass
 class SetValue(Edit):
     """One value of a single-valued area: a form's field, a ledger header value, an attachment's path."""
 
-    year: int
-    area: Area
-    key: str
-    new: str
-    old: str = ""  # what it replaced, kept by ``apply``
+    def __init__(self, year: int, area: Area, key: str, new: str, old: str = "") -> None:
+        self.year, self.area, self.key, self.new = year, area, key, new
+        self.old = old  # what it replaced, kept by ``apply``
 
     @property
     def title(self) -> str:
@@ -117,17 +113,14 @@ class SetValue(Edit):
         return steps.changes
 
 
-@dataclass
 class SetCell(Edit):
     """One cell of a table or of the ledger; typing into the empty row after the last makes it a row."""
 
-    year: int
-    area: Area
-    row: int
-    key: str
-    new: str
-    old: str = ""
-    appended: bool = False  # the row did not exist: ``apply`` added it, ``revert`` takes it away
+    def __init__(
+        self, year: int, area: Area, row: int, key: str, new: str, old: str = "", appended: bool = False
+    ) -> None:
+        self.year, self.area, self.row, self.key, self.new, self.old = year, area, row, key, new, old
+        self.appended = appended  # the row did not exist: ``apply`` added it, ``revert`` takes it away
 
     @property
     def title(self) -> str:
@@ -157,16 +150,14 @@ class SetCell(Edit):
         return steps.changes
 
 
-@dataclass
 class SetRecord(Edit):
     """Several cells of one row at once (字/號 that also fill 動支類別, a pasted row)."""
 
-    year: int
-    area: Area
-    row: int
-    values: Record
-    verb: str = "修改一列"
-    old: Record = field(default_factory=dict)
+    def __init__(
+        self, year: int, area: Area, row: int, values: Record, verb: str = "修改一列", old: Record | None = None
+    ) -> None:
+        self.year, self.area, self.row, self.values, self.verb = year, area, row, values, verb
+        self.old: Record = {} if old is None else old
 
     @property
     def title(self) -> str:
@@ -186,13 +177,9 @@ class SetRecord(Edit):
         return steps.changes
 
 
-@dataclass
 class InsertRows(Edit):
-    year: int
-    area: Area
-    index: int
-    records: Sequence[Record]
-    verb: str = "新增"
+    def __init__(self, year: int, area: Area, index: int, records: Sequence[Record], verb: str = "新增") -> None:
+        self.year, self.area, self.index, self.records, self.verb = year, area, index, records, verb
 
     @property
     def title(self) -> str:
@@ -215,15 +202,11 @@ class InsertRows(Edit):
         return steps.changes
 
 
-@dataclass
 class DeleteRows(Edit):
-    year: int
-    area: Area
-    indexes: Sequence[int]  # any order, repeats ignored
-    removed: list[Record] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.indexes = sorted(set(self.indexes))
+    def __init__(self, year: int, area: Area, indexes: Sequence[int], removed: list[Record] | None = None) -> None:
+        self.year, self.area = year, area
+        self.indexes: Sequence[int] = sorted(set(indexes))  # given in any order, repeats ignored
+        self.removed: list[Record] = [] if removed is None else removed
 
     @property
     def title(self) -> str:
@@ -247,14 +230,11 @@ class DeleteRows(Edit):
         return steps.changes
 
 
-@dataclass
 class MoveRow(Edit):
     """The row at ``source`` moved so that it ends up at ``target`` (the rows between shift by one)."""
 
-    year: int
-    area: Area
-    source: int
-    target: int
+    def __init__(self, year: int, area: Area, source: int, target: int) -> None:
+        self.year, self.area, self.source, self.target = year, area, source, target
 
     @property
     def title(self) -> str:
@@ -274,13 +254,12 @@ class MoveRow(Edit):
         return steps.changes
 
 
-@dataclass
 class SetAcknowledged(Edit):
     """The warnings of a year the treasurer acknowledged (by finding key), all at once."""
 
-    year: int
-    keys: set[str]
-    old: set[str] = field(default_factory=set)
+    def __init__(self, year: int, keys: set[str], old: set[str] | None = None) -> None:
+        self.year, self.keys = year, keys
+        self.old: set[str] = set() if old is None else old
 
     @property
     def title(self) -> str:
@@ -300,12 +279,11 @@ class SetAcknowledged(Edit):
         return steps.changes
 
 
-@dataclass
 class RollOver(Edit):
     """Year ``year + 1`` started from ``year`` (``Project.roll_over``); a redo puts back the very same year."""
 
-    year: int
-    created: YearBook | None = None
+    def __init__(self, year: int, created: YearBook | None = None) -> None:
+        self.year, self.created = year, created
 
     @property
     def title(self) -> str:
@@ -326,11 +304,11 @@ class RollOver(Edit):
         return steps.changes
 
 
-@dataclass
 class AddYear(Edit):
     """An empty year (``Project.add_year``)."""
 
-    year: int
+    def __init__(self, year: int) -> None:
+        self.year = year
 
     @property
     def title(self) -> str:

@@ -8,12 +8,12 @@ dropped. No Qt here: the window (ui/document.py), the CLI and the tests use the 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from treasurer_app.editing.changes import Area, Change, ChangeKind
+from treasurer_app.value import Value
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     from treasurer_app.project import Project
 
 
-@dataclass(frozen=True)
-class BackupInfo:
-    label: str  # shown in the menu
-    handle: Any  # what the store wants back to restore it
+class BackupInfo(Value):
+    __slots__ = ("handle", "label")
+
+    def __init__(self, label: str, handle: Any) -> None:
+        self.label: Final = label  # shown in the menu
+        self.handle: Final = handle  # what the store wants back to restore it
 
 
 class Persistence(Protocol):

@@ -10,24 +10,29 @@ step with ``listener``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from treasurer_app.editing.changes import Change
 from treasurer_app.editing.persistence import Persistence, UnsavedEdits
+from treasurer_app.value import Value
 
 if TYPE_CHECKING:
+    from typing import Final
+
     from treasurer_app.editing.edits import Edit
     from treasurer_app.project import Project
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(Value):
     """One step of an edit, after the session tried to write it."""
 
-    change: Change
-    saved: bool  # the file holds it
-    joined: bool  # it was added to the edits the file does not hold yet (a field typed into again is not)
+    __slots__ = ("change", "joined", "saved")
+
+    def __init__(self, change: Change, saved: bool, joined: bool) -> None:
+        self.change: Final = change
+        self.saved: Final = saved  # the file holds it
+        # it was added to the edits the file does not hold yet (a field typed into again is not)
+        self.joined: Final = joined
 
 
 Listener = Callable[[Written], None]
