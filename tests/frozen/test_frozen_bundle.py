@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -21,6 +20,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+
+from tests.frozen.programs import Finished, Program, output_files
+from tests.frozen.programs import run as run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = Path(os.environ.get("TREASURER_APP_BUNDLE", ROOT / "dist" / "treasurer-app"))
@@ -34,12 +36,17 @@ QUIT_AFTER_SHOW_ENV = "TREASURER_APP_QUIT_AFTER_SHOW"
 PDF_FONT = "NotoSansTCTT"  # PostScript name of the bundled font: NotoSansTCTT-Regular (-Bold)
 COMMAND_TIMEOUT = 120  # seconds; a cold start of the bundle takes 1–3 s here
 GUI_TIMEOUT = 60  # seconds for the window to open the user's project (≈ 2 s here)
-TEXT = {"encoding": "utf-8", "errors": "replace"}  # the bundle runs in Python's UTF-8 mode on every OS
+# Seconds any one test may take (pytest-timeout): more than its programs' own limits add up to, so that a
+# test stuck anywhere else (in the harness itself) fails by name instead of holding CI until its limit.
+TEST_TIMEOUT = 360
 
-pytestmark = pytest.mark.skipif(
-    not REQUESTED and not CLI_EXE.is_file(),
-    reason="no frozen bundle: run installer/smoke_test.sh (or set TREASURER_APP_FROZEN_TEST=1)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not REQUESTED and not CLI_EXE.is_file(),
+        reason="no frozen bundle: run installer/smoke_test.sh (or set TREASURER_APP_FROZEN_TEST=1)",
+    ),
+    pytest.mark.timeout(TEST_TIMEOUT),
+]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -65,10 +72,11 @@ def bundle_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(exe: Path, args: Sequence[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(exe), *args], cwd=cwd, env=env, capture_output=True, timeout=COMMAND_TIMEOUT, check=False, **TEXT
-    )
+def run(exe: Path, args: Sequence[str], cwd: Path, env: dict[str, str], pipes: bool = False) -> Finished:
+    """Run one of the bundle's programs to its end (killed after COMMAND_TIMEOUT s), its output in files
+    beside `cwd` (or, with `pipes`, read from pipes); the bundle writes UTF-8 on every OS."""
+    files = None if pipes else output_files(cwd.parent / "output")
+    return run_program([str(exe), *args], cwd, env, COMMAND_TIMEOUT, files)
 
 
 def project_version() -> str:
@@ -140,21 +148,12 @@ def test_cli_output_through_a_pipe_is_utf8_chinese(outside: Path, tmp_path: Path
     `X utf8` option), so piped output is UTF-8 on every code page. Without it, Windows writes cp1252:
     `--version` dies with UnicodeEncodeError and `check` prints backslash escapes."""
     env = legacy_locale_env(tmp_path)
-    version = subprocess.run(
-        [str(CLI_EXE), "--version"], cwd=outside, env=env, capture_output=True, timeout=COMMAND_TIMEOUT, check=False
-    )
-    assert version.returncode == 0, version.stderr.decode("utf-8", "replace")
-    assert version.stdout.decode("utf-8").startswith(CHINESE_VERSION_LINE), version.stdout
-    check = subprocess.run(
-        [str(CLI_EXE), "check", str(BUNDLED_SAMPLE)],
-        cwd=outside,
-        env=env,
-        capture_output=True,
-        timeout=COMMAND_TIMEOUT,
-        check=False,
-    )
+    version = run(CLI_EXE, ["--version"], outside, env, pipes=True)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout_bytes.decode("utf-8").startswith(CHINESE_VERSION_LINE), version.stdout_bytes
+    check = run(CLI_EXE, ["check", str(BUNDLED_SAMPLE)], outside, env, pipes=True)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "0 個錯誤" in check.stdout.decode("utf-8"), check.stdout
+    assert "0 個錯誤" in check.stdout_bytes.decode("utf-8"), check.stdout_bytes
 
 
 def test_cli_output_redirected_to_a_file_is_utf8_chinese(outside: Path, tmp_path: Path) -> None:
@@ -164,11 +163,8 @@ def test_cli_output_redirected_to_a_file_is_utf8_chinese(outside: Path, tmp_path
     env = legacy_locale_env(tmp_path)
     out_file, err_file = outside / "結果.txt", outside / "錯誤.txt"
     for args, expected_exit in ((["check", str(BUNDLED_SAMPLE)], 0), (["check", str(broken)], 2)):
-        with out_file.open("wb") as out, err_file.open("wb") as err:
-            result = subprocess.run(
-                [str(CLI_EXE), *args], cwd=outside, env=env, stdout=out, stderr=err, timeout=COMMAND_TIMEOUT
-            )
-        written, errors = out_file.read_bytes(), err_file.read_bytes()
+        result = run_program([str(CLI_EXE), *args], outside, env, COMMAND_TIMEOUT, (out_file, err_file))
+        written, errors = result.stdout_bytes, result.stderr_bytes
         assert result.returncode == expected_exit, (written + errors).decode("utf-8", "replace")
         if expected_exit == 0:
             assert "0 個錯誤" in written.decode("utf-8"), written
@@ -227,7 +223,9 @@ def embedded_fonts(pdf: Path) -> set[str]:
     """Names of the fonts embedded in a PDF (subset prefixes removed): pdffonts when there, else the raw objects."""
     pdffonts = shutil.which("pdffonts")
     if pdffonts:
-        listing = subprocess.run([pdffonts, str(pdf)], capture_output=True, text=True, check=True).stdout
+        listing = subprocess.run(
+            [pdffonts, str(pdf)], capture_output=True, text=True, check=True, timeout=COMMAND_TIMEOUT
+        ).stdout
         names = set()
         for line in listing.splitlines()[2:]:
             columns = line.split()
@@ -329,18 +327,9 @@ def keyring_calls(tmp_path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
 
 
-def start_gui(
-    command: Sequence[str], cwd: Path, env: dict[str, str], own_session: bool = False
-) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        list(command),
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=own_session,  # xvfb-run: so the X server and the app stop together
-        **TEXT,
-    )
+def start_gui(command: Sequence[str], cwd: Path, env: dict[str, str]) -> Program:
+    """The window, in its own process group (xvfb-run's X server stops with it), its output in files."""
+    return Program(command, cwd, env, output_files(cwd.parent / "output"))
 
 
 def project_files(tmp_path: Path) -> list[Path]:
@@ -349,49 +338,27 @@ def project_files(tmp_path: Path) -> list[Path]:
     return sorted((tmp_path / "data").glob(f"*{PROJECT_SUFFIX}"))
 
 
-def wait_for_project(process: subprocess.Popen[str], tmp_path: Path, timeout: float) -> bool:
+def wait_for_project(program: Program, tmp_path: Path, timeout: float) -> bool:
     """Whether the window opened (created) the user's project store while still running."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
+    while time.monotonic() < deadline and program.running():
         if project_files(tmp_path):
             time.sleep(1)  # and it stays up a moment longer: no crash right after opening
-            return process.poll() is None
+            return program.running()
         time.sleep(0.2)
     return False
 
 
-def stop(process: subprocess.Popen[str], group: bool = False) -> str:
-    """Stop the process (its whole session when `group`) and return its stderr."""
-    if process.poll() is None:
-        if group:
-            os.killpg(process.pid, signal.SIGTERM)
-        else:
-            process.terminate()
-    try:
-        _, stderr = process.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        stderr = kill_and_reap(process)
-    return stderr
+def stop(program: Program) -> str:
+    """Stop the program and everything it started; return what it wrote to stderr."""
+    program.stop()
+    return program.output()[1].decode("utf-8", "replace")
 
 
-def kill_and_reap(process: subprocess.Popen[str]) -> str:
-    """Kill the process and return what it wrote to stderr, without waiting forever for the pipe's end:
-    under Wine a process the program started (Wine's desktop, explorer.exe) can keep the pipe open after
-    the program itself is gone, and a plain communicate() then never returns (a CI run hung here)."""
-    process.kill()
-    try:
-        return process.communicate(timeout=15)[1]
-    except subprocess.TimeoutExpired:
-        for pipe in (process.stdin, process.stdout, process.stderr):
-            if pipe is not None:
-                pipe.close()
-        return "(stderr not read: its pipe stayed open after the program was killed)"
-
-
-def assert_window_opened_the_project(process: subprocess.Popen[str], tmp_path: Path, group: bool = False) -> None:
-    opened = wait_for_project(process, tmp_path, GUI_TIMEOUT)
-    stderr = stop(process, group)
-    assert opened, f"no project store in the data folder (exit {process.returncode}):\n{stderr}"
+def assert_window_opened_the_project(program: Program, tmp_path: Path) -> None:
+    opened = wait_for_project(program, tmp_path, GUI_TIMEOUT)
+    stderr = stop(program)
+    assert opened, f"no project store in the data folder (exit {program.process.returncode}):\n{stderr}"
     assert project_files(tmp_path)[0].read_bytes()[:16] == b"SQLite format 3\x00"
     # The new project's key went into the keyring through the bundle's keyring; a lookup after that found it.
     # (An empty project looks its key up only when a personal value is first read or written, so the window
@@ -407,8 +374,8 @@ def assert_window_opened_the_project(process: subprocess.Popen[str], tmp_path: P
 
 def test_window_starts_offscreen_and_opens_the_project(tmp_path: Path, outside: Path) -> None:
     """Window, deferred project opening, store, encryption and keyring all work from the bundle."""
-    process = start_gui([str(GUI_EXE)], outside, gui_env(tmp_path, QT_QPA_PLATFORM="offscreen"))
-    assert_window_opened_the_project(process, tmp_path)
+    program = start_gui([str(GUI_EXE)], outside, gui_env(tmp_path, QT_QPA_PLATFORM="offscreen"))
+    assert_window_opened_the_project(program, tmp_path)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="X11 is Linux's (Windows: installer/wine_smoke.sh's window stage)")
@@ -416,8 +383,8 @@ def test_window_starts_offscreen_and_opens_the_project(tmp_path: Path, outside: 
 def test_window_starts_on_a_real_x_display(tmp_path: Path, outside: Path) -> None:
     """The xcb platform plugin and the X libraries it needs survived the trimming."""
     command = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", str(GUI_EXE)]
-    process = start_gui(command, outside, gui_env(tmp_path, QT_QPA_PLATFORM="xcb"), own_session=True)
-    assert_window_opened_the_project(process, tmp_path, group=True)
+    program = start_gui(command, outside, gui_env(tmp_path, QT_QPA_PLATFORM="xcb"))
+    assert_window_opened_the_project(program, tmp_path)
 
 
 def test_window_quits_by_itself_after_showing(tmp_path: Path, outside: Path) -> None:
@@ -428,12 +395,10 @@ def test_window_quits_by_itself_after_showing(tmp_path: Path, outside: Path) -> 
     if getattr(ui_app, "QUIT_AFTER_SHOW_ENV", None) != QUIT_AFTER_SHOW_ENV:
         pytest.skip(f"treasurer_app/ui/app.py does not honour {QUIT_AFTER_SHOW_ENV} yet")
     env = gui_env(tmp_path, QT_QPA_PLATFORM="offscreen", **{QUIT_AFTER_SHOW_ENV: "1"})
-    process = start_gui([str(GUI_EXE)], outside, env)
-    try:
-        _, stderr = process.communicate(timeout=COMMAND_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        stderr = kill_and_reap(process)
+    result = run_program([str(GUI_EXE)], outside, env, COMMAND_TIMEOUT, output_files(tmp_path / "output"))
+    stderr = result.stderr
+    if result.timed_out:
         pytest.fail(f"the window did not quit by itself within {COMMAND_TIMEOUT} s (an error dialog?):\n{stderr}")
-    assert process.returncode == 0, stderr
+    assert result.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr
     assert project_files(tmp_path), "the window quit before opening the user's project"
