@@ -52,6 +52,7 @@ PROG_ID=TreasurerApp.Project
 DATA_FOLDER=treasurer_app  # %LOCALAPPDATA%\treasurer_app, platformdirs' user_data_dir
 EXPECTED_CHECK=tests/fixtures/guide_example.expected.txt
 LAUNCH_REPEATS=3
+SCREEN_SIZE=1366x768  # the virtual X screen, and so Wine's desktop: a common small laptop screen
 
 WORK=${WINE_SMOKE_WORK:-$ROOT/build/wine}  # everything the script makes
 DOWNLOADS=$WORK/downloads
@@ -165,13 +166,13 @@ start_x() {
   local fifo=$WORK/displayfd
   rm -f "$fifo"
   mkfifo "$fifo"
-  Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$fifo" >/dev/null 2>&1 &
+  Xvfb -displayfd 3 -screen 0 "${SCREEN_SIZE}x24" -nolisten tcp 3>"$fifo" >/dev/null 2>&1 &
   PIDS_TO_STOP+=($!)
   local number
   read -r -t 30 number <"$fifo" || fail "Xvfb did not start"
   rm -f "$fifo"
   export DISPLAY=":$number"
-  echo "virtual screen $DISPLAY (1366×768)"
+  echo "virtual screen $DISPLAY ($SCREEN_SIZE)"
 }
 
 # Wine's process id of the prefix's desktop (explorer.exe /desktop), or nothing.
@@ -203,6 +204,8 @@ start_desktop() {
     sleep 0.5
   done
   DESKTOP_SIZE=$(tr -d '\r\n' <"$ready")
+  [ "$DESKTOP_SIZE" = "$SCREEN_SIZE" ] ||
+    fail "Wine's desktop is $DESKTOP_SIZE, not the virtual screen's $SCREEN_SIZE (started without the X screen?)"
   DESKTOP_PID=$(desktop_pid)
   [ -n "$DESKTOP_PID" ] || fail "installer/wine/desktop.py ran, but no explorer.exe /desktop is running"
   echo "Wine desktop $DESKTOP_SIZE on $DISPLAY (explorer.exe /desktop, pid $DESKTOP_PID), kept up for the run"
@@ -275,6 +278,9 @@ stage_prefix() {
   wineserver -w
   # One server for the rest of the run (it quits when the script does): no server start in the timed launches.
   wineserver -p
+  # From here on every Windows program sees the virtual X screen: a desktop Wine starts without one would
+  # draw nowhere (Wine's null driver, 1024×768) for the rest of the run.
+  start_x
   wine winecfg /v win10 >/dev/null 2>&1 || fail "winecfg /v win10 failed"  # Setup refuses Windows 7
 
   # The two DLLs Wine 8.0 lacks, as stubs (see their sources).
@@ -541,6 +547,9 @@ stage_window() {
   start_desktop
   locate_user_folders
   qt_platform ""  # Qt's default on Windows: the `windows` platform plugin, drawing through Wine's X11 driver
+  # The window's place as the offscreen starts before left it (on the offscreen plugin's 800×800 screen)
+  # is no place a user's window ever had: shown as on a first start instead, maximised on the 1366×768 screen.
+  rm -f "$USER_DATA/window.ini"
   local shot=$WORK/wine-window.png
   rm -f "$shot"
   wine "$INSTALLED/treasurer-app.exe" > >(cat) 2> >(cat >&2) &
