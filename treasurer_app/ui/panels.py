@@ -94,6 +94,10 @@ class Navigator(QListWidget):
 
         for heading in self.headings:
             heading.setFlags(Qt.ItemFlag.NoItemFlags)
+        # A heading wider than the list (a wider Windows font, less the vertical scroll bar of a 768-pixel
+        # screen) goes onto a second line: never a sideways scroll bar over the last row (seen under Wine).
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWordWrap(True)
 
     def _chosen(self, item: QListWidgetItem | None) -> None:
         target = item.data(ROLE_TARGET) if item is not None else None
