@@ -4,6 +4,7 @@ each with its checksum; the sex an ID's second character gives."""
 from __future__ import annotations
 
 import re
+from operator import mul
 
 from treasurer_app.fields import Parsed, StructuredType, invalid
 from treasurer_app.typed_text import fold
@@ -61,8 +62,9 @@ _ID_SECOND_CHAR_SEX = {"1": "男", "2": "女", "8": "男", "9": "女", "A": "男
 def _national_id_checksum_ok(text: str) -> bool:
     area = _LETTER_CODES[text[0]]
     second = int(text[1]) if text[1].isdigit() else _LETTER_CODES[text[1]] % 10
-    digits = (area // 10, area % 10, second, *(int(c) for c in text[2:]))
-    return sum(d * w for d, w in zip(digits, _NATIONAL_ID_WEIGHTS, strict=True)) % 10 == 0
+    digits = (area // 10, area % 10, second, *map(int, text[2:]))  # 11 digits: the shape was checked
+    total: int = sum(map(mul, digits, _NATIONAL_ID_WEIGHTS))
+    return total % 10 == 0
 
 
 class NationalId(StructuredType):
