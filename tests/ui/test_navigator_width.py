@@ -6,6 +6,8 @@ over the last row and the heading cut. Here the list is made narrower than the h
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from treasurer_app.ui.panels import ROLE_TARGET, Navigator
 from treasurer_app.ui.step_names import PROGRAMME_HEADINGS
 
@@ -13,7 +15,7 @@ from treasurer_app.ui.step_names import PROGRAMME_HEADINGS
 def test_a_heading_wider_than_the_navigator_wraps_instead_of_scrolling_sideways(themed_app, qtbot) -> None:
     navigator = Navigator()
     qtbot.addWidget(navigator)
-    navigator.settle_headings()  # as the window does once the project is open
+    # As built for the first paint, before settle_headings (which needs the Qt namespace) is called.
     items = [navigator.item(i) for i in range(navigator.count())]
     heading = next(
         i for i in items if i.data(ROLE_TARGET) is None and i.text() == PROGRAMME_HEADINGS["line_application"]
@@ -25,3 +27,4 @@ def test_a_heading_wider_than_the_navigator_wraps_instead_of_scrolling_sideways(
     assert navigator.verticalScrollBar().isVisible()
     assert not navigator.horizontalScrollBar().isVisible()
     assert navigator.visualItemRect(heading).height() > one_line  # on two lines, all of it in view
+    assert navigator.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff

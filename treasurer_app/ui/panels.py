@@ -73,6 +73,12 @@ class Navigator(QListWidget):
         self.setObjectName("navigator")
         self.setIconSize(QSize(12, 12))
         self.setFixedWidth(210)
+        # A heading wider than the list (a wider Windows font, less the vertical scroll bar of a 768-pixel
+        # screen) goes onto a second line: never a sideways scroll bar over the last row (seen under Wine).
+        # The policy is set by its name through Qt's property system: Qt.ScrollBarPolicy would build PySide's
+        # whole Qt namespace (≈ 20 ms) before the first paint.
+        self.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        self.setWordWrap(True)
         self.headings: list[QListWidgetItem] = []
         for step in STEPS:
             if step.id in PROGRAMME_HEADINGS:  # one union, two programmes: a heading above each one's steps
@@ -94,10 +100,6 @@ class Navigator(QListWidget):
 
         for heading in self.headings:
             heading.setFlags(Qt.ItemFlag.NoItemFlags)
-        # A heading wider than the list (a wider Windows font, less the vertical scroll bar of a 768-pixel
-        # screen) goes onto a second line: never a sideways scroll bar over the last row (seen under Wine).
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setWordWrap(True)
 
     def _chosen(self, item: QListWidgetItem | None) -> None:
         target = item.data(ROLE_TARGET) if item is not None else None
