@@ -1,10 +1,12 @@
-"""The guided path: the steps of a year, their state, and the deadlines (no Qt here)."""
+"""The guided path: the steps of a year, their state, and the deadlines (no Qt here).
+
+Its records are ``Value``s, not dataclasses: this module is loaded to open a project (see treasurer_app/value.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.findings import Finding
@@ -12,6 +14,7 @@ from treasurer_app.forms import FORMS, LEDGER_FORM, PROJECT_FORM
 from treasurer_app.line_subsidy.forms import LINE_TABLES
 from treasurer_app.project import Project
 from treasurer_app.ui.step_names import EXPORT, HOME, LINE_EXPORT, LINE_STEP_IDS, PORT_STEPS, STEP_NAMES, STEPS, Step
+from treasurer_app.value import Value
 
 NOT_STARTED, HAS_ERRORS, HAS_WARNINGS, DONE = "未開始", "有錯誤", "有警告", "完成"
 _PREFILLED = {"year", "union_type"}  # filled by the app, not by the user
@@ -39,11 +42,13 @@ def started(project: Project, year: int, step_id: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class StepState:
-    label: str  # 未開始 / 有錯誤 / 有警告 / 完成
-    errors: int
-    warnings: int
+class StepState(Value):
+    __slots__ = ("errors", "label", "warnings")
+
+    def __init__(self, label: str, errors: int, warnings: int) -> None:
+        self.label: Final = label  # 未開始 / 有錯誤 / 有警告 / 完成
+        self.errors: Final = errors
+        self.warnings: Final = warnings
 
     @property
     def count(self) -> int:
@@ -84,10 +89,12 @@ def default_year(today: date) -> int:
     return roc_year(today)
 
 
-@dataclass(frozen=True)
-class Deadline:
-    due: date
-    what: str
+class Deadline(Value):
+    __slots__ = ("due", "what")
+
+    def __init__(self, due: date, what: str) -> None:
+        self.due: Final = due
+        self.what: Final = what
 
     def days_left(self, today: date) -> int:
         return (self.due - today).days
