@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from treasurer_app.findings import FIELD_INVALID, error
-from treasurer_app.ui.panels import FindingsPanel
+from treasurer_app.ui.findings_panel import FindingsPanel
 
 SHORT = error("application", FIELD_INVALID, "統一編號：檢查碼不符（12345678）", "tax_id")
 LONG = error(

@@ -8,8 +8,8 @@ from PySide6.QtCore import QCoreApplication
 
 from tests.pdf_samples import one_page_pdf
 from treasurer_app.export.package import PERSONAL_DATA_NOTE
+from treasurer_app.ui.findings_panel import NOTHING_CHECKED
 from treasurer_app.ui.ledger_model import COLUMNS
-from treasurer_app.ui.panels import NOTHING_CHECKED
 from treasurer_app.ui.services import load_sample
 from treasurer_app.ui.step_names import HOME
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem, QToolButton, QVBoxLayout, QW
 
 from treasurer_app.findings import Finding
 from treasurer_app.ui import theme
-from treasurer_app.ui.panels import FindingsPanel
+from treasurer_app.ui.findings_panel import FindingsPanel
 
 Index = QModelIndex | QPersistentModelIndex
 MARK_ROLE = int(Qt.ItemDataRole.UserRole) + 20  # "error" | "warning" | None: the worst finding of a cell
