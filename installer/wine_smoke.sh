@@ -543,6 +543,15 @@ stage_launch() {
   fi
 }
 
+# The line of `xwininfo -root -tree` (on stdin) naming the program's main window: titled 工會福利專款助手,
+# alone or followed by " — …", and at least 800 pixels wide.
+main_window_line() {
+  awk -v app="\"$APP_NAME" '
+    index($0, app "\"") || index($0, app " — ") {
+      if (match($0, /[0-9]+x[0-9]+[+-]/) && substr($0, RSTART, RLENGTH) + 0 >= 800) { print; exit }
+    }'
+}
+
 stage_window() {
   start_desktop
   locate_user_folders
@@ -556,13 +565,14 @@ stage_window() {
   local pid=$! waited=0
   PIDS_TO_STOP+=("$pid")
   # The window shows first, titled "工會福利專款助手 — 正在開啟工會資料…", then opens the user's project
-  # and drops the "opening" from its title: wait for that window on the X screen.
+  # and drops the "opening" from its title (the first start's empty project: "工會福利專款助手" alone):
+  # wait for that window, the main one (a message box would be titled so too, but is smaller), on the screen.
   local title=""
   until [ -n "$title" ] && [[ "$title" != *"$OPENING_TEXT"* ]]; do
     kill -0 "$pid" 2>/dev/null || fail "the installed program exited before opening the project"
     ((waited++ < 240)) || fail "no window with the project open after 120 s (title: '$title')"
     sleep 0.5
-    title=$(xwininfo -root -tree 2>/dev/null | grep -F "\"$APP_NAME — " | head -1 || true)
+    title=$(xwininfo -root -tree 2>/dev/null | main_window_line || true)
   done
   sleep 2  # let it finish drawing
   kill -0 "$pid" 2>/dev/null || fail "the installed program exited after opening the project"
@@ -570,7 +580,7 @@ stage_window() {
   echo "window: $title"
   # Closed as a user would (WM_CLOSE, what the window's × button sends): a killed program would leave its
   # lock in the project, and the next start would ask whether to break it.
-  WIN_TIMEOUT=120 win "$PY" installer/wine/close_window.py "$APP_NAME — " 60 ||
+  WIN_TIMEOUT=120 win "$PY" installer/wine/close_window.py "$APP_NAME" 60 ||
     fail "the window did not close on WM_CLOSE"
   waited=0
   while kill -0 "$pid" 2>/dev/null; do
