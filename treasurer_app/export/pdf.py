@@ -276,6 +276,7 @@ class GridLayout:
         self._page: Page | None = None  # the page being filled
         self._emit: Callable[[Page], None] = lambda page: None
         self._drawing = True  # False while only counting pages: rows then move y and place nothing
+        self._letting_go = False  # True while a stream drops each row's fitted cells once drawn
 
     # ---- measuring
 
@@ -491,9 +492,14 @@ class GridLayout:
             self._drawing = True
         return count
 
-    def stream(self, emit: Callable[[Page], None]) -> None:
-        """Lay the grid out, handing each page to ``emit`` as soon as it is complete; none is kept."""
+    def stream(self, emit: Callable[[Page], None], *, let_go: bool = False) -> None:
+        """Lay the grid out, handing each page to ``emit`` as soon as it is complete; none is kept. ``let_go``:
+        each row's fitted cells (not the repeated header's) are dropped once drawn, and the layout is spent."""
         self._emit, self._page = emit, None
+        self._letting_go = let_go and self._drawing
+        if self._letting_go:
+            self._fits.clear()  # every cell is fitted by now
+            self.__dict__.pop("_cells_at", None)
         self._new_page(repeat_header=False)
         repeating = False  # whether the table header repeats on the next page
         chunks = self._chunks(self._blocks())
@@ -577,6 +583,11 @@ class GridLayout:
                         texts.append(_text_run((line, x, baseline, size, bold, glyphs, box)))
                     line_top -= leading
         self.y = tops[-1]
+        if self._letting_go:
+            header = self.header
+            for r in range(first, last + 1):
+                if header is None or not header[0] <= r <= header[1]:
+                    self.by_first_row.pop(r, None)
 
     def _current(self) -> Page:
         assert self._page is not None, "a page is open while the grid is laid out"

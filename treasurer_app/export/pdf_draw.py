@@ -272,7 +272,7 @@ def write_grids(
             writer.draw(finish_page(page, font, number, total, union_name=union_name, year_label=year_label))
 
         for layout in layouts:
-            layout.stream(draw)
+            layout.stream(draw, let_go=True)
     return Path(path)
 
 
