@@ -480,12 +480,20 @@ stage_install() {
 }
 
 # Seconds (one decimal) the command takes.
+# The program's output is kept in $WORK/start.log (shown by start_failed): a start that failed once in CI
+# said only "exit 1".
 seconds() {
   local started ended
   started=$(date +%s%N)
-  "$@" >/dev/null 2>&1 || return 1
+  "$@" >"$WORK/start.log" 2>&1 || return 1
   ended=$(date +%s%N)
   echo "$(((ended - started) / 100000000))" | sed 's/.$/.&/; s/^\./0./'
+}
+
+start_failed() {
+  echo "--- what the program wrote ($WORK/start.log, last 40 lines):"
+  tail -n 40 "$WORK/start.log" 2>/dev/null || true
+  fail "$1"
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
@@ -510,7 +518,7 @@ stage_launch() {
   # First start: the user's project is created (database, key in Windows' credential store).
   local first status=0
   first=$(seconds wine_start) || status=$?
-  [ "$status" -eq 0 ] || fail "the installed program did not start and quit by itself (exit $status)"
+  [ "$status" -eq 0 ] || start_failed "the installed program did not start and quit by itself (exit $status)"
   local project
   project=$(find "$USER_DATA" -maxdepth 1 -name '*.tap' | head -1)
   [ -n "$project" ] || fail "the first start made no project in $USER_DATA"
@@ -518,7 +526,7 @@ stage_launch() {
   ok "first start: $first s, project $(basename "$project") in %LOCALAPPDATA%\\$DATA_FOLDER"
   local times=() i took
   for ((i = 0; i < LAUNCH_REPEATS; i++)); do
-    took=$(seconds wine_start) || fail "start $((i + 2)) of the installed program failed"
+    took=$(seconds wine_start) || start_failed "start $((i + 2)) of the installed program failed"
     times+=("$took")
   done
   WINE_FIRST=$first
@@ -527,10 +535,10 @@ stage_launch() {
 
   if [ -x "$ROOT/dist/treasurer-app/treasurer-app" ]; then
     rm -rf "$WORK/linux-data" "$WORK/linux-keys"
-    LINUX_FIRST=$(seconds linux_start) || fail "the Linux bundle did not start and quit by itself"
+    LINUX_FIRST=$(seconds linux_start) || start_failed "the Linux bundle did not start and quit by itself"
     times=()
     for ((i = 0; i < LAUNCH_REPEATS; i++)); do
-      took=$(seconds linux_start) || fail "start $((i + 2)) of the Linux bundle failed"
+      took=$(seconds linux_start) || start_failed "start $((i + 2)) of the Linux bundle failed"
       times+=("$took")
     done
     LINUX_START=$(median "${times[@]}")
