@@ -697,6 +697,35 @@ def test_a_ledger_drawn_a_page_at_a_time_is_the_same_file_as_drawn_from_all_its_
     assert streamed.read_bytes() == whole.read_bytes()
 
 
+def clipped_grid() -> Grid:
+    """A column narrower than one character (drawn clipped), bold shaded headers, a tall merged cell."""
+    grid = Grid("窄", "窄欄", [0.2, 12, 12])
+    for col, header in enumerate(("序", "內容", "金額")):
+        grid.add(0, col, header, Style.HEADER)
+    grid.header_rows = (0, 0)
+    grid.add(1, 0, "港", Style.TEXT)
+    grid.add(1, 1, "港區工作性質 " * 12, Style.TEXT, rowspan=2)
+    grid.add(1, 2, 1234567, Style.MONEY)
+    grid.add(2, 2, None, Style.SLASH)
+    return grid
+
+
+def test_rows_drawn_straight_into_operators_are_the_same_file_as_drawn_from_pages(
+    tmp_path: Path, guide: Project, wide_report: Grid
+) -> None:
+    """write_grids draws rows as they are placed (pdf_stream.StreamPainter), the package draws pages of boxes and
+    runs: the same bytes for every sheet of the package, a report over many pages, clipped and bold text."""
+    font = pdf_text.default_font()
+    grids = [*application_grids(guide, YEAR), wide_report, clipped_grid()]
+    date_line = "中華民國 115 年 1 月 20 日"
+    names = {"union_name": "00職業工會", "year_label": "115 年度"}
+    pages = [page for grid in grids for page in pdf.layout_grid(grid, font, date_line)]
+    assert any(not run.frame.contains(run.box, tolerance=0.5) for run in pages[-1].texts), "a run is clipped"
+    whole = pdf_draw.draw_pages(pdf_draw.finish_pages(pages, font, **names), tmp_path / "whole.pdf", font, title="t")
+    streamed = pdf_draw.write_grids(grids, tmp_path / "streamed.pdf", font, date_line=date_line, title="t", **names)
+    assert streamed.read_bytes() == whole.read_bytes()
+
+
 @needs_poppler
 def test_the_export_command_writes_the_printable_package(tmp_path: Path, guide: Project) -> None:
     from treasurer_app.export.package import export_application

@@ -159,24 +159,12 @@ LOOKS: dict[Style, Look] = {
 }
 
 
-# What a cell's fit depends on only its text, look and columns: look, x0, x1, size, lines, needed, placed
-_Fit = tuple[Look, float, float, float, tuple[str, ...], float, tuple[tuple[float, float], ...]]
-
-
-@dataclass(slots=True)  # one per cell: a quarter's ledger has hundreds of thousands
-class _Fitted:
-    cell: Cell
-    look: Look
-    x0: float
-    x1: float
-    size: float
-    lines: tuple[str, ...]
-    needed: float  # height the cell needs
-    placed: tuple[tuple[float, float], ...] = ()  # each line's (x, width) as drawn: they depend on the cell alone
-
-    @property
-    def inner_width(self) -> float:
-        return self.x1 - self.x0 - 2 * PAD_X
+# A cell's fit, which depends on its text, look and columns alone: look, x0, x1, size, lines, needed (the height
+# the cell needs), placed (each line's x and width as drawn). Fits are not kept per cell: a quarter's ledger has
+# hundreds of thousands of cells; the layout keeps row heights and fits each row again when it draws it.
+Fit = tuple[Look, float, float, float, tuple[str, ...], float, tuple[tuple[float, float], ...]]
+# What draws one row's cells on a page: (page, row, its cells, their fits, the tops of rows first..last+1, first, last)
+Painter = Callable[["Page", int, list[Cell], list[Fit], list[float], int, int], None]
 
 
 # ---------------------------------------------------------------- one grid
@@ -267,16 +255,17 @@ class GridLayout:
         self.n_rows = grid.n_rows
         self.header = self._header_range()
         self.reach = self._reach()
-        self.by_first_row: dict[int, list[_Fitted]] = {}
-        self._fits: dict[tuple[object, ...], _Fit] = {}
+        self._fits: dict[tuple[object, ...], Fit] = {}
         self.heights: list[float] = [DEFAULT_ROW_HEIGHT] * self.n_rows
+        # Each row's last fit: (the height its cells may take, the size its growing cells are capped at).
+        self._fitted_as: list[tuple[float, float | None]] = [(0.0, None)] * self.n_rows
         self._fit_cells()
         self.y = 0.0
         self._fresh_y = 0.0
         self._page: Page | None = None  # the page being filled
         self._emit: Callable[[Page], None] = lambda page: None
+        self._paint: Painter = self._record_row
         self._drawing = True  # False while only counting pages: rows then move y and place nothing
-        self._letting_go = False  # True while a stream drops each row's fitted cells once drawn
 
     # ---- measuring
 
@@ -291,7 +280,7 @@ class GridLayout:
     def _last(self, cell: Cell) -> int:
         return min(cell.last_row, self.n_rows - 1)
 
-    def _fit(self, cell: Cell, max_height: float, size_cap: float | None = None) -> _Fitted:
+    def _fit(self, cell: Cell, max_height: float, size_cap: float | None = None) -> Fit:
         # A ledger repeats its dates, kinds, codes, accounts and amounts in the same columns: each is fitted once.
         value = cell.value
         key = (cell.style, cell.col, cell.colspan, value.__class__, value, max_height, size_cap)
@@ -300,9 +289,9 @@ class GridLayout:
             if len(self._fits) >= _FITS_KEPT:
                 self._fits.clear()
             fitted = self._fits[key] = self._placed(*self._fit_afresh(cell, max_height, size_cap))
-        return _Fitted(cell, *fitted)
+        return fitted
 
-    def _placed(self, look: Look, x0: float, x1: float, size: float, lines: tuple[str, ...], needed: float) -> _Fit:
+    def _placed(self, look: Look, x0: float, x1: float, size: float, lines: tuple[str, ...], needed: float) -> Fit:
         """The fit with each line's x and width (see ``_place_rows``)."""
         inner_x0, inner_x1 = x0 + PAD_X, x1 - PAD_X
         placed = []
@@ -355,56 +344,69 @@ class GridLayout:
                 # the first rows under the header share the first page with the titles above it
                 first_after_header = False
                 room = max(limit / 2, room - sum(self.heights[: self.header[0]]))
-            self._fit_block(first, last, room)
-            if room < limit and self._smallest_size(first, last) < SHRINK_FLOOR - EPSILON:
+            smallest = self._fit_block(first, last, room)
+            if room < limit and smallest < SHRINK_FLOOR - EPSILON:
                 self._fit_block(first, last, limit)  # legible text matters more than keeping company
 
-    def _fit_block(self, first: int, last: int, room: float) -> None:
-        self._fit_rows(first, last, room)
+    def _fit_block(self, first: int, last: int, room: float) -> float:
+        """Fit rows first..last within ``room``; the smallest size any of their cells was given."""
+        fits = self._fit_rows(first, last, room)
         if sum(self.heights[first : last + 1]) > room + EPSILON:
-            self._shrink_rows(first, last, room)
+            fits = self._shrink_rows(first, last, room, fits)
+        return min((f[3] for row in fits for f in row), default=SHRINK_FLOOR)
 
-    def _smallest_size(self, first: int, last: int) -> float:
-        return min((f.size for r in range(first, last + 1) for f in self.by_first_row[r]), default=SHRINK_FLOOR)
-
-    def _fit_rows(self, first: int, last: int, limit: float, size_cap: float | None = None) -> None:
-        fits, fit = self._fits, self._fit
+    def _fit_rows(self, first: int, last: int, limit: float, size_cap: float | None = None) -> list[list[Fit]]:
+        """Each row's fits (see ``_row_fits``), and the rows' heights measured from them."""
+        fitted_as = (limit, size_cap)
+        fits = []
         for r in range(first, last + 1):
-            fitted = []
-            for c in self._cells_at.get(r, ()):  # _fit(c, limit), its look-up written out
-                value = c.value
-                known = fits.get((c.style, c.col, c.colspan, value.__class__, value, limit, None))
-                fitted.append(fit(c, limit) if known is None else _Fitted(c, *known))
-            self.by_first_row[r] = fitted
-            if size_cap is not None:  # only the cells that make rows grow shrink; dates and amounts keep their size
-                self.by_first_row[r] = [
-                    self._fit(f.cell, limit, size_cap) if f.needed > f.cell.rowspan * DEFAULT_ROW_HEIGHT else f
-                    for f in self.by_first_row[r]
-                ]
-        self._measure_rows(first, last, explicit=size_cap is None)
+            self._fitted_as[r] = fitted_as
+            fits.append(self._row_fits(r))
+        self._measure_rows(first, last, fits, explicit=size_cap is None)
+        return fits
 
-    def _shrink_rows(self, first: int, last: int, limit: float) -> None:
+    def _row_fits(self, r: int) -> list[Fit]:
+        """The fits of the cells starting on row ``r``, as its last fit made them."""
+        limit, size_cap = self._fitted_as[r]
+        fits, fit = self._fits, self._fit
+        fitted = []
+        cells = self._cells_at.get(r, ())
+        for c in cells:  # _fit(c, limit), its look-up written out
+            value = c.value
+            known = fits.get((c.style, c.col, c.colspan, value.__class__, value, limit, None))
+            fitted.append(fit(c, limit) if known is None else known)
+        if size_cap is not None:  # only the cells that make rows grow shrink; dates and amounts keep their size
+            fitted = [
+                fit(c, limit, size_cap) if f[5] > c.rowspan * DEFAULT_ROW_HEIGHT else f
+                for c, f in zip(cells, fitted, strict=True)
+            ]
+        return fitted
+
+    def _shrink_rows(self, first: int, last: int, limit: float, fits: list[list[Fit]]) -> list[list[Fit]]:
         """The last resort for rows that must stay together but are taller than a page.
 
         Row heights set for the workbook are dropped first, then every cell of the block
         shrinks by the same step until the block fits (or the smallest size is reached).
         """
-        self._measure_rows(first, last, explicit=False)
-        size = max((f.size for r in range(first, last + 1) for f in self.by_first_row[r]), default=HARD_FLOOR)
+        self._measure_rows(first, last, fits, explicit=False)
+        size = max((f[3] for row in fits for f in row), default=HARD_FLOOR)
         while sum(self.heights[first : last + 1]) > limit + EPSILON and size - SHRINK_STEP >= HARD_FLOOR - EPSILON:
             size -= SHRINK_STEP
-            self._fit_rows(first, last, limit, size_cap=size)
+            fits = self._fit_rows(first, last, limit, size_cap=size)
+        return fits
 
-    def _measure_rows(self, first: int, last: int, explicit: bool) -> None:
+    def _measure_rows(self, first: int, last: int, fits: list[list[Fit]], explicit: bool) -> None:
         """Row heights of rows first..last: the workbook's height (if ``explicit``) or the default,
         grown to what the cells need; a merged cell's extra need is shared by its rows."""
-        for r in range(first, last + 1):
+        spanning = []
+        for r, row in zip(range(first, last + 1), fits, strict=True):
             given = self.grid.row_heights.get(r, DEFAULT_ROW_HEIGHT) if explicit else DEFAULT_ROW_HEIGHT
-            self.heights[r] = max(given, *(f.needed for f in self.by_first_row[r] if f.cell.rowspan == 1), 0.0)
-        spanning = [f for r in range(first, last + 1) for f in self.by_first_row[r] if f.cell.rowspan > 1]
-        for f in sorted(spanning, key=lambda f: f.cell.rowspan):
-            rows = range(f.cell.row, self._last(f.cell) + 1)
-            deficit = f.needed - sum(self.heights[r] for r in rows)
+            cells = self._cells_at.get(r, ())
+            self.heights[r] = max(given, *(f[5] for c, f in zip(cells, row, strict=True) if c.rowspan == 1), 0.0)
+            spanning += [(c, f[5]) for c, f in zip(cells, row, strict=True) if c.rowspan > 1]
+        for cell, needed in sorted(spanning, key=lambda spans: spans[0].rowspan):
+            rows = range(cell.row, self._last(cell) + 1)
+            deficit = needed - sum(self.heights[r] for r in rows)
             if deficit > 0:
                 for r in rows:
                     self.heights[r] += deficit / len(rows)
@@ -452,8 +454,8 @@ class GridLayout:
     def _kind(self, first: int, last: int) -> str:
         if self.header is not None and first <= self.header[0] <= last:
             return "header"
-        cells = [f for r in range(first, last + 1) for f in self.by_first_row.get(r, [])]
-        return "body" if any(f.look.border for f in cells) else "title"
+        cells = [c for r in range(first, last + 1) for c in self._cells_at.get(r, ())]
+        return "body" if any(LOOKS.get(c.style, LOOKS[Style.TEXT]).border for c in cells) else "title"
 
     def _chunks(self, blocks: list[_Block]) -> list[list[_Block]]:
         """Titles and the header keep with the block after them."""
@@ -492,14 +494,11 @@ class GridLayout:
             self._drawing = True
         return count
 
-    def stream(self, emit: Callable[[Page], None], *, let_go: bool = False) -> None:
-        """Lay the grid out, handing each page to ``emit`` as soon as it is complete; none is kept. ``let_go``:
-        each row's fitted cells (not the repeated header's) are dropped once drawn, and the layout is spent."""
+    def stream(self, emit: Callable[[Page], None], paint: Painter | None = None) -> None:
+        """Lay the grid out, handing each page to ``emit`` as soon as it is complete; none is kept. ``paint``
+        draws each row's cells on its page (by default as the page's boxes and text runs, ``_record_row``)."""
         self._emit, self._page = emit, None
-        self._letting_go = let_go and self._drawing
-        if self._letting_go:
-            self._fits.clear()  # every cell is fitted by now
-            self.__dict__.pop("_cells_at", None)
+        self._paint = paint or self._record_row
         self._new_page(repeat_header=False)
         repeating = False  # whether the table header repeats on the next page
         chunks = self._chunks(self._blocks())
@@ -526,7 +525,7 @@ class GridLayout:
         self._page = None
 
     def _is_empty(self, block: _Block) -> bool:
-        return not any(self.by_first_row.get(r) for r in range(block.first, block.last + 1))
+        return not any(self._cells_at.get(r) for r in range(block.first, block.last + 1))
 
     def _new_page(self, repeat_header: bool) -> None:
         if self._page is not None:
@@ -551,43 +550,43 @@ class GridLayout:
         tops = [self.y]
         for r in range(first, last + 1):
             tops.append(tops[-1] - self.heights[r])
-        page = self._current()
-        rects, cells, texts = page.rects, page.cells, page.texts
+        page, paint, cells_at = self._current(), self._paint, self._cells_at
+        for r in range(first, last + 1):
+            cells = cells_at.get(r)
+            if cells:
+                paint(page, r, cells, self._row_fits(r), tops, first, last)
+        self.y = tops[-1]
+
+    def _record_row(
+        self, page: Page, r: int, cells: list[Cell], fits: list[Fit], tops: list[float], first: int, last: int
+    ) -> None:
+        """Row ``r``'s cells as the page's boxes, borders, fills and text runs (the tests read them; the long
+        ledger is written by ``pdf_stream.StreamPainter``, which draws the same rows straight into PDF operators).
+        Written out with the named tuples made directly: a page holds hundreds of cells."""
+        rects, boxes, texts = page.rects, page.cells, page.texts
         font = self.font
         ascent, descent = font.ascent, font.descent
-        # Each cell drawn (its box, border, fill and text runs), written out here with the named tuples made
-        # directly: a quarter's ledger draws hundreds of thousands of cells.
-        for r in range(first, last + 1):
-            for fitted in self.by_first_row.get(r, ()):
-                end = min(fitted.cell.last_row, last)
-                box = _box((fitted.x0, tops[end - first + 1], fitted.x1, tops[r - first]))
-                look = fitted.look
-                if look.border or look.fill is not None:
-                    rects.append(_rect((box, look.fill, look.border, BORDER_WIDTH)))
-                if look.border:
-                    cells.append(box)
-                lines = fitted.lines
-                if not lines:
-                    continue
-                size = fitted.size
-                leading = size * LEADING
-                y0, y1 = box[1], box[3]
-                line_top = y1 - PAD_Y if look.top else y1 - (y1 - y0 - len(lines) * leading) / 2
-                em = (ascent - descent) * size
-                above, below = ascent * size, descent * size
-                bold = look.bold
-                for line, (x, width) in zip(lines, fitted.placed, strict=True):
-                    if line:
-                        baseline = line_top - (size * LEADING - em) / 2 - above
-                        glyphs = _box((x, baseline + below, x + width, baseline + above))
-                        texts.append(_text_run((line, x, baseline, size, bold, glyphs, box)))
-                    line_top -= leading
-        self.y = tops[-1]
-        if self._letting_go:
-            header = self.header
-            for r in range(first, last + 1):
-                if header is None or not header[0] <= r <= header[1]:
-                    self.by_first_row.pop(r, None)
+        top = tops[r - first]
+        for cell, (look, x0, x1, size, lines, _, placed) in zip(cells, fits, strict=True):
+            box = _box((x0, tops[min(cell.last_row, last) - first + 1], x1, top))
+            if look.border or look.fill is not None:
+                rects.append(_rect((box, look.fill, look.border, BORDER_WIDTH)))
+            if look.border:
+                boxes.append(box)
+            if not lines:
+                continue
+            leading = size * LEADING
+            y0, y1 = box[1], box[3]
+            line_top = y1 - PAD_Y if look.top else y1 - (y1 - y0 - len(lines) * leading) / 2
+            em = (ascent - descent) * size
+            above, below = ascent * size, descent * size
+            bold = look.bold
+            for line, (x, width) in zip(lines, placed, strict=True):
+                if line:
+                    baseline = line_top - (size * LEADING - em) / 2 - above
+                    glyphs = _box((x, baseline + below, x + width, baseline + above))
+                    texts.append(_text_run((line, x, baseline, size, bold, glyphs, box)))
+                line_top -= leading
 
     def _current(self) -> Page:
         assert self._page is not None, "a page is open while the grid is laid out"

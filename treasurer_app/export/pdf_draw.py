@@ -17,7 +17,6 @@ from types import TracebackType
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -36,11 +35,10 @@ from treasurer_app.export.pdf import (
     layout_grid,
     page_frame,
 )
+from treasurer_app.export.pdf_stream import TEXT_END, PageBody, StreamPainter, TextOperators, compress_page, inside
 from treasurer_app.export.pdf_text import SHRINK_FLOOR, SHRINK_STEP, Font, date_line_text, default_font
 
 BAND_SIZE = 8.0
-BOLD_STROKE = 0.35  # outline added to glyphs for a bold look
-PIECES_KEPT = 20_000  # texts whose split a PageWriter remembers (a ledger's 100,000 balances would take 15 MB)
 
 
 # ---------------------------------------------------------------- page header and footer
@@ -111,10 +109,6 @@ class PageWriter:
         ttf = pdfmetrics.getFont(font.name)
         if not isinstance(ttf, TTFont):
             raise TypeError(f"{font.name} is not a TrueType font: the PDF writer prints only the bundled TrueType font")
-        self._ttf = ttf
-        # text → its (subset, escaped bytes) pieces in this file: reportlab numbers a subset's glyphs in the order
-        # the file first uses them, so a text once split always splits the same way (a ledger repeats its texts).
-        self._pieces: dict[str, list[tuple[int, str]]] = {}
         self._saved_a85 = rl_config.useA85
         rl_config.useA85 = 0  # binary streams: smaller, and reportlab's pure-Python base-85 encoder is slow
         try:
@@ -132,6 +126,7 @@ class PageWriter:
             raise
         # The canvas's document: the TrueType font is split into subsets per document (absent from the stubs).
         self._document = self.canvas._doc  # type: ignore[attr-defined]
+        self.text = TextOperators(ttf, self._document)
         self.canvas.setTitle(title)
         self.canvas.setCreator("treasurer_app")
         self.canvas.setProducer("treasurer_app")
@@ -150,55 +145,28 @@ class PageWriter:
         finally:
             rl_config.useA85 = self._saved_a85
 
-    def draw(self, page: Page) -> None:
+    def draw(self, page: Page, body: PageBody | None = None) -> None:
+        """Draw the page; ``body``: its table, drawn already by a ``StreamPainter`` of this writer. The page's
+        content is compressed and let go at once."""
         self.canvas.setPageSize((page.width, page.height))
-        _draw_rects(self.canvas, page.rects)
-        self._draw_texts(page.texts)
+        _draw_rects(self.canvas, page.rects, body)
+        self._draw_texts(page.texts, body)
         self.canvas.showPage()
+        compress_page(self._document.Pages.pages[-1])
         self.pages += 1
 
-    def _split(self, text: str) -> list[tuple[int, str]]:
-        pieces = self._pieces.get(text)
-        if pieces is None:
-            split = self._ttf.splitString(text, self._document)
-            if len(self._pieces) >= PIECES_KEPT:
-                self._pieces.clear()  # splitting again gives the same pieces: the subsets keep their numbering
-            pieces = self._pieces[text] = [(subset, escapePDF(encoded)) for subset, encoded in split]
-        return pieces
-
-    def _draw_texts(self, runs: Sequence[TextRun]) -> None:
-        """All of a page's text in one text object, written as PDF operators (like the borders, for speed).
-
-        Bold is fill-and-stroke of the one regular face. The TrueType font is split into
-        subsets per document by reportlab, which is why the canvas's document is needed.
-        """
-        pdf, ttf, document = self.canvas, self._ttf, self._document
-        operators = [f"q 0 g 0 G {BOLD_STROKE:.2f} w BT"]
-        current: tuple[int, float] | None = None
-        mode = 0
-        clipped: list[TextRun] = []
-        add = operators.append
-        pieces, split = self._pieces, self._split
+    def _draw_texts(self, runs: Sequence[TextRun], body: PageBody | None) -> None:
+        """All of a page's text in one text object, written as PDF operators (like the borders, for speed):
+        the body's, then ``runs``; the runs that would stick out of their cell are drawn after it, clipped."""
+        pdf, text = self.canvas, self.text
+        operators = body.texts if body is not None else text.begin()
+        clipped = body.clipped if body is not None else []
         for run in runs:
-            text, x, baseline, size, bold, box, frame = run
-            # frame.contains(box, tolerance=0.5), written out (a ledger has hundreds of thousands of runs)
-            inside = (
-                box.x0 >= frame.x0 - 0.5 and box.y0 >= frame.y0 - 0.5 and box.x1 <= frame.x1 + 0.5
-                and box.y1 <= frame.y1 + 0.5
-            )  # fmt: skip
-            if not inside:
+            if inside(run.box, run.frame):
+                text.add(operators, run.text, f"1 0 0 1 {run.x:.2f} {run.baseline:.2f} Tm", run.size, run.bold)
+            else:
                 clipped.append(run)
-                continue
-            if (2 if bold else 0) != mode:
-                mode = 2 if bold else 0
-                add(f"{mode} Tr")
-            add(f"1 0 0 1 {x:.2f} {baseline:.2f} Tm")
-            for subset, escaped in pieces.get(text) or split(text):
-                if (subset, size) != current:
-                    current = (subset, size)
-                    add(f"{ttf.getSubsetInternalName(subset, document)} {size:.2f} Tf")
-                add(f"({escaped}) Tj")
-        operators.append("ET Q")
+        operators.append(TEXT_END)
         pdf.addLiteral("\n".join(operators))
         for run in clipped:  # only a character wider than its cell at the smallest size: keep it inside
             pdf.saveState()
@@ -221,18 +189,24 @@ def draw_pages(pages: Sequence[Page], path: str | Path, font: Font, *, title: st
     return Path(path)
 
 
-def _draw_rects(pdf: canvas.Canvas, rects: Sequence[Rect]) -> None:
-    """Fills first, then every border of one width as one path (a page has hundreds of cells).
+def _draw_rects(pdf: canvas.Canvas, rects: Sequence[Rect], body: PageBody | None = None) -> None:
+    """Fills first, then every border of one width as one path (a page has hundreds of cells): the body's
+    shapes, then the rects'.
 
     The path is written as PDF operators directly: reportlab formats every number in
     pure Python, which made drawing borders most of the time spent on a package.
     """
-    for level in sorted({r.fill for r in rects if r.fill is not None}):
-        shapes = [_rect_operator(r.box) for r in rects if r.fill == level]
-        pdf.addLiteral(f"q {level:.3f} g {' '.join(shapes)} f Q")
-    for width in sorted({r.line_width for r in rects if r.stroke}):
-        shapes = [_rect_operator(r.box) for r in rects if r.stroke and r.line_width == width]
-        pdf.addLiteral(f"q 0 G {width:.2f} w {' '.join(shapes)} S Q")
+    fills = body.fills if body is not None else {}
+    strokes = body.strokes if body is not None else {}
+    for r in rects:
+        if r.fill is not None:
+            fills.setdefault(r.fill, []).append(_rect_operator(r.box))
+        if r.stroke:
+            strokes.setdefault(r.line_width, []).append(_rect_operator(r.box))
+    for level in sorted(fills):
+        pdf.addLiteral(f"q {level:.3f} g {' '.join(fills[level])} f Q")
+    for width in sorted(strokes):
+        pdf.addLiteral(f"q 0 G {width:.2f} w {' '.join(strokes[width])} S Q")
 
 
 def _rect_operator(box: Box) -> str:
@@ -266,13 +240,15 @@ def write_grids(
     first = page_frame(grids[0]) if grids else None
     first_size = (first.width, first.height) if first is not None else A4
     with PageWriter(path, font, title=title, first_size=first_size) as writer:
+        painter = StreamPainter(font, writer.text)
 
         def draw(page: Page) -> None:
             number = writer.pages + 1
-            writer.draw(finish_page(page, font, number, total, union_name=union_name, year_label=year_label))
+            finished = finish_page(page, font, number, total, union_name=union_name, year_label=year_label)
+            writer.draw(finished, painter.take())
 
         for layout in layouts:
-            layout.stream(draw, let_go=True)
+            layout.stream(draw, painter)
     return Path(path)
 
 
