@@ -98,6 +98,15 @@ class _BalanceCell(Cell):
     def formula(self, text: str | None) -> None:
         _STORED.__set__(self, text)
 
+    @property
+    def formula_shape(self) -> tuple[str, int, int, int] | None:
+        """What a writer may know this cell's formula by without printing it: balance cells with the same
+        shape hold one formula moved by the rows between them (None: a formula set afterwards)."""
+        if _STORED.__get__(self) is not None:
+            return None
+        before = self.before
+        return ("balance", self.col, before.col, before.row - self.row)
+
 
 def add_balance_formulas(sheet: Grid) -> None:
     """Running balances as formulas, the app's figures cached: each account's balance is the one above

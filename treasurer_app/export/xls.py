@@ -9,7 +9,7 @@ LibreOffice round trip (tests/unit/test_workbook_writers.py):
 
 * A formula's cached result. xlwt writes every FORMULA record with the result
   "empty string", so a program reading values (xlrd, the upload system) sees ``''``
-  where the total should be. ``_CachedFormula`` writes the same record with the
+  where the total should be. ``_formula_record`` writes the same record with the
   grid's figure as the result (an IEEE double, or a STRING record for text).
 * Print area and repeated rows (print titles): the built-in names ``Print_Area``
   and ``Print_Titles``, as NAME records scoped to their sheet, referring to it
@@ -25,20 +25,25 @@ xlwt's formula parser takes milliseconds a formula (about 4 ms for a ledger's ru
 balance), which made a year's ledger of a few thousand entries take minutes. A formula is
 parsed once per shape: the same formula a row further down (the running balances, the
 totals of each row) is the parsed one's tokens with their relative rows moved, exactly
-as Excel moves them when a formula is copied down (``_Formulas``).
+as Excel moves them when a formula is copied down (``_Formulas``). A ledger's running
+balances are not even printed as text: cells that say their formula's shape (``formula_shape``)
+are the first such cell's tokens moved.
+
+Cells are not kept as xlwt's cell objects: each is encoded at once as the few values its record
+needs, and each row's records as xlwt encodes them once the row is complete (``xls_rows``).
 """
 
 from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import IO
 
 import xlwt
-from xlwt.Cell import FormulaCell
+from xlwt.BIFFRecords import FormulaRecord
 from xlwt.UnicodeUtils import upack2
 
 from treasurer_app.export import xls_rows
@@ -83,25 +88,20 @@ def _record(record_id: int, data: bytes) -> bytes:
     return struct.pack("<HH", record_id, len(data)) + data
 
 
-class _CachedFormula(FormulaCell):
-    """A FORMULA record carrying its result, so readers of values see the figure without recalculating."""
+_FORMULA_HEAD = struct.Struct("<5HdHLH").pack  # FORMULA: id, length, row, column, XF, result, flags, 0, tokens' size
+_TEXT_RESULT = b"\x00" + b"\x00" * 5 + b"\xff\xff"  # result type 0 (text) in the first byte, 0xFFFF in the last two
 
-    __slots__ = ["result"]
 
-    def __init__(self, cell: FormulaCell, result: str | int | float) -> None:
-        super().__init__(cell.rowx, cell.colx, cell.xf_idx, cell.frmla)
-        self.result = result
-
-    def get_biff_data(self) -> bytes:
-        string = b""
-        if isinstance(self.result, str):
-            # Result type 0 (text) in the first byte, 0xFFFF in the last two; the text follows in a STRING record.
-            result = b"\x00" + b"\x00" * 5 + b"\xff\xff"
-            string = _record(_STRING, upack2(excel_text(self.result)))
-        else:
-            result = struct.pack("<d", float(self.result))
-        head = struct.pack("<3H", self.rowx, self.colx, self.xf_idx) + result + struct.pack("<HL", 0, 0)
-        return _record(_FORMULA, head + self.frmla.rpn()) + string
+def _formula_record(row: int, col: int, xf: int, tokens: bytes, result: str | int | float | None) -> bytes:
+    """A FORMULA record carrying its result (a reader of values then sees the figure without recalculating),
+    or xlwt's own record (the result "empty string") without one."""
+    if result is None:
+        record: bytes = FormulaRecord(row, col, xf, struct.pack("<H", len(tokens)) + tokens).get()
+        return record
+    if isinstance(result, str):  # the text follows in a STRING record
+        head = struct.pack("<3H", row, col, xf) + _TEXT_RESULT + struct.pack("<HLH", 0, 0, len(tokens))
+        return _record(_FORMULA, head + tokens) + _record(_STRING, upack2(excel_text(result)))
+    return _FORMULA_HEAD(_FORMULA, 22 + len(tokens), row, col, xf, float(result), 0, 0, len(tokens)) + tokens
 
 
 class _Workbook(xlwt.Workbook):
@@ -169,28 +169,6 @@ class _Workbook(xlwt.Workbook):
         return links + lists + b"".join(_name_record(*name) for name in sorted(self.names))
 
 
-class _Relocated(xlwt.Formula):
-    """Formula tokens made by moving an already parsed formula's rows (see ``_Formulas``)."""
-
-    __slots__ = ["_text", "_tokens"]
-
-    def __init__(self, text: str, tokens: bytes) -> None:  # no parsing: that is the point
-        self._text = text
-        self._tokens = tokens
-
-    def get_references(self) -> tuple[list[object], list[object]]:
-        return [], []  # sheet references are already resolved in the tokens
-
-    def patch_references(self, patches: list[tuple[int, int]]) -> None:
-        assert not patches
-
-    def text(self) -> str:
-        return self._text
-
-    def rpn(self) -> bytes:
-        return struct.pack("<H", len(self._tokens)) + self._tokens
-
-
 # A1 references outside quoted text: not preceded by a letter/digit (TAN2, LOG10 are functions) and not followed
 # by "(" (a function call), "!" (a sheet name) or more name characters. Texts in "…" and sheet names in '…' are
 # matched first and kept.
@@ -210,6 +188,10 @@ class _Formulas:
     Formulas come in repeating sequences (a ledger row's four running balances and its 結存, row
     after row): the shape that followed the last one matched is tried first, by printing it at
     the new row and comparing the texts, which spares the regexes over a long formula's text.
+
+    A cell may say what its formula is without printing it (``keyed``): cells giving the same key
+    hold one formula moved by the rows between them (a ledger's running balances), so only the
+    first is printed and matched, the others are its tokens moved.
     """
 
     MAX_PER_SKELETON = 8  # shapes kept per skeleton (SUM(C5:C9) and SUM(C5:C12) share one), most recent first
@@ -219,23 +201,41 @@ class _Formulas:
         self.matched: _Shape | None = None  # the shape of the formula given last
         self.after: dict[_Shape, _Shape] = {}  # a shape → the shape of the formula that came after it last
         self.before_parsed: _Shape | None = None  # the shape matched before the formula being parsed afresh
+        self.by_key: dict[Hashable, _Shape] = {}  # a key given to ``keyed`` → the shape of its formulas
+        self.key_parsed: Hashable | None = None  # the key of the formula being parsed afresh, if any
 
-    def formula(self, text: str, row: int) -> xlwt.Formula:
-        previous, self.matched = self.matched, None
+    def formula(self, text: str, row: int) -> bytes | xlwt.Formula:
+        """The tokens of ``text`` at ``row`` when it is a known formula moved, else the formula parsed."""
+        previous, self.matched, self.key_parsed = self.matched, None, None
         guess = self.after.get(previous) if previous is not None else None
         if guess is not None:
             tokens = guess.printed_at(text, row)
             if tokens is not None:
                 self.matched = guess
-                return _Relocated(text, tokens)
+                return tokens
         numbers = _DIGITS.findall(text)
         for shape in self.known.get(_DIGITS.sub("", text), ()):
             tokens = shape.moved_to(numbers, row)
             if tokens is not None:
                 self._follows(previous, shape)
-                return _Relocated(text, tokens)
+                return tokens
         self.before_parsed = previous  # learn() links the shape it makes to it
         return xlwt.Formula(text)
+
+    def keyed(self, key: Hashable, cell: Cell) -> bytes | xlwt.Formula:
+        """``formula(cell.formula, cell.row)``, where every cell giving ``key`` holds the same formula moved."""
+        shape = self.by_key.get(key)
+        if shape is not None:
+            tokens = shape.tokens(cell.row - shape.row)
+            if tokens is not None:
+                return tokens
+        formula = self.formula(str(cell.formula), cell.row)
+        if isinstance(formula, bytes):
+            if self.matched is not None:
+                self.by_key[key] = self.matched
+        else:
+            self.key_parsed = key  # learn() files the shape it makes under it
+        return formula
 
     def _follows(self, previous: _Shape | None, shape: _Shape) -> None:
         if previous is not None:
@@ -244,8 +244,7 @@ class _Formulas:
 
     def learn(self, formula: xlwt.Formula, row: int) -> None:
         """Remember a freshly parsed formula once written (xlwt fills in its sheet references then)."""
-        if isinstance(formula, _Relocated):
-            return
+        key, self.key_parsed = self.key_parsed, None
         text = formula.text()
         moving = _moving_numbers(text)
         tokens = formula.rpn()[2:]
@@ -257,6 +256,8 @@ class _Formulas:
         shapes.insert(0, shape)
         del shapes[self.MAX_PER_SKELETON :]
         self._follows(self.before_parsed, shape)
+        if key is not None:
+            self.by_key[key] = shape
 
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -301,7 +302,7 @@ class _Shape:
         written = [numbers[i] for i in self.moving_at]
         if written != [str(start + delta) for start in self.starts]:
             return None
-        return self._tokens(delta)
+        return self.tokens(delta)
 
     def printed_at(self, text: str, row: int) -> bytes | None:
         """The tokens for ``text`` at ``row`` when it is this formula moved there, printed the same."""
@@ -310,9 +311,9 @@ class _Shape:
         parts[1::2] = [str(start + delta) for start in self.starts]
         if "".join(parts) != text:
             return None
-        return self._tokens(delta)
+        return self.tokens(delta)
 
-    def _tokens(self, delta: int) -> bytes | None:
+    def tokens(self, delta: int) -> bytes | None:
         moved = [value + delta for value in self.rows]
         if moved and not (min(moved) >= 0 and max(moved) <= 0xFFFF):
             return None
@@ -407,8 +408,9 @@ def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
     with xls_rows.new_spill() as spill:
         rows: dict[int, xls_rows.SheetRows] = {}
         validations: dict[int, bytes] = {}
+        texts = xls_rows.Texts(book)
         for index, (grid, sheet) in enumerate(zip(grids, sheets, strict=True)):
-            rows[index] = _write_sheet(book, sheet, grid, styles, formulas, spill)
+            rows[index] = _write_sheet(book, sheet, grid, styles, formulas, spill, texts)
             book.add_area_name(_PRINT_AREA, index, print_area(grid))
             if grid.header_rows is not None:
                 first, last = grid.header_rows
@@ -429,35 +431,16 @@ def _write_sheet(
     styles: dict[tuple[Style, bool, InputFill], int],
     formulas: _Formulas,
     spill: IO[bytes],
+    texts: xls_rows.Texts,
 ) -> xls_rows.SheetRows:
     for col, width in enumerate(grid.col_widths):
         sheet.col(col).width = int(min(width, MAX_COLUMN_WIDTH) * 256)
     for row, height in grid.row_heights.items():
-        sheet.row(row).height_mismatch = True
-        sheet.row(row).height = int(height * 20)
-    rows = xls_rows.SheetRows(book, sheet, spill)
-    cells = grid.cells
-    in_order = all(a.row <= b.row for a, b in pairwise(cells))  # then a row is complete once passed
-    last_row = -1
-    for cell in cells:
-        if in_order and cell.row != last_row:
-            rows.complete_before(cell.row)
-            last_row = cell.row
-        key = (cell.style, cell.locked, grid.input_fill)
-        xf = styles.get(key)
-        if xf is None:
-            xf = styles[key] = book.add_style(_make_style(book, *key))
-        text = cell.formula  # read once: a ledger balance prints its formula when read (export.ledger_formulas)
-        if text:
-            _write_formula(book, rows, formulas, cell, text, xf)
-        else:
-            rows.write(cell.row, cell.col, _value(cell), xf)
-        if cell.rowspan > 1 or cell.colspan > 1:  # Worksheet.write_merge: blanks over the rest, then the range
-            if cell.colspan > 1:
-                rows.blanks(cell.row, cell.col + 1, cell.last_col, xf)
-            for row in range(cell.row + 1, cell.last_row + 1):
-                rows.blanks(row, cell.col, cell.last_col, xf)
-            sheet._Worksheet__merged_ranges.append((cell.row, cell.last_row, cell.col, cell.last_col))
+        xlwt_row = sheet.row(row)
+        xlwt_row.height_mismatch = True
+        xlwt_row.height = int(height * 20)
+    rows = xls_rows.SheetRows(book, sheet, spill, texts)
+    _write_cells(book, rows, grid, styles, formulas)
     rows.finish()
     sheet.paper_size_code = A4
     sheet.portrait = not grid.landscape
@@ -473,24 +456,84 @@ def _write_sheet(
     return rows
 
 
-def _write_formula(
-    book: _Workbook, rows: xls_rows.SheetRows, formulas: _Formulas, cell: Cell, text: str, xf: int
+def _write_cells(
+    book: _Workbook,
+    rows: xls_rows.SheetRows,
+    grid: Grid,
+    styles: dict[tuple[Style, bool, InputFill], int],
+    formulas: _Formulas,
 ) -> None:
-    """A FORMULA record: with the grid's figure as its cached result, or xlwt's "empty string" without one."""
-    formula = formulas.formula(text, cell.row)
-    if not isinstance(formula, _Relocated):
-        book.add_sheet_reference(formula)  # resolves the sheet names a freshly parsed formula refers to
-    if not 0 <= cell.col <= 255:
-        raise ValueError(f"column index ({cell.col!r}) not an int in range(256)")
-    written = FormulaCell(cell.row, cell.col, xf, formula)
-    rows.write_record(cell.row, cell.col, written if cell.value is None else _CachedFormula(written, cell.value))
-    formulas.learn(formula, cell.row)
+    """Every cell of the grid, in its order, as ``Worksheet.write`` and ``write_merge`` write them.
+
+    A quarter's ledger has 400,000 cells, so the usual ones are encoded here at once: a text (its shared
+    string looked up once per distinct text), a 30-bit integer (an RK value), an empty cell, a formula."""
+    cells = grid.cells
+    in_order = all(a.row <= b.row for a, b in pairwise(cells))  # then a row is complete once passed
+    texts = rows.texts
+    text_index, tally = texts.index, texts.tally
+    uses = 0  # of shared strings already added, counted once at the end
+    xfs: dict[tuple[Style, bool], int] = {}
+    line: dict[int, xls_rows.Entry] = {}
+    last_row = -1
+    label, rk_limit, put = xls_rows.LABEL_SST, xls_rows.RK_LIMIT, rows.put
+    for cell in cells:
+        row, col = cell.row, cell.col
+        if row != last_row:
+            if in_order:
+                rows.complete_before(row)
+            line = rows.line(row)
+            last_row = row
+        if not 0 <= col <= MAX_COLUMN:
+            raise ValueError(f"column index ({col!r}) not an int in range(256)")
+        xf = xfs.get((cell.style, cell.locked))
+        if xf is None:
+            key = (cell.style, cell.locked, grid.input_fill)
+            xf = styles.get(key)
+            if xf is None:
+                xf = styles[key] = book.add_style(_make_style(book, *key))
+            xfs[cell.style, cell.locked] = xf
+        value = cell.value
+        shape = None if type(cell) is Cell else getattr(cell, "formula_shape", None)
+        if shape is not None:
+            entry: xls_rows.Entry = _formula(book, formulas, formulas.keyed(shape, cell), row, col, xf, value)
+        elif text := cell.formula:  # read once: a formula may be printed when read (export.ledger_formulas)
+            entry = _formula(book, formulas, formulas.formula(text, row), row, col, xf, value)
+        elif type(value) is str:
+            index = text_index.get(value)
+            if index is None:
+                index = texts.first(value)
+            elif index >= 0:
+                tally[index] += 1
+                uses += 1
+            entry = label(0x00FD, 10, row, col, xf, index) if index >= 0 else xf
+        elif type(value) is int and -rk_limit <= value < rk_limit:
+            entry = (2 | value << 2, xf)
+        else:
+            entry = rows.value(row, col, value, xf)
+        if col in line:
+            put(line, col, entry)
+        else:
+            line[col] = entry
+        if cell.rowspan > 1 or cell.colspan > 1:  # Worksheet.write_merge: blanks over the rest, then the range
+            if cell.colspan > 1:
+                rows.blanks(row, col + 1, cell.last_col, xf)
+            for below in range(row + 1, cell.last_row + 1):
+                rows.blanks(below, col, cell.last_col, xf)
+            rows.sheet._Worksheet__merged_ranges.append((row, cell.last_row, col, cell.last_col))
+    texts.used(uses)
 
 
-def _value(cell: Cell) -> str | int | float | None:
-    if isinstance(cell.value, str):
-        return excel_text(cell.value)  # a label record: never a formula, whatever it starts with
-    return cell.value
+def _formula(
+    book: _Workbook, formulas: _Formulas, formula: bytes | xlwt.Formula, row: int, col: int, xf: int,
+    result: str | int | float | None,
+) -> bytes:  # fmt: skip
+    """A formula's record: its tokens moved from a formula already written, or parsed afresh (and learnt)."""
+    if isinstance(formula, bytes):
+        return _formula_record(row, col, xf, formula, result)
+    book.add_sheet_reference(formula)  # resolves the sheet names a freshly parsed formula refers to
+    record = _formula_record(row, col, xf, formula.rpn()[2:], result)
+    formulas.learn(formula, row)
+    return record
 
 
 def _make_style(book: _Workbook, style: Style, locked: bool, input_fill: InputFill) -> xlwt.XFStyle:

@@ -2,40 +2,84 @@
 
 xlwt keeps an object per cell until the workbook is saved, then joins every record into one
 string, and the whole workbook into another, before writing the file: a quarter's ledger of
-25,000 entries held about 114 MB of cells and copied about 190 MB on saving. Here each
-row's cell records are encoded as soon as the row is complete, with xlwt's own cell classes
-and its own function for runs of blanks and numbers (``_get_cells_biff_data_mul``), and
-spilled to a temporary file; xlwt's row objects stay (they write the ROW records and keep
-the order xlwt writes rows in: the order each row was first touched). ``book_stream`` is the
-workbook's records, which xlwt's own ``save`` writes (into a ``TargetFile``) a piece at a time,
-reading the spilled rows back in that order: the same bytes, never the whole file in memory.
+25,000 entries held about 114 MB of cells and copied about 190 MB on saving. Here a cell is
+kept as the little its record needs (``Entry``) only until its row is complete; the row's cell
+records are then encoded, byte for byte as xlwt's ``_get_cells_biff_data_mul`` encodes them
+(runs of blanks and of RK numbers joined into MULBLANK and MULRK records), and spilled to a
+temporary file. xlwt's row objects stay (they write the ROW records and keep the order xlwt
+writes rows in: the order each row was first touched). ``book_stream`` is the workbook's
+records, which xlwt's own ``save`` writes (into a ``TargetFile``) a piece at a time, reading the
+spilled rows back in that order: the same bytes, never the whole file in memory.
 """
 
 from __future__ import annotations
 
+import functools
+import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import xlwt
-from xlwt.Cell import BlankCell, BooleanCell, MulBlankCell, NumberCell, StrCell, _get_cells_biff_data_mul
+from xlwt.BIFFRecords import MulBlankRecord
+from xlwt.Cell import BooleanCell, NumberCell
+
+from treasurer_app.export.grid import excel_text
+
+# A cell until its row is encoded: an int is a blank cell's XF index, a pair an RK number (RK value, XF index),
+# bytes its whole record (text, a formula, a number no RK value holds, …), None a column a MULBLANK record covers.
+Entry = int | tuple[int, int] | bytes | None
 
 _ROW_RECORD = 20  # bytes of a ROW record (a 4-byte header and 16 bytes)
 _COPY_CHUNK = 1 << 20
+# BIFF8 cell record ids (MS-XLS 2.4)
+_LABEL_SST, _BLANK, _RK, _MULBLANK, _MULRK = 0x00FD, 0x0201, 0x027E, 0x00BE, 0x00BD
+LABEL_SST = struct.Struct("<5HL").pack  # LABELSST: id, length 10, row, column, XF index, shared string index
+_BLANK_RECORD = struct.Struct("<5H").pack
+_RK_RECORD = struct.Struct("<5Hi").pack
+RK_LIMIT = 0x20000000  # an int n with -RK_LIMIT <= n < RK_LIMIT is the RK value 2 | n << 2 (a 30-bit integer)
+
+
+@functools.cache
+def _mul_record(kind: int, count: int) -> Callable[..., bytes]:
+    """The packer of a MULBLANK or MULRK record of ``count`` cells: id, length, row, first column, each
+    cell's XF index (MULRK: and RK value), last column."""
+    return struct.Struct("<4H" + ("H" if kind == _MULBLANK else "Hi") * count + "H").pack
+
+
+class Texts:
+    """The workbook's shared strings, added as xlwt's ``add_str`` adds them, each text cleaned (``excel_text``)
+    and looked up once: ``index`` maps a cell's text to its string's index (-1: blank once cleaned)."""
+
+    def __init__(self, book: xlwt.Workbook) -> None:
+        self.sst = book._Workbook__sst
+        self.tally: list[int] = self.sst._tally  # how many cells show each string (0: written over)
+        self.index: dict[str, int] = {}
+
+    def first(self, text: str) -> int:
+        """The index of a text not seen yet, added (as one use)."""
+        cleaned = excel_text(text)  # a label record: never a formula, whatever it starts with
+        index = self.index[text] = self.sst.add_str(cleaned) if cleaned else -1
+        return index
+
+    def used(self, count: int) -> None:
+        """``count`` more uses of strings already added (their tallies counted by the caller)."""
+        self.sst._add_calls += count
 
 
 class SheetRows:
     """The cells of one worksheet, written in the grid's order as ``Worksheet.write``/``write_merge`` would
     write them, kept as encoded records in ``spill`` once their row is complete."""
 
-    def __init__(self, book: xlwt.Workbook, sheet: xlwt.Worksheet, spill: IO[bytes]) -> None:
-        self.book, self.sheet, self.spill = book, sheet, spill
-        self.pending: dict[int, dict[int, Any]] = {}  # row → column → xlwt cell object (None: inside a MULBLANK)
+    def __init__(self, book: xlwt.Workbook, sheet: xlwt.Worksheet, spill: IO[bytes], texts: Texts) -> None:
+        self.book, self.sheet, self.spill, self.texts = book, sheet, spill, texts
+        self.pending: dict[int, dict[int, Entry]] = {}  # row → column → cell
         self.encoded: dict[int, tuple[int, int]] = {}  # row → (offset, length) of its cell records in ``spill``
         self.first_col, self.last_col = sheet.first_used_col, sheet.last_used_col
 
-    def _row(self, row: int) -> dict[int, Any]:
+    def line(self, row: int) -> dict[int, Entry]:
+        """Row ``row``'s cells (column → cell), to write into with ``put``."""
         cells = self.pending.get(row)
         if cells is None:
             if row in self.encoded:
@@ -44,39 +88,39 @@ class SheetRows:
             cells = self.pending[row] = {}
         return cells
 
-    def _put(self, cells: dict[int, Any], col: int, cell: Any) -> None:
+    def put(self, cells: dict[int, Entry], col: int, entry: Entry) -> None:
         old = cells.get(col)
-        if old is not None and isinstance(old, StrCell):
-            self.book.del_str(old.sst_idx)  # as xlwt does when a cell is written over
-        cells[col] = cell
+        if type(old) is bytes and old[:2] == b"\xfd\x00":  # a text: as xlwt does when a cell is written over
+            self.book.del_str(struct.unpack_from("<L", old, 10)[0])
+        cells[col] = entry
 
-    def write(self, row: int, col: int, value: object, xf: int) -> None:
-        """``Worksheet.write(row, col, value, style)`` for a value that is not a formula."""
-        if not 0 <= col <= 255:
-            raise ValueError(f"column index ({col!r}) not an int in range(256)")
-        cells = self._row(row)
+    def value(self, row: int, col: int, value: object, xf: int) -> Entry:
+        """The cell ``Worksheet.write(row, col, value, style)`` makes of a value that is not a formula."""
         if isinstance(value, str):
-            cell: Any = StrCell(row, col, xf, self.book.add_str(value)) if value else BlankCell(row, col, xf)
-        elif isinstance(value, bool):
-            cell = BooleanCell(row, col, xf, value)
-        elif isinstance(value, int | float):
-            cell = NumberCell(row, col, xf, value)
-        elif value is None:
-            cell = BlankCell(row, col, xf)
-        else:
-            raise TypeError(f"Unexpected data type {type(value)!r}")
-        self._put(cells, col, cell)
-
-    def write_record(self, row: int, col: int, cell: Any) -> None:
-        """A cell already made (a formula with its cached result)."""
-        self._put(self._row(row), col, cell)
+            texts = self.texts
+            index = texts.index.get(value)
+            if index is None:
+                index = texts.first(value)
+            elif index >= 0:
+                texts.tally[index] += 1
+                texts.used(1)
+            return LABEL_SST(_LABEL_SST, 10, row, col, xf, index) if index >= 0 else xf
+        if isinstance(value, bool):
+            data: bytes = BooleanCell(row, col, xf, value).get_biff_data()
+            return data
+        if isinstance(value, int | float):
+            is_rk, number = NumberCell(row, col, xf, value).get_encoded_data()
+            return (number, xf) if is_rk else number
+        if value is None:
+            return xf
+        raise TypeError(f"Unexpected data type {type(value)!r}")
 
     def blanks(self, row: int, first_col: int, last_col: int, xf: int) -> None:
-        """``Row.write_blanks``: one MULBLANK object in the first column, None in the others."""
-        cells = self._row(row)
-        self._put(cells, first_col, MulBlankCell(row, first_col, last_col, xf))
+        """``Row.write_blanks``: one MULBLANK record in the first column, None in the others."""
+        cells = self.line(row)
+        self.put(cells, first_col, MulBlankRecord(row, first_col, last_col, xf).get())
         for col in range(first_col + 1, last_col + 1):
-            self._put(cells, col, None)
+            self.put(cells, col, None)
 
     def complete_before(self, row: int) -> None:
         """Every row above ``row`` will get no more cells: encode and let go of them."""
@@ -91,12 +135,11 @@ class SheetRows:
     def _encode(self, row: int) -> None:
         cells = self.pending.pop(row)
         if cells:
-            columns = cells.keys()
-            low, high = min(columns), max(columns)
+            low, high = min(cells), max(cells)
             self.first_col, self.last_col = min(self.first_col, low), max(self.last_col, high)
             xlwt_row = self.sheet.row(row)
             xlwt_row._Row__max_col_idx = max(xlwt_row._Row__max_col_idx, high)
-        data = _get_cells_biff_data_mul(row, sorted(item for item in cells.items() if item[1] is not None))
+        data = encode_row(row, sorted(cells.items()))
         self.encoded[row] = (self.spill.tell(), len(data))
         self.spill.write(data)
 
@@ -127,6 +170,44 @@ class SheetRows:
             yield b"".join(buffered)
 
         return total, chunks()
+
+
+def encode_row(row: int, cells: list[tuple[int, Entry]]) -> bytes:
+    """A row's cell records, its cells in column order, as ``xlwt.Cell._get_cells_biff_data_mul`` writes them:
+    a run of blanks (or of RK numbers) in adjacent columns is one MULBLANK (MULRK) record, a lone one a BLANK
+    (RK) record; a number no RK value holds ends a run of RK numbers."""
+    pieces: list[bytes] = []
+    i, count = 0, len(cells)
+    while i < count:
+        col, entry = cells[i]
+        if isinstance(entry, bytes):
+            pieces.append(entry)
+            i += 1
+            continue
+        if entry is None:
+            i += 1
+            continue
+        kind = type(entry)
+        end = i + 1
+        while end < count and cells[end][0] == col + end - i and type(cells[end][1]) is kind:
+            end += 1
+        run = end - i
+        if isinstance(entry, int):
+            if run == 1:
+                pieces.append(_BLANK_RECORD(_BLANK, 6, row, col, entry))
+            else:
+                xfs = [xf for _, xf in cells[i:end]]
+                pieces.append(_mul_record(_MULBLANK, run)(_MULBLANK, 2 * run + 6, row, col, *xfs, col + run - 1))
+        elif run == 1:
+            number, xf = entry
+            pieces.append(_RK_RECORD(_RK, 10, row, col, xf, number))
+        else:
+            values: list[Any] = []
+            for _, pair in cells[i:end]:
+                values += reversed(pair)  # type: ignore[arg-type]  # RK value, XF index: the run holds pairs only
+            pieces.append(_mul_record(_MULRK, run)(_MULRK, 6 * run + 6, row, col, *values, col + run - 1))
+        i = end
+    return b"".join(pieces)
 
 
 def new_spill() -> IO[bytes]:

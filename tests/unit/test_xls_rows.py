@@ -1,0 +1,73 @@
+"""The .xls writer's own cell encoding (export/xls_rows.py) against xlwt's: a row's records byte for byte the
+ones xlwt's cell objects give, whatever the mix of texts, blanks, numbers, booleans and merged blanks."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+
+import xlwt
+from xlwt.Cell import BlankCell, BooleanCell, MulBlankCell, NumberCell, StrCell, _get_cells_biff_data_mul
+
+from treasurer_app.export import xls_rows
+
+# Numbers at the edges of what an RK value holds (a 30-bit integer, or one hundredth of it), and beyond.
+VALUES: list[object] = [
+    None, "", "text", "\x01", "其他", 0, 1, -1, 7, 2**29 - 1, 2**29, -(2**29), -(2**29) - 1, 899_765_900,
+    1.5, 0.01, -0.25, 1e300, 123456.78, True, False,
+]  # fmt: skip
+
+
+def xlwt_cell(book: xlwt.Workbook, row: int, col: int, value: object, xf: int) -> object:
+    """The cell ``Row.write`` makes of ``value`` (the writer cleans texts first: "\\x01" is blank)."""
+    if isinstance(value, str):
+        text = value.replace("\x01", "")
+        return StrCell(row, col, xf, book.add_str(text)) if text else BlankCell(row, col, xf)
+    if isinstance(value, bool):
+        return BooleanCell(row, col, xf, value)
+    if value is None:
+        return BlankCell(row, col, xf)
+    return NumberCell(row, col, xf, value)
+
+
+def test_rows_are_encoded_as_xlwt_encodes_them() -> None:
+    rng = random.Random(16)
+    ours, theirs = xlwt.Workbook(), xlwt.Workbook()
+    sheet = ours.add_sheet("s")
+    with tempfile.TemporaryFile() as spill:
+        rows = xls_rows.SheetRows(ours, sheet, spill, xls_rows.Texts(ours))
+        for row in range(400):
+            expected: dict[int, object] = {}
+            line = rows.line(row)
+            col = 0
+            while col < 40:
+                xf = rng.choice((15, 16, 17))
+                if rng.random() < 0.1:  # a merged cell's blanks: Row.write_blanks
+                    last = col + rng.randrange(3)
+                    expected[col] = MulBlankCell(row, col, last, xf)
+                    rows.blanks(row, col, last, xf)
+                    col = last + 1
+                    continue
+                if rng.random() < 0.8:  # else a column left out
+                    value = rng.choice(VALUES)
+                    expected[col] = xlwt_cell(theirs, row, col, value, xf)
+                    rows.put(line, col, rows.value(row, col, value, xf))
+                col += 1
+            encoded = xls_rows.encode_row(row, sorted(line.items()))
+            assert encoded == _get_cells_biff_data_mul(row, sorted(expected.items())), row
+    ours_sst, theirs_sst = ours._Workbook__sst, theirs._Workbook__sst
+    assert ours_sst._str_indexes == theirs_sst._str_indexes
+    assert (ours_sst._tally, ours_sst._add_calls) == (theirs_sst._tally, theirs_sst._add_calls)
+
+
+def test_a_text_written_over_is_no_longer_counted() -> None:
+    book = xlwt.Workbook()
+    with tempfile.TemporaryFile() as spill:
+        rows = xls_rows.SheetRows(book, book.add_sheet("s"), spill, xls_rows.Texts(book))
+        line = rows.line(0)
+        rows.put(line, 0, rows.value(0, 0, "old", 15))
+        rows.put(line, 1, rows.value(0, 1, "kept", 15))
+        rows.put(line, 0, rows.value(0, 0, 5, 15))
+    sst = book._Workbook__sst
+    assert sst._tally == [0, 1]  # "old" is written as an empty string in the table, as xlwt does
+    assert sst._add_calls == 1
