@@ -24,7 +24,7 @@ from treasurer_app.forms import FORMS, final_accounts, training_report, work_pla
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import SIGNATURES, Derived, FormSpec, Record, terms, year_labels
 from treasurer_app.forms.layout import SLASH, Column, Gap, Heading, Layout, Lines, Matrix, Rows, ScreenOnly, Title
-from treasurer_app.ledger.balances import balances
+from treasurer_app.ledger.balances import RunningBalances
 from treasurer_app.ledger.codes import ACCOUNTS, CATEGORIES, PARAMETER_TABLE, code_item, code_text
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.quarters import quarter_slice
@@ -239,10 +239,12 @@ _BALANCE_INDEX = {"balance_acct1": 0, "balance_acct2": 1, "balance_fixed": 2, "b
 
 
 class _LedgerSource(_Source):
-    def __init__(self, book: LedgerBook, year: int, union_name: str, tax_id: str) -> None:
+    def __init__(
+        self, book: LedgerBook, year: int, union_name: str, tax_id: str, running: RunningBalances | None = None
+    ) -> None:
         self.book, self.year = book, year
         self.header = {"union_name": union_name, "year": str(year), "tax_id": tax_id}
-        self.running = balances(book, year)
+        self.running = (RunningBalances(book, year) if running is None else running).balances()
 
     def cell(self, key: str, companion: str | None = None) -> Printed:
         if key in self.header:
@@ -557,11 +559,17 @@ ALLOWED_MARK = "◎"  # the guide's mark for an allowed 動支類別 / 動支帳
 
 
 def ledger_grids(
-    project: Project, year: int, quarter: int | None = None, *, submitted: LedgerBook | None = None
+    project: Project,
+    year: int,
+    quarter: int | None = None,
+    *,
+    submitted: LedgerBook | None = None,
+    running: RunningBalances | None = None,
 ) -> list[Grid]:
     """The cash ledger kept in ``year`` (year to date after ``quarter``, or the whole year) and the parameter table.
 
     ``submitted``: the quarter's slice when the caller has it already (``quarter_slice`` of the same book).
+    ``running``: that book's running balances when the caller has them (its entries parsed once).
     """
     book = project.years[year].ledger or LedgerBook()
     if submitted is not None:
@@ -570,7 +578,7 @@ def ledger_grids(
         book = quarter_slice(book, year, quarter)
     union_name = project.union_name(year)
     names = {**year_labels(year), "union": union_name, "title": LEDGER_TITLE}
-    source = _LedgerSource(book, year, union_name, project.tax_id(year))
+    source = _LedgerSource(book, year, union_name, project.tax_id(year), running)
     sheet = _Interpreter(LEDGER_LAYOUT, LEDGER_TITLE, f"{union_name} {LEDGER_TITLE}", names, source).run()
     sheet.input_fill = InputFill.WHITE  # the guide: 僅填寫表單白色區域部分
     add_balance_formulas(sheet)

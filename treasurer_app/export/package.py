@@ -31,6 +31,8 @@ from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import FORM_NAMES, FORMS, LEDGER_FORM, PROJECT_FORM
 from treasurer_app.forms.roster import PERSONAL_COLUMNS
+from treasurer_app.ledger.balances import RunningBalances
+from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.quarters import parse_quarter, quarter_month, quarter_slice
 from treasurer_app.ledger.sheet import LEDGER_TITLE
 from treasurer_app.project import Project
@@ -211,14 +213,7 @@ def _export_ledger(project: Project, quarter_text: str, out_dir: str | Path, fmt
     book = project.years.get(year)
     if book is None or book.ledger is None:
         raise ExportRefused([error(LEDGER_FORM, "export.ledger_missing", f"現金收支登記簿：沒有 {year} 年度的資料")])
-    submitted = quarter_slice(book.ledger, year, quarter)
-    _refuse_entries_that_cannot_fit(len(submitted.entries), fmt)  # before checking or laying out anything
-    findings = [*check_ledger(submitted, year), *check_caps(submitted, year)]
-    problems = errors_only(findings) + _check_ledger_header(project, year)
-    if problems:
-        raise ExportRefused(problems)
-    grids: list[Grid] = ledger_grids(project, year, quarter, submitted=submitted)
-    _refuse_what_does_not_fit(grids, fmt, LEDGER_FORM)
+    findings, grids = _checked_ledger_grids(project, year, quarter, book.ledger, fmt)
     stem = names.accounting_file_stem(year, quarter, project.tax_id(year).strip())
     with _write_problems_refused(LEDGER_FORM), staged_folder(out_dir) as out:
         written = [writer(grids, out / f"{stem}.{fmt}")]
@@ -230,6 +225,24 @@ def _export_ledger(project: Project, quarter_text: str, out_dir: str | Path, fmt
         title = f"{project.union_name(year)} {LEDGER_TITLE}（{year} 年第 {quarter} 季，{month}）"
         report = _finish(project, year, findings, False, written, out / f"export-report-{month}.html", title, [])
     return _moved(report, Path(out_dir))
+
+
+def _checked_ledger_grids(
+    project: Project, year: int, quarter: int, ledger: LedgerBook, fmt: str
+) -> tuple[list[Finding], list[Grid]]:
+    """The quarter's findings and its sheets, laid out once nothing refuses them. The entries are parsed once,
+    for the checks, the caps and the sheet's balances, and let go with the rest of this work before anything
+    is written (the writers need only the sheets)."""
+    submitted = quarter_slice(ledger, year, quarter)
+    _refuse_entries_that_cannot_fit(len(submitted.entries), fmt)  # before checking or laying out anything
+    running = RunningBalances(submitted, year)
+    findings = [*check_ledger(submitted, year, running), *check_caps(submitted, year, running)]
+    problems = errors_only(findings) + _check_ledger_header(project, year)
+    if problems:
+        raise ExportRefused(problems)
+    grids = ledger_grids(project, year, quarter, submitted=submitted, running=running)
+    _refuse_what_does_not_fit(grids, fmt, LEDGER_FORM)
+    return findings, grids
 
 
 def _check_ledger_header(project: Project, year: int) -> list[Finding]:
