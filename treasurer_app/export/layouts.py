@@ -11,9 +11,10 @@ check boxes, planned interest inside 預算經費) have their printers, with the
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from itertools import takewhile
+from itertools import chain, repeat, takewhile
+from operator import attrgetter
 
 from treasurer_app.export.excel_look import LOOKS
 from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1, display_width
@@ -151,6 +152,18 @@ class _Source:
     def record_cell(self, index: int, record: Record, key: str) -> Printed:
         raise KeyError(key)
 
+    def add_records(self, grid: Grid, block: Rows, first_row: int) -> None:
+        """One row of cells per record from ``first_row`` on, a numbering cell first when the table numbers its rows."""
+        offset = 1 if block.number else 0
+        add = grid.add
+        for index, record in enumerate(self.records()):
+            row = first_row + index
+            if block.number:
+                add(row, 0, index + 1, Style.CENTER)
+            for col, column in enumerate(block.columns, start=offset):
+                value, style, locked, key = self.record_cell(index, record, column.key)
+                add(row, col, value, style, locked=locked, key=key)
+
     def spare_style(self, key: str) -> Style:
         return Style.TEXT
 
@@ -236,6 +249,7 @@ class _TableSource(_Source):
 
 
 _BALANCE_INDEX = {"balance_acct1": 0, "balance_acct2": 1, "balance_fixed": 2, "balance_petty": 3}
+_BALANCE_NAMES = {key: attrgetter(("acct1", "acct2", "fixed", "petty")[index]) for key, index in _BALANCE_INDEX.items()}
 
 
 class _LedgerSource(_Source):
@@ -255,20 +269,50 @@ class _LedgerSource(_Source):
     def records(self) -> list[Record]:
         return self.book.entries
 
-    def record_cell(self, index: int, record: Record, key: str) -> Printed:
-        kind, code = record.get("kind", ""), record.get("code", "")
+    def add_records(self, grid: Grid, block: Rows, first_row: int) -> None:
+        """The entries' cells, made a column at a time: a quarter's sheet has 25,000 rows of 16 cells, and each
+        column's style, lock and kind of value are the same all the way down."""
+        count = len(self.book.entries)
+        rows = list(range(first_row, first_row + count))  # each row's number one object, shared by its cells
+        offset = 1 if block.number else 0
+        columns = []
+        if block.number:
+            columns.append(map(Cell, rows, repeat(0), range(1, count + 1), repeat(Style.CENTER)))
+        for col, column in enumerate(block.columns, start=offset):
+            values, style, locked, keyed = self._column(column.key)
+            keys = [f"{index}:{column.key}" for index in range(count)] if keyed else repeat(None)
+            cells = map(Cell, rows, repeat(col), values, repeat(style), repeat(1), repeat(1), repeat(locked), keys,
+                        repeat(None))  # fmt: skip
+            columns.append(cells)
+        grid.cells.extend(chain.from_iterable(zip(*columns, strict=True)))  # row by row, left to right
+
+    def _column(self, key: str) -> tuple[Iterable[CellValue], Style, bool, bool]:
+        """A column of the entries: its values, style, lock, and whether each cell carries its entry's key
+        (``"{index}:{key}"``, the input cells)."""
+        records = self.book.entries
         if key == "year":
-            return str(self.year), Style.CENTER, True, None
-        if key == "item":
-            return code_item(kind.strip(), code.strip()) or None, Style.TEXT, True, None
-        if key == "code":  # 摘要(一): the code's text from the parameter table, which names the 號
-            return code_text(kind, code) or None, Style.TEXT, False, f"{index}:code"
+            return repeat(str(self.year)), Style.CENTER, True, False
+        if key in ("item", "code"):
+            pairs = [(record.get("kind", ""), record.get("code", "")) for record in records]
+            if key == "item":
+                items = {pair: code_item(pair[0].strip(), pair[1].strip()) or None for pair in set(pairs)}
+                return map(items.__getitem__, pairs), Style.TEXT, True, False
+            summaries = {pair: code_text(*pair) or None for pair in set(pairs)}
+            return map(summaries.__getitem__, pairs), Style.TEXT, False, True
         if key == "balance_total":
-            return self.running[index].total, Style.MONEY, True, None
+            return [balance.total for balance in self.running], Style.MONEY, True, False
         if key in _BALANCE_INDEX:
-            return self.running[index].amounts()[_BALANCE_INDEX[key]], Style.MONEY, True, None
-        value, style = input_value(ENTRY_FIELD[key], record.get(key, ""))
-        return value, style, False, f"{index}:{key}"
+            return map(_BALANCE_NAMES[key], self.running), Style.MONEY, True, False
+        field = ENTRY_FIELD[key]
+        style = input_style(field)
+        texts = [record.get(key, "") for record in records]
+        if _number_style(field) is None:
+            return [text or None for text in texts], style, False, True
+        try:  # a ledger repeats its days and amounts: each distinct text read once
+            numbers = {text: input_value(field, text)[0] for text in set(texts)}
+        except TypeError:  # a value that cannot be a key (an odd file's): read each one
+            return [input_value(field, text)[0] for text in texts], style, False, True
+        return map(numbers.__getitem__, texts), style, False, True
 
     def options(self, key: str) -> tuple[str, ...]:
         if key == "code":  # 號 is chosen in 摘要(一): the parameter table's texts, in the guide's order
@@ -475,14 +519,9 @@ class _Interpreter:
             col += 1
         self.grid.header_rows = (top, top + depth - 1)
         self.row = top + depth
-        records = self.source.records()
         first = self.row
-        for index, record in enumerate(records):
-            if block.number:
-                self.grid.add(self.row, 0, index + 1, Style.CENTER)
-            for col, column in enumerate(block.columns, start=offset):
-                self.put(col, self.source.record_cell(index, record, column.key), drop_down=False)
-            self.row += 1
+        self.source.add_records(self.grid, block, first)
+        self.row += len(self.source.records())
         if self.row + block.spare > first:  # one drop-down down each choice column, the spare rows included
             for col, column in enumerate(block.columns, start=offset):
                 if not column.computed and not column.lines:
