@@ -4,7 +4,6 @@ ones xlwt's cell objects give, whatever the mix of texts, blanks, numbers, boole
 from __future__ import annotations
 
 import random
-import tempfile
 
 import xlwt
 from xlwt.Cell import BlankCell, BooleanCell, MulBlankCell, NumberCell, StrCell, _get_cells_biff_data_mul
@@ -34,7 +33,7 @@ def test_rows_are_encoded_as_xlwt_encodes_them() -> None:
     rng = random.Random(16)
     ours, theirs = xlwt.Workbook(), xlwt.Workbook()
     sheet = ours.add_sheet("s")
-    with tempfile.TemporaryFile() as spill:
+    with xls_rows.Spill() as spill:
         rows = xls_rows.SheetRows(ours, sheet, spill, xls_rows.Texts(ours))
         for row in range(400):
             expected: dict[int, object] = {}
@@ -62,7 +61,7 @@ def test_rows_are_encoded_as_xlwt_encodes_them() -> None:
 
 def test_a_text_written_over_is_no_longer_counted() -> None:
     book = xlwt.Workbook()
-    with tempfile.TemporaryFile() as spill:
+    with xls_rows.Spill() as spill:
         rows = xls_rows.SheetRows(book, book.add_sheet("s"), spill, xls_rows.Texts(book))
         line = rows.line(0)
         rows.put(line, 0, rows.value(0, 0, "old", 15))

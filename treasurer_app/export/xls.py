@@ -40,7 +40,6 @@ import struct
 from collections.abc import Hashable, Sequence
 from itertools import pairwise
 from pathlib import Path
-from typing import IO
 
 import xlwt
 from xlwt.BIFFRecords import FormulaRecord
@@ -267,7 +266,7 @@ class _Shape:
     """A parsed formula: its row and tokens, its digit runs as written (the relative rows apart), and the
     tokens cut where they hold the relative rows."""
 
-    __slots__ = ("fixed", "fixed_at", "moving_at", "pack", "parts", "row", "rows", "starts", "text_parts")
+    __slots__ = ("fixed", "fixed_at", "high", "low", "moving_at", "row", "runs", "starts", "text_parts")
 
     def __init__(self, row: int, tokens: bytes, text: str, moving: list[bool], offsets: list[int]) -> None:
         numbers = _DIGITS.findall(text)
@@ -283,14 +282,24 @@ class _Shape:
         for n in range(len(spans) + 1):
             self.text_parts += [text[cuts[2 * n] : cuts[2 * n + 1]], ""]
         self.text_parts.pop()
-        # The tokens as struct.pack arguments: the bytes between the relative rows, each row a "H".
+        # The tokens cut where they hold relative rows: [bytes, row, bytes, row, …, bytes]. Rows in a run of equal
+        # ones (a ledger balance's own row, 16 times) are put in with one join: (row, [bytes before each, …]),
+        # the last run also holding the bytes after it, the others an empty piece for their last row.
+        rows = [struct.unpack_from("<H", tokens, at)[0] for at in offsets]
         cuts = [0, *(at for offset in offsets for at in (offset, offset + 2)), len(tokens)]
-        self.pack = "<" + "H".join(f"{cuts[2 * n + 1] - cuts[2 * n]}s" for n in range(len(offsets) + 1))
-        self.parts: list[bytes | int] = []
-        for n in range(len(offsets) + 1):
-            self.parts += [tokens[cuts[2 * n] : cuts[2 * n + 1]], 0]
-        self.parts.pop()
-        self.rows = [struct.unpack_from("<H", tokens, at)[0] for at in offsets]
+        pieces = [tokens[cuts[2 * n] : cuts[2 * n + 1]] for n in range(len(offsets) + 1)]
+        self.runs: list[tuple[int, list[bytes]]] = []
+        for n, value in enumerate(rows):
+            if not self.runs or rows[n - 1] != value:
+                self.runs.append((value, []))
+            self.runs[-1][1].append(pieces[n])
+        for _, run in self.runs:
+            run.append(b"")
+        if self.runs:
+            self.runs[-1][1][-1] = pieces[-1]
+        else:
+            self.runs.append((0, pieces))  # nothing to move: the tokens as they are
+        self.low, self.high = min(rows, default=0), max(rows, default=0)
 
     def moved_to(self, numbers: list[str], row: int) -> bytes | None:
         """The tokens for the formula whose digit runs are ``numbers`` at ``row``, when it is this one moved."""
@@ -314,12 +323,13 @@ class _Shape:
         return self.tokens(delta)
 
     def tokens(self, delta: int) -> bytes | None:
-        moved = [value + delta for value in self.rows]
-        if moved and not (min(moved) >= 0 and max(moved) <= 0xFFFF):
+        """The tokens moved ``delta`` rows down (None when a row would leave the sheet)."""
+        if self.low + delta < 0 or self.high + delta > 0xFFFF:
             return None
-        parts = self.parts
-        parts[1::2] = moved
-        return struct.pack(self.pack, *parts)
+        return b"".join([_ROW(value + delta).join(run) for value, run in self.runs])
+
+
+_ROW = struct.Struct("<H").pack
 
 
 def _moving_numbers(text: str) -> list[bool] | None:
@@ -405,7 +415,7 @@ def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
             source = validation.source
             if source is not None and source not in list_names and source.sheet_name in indexes:
                 list_names[source] = book.add_list_name(indexes[source.sheet_name], source)
-    with xls_rows.new_spill() as spill:
+    with xls_rows.Spill() as spill:
         rows: dict[int, xls_rows.SheetRows] = {}
         validations: dict[int, bytes] = {}
         texts = xls_rows.Texts(book)
@@ -430,7 +440,7 @@ def _write_sheet(
     grid: Grid,
     styles: dict[tuple[Style, bool, InputFill], int],
     formulas: _Formulas,
-    spill: IO[bytes],
+    spill: xls_rows.Spill,
     texts: xls_rows.Texts,
 ) -> xls_rows.SheetRows:
     for col, width in enumerate(grid.col_widths):

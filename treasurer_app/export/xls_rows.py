@@ -72,7 +72,7 @@ class SheetRows:
     """The cells of one worksheet, written in the grid's order as ``Worksheet.write``/``write_merge`` would
     write them, kept as encoded records in ``spill`` once their row is complete."""
 
-    def __init__(self, book: xlwt.Workbook, sheet: xlwt.Worksheet, spill: IO[bytes], texts: Texts) -> None:
+    def __init__(self, book: xlwt.Workbook, sheet: xlwt.Worksheet, spill: Spill, texts: Texts) -> None:
         self.book, self.sheet, self.spill, self.texts = book, sheet, spill, texts
         self.pending: dict[int, dict[int, Entry]] = {}  # row → column → cell
         self.encoded: dict[int, tuple[int, int]] = {}  # row → (offset, length) of its cell records in ``spill``
@@ -140,8 +140,7 @@ class SheetRows:
             xlwt_row = self.sheet.row(row)
             xlwt_row._Row__max_col_idx = max(xlwt_row._Row__max_col_idx, high)
         data = encode_row(row, sorted(cells.items()))
-        self.encoded[row] = (self.spill.tell(), len(data))
-        self.spill.write(data)
+        self.encoded[row] = (self.spill.add(data), len(data))
 
     def release(self) -> None:
         """Let go of xlwt's row objects once saved: each refers to its sheet and workbook, a cycle only the
@@ -161,8 +160,7 @@ class SheetRows:
                 buffered.append(xlwt_row.get_row_biff_data())
                 offset, length = self.encoded.get(index, (0, 0))
                 if length:
-                    self.spill.seek(offset)
-                    buffered.append(self.spill.read(length))
+                    buffered.append(self.spill.read(offset, length))
                 size += _ROW_RECORD + length
                 if size >= _COPY_CHUNK:
                     yield b"".join(buffered)
@@ -210,8 +208,47 @@ def encode_row(row: int, cells: list[tuple[int, Entry]]) -> bytes:
     return b"".join(pieces)
 
 
-def new_spill() -> IO[bytes]:
-    return tempfile.TemporaryFile()
+class Spill:
+    """Encoded rows kept in a temporary file until the workbook is saved: written a megabyte at a time,
+    read back likewise (rows are read in about the order they were written)."""
+
+    def __init__(self) -> None:
+        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
+        self.size = 0  # bytes added
+        self.pending: list[bytes] = []  # added, not yet written
+        self.pending_size = 0
+        self.chunk, self.chunk_at = b"", 0  # the piece last read back and where in the file it starts
+
+    def __enter__(self) -> Spill:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def add(self, data: bytes) -> int:
+        """Keep ``data``; its offset, for ``read``."""
+        offset = self.size
+        self.size += len(data)
+        self.pending.append(data)
+        self.pending_size += len(data)
+        if self.pending_size >= _COPY_CHUNK:
+            self._write_pending()
+        return offset
+
+    def _write_pending(self) -> None:
+        self.file.seek(0, 2)
+        self.file.write(b"".join(self.pending))
+        self.pending.clear()
+        self.pending_size = 0
+
+    def read(self, offset: int, length: int) -> bytes:
+        start = offset - self.chunk_at
+        if not 0 <= start <= len(self.chunk) - length:
+            if self.pending:
+                self._write_pending()
+            self.file.seek(offset)
+            self.chunk, self.chunk_at, start = self.file.read(max(length, _COPY_CHUNK)), offset, 0
+        return self.chunk[start : start + length]
 
 
 def _sheet_parts(
