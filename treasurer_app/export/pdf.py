@@ -25,6 +25,7 @@ from typing import NamedTuple
 from reportlab.lib.pagesizes import A4, landscape
 
 from treasurer_app.export.grid import Cell, Grid, Style
+from treasurer_app.export.pdf_fit import LOOKS, MM, PAD_X, PAD_Y, SEAL_BOX, CellFits, Fit
 from treasurer_app.export.pdf_text import (
     BLANK_DATE_LINE,
     EPSILON,
@@ -33,31 +34,22 @@ from treasurer_app.export.pdf_text import (
     SHRINK_FLOOR,
     SHRINK_STEP,
     Font,
-    cell_text,
-    fit_text,
-    fits_one_line,
     signature_label,
     wrap,
 )
 
-MM = 72 / 25.4
 MARGIN_X = 15 * MM
 MARGIN_TOP = 12 * MM
 MARGIN_BOTTOM = 12 * MM
 BAND = 16.0  # height of the page header and footer bands
-PAD_X = 3.0
-PAD_Y = 2.5
 DEFAULT_ROW_HEIGHT = 20.0
 DEFAULT_COL_CHARS = 10.0
 BORDER_WIDTH = 0.6
-HEADER_FILL = 0.88  # grey level of table header cells
-SEAL_BOX = 30 * MM  # room for a seal: about 3 × 3 cm
 SIGNATURE_GAP = 8.0
 DATE_SIZE = 12.0
 FOOTER_SIZE = 10.0
 POINTS_PER_UNIT = 5.0  # an Excel width unit holds half a 10-point CJK character
 MIN_TEXT_SCALE = 0.8  # crowded tables print their text at no less than 8 points
-_FITS_KEPT = 20_000  # fitted texts a layout remembers (emptied when full: a ledger's balances never repeat)
 
 
 # ---------------------------------------------------------------- geometry
@@ -130,39 +122,6 @@ class Page:
         return Box(0, 0, self.width, self.height)
 
 
-# ---------------------------------------------------------------- looks of the styles
-
-
-@dataclass(frozen=True)
-class Look:
-    size: float
-    align: str  # "left", "center", "right"
-    bold: bool = False
-    border: bool = True
-    fill: float | None = None
-    top: bool = False  # text at the top of the cell instead of the middle
-    fixed: bool = False  # keeps its size when a crowded table's text is scaled down
-
-
-LOOKS: dict[Style, Look] = {
-    Style.TITLE: Look(16, "center", bold=True, border=False, fixed=True),
-    Style.SUBTITLE: Look(12, "center", bold=True, border=False, fixed=True),
-    Style.HEADER: Look(10, "center", bold=True, fill=HEADER_FILL),
-    Style.LABEL: Look(10, "left"),
-    Style.TEXT: Look(10, "left"),
-    Style.CENTER: Look(10, "center"),
-    Style.MONEY: Look(10, "right"),
-    Style.NUMBER: Look(10, "right"),
-    Style.SLASH: Look(10, "center"),
-    Style.NOTE: Look(10, "left", border=False, top=True),
-    Style.SIGNATURE: Look(10, "center", top=True),
-}
-
-
-# A cell's fit, which depends on its text, look and columns alone: look, x0, x1, size, lines, needed (the height
-# the cell needs), placed (each line's x and width as drawn). Fits are not kept per cell: a quarter's ledger has
-# hundreds of thousands of cells; the layout keeps row heights and fits each row again when it draws it.
-Fit = tuple[Look, float, float, float, tuple[str, ...], float, tuple[tuple[float, float], ...]]
 # What draws one row's cells on a page: (page, row, its cells, their fits, the tops of rows first..last+1, first, last)
 Painter = Callable[["Page", int, list[Cell], list[Fit], list[float], int, int], None]
 
@@ -255,7 +214,7 @@ class GridLayout:
         self.n_rows = grid.n_rows
         self.header = self._header_range()
         self.reach = self._reach()
-        self._fits: dict[tuple[object, ...], Fit] = {}
+        self._cell_fits = CellFits(font, self.edges, self.text_scale)
         self.heights: list[float] = [DEFAULT_ROW_HEIGHT] * self.n_rows
         # Each row's last fit: (the height its cells may take, the size its growing cells are capped at).
         self._fitted_as: list[tuple[float, float | None]] = [(0.0, None)] * self.n_rows
@@ -279,50 +238,6 @@ class GridLayout:
 
     def _last(self, cell: Cell) -> int:
         return min(cell.last_row, self.n_rows - 1)
-
-    def _fit(self, cell: Cell, max_height: float, size_cap: float | None = None) -> Fit:
-        # A ledger repeats its dates, kinds, codes, accounts and amounts in the same columns: each is fitted once.
-        value = cell.value
-        key = (cell.style, cell.col, cell.colspan, value.__class__, value, max_height, size_cap)
-        fitted = self._fits.get(key)
-        if fitted is None:
-            if len(self._fits) >= _FITS_KEPT:
-                self._fits.clear()
-            fitted = self._fits[key] = self._placed(*self._fit_afresh(cell, max_height, size_cap))
-        return fitted
-
-    def _placed(self, look: Look, x0: float, x1: float, size: float, lines: tuple[str, ...], needed: float) -> Fit:
-        """The fit with each line's x and width (see ``_place_rows``)."""
-        inner_x0, inner_x1 = x0 + PAD_X, x1 - PAD_X
-        placed = []
-        for line in lines:
-            width = self.font.width(line, size)
-            if look.align == "right":
-                x = inner_x1 - width
-            elif look.align == "center":
-                x = (inner_x0 + inner_x1 - width) / 2
-            else:
-                x = inner_x0
-            placed.append((x, width))
-        return look, x0, x1, size, lines, needed, tuple(placed)
-
-    def _fit_afresh(
-        self, cell: Cell, max_height: float, size_cap: float | None
-    ) -> tuple[Look, float, float, float, tuple[str, ...], float]:
-        look = LOOKS.get(cell.style, LOOKS[Style.TEXT])
-        x0 = self.edges[min(cell.col, len(self.edges) - 1)]
-        x1 = self.edges[min(cell.last_col + 1, len(self.edges) - 1)]
-        room = SEAL_BOX if cell.style is Style.SIGNATURE else 0.0
-        size = look.size if look.fixed else round(look.size * self.text_scale * 2) / 2
-        size = size if size_cap is None else min(size, size_cap)
-        text = cell_text(cell)
-        if not text:
-            return look, x0, x1, size, (), 2 * PAD_Y + room
-        width, height = x1 - x0 - 2 * PAD_X, max_height - 2 * PAD_Y - room
-        if fits_one_line(text, width, height, size, self.font):
-            return look, x0, x1, size, (text,), size * LEADING + 2 * PAD_Y + room
-        size, lines = fit_text(text, width, height, size, self.font)
-        return look, x0, x1, size, lines, len(lines) * size * LEADING + 2 * PAD_Y + room
 
     def _fit_cells(self) -> None:
         body = self.frame.body_height
@@ -368,10 +283,10 @@ class GridLayout:
     def _row_fits(self, r: int) -> list[Fit]:
         """The fits of the cells starting on row ``r``, as its last fit made them."""
         limit, size_cap = self._fitted_as[r]
-        fits, fit = self._fits, self._fit
+        fits, fit = self._cell_fits.fits, self._cell_fits.fit
         fitted = []
         cells = self._cells_at.get(r, ())
-        for c in cells:  # _fit(c, limit), its look-up written out
+        for c in cells:  # fit(c, limit), its look-up written out
             value = c.value
             known = fits.get((c.style, c.col, c.colspan, value.__class__, value, limit, None))
             fitted.append(fit(c, limit) if known is None else known)

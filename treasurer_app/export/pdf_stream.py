@@ -21,10 +21,12 @@ from reportlab.pdfbase.pdfdoc import PDFPage, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 
 from treasurer_app.export.grid import Cell
-from treasurer_app.export.pdf import BORDER_WIDTH, PAD_Y, Box, Fit, Page, TextRun
+from treasurer_app.export.pdf import BORDER_WIDTH, Box, Page, TextRun
+from treasurer_app.export.pdf_fit import PAD_Y, Fit
 from treasurer_app.export.pdf_text import LEADING, Font
 
 BOLD_STROKE = 0.35  # outline added to glyphs for a bold look
+_NUMBERS_KEPT = 50_000  # formatted coordinates a painter remembers (a page's rows repeat the last page's)
 PIECES_KEPT = 20_000  # texts whose split a document remembers (a ledger's 100,000 balances would take 15 MB)
 TEXT_START = f"q 0 g 0 G {BOLD_STROKE:.2f} w BT"
 TEXT_END = "ET Q"
@@ -41,8 +43,11 @@ class TextOperators:
     def __init__(self, ttf: TTFont, document: object) -> None:
         self._ttf = ttf
         self._document = document
-        # text → its (subset, escaped bytes) pieces in this file: a text once split always splits the same way
+        # text → its (subset, Tj operator) pieces in this file: a text once split always splits the same way
         self.pieces: dict[str, list[tuple[int, str]]] = {}
+        self._chars: dict[str, tuple[int, str]] = {}  # character → its subset and its escaped code there
+        self._first_known: dict[int, None] = {}  # the characters of subset 0, to delete with str.translate
+        self._first_escaped: dict[int, str] = {}  # the characters of subset 0 → their escaped codes
         self._fonts: dict[tuple[int, float], str] = {}  # (subset, size) → its Tf operator
         self.mode = 0  # text rendering mode: 0 fill, 2 fill and stroke (bold)
         self.current: tuple[int, float] | None = None  # the subset and size the text object is set to
@@ -53,12 +58,39 @@ class TextOperators:
         return [TEXT_START]
 
     def split(self, text: str) -> list[tuple[int, str]]:
+        """The text's pieces, one per subset it runs through in turn: (subset, its Tj operator)."""
         pieces = self.pieces.get(text)
         if pieces is None:
-            split = self._ttf.splitString(text, self._document)
             if len(self.pieces) >= PIECES_KEPT:
                 self.pieces.clear()  # splitting again gives the same pieces: the subsets keep their numbering
-            pieces = self.pieces[text] = [(subset, escapePDF(encoded)) for subset, encoded in split]
+            if text and not text.translate(self._first_known):  # all in subset 0, known: one translation
+                pieces = [(0, f"({text.translate(self._first_escaped)}) Tj")]
+            else:
+                pieces = [(subset, f"({escaped}) Tj") for subset, escaped in self._pieces(text)]
+            self.pieces[text] = pieces
+        return pieces
+
+    def _pieces(self, text: str) -> list[tuple[int, str]]:
+        """What reportlab's TTFont.splitString gives for the text, escaped. A character new to the file is
+        given its code by splitString itself, alone: it numbers new characters in the order it meets them, so
+        the codes are those the whole text would get."""
+        pieces: list[tuple[int, str]] = []
+        subset, run = -1, ""
+        for char in text:
+            known = self._chars.get(char)
+            if known is None:
+                [(code_subset, encoded)] = self._ttf.splitString(char, self._document)
+                known = self._chars[char] = (code_subset, escapePDF(encoded))
+                if code_subset == 0:
+                    self._first_known[ord(char)] = None
+                    self._first_escaped[ord(char)] = known[1]
+            if known[0] != subset:
+                if run:
+                    pieces.append((subset, run))
+                subset, run = known[0], ""
+            run += known[1]
+        if run:
+            pieces.append((subset, run))
         return pieces
 
     def font(self, subset: int, size: float) -> str:
@@ -75,11 +107,11 @@ class TextOperators:
             self.mode = mode
             operators.append(f"{mode} Tr")
         operators.append(matrix)
-        for subset, escaped in self.pieces.get(text) or self.split(text):
+        for subset, shown in self.pieces.get(text) or self.split(text):
             if (subset, size) != self.current:
                 self.current = (subset, size)
                 operators.append(self.font(subset, size))
-            operators.append(f"({escaped}) Tj")
+            operators.append(shown)
 
 
 def inside(box: Box, frame: Box) -> bool:
@@ -102,7 +134,8 @@ class PageBody:
 class StreamPainter:
     """Draws rows as ``GridLayout`` places them (its ``Painter``), a page's body at a time; ``take`` hands
     the finished page's body to ``PageWriter.draw``. Every number is computed as ``_record_row`` and
-    ``pdf_draw`` compute it, so the bytes are the same."""
+    ``pdf_draw`` compute it, so the bytes are the same; a row's numbers are formatted once for all its cells,
+    a column's for all its rows."""
 
     def __init__(self, font: Font, text: TextOperators) -> None:
         self._font = font
@@ -110,6 +143,8 @@ class StreamPainter:
         self._page: Page | None = None
         self._body = PageBody()
         self._columns: dict[tuple[float, float], tuple[str, str]] = {}  # (x0, x1) → x0 and width, formatted
+        self._xs: dict[float, str] = {}  # a run's x → the start of its Tm operator
+        self._baselines: dict[float, str] = {}  # a run's baseline → the end of its Tm operator
 
     def take(self) -> PageBody | None:
         """The body of the page drawn last (None when no row was drawn on it); the painter lets it go."""
@@ -120,60 +155,72 @@ class StreamPainter:
     def __call__(
         self, page: Page, r: int, cells: list[Cell], fits: list[Fit], tops: list[float], first: int, last: int
     ) -> None:
-        body = self._body
+        body, text = self._body, self._text
         if self._page is not page:
             self._page = page
-            body.texts = self._text.begin()
-        font, add, columns = self._font, self._text.add, self._columns
-        ascent, descent = font.ascent, font.descent
-        fills, strokes, texts, clipped = body.fills, body.strokes, body.texts, body.clipped
+            body.texts = text.begin()
+        if len(self._xs) > _NUMBERS_KEPT or len(self._baselines) > _NUMBERS_KEPT:
+            self._xs.clear()
+            self._baselines.clear()
+        ascent, descent = self._font.ascent, self._font.descent
+        texts, xs, baselines, pieces = body.texts, self._xs, self._baselines, text.pieces
         y1 = tops[r - first]
-        rows: dict[float, tuple[str, str]] = {}  # y0 → y0 and height, formatted
+        row_bottom = tops[r - first + 1]
+        rows: dict[float, tuple[str, str]] = {}  # a cell's y0 → its y0 and height, formatted
         for cell, (look, x0, x1, size, lines, _, placed) in zip(cells, fits, strict=True):
-            y0 = tops[min(cell.last_row, last) - first + 1]
+            y0 = row_bottom if cell.rowspan == 1 else tops[min(cell.row + cell.rowspan - 1, last) - first + 1]
             if look.border or look.fill is not None:
-                shape = _shape(x0, y0, x1, y1, columns, rows)
+                shape = self._shape(x0, y0, x1, y1, rows)
                 if look.fill is not None:
-                    fills.setdefault(look.fill, []).append(shape)
+                    body.fills.setdefault(look.fill, []).append(shape)
                 if look.border:
-                    strokes.setdefault(BORDER_WIDTH, []).append(shape)
+                    body.strokes.setdefault(BORDER_WIDTH, []).append(shape)
             if not lines:
                 continue
             leading = size * LEADING
             line_top = y1 - PAD_Y if look.top else y1 - (y1 - y0 - len(lines) * leading) / 2
             em = (ascent - descent) * size
             above, below = ascent * size, descent * size
-            bold = look.bold
+            mode = 2 if look.bold else 0
             for line, (x, width) in zip(lines, placed, strict=True):
-                if line:
-                    baseline = line_top - (size * LEADING - em) / 2 - above
-                    if (
-                        x >= x0 - 0.5 and baseline + below >= y0 - 0.5 and x + width <= x1 + 0.5
-                        and baseline + above <= y1 + 0.5
-                    ):  # fmt: skip
-                        add(texts, line, f"1 0 0 1 {x:.2f} {baseline:.2f} Tm", size, bold)
-                    else:
-                        glyphs = Box(x, baseline + below, x + width, baseline + above)
-                        clipped.append(TextRun(line, x, baseline, size, bold, glyphs, Box(x0, y0, x1, y1)))
+                if not line:
+                    line_top -= leading
+                    continue
+                baseline = line_top - (size * LEADING - em) / 2 - above
                 line_top -= leading
+                if not (
+                    x >= x0 - 0.5 and baseline + below >= y0 - 0.5 and x + width <= x1 + 0.5
+                    and baseline + above <= y1 + 0.5
+                ):  # fmt: skip
+                    glyphs = Box(x, baseline + below, x + width, baseline + above)
+                    body.clipped.append(TextRun(line, x, baseline, size, look.bold, glyphs, Box(x0, y0, x1, y1)))
+                    continue
+                start = xs.get(x)
+                if start is None:
+                    start = xs[x] = f"1 0 0 1 {x:.2f} "
+                end = baselines.get(baseline)
+                if end is None:
+                    end = baselines[baseline] = f"{baseline:.2f} Tm"
+                shown = pieces.get(line)
+                if shown is not None and len(shown) == 1 and mode == text.mode and (shown[0][0], size) == text.current:
+                    texts.append(start + end)  # TextOperators.add, for the usual run: no change of mode or font
+                    texts.append(shown[0][1])
+                else:
+                    text.add(texts, line, start + end, size, look.bold)
 
-
-def _shape(
-    x0: float, y0: float, x1: float, y1: float, columns: dict[tuple[float, float], tuple[str, str]],
-    rows: dict[float, tuple[str, str]],
-) -> str:  # fmt: skip
-    """A cell's rectangle as path operators (``pdf_draw.rect_operator``), its columns' and row's numbers
-    formatted once."""
-    width, height = x1 - x0, y1 - y0
-    if width == 0 or height == 0:
-        return f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l"
-    column = columns.get((x0, x1))
-    if column is None:
-        column = columns[(x0, x1)] = (f"{x0:.2f}", f"{width:.2f}")
-    row = rows.get(y0)
-    if row is None:
-        row = rows[y0] = (f"{y0:.2f}", f"{height:.2f}")
-    return f"{column[0]} {row[0]} {column[1]} {row[1]} re"
+    def _shape(self, x0: float, y0: float, x1: float, y1: float, rows: dict[float, tuple[str, str]]) -> str:
+        """A cell's rectangle as path operators (``pdf_draw._rect_operator``), its column's numbers formatted
+        once for the grid, its row's once for the row."""
+        width, height = x1 - x0, y1 - y0
+        if width == 0 or height == 0:
+            return f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l"
+        column = self._columns.get((x0, x1))
+        if column is None:
+            column = self._columns[(x0, x1)] = (f"{x0:.2f} ", f" {width:.2f} ")
+        row = rows.get(y0)
+        if row is None:
+            row = rows[y0] = (f"{y0:.2f}", f"{height:.2f} re")
+        return column[0] + row[0] + column[1] + row[1]
 
 
 class _Deflated:

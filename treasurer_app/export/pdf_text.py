@@ -242,11 +242,25 @@ def fit_text(text: str, width: float, max_height: float, size: float, font: Font
     return HARD_FLOOR, (text,)  # a column narrower than one character: the drawing clips it
 
 
-def fits_one_line(text: str, width: float, max_height: float, size: float, font: Font) -> bool:
-    """Whether ``fit_text`` would keep ``text`` whole on one line at ``size``, answered without breaking it
-    into tokens: no space or line break in it, no wider than ``width``, one line no taller than ``max_height``
-    (a ledger's dates, vouchers, amounts and names, hundreds of thousands of cells)."""
-    return size * LEADING <= max_height + EPSILON and font.width(text, size) <= width and text.split() == [text]
+def unit_width(font: Font, text: str) -> float:
+    """The text's width at size 1 (``Font.width`` is this times the size)."""
+    return _unit_width(font.name, text)
+
+
+def fit_word(word: str, unit: float, width: float, max_height: float, size: float) -> float | None:
+    """The size a text without spaces or line breaks, ``unit`` wide at size 1, keeps whole on one line at, as
+    ``fit_text`` answers it (``size``, or an ASCII word shrunk toward SHRINK_FLOOR) without breaking it into
+    tokens: a ledger's balances and vouchers are all different. None when ``fit_text`` must break it."""
+    if size * LEADING <= max_height + EPSILON and unit * size <= width:
+        return size
+    if not word.isascii():
+        return None
+    at = size
+    while at >= SHRINK_FLOOR - EPSILON:
+        if unit * at <= width + EPSILON and at * LEADING <= max_height + EPSILON:
+            return at
+        at -= SHRINK_STEP
+    return None
 
 
 def date_line_text(date_line: date | str | None) -> str:

@@ -1,0 +1,119 @@
+"""How a cell's text fits its cell: the looks of the styles, and the size, lines and place of a text in its columns.
+
+``CellFits`` answers a cell's fit for ``GridLayout`` (export.pdf), once per text, look and
+columns: a long ledger repeats its dates, codes and item texts in the same columns. The
+line breaking and the font's metrics are ``pdf_text``'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from treasurer_app.export.grid import Cell, Style
+from treasurer_app.export.pdf_text import LEADING, Font, cell_text, fit_text, fit_word, unit_width
+
+MM = 72 / 25.4
+PAD_X = 3.0
+PAD_Y = 2.5
+HEADER_FILL = 0.88  # grey level of table header cells
+SEAL_BOX = 30 * MM  # room for a seal: about 3 × 3 cm
+_FITS_KEPT = 20_000  # fitted texts remembered (emptied when full: a ledger's balances never repeat)
+
+
+# ---------------------------------------------------------------- looks of the styles
+
+
+@dataclass(frozen=True)
+class Look:
+    size: float
+    align: str  # "left", "center", "right"
+    bold: bool = False
+    border: bool = True
+    fill: float | None = None
+    top: bool = False  # text at the top of the cell instead of the middle
+    fixed: bool = False  # keeps its size when a crowded table's text is scaled down
+
+
+LOOKS: dict[Style, Look] = {
+    Style.TITLE: Look(16, "center", bold=True, border=False, fixed=True),
+    Style.SUBTITLE: Look(12, "center", bold=True, border=False, fixed=True),
+    Style.HEADER: Look(10, "center", bold=True, fill=HEADER_FILL),
+    Style.LABEL: Look(10, "left"),
+    Style.TEXT: Look(10, "left"),
+    Style.CENTER: Look(10, "center"),
+    Style.MONEY: Look(10, "right"),
+    Style.NUMBER: Look(10, "right"),
+    Style.SLASH: Look(10, "center"),
+    Style.NOTE: Look(10, "left", border=False, top=True),
+    Style.SIGNATURE: Look(10, "center", top=True),
+}
+
+
+# A cell's fit, which depends on its text, look and columns alone: look, x0, x1, size, lines, needed (the height
+# the cell needs), placed (each line's x and width as drawn). Fits are not kept per cell: a quarter's ledger has
+# hundreds of thousands of cells; the layout keeps row heights and fits each row again when it draws it.
+Fit = tuple[Look, float, float, float, tuple[str, ...], float, tuple[tuple[float, float], ...]]
+# A cell's look, x0, x1, size (before shrinking), room kept for a seal, and the width and height its text may take
+CellRoom = tuple[Look, float, float, float, float, float, float]
+
+
+class CellFits:
+    """Cells' fits in one grid's columns (``edges``, the x of each column's left edge and of the last one's right
+    edge), its table text printed at ``text_scale`` of its size."""
+
+    def __init__(self, font: Font, edges: list[float], text_scale: float) -> None:
+        self.font = font
+        self.edges = edges
+        self.text_scale = text_scale
+        self.fits: dict[tuple[object, ...], Fit] = {}  # (style, col, colspan, class, value, height, cap) → fit
+        self._rooms: dict[tuple[object, ...], CellRoom] = {}
+
+    def fit(self, cell: Cell, max_height: float, size_cap: float | None = None) -> Fit:
+        # A ledger repeats its dates, kinds, codes, accounts and amounts in the same columns: each is fitted once.
+        value = cell.value
+        key = (cell.style, cell.col, cell.colspan, value.__class__, value, max_height, size_cap)
+        fitted = self.fits.get(key)
+        if fitted is None:
+            if len(self.fits) >= _FITS_KEPT:
+                self.fits.clear()
+            fitted = self.fits[key] = self._afresh(cell, max_height, size_cap)
+        return fitted
+
+    def _cell_room(self, cell: Cell, max_height: float, size_cap: float | None) -> CellRoom:
+        """What a cell's fit depends on besides its text (the same for a whole column of a long table)."""
+        key = (cell.style, cell.col, cell.colspan, max_height, size_cap)
+        room = self._rooms.get(key)
+        if room is None:
+            look = LOOKS.get(cell.style, LOOKS[Style.TEXT])
+            x0 = self.edges[min(cell.col, len(self.edges) - 1)]
+            x1 = self.edges[min(cell.last_col + 1, len(self.edges) - 1)]
+            seal = SEAL_BOX if cell.style is Style.SIGNATURE else 0.0
+            size = look.size if look.fixed else round(look.size * self.text_scale * 2) / 2
+            size = size if size_cap is None else min(size, size_cap)
+            room = self._rooms[key] = (look, x0, x1, size, seal, x1 - x0 - 2 * PAD_X, max_height - 2 * PAD_Y - seal)
+        return room
+
+    def _afresh(self, cell: Cell, max_height: float, size_cap: float | None) -> Fit:
+        look, x0, x1, size, seal, width, height = self._cell_room(cell, max_height, size_cap)
+        text = cell_text(cell)
+        if not text:
+            return look, x0, x1, size, (), 2 * PAD_Y + seal, ()
+        if text.split() == [text]:
+            unit = unit_width(self.font, text)
+            fitted = fit_word(text, unit, width, height, size)
+            if fitted is not None:
+                line_width = unit * fitted  # Font.width(text, fitted)
+                one_line = ((self._line_x(look, x0, x1, line_width), line_width),)
+                return look, x0, x1, fitted, (text,), fitted * LEADING + 2 * PAD_Y + seal, one_line
+        size, lines = fit_text(text, width, height, size, self.font)
+        placed = tuple((self._line_x(look, x0, x1, w), w) for w in (self.font.width(line, size) for line in lines))
+        return look, x0, x1, size, lines, len(lines) * size * LEADING + 2 * PAD_Y + seal, placed
+
+    @staticmethod
+    def _line_x(look: Look, x0: float, x1: float, width: float) -> float:
+        """Where a line ``width`` wide starts in a cell from x0 to x1."""
+        if look.align == "right":
+            return x1 - PAD_X - width
+        if look.align == "center":
+            return ((x0 + PAD_X) + (x1 - PAD_X) - width) / 2  # the same sums as ever: the same bytes
+        return x0 + PAD_X
