@@ -176,6 +176,8 @@ def excel_text(text: str) -> str:
 
 def display_width(text: str) -> int:
     """Width in Excel character units: CJK and other wide characters count 2."""
+    if text.isascii():  # no ASCII character is wide
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

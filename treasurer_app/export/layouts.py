@@ -553,33 +553,59 @@ def paper_copy(grid: Grid) -> Grid:
 # ---------------------------------------------------------------- row heights
 
 _WRAPPED = frozenset((Style.TEXT, Style.LABEL, Style.HEADER, Style.SUBTITLE, Style.TITLE, Style.CENTER))
-_LINES_KEPT = 50_000  # texts whose line count fit_row_heights remembers (a ledger repeats its texts)
+_LINES_KEPT = 50_000  # texts whose height fit_row_heights remembers (a ledger repeats its texts)
 
 
 def fit_row_heights(grid: Grid) -> None:
     """Tall enough rows for wrapped text (Excel does not grow explicit-height rows when a file opens)."""
-    room: dict[tuple[int, int, Style], tuple[float, float]] = {}  # a cell's columns and style → (usable, scale)
-    counted: dict[tuple[str, float], int] = {}  # (text, usable width) → lines
-    heights = grid.row_heights
+    rooms: dict[tuple[int, int, int, Style], tuple[float, float, float]] = {}  # a cell's place → usable, scale, 1 line
+    fitted: dict[tuple[str, float, float, int], float] = {}  # (text, usable, scale, rows spanned) → height per row
+    heights, widths = grid.row_heights, grid.col_widths
     for cell in grid.cells:
-        if cell.style not in _WRAPPED or not isinstance(cell.value, str):
+        value = cell.value
+        if not isinstance(value, str):  # numbers and empty cells never wrap
             continue
-        span = (cell.col, cell.last_col, cell.style)
-        if span not in room:
-            width = sum(grid.col_widths[c] for c in range(cell.col, cell.last_col + 1) if c < len(grid.col_widths))
-            scale = LOOKS[cell.style].points / LOOKS[Style.TEXT].points  # a 16-point title is wider and taller
-            room[span] = (max(1.0, (width - 1) * FILL_RATIO / scale), scale)
-        usable, scale = room[span]
-        lines = counted.get((cell.value, usable))
-        if lines is None:
-            lines = sum(max(1, math.ceil(display_width(part) / usable)) for part in cell.value.split("\n"))
-            if len(counted) >= _LINES_KEPT:
-                counted.clear()
-            counted[cell.value, usable] = lines
-        per_row = (lines * LINE_HEIGHT * scale + 4) / cell.rowspan
-        for row in range(cell.row, cell.last_row + 1):
+        style = cell.style
+        if style not in _WRAPPED:
+            continue
+        rowspan = cell.rowspan
+        place = (cell.col, cell.colspan, rowspan, style)
+        room = rooms.get(place)
+        if room is None:
+            room = rooms[place] = _room(widths, cell.col, cell.last_col, rowspan, style)
+        usable, scale, one_line = room
+        if len(value) * 2 <= usable and "\n" not in value:  # one line, even were every character wide
+            per_row = one_line
+        else:
+            key = (value, usable, scale, rowspan)
+            known = fitted.get(key)
+            if known is not None:
+                per_row = known
+            else:
+                if len(fitted) >= _LINES_KEPT:
+                    fitted.clear()
+                lines = sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n"))
+                per_row = fitted[key] = _row_height(lines, scale, rowspan)
+        row = cell.row
+        if rowspan == 1:
             if per_row > heights.get(row, DEFAULT_ROW_HEIGHT):
                 heights[row] = per_row
+            continue
+        for spanned in range(row, row + rowspan):
+            if per_row > heights.get(spanned, DEFAULT_ROW_HEIGHT):
+                heights[spanned] = per_row
+
+
+def _room(widths: list[float], first_col: int, last_col: int, rowspan: int, style: Style) -> tuple[float, float, float]:
+    """A wrapped text's room in a cell spanning these columns: its usable width (in characters of the style),
+    the style's size against the body text's, and the height per row of one line."""
+    width = sum(widths[c] for c in range(first_col, last_col + 1) if c < len(widths))
+    scale = LOOKS[style].points / LOOKS[Style.TEXT].points  # a 16-point title is wider and taller
+    return max(1.0, (width - 1) * FILL_RATIO / scale), scale, _row_height(1, scale, rowspan)
+
+
+def _row_height(lines: int, scale: float, rowspan: int) -> float:
+    return (lines * LINE_HEIGHT * scale + 4) / rowspan
 
 
 # ---------------------------------------------------------------- the cash ledger
