@@ -11,25 +11,32 @@ check boxes, planned interest inside 預算經費) have their printers, with the
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from itertools import chain, repeat, takewhile
 from operator import attrgetter
 
 from treasurer_app.export.excel_look import LOOKS
 from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1, display_width
-from treasurer_app.export.ledger_formulas import add_balance_formulas
+from treasurer_app.export.ledger_formulas import balance_column, total_formula
 from treasurer_app.export.printed_fields import budget_text_with_interest, interest_use_text, methods_text
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
 from treasurer_app.forms import FORMS, final_accounts, training_report, work_plan
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import SIGNATURES, Derived, FormSpec, Record, terms, year_labels
 from treasurer_app.forms.layout import SLASH, Column, Gap, Heading, Layout, Lines, Matrix, Rows, ScreenOnly, Title
-from treasurer_app.ledger.balances import RunningBalances
+from treasurer_app.ledger.balances import Balances, RunningBalances
 from treasurer_app.ledger.codes import ACCOUNTS, CATEGORIES, PARAMETER_TABLE, code_item, code_text
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.quarters import quarter_slice
-from treasurer_app.ledger.sheet import COLUMN_LABELS, ENTRY_FIELD, HEADER_FIELD, LEDGER_LAYOUT, LEDGER_TITLE
+from treasurer_app.ledger.sheet import (
+    COLUMN_LABELS,
+    ENTRY_FIELD,
+    HEADER_FIELD,
+    LEDGER_LAYOUT,
+    LEDGER_TITLE,
+    OPENING_KEYS,
+)
 from treasurer_app.project import Effective, Project
 
 DEFAULT_ROW_HEIGHT = 18.0  # points
@@ -249,7 +256,10 @@ class _TableSource(_Source):
 
 
 _BALANCE_INDEX = {"balance_acct1": 0, "balance_acct2": 1, "balance_fixed": 2, "balance_petty": 3}
-_BALANCE_NAMES = {key: attrgetter(("acct1", "acct2", "fixed", "petty")[index]) for key, index in _BALANCE_INDEX.items()}
+_OPENING_OF_BALANCE = {key: OPENING_KEYS[ACCOUNTS[index]] for key, index in _BALANCE_INDEX.items()}
+_BALANCE_NAMES: dict[str, Callable[[Balances], int]] = {
+    key: attrgetter(("acct1", "acct2", "fixed", "petty")[index]) for key, index in _BALANCE_INDEX.items()
+}
 
 
 class _LedgerSource(_Source):
@@ -275,14 +285,21 @@ class _LedgerSource(_Source):
         count = len(self.book.entries)
         rows = list(range(first_row, first_row + count))  # each row's number one object, shared by its cells
         offset = 1 if block.number else 0
-        columns = []
+        opening = {cell.key: cell for cell in grid.cells if cell.key in _OPENING_OF_BALANCE.values()}
+        columns: list[Iterable[Cell]] = []
         if block.number:
             columns.append(map(Cell, rows, repeat(0), range(1, count + 1), repeat(Style.CENTER)))
         for col, column in enumerate(block.columns, start=offset):
-            values, style, locked, keyed = self._column(column.key)
-            keys = [f"{index}:{column.key}" for index in range(count)] if keyed else repeat(None)
+            key = column.key
+            if key in _OPENING_OF_BALANCE:  # each account's balance a formula over the one above it
+                balances = map(_BALANCE_NAMES[key], self.running)
+                columns.append(balance_column(key, rows, balances, opening.get(_OPENING_OF_BALANCE[key]), Style.MONEY))
+                continue
+            values, style, locked, keyed = self._column(key)
+            keys = [f"{index}:{key}" for index in range(count)] if keyed else repeat(None)
+            formulas = map(total_formula, rows) if key == "balance_total" else repeat(None)
             cells = map(Cell, rows, repeat(col), values, repeat(style), repeat(1), repeat(1), repeat(locked), keys,
-                        repeat(None))  # fmt: skip
+                        formulas)  # fmt: skip
             columns.append(cells)
         grid.cells.extend(chain.from_iterable(zip(*columns, strict=True)))  # row by row, left to right
 
@@ -301,8 +318,6 @@ class _LedgerSource(_Source):
             return map(summaries.__getitem__, pairs), Style.TEXT, False, True
         if key == "balance_total":
             return [balance.total for balance in self.running], Style.MONEY, True, False
-        if key in _BALANCE_INDEX:
-            return map(_BALANCE_NAMES[key], self.running), Style.MONEY, True, False
         field = ENTRY_FIELD[key]
         style = input_style(field)
         texts = [record.get(key, "") for record in records]
@@ -646,7 +661,6 @@ def ledger_grids(
     source = _LedgerSource(book, year, union_name, project.tax_id(year), running)
     sheet = _Interpreter(LEDGER_LAYOUT, LEDGER_TITLE, f"{union_name} {LEDGER_TITLE}", names, source).run()
     sheet.input_fill = InputFill.WHITE  # the guide: 僅填寫表單白色區域部分
-    add_balance_formulas(sheet)
     grids = [sheet, _parameter_sheet()]
     for grid in grids:
         fit_row_heights(grid)

@@ -10,10 +10,11 @@ formula when read (``Cell.formula``), the same text every time.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
-from treasurer_app.export.grid import Cell, Grid, a1
+from treasurer_app.export.grid import Cell, Style, a1
 from treasurer_app.ledger.codes import ACCOUNTS, PARAMETER_TABLE, PAYMENT, RECEIPT, TRANSFER
-from treasurer_app.ledger.sheet import ENTRY_ROWS, OPENING_KEYS
+from treasurer_app.ledger.sheet import ENTRY_ROWS
 
 _ACCOUNT_BALANCES = dict(
     zip(ACCOUNTS, ("balance_acct1", "balance_acct2", "balance_fixed", "balance_petty"), strict=True)
@@ -75,9 +76,9 @@ class _BalanceCell(Cell):
 
     __slots__ = ("before",)
 
-    def __init__(self, cell: Cell, before: Cell) -> None:
+    def __init__(self, row: int, col: int, value: int, style: Style, before: Cell) -> None:
         self.before = before
-        super().__init__(cell.row, cell.col, cell.value, cell.style, cell.rowspan, cell.colspan, cell.locked, cell.key)
+        super().__init__(row, col, value, style)
 
     @property
     def formula(self) -> str | None:
@@ -108,21 +109,22 @@ class _BalanceCell(Cell):
         return ("balance", self.col, before.col, before.row - self.row)
 
 
-def add_balance_formulas(sheet: Grid) -> None:
-    """Running balances as formulas, the app's figures cached: each account's balance is the one above
-    (the opening balance for the first entry) moved by the entry; 結存 is the sum of the four."""
-    columns = _COLUMNS
-    by_key = sheet.by_key()
-    cells = sheet.cells
-    wanted = {*_ACCOUNT_OF_COLUMN, columns["balance_total"]}
-    at = {(c.row, c.col): i for i, c in enumerate(cells) if c.col in wanted}  # the last cell of a place wins
-    rows = sorted({c.row for c in cells if c.col == columns["balance_total"] and isinstance(c.value, int)})
-    previous = {account: by_key.get(OPENING_KEYS[account]) for account in ACCOUNTS}
-    for row in rows:
-        for account, key in _ACCOUNT_BALANCES.items():
-            index, before = at[row, columns[key]], previous[account]
-            if before is not None:
-                cells[index] = _BalanceCell(cells[index], before)
-            previous[account] = cells[index]
-        total = cells[at[row, columns["balance_total"]]]
-        total.formula = f"SUM({a1(row, columns['balance_acct1'])}:{a1(row, columns['balance_petty'])})"
+def balance_column(
+    key: str, rows: Iterable[int], values: Iterable[int], opening: Cell | None, style: Style
+) -> list[Cell]:
+    """One account's running balances down the entries' rows (``key`` its column, balance_acct1…), the app's
+    figures cached: each the balance above (``opening``, the opening balance's cell, for the first entry)
+    moved by the entry. Made down the column, each cell keeping the one above it."""
+    col = _COLUMNS[key]
+    cells: list[Cell] = []
+    before = opening
+    for row, value in zip(rows, values, strict=True):
+        cell = Cell(row, col, value, style) if before is None else _BalanceCell(row, col, value, style, before)
+        cells.append(cell)
+        before = cell
+    return cells
+
+
+def total_formula(row: int) -> str:
+    """結存 of an entry's row: the sum of its four balances."""
+    return f"SUM({a1(row, _COLUMNS['balance_acct1'])}:{a1(row, _COLUMNS['balance_petty'])})"
