@@ -70,3 +70,30 @@ def test_a_text_written_over_is_no_longer_counted() -> None:
     sst = book._Workbook__sst
     assert sst._tally == [0, 1]  # "old" is written as an empty string in the table, as xlwt does
     assert sst._add_calls == 1
+
+
+def test_row_records_are_xlwt_s() -> None:
+    sheet = xlwt.Workbook().add_sheet("s")
+    for index, (height, mismatch, hidden, level) in enumerate([(255, 0, 0, 0), (720, 1, 0, 0), (400, 1, 1, 3)]):
+        row = sheet.row(index * 7)
+        row.height, row.height_mismatch, row.hidden, row.level = height, mismatch, hidden, level
+        row.write(index * 3, "x")
+        if index == 2:
+            row.set_style(xlwt.easyxf("font: bold on"))
+        assert xls_rows.row_record(row) == row.get_row_biff_data()
+
+
+def test_the_shared_string_table_is_xlwt_s() -> None:
+    """Strings cut across CONTINUE records as xlwt cuts them: long ones, one-byte and UTF-16 ones, ones that
+    reach a record's end exactly or by their head alone, strings no cell shows any more (written empty)."""
+    rng = random.Random(21)
+    alphabets = ["abc", "é\xff ", "其他會員", "a其"]
+    for trial in range(30):
+        book = xlwt.Workbook()
+        sst = book._Workbook__sst
+        for n in range(rng.randrange(1, 400)):
+            length = rng.choice([0, 1, 2, 5, 30, 200, 3000, 9000, 20000]) if trial % 3 else rng.randrange(0, 12)
+            index = book.add_str(f"{n}" + "".join(rng.choice(rng.choice(alphabets)) for _ in range(length)))
+            if rng.random() < 0.05:
+                book.del_str(index)
+        assert xls_rows.shared_strings_record(sst) == sst.get_biff_record(), trial

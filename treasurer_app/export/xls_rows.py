@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import xlwt
-from xlwt.BIFFRecords import MulBlankRecord
+from xlwt.BIFFRecords import MulBlankRecord, SharedStringTable
 from xlwt.Cell import BooleanCell, NumberCell
+from xlwt.UnicodeUtils import upack2
 
 from treasurer_app.export.grid import excel_text
 
@@ -137,8 +138,9 @@ class SheetRows:
         if cells:
             low, high = min(cells), max(cells)
             self.first_col, self.last_col = min(self.first_col, low), max(self.last_col, high)
-            xlwt_row = self.sheet.row(row)
-            xlwt_row._Row__max_col_idx = max(xlwt_row._Row__max_col_idx, high)
+            xlwt_row = self.sheet._Worksheet__rows[row]  # made by line()
+            if high > xlwt_row._Row__max_col_idx:
+                xlwt_row._Row__max_col_idx = high
         data = encode_row(row, sorted(cells.items()))
         self.encoded[row] = (self.spill.add(data), len(data))
 
@@ -157,7 +159,7 @@ class SheetRows:
             buffered: list[bytes] = []
             size = 0
             for index, xlwt_row in rows.items():
-                buffered.append(xlwt_row.get_row_biff_data())
+                buffered.append(row_record(xlwt_row))
                 offset, length = self.encoded.get(index, (0, 0))
                 if length:
                     buffered.append(self.spill.read(offset, length))
@@ -168,6 +170,21 @@ class SheetRows:
             yield b"".join(buffered)
 
         return total, chunks()
+
+
+_ROW = struct.Struct("<8HL").pack  # ROW: id, length 16, row, first column, last column + 1, height, 0, 0, options
+
+
+def row_record(row: Any) -> bytes:
+    """``xlwt.Row.get_row_biff_data``: the ROW record of an xlwt row (its height, format and columns used)."""
+    height = (row.height & 0x7FFF) | (row.has_default_height & 1) << 15
+    options = (
+        (row.level & 0x07) | (row.collapse & 1) << 4 | (row.hidden & 1) << 5 | (row.height_mismatch & 1) << 6
+        | (row._Row__has_default_xf_index & 1) << 7 | 0x100 | (row._Row__xf_index & 0x0FFF) << 16
+        | (row.space_above & 1) << 28 | (row.space_below & 1) << 29
+    )  # fmt: skip
+    first, last = row._Row__min_col_idx, row._Row__max_col_idx
+    return _ROW(0x0208, 16, row._Row__idx, first, last + 1, height, 0, 0, options)
 
 
 def encode_row(row: int, cells: list[tuple[int, Entry]]) -> bytes:
@@ -206,6 +223,49 @@ def encode_row(row: int, cells: list[tuple[int, Entry]]) -> bytes:
             pieces.append(_mul_record(_MULRK, run)(_MULRK, 6 * run + 6, row, col, *values, col + run - 1))
         i = end
     return b"".join(pieces)
+
+
+_PIECE = 0x2020  # bytes of an SST or CONTINUE record's data at most
+_SST_HEAD = struct.Struct("<2HII").pack  # SST: id, length, cells showing a string, strings
+_CONTINUE_HEAD = struct.Struct("<2H").pack  # CONTINUE: id, length
+
+
+def shared_strings_record(sst: SharedStringTable) -> bytes:
+    """``SharedStringTable.get_biff_record``: the SST record and its CONTINUE records, a string that ends in the
+    next record cut as xlwt cuts it (its head and first character never apart, UTF-16 text at a character).
+    Strings are copied whole while they fit, as they nearly all do, instead of xlwt's atom by atom."""
+    if sst._rt_indexes:  # rich text, which this writer never adds
+        record: bytes = sst.get_biff_record()
+        return record
+    records: list[bytes] = []
+    piece = bytearray(8)  # the first record's counts, put in at the end
+    tally = sst._tally
+    for text, index in sorted(sst._str_indexes.items(), key=lambda item: item[1]):
+        data = upack2(text if tally[index] else "")
+        if len(piece) + len(data) <= _PIECE:
+            piece += data
+            continue
+        unicode = data[2] == 1
+        head = 5 if unicode else 4  # length, flags and the first character
+        if _PIECE - len(piece) < len(data[:head]):
+            records.append(bytes(piece))
+            piece = bytearray()
+        piece += data[:head]
+        rest, at = data[head:], 0
+        while at < len(rest):
+            free = _PIECE - len(piece)
+            if free >= len(rest) - at:
+                piece += rest[at:]
+                break
+            size = free & 0xFFFE if unicode else free
+            piece += rest[at : at + size]
+            records.append(bytes(piece))
+            piece = bytearray(b"\x01" if unicode else b"\x00")  # a string going on says its flags again
+            at += size
+    records.append(bytes(piece))
+    first = records[0]
+    heads = [_SST_HEAD(0x00FC, len(first), sst._add_calls, len(sst._str_indexes)) + first[8:]]
+    return b"".join(heads + [_CONTINUE_HEAD(0x003C, len(r)) + r for r in records[1:]])
 
 
 class Spill:
@@ -303,7 +363,7 @@ def book_stream(book: xlwt.Workbook, rows: dict[int, SheetRows], before_eof: dic
     )  # fmt: skip
     country = getattr(book, wb + "country_rec")()
     all_links = getattr(book, wb + "all_links_rec")()
-    after = country + all_links + getattr(book, wb + "sst_rec")()
+    after = country + all_links + shared_strings_record(getattr(book, wb + "sst"))
     ext_sst = getattr(book, wb + "ext_sst_rec")(0)
     eof = getattr(book, wb + "eof_rec")()
     worksheets = getattr(book, wb + "worksheets")
