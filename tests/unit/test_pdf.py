@@ -714,9 +714,12 @@ def test_rows_drawn_straight_into_operators_are_the_same_file_as_drawn_from_page
     tmp_path: Path, guide: Project, wide_report: Grid
 ) -> None:
     """write_grids draws rows as they are placed (pdf_stream.StreamPainter), the package draws pages of boxes and
-    runs: the same bytes for every sheet of the package, a report over many pages, clipped and bold text."""
+    runs: the same bytes for every sheet of the package, a letter, a report over many pages, clipped and bold text."""
     font = pdf_text.default_font()
-    grids = [*application_grids(guide, YEAR), wide_report, clipped_grid()]
+    letter = pdf_package.cover_letter_grid(guide, YEAR, [], ISSUED)
+    notes = Grid("註", "註", [20, 20])  # no bordered cell
+    notes.add(0, 0, "單位：新臺幣元", Style.NOTE, colspan=2)
+    grids = [*application_grids(guide, YEAR), letter, notes, wide_report, clipped_grid()]
     date_line = "中華民國 115 年 1 月 20 日"
     names = {"union_name": "00職業工會", "year_label": "115 年度"}
     pages = [page for grid in grids for page in pdf.layout_grid(grid, font, date_line)]

@@ -35,7 +35,15 @@ from treasurer_app.export.pdf import (
     layout_grid,
     page_frame,
 )
-from treasurer_app.export.pdf_stream import TEXT_END, PageBody, StreamPainter, TextOperators, compress_page, inside
+from treasurer_app.export.pdf_stream import (
+    TEXT_END,
+    PageBody,
+    StreamPainter,
+    TextOperators,
+    compress_page,
+    inside,
+    rect_operator,
+)
 from treasurer_app.export.pdf_text import SHRINK_FLOOR, SHRINK_STEP, Font, date_line_text, default_font
 
 BAND_SIZE = 8.0
@@ -210,11 +218,7 @@ def _draw_rects(pdf: canvas.Canvas, rects: Sequence[Rect], body: PageBody | None
 
 
 def _rect_operator(box: Box) -> str:
-    x0, y0, x1, y1 = box
-    width, height = x1 - x0, y1 - y0
-    if width == 0 or height == 0:
-        return f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l"
-    return f"{x0:.2f} {y0:.2f} {width:.2f} {height:.2f} re"
+    return rect_operator(*box)
 
 
 # ---------------------------------------------------------------- the whole job

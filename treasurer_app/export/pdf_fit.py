@@ -81,20 +81,20 @@ class CellFits:
 
     def _cell_room(self, cell: Cell, max_height: float, size_cap: float | None) -> CellRoom:
         """What a cell's fit depends on besides its text (the same for a whole column of a long table)."""
-        key = (cell.style, cell.col, cell.colspan, max_height, size_cap)
-        room = self._rooms.get(key)
-        if room is None:
-            look = LOOKS.get(cell.style, LOOKS[Style.TEXT])
-            x0 = self.edges[min(cell.col, len(self.edges) - 1)]
-            x1 = self.edges[min(cell.last_col + 1, len(self.edges) - 1)]
-            seal = SEAL_BOX if cell.style is Style.SIGNATURE else 0.0
-            size = look.size if look.fixed else round(look.size * self.text_scale * 2) / 2
-            size = size if size_cap is None else min(size, size_cap)
-            room = self._rooms[key] = (look, x0, x1, size, seal, x1 - x0 - 2 * PAD_X, max_height - 2 * PAD_Y - seal)
-        return room
+        look = LOOKS.get(cell.style, LOOKS[Style.TEXT])
+        x0 = self.edges[min(cell.col, len(self.edges) - 1)]
+        x1 = self.edges[min(cell.last_col + 1, len(self.edges) - 1)]
+        seal = SEAL_BOX if cell.style is Style.SIGNATURE else 0.0
+        size = look.size if look.fixed else round(look.size * self.text_scale * 2) / 2
+        size = size if size_cap is None else min(size, size_cap)
+        return look, x0, x1, size, seal, x1 - x0 - 2 * PAD_X, max_height - 2 * PAD_Y - seal
 
     def _afresh(self, cell: Cell, max_height: float, size_cap: float | None) -> Fit:
-        look, x0, x1, size, seal, width, height = self._cell_room(cell, max_height, size_cap)
+        room_key = (cell.style, cell.col, cell.colspan, max_height, size_cap)
+        room = self._rooms.get(room_key)
+        if room is None:
+            room = self._rooms[room_key] = self._cell_room(cell, max_height, size_cap)
+        look, x0, x1, size, seal, width, height = room
         text = cell_text(cell)
         if not text:
             return look, x0, x1, size, (), 2 * PAD_Y + seal, ()

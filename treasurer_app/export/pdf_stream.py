@@ -142,7 +142,7 @@ class StreamPainter:
         self._text = text
         self._page: Page | None = None
         self._body = PageBody()
-        self._columns: dict[tuple[float, float], tuple[str, str]] = {}  # (x0, x1) → x0 and width, formatted
+        self._columns: dict[float, tuple[float, str, str]] = {}  # x0 → x1, x0 and width, formatted
         self._xs: dict[float, str] = {}  # a run's x → the start of its Tm operator
         self._baselines: dict[float, str] = {}  # a run's baseline → the end of its Tm operator
 
@@ -163,64 +163,102 @@ class StreamPainter:
             self._xs.clear()
             self._baselines.clear()
         ascent, descent = self._font.ascent, self._font.descent
-        texts, xs, baselines, pieces = body.texts, self._xs, self._baselines, text.pieces
+        texts, xs, baselines, pieces, columns = body.texts, self._xs, self._baselines, text.pieces, self._columns
+        strokes = body.strokes.get(BORDER_WIDTH)
         y1 = tops[r - first]
-        row_bottom = tops[r - first + 1]
-        rows: dict[float, tuple[str, str]] = {}  # a cell's y0 → its y0 and height, formatted
-        for cell, (look, x0, x1, size, lines, _, placed) in zip(cells, fits, strict=True):
-            y0 = row_bottom if cell.rowspan == 1 else tops[min(cell.row + cell.rowspan - 1, last) - first + 1]
+        y0 = tops[r - first + 1]  # the bottom of the row's own cells (a merged cell's is lower)
+        row = (f"{y0:.2f}", f"{y1 - y0:.2f} re") if y1 != y0 else None
+        runs: dict[float, tuple[float, str, bool]] = {}  # size → a one-line run's baseline in this row
+        for cell, fit in zip(cells, fits, strict=True):
+            look, x0, x1, size, lines, _, placed = fit
+            if cell.rowspan != 1 or row is None or look.top or len(lines) > 1:
+                self._cell(cell, fit, y0 if cell.rowspan == 1 else tops[min(cell.last_row, last) - first + 1], y1)
+                continue
             if look.border or look.fill is not None:
-                shape = self._shape(x0, y0, x1, y1, rows)
+                column = columns.get(x0)
+                if column is None or column[0] != x1:
+                    column = self._column(x0, x1)
+                shape = column[1] + row[0] + column[2] + row[1] if column[1] else rect_operator(x0, y0, x1, y1)
                 if look.fill is not None:
                     body.fills.setdefault(look.fill, []).append(shape)
                 if look.border:
-                    body.strokes.setdefault(BORDER_WIDTH, []).append(shape)
-            if not lines:
+                    if strokes is None:
+                        strokes = body.strokes.setdefault(BORDER_WIDTH, [])
+                    strokes.append(shape)
+            if not lines or not lines[0]:
                 continue
-            leading = size * LEADING
-            line_top = y1 - PAD_Y if look.top else y1 - (y1 - y0 - len(lines) * leading) / 2
-            em = (ascent - descent) * size
-            above, below = ascent * size, descent * size
-            mode = 2 if look.bold else 0
-            for line, (x, width) in zip(lines, placed, strict=True):
-                if not line:
-                    line_top -= leading
-                    continue
-                baseline = line_top - (size * LEADING - em) / 2 - above
-                line_top -= leading
-                if not (
-                    x >= x0 - 0.5 and baseline + below >= y0 - 0.5 and x + width <= x1 + 0.5
-                    and baseline + above <= y1 + 0.5
-                ):  # fmt: skip
-                    glyphs = Box(x, baseline + below, x + width, baseline + above)
-                    body.clipped.append(TextRun(line, x, baseline, size, look.bold, glyphs, Box(x0, y0, x1, y1)))
-                    continue
-                start = xs.get(x)
-                if start is None:
-                    start = xs[x] = f"1 0 0 1 {x:.2f} "
+            run = runs.get(size)
+            if run is None:  # the arithmetic of _record_row for one line in the middle of the cell
+                leading = size * LEADING
+                line_top = y1 - (y1 - y0 - 1 * leading) / 2
+                baseline = line_top - (size * LEADING - (ascent - descent) * size) / 2 - ascent * size
                 end = baselines.get(baseline)
                 if end is None:
                     end = baselines[baseline] = f"{baseline:.2f} Tm"
-                shown = pieces.get(line)
-                if shown is not None and len(shown) == 1 and mode == text.mode and (shown[0][0], size) == text.current:
-                    texts.append(start + end)  # TextOperators.add, for the usual run: no change of mode or font
-                    texts.append(shown[0][1])
-                else:
-                    text.add(texts, line, start + end, size, look.bold)
+                fits_height = baseline + descent * size >= y0 - 0.5 and baseline + ascent * size <= y1 + 0.5
+                run = runs[size] = (baseline, end, fits_height)
+            x, width = placed[0]
+            line = lines[0]
+            if not (run[2] and x >= x0 - 0.5 and x + width <= x1 + 0.5):  # drawn clipped, after the text object
+                glyphs = Box(x, run[0] + descent * size, x + width, run[0] + ascent * size)
+                body.clipped.append(TextRun(line, x, run[0], size, look.bold, glyphs, Box(x0, y0, x1, y1)))
+                continue
+            start = xs.get(x)
+            if start is None:
+                start = xs[x] = f"1 0 0 1 {x:.2f} "
+            shown = pieces.get(line)
+            if (
+                shown is not None
+                and len(shown) == 1
+                and (2 if look.bold else 0) == text.mode
+                and (shown[0][0], size) == text.current
+            ):
+                texts.append(start + run[1])  # TextOperators.add, for the usual run: no change of mode or font
+                texts.append(shown[0][1])
+            else:
+                text.add(texts, line, start + run[1], size, look.bold)
 
-    def _shape(self, x0: float, y0: float, x1: float, y1: float, rows: dict[float, tuple[str, str]]) -> str:
-        """A cell's rectangle as path operators (``pdf_draw._rect_operator``), its column's numbers formatted
-        once for the grid, its row's once for the row."""
-        width, height = x1 - x0, y1 - y0
-        if width == 0 or height == 0:
-            return f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l"
-        column = self._columns.get((x0, x1))
-        if column is None:
-            column = self._columns[(x0, x1)] = (f"{x0:.2f} ", f" {width:.2f} ")
-        row = rows.get(y0)
-        if row is None:
-            row = rows[y0] = (f"{y0:.2f}", f"{height:.2f} re")
-        return column[0] + row[0] + column[1] + row[1]
+    def _column(self, x0: float, x1: float) -> tuple[float, str, str]:
+        """A column's (x1, x0 and width formatted for its cells' rectangles); empty for a column of no width."""
+        width = x1 - x0
+        column = self._columns[x0] = (x1, f"{x0:.2f} " if width else "", f" {width:.2f} ")
+        return column
+
+    def _cell(self, cell: Cell, fit: Fit, y0: float, y1: float) -> None:
+        """One cell, whatever it holds: the arithmetic of ``GridLayout._record_row``, line by line."""
+        body, add = self._body, self._text.add
+        look, x0, x1, size, lines, _, placed = fit
+        if look.border or look.fill is not None:
+            shape = rect_operator(x0, y0, x1, y1)
+            if look.fill is not None:
+                body.fills.setdefault(look.fill, []).append(shape)
+            if look.border:
+                body.strokes.setdefault(BORDER_WIDTH, []).append(shape)
+        if not lines:
+            return
+        ascent, descent = self._font.ascent, self._font.descent
+        leading = size * LEADING
+        line_top = y1 - PAD_Y if look.top else y1 - (y1 - y0 - len(lines) * leading) / 2
+        em = (ascent - descent) * size
+        above, below = ascent * size, descent * size
+        for line, (x, width) in zip(lines, placed, strict=True):
+            if line:
+                baseline = line_top - (size * LEADING - em) / 2 - above
+                glyphs = Box(x, baseline + below, x + width, baseline + above)
+                frame = Box(x0, y0, x1, y1)
+                if inside(glyphs, frame):
+                    add(body.texts, line, f"1 0 0 1 {x:.2f} {baseline:.2f} Tm", size, look.bold)
+                else:
+                    body.clipped.append(TextRun(line, x, baseline, size, look.bold, glyphs, frame))
+            line_top -= leading
+
+
+def rect_operator(x0: float, y0: float, x1: float, y1: float) -> str:
+    """A rectangle as path operators; one of no width or height is a line."""
+    width, height = x1 - x0, y1 - y0
+    if width == 0 or height == 0:
+        return f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l"
+    return f"{x0:.2f} {y0:.2f} {width:.2f} {height:.2f} re"
 
 
 class _Deflated:

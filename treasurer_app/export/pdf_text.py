@@ -243,7 +243,14 @@ def fit_text(text: str, width: float, max_height: float, size: float, font: Font
 
 
 def unit_width(font: Font, text: str) -> float:
-    """The text's width at size 1 (``Font.width`` is this times the size)."""
+    """The text's width at size 1 (``Font.width`` is this times the size), summed without remembering the text
+    once its characters are known (a ledger's balances are all different)."""
+    widths = _WIDTHS.get(font.name)
+    if widths is not None:
+        try:
+            return sum(map(widths.__getitem__, text))  # as _unit_width sums them
+        except KeyError:
+            pass
     return _unit_width(font.name, text)
 
 
