@@ -164,6 +164,34 @@ def test_numbers_and_null_are_accepted_as_text(value: object, text: str) -> None
     assert read(doc).years[115].forms["final_accounts"]["rev_allocation"] == text
 
 
+@pytest.mark.parametrize("amount", [8000, 8000.0, None, "８,０００"])
+def test_an_entry_of_numbers_or_null_is_read_as_text(amount: object) -> None:
+    """A file's records are taken as they are only when they hold texts alone; any other is read value by value."""
+    doc = small_doc()
+    doc["years"]["115"]["ledger"]["entries"][1]["amount"] = amount
+    entries = read(doc).years[115].ledger.entries  # type: ignore[union-attr]  # the document has a ledger
+    assert entries[1]["amount"] == ("" if amount is None else "8000")
+    assert entries[0]["amount"] == "467000"
+
+
+def test_a_document_given_is_left_as_the_caller_had_it() -> None:
+    """project_from_dict copies the records it normalises: the caller's document does not change under it."""
+    doc = small_doc()
+    doc["years"]["115"]["ledger"]["entries"][1]["amount"] = "８０００"
+    project = project_from_dict(doc)
+    assert project.years[115].ledger.entries[1]["amount"] == "8000"  # type: ignore[union-attr]  # it has a ledger
+    assert doc["years"]["115"]["ledger"]["entries"][1]["amount"] == "８０００"
+
+
+def test_a_lone_surrogate_in_a_text_given_as_such_is_refused() -> None:
+    """Not only an escape: a text handed to loads may hold the surrogate itself."""
+    doc = small_doc()
+    doc["years"]["115"]["ledger"]["entries"][1]["memo"] = "講師\udfff"
+    with pytest.raises(InterchangeError) as raised:
+        loads(json.dumps(doc, ensure_ascii=False), "union.json")
+    assert raised.value.path == "years.115.ledger.entries[1].memo"
+
+
 def test_numbers_as_numbers_give_the_same_check_as_numbers_as_text() -> None:
     doc = corrected_doc()
     for form_id, form_values in doc["years"]["115"]["forms"].items():
