@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import html
+import importlib
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,8 +26,6 @@ from treasurer_app.export import names
 from treasurer_app.export.atomic import PackageFailed, staged_folder, write_atomically, write_reason
 from treasurer_app.export.grid import Grid
 from treasurer_app.export.layouts import application_grids, ledger_grids
-from treasurer_app.export.xls import write_xls
-from treasurer_app.export.xlsx import write_xlsx
 from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.findings import Finding, error
 from treasurer_app.forms import FORM_NAMES, FORMS, LEDGER_FORM, PROJECT_FORM
@@ -41,7 +40,11 @@ from treasurer_app.rules.attachments import chosen_attachments
 from treasurer_app.rules.ledger import check_caps, check_ledger
 
 Writer = Callable[[Sequence[Grid], str | Path], Path]
-WRITERS: dict[str, Writer] = {"xls": write_xls, "xlsx": write_xlsx}
+# Each format's writer (module, function), imported when first used: an .xls export need not load xlsxwriter.
+WRITERS: dict[str, tuple[str, str]] = {
+    "xls": ("treasurer_app.export.xls", "write_xls"),
+    "xlsx": ("treasurer_app.export.xlsx", "write_xlsx"),
+}
 # What one worksheet of each format can hold (rows, columns): BIFF8 and Office Open XML.
 SHEET_LIMITS: dict[str, tuple[int, int]] = {"xls": (65_536, 256), "xlsx": (1_048_576, 16_384)}
 _PERSONAL_LABELS = "、".join(FORMS["roster"].field(key).label for key in PERSONAL_COLUMNS)
@@ -119,7 +122,9 @@ def export_application(
 def _writer(fmt: str) -> Writer:
     if fmt not in WRITERS:
         raise ValueError(f"格式：須為 {'、'.join(WRITERS)} 之一（填了 {fmt}）")
-    return WRITERS[fmt]
+    module, name = WRITERS[fmt]
+    writer: Writer = getattr(importlib.import_module(module), name)
+    return writer
 
 
 def _moved(report: ExportReport, out: Path) -> ExportReport:
