@@ -46,10 +46,17 @@ def quarter_slice(book: LedgerBook, year: int, quarter: int) -> LedgerBook:
     """
     last = _check_quarter(quarter)
     kept: list[Record] = []
+    months: dict[str, int | None] = {}  # each month's text read once
     for record in book.entries:
-        if is_blank(record):
+        text = cell_text(record, "month")
+        if not text:
+            if not is_blank(record):
+                kept.append(dict(record))  # no month to read: kept for the checks to report
             continue
-        month = read_month(cell_text(record, "month"))
+        if text in months:
+            month = months[text]
+        else:
+            month = months[text] = read_month(text)
         if month is None or month <= last:
             kept.append(dict(record))
     return LedgerBook(header=dict(book.header), entries=kept)
