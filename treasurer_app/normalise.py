@@ -61,9 +61,10 @@ class Normaliser:
                 if not isinstance(raw, str):
                     continue
                 done = known[raw] = spec_field.type.parse(raw).text
-            if done != raw:
+            if done is not raw:  # equal texts then share one object: a year's ledger repeats its texts
+                if done != raw:
+                    changed.append(key)
                 record[key] = done
-                changed.append(key)
         return changed
 
     def book(self, book: YearBook) -> YearBook:

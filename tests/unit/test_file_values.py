@@ -112,6 +112,17 @@ def test_normalising_twice_changes_nothing() -> None:
     assert interchange.project_to_dict(normalise_project(project)) == before
 
 
+def test_equal_texts_read_from_a_file_share_one_object() -> None:
+    """A year's ledger repeats its 字, 動支類別 and 動支帳戶 thousands of times: each text is kept once."""
+    entries = json.loads(json.dumps([{"kind": "支", "account": "專戶存款1", "amount": "100"}] * 3, ensure_ascii=False))
+    assert entries[0]["kind"] is not entries[1]["kind"]  # as a JSON reader makes them: one object per value
+    project = Project({115: YearBook(115, ledger=LedgerBook({}, entries))})
+    normalise_project(project)
+    for key in ("kind", "account", "amount"):
+        assert entries[0][key] is entries[1][key] is entries[2][key], key
+    assert entries[0] == {"kind": "支", "account": "專戶存款1", "amount": "100"}
+
+
 def test_export_of_a_full_width_tax_id_writes_the_half_width_file_names(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
