@@ -97,3 +97,27 @@ def test_the_shared_string_table_is_xlwt_s() -> None:
             if rng.random() < 0.05:
                 book.del_str(index)
         assert xls_rows.shared_strings_record(sst) == sst.get_biff_record(), trial
+
+
+def test_the_print_area_is_read_from_the_cells_written() -> None:
+    """The .xls writer's print area, from the rows and columns it wrote, is ``grid.print_area``'s."""
+    from treasurer_app.export import xls
+    from treasurer_app.export.grid import Grid, Style, print_area
+
+    grids = [Grid("empty", "t", []), Grid("widths only", "t", [8, 8, 8])]
+    merged = Grid("merged", "t", [8])
+    merged.add(0, 0, "a")
+    merged.add(3, 1, "b", rowspan=4, colspan=3)  # the last row and column are the merge's
+    wide = Grid("wide", "t", [8] * 9)  # the widths reach further than the cells
+    wide.add(5, 2, 1, Style.NUMBER)
+    wide.add(2, 0, None)
+    preset = Grid("preset", "t", [8], print_area=(1, 0, 4, 0))
+    preset.add(9, 9, "x")
+    grids += [merged, wide, preset]
+    book = xls._Workbook()
+    with xls_rows.Spill() as spill:
+        texts = xls_rows.Texts(book)
+        for grid in grids:
+            sheet = book.add_named_sheet(grid.sheet_name)
+            rows = xls._write_sheet(book, sheet, grid, {}, xls._Formulas(), spill, texts)
+            assert xls._print_area(grid, rows) == print_area(grid), grid.sheet_name

@@ -35,10 +35,12 @@ needs, and each row's records as xlwt encodes them once the row is complete (``x
 
 from __future__ import annotations
 
+import operator
 import re
 import struct
 from collections.abc import Hashable, Sequence
-from itertools import pairwise
+from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 
 import xlwt
@@ -58,7 +60,6 @@ from treasurer_app.export.grid import (
     excel_sheet_name,
     excel_text,
     explicit_list,
-    print_area,
     validation_message,
 )
 
@@ -421,7 +422,7 @@ def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
         texts = xls_rows.Texts(book)
         for index, (grid, sheet) in enumerate(zip(grids, sheets, strict=True)):
             rows[index] = _write_sheet(book, sheet, grid, styles, formulas, spill, texts)
-            book.add_area_name(_PRINT_AREA, index, print_area(grid))
+            book.add_area_name(_PRINT_AREA, index, _print_area(grid, rows[index]))
             if grid.header_rows is not None:
                 first, last = grid.header_rows
                 book.add_area_name(_PRINT_TITLES, index, (first, 0, last, MAX_COLUMN))
@@ -432,6 +433,18 @@ def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
         finally:
             for sheet_rows in rows.values():
                 sheet_rows.release()
+            texts.release()
+
+
+_ROW_OF = attrgetter("row")
+
+
+def _print_area(grid: Grid, rows: xls_rows.SheetRows) -> tuple[int, int, int, int]:
+    """``grid.print_area``'s answer, every cell's row and column read from the cells written (the grid's
+    ``n_rows`` and ``n_cols`` would read its 400,000 cells again)."""
+    if grid.print_area is not None:
+        return grid.print_area
+    return (0, 0, max(rows.rows_used - 1, 0), max(max(len(grid.col_widths), rows.cols_used) - 1, 0))
 
 
 def _write_sheet(
@@ -478,7 +491,8 @@ def _write_cells(
     A quarter's ledger has 400,000 cells, so the usual ones are encoded here at once: a text (its shared
     string looked up once per distinct text), a 30-bit integer (an RK value), an empty cell, a formula."""
     cells = grid.cells
-    in_order = all(a.row <= b.row for a, b in pairwise(cells))  # then a row is complete once passed
+    # Rows in order (then a row is complete once passed): each cell's row compared with the next one's.
+    in_order = all(map(operator.le, map(_ROW_OF, cells), map(_ROW_OF, islice(cells, 1, None))))
     texts = rows.texts
     text_index, tally = texts.index, texts.tally
     uses = 0  # of shared strings already added, counted once at the end
@@ -512,7 +526,7 @@ def _write_cells(
             index = text_index.get(value)
             if index is None:
                 index = texts.first(value)
-            elif index >= 0:
+            else:
                 tally[index] += 1
                 uses += 1
             entry = label(0x00FD, 10, row, col, xf, index) if index >= 0 else xf

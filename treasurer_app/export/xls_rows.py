@@ -50,19 +50,30 @@ def _mul_record(kind: int, count: int) -> Callable[..., bytes]:
 
 
 class Texts:
-    """The workbook's shared strings, added as xlwt's ``add_str`` adds them, each text cleaned (``excel_text``)
-    and looked up once: ``index`` maps a cell's text to its string's index (-1: blank once cleaned)."""
+    """The workbook's shared strings, added as xlwt's ``add_str`` adds them, each text cleaned (``excel_text``).
+
+    A cell's text is looked up in xlwt's own table (``index``: text → its string's index) as it is: a text
+    found there is one already cleaned, which cleaning leaves as it is. Only a text not found is cleaned
+    (``first``), and kept as the cell's own string object when cleaning changed nothing."""
 
     def __init__(self, book: xlwt.Workbook) -> None:
         self.sst = book._Workbook__sst
+        self.index: dict[str, int] = self.sst._str_indexes
         self.tally: list[int] = self.sst._tally  # how many cells show each string (0: written over)
-        self.index: dict[str, int] = {}
 
     def first(self, text: str) -> int:
-        """The index of a text not seen yet, added (as one use)."""
+        """The index of a text not in ``index``, cleaned and added (as one use); -1 when blank once cleaned."""
         cleaned = excel_text(text)  # a label record: never a formula, whatever it starts with
-        index = self.index[text] = self.sst.add_str(cleaned) if cleaned else -1
+        if not cleaned:
+            return -1
+        index: int = self.sst.add_str(text if cleaned == text else cleaned)
         return index
+
+    def release(self) -> None:
+        """Let go of the strings once saved (the workbook is a cycle only the garbage collector would free, and
+        an export pauses it: a quarter's ledger has 45,000 distinct texts)."""
+        self.index.clear()
+        self.tally.clear()
 
     def used(self, count: int) -> None:
         """``count`` more uses of strings already added (their tallies counted by the caller)."""
@@ -78,6 +89,7 @@ class SheetRows:
         self.pending: dict[int, dict[int, Entry]] = {}  # row → column → cell
         self.encoded: dict[int, tuple[int, int]] = {}  # row → (offset, length) of its cell records in ``spill``
         self.first_col, self.last_col = sheet.first_used_col, sheet.last_used_col
+        self.rows_used, self.cols_used = 0, 0  # 1 + the last row and column holding a cell (0: none)
 
     def line(self, row: int) -> dict[int, Entry]:
         """Row ``row``'s cells (column → cell), to write into with ``put``."""
@@ -102,7 +114,7 @@ class SheetRows:
             index = texts.index.get(value)
             if index is None:
                 index = texts.first(value)
-            elif index >= 0:
+            else:
                 texts.tally[index] += 1
                 texts.used(1)
             return LABEL_SST(_LABEL_SST, 10, row, col, xf, index) if index >= 0 else xf
@@ -138,6 +150,7 @@ class SheetRows:
         if cells:
             low, high = min(cells), max(cells)
             self.first_col, self.last_col = min(self.first_col, low), max(self.last_col, high)
+            self.rows_used, self.cols_used = max(self.rows_used, row + 1), max(self.cols_used, high + 1)
             xlwt_row = self.sheet._Worksheet__rows[row]  # made by line()
             if high > xlwt_row._Row__max_col_idx:
                 xlwt_row._Row__max_col_idx = high
