@@ -216,6 +216,10 @@ def test_cells_print_money_slashes_and_numbers() -> None:
     assert pdf_text.cell_text(grid.add(4, 0, None, Style.SLASH)) == "/"
     assert pdf_text.cell_text(grid.add(5, 0, 0.5, Style.NUMBER)) == "0.5"
     assert pdf_text.cell_text(grid.add(6, 0, None, Style.TEXT)) == ""
+    assert pdf_text.cell_text(grid.add(7, 0, "第一行\r\n第二行\r第三行  ", Style.TEXT)) == "第一行\n第二行\n第三行"
+    assert pdf_text.cell_text(grid.add(8, 0, True, Style.MONEY)) == "True"
+    assert pdf_text.cell_text(grid.add(9, 0, 12, Style.NUMBER)) == "12"
+    assert pdf_text.cell_text(grid.add(10, 0, "12", Style.SLASH)) == "/"
 
 
 def test_roc_date_line_and_signature_labels() -> None:

@@ -283,13 +283,14 @@ class GridLayout:
     def _row_fits(self, r: int) -> list[Fit]:
         """The fits of the cells starting on row ``r``, as its last fit made them."""
         limit, size_cap = self._fitted_as[r]
-        fits, fit = self._cell_fits.fits, self._cell_fits.fit
+        fits, fit, fit_afresh = self._cell_fits.fits, self._cell_fits.fit, self._cell_fits.fit_afresh
         fitted = []
         cells = self._cells_at.get(r, ())
-        for c in cells:  # fit(c, limit), its look-up written out
+        for c in cells:  # fit(c, limit), written out
             value = c.value
-            known = fits.get((c.style, c.col, c.colspan, value.__class__, value, limit, None))
-            fitted.append(fit(c, limit) if known is None else known)
+            key = (c.style, c.col, c.colspan, value.__class__, value, limit, None)
+            known = fits.get(key)
+            fitted.append(fit_afresh(key, c, limit) if known is None else known)
         if size_cap is not None:  # only the cells that make rows grow shrink; dates and amounts keep their size
             fitted = [
                 fit(c, limit, size_cap) if f[5] > c.rowspan * DEFAULT_ROW_HEIGHT else f

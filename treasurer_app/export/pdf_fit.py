@@ -17,7 +17,8 @@ PAD_X = 3.0
 PAD_Y = 2.5
 HEADER_FILL = 0.88  # grey level of table header cells
 SEAL_BOX = 30 * MM  # room for a seal: about 3 × 3 cm
-_FITS_KEPT = 20_000  # fitted texts remembered (emptied when full: a ledger's balances never repeat)
+_FITS_KEPT = 20_000  # fitted texts remembered (emptied when full)
+_NEW_KEPT = 2_000  # fits remembered per column and look: a column of ever new texts is fitted afresh
 
 
 # ---------------------------------------------------------------- looks of the styles
@@ -66,17 +67,30 @@ class CellFits:
         self.edges = edges
         self.text_scale = text_scale
         self.fits: dict[tuple[object, ...], Fit] = {}  # (style, col, colspan, class, value, height, cap) → fit
-        self._rooms: dict[tuple[object, ...], CellRoom] = {}
+        self._rooms: dict[tuple[object, ...], CellRoom] = {}  # (style, col, colspan, height, cap) → its room
+        self._new: dict[tuple[object, ...], int] = {}  # the same → how many of its fits were made
 
     def fit(self, cell: Cell, max_height: float, size_cap: float | None = None) -> Fit:
         # A ledger repeats its dates, kinds, codes, accounts and amounts in the same columns: each is fitted once.
         value = cell.value
         key = (cell.style, cell.col, cell.colspan, value.__class__, value, max_height, size_cap)
         fitted = self.fits.get(key)
-        if fitted is None:
+        return self.fit_afresh(key, cell, max_height, size_cap) if fitted is None else fitted
+
+    def fit_afresh(self, key: tuple[object, ...], cell: Cell, max_height: float, size_cap: float | None = None) -> Fit:
+        """The fit of a cell not in ``fits`` (``key``: its key there), remembered unless its column's texts
+        keep being new (after _NEW_KEPT of them: a ledger's balances, vouchers and members never repeat)."""
+        room_key = (cell.style, cell.col, cell.colspan, max_height, size_cap)
+        room = self._rooms.get(room_key)
+        if room is None:
+            room = self._rooms[room_key] = self._cell_room(cell, max_height, size_cap)
+        fitted = self._afresh(cell, room)
+        new = self._new.get(room_key, 0) + 1
+        self._new[room_key] = new
+        if new <= _NEW_KEPT:
             if len(self.fits) >= _FITS_KEPT:
                 self.fits.clear()
-            fitted = self.fits[key] = self._afresh(cell, max_height, size_cap)
+            self.fits[key] = fitted
         return fitted
 
     def _cell_room(self, cell: Cell, max_height: float, size_cap: float | None) -> CellRoom:
@@ -89,11 +103,7 @@ class CellFits:
         size = size if size_cap is None else min(size, size_cap)
         return look, x0, x1, size, seal, x1 - x0 - 2 * PAD_X, max_height - 2 * PAD_Y - seal
 
-    def _afresh(self, cell: Cell, max_height: float, size_cap: float | None) -> Fit:
-        room_key = (cell.style, cell.col, cell.colspan, max_height, size_cap)
-        room = self._rooms.get(room_key)
-        if room is None:
-            room = self._rooms[room_key] = self._cell_room(cell, max_height, size_cap)
+    def _afresh(self, cell: Cell, room: CellRoom) -> Fit:
         look, x0, x1, size, seal, width, height = room
         text = cell_text(cell)
         if not text:

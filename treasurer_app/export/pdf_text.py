@@ -180,9 +180,17 @@ def signature_label(name: str) -> str:
     return name if "（" in name or "(" in name else f"{name}（簽章）"
 
 
+_MONEY, _SLASH = Style.MONEY, Style.SLASH
+
+
 def cell_text(cell: Cell) -> str:
     """The text a cell prints: money as #,##0, the slash for cells that may hold no value."""
     value = cell.value
+    style = cell.style
+    if value.__class__ is int and style is _MONEY:  # most of a ledger's cells, answered first
+        return f"{value:,}"
+    if isinstance(value, str) and value.__class__ is str and style is not _MONEY and style is not _SLASH:
+        return value.replace("\r\n", "\n").replace("\r", "\n").rstrip()  # as the last line says
     if cell.style is Style.SLASH:
         return "/"
     if value is None:
