@@ -327,7 +327,10 @@ class _Shape:
         """The tokens moved ``delta`` rows down (None when a row would leave the sheet)."""
         if self.low + delta < 0 or self.high + delta > 0xFFFF:
             return None
-        return b"".join([_ROW(value + delta).join(run) for value, run in self.runs])
+        tokens = b""
+        for value, run in self.runs:  # a loop, not a comprehension: two runs mostly, and this is per cell
+            tokens += _ROW(value + delta).join(run)
+        return tokens
 
 
 _ROW = struct.Struct("<H").pack

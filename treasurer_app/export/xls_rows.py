@@ -146,15 +146,15 @@ class SheetRows:
         self.sheet.first_used_col, self.sheet.last_used_col = self.first_col, self.last_col
 
     def _encode(self, row: int) -> None:
-        cells = self.pending.pop(row)
+        cells = sorted(self.pending.pop(row).items())
         if cells:
-            low, high = min(cells), max(cells)
+            low, high = cells[0][0], cells[-1][0]
             self.first_col, self.last_col = min(self.first_col, low), max(self.last_col, high)
             self.rows_used, self.cols_used = max(self.rows_used, row + 1), max(self.cols_used, high + 1)
             xlwt_row = self.sheet._Worksheet__rows[row]  # made by line()
             if high > xlwt_row._Row__max_col_idx:
                 xlwt_row._Row__max_col_idx = high
-        data = encode_row(row, sorted(cells.items()))
+        data = encode_row(row, cells)
         self.encoded[row] = (self.spill.add(data), len(data))
 
     def release(self) -> None:
