@@ -10,6 +10,7 @@ from treasurer_app import interchange
 from treasurer_app.export import layouts
 from treasurer_app.export.excel_look import LOOKS
 from treasurer_app.export.grid import Style
+from treasurer_app.export.row_heights import LINE_HEIGHT
 from treasurer_app.forms import FORMS
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "guide_example_corrected.json"
@@ -20,7 +21,7 @@ def test_a_title_that_wraps_at_its_own_size_gets_a_row_for_every_line() -> None:
     grid = grids["training_expenses"]
     title = next(cell for cell in grid.cells if cell.style is Style.TITLE)
     assert title.value.split("\n")[1] == "商港服務費福利專款 114年度教育訓練經費報告表"
-    line = layouts.LINE_HEIGHT * LOOKS[Style.TITLE].points / LOOKS[Style.TEXT].points  # a 16-point line
+    line = LINE_HEIGHT * LOOKS[Style.TITLE].points / LOOKS[Style.TEXT].points  # a 16-point line
     assert grid.row_heights[title.row] >= 3 * line  # union name, the title and its wrapped end
 
 

@@ -10,16 +10,15 @@ check boxes, planned interest inside 預算經費) have their printers, with the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from itertools import chain, repeat, takewhile
 from operator import attrgetter
 
-from treasurer_app.export.excel_look import LOOKS
-from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1, display_width
+from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1
 from treasurer_app.export.ledger_formulas import balance_column, total_formula
 from treasurer_app.export.printed_fields import budget_text_with_interest, interest_use_text, methods_text
+from treasurer_app.export.row_heights import fit_row_heights
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
 from treasurer_app.forms import FORMS, final_accounts, training_report, work_plan
 from treasurer_app.forms import roster as roster_form
@@ -39,9 +38,6 @@ from treasurer_app.ledger.sheet import (
 )
 from treasurer_app.project import Effective, Project
 
-DEFAULT_ROW_HEIGHT = 18.0  # points
-LINE_HEIGHT = 16.0
-FILL_RATIO = 0.85  # a wrapped line holds a little less than the column width: fonts differ
 TITLE_ROW_HEIGHT = 24.0
 
 CellValue = str | int | float | None
@@ -262,6 +258,43 @@ _BALANCE_NAMES: dict[str, Callable[[Balances], int]] = {
 }
 
 
+_KEY_SLOT = Cell.__dict__["key"]  # Cell's own slot for a key, which an entry's input cell reads first
+
+
+class _EntryInput(Cell):
+    """An input cell of a ledger entry. Its key, ``"{index}:{column key}"``, is made from its place when read
+    instead of kept: a quarter of 25,000 entries has 225,000 of them (13 MiB), which only the tests read.
+    Each sheet has its own class (``_entry_inputs``), knowing the row of its first entry."""
+
+    __slots__ = ()
+    formula_shape = None  # a typed value, no formula (what the .xls writer asks of a cell that is not a plain Cell)
+    first_row = 0  # the row of entry 0
+    column_keys: tuple[str, ...] = ()  # the key of each column of the table, by column
+
+    def __init__(self, row: int, col: int, value: CellValue, style: Style) -> None:
+        self.row, self.col, self.value, self.style = row, col, value, style
+        self.rowspan = self.colspan = 1
+        self.locked = False
+        self.formula = None
+        _KEY_SLOT.__set__(self, None)
+
+    @property
+    def key(self) -> str | None:
+        stored: str | None = _KEY_SLOT.__get__(self)
+        if stored is not None:  # set afterwards: it wins, as on any cell
+            return stored
+        return f"{self.row - self.first_row}:{self.column_keys[self.col]}"
+
+    @key.setter
+    def key(self, text: str | None) -> None:
+        _KEY_SLOT.__set__(self, text)
+
+
+def _entry_inputs(first_row: int, column_keys: tuple[str, ...]) -> type[_EntryInput]:
+    """The class of one sheet's entry input cells: entry 0 on ``first_row``, the columns' keys."""
+    return type("EntryInput", (_EntryInput,), {"__slots__": (), "first_row": first_row, "column_keys": column_keys})
+
+
 class _LedgerSource(_Source):
     def __init__(
         self, book: LedgerBook, year: int, union_name: str, tax_id: str, running: RunningBalances | None = None
@@ -286,6 +319,7 @@ class _LedgerSource(_Source):
         rows = list(range(first_row, first_row + count))  # each row's number one object, shared by its cells
         offset = 1 if block.number else 0
         opening = {cell.key: cell for cell in grid.cells if cell.key in _OPENING_OF_BALANCE.values()}
+        inputs = _entry_inputs(first_row, ("",) * offset + tuple(column.key for column in block.columns))
         columns: list[Iterable[Cell]] = []
         if block.number:
             columns.append(map(Cell, rows, repeat(0), range(1, count + 1), repeat(Style.CENTER)))
@@ -296,16 +330,19 @@ class _LedgerSource(_Source):
                 columns.append(balance_column(key, rows, balances, opening.get(_OPENING_OF_BALANCE[key]), Style.MONEY))
                 continue
             values, style, locked, keyed = self._column(key)
-            keys = [f"{index}:{key}" for index in range(count)] if keyed else repeat(None)
+            if keyed:  # an input: unlocked, its key made from its place when read
+                columns.append(map(inputs, rows, repeat(col), values, repeat(style)))
+                continue
             formulas = map(total_formula, rows) if key == "balance_total" else repeat(None)
-            cells = map(Cell, rows, repeat(col), values, repeat(style), repeat(1), repeat(1), repeat(locked), keys,
+            plain = repeat(None)  # no key
+            cells = map(Cell, rows, repeat(col), values, repeat(style), repeat(1), repeat(1), repeat(locked), plain,
                         formulas)  # fmt: skip
             columns.append(cells)
         grid.cells.extend(chain.from_iterable(zip(*columns, strict=True)))  # row by row, left to right
 
     def _column(self, key: str) -> tuple[Iterable[CellValue], Style, bool, bool]:
-        """A column of the entries: its values, style, lock, and whether each cell carries its entry's key
-        (``"{index}:{key}"``, the input cells)."""
+        """A column of the entries: its values, style, lock, and whether it is an input (unlocked, each cell
+        keyed ``"{index}:{key}"``)."""
         records = self.book.entries
         if key == "year":
             return repeat(str(self.year)), Style.CENTER, True, False
@@ -563,64 +600,6 @@ def paper_copy(grid: Grid) -> Grid:
         row_heights={row: height for row, height in grid.row_heights.items() if row not in spare},
         validations=[],
     )
-
-
-# ---------------------------------------------------------------- row heights
-
-_WRAPPED = frozenset((Style.TEXT, Style.LABEL, Style.HEADER, Style.SUBTITLE, Style.TITLE, Style.CENTER))
-_LINES_KEPT = 50_000  # texts whose height fit_row_heights remembers (a ledger repeats its texts)
-
-
-def fit_row_heights(grid: Grid) -> None:
-    """Tall enough rows for wrapped text (Excel does not grow explicit-height rows when a file opens)."""
-    rooms: dict[tuple[int, int, int, Style], tuple[float, float, float]] = {}  # a cell's place → usable, scale, 1 line
-    fitted: dict[tuple[str, float, float, int], float] = {}  # (text, usable, scale, rows spanned) → height per row
-    heights, widths = grid.row_heights, grid.col_widths
-    for cell in grid.cells:
-        value = cell.value
-        if not isinstance(value, str):  # numbers and empty cells never wrap
-            continue
-        style = cell.style
-        if style not in _WRAPPED:
-            continue
-        rowspan = cell.rowspan
-        place = (cell.col, cell.colspan, rowspan, style)
-        room = rooms.get(place)
-        if room is None:
-            room = rooms[place] = _room(widths, cell.col, cell.last_col, rowspan, style)
-        usable, scale, one_line = room
-        if len(value) * 2 <= usable and "\n" not in value:  # one line, even were every character wide
-            per_row = one_line
-        else:
-            key = (value, usable, scale, rowspan)
-            known = fitted.get(key)
-            if known is not None:
-                per_row = known
-            else:
-                if len(fitted) >= _LINES_KEPT:
-                    fitted.clear()
-                lines = sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n"))
-                per_row = fitted[key] = _row_height(lines, scale, rowspan)
-        row = cell.row
-        if rowspan == 1:
-            if per_row > heights.get(row, DEFAULT_ROW_HEIGHT):
-                heights[row] = per_row
-            continue
-        for spanned in range(row, row + rowspan):
-            if per_row > heights.get(spanned, DEFAULT_ROW_HEIGHT):
-                heights[spanned] = per_row
-
-
-def _room(widths: list[float], first_col: int, last_col: int, rowspan: int, style: Style) -> tuple[float, float, float]:
-    """A wrapped text's room in a cell spanning these columns: its usable width (in characters of the style),
-    the style's size against the body text's, and the height per row of one line."""
-    width = sum(widths[c] for c in range(first_col, last_col + 1) if c < len(widths))
-    scale = LOOKS[style].points / LOOKS[Style.TEXT].points  # a 16-point title is wider and taller
-    return max(1.0, (width - 1) * FILL_RATIO / scale), scale, _row_height(1, scale, rowspan)
-
-
-def _row_height(lines: int, scale: float, rowspan: int) -> float:
-    return (lines * LINE_HEIGHT * scale + 4) / rowspan
 
 
 # ---------------------------------------------------------------- the cash ledger
