@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from treasurer_app.export import pdf, pdf_draw, pdf_package, pdf_text
+from treasurer_app.export import pdf, pdf_draw, pdf_fit, pdf_package, pdf_text
 from treasurer_app.export.grid import Grid, Style
 from treasurer_app.export.layouts import application_grids, ledger_grids
 from treasurer_app.forms import FORM_IDS, training_report
@@ -220,6 +220,24 @@ def test_cells_print_money_slashes_and_numbers() -> None:
     assert pdf_text.cell_text(grid.add(8, 0, True, Style.MONEY)) == "True"
     assert pdf_text.cell_text(grid.add(9, 0, 12, Style.NUMBER)) == "12"
     assert pdf_text.cell_text(grid.add(10, 0, "12", Style.SLASH)) == "/"
+
+
+def test_a_text_fits_as_every_text_differing_from_it_in_digits_alone(font: pdf_text.Font) -> None:
+    """CellFits fits a text on one line from the fit of a text with other digits (a ledger's balances, vouchers,
+    members): the same as fitting each afresh, its own text on its line; texts that wrap are fitted themselves."""
+    grid = Grid("s", "t", [6, 14, 10, 20], landscape=True)
+    values = [899840200, 1234, -5678, 848561272, 100000000000, "V03878", "V12345", "會員048277", "會員913344",
+              "第1次理監事會議 出席12人", "第9次理監事會議 出席37人", "1-1、講師鐘點費", "2-6、餐費"]  # fmt: skip
+    cells = [grid.add(row, col, value, style)
+             for row, value in enumerate(values)
+             for col, style in ((0, Style.CENTER), (1, Style.MONEY), (2, Style.TEXT), (3, Style.TEXT))]  # fmt: skip
+    frame = pdf.page_frame(grid)
+    edges, scale = pdf.column_edges(grid, frame), pdf.table_text_scale(grid, frame)
+    shared = pdf_fit.CellFits(font, edges, scale)
+    for cell in cells:
+        fitted = shared.fit(cell, 60.0)
+        assert fitted == pdf_fit.CellFits(font, edges, scale).fit(cell, 60.0), cell
+        assert not fitted[4] or "".join(fitted[4]).replace(" ", "") == pdf_text.cell_text(cell).replace(" ", "")
 
 
 def test_roc_date_line_and_signature_labels() -> None:

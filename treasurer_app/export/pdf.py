@@ -315,11 +315,15 @@ class GridLayout:
         """Row heights of rows first..last: the workbook's height (if ``explicit``) or the default,
         grown to what the cells need; a merged cell's extra need is shared by its rows."""
         spanning = []
+        heights, given, cells_at = self.heights, self.grid.row_heights, self._cells_at
         for r, row in zip(range(first, last + 1), fits, strict=True):
-            given = self.grid.row_heights.get(r, DEFAULT_ROW_HEIGHT) if explicit else DEFAULT_ROW_HEIGHT
-            cells = self._cells_at.get(r, ())
-            self.heights[r] = max(given, *(f[5] for c, f in zip(cells, row, strict=True) if c.rowspan == 1), 0.0)
-            spanning += [(c, f[5]) for c, f in zip(cells, row, strict=True) if c.rowspan > 1]
+            height = given.get(r, DEFAULT_ROW_HEIGHT) if explicit else DEFAULT_ROW_HEIGHT
+            for c, f in zip(cells_at.get(r, ()), row, strict=True):  # max(height, *needs, 0.0), written out
+                if c.rowspan > 1:
+                    spanning.append((c, f[5]))
+                elif f[5] > height:
+                    height = f[5]
+            heights[r] = 0.0 if height < 0.0 else height
         for cell, needed in sorted(spanning, key=lambda spans: spans[0].rowspan):
             rows = range(cell.row, self._last(cell) + 1)
             deficit = needed - sum(self.heights[r] for r in rows)

@@ -18,6 +18,7 @@ PAD_Y = 2.5
 HEADER_FILL = 0.88  # grey level of table header cells
 SEAL_BOX = 30 * MM  # room for a seal: about 3 × 3 cm
 _FITS_KEPT = 20_000  # fitted texts remembered (emptied when full)
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 _NEW_KEPT = 2_000  # fits remembered per column and look: a column of ever new texts is fitted afresh
 
 
@@ -69,6 +70,11 @@ class CellFits:
         self.fits: dict[tuple[object, ...], Fit] = {}  # (style, col, colspan, class, value, height, cap) → fit
         self._rooms: dict[tuple[object, ...], CellRoom] = {}  # (style, col, colspan, height, cap) → its room
         self._new: dict[tuple[object, ...], int] = {}  # the same → how many of its fits were made
+        # The font's digits all one width (the bundled font's are): a text's size, width and place on one line are
+        # those of any text differing from it in its digits alone (a ledger's balances, vouchers, member numbers),
+        # every width summed of the same numbers in the same order, every line break decided alike.
+        self._digits_alike = len({unit_width(font, digit) for digit in "0123456789"}) == 1
+        self._alike: dict[tuple[object, ...], Fit] = {}  # (room key, text with its digits as 0) → a fit on one line
 
     def fit(self, cell: Cell, max_height: float, size_cap: float | None = None) -> Fit:
         # A ledger repeats its dates, kinds, codes, accounts and amounts in the same columns: each is fitted once.
@@ -84,7 +90,15 @@ class CellFits:
         room = self._rooms.get(room_key)
         if room is None:
             room = self._rooms[room_key] = self._cell_room(cell, max_height, size_cap)
-        fitted = self._afresh(cell, room)
+        text = cell_text(cell)
+        if self._digits_alike:  # a text fits as every text differing from it in its digits alone does
+            alike_key = (room_key, text.translate(_DIGITS_AS_ZERO))
+            alike = self._alike.get(alike_key)
+            if alike is not None:
+                return alike[0], alike[1], alike[2], alike[3], (text,), alike[5], alike[6]
+        fitted = self._afresh(text, room)
+        if self._digits_alike and fitted[4] == (text,) and len(self._alike) < _FITS_KEPT:
+            self._alike[alike_key] = fitted  # one whole line: the same size and place for its likes
         new = self._new.get(room_key, 0) + 1
         self._new[room_key] = new
         if new <= _NEW_KEPT:
@@ -103,9 +117,8 @@ class CellFits:
         size = size if size_cap is None else min(size, size_cap)
         return look, x0, x1, size, seal, x1 - x0 - 2 * PAD_X, max_height - 2 * PAD_Y - seal
 
-    def _afresh(self, cell: Cell, room: CellRoom) -> Fit:
+    def _afresh(self, text: str, room: CellRoom) -> Fit:
         look, x0, x1, size, seal, width, height = room
-        text = cell_text(cell)
         if not text:
             return look, x0, x1, size, (), 2 * PAD_Y + seal, ()
         if text.split() == [text]:
