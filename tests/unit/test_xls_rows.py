@@ -87,7 +87,7 @@ def test_the_shared_string_table_is_xlwt_s() -> None:
     """Strings cut across CONTINUE records as xlwt cuts them: long ones, one-byte and UTF-16 ones, ones that
     reach a record's end exactly or by their head alone, strings no cell shows any more (written empty)."""
     rng = random.Random(21)
-    alphabets = ["abc", "é\xff ", "其他會員", "a其"]
+    alphabets = ["abc", "é\xff ", "其他會員", "a其", "x\U0001f600"]  # one byte, Latin-1, CJK, mixed, astral
     for trial in range(30):
         book = xlwt.Workbook()
         sst = book._Workbook__sst
@@ -121,3 +121,12 @@ def test_the_print_area_is_read_from_the_cells_written() -> None:
             sheet = book.add_named_sheet(grid.sheet_name)
             rows = xls._write_sheet(book, sheet, grid, {}, xls._Formulas(), spill, texts)
             assert xls._print_area(grid, rows) == print_area(grid), grid.sheet_name
+
+
+def test_a_printable_text_is_one_cleaning_leaves_as_it_is() -> None:
+    """Texts.first cleans only a text that is not printable: every printable character is kept by excel_text."""
+    from treasurer_app.export.grid import excel_text
+
+    printable = "".join(ch for ch in map(chr, range(0x110000)) if ch.isprintable())
+    assert excel_text(printable) == printable
+    assert not any(ch.isprintable() for ch in "\r\n\x00\x1f\x7f\ufffe\uffff")  # what it removes or changes

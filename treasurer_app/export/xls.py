@@ -502,7 +502,7 @@ def _write_cells(
     xfs: dict[tuple[Style, bool], int] = {}
     line: dict[int, xls_rows.Entry] = {}
     last_row = -1
-    label, rk_limit, put = xls_rows.LABEL_SST, xls_rows.RK_LIMIT, rows.put
+    label, rk_limit, put, head = xls_rows.LABEL_SST, xls_rows.RK_LIMIT, rows.put, _FORMULA_HEAD
     for cell in cells:
         row, col = cell.row, cell.col
         if row != last_row:
@@ -522,9 +522,17 @@ def _write_cells(
         value = cell.value
         shape = None if type(cell) is Cell else getattr(cell, "formula_shape", None)
         if shape is not None:
-            entry: xls_rows.Entry = _formula(book, formulas, formulas.keyed(shape, cell), row, col, xf, value)
+            tokens: bytes | xlwt.Formula | None = formulas.keyed(shape, cell)
         elif text := cell.formula:  # read once: a formula may be printed when read (export.ledger_formulas)
-            entry = _formula(book, formulas, formulas.formula(text, row), row, col, xf, value)
+            tokens = formulas.formula(text, row)
+        else:
+            tokens = None
+        if tokens is not None:
+            if type(tokens) is bytes and type(value) is int:  # a formula moved, its figure cached: most of them
+                size = len(tokens)
+                entry: xls_rows.Entry = head(_FORMULA, 22 + size, row, col, xf, float(value), 0, 0, size) + tokens
+            else:
+                entry = _formula(book, formulas, tokens, row, col, xf, value)
         elif type(value) is str:
             index = text_index.get(value)
             if index is None:

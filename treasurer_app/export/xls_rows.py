@@ -63,7 +63,8 @@ class Texts:
 
     def first(self, text: str) -> int:
         """The index of a text not in ``index``, cleaned and added (as one use); -1 when blank once cleaned."""
-        cleaned = excel_text(text)  # a label record: never a formula, whatever it starts with
+        # A label record: never a formula, whatever it starts with. A printable text has nothing to clean.
+        cleaned = text if text.isprintable() else excel_text(text)
         if not cleaned:
             return -1
         index: int = self.sst.add_str(text if cleaned == text else cleaned)
@@ -243,6 +244,21 @@ _SST_HEAD = struct.Struct("<2HII").pack  # SST: id, length, cells showing a stri
 _CONTINUE_HEAD = struct.Struct("<2H").pack  # CONTINUE: id, length
 
 
+_STRING_HEAD = struct.Struct("<HB").pack  # characters, flags (0: one byte each, 1: UTF-16)
+
+
+def _unicode_string(text: str) -> bytes:
+    """``xlwt.UnicodeUtils.upack2``: one byte a character when all fit (Latin-1), else UTF-16, told without
+    trying Latin-1 on a Chinese text first."""
+    if len(text) > 0x7FFF:
+        data: bytes = upack2(text)  # refused as xlwt refuses it
+        return data
+    if text.isascii() or max(text) <= "\xff":
+        return _STRING_HEAD(len(text), 0) + text.encode("latin-1")
+    encoded = text.encode("utf-16-le")
+    return _STRING_HEAD(len(encoded) // 2, 1) + encoded
+
+
 def shared_strings_record(sst: SharedStringTable) -> bytes:
     """``SharedStringTable.get_biff_record``: the SST record and its CONTINUE records, a string that ends in the
     next record cut as xlwt cuts it (its head and first character never apart, UTF-16 text at a character).
@@ -254,7 +270,7 @@ def shared_strings_record(sst: SharedStringTable) -> bytes:
     piece = bytearray(8)  # the first record's counts, put in at the end
     tally = sst._tally
     for text, index in sorted(sst._str_indexes.items(), key=lambda item: item[1]):
-        data = upack2(text if tally[index] else "")
+        data = _unicode_string(text if tally[index] else "")
         if len(piece) + len(data) <= _PIECE:
             piece += data
             continue
