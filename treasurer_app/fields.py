@@ -67,6 +67,10 @@ class FieldType(Value):
             return _EMPTY
         return _parse_cached(self, raw if isinstance(raw, str) else str(raw))
 
+    def stored(self, raw: str) -> str:
+        """The text stored for ``raw``: ``parse(raw).text`` (what a reader of a file normalises a value to)."""
+        return self.parse(raw).text
+
     def _normalise(self, text: str) -> str:
         """The text as it will be stored (before trimming); keeps what was typed unless a type says otherwise."""
         return text
@@ -427,6 +431,11 @@ class Text(FieldType):
     def __init__(self, max_chars: int = 150, multiline: bool = False) -> None:
         self.max_chars: Final = max_chars
         self.multiline: Final = multiline
+
+    def stored(self, raw: str) -> str:
+        # Free text is only trimmed (its line ends made \n): read without the parse cache, which a file's
+        # names, vouchers and memos, nearly all different, would fill for nothing.
+        return super().stored(raw) if "\r" in raw else trim(raw)
 
     def _normalise(self, text: str) -> str:
         return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -60,7 +60,7 @@ class Normaliser:
             if done is None:
                 if not isinstance(raw, str):
                     continue
-                done = known[raw] = spec_field.type.parse(raw).text
+                done = known[raw] = spec_field.type.stored(raw)
             if done is not raw:  # equal texts then share one object: a year's ledger repeats its texts
                 if done != raw:
                     changed.append(key)

@@ -790,3 +790,16 @@ def test_national_id_normalises_to_a_text_that_normalises_to_itself(raw: str) ->
     # hypothesis found 「ῢ」: upper-casing after folding left a decomposed letter that the next read composed
     once = NationalId().parse(raw)
     assert NationalId().parse(once.text) == once
+
+
+@given(st.text(alphabet=st.sampled_from([" ", "\u3000", "\u200b", "\ufeff", "\r", "\n", "\t", "a", "王", "1"])))
+def test_the_stored_text_of_free_text_is_what_parsing_stores(raw: str) -> None:
+    """Text.stored skips the parse (and its cache) for a text without \\r: it must give parse's text all the same."""
+    for field_type in (Text(10), Text(150, multiline=True)):
+        assert field_type.stored(raw) == field_type.parse(raw).text
+
+
+@pytest.mark.parametrize("raw", ["  王小明 ", "A1\r\nB", "", "１２３"])
+def test_every_type_stores_what_parsing_stores(raw: str) -> None:
+    for field_type in (Text(), Money(9), Count(2), Choice(("收", "支")), RocDate()):
+        assert field_type.stored(raw) == field_type.parse(raw).text
