@@ -91,14 +91,16 @@ class CellFits:
         if room is None:
             room = self._rooms[room_key] = self._cell_room(cell, max_height, size_cap)
         text = cell_text(cell)
+        alike = None
         if self._digits_alike:  # a text fits as every text differing from it in its digits alone does
             alike_key = (room_key, text.translate(_DIGITS_AS_ZERO))
             alike = self._alike.get(alike_key)
-            if alike is not None:
-                return alike[0], alike[1], alike[2], alike[3], (text,), alike[5], alike[6]
-        fitted = self._afresh(text, room)
-        if self._digits_alike and fitted[4] == (text,) and len(self._alike) < _FITS_KEPT:
-            self._alike[alike_key] = fitted  # one whole line: the same size and place for its likes
+        if alike is not None:
+            fitted: Fit = (alike[0], alike[1], alike[2], alike[3], (text,), alike[5], alike[6])
+        else:
+            fitted = self._afresh(text, room)
+            if self._digits_alike and fitted[4] == (text,) and len(self._alike) < _FITS_KEPT:
+                self._alike[alike_key] = fitted  # one whole line: the same size and place for its likes
         new = self._new.get(room_key, 0) + 1
         self._new[room_key] = new
         if new <= _NEW_KEPT:
