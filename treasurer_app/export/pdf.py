@@ -193,7 +193,7 @@ def table_text_scale(grid: Grid, frame: Frame) -> float:
     return max(MIN_TEXT_SCALE, min(1.0, per_unit / POINTS_PER_UNIT))
 
 
-@dataclass
+@dataclass(slots=True)  # one per block of rows: a quarter's ledger has 25,000
 class _Block:
     first: int
     last: int
@@ -285,7 +285,7 @@ class GridLayout:
         limit, size_cap = self._fitted_as[r]
         fits, fit, fit_afresh = self._cell_fits.fits, self._cell_fits.fit, self._cell_fits.fit_afresh
         fitted = []
-        cells = self._cells_at.get(r, ())
+        cells = self._cells_at(r)
         for c in cells:  # fit(c, limit), written out
             value = c.value
             key = (c.style, c.col, c.colspan, value.__class__, value, limit, None)
@@ -318,7 +318,7 @@ class GridLayout:
         heights, given, cells_at = self.heights, self.grid.row_heights, self._cells_at
         for r, row in zip(range(first, last + 1), fits, strict=True):
             height = given.get(r, DEFAULT_ROW_HEIGHT) if explicit else DEFAULT_ROW_HEIGHT
-            for c, f in zip(cells_at.get(r, ()), row, strict=True):  # max(height, *needs, 0.0), written out
+            for c, f in zip(cells_at(r), row, strict=True):  # max(height, *needs, 0.0), written out
                 if c.rowspan > 1:
                     spanning.append((c, f[5]))
                 elif f[5] > height:
@@ -334,11 +334,24 @@ class GridLayout:
     # ---- blocks of rows that stay together
 
     @functools.cached_property
-    def _cells_at(self) -> dict[int, list[Cell]]:
-        cells: dict[int, list[Cell]] = {}
-        for cell in self.grid.cells:
-            cells.setdefault(cell.row, []).append(cell)
-        return cells
+    def _by_row(self) -> tuple[list[Cell], list[int]]:
+        """The grid's cells in the order of their rows (a row's in the grid's order), and where each row's
+        start: a list of offsets instead of a list of cells per row (a ledger has 25,000 rows)."""
+        cells = self.grid.cells
+        starts = [0] * (self.n_rows + 1)
+        previous, ordered = 0, True
+        for cell in cells:
+            ordered = ordered and cell.row >= previous
+            previous = cell.row
+            starts[cell.row + 1] += 1
+        for r in range(self.n_rows):
+            starts[r + 1] += starts[r]
+        return (cells if ordered else sorted(cells, key=lambda cell: cell.row)), starts
+
+    def _cells_at(self, r: int) -> list[Cell]:
+        """The cells starting on row ``r``, in the grid's order."""
+        cells, starts = self._by_row
+        return cells[starts[r] : starts[r + 1]]
 
     def _reach(self) -> list[int]:
         """For each row, the last row it must stay on the same page with (merged cells, the header)."""
@@ -374,7 +387,7 @@ class GridLayout:
     def _kind(self, first: int, last: int) -> str:
         if self.header is not None and first <= self.header[0] <= last:
             return "header"
-        cells = [c for r in range(first, last + 1) for c in self._cells_at.get(r, ())]
+        cells = [c for r in range(first, last + 1) for c in self._cells_at(r)]
         return "body" if any(LOOKS.get(c.style, LOOKS[Style.TEXT]).border for c in cells) else "title"
 
     def _chunks(self, blocks: list[_Block]) -> list[list[_Block]]:
@@ -445,7 +458,7 @@ class GridLayout:
         self._page = None
 
     def _is_empty(self, block: _Block) -> bool:
-        return not any(self._cells_at.get(r) for r in range(block.first, block.last + 1))
+        return not any(self._cells_at(r) for r in range(block.first, block.last + 1))
 
     def _new_page(self, repeat_header: bool) -> None:
         if self._page is not None:
@@ -472,7 +485,7 @@ class GridLayout:
             tops.append(tops[-1] - self.heights[r])
         page, paint, cells_at = self._current(), self._paint, self._cells_at
         for r in range(first, last + 1):
-            cells = cells_at.get(r)
+            cells = cells_at(r)
             if cells:
                 paint(page, r, cells, self._row_fits(r), tops, first, last)
         self.y = tops[-1]
