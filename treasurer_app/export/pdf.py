@@ -259,16 +259,16 @@ class GridLayout:
                 # the first rows under the header share the first page with the titles above it
                 first_after_header = False
                 room = max(limit / 2, room - sum(self.heights[: self.header[0]]))
-            smallest = self._fit_block(first, last, room)
-            if room < limit and smallest < SHRINK_FLOOR - EPSILON:
+            fits = self._fit_block(first, last, room)
+            if room < limit and min((f[3] for row in fits for f in row), default=SHRINK_FLOOR) < SHRINK_FLOOR - EPSILON:
                 self._fit_block(first, last, limit)  # legible text matters more than keeping company
 
-    def _fit_block(self, first: int, last: int, room: float) -> float:
-        """Fit rows first..last within ``room``; the smallest size any of their cells was given."""
+    def _fit_block(self, first: int, last: int, room: float) -> list[list[Fit]]:
+        """Fit rows first..last within ``room``: their cells' fits."""
         fits = self._fit_rows(first, last, room)
         if sum(self.heights[first : last + 1]) > room + EPSILON:
             fits = self._shrink_rows(first, last, room, fits)
-        return min((f[3] for row in fits for f in row), default=SHRINK_FLOOR)
+        return fits
 
     def _fit_rows(self, first: int, last: int, limit: float, size_cap: float | None = None) -> list[list[Fit]]:
         """Each row's fits (see ``_row_fits``), and the rows' heights measured from them."""
@@ -367,12 +367,13 @@ class GridLayout:
 
     def _block_ranges(self) -> list[tuple[int, int]]:
         ranges: list[tuple[int, int]] = []
-        first = 0
+        first, reach = 0, self.reach
         while first < self.n_rows:
             last = first
             r = first
             while r <= last:
-                last = max(last, self.reach[r])
+                if reach[r] > last:
+                    last = reach[r]
                 r += 1
             ranges.append((first, last))
             first = last + 1
@@ -389,6 +390,11 @@ class GridLayout:
             return "header"
         cells = [c for r in range(first, last + 1) for c in self._cells_at(r)]
         return "body" if any(LOOKS.get(c.style, LOOKS[Style.TEXT]).border for c in cells) else "title"
+
+    @functools.cached_property
+    def _chunked(self) -> list[list[_Block]]:
+        """The blocks, in chunks (the same for counting the pages and for drawing them)."""
+        return self._chunks(self._blocks())
 
     def _chunks(self, blocks: list[_Block]) -> list[list[_Block]]:
         """Titles and the header keep with the block after them."""
@@ -434,7 +440,7 @@ class GridLayout:
         self._paint = paint or self._record_row
         self._new_page(repeat_header=False)
         repeating = False  # whether the table header repeats on the next page
-        chunks = self._chunks(self._blocks())
+        chunks = self._chunked
         for n, chunk in enumerate(chunks, start=1):
             height = sum(b.height for b in chunk)
             if n == len(chunks) and height + self._tail_height() <= self.frame.body_height:
