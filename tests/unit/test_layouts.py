@@ -23,7 +23,7 @@ from treasurer_app.forms import FORMS, SCALAR_FORMS, TABLE_FORMS, training_repor
 from treasurer_app.ledger.balances import balances
 from treasurer_app.ledger.codes import ACCOUNTS, CATEGORIES, KINDS, PARAMETER_TABLE, PETTY
 from treasurer_app.ledger.sheet import ENTRY_ROWS, LEDGER_TITLE, SPARE_ENTRIES
-from treasurer_app.project import Project
+from treasurer_app.project import Project, YearBook
 from treasurer_app.ui.form_plan import Grid as PlanGrid
 from treasurer_app.ui.form_plan import plan
 
@@ -241,6 +241,23 @@ def test_the_ledger_running_balances_are_formulas_with_the_apps_figures() -> Non
     opening = sheet.by_key()["opening_petty"]
     assert petty[0].formula.startswith(f"{layouts.a1(opening.row, opening.col)}+")  # from the opening balance
     assert petty[1].formula.startswith(f"{layouts.a1(petty[0].row, petty[0].col)}+")  # then the row above
+
+
+@pytest.mark.parametrize("quarter", [1, None])
+def test_the_ledger_sheet_prints_its_opening_and_closing_balances_under_it(quarter: int | None) -> None:
+    """The PDF prints the sheet's footer: the closing balances are the sheet's own last running balances."""
+    from treasurer_app.ledger.quarters import quarter_slice
+
+    project = ledger_project()
+    book = project.years[114].ledger
+    sliced = quarter_slice(book, 114, quarter) if quarter else book
+    sheet = layouts.ledger_grids(project, 114, quarter)[0]
+    closing = balances(sliced, 114)[-1]
+    day = "114 年 3 月 31 日" if quarter else "114 年 12 月 31 日"
+    amounts = "、".join(f"{account} {amount:,} 元" for account, amount in zip(ACCOUNTS, closing.amounts(), strict=True))
+    assert sheet.footer[0].startswith("上年度結存：合計 ")
+    assert sheet.footer[1] == f"本期結存（截至 {day}）：合計 {closing.total:,} 元（{amounts}）"
+    assert layouts.ledger_grids(Project({114: YearBook(114)}), 114)[0].footer == []  # no ledger, no balances
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")

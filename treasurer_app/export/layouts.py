@@ -16,6 +16,7 @@ from itertools import chain, compress, repeat, takewhile
 from operator import attrgetter, gt, not_
 
 from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1
+from treasurer_app.export.ledger_footer import balance_lines
 from treasurer_app.export.ledger_formulas import balance_column, total_formula
 from treasurer_app.export.printed_fields import budget_text_with_interest, interest_use_text, methods_text
 from treasurer_app.export.row_heights import fit_row_heights
@@ -24,7 +25,7 @@ from treasurer_app.forms import FORMS, final_accounts, training_report, work_pla
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import SIGNATURES, Derived, FormSpec, Record, terms, year_labels
 from treasurer_app.forms.layout import SLASH, Column, Gap, Heading, Layout, Lines, Matrix, Rows, ScreenOnly, Title
-from treasurer_app.ledger.balances import Balances, RunningBalances
+from treasurer_app.ledger.balances import Balances, RunningBalances, opening_balances
 from treasurer_app.ledger.codes import ACCOUNTS, CATEGORIES, PARAMETER_TABLE, code_item, code_text
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.quarters import quarter_slice
@@ -648,6 +649,9 @@ def ledger_grids(
     source = _LedgerSource(book, year, union_name, project.tax_id(year), running)
     sheet = _Interpreter(LEDGER_LAYOUT, LEDGER_TITLE, f"{union_name} {LEDGER_TITLE}", names, source).run()
     sheet.input_fill = InputFill.WHITE  # the guide: 僅填寫表單白色區域部分
+    if project.years[year].ledger is not None:  # the balances printed under the table, from its own figures
+        closing = source.running[-1] if source.running else opening_balances(book)
+        sheet.footer = balance_lines(book, closing, year, quarter)
     grids = [sheet, _parameter_sheet()]
     for grid in grids:
         fit_row_heights(grid)

@@ -7,7 +7,6 @@ the grids the workbook writers read, and the cover letter (函) and the checklis
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -20,13 +19,10 @@ from treasurer_app.export.layouts import paper_copy
 from treasurer_app.export.pdf import Page, layout_grid
 from treasurer_app.export.pdf_draw import draw_pages, finish_pages, write_grids
 from treasurer_app.export.pdf_text import Font, default_font, roc_date_line
-from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.forms import FORM_IDS, FORMS
 from treasurer_app.forms import application as app_form
-from treasurer_app.ledger.balances import Balances, closing_balances, opening_balances
-from treasurer_app.ledger.codes import ACCOUNTS
-from treasurer_app.ledger.quarters import QUARTER_END_MONTH, quarter_month, quarter_slice
-from treasurer_app.ledger.sheet import LEDGER_TITLE, OPENING_TITLE
+from treasurer_app.ledger.quarters import quarter_month
+from treasurer_app.ledger.sheet import LEDGER_TITLE
 from treasurer_app.project import ATTACHMENT_KINDS, Project
 from treasurer_app.rules import check_project
 
@@ -388,34 +384,6 @@ def _form_ids(grids: Sequence[Grid]) -> list[str]:
 # ---------------------------------------------------------------- the cash ledger
 
 
-def period_end(year: int, quarter: int | None) -> date:
-    month = 12 if quarter is None else QUARTER_END_MONTH[quarter]
-    gregorian = year + ROC_OFFSET
-    return date(gregorian, month, calendar.monthrange(gregorian, month)[1])
-
-
-def balance_lines(project: Project, year: int, quarter: int | None) -> list[str]:
-    """上年度結存 and the balances at the end of the period, per account and in all."""
-    book = project.years[year].ledger
-    if book is None:
-        return []
-    if quarter is not None:
-        book = quarter_slice(book, year, quarter)
-    opening = opening_balances(book)
-    closing = closing_balances(book, year)
-    end = period_end(year, quarter)
-
-    def line(title: str, balances: Balances) -> str:
-        amounts = zip(ACCOUNTS, balances.amounts(), strict=True)
-        parts = [f"{account} {amount:,} 元" for account, amount in amounts]
-        return f"{title}：合計 {balances.total:,} 元（{'、'.join(parts)}）"
-
-    return [
-        line(OPENING_TITLE, opening),
-        line(f"本期結存（截至 {end.year - ROC_OFFSET} 年 {end.month} 月 {end.day} 日）", closing),
-    ]
-
-
 def ledger_label(year: int, quarter: int | None) -> str:
     if quarter is None:
         return f"{year} 年度{LEDGER_TITLE}"
@@ -433,14 +401,13 @@ def write_ledger_pdf(
 ) -> Path:
     """The cash ledger printable for a quarter (the year to date) or the whole year, landscape.
 
-    The ledger sheet's grid prints with the opening and closing balances under it; the
-    parameter table, a reference the workbook carries, is not printed.
+    The ledger sheet's grid prints with the opening and closing balances under it (its footer, from
+    ``ledger_grids``); the parameter table, a reference the workbook carries, is not printed.
     """
     font = default_font()
     sheets = [g for g in grids if g.sheet_name == LEDGER_TITLE] or list(grids[:1])
-    lines = balance_lines(project, year, quarter)
     title = leader_title(project, year)
-    printed = [signed_by_leader(replace(g, landscape=True, footer=[*g.footer, *lines]), title) for g in sheets]
+    printed = [signed_by_leader(replace(g, landscape=True), title) for g in sheets]  # the balances in its footer
     date_line = roc_date_line(issued or date.today())
     union_name = project.union_name(year)
     label = ledger_label(year, quarter)

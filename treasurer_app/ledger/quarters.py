@@ -5,9 +5,12 @@ union submits its ledger of the year so far. A quarter is named as the guide wri
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
+from datetime import date
 
+from treasurer_app.fields import ROC_OFFSET
 from treasurer_app.forms.base import Record
 from treasurer_app.ledger.codes import squeeze
 from treasurer_app.ledger.entries import LedgerBook, cell_text, is_blank, read_month
@@ -35,6 +38,13 @@ def _check_quarter(quarter: int) -> int:
 def quarter_month(year: int, quarter: int) -> str:
     """The 上傳年月 of a quarter: its last month, e.g. (115, 1) → '11503'."""
     return f"{year:03d}{_check_quarter(quarter):02d}"
+
+
+def period_end(year: int, quarter: int | None) -> date:
+    """The last day a quarter's submission (or, for None, the whole year's) covers: 115Q1 → 2026-03-31."""
+    month = 12 if quarter is None else QUARTER_END_MONTH[quarter]
+    gregorian = year + ROC_OFFSET
+    return date(gregorian, month, calendar.monthrange(gregorian, month)[1])
 
 
 def quarter_slice(book: LedgerBook, year: int, quarter: int) -> LedgerBook:
