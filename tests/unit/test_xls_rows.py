@@ -4,11 +4,13 @@ ones xlwt's cell objects give, whatever the mix of texts, blanks, numbers, boole
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import xlwt
 from xlwt.Cell import BlankCell, BooleanCell, MulBlankCell, NumberCell, StrCell, _get_cells_biff_data_mul
 
 from treasurer_app.export import xls_rows
+from treasurer_app.export.grid import excel_text
 
 # Numbers at the edges of what an RK value holds (a 30-bit integer, or one hundredth of it), and beyond.
 VALUES: list[object] = [
@@ -130,3 +132,53 @@ def test_a_printable_text_is_one_cleaning_leaves_as_it_is() -> None:
     printable = "".join(ch for ch in map(chr, range(0x110000)) if ch.isprintable())
     assert excel_text(printable) == printable
     assert not any(ch.isprintable() for ch in "\r\n\x00\x1f\x7f\ufffe\uffff")  # what it removes or changes
+
+
+def sheet_grid(rng: random.Random, in_order: bool) -> object:
+    """A grid of texts, numbers and blanks, some merged, some rows with a height and no cell."""
+    from treasurer_app.export.grid import Grid, Style
+
+    grid = Grid("s", "t", [8] * 12)
+    places = [(row, col) for row in range(60) for col in range(0, 12, rng.choice((1, 2)))]
+    rng.shuffle(places)
+    if in_order:
+        places.sort(key=lambda place: place[0])
+    for row, col in places[:300]:
+        value = rng.choice(VALUES[:-2])  # no booleans: a grid's cells hold none
+        span = rng.random() < 0.05
+        grid.add(row, col, value, rng.choice((Style.TEXT, Style.MONEY)),
+                 rowspan=2 if span else 1, colspan=rng.choice((1, 3)) if span else 1)  # fmt: skip
+    grid.row_heights = {row: 12 + row % 5 for row in rng.sample(range(70), 30)}  # some rows have no cell
+    return grid
+
+
+def test_a_sheet_s_rows_are_the_records_xlwt_writes() -> None:
+    """The row block (ROW records, each row's with its cells, in xlwt's order) as xlwt's own Worksheet.write and
+    write_merge give it, for grids in row order and not, with merges, cells written over and rows of no cell."""
+    from treasurer_app.export import xls
+
+    rng = random.Random(8)
+    for trial in range(12):
+        grid: Any = sheet_grid(rng, in_order=trial % 2 == 0)
+        ours, theirs = xls._Workbook(), xls._Workbook()
+        with xls_rows.Spill() as spill:
+            rows = xls._write_sheet(ours, ours.add_named_sheet("s"), grid, {}, xls._Formulas(), spill,
+                                    xls_rows.Texts(ours))  # fmt: skip
+            length, chunks = rows.row_block()
+            block = b"".join(chunks)
+        sheet = theirs.add_named_sheet("s")
+        for row, height in grid.row_heights.items():
+            sheet.row(row).height_mismatch = True
+            sheet.row(row).height = int(height * 20)
+        styles: dict[object, xlwt.XFStyle] = {}
+        for cell in grid.cells:
+            key = (cell.style, cell.locked, grid.input_fill)
+            style = styles.setdefault(key, xls._make_style(theirs, *key))
+            value = excel_text(cell.value) if isinstance(cell.value, str) else cell.value
+            if cell.rowspan > 1 or cell.colspan > 1:
+                sheet.write_merge(cell.row, cell.last_row, cell.col, cell.last_col, value, style)
+            else:
+                sheet.write(cell.row, cell.col, value, style)
+        assert block == sheet._Worksheet__row_blocks_rec(), trial
+        assert length == len(block)
+        assert ours._Workbook__sst._str_indexes == theirs._Workbook__sst._str_indexes

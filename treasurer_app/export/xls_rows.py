@@ -148,14 +148,15 @@ class SheetRows:
 
     def _encode(self, row: int) -> None:
         cells = sorted(self.pending.pop(row).items())
+        xlwt_row = self.sheet._Worksheet__rows[row]  # made by line()
         if cells:
             low, high = cells[0][0], cells[-1][0]
             self.first_col, self.last_col = min(self.first_col, low), max(self.last_col, high)
             self.rows_used, self.cols_used = max(self.rows_used, row + 1), max(self.cols_used, high + 1)
-            xlwt_row = self.sheet._Worksheet__rows[row]  # made by line()
             if high > xlwt_row._Row__max_col_idx:
                 xlwt_row._Row__max_col_idx = high
-        data = encode_row(row, cells)
+        # The row is complete, so is its ROW record (its height is set before any cell): spilled with its cells.
+        data = row_record(xlwt_row) + encode_row(row, cells)
         self.encoded[row] = (self.spill.add(data), len(data))
 
     def release(self) -> None:
@@ -165,23 +166,27 @@ class SheetRows:
         self.encoded.clear()
 
     def row_block(self) -> tuple[int, Iterator[bytes]]:
-        """The sheet's ROW and cell records in xlwt's order, and their length."""
+        """The sheet's ROW and cell records in xlwt's order, and their length: a row with cells as spilled (its
+        ROW record first), a row without its ROW record alone. Rows spilled one after the other in that order,
+        as a grid's rows are, are copied from the spill in large pieces."""
         rows = self.sheet._Worksheet__rows
-        total = sum(_ROW_RECORD + self.encoded.get(r, (0, 0))[1] for r in rows)
+        encoded = self.encoded
+        total = sum(encoded[r][1] if r in encoded else _ROW_RECORD for r in rows)
 
         def chunks() -> Iterator[bytes]:
-            buffered: list[bytes] = []
-            size = 0
+            start = end = 0  # the stretch of the spill to copy next
             for index, xlwt_row in rows.items():
-                buffered.append(row_record(xlwt_row))
-                offset, length = self.encoded.get(index, (0, 0))
-                if length:
-                    buffered.append(self.spill.read(offset, length))
-                size += _ROW_RECORD + length
-                if size >= _COPY_CHUNK:
-                    yield b"".join(buffered)
-                    buffered, size = [], 0
-            yield b"".join(buffered)
+                place = encoded.get(index)
+                if place is not None and place[0] == end:
+                    end += place[1]
+                    continue
+                yield from self.spill.stretch(start, end)
+                if place is None:
+                    start = end = 0
+                    yield row_record(xlwt_row)
+                else:
+                    start, end = place[0], place[0] + place[1]
+            yield from self.spill.stretch(start, end)
 
         return total, chunks()
 
@@ -298,15 +303,14 @@ def shared_strings_record(sst: SharedStringTable) -> bytes:
 
 
 class Spill:
-    """Encoded rows kept in a temporary file until the workbook is saved: written a megabyte at a time,
-    read back likewise (rows are read in about the order they were written)."""
+    """Encoded rows kept in a temporary file until the workbook is saved, written and read back a megabyte at
+    a time."""
 
     def __init__(self) -> None:
         self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
         self.size = 0  # bytes added
         self.pending: list[bytes] = []  # added, not yet written
         self.pending_size = 0
-        self.chunk, self.chunk_at = b"", 0  # the piece last read back and where in the file it starts
 
     def __enter__(self) -> Spill:
         return self
@@ -315,7 +319,7 @@ class Spill:
         self.file.close()
 
     def add(self, data: bytes) -> int:
-        """Keep ``data``; its offset, for ``read``."""
+        """Keep ``data``; its offset, for ``stretch``."""
         offset = self.size
         self.size += len(data)
         self.pending.append(data)
@@ -330,14 +334,15 @@ class Spill:
         self.pending.clear()
         self.pending_size = 0
 
-    def read(self, offset: int, length: int) -> bytes:
-        start = offset - self.chunk_at
-        if not 0 <= start <= len(self.chunk) - length:
-            if self.pending:
-                self._write_pending()
-            self.file.seek(offset)
-            self.chunk, self.chunk_at, start = self.file.read(max(length, _COPY_CHUNK)), offset, 0
-        return self.chunk[start : start + length]
+    def stretch(self, start: int, end: int) -> Iterator[bytes]:
+        """The bytes kept from ``start`` to ``end``, a megabyte at a time."""
+        if self.pending:
+            self._write_pending()
+        self.file.seek(start)
+        while start < end:
+            piece = self.file.read(min(end - start, _COPY_CHUNK))
+            start += len(piece)
+            yield piece
 
 
 def _sheet_parts(
