@@ -20,7 +20,7 @@ import xlwt
 from tests.pdf_samples import one_page_pdf
 from treasurer_app import interchange
 from treasurer_app.cli import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, main
-from treasurer_app.export import package
+from treasurer_app.export import package, xls_rows
 from treasurer_app.export.package import ExportRefused, ExportReport, export_application, export_ledger
 from treasurer_app.fields import BankAccount, Text
 from treasurer_app.forms import FORMS, SCALAR_FORMS
@@ -166,11 +166,11 @@ def test_an_output_folder_that_is_a_file_is_a_refusal(project: Project, tmp_path
 def test_a_full_disk_is_a_refusal_that_leaves_no_half_file(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full_disk(self: xlwt.Workbook, path: str) -> None:
+    def full_disk(self: xls_rows.CompoundFile, path: str, stream: object) -> None:  # what writes the .xls file
         Path(path).write_bytes(b"half a workbook")
         raise OSError(errno.ENOSPC, "No space left on device", path)
 
-    monkeypatch.setattr(xlwt.Workbook, "save", full_disk)
+    monkeypatch.setattr(xls_rows.CompoundFile, "save", full_disk)
     out = tmp_path / "out"
     with pytest.raises(ExportRefused) as refused:
         export_application(project, YEAR, out)

@@ -630,13 +630,13 @@ def test_export_writes_named_files_and_a_report_with_sizes_and_sha256(tmp_path: 
 
 
 def test_a_failed_write_leaves_no_file_under_the_final_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import xlwt
+    from treasurer_app.export import xls_rows
 
-    def broken_save(self: xlwt.Workbook, path: str) -> None:
+    def broken_save(self: xls_rows.CompoundFile, path: str, stream: object) -> None:  # what writes the .xls file
         Path(path).write_bytes(b"half a workbook")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(xlwt.Workbook, "save", broken_save)
+    monkeypatch.setattr(xls_rows.CompoundFile, "save", broken_save)
     out = tmp_path / "out"
     with pytest.raises(ExportRefused, match="磁碟空間不足"):
         export_application(load_project(tmp_path), YEAR, out)

@@ -182,3 +182,20 @@ def test_a_sheet_s_rows_are_the_records_xlwt_writes() -> None:
         assert block == sheet._Worksheet__row_blocks_rec(), trial
         assert length == len(block)
         assert ours._Workbook__sst._str_indexes == theirs._Workbook__sst._str_indexes
+
+
+def test_the_compound_file_s_sector_tables_are_xlwt_s() -> None:
+    """Workbooks from one sector to past the header's 109 table sectors and several MSAT sectors (a 66 MB
+    ledger quarter needs about 1,000 table sectors)."""
+    from xlwt.CompoundDoc import XlsDoc
+
+    for sectors in (8, 127, 128, 4000, 13_880, 13_960, 14_100, 30_000, 128_520, 300_000):
+        docs = [XlsDoc(), xls_rows.CompoundFile()]
+        for doc in docs:
+            doc.book_stream_len = sectors * 512
+            doc._build_directory()
+            doc._build_sat()
+        names = ("packed_SAT", "packed_MSAT_1st", "packed_MSAT_2nd", "book_stream_sect", "SAT_sect", "MSAT_sect_2nd",
+                 "dir_stream_sect")  # fmt: skip
+        for name in names:
+            assert getattr(docs[1], name) == getattr(docs[0], name), (sectors, name)

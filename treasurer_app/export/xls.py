@@ -123,7 +123,7 @@ class _Workbook(xlwt.Workbook):
         """``Workbook.save`` into a file that takes the records a piece at a time (``xls_rows.TargetFile``)."""
         target = xls_rows.TargetFile(path)
         try:
-            self.save(target)
+            xls_rows.CompoundFile().save(target, self.get_biff_data())
         finally:
             target.close()
 
