@@ -380,15 +380,23 @@ class GridLayout:
         return ranges
 
     def _blocks(self) -> list[_Block]:
-        return [
-            _Block(first, last, sum(self.heights[first : last + 1]), self._kind(first, last))
+        heights = self.heights
+        return [  # a block of one row (most of a long table's) is its row's height: the same number as the sum
+            _Block(
+                first,
+                last,
+                heights[first] if first == last else sum(heights[first : last + 1]),
+                self._kind(first, last),
+            )
             for first, last in self._block_ranges()
         ]
 
     def _kind(self, first: int, last: int) -> str:
         if self.header is not None and first <= self.header[0] <= last:
             return "header"
-        cells = [c for r in range(first, last + 1) for c in self._cells_at(r)]
+        cells = (
+            self._cells_at(first) if first == last else [c for r in range(first, last + 1) for c in self._cells_at(r)]
+        )
         return "body" if any(LOOKS.get(c.style, LOOKS[Style.TEXT]).border for c in cells) else "title"
 
     @functools.cached_property
@@ -441,16 +449,17 @@ class GridLayout:
         self._new_page(repeat_header=False)
         repeating = False  # whether the table header repeats on the next page
         chunks = self._chunked
+        bottom = self.frame.bottom  # _room() and _page_is_fresh() written out below: a ledger has 25,000 blocks
         for n, chunk in enumerate(chunks, start=1):
-            height = sum(b.height for b in chunk)
+            height = chunk[0].height if len(chunk) == 1 else sum(b.height for b in chunk)
             if n == len(chunks) and height + self._tail_height() <= self.frame.body_height:
                 height += self._tail_height()  # the signatures never stand alone on a page
-            if height > self._room() and not self._page_is_fresh():
+            if height > self.y - bottom and not self.y >= self._fresh_y - EPSILON:
                 self._new_page(repeating and chunk[0].kind == "body")
             for block in chunk:
-                if block.height > self._room() and not self._page_is_fresh():
+                if block.height > self.y - bottom and not self.y >= self._fresh_y - EPSILON:
                     self._new_page(repeating and block.kind == "body")
-                if self._page_is_fresh() and self._is_empty(block):
+                if self.y >= self._fresh_y - EPSILON and self._is_empty(block):
                     continue  # a spacer row does not open a page
                 self._place_rows(block.first, block.last)
                 if block.kind == "header":
