@@ -173,11 +173,22 @@ def excel_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL)
 
 
+class _CharWidths(dict[str, int]):
+    """Each character's width in Excel character units, worked out the first time it is asked for."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def display_width(text: str) -> int:
     """Width in Excel character units: CJK and other wide characters count 2."""
     if text.isascii():  # no ASCII character is wide
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(map(_CHAR_WIDTHS.__getitem__, text))  # a ledger's memos are thousands of texts of a few characters
 
 
 def print_area(grid: Grid) -> tuple[int, int, int, int]:
