@@ -8,14 +8,18 @@ figure; the guide example's worked figures come out of both formats as formulas.
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import openpyxl
 import pytest
 import xlrd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from treasurer_app import interchange
 from treasurer_app.export import layouts
+from treasurer_app.export.grid import display_width
 from treasurer_app.export.importer import import_workbook
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
@@ -347,3 +351,10 @@ def test_a_ledger_written_before_issue_13_with_its_own_column_is_still_read(tmp_
     [entry] = import_workbook(tmp_path / "old.xlsx").book.ledger.entries
     assert entry == {"month": "1", "day": "6", "kind": "支", "code": "3-2-1", "voucher": "支001", "memo": "黃俊傑",
                      "amount": "2000", "category": "分配款", "account": "零用金"}  # fmt: skip
+
+
+@given(st.text(max_size=30))
+def test_a_texts_width_counts_its_wide_characters_twice(text: str) -> None:
+    """Row heights wrap text by this width (the table of widths it keeps must answer as unicodedata does)."""
+    assert display_width(text) == sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    assert display_width("王a１ ") == 6  # wide, narrow, full-width (F), narrow

@@ -16,10 +16,11 @@ from itertools import chain, compress, repeat, takewhile
 from operator import attrgetter, gt, not_
 
 from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1
+from treasurer_app.export.ledger_cells import entry_inputs
 from treasurer_app.export.ledger_footer import balance_lines
 from treasurer_app.export.ledger_formulas import balance_column, total_formula
 from treasurer_app.export.printed_fields import budget_text_with_interest, interest_use_text, methods_text
-from treasurer_app.export.row_heights import fit_row_heights
+from treasurer_app.export.row_heights import DEFAULT_ROW_HEIGHT, WRAPPED, column_heights, fit_row_heights
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
 from treasurer_app.forms import FORMS, final_accounts, training_report, work_plan
 from treasurer_app.forms import roster as roster_form
@@ -261,43 +262,6 @@ _BALANCE_NAMES: dict[str, Callable[[Balances], int]] = {
 }
 
 
-_KEY_SLOT = Cell.__dict__["key"]  # Cell's own slot for a key, which an entry's input cell reads first
-
-
-class _EntryInput(Cell):
-    """An input cell of a ledger entry. Its key, ``"{index}:{column key}"``, is made from its place when read
-    instead of kept: a quarter of 25,000 entries has 225,000 of them (13 MiB), which only the tests read.
-    Each sheet has its own class (``_entry_inputs``), knowing the row of its first entry."""
-
-    __slots__ = ()
-    formula_shape = None  # a typed value, no formula (what the .xls writer asks of a cell that is not a plain Cell)
-    first_row = 0  # the row of entry 0
-    column_keys: tuple[str, ...] = ()  # the key of each column of the table, by column
-
-    def __init__(self, row: int, col: int, value: CellValue, style: Style) -> None:
-        self.row, self.col, self.value, self.style = row, col, value, style
-        self.rowspan = self.colspan = 1
-        self.locked = False
-        self.formula = None
-        _KEY_SLOT.__set__(self, None)
-
-    @property
-    def key(self) -> str | None:
-        stored: str | None = _KEY_SLOT.__get__(self)
-        if stored is not None:  # set afterwards: it wins, as on any cell
-            return stored
-        return f"{self.row - self.first_row}:{self.column_keys[self.col]}"
-
-    @key.setter
-    def key(self, text: str | None) -> None:
-        _KEY_SLOT.__set__(self, text)
-
-
-def _entry_inputs(first_row: int, column_keys: tuple[str, ...]) -> type[_EntryInput]:
-    """The class of one sheet's entry input cells: entry 0 on ``first_row``, the columns' keys."""
-    return type("EntryInput", (_EntryInput,), {"__slots__": (), "first_row": first_row, "column_keys": column_keys})
-
-
 class _LedgerSource(_Source):
     def __init__(
         self, book: LedgerBook, year: int, union_name: str, tax_id: str, running: RunningBalances | None = None
@@ -305,6 +269,8 @@ class _LedgerSource(_Source):
         self.book, self.year = book, year
         self.header = {"union_name": union_name, "year": str(year), "tax_id": tax_id}
         self.running = (RunningBalances(book, year) if running is None else running).balances()
+        self.entry_cells = slice(0)  # where the entries' cells are in the grid, once laid out
+        self.entry_heights: dict[int, float] = {}  # the heights their rows need (ledger_grids fits the others)
 
     def cell(self, key: str, companion: str | None = None) -> Printed:
         if key in self.header:
@@ -322,8 +288,9 @@ class _LedgerSource(_Source):
         rows = list(range(first_row, first_row + count))  # each row's number one object, shared by its cells
         offset = 1 if block.number else 0
         opening = {cell.key: cell for cell in grid.cells if cell.key in _OPENING_OF_BALANCE.values()}
-        inputs = _entry_inputs(first_row, ("",) * offset + tuple(column.key for column in block.columns))
+        inputs = entry_inputs(first_row, ("",) * offset + tuple(column.key for column in block.columns))
         columns: list[Iterable[Cell]] = []
+        heights: list[list[float]] = []  # what each wrapped column's cells need of their rows
         if block.number:
             columns.append(map(Cell, rows, repeat(0), range(1, count + 1), repeat(Style.CENTER)))
         for col, column in enumerate(block.columns, start=offset):
@@ -333,6 +300,9 @@ class _LedgerSource(_Source):
                 columns.append(balance_column(key, rows, balances, opening.get(_OPENING_OF_BALANCE[key]), Style.MONEY))
                 continue
             values, style, locked, keyed = self._column(key)
+            if style in WRAPPED:
+                values = list(values)
+                heights.append(column_heights(grid, col, style, values))
             if keyed:  # an input: unlocked, its key made from its place when read
                 columns.append(map(inputs, rows, repeat(col), values, repeat(style)))
                 continue
@@ -341,14 +311,19 @@ class _LedgerSource(_Source):
             cells = map(Cell, rows, repeat(col), values, repeat(style), repeat(1), repeat(1), repeat(locked), plain,
                         formulas)  # fmt: skip
             columns.append(cells)
+        first_cell = len(grid.cells)
         grid.cells.extend(chain.from_iterable(zip(*columns, strict=True)))  # row by row, left to right
+        self.entry_cells = slice(first_cell, len(grid.cells))
+        if heights:  # each row's tallest cell, where it is taller than a row's default
+            tallest = map(max, *heights, repeat(0.0, count))
+            self.entry_heights = {row: h for row, h in zip(rows, tallest, strict=True) if h > DEFAULT_ROW_HEIGHT}
 
     def _column(self, key: str) -> tuple[Iterable[CellValue], Style, bool, bool]:
         """A column of the entries: its values, style, lock, and whether it is an input (unlocked, each cell
         keyed ``"{index}:{key}"``)."""
         records = self.book.entries
         if key == "year":
-            return repeat(str(self.year)), Style.CENTER, True, False
+            return repeat(str(self.year), len(records)), Style.CENTER, True, False
         if key in ("item", "code"):
             pairs = [(record.get("kind", ""), record.get("code", "")) for record in records]
             if key == "item":
@@ -652,11 +627,14 @@ def ledger_grids(
     if project.years[year].ledger is not None:  # the balances printed under the table, from its own figures
         closing = source.running[-1] if source.running else opening_balances(book)
         sheet.footer = balance_lines(book, closing, year, quarter)
-    grids = [sheet, _parameter_sheet()]
-    for grid in grids:
-        fit_row_heights(grid)
+    # Row heights as fit_row_heights gives them, in the same order: the entries' rows were fitted a column at a time.
+    fit_row_heights(sheet, sheet.cells[: source.entry_cells.start])
+    sheet.row_heights.update(source.entry_heights)
+    fit_row_heights(sheet, sheet.cells[source.entry_cells.stop :])
+    parameters = _parameter_sheet()
+    fit_row_heights(parameters)
     sheet.signatures = SIGNATURES
-    return grids
+    return [sheet, parameters]
 
 
 def _group_span(columns: list[Column], start: int) -> int:

@@ -7,28 +7,32 @@ grid holds, so every writer reads these (``Grid.row_heights``).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from treasurer_app.export.excel_look import LOOKS
-from treasurer_app.export.grid import Grid, Style, display_width
+from treasurer_app.export.grid import Cell, Grid, Style, display_width
 
 DEFAULT_ROW_HEIGHT = 18.0  # points
 LINE_HEIGHT = 16.0
 FILL_RATIO = 0.85  # a wrapped line holds a little less than the column width: fonts differ
-_WRAPPED = frozenset((Style.TEXT, Style.LABEL, Style.HEADER, Style.SUBTITLE, Style.TITLE, Style.CENTER))
+WRAPPED = frozenset(  # the styles whose text wraps
+    (Style.TEXT, Style.LABEL, Style.HEADER, Style.SUBTITLE, Style.TITLE, Style.CENTER)
+)
 _LINES_KEPT = 50_000  # texts whose height fit_row_heights remembers (a ledger repeats its texts)
 
 
-def fit_row_heights(grid: Grid) -> None:
-    """Tall enough rows for wrapped text (Excel does not grow explicit-height rows when a file opens)."""
+def fit_row_heights(grid: Grid, cells: Iterable[Cell] | None = None) -> None:
+    """Tall enough rows for wrapped text (Excel does not grow explicit-height rows when a file opens):
+    the grid's cells', or only ``cells``' (when the others' rows were fitted otherwise, see ``column_heights``)."""
     rooms: dict[tuple[int, int, int, Style], tuple[float, float, float]] = {}  # a cell's place → usable, scale, 1 line
     fitted: dict[tuple[str, float, float, int], float] = {}  # (text, usable, scale, rows spanned) → height per row
     heights, widths = grid.row_heights, grid.col_widths
-    for cell in grid.cells:
+    for cell in grid.cells if cells is None else cells:
         value = cell.value
         if not isinstance(value, str):  # numbers and empty cells never wrap
             continue
         style = cell.style
-        if style not in _WRAPPED:
+        if style not in WRAPPED:
             continue
         rowspan = cell.rowspan
         place = (cell.col, cell.colspan, rowspan, style)
@@ -56,6 +60,30 @@ def fit_row_heights(grid: Grid) -> None:
         for spanned in range(row, row + rowspan):
             if per_row > heights.get(spanned, DEFAULT_ROW_HEIGHT):
                 heights[spanned] = per_row
+
+
+def column_heights(grid: Grid, col: int, style: Style, values: Iterable[object]) -> list[float]:
+    """What the one-row cells of a column (``values``, down its rows, all in ``style``, one of WRAPPED) each
+    need of their row, as fit_row_heights works it out, 0 for a cell that does not wrap. A ledger's entries
+    are fitted so a column at a time, their rows' heights the largest of their cells'."""
+    usable, scale, one_line = _room(grid.col_widths, col, col, 1, style)
+    fitted: dict[str, float] = {}
+
+    def measured(value: object) -> float:
+        if not isinstance(value, str):  # numbers and empty cells never wrap
+            return 0.0
+        known = fitted.get(value)
+        if known is None:
+            if len(fitted) >= _LINES_KEPT:
+                fitted.clear()
+            lines = sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n"))
+            known = fitted[value] = _row_height(lines, scale, 1)
+        return known
+
+    # One line, even were every character wide, for most of a ledger's texts.
+    fits = 0.5 * usable
+    return [one_line if value.__class__ is str and len(value) <= fits and "\n" not in value else measured(value)
+            for value in values]  # fmt: skip
 
 
 def _room(widths: list[float], first_col: int, last_col: int, rowspan: int, style: Style) -> tuple[float, float, float]:
