@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from treasurer_app import interchange
 from treasurer_app.export import layouts
-from treasurer_app.export.grid import display_width
+from treasurer_app.export.grid import Grid, Style, display_width
 from treasurer_app.export.importer import import_workbook
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
@@ -245,6 +245,27 @@ def test_the_ledger_running_balances_are_formulas_with_the_apps_figures() -> Non
     opening = sheet.by_key()["opening_petty"]
     assert petty[0].formula.startswith(f"{layouts.a1(opening.row, opening.col)}+")  # from the opening balance
     assert petty[1].formula.startswith(f"{layouts.a1(petty[0].row, petty[0].col)}+")  # then the row above
+
+
+def test_the_ledger_rows_fitted_a_column_at_a_time_are_as_fit_row_heights_fits_them() -> None:
+    """The entries' rows are fitted column by column; fitting every cell of the sheet gives the same heights,
+    in the same order (the .xls writer sets them in the order given)."""
+    from treasurer_app.export.row_heights import fit_row_heights
+
+    project = ledger_project()
+    entries = project.years[114].ledger.entries
+    entries += [
+        {**entries[-1], "memo": "王" * 30},
+        {**entries[-1], "memo": "第一行\n第二行"},
+        {**entries[-1], "memo": ""},
+    ]
+    sheet = layouts.ledger_grids(project, 114)[0]
+    titles = {c.row for c in sheet.cells if c.style is Style.TITLE}
+    again = Grid(sheet.sheet_name, sheet.title, sheet.col_widths, list(sheet.cells))
+    again.row_heights = {row: height for row, height in sheet.row_heights.items() if row in titles}
+    fit_row_heights(again)
+    assert list(again.row_heights.items()) == list(sheet.row_heights.items())
+    assert max(sheet.row_heights.values()) > 2 * layouts.TITLE_ROW_HEIGHT  # the long memo wraps
 
 
 @pytest.mark.parametrize("quarter", [1, None])
