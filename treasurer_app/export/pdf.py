@@ -5,8 +5,10 @@ only decides where each cell goes on paper. Layout and drawing are separate step
 ``layout_grid`` turns a grid into pages of boxes and text runs (every run knows the
 box it must stay inside, which the tests check); ``export.pdf_draw`` adds the page
 header and footer and writes them. A long grid (a quarter's ledger) is laid out a
-page at a time and each page drawn as soon as it is complete (``GridLayout.stream``),
-so no more than one page of boxes is held at once.
+page at a time and each page drawn as soon as it is complete (``GridLayout.stream``):
+the layout keeps only its rows' heights (a cell's fit, ``export.pdf_fit``, is worked out
+again when its row is placed), and its painter (``export.pdf_stream.StreamPainter``)
+writes each row straight into PDF operators, so no box or run objects are held at all.
 
 Rules of the layout: columns keep their proportions and are scaled to the page
 width (none is cut); text wraps inside its cell (CJK per character, Latin per word)
