@@ -19,11 +19,22 @@ class EntryInput(Cell):
     first_row = 0  # the row of entry 0
     column_keys: tuple[str, ...] = ()  # the key of each column of the table, by column
 
-    def __init__(self, row: int, col: int, value: CellValue, style: Style) -> None:
+    def __init__(
+        self,
+        row: int,
+        col: int,
+        value: CellValue,
+        style: Style,
+        rowspan: int = 1,
+        colspan: int = 1,
+        locked: bool = False,
+        key: str | None = None,
+        formula: str | None = None,
+    ) -> None:  # Cell's fields (dataclasses.replace gives them all), the key kept only when one is given
         self.row, self.col, self.value, self.style = row, col, value, style
-        self.rowspan = self.colspan = 1
-        self.locked = False
-        self.formula = None
+        self.rowspan, self.colspan, self.locked, self.formula = rowspan, colspan, locked, formula
+        if key is not None:
+            _KEY_SLOT.__set__(self, key)
 
     @property
     def key(self) -> str | None:
