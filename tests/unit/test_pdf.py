@@ -719,6 +719,19 @@ def test_a_ledger_drawn_a_page_at_a_time_is_the_same_file_as_drawn_from_all_its_
     assert streamed.read_bytes() == whole.read_bytes()
 
 
+def test_the_fits_kept_from_fitting_to_drawing_are_the_fits_made_afresh(with_ledger: Project) -> None:
+    """GridLayout keeps each row's fits from fitting its rows to drawing them, a fit made from a like (a balance,
+    a voucher) as its like: the row drawn gets the fits a fresh fit of the row gives, each cell's own text."""
+    font = pdf_text.default_font()
+    sheet = ledger_grids(with_ledger, YEAR)[0]
+    layout = pdf.GridLayout(sheet, font, "中華民國 115 年 1 月 20 日")
+    assert any(kept is not None and kept[1] for kept in layout._kept), "some fits are kept as their likes"
+    kept = {r: layout._kept_fits(r, layout._cells_at(r)) for r in range(layout.n_rows)}
+    layout._cell_fits = pdf_fit.CellFits(font, layout.edges, layout.text_scale)
+    for r, fits in kept.items():
+        assert fits == layout._row_fits(r), r
+
+
 def clipped_grid() -> Grid:
     """A column narrower than one character (drawn clipped), bold shaded headers, a tall merged cell."""
     grid = Grid("窄", "窄欄", [0.2, 12, 12])

@@ -36,6 +36,7 @@ from treasurer_app.export.pdf_text import (
     SHRINK_FLOOR,
     SHRINK_STEP,
     Font,
+    cell_text,
     signature_label,
     wrap,
 )
@@ -220,6 +221,8 @@ class GridLayout:
         self.heights: list[float] = [DEFAULT_ROW_HEIGHT] * self.n_rows
         # Each row's last fit: (the height its cells may take, the size its growing cells are capped at).
         self._fitted_as: list[tuple[float, float | None]] = [(0.0, None)] * self.n_rows
+        # Each row's fits as its last fit made them, kept until the row is drawn (see _keep)
+        self._kept: list[tuple[tuple[Fit, ...], int] | None] = [None] * self.n_rows
         self._fit_cells()
         self.y = 0.0
         self._fresh_y = 0.0
@@ -276,9 +279,12 @@ class GridLayout:
         """Each row's fits (see ``_row_fits``), and the rows' heights measured from them."""
         fitted_as = (limit, size_cap)
         fits = []
+        likes, kept = self._cell_fits.likes, self._kept
         for r in range(first, last + 1):
             self._fitted_as[r] = fitted_as
-            fits.append(self._row_fits(r))
+            row = self._row_fits(r)
+            fits.append(row)
+            kept[r] = self._keep(row, likes) if likes else (tuple(row), 0)
         self._measure_rows(first, last, fits, explicit=size_cap is None)
         return fits
 
@@ -286,6 +292,7 @@ class GridLayout:
         """The fits of the cells starting on row ``r``, as its last fit made them."""
         limit, size_cap = self._fitted_as[r]
         fits, fit, fit_afresh = self._cell_fits.fits, self._cell_fits.fit, self._cell_fits.fit_afresh
+        self._cell_fits.likes.clear()  # the likes of this row's fits alone
         fitted = []
         cells = self._cells_at(r)
         for c in cells:  # fit(c, limit), written out
@@ -299,6 +306,37 @@ class GridLayout:
                 for c, f in zip(cells, fitted, strict=True)
             ]
         return fitted
+
+    @staticmethod
+    def _keep(row: list[Fit], likes: dict[int, tuple[Fit, Fit]]) -> tuple[tuple[Fit, ...], int]:
+        """A row's fits to keep until it is drawn: a fit made from a like (a ledger's balances, vouchers and
+        members, each a new text) as the like, which is kept anyway, with its bit set in the mask; its text is
+        the cell's again when the row is drawn (``_kept_fits``). A quarter's 100,000 such fits would take 14 MB."""
+        kept, mask = list(row), 0
+        for i, fit in enumerate(row):
+            made = likes.get(id(fit))
+            if made is not None and made[0] is fit:
+                kept[i] = made[1]
+                mask |= 1 << i
+        return tuple(kept), mask
+
+    def _kept_fits(self, r: int, cells: list[Cell]) -> list[Fit]:
+        """Row ``r``'s fits as kept by its last fit (let go once taken, the header's rows' excepted: they are drawn
+        on every page), or fitted again."""
+        kept = self._kept[r]
+        if kept is None:
+            return self._row_fits(r)
+        if self.header is None or not self.header[0] <= r <= self.header[1]:
+            self._kept[r] = None
+        fits, mask = kept
+        if not mask:
+            return list(fits)
+        row = list(fits)
+        for i, cell in enumerate(cells):
+            if mask >> i & 1:
+                like = row[i]
+                row[i] = (like[0], like[1], like[2], like[3], (cell_text(cell),), like[5], like[6])
+        return row
 
     def _shrink_rows(self, first: int, last: int, limit: float, fits: list[list[Fit]]) -> list[list[Fit]]:
         """The last resort for rows that must stay together but are taller than a page.
@@ -504,7 +542,7 @@ class GridLayout:
         for r in range(first, last + 1):
             cells = cells_at(r)
             if cells:
-                paint(page, r, cells, self._row_fits(r), tops, first, last)
+                paint(page, r, cells, self._kept_fits(r, cells), tops, first, last)
         self.y = tops[-1]
 
     def _record_row(
