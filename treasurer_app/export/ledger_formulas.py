@@ -77,8 +77,11 @@ class _BalanceCell(Cell):
     __slots__ = ("before",)
 
     def __init__(self, row: int, col: int, value: int, style: Style, before: Cell) -> None:
+        # Cell's fields set here (its __init__ would set the formula through the property): a quarter has 100,000.
         self.before = before
-        super().__init__(row, col, value, style)
+        self.row, self.col, self.value, self.style = row, col, value, style
+        self.rowspan, self.colspan, self.locked, self.key = 1, 1, True, None
+        _STORED.__set__(self, None)
 
     @property
     def formula(self) -> str | None:
