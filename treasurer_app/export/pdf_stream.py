@@ -30,6 +30,9 @@ _NUMBERS_KEPT = 50_000  # formatted coordinates a painter remembers (a page's ro
 PIECES_KEPT = 20_000  # texts whose split a document remembers (a ledger's 100,000 balances would take 15 MB)
 TEXT_START = f"q 0 g 0 G {BOLD_STROKE:.2f} w BT"
 TEXT_END = "ET Q"
+# zlib's fastest level for the pages' content: a quarter's ledger (32 MB of operators over 1,462 pages) is
+# compressed in ~0.2 s instead of ~0.43 s at the default level 6, for a file 0.74 MB (14 %) larger (5.26 → 6.0 MB)
+PAGE_COMPRESSION = 1
 
 
 class TextOperators:
@@ -272,9 +275,9 @@ class _Deflated:
 
 
 def compress_page(page: PDFPage) -> None:
-    """The page's content compressed now, exactly as reportlab compresses it when it saves the file, and its
-    text let go: a ledger's 1,500 pages would otherwise stay in memory, uncompressed, until then."""
-    stream = PDFStream(content=zlib.compress(page.stream.encode("utf8")), filters=[_Deflated])
+    """The page's content compressed now (FlateDecode, as reportlab would when it saves the file, but at zlib's
+    fastest level) and its text let go: a ledger's 1,500 pages would otherwise stay in memory, uncompressed."""
+    stream = PDFStream(content=zlib.compress(page.stream.encode("utf8"), PAGE_COMPRESSION), filters=[_Deflated])
     stream.__Comment__ = "page stream"  # type: ignore[attr-defined]  # reportlab's own label (absent from the stubs)
     page.Contents = stream
     page.stream = None
