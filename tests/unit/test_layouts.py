@@ -7,6 +7,8 @@ figure; the guide example's worked figures come out of both formats as formulas.
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import shutil
 import unicodedata
 from pathlib import Path
@@ -19,7 +21,7 @@ from hypothesis import strategies as st
 
 from treasurer_app import interchange
 from treasurer_app.export import layouts
-from treasurer_app.export.grid import Grid, Style, display_width
+from treasurer_app.export.grid import Cell, Grid, Style, display_width
 from treasurer_app.export.importer import import_workbook
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
@@ -245,6 +247,28 @@ def test_the_ledger_running_balances_are_formulas_with_the_apps_figures() -> Non
     opening = sheet.by_key()["opening_petty"]
     assert petty[0].formula.startswith(f"{layouts.a1(opening.row, opening.col)}+")  # from the opening balance
     assert petty[1].formula.startswith(f"{layouts.a1(petty[0].row, petty[0].col)}+")  # then the row above
+
+
+def test_the_ledger_entries_input_cells_are_keyed_by_entry_and_behave_as_cells() -> None:
+    project = ledger_project()
+    sheet = layouts.ledger_grids(project, 114)[0]
+    entries = project.years[114].ledger.entries
+    keyed = [c for c in sheet.cells if c.key and ":" in c.key]
+    first = min(keyed, key=lambda c: c.row)
+    month = next(c for c in keyed if c.key == "0:month")
+    assert month.row == first.row and month.value == int(entries[0]["month"])
+    assert next(c for c in keyed if c.key == f"{len(entries) - 1}:voucher").row == first.row + len(entries) - 1
+    again = layouts.ledger_grids(project, 114)[0]
+    assert again.cells == sheet.cells  # two layouts of the same ledger are the same cells
+    assert pickle.loads(pickle.dumps(month)) == month
+    moved = dataclasses.replace(month, row=month.row + 1)
+    assert moved.key == "0:month" and moved == month.__class__(**{**vars_of(month), "row": month.row + 1})
+    month.key = "changed"
+    assert month.key == "changed"  # a key set afterwards wins, as on any cell
+
+
+def vars_of(cell: Cell) -> dict[str, object]:
+    return {f.name: getattr(cell, f.name) for f in dataclasses.fields(cell)}
 
 
 def test_the_ledger_rows_fitted_a_column_at_a_time_are_as_fit_row_heights_fits_them() -> None:

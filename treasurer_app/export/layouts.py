@@ -16,7 +16,7 @@ from itertools import chain, compress, repeat, takewhile
 from operator import attrgetter, gt, not_
 
 from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1
-from treasurer_app.export.ledger_cells import entry_inputs
+from treasurer_app.export.ledger_cells import EntryInput, EntryPlaces
 from treasurer_app.export.ledger_footer import balance_lines
 from treasurer_app.export.ledger_formulas import balance_column, total_formula
 from treasurer_app.export.printed_fields import budget_text_with_interest, interest_use_text, methods_text
@@ -288,7 +288,7 @@ class _LedgerSource(_Source):
         rows = list(range(first_row, first_row + count))  # each row's number one object, shared by its cells
         offset = 1 if block.number else 0
         opening = {cell.key: cell for cell in grid.cells if cell.key in _OPENING_OF_BALANCE.values()}
-        inputs = entry_inputs(first_row, ("",) * offset + tuple(column.key for column in block.columns))
+        places = EntryPlaces(first_row, ("",) * offset + tuple(column.key for column in block.columns))
         columns: list[Iterable[Cell]] = []
         heights: list[list[float]] = []  # what each wrapped column's cells need of their rows
         if block.number:
@@ -304,7 +304,9 @@ class _LedgerSource(_Source):
                 values = list(values)
                 heights.append(column_heights(grid, col, style, values))
             if keyed:  # an input: unlocked, its key made from its place when read
-                columns.append(map(inputs, rows, repeat(col), values, repeat(style)))
+                unlocked, none = repeat(False), repeat(None)
+                columns.append(map(EntryInput, rows, repeat(col), values, repeat(style), repeat(1), repeat(1), unlocked,
+                                   none, none, repeat(places)))  # fmt: skip
                 continue
             formulas = map(total_formula, rows) if key == "balance_total" else repeat(None)
             plain = repeat(None)  # no key
