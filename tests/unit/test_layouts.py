@@ -26,7 +26,7 @@ from treasurer_app.export.importer import import_workbook
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
 from treasurer_app.forms import FORMS, SCALAR_FORMS, TABLE_FORMS, training_report, work_plan
-from treasurer_app.ledger.balances import balances
+from treasurer_app.ledger.balances import balances, closing_balances
 from treasurer_app.ledger.codes import ACCOUNTS, CATEGORIES, KINDS, PARAMETER_TABLE, PETTY
 from treasurer_app.ledger.sheet import ENTRY_ROWS, LEDGER_TITLE, SPARE_ENTRIES
 from treasurer_app.project import Project, YearBook
@@ -301,7 +301,8 @@ def test_the_ledger_sheet_prints_its_opening_and_closing_balances_under_it(quart
     book = project.years[114].ledger
     sliced = quarter_slice(book, 114, quarter) if quarter else book
     sheet = layouts.ledger_grids(project, 114, quarter)[0]
-    closing = balances(sliced, 114)[-1]
+    closing = closing_balances(sliced, 114)  # the ledger's own closing, not the sheet's last running balance
+    assert closing == balances(sliced, 114)[-1]
     day = "114 年 3 月 31 日" if quarter else "114 年 12 月 31 日"
     amounts = "、".join(f"{account} {amount:,} 元" for account, amount in zip(ACCOUNTS, closing.amounts(), strict=True))
     assert sheet.footer[0].startswith("上年度結存：合計 ")

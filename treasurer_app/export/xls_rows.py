@@ -6,10 +6,12 @@ string, and the whole workbook into another, before writing the file: a quarter'
 kept as the little its record needs (``Entry``) only until its row is complete; the row's cell
 records are then encoded, byte for byte as xlwt's ``_get_cells_biff_data_mul`` encodes them
 (runs of blanks and of RK numbers joined into MULBLANK and MULRK records), and spilled to a
-temporary file. xlwt's row objects stay (they write the ROW records and keep the order xlwt
-writes rows in: the order each row was first touched). ``book_stream`` is the workbook's
-records, which xlwt's own ``save`` writes (into a ``TargetFile``) a piece at a time, reading the
-spilled rows back in that order: the same bytes, never the whole file in memory.
+temporary file with the row's ROW record (``row_record``, packed from xlwt's row object, which still
+keeps the order xlwt writes rows in: the order each row was first touched). The shared strings are
+one SST record cut into CONTINUE records as xlwt cuts them (``shared_strings_record``). ``book_stream``
+is the workbook's records, the spilled rows read back in megabyte stretches; ``CompoundFile`` (xlwt's
+compound document, its sector table built from ranges) writes them into a ``TargetFile`` a piece at a
+time: the same bytes as xlwt's, never the whole file in memory.
 """
 
 from __future__ import annotations
