@@ -729,7 +729,7 @@ def test_the_fits_kept_from_fitting_to_drawing_are_the_fits_made_afresh(with_led
     kept = {r: layout._kept_fits(r, layout._cells_at(r)) for r in range(layout.n_rows)}
     layout._cell_fits = pdf_fit.CellFits(font, layout.edges, layout.text_scale)
     for r, fits in kept.items():
-        assert fits == layout._row_fits(r), r
+        assert fits == layout._fit_row(r)[0], r
 
 
 def clipped_grid() -> Grid:

@@ -20,6 +20,7 @@ header rows repeat on every page the table runs over.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -124,6 +125,8 @@ class Page:
     def box(self) -> Box:
         return Box(0, 0, self.width, self.height)
 
+
+_NEEDED = operator.itemgetter(5)  # a fit's height needed
 
 # What draws one row's cells on a page: (page, row, its cells, their fits, the tops of rows first..last+1, first, last)
 Painter = Callable[["Page", int, list[Cell], list[Fit], list[float], int, int], None]
@@ -253,7 +256,7 @@ class GridLayout:
             header_height = sum(self.heights[first : last + 1])
         limit = body - header_height  # a block of rows must fit under the repeated header
         first_after_header = True
-        ranges = self._block_ranges()
+        ranges = self._ranges
         for first, last in ranges:
             if self.header is not None and first == self.header[0]:
                 continue
@@ -276,62 +279,61 @@ class GridLayout:
         return fits
 
     def _fit_rows(self, first: int, last: int, limit: float, size_cap: float | None = None) -> list[list[Fit]]:
-        """Each row's fits (see ``_row_fits``), and the rows' heights measured from them."""
+        """Each row's fits (see ``_fit_row``), and the rows' heights measured from them."""
         fitted_as = (limit, size_cap)
         fits = []
-        likes, kept = self._cell_fits.likes, self._kept
+        kept = self._kept
         for r in range(first, last + 1):
             self._fitted_as[r] = fitted_as
-            row = self._row_fits(r)
+            row, kept[r] = self._fit_row(r)
             fits.append(row)
-            kept[r] = self._keep(row, likes) if likes else (tuple(row), 0)
         self._measure_rows(first, last, fits, explicit=size_cap is None)
         return fits
 
-    def _row_fits(self, r: int) -> list[Fit]:
-        """The fits of the cells starting on row ``r``, as its last fit made them."""
+    def _fit_row(self, r: int) -> tuple[list[Fit], tuple[tuple[Fit, ...], int]]:
+        """The fits of the cells starting on row ``r`` as its last fit made them, and the same to keep until it is
+        drawn: a fit made from a like (balances, vouchers, members: ever new texts; 14 MB a quarter) kept as the
+        like, which is kept anyway, its bit set in the mask, its text the cell's again when drawn (_kept_fits)."""
         limit, size_cap = self._fitted_as[r]
-        fits, fit, fit_afresh = self._cell_fits.fits, self._cell_fits.fit, self._cell_fits.fit_afresh
-        self._cell_fits.likes.clear()  # the likes of this row's fits alone
-        fitted = []
+        cell_fits = self._cell_fits
+        fits, fit_afresh = cell_fits.fits, cell_fits.fit_afresh
+        fitted: list[Fit] = []
+        likes: list[tuple[int, Fit]] = []
         cells = self._cells_at(r)
         for c in cells:  # fit(c, limit), written out
             value = c.value
             key = (c.style, c.col, c.colspan, value.__class__, value, limit, None)
             known = fits.get(key)
-            fitted.append(fit_afresh(key, c, limit) if known is None else known)
+            if known is None:
+                known = fit_afresh(key, c, limit)
+                if cell_fits.like is not None:
+                    likes.append((len(fitted), cell_fits.like))
+            fitted.append(known)
         if size_cap is not None:  # only the cells that make rows grow shrink; dates and amounts keep their size
             fitted = [
-                fit(c, limit, size_cap) if f[5] > c.rowspan * DEFAULT_ROW_HEIGHT else f
+                cell_fits.fit(c, limit, size_cap) if f[5] > c.rowspan * DEFAULT_ROW_HEIGHT else f
                 for c, f in zip(cells, fitted, strict=True)
             ]
-        return fitted
-
-    @staticmethod
-    def _keep(row: list[Fit], likes: dict[int, tuple[Fit, Fit]]) -> tuple[tuple[Fit, ...], int]:
-        """A row's fits to keep until it is drawn: a fit made from a like (a ledger's balances, vouchers and
-        members, each a new text) as the like, which is kept anyway, with its bit set in the mask; its text is
-        the cell's again when the row is drawn (``_kept_fits``). A quarter's 100,000 such fits would take 14 MB."""
-        kept, mask = list(row), 0
-        for i, fit in enumerate(row):
-            made = likes.get(id(fit))
-            if made is not None and made[0] is fit:
-                kept[i] = made[1]
-                mask |= 1 << i
-        return tuple(kept), mask
+            return fitted, (tuple(fitted), 0)  # a block shrunk to fit a page: rare, kept as it is
+        if not likes:
+            return fitted, (tuple(fitted), 0)
+        kept, mask = list(fitted), 0
+        for i, like in likes:
+            kept[i] = like
+            mask |= 1 << i
+        return fitted, (tuple(kept), mask)
 
     def _kept_fits(self, r: int, cells: list[Cell]) -> list[Fit]:
         """Row ``r``'s fits as kept by its last fit (let go once taken, the header's rows' excepted: they are drawn
         on every page), or fitted again."""
         kept = self._kept[r]
         if kept is None:
-            return self._row_fits(r)
+            return self._fit_row(r)[0]
         if self.header is None or not self.header[0] <= r <= self.header[1]:
             self._kept[r] = None
-        fits, mask = kept
+        row, mask = list(kept[0]), kept[1]
         if not mask:
-            return list(fits)
-        row = list(fits)
+            return row
         for i, cell in enumerate(cells):
             if mask >> i & 1:
                 like = row[i]
@@ -355,14 +357,19 @@ class GridLayout:
         """Row heights of rows first..last: the workbook's height (if ``explicit``) or the default,
         grown to what the cells need; a merged cell's extra need is shared by its rows."""
         spanning = []
-        heights, given, cells_at = self.heights, self.grid.row_heights, self._cells_at
+        heights, given, cells_at, merged = self.heights, self.grid.row_heights, self._cells_at, self._merged_rows
         for r, row in zip(range(first, last + 1), fits, strict=True):
             height = given.get(r, DEFAULT_ROW_HEIGHT) if explicit else DEFAULT_ROW_HEIGHT
-            for c, f in zip(cells_at(r), row, strict=True):  # max(height, *needs, 0.0), written out
-                if c.rowspan > 1:
-                    spanning.append((c, f[5]))
-                elif f[5] > height:
-                    height = f[5]
+            if r not in merged:  # no cell of the row spans rows (most of a long table's): the tallest need, in C
+                needed = max(map(_NEEDED, row), default=height)
+                if needed > height:
+                    height = needed
+            else:
+                for c, f in zip(cells_at(r), row, strict=True):  # max(height, *needs, 0.0), written out
+                    if c.rowspan > 1:
+                        spanning.append((c, f[5]))
+                    elif f[5] > height:
+                        height = f[5]
             heights[r] = 0.0 if height < 0.0 else height
         for cell, needed in sorted(spanning, key=lambda spans: spans[0].rowspan):
             rows = range(cell.row, self._last(cell) + 1)
@@ -393,6 +400,10 @@ class GridLayout:
         cells, starts = self._by_row
         return cells[starts[r] : starts[r + 1]]
 
+    @functools.cached_property
+    def _merged_rows(self) -> set[int]:  # the rows a cell spanning rows starts on
+        return {cell.row for cell in self.grid.cells if cell.rowspan > 1}
+
     def _reach(self) -> list[int]:
         """For each row, the last row it must stay on the same page with (merged cells, the header)."""
         reach = list(range(self.n_rows))
@@ -404,6 +415,10 @@ class GridLayout:
             for r in range(self.header[0], self.header[1] + 1):
                 reach[r] = max(reach[r], self.header[1])
         return reach
+
+    @functools.cached_property
+    def _ranges(self) -> list[tuple[int, int]]:  # _block_ranges, worked out once for fitting and placing them
+        return self._block_ranges()
 
     def _block_ranges(self) -> list[tuple[int, int]]:
         ranges: list[tuple[int, int]] = []
@@ -428,7 +443,7 @@ class GridLayout:
                 heights[first] if first == last else sum(heights[first : last + 1]),
                 self._kind(first, last),
             )
-            for first, last in self._block_ranges()
+            for first, last in self._ranges
         ]
 
     def _kind(self, first: int, last: int) -> str:
@@ -442,7 +457,9 @@ class GridLayout:
     @functools.cached_property
     def _chunked(self) -> list[list[_Block]]:
         """The blocks, in chunks (the same for counting the pages and for drawing them)."""
-        return self._chunks(self._blocks())
+        chunks = self._chunks(self._blocks())
+        self.__dict__.pop("_ranges", None)  # the blocks know their rows: 25,000 pairs let go
+        return chunks
 
     def _chunks(self, blocks: list[_Block]) -> list[list[_Block]]:
         """Titles and the header keep with the block after them."""
@@ -489,7 +506,7 @@ class GridLayout:
         self._new_page(repeat_header=False)
         repeating = False  # whether the table header repeats on the next page
         chunks = self._chunked
-        bottom = self.frame.bottom  # _room() and _page_is_fresh() written out below: a ledger has 25,000 blocks
+        bottom = self.frame.bottom  # _room() and whether the page is fresh written out: a ledger has 25,000 blocks
         for n, chunk in enumerate(chunks, start=1):
             height = chunk[0].height if len(chunk) == 1 else sum(b.height for b in chunk)
             if n == len(chunks) and height + self._tail_height() <= self.frame.body_height:
@@ -523,9 +540,6 @@ class GridLayout:
         if repeat_header and self.header is not None:
             self._place_rows(*self.header)
         self._fresh_y = self.y  # a page holding only the repeated header counts as empty
-
-    def _page_is_fresh(self) -> bool:
-        return self.y >= self._fresh_y - EPSILON
 
     def _room(self) -> float:
         return self.y - self.frame.bottom

@@ -75,8 +75,8 @@ class CellFits:
         # every width summed of the same numbers in the same order, every line break decided alike.
         self._digits_alike = len({unit_width(font, digit) for digit in "0123456789"}) == 1
         self._alike: dict[tuple[object, ...], Fit] = {}  # (room key, text with its digits as 0) → a fit on one line
-        # id of a fit made from a text's like → (the fit, its like): a layout keeping fits keeps the like instead
-        self.likes: dict[int, tuple[Fit, Fit]] = {}
+        # the like the last fit_afresh made its fit from (None if it did not): a layout keeping fits keeps the like
+        self.like: Fit | None = None
 
     def fit(self, cell: Cell, max_height: float, size_cap: float | None = None) -> Fit:
         # A ledger repeats its dates, kinds, codes, accounts and amounts in the same columns: each is fitted once.
@@ -99,11 +99,11 @@ class CellFits:
             alike = self._alike.get(alike_key)
         if alike is not None:
             fitted: Fit = (alike[0], alike[1], alike[2], alike[3], (text,), alike[5], alike[6])
-            self.likes[id(fitted)] = (fitted, alike)
         else:
             fitted = self._afresh(text, room)
             if self._digits_alike and fitted[4] == (text,) and len(self._alike) < _FITS_KEPT:
                 self._alike[alike_key] = fitted  # one whole line: the same size and place for its likes
+        self.like = alike
         new = self._new.get(room_key, 0) + 1
         self._new[room_key] = new
         if new <= _NEW_KEPT:

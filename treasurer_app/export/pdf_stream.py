@@ -209,13 +209,8 @@ class StreamPainter:
             start = xs.get(x)
             if start is None:
                 start = xs[x] = f"1 0 0 1 {x:.2f} "
-            shown = pieces.get(line)
-            if (
-                shown is not None
-                and len(shown) == 1
-                and (2 if look.bold else 0) == text.mode
-                and (shown[0][0], size) == text.current
-            ):
+            shown = pieces.get(line) or text.split(line)
+            if len(shown) == 1 and (2 if look.bold else 0) == text.mode and (shown[0][0], size) == text.current:
                 texts.append(start + run[1])  # TextOperators.add, for the usual run: no change of mode or font
                 texts.append(shown[0][1])
             else:
