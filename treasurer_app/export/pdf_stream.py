@@ -134,6 +134,23 @@ class PageBody:
     clipped: list[TextRun] = field(default_factory=list)
 
 
+_Run = tuple[float, str, bool]  # a one-line run's baseline in a row, its Tm operator's end, whether it fits
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How a cell of one line that fits its column is drawn, but for its row's numbers: its column's x0 and width
+    formatted for its rectangle, its fill and border, its text's size, the start of its Tm operator and its mode."""
+
+    x0: str
+    width: str
+    fill: float | None
+    border: bool
+    size: float
+    start: str
+    mode: int
+
+
 class StreamPainter:
     """Draws rows as ``GridLayout`` places them (its ``Painter``), a page's body at a time; ``take`` hands
     the finished page's body to ``PageWriter.draw``. Every number is computed as ``_record_row`` and
@@ -148,6 +165,8 @@ class StreamPainter:
         self._columns: dict[float, tuple[float, str, str]] = {}  # x0 → x1, x0 and width, formatted
         self._xs: dict[float, str] = {}  # a run's x → the start of its Tm operator
         self._baselines: dict[float, str] = {}  # a run's baseline → the end of its Tm operator
+        # id of a one-line fit's placed line → (it, the cell's plan): a column's fits made from one like share it
+        self._plans: dict[int, tuple[object, _Plan]] = {}
 
     def take(self) -> PageBody | None:
         """The body of the page drawn last (None when no row was drawn on it); the painter lets it go."""
@@ -162,59 +181,99 @@ class StreamPainter:
         if self._page is not page:
             self._page = page
             body.texts = text.begin()
-        if len(self._xs) > _NUMBERS_KEPT or len(self._baselines) > _NUMBERS_KEPT:
+        if len(self._xs) > _NUMBERS_KEPT or len(self._baselines) > _NUMBERS_KEPT or len(self._plans) > _NUMBERS_KEPT:
             self._xs.clear()
             self._baselines.clear()
-        ascent, descent = self._font.ascent, self._font.descent
-        texts, xs, baselines, pieces, columns = body.texts, self._xs, self._baselines, text.pieces, self._columns
+            self._plans.clear()
+        texts, pieces, plans = body.texts, text.pieces, self._plans
         strokes = body.strokes.get(BORDER_WIDTH)
         y1 = tops[r - first]
         y0 = tops[r - first + 1]  # the bottom of the row's own cells (a merged cell's is lower)
         row = (f"{y0:.2f}", f"{y1 - y0:.2f} re") if y1 != y0 else None
         runs: dict[float, tuple[float, str, bool]] = {}  # size → a one-line run's baseline in this row
         for cell, fit in zip(cells, fits, strict=True):
-            look, x0, x1, size, lines, _, placed = fit
-            if cell.rowspan != 1 or row is None or look.top or len(lines) > 1:
-                self._cell(cell, fit, y0 if cell.rowspan == 1 else tops[min(cell.last_row, last) - first + 1], y1)
-                continue
-            if look.border or look.fill is not None:
-                column = columns.get(x0)
-                if column is None or column[0] != x1:
-                    column = self._column(x0, x1)
-                shape = column[1] + row[0] + column[2] + row[1] if column[1] else rect_operator(x0, y0, x1, y1)
-                if look.fill is not None:
-                    body.fills.setdefault(look.fill, []).append(shape)
-                if look.border:
-                    if strokes is None:
-                        strokes = body.strokes.setdefault(BORDER_WIDTH, [])
-                    strokes.append(shape)
-            if not lines or not lines[0]:
-                continue
-            run = runs.get(size)
-            if run is None:  # the arithmetic of _record_row for one line in the middle of the cell
-                leading = size * LEADING
-                line_top = y1 - (y1 - y0 - 1 * leading) / 2
-                baseline = line_top - (size * LEADING - (ascent - descent) * size) / 2 - ascent * size
-                end = baselines.get(baseline)
-                if end is None:
-                    end = baselines[baseline] = f"{baseline:.2f} Tm"
-                fits_height = baseline + descent * size >= y0 - 0.5 and baseline + ascent * size <= y1 + 0.5
-                run = runs[size] = (baseline, end, fits_height)
-            x, width = placed[0]
-            line = lines[0]
-            if not (run[2] and x >= x0 - 0.5 and x + width <= x1 + 0.5):  # drawn clipped, after the text object
-                glyphs = Box(x, run[0] + descent * size, x + width, run[0] + ascent * size)
-                body.clipped.append(TextRun(line, x, run[0], size, look.bold, glyphs, Box(x0, y0, x1, y1)))
-                continue
-            start = xs.get(x)
-            if start is None:
-                start = xs[x] = f"1 0 0 1 {x:.2f} "
-            shown = pieces.get(line) or text.split(line)
-            if len(shown) == 1 and (2 if look.bold else 0) == text.mode and (shown[0][0], size) == text.current:
-                texts.append(start + run[1])  # TextOperators.add, for the usual run: no change of mode or font
-                texts.append(shown[0][1])
-            else:
-                text.add(texts, line, start + run[1], size, look.bold)
+            placed = fit[6]
+            known = plans.get(id(placed))
+            if known is not None and known[0] is placed and row is not None and cell.rowspan == 1:
+                # a cell of one line that fits its column, as planned for its column's like: the row's numbers
+                plan = known[1]
+                size = plan.size
+                run = runs.get(size) or self._run(runs, size, y0, y1)
+                if run[2]:  # else drawn clipped below
+                    shape = plan.x0 + row[0] + plan.width + row[1]
+                    if plan.fill is not None:
+                        body.fills.setdefault(plan.fill, []).append(shape)
+                    if plan.border:
+                        if strokes is None:
+                            strokes = body.strokes.setdefault(BORDER_WIDTH, [])
+                        strokes.append(shape)
+                    line = fit[4][0]
+                    shown = pieces.get(line) or text.split(line)
+                    if len(shown) == 1 and plan.mode == text.mode and (shown[0][0], size) == text.current:
+                        texts.append(plan.start + run[1])  # TextOperators.add, for the usual run
+                        texts.append(shown[0][1])
+                    else:
+                        text.add(texts, line, plan.start + run[1], size, plan.mode == 2)
+                    continue
+            self._one(cell, fit, tops, first, last, row, y0, y1, runs)
+
+    def _run(self, runs: dict[float, tuple[float, str, bool]], size: float, y0: float, y1: float) -> _Run:
+        """A one-line run's baseline in the row from y0 to y1 (the arithmetic of _record_row for one line in the
+        middle of the cell), its Tm operator's end, and whether its glyphs stay within the row's height."""
+        ascent, descent = self._font.ascent, self._font.descent
+        leading = size * LEADING
+        line_top = y1 - (y1 - y0 - 1 * leading) / 2
+        baseline = line_top - (size * LEADING - (ascent - descent) * size) / 2 - ascent * size
+        end = self._baselines.get(baseline)
+        if end is None:
+            end = self._baselines[baseline] = f"{baseline:.2f} Tm"
+        fits_height = baseline + descent * size >= y0 - 0.5 and baseline + ascent * size <= y1 + 0.5
+        run = runs[size] = (baseline, end, fits_height)
+        return run
+
+    def _one(
+        self, cell: Cell, fit: Fit, tops: list[float], first: int, last: int, row: tuple[str, str] | None,
+        y0: float, y1: float, runs: dict[float, _Run],
+    ) -> None:  # fmt: skip
+        """A cell not planned: drawn from its fit, and planned if it is a cell of one line that fits its column."""
+        body, text = self._body, self._text
+        look, x0, x1, size, lines, _, placed = fit
+        if cell.rowspan != 1 or row is None or look.top or len(lines) > 1:
+            self._cell(cell, fit, y0 if cell.rowspan == 1 else tops[min(cell.last_row, last) - first + 1], y1)
+            return
+        column = self._columns.get(x0)
+        if column is None or column[0] != x1:
+            column = self._column(x0, x1)
+        if look.border or look.fill is not None:
+            shape = column[1] + row[0] + column[2] + row[1] if column[1] else rect_operator(x0, y0, x1, y1)
+            if look.fill is not None:
+                body.fills.setdefault(look.fill, []).append(shape)
+            if look.border:
+                body.strokes.setdefault(BORDER_WIDTH, []).append(shape)
+        if not lines or not lines[0]:
+            return
+        run = runs.get(size) or self._run(runs, size, y0, y1)
+        x, width = placed[0]
+        line = lines[0]
+        if not (x >= x0 - 0.5 and x + width <= x1 + 0.5):  # drawn clipped, after the text object
+            self._clip(line, x, width, run[0], size, look.bold, Box(x0, y0, x1, y1))
+            return
+        start = self._xs.get(x)
+        if start is None:
+            start = self._xs[x] = f"1 0 0 1 {x:.2f} "
+        if column[1]:  # a column of some width: its next cells of one line drawn as planned
+            plan = _Plan(column[1], column[2], look.fill, look.border, size, start, 2 if look.bold else 0)
+            self._plans[id(placed)] = (placed, plan)
+        if not run[2]:
+            self._clip(line, x, width, run[0], size, look.bold, Box(x0, y0, x1, y1))
+            return
+        text.add(body.texts, line, start + run[1], size, look.bold)
+
+    def _clip(self, line: str, x: float, width: float, baseline: float, size: float, bold: bool, frame: Box) -> None:
+        """A run whose glyphs stick out of its cell: drawn after the text object, clipped to its cell."""
+        descent, ascent = self._font.descent, self._font.ascent
+        glyphs = Box(x, baseline + descent * size, x + width, baseline + ascent * size)
+        self._body.clipped.append(TextRun(line, x, baseline, size, bold, glyphs, frame))
 
     def _column(self, x0: float, x1: float) -> tuple[float, str, str]:
         """A column's (x1, x0 and width formatted for its cells' rectangles); empty for a column of no width."""
