@@ -6,8 +6,8 @@ only decides where each cell goes on paper. Layout and drawing are separate step
 box it must stay inside, which the tests check); ``export.pdf_draw`` adds the page
 header and footer and writes them. A long grid (a quarter's ledger) is laid out a
 page at a time and each page drawn as soon as it is complete (``GridLayout.stream``):
-the layout keeps only its rows' heights (a cell's fit, ``export.pdf_fit``, is worked out
-again when its row is placed), and its painter (``export.pdf_stream.StreamPainter``)
+the layout keeps its rows' heights and each row's fits until it is placed (those made from a
+like as the like: ``export.pdf_fit``), and its painter (``export.pdf_stream.StreamPainter``)
 writes each row straight into PDF operators, so no box or run objects are held at all.
 
 Rules of the layout: columns keep their proportions and are scaled to the page

@@ -52,8 +52,8 @@ LOOKS: dict[Style, Look] = {
 
 
 # A cell's fit, which depends on its text, look and columns alone: look, x0, x1, size, lines, needed (the height
-# the cell needs), placed (each line's x and width as drawn). Fits are not kept per cell: a quarter's ledger has
-# hundreds of thousands of cells; the layout keeps row heights and fits each row again when it draws it.
+# the cell needs), placed (each line's x and width as drawn). The layout keeps a row's fits until it draws the row,
+# a fit made from a like (one per text: a ledger's balances) as the like, which is remembered anyway.
 Fit = tuple[Look, float, float, float, tuple[str, ...], float, tuple[tuple[float, float], ...]]
 # A cell's look, x0, x1, size (before shrinking), room kept for a seal, and the width and height its text may take
 CellRoom = tuple[Look, float, float, float, float, float, float]
