@@ -50,8 +50,7 @@ def fit_row_heights(grid: Grid, cells: Iterable[Cell] | None = None) -> None:
             else:
                 if len(fitted) >= _LINES_KEPT:
                     fitted.clear()
-                lines = sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n"))
-                per_row = fitted[key] = _row_height(lines, scale, rowspan)
+                per_row = fitted[key] = _row_height(_lines(value, usable), scale, rowspan)
         row = cell.row
         if rowspan == 1:
             if per_row > heights.get(row, DEFAULT_ROW_HEIGHT):
@@ -76,8 +75,7 @@ def column_heights(grid: Grid, col: int, style: Style, values: Iterable[object])
         if known is None:
             if len(fitted) >= _LINES_KEPT:
                 fitted.clear()
-            lines = sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n"))
-            known = fitted[value] = _row_height(lines, scale, 1)
+            known = fitted[value] = _row_height(_lines(value, usable), scale, 1)
         return known
 
     # One line, even were every character wide, for most of a ledger's texts.
@@ -92,6 +90,11 @@ def _room(widths: list[float], first_col: int, last_col: int, rowspan: int, styl
     width = sum(widths[c] for c in range(first_col, last_col + 1) if c < len(widths))
     scale = LOOKS[style].points / LOOKS[Style.TEXT].points  # a 16-point title is wider and taller
     return max(1.0, (width - 1) * FILL_RATIO / scale), scale, _row_height(1, scale, rowspan)
+
+
+def _lines(text: str, usable: float) -> int:
+    """The lines a wrapped text takes in a cell ``usable`` characters wide: each of its lines, wrapped."""
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
 
 
 def _row_height(lines: int, scale: float, rowspan: int) -> float:
