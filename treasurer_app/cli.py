@@ -93,6 +93,14 @@ def format_findings(findings: Sequence[Finding], heading: str, where: Callable[[
     return "\n".join(lines)
 
 
+def refusal_text(findings: Sequence[Finding], heading: str) -> str:
+    """Why an export was refused. A disk that refused the files is nothing to correct in the data: then
+    the heading does not ask for it, nor count errors."""
+    if findings and all(f.rule == "export.write_failed" for f in findings):
+        return "\n".join([f"{heading}：", *(f"  {f.message}" for f in findings)])
+    return format_findings(findings, f"{heading}，請先修正下列問題")
+
+
 def findings_as_json(findings: Sequence[Finding]) -> str:
     from treasurer_app.specs import ALL_FORM_NAMES as FORM_NAMES
 
@@ -309,7 +317,7 @@ def export_command(args: argparse.Namespace) -> int:
             project, year, Path(args.out), fmt=args.format, pdf=args.pdf, acknowledged=args.accept_warnings
         )
     except ExportRefused as refused:
-        print(format_findings(refused.findings, "無法匯出，請先修正下列問題"))
+        print(refusal_text(refused.findings, "無法匯出"))
         return EXIT_FINDINGS
     for note in report.notes:  # the personal-data note when the roster has members, as in the report
         print(f"注意：{note}")
@@ -320,7 +328,7 @@ def export_command(args: argparse.Namespace) -> int:
 
 def export_line(project: Project, year: int, stage: str, out: Path) -> int:
     """The LINE subsidy's papers of one stage (application or claim), refused while errors stop them."""
-    from treasurer_app.export.atomic import PackageFailed, write_reason
+    from treasurer_app.export.atomic import PackageFailed, failure_text, write_reason
     from treasurer_app.line_subsidy import documents, rules
 
     stopping = rules.blocking(rules.check_line(project, year), stage)
@@ -330,14 +338,12 @@ def export_line(project: Project, year: int, stage: str, out: Path) -> int:
     if not rules.in_use(project.years[year]):
         raise UnusableInput(f"{year} 年度沒有 LINE 官方帳號補助的資料")
     try:
-        out.mkdir(parents=True, exist_ok=True)
         written = documents.write_line_documents(project, year, out, stage)
     except ValueError as exc:  # a 統一編號 a file name cannot hold
         raise UnusableInput(str(exc)) from None
     except PackageFailed as exc:
-        kept = "沒有留下任何新檔案，原有的檔案沒有變動"
-        raise UnusableInput(f"{out}：{write_reason(exc)}（{exc.filename}）；{kept}") from None
-    except OSError as exc:
+        raise UnusableInput(f"匯出：{failure_text(exc)}") from None
+    except OSError as exc:  # the folder itself
         raise UnusableInput(f"{out}：{write_reason(exc)}") from None
     for path in written:
         print(f"已寫入 {path}（{path.stat().st_size:,} 位元組）")
@@ -351,7 +357,7 @@ def export_ledger_command(args: argparse.Namespace) -> int:
     try:
         report = export_ledger(project, args.quarter, Path(args.out), fmt=args.format, pdf=args.pdf)
     except ExportRefused as refused:
-        print(format_findings(refused.findings, "無法匯出現金收支登記簿，請先修正下列問題"))
+        print(refusal_text(refused.findings, "無法匯出現金收支登記簿"))
         return EXIT_FINDINGS
     except ValueError as exc:
         raise UnusableInput(str(exc)) from None

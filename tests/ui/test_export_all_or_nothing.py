@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,32 @@ def test_a_package_that_fails_midway_leaves_the_folder_unchanged_and_says_so(
 
     assert page.export_application()  # space again: the whole package
     assert len(snapshot(out)) > 12
+
+
+def test_the_quarterly_ledger_on_a_full_temporary_disk_names_that_folder(
+    window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .xls writer's scratch file is in the system's temporary folder: the window names it, and the new
+    target folder is not left behind."""
+    from tests.unit.test_export_all_or_nothing import FullTemporaryDisk
+    from treasurer_app.export import xls_rows
+
+    window.load_project(load_sample())
+    window.show_step("export")
+    page = window.page("export")
+    temporary = tmp_path / "temp"
+    temporary.mkdir()
+    out = tmp_path / "季報"
+    page.folder_line.setText(str(out))
+    with monkeypatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(temporary))
+        patch.setattr(xls_rows.tempfile, "TemporaryFile", FullTemporaryDisk)
+        assert not page.export_ledger()
+    text = page.ledger_result.text()
+    assert text == (
+        f"無法匯出季報：\n・匯出：磁碟空間不足（暫存資料夾 {temporary}：匯出時在這裡暫放資料）；"
+        f"{out} 原本不存在，沒有建立，也沒有留下任何檔案"
+    )
+    assert not out.exists()
+    assert page.export_ledger()  # space again
+    assert out.is_dir()

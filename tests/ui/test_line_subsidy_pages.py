@@ -125,6 +125,11 @@ def test_a_full_disk_is_said_in_chinese_and_the_folder_keeps_what_it_had(
     assert message.startswith("匯出失敗：磁碟空間不足（") and message.endswith("沒有留下任何新檔案，原有的檔案沒有變動")
     assert "No space" not in message and not page.open_folder.isVisibleTo(page)
     assert list(out.iterdir()) == []
+    new = tmp_path / "new" / "out"  # a folder made for the papers is not left behind either
+    refusing_the_fourth_file(monkeypatch)
+    assert page.export("claim", new) == []
+    assert page.message.text().endswith(f"；{new} 原本不存在，沒有建立，也沒有留下任何檔案")
+    assert not (tmp_path / "new").exists()
 
 
 def test_in_september_the_home_page_names_next_years_application_window(themed_app, qtbot, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -131,10 +132,94 @@ def test_the_cli_says_the_target_was_left_unchanged(
     fail_at(monkeypatch, 3)
     code, printed, _ = run(capsys, "export", source, "--out", str(out), "--pdf")
     assert code == EXIT_FINDINGS
-    assert "磁碟空間不足" in printed and "沒有留下任何新檔案" in printed
-    assert list(out.iterdir()) == []
+    assert printed.startswith("無法匯出：\n  匯出：磁碟空間不足（")  # nothing in the data to correct
+    assert printed.rstrip().endswith(f"；{out} 原本不存在，沒有建立，也沒有留下任何檔案"), printed
+    assert not out.exists()  # not even the folder: it was made for the export
+    out.mkdir()
     monkeypatch.undo()
     fail_at(monkeypatch, 2)
     code, printed, _ = run(capsys, "export-ledger", source, "--quarter", "115Q1", "--out", str(out))
-    assert code == EXIT_FINDINGS and "沒有留下任何新檔案" in printed
+    assert code == EXIT_FINDINGS and printed.startswith("無法匯出現金收支登記簿：\n  匯出：磁碟空間不足（")
+    assert printed.rstrip().endswith(f"；{out} 沒有留下任何新檔案，原有的檔案沒有變動"), printed
     assert list(out.iterdir()) == []
+
+
+class FullTemporaryDisk:
+    """A scratch file in a temporary folder whose disk is full: every write is refused (as a file object's
+    write() says it, without a file name), buffered bytes included when it is closed."""
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return 0
+
+    def write(self, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def read(self, size: int = -1) -> bytes:
+        return b""
+
+    def close(self) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("kind", EXPORTS)
+def test_a_full_temporary_folder_is_named_and_a_new_target_is_not_left_behind(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The .xls writer keeps its rows in the system's temporary folder: when that disk is full the message
+    names that folder (not the target, whose disk has room), and the target folders the export made are gone."""
+    from treasurer_app.export import xls_rows
+
+    temporary = tmp_path / "temp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.setattr(xls_rows.tempfile, "TemporaryFile", FullTemporaryDisk)
+    out = tmp_path / "new" / "upload"
+    with pytest.raises(ExportRefused) as refused:
+        EXPORTS[kind](project, out)
+    message = refused.value.findings[0].message
+    assert message == (
+        f"匯出：磁碟空間不足（暫存資料夾 {temporary}：匯出時在這裡暫放資料）；"
+        f"{out} 原本不存在，沒有建立，也沒有留下任何檔案"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["meeting.pdf", "method.pdf", "temp"]  # no "new" left
+
+
+@pytest.mark.parametrize("kind", EXPORTS)
+def test_a_full_target_disk_names_the_file_it_refused(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A writer's write() refused by a full disk says no file name: the message names the file being written."""
+    from treasurer_app.export import xls
+
+    def full_disk(self: object, path: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xls._Workbook, "save_to", full_disk)
+    out = tmp_path / "upload"
+    out.mkdir()
+    with pytest.raises(ExportRefused) as refused:
+        EXPORTS[kind](project, out)
+    message = refused.value.findings[0].message
+    assert message.startswith(f"匯出：磁碟空間不足（{out / ''}") and message.endswith(
+        ".xls）" + f"；{out} 沒有留下任何新檔案，原有的檔案沒有變動"
+    ), message
+    assert list(out.iterdir()) == []
+
+
+def test_a_failure_removes_only_the_folders_the_export_made(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder that existed stays, even empty; the folders made for the export go."""
+    fail_at(monkeypatch, 1)
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    with pytest.raises(ExportRefused) as refused:
+        export_ledger(project, f"{YEAR}Q1", existing, pdf=True)
+    assert existing.is_dir() and list(existing.iterdir()) == []
+    assert refused.value.findings[0].message.endswith(f"；{existing} 沒有留下任何新檔案，原有的檔案沒有變動")
+    deep = existing / "a" / "b" / "c"
+    monkeypatch.undo()
+    fail_at(monkeypatch, 1)
+    with pytest.raises(ExportRefused):
+        export_ledger(project, f"{YEAR}Q1", deep, pdf=True)
+    assert list(existing.iterdir()) == []

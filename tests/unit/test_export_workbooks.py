@@ -640,7 +640,7 @@ def test_a_failed_write_leaves_no_file_under_the_final_name(tmp_path: Path, monk
     out = tmp_path / "out"
     with pytest.raises(ExportRefused, match="磁碟空間不足"):
         export_application(load_project(tmp_path), YEAR, out)
-    assert list(out.iterdir()) == []
+    assert not out.exists()  # nothing new: not even the folder, made for the export
 
 
 # ---------------------------------------------------------------- a workbook filled in by hand

@@ -24,6 +24,22 @@ def write_reason(exc: OSError) -> str:
     return reason + _HELD_OPEN if exc.errno in (errno.EACCES, errno.EPERM) else reason
 
 
+def failure_text(exc: OSError) -> str:
+    """What failed and where, in Chinese; for a ``PackageFailed``, also what the target folder is left as."""
+    if in_temporary_folder(exc):
+        where = f"（暫存資料夾 {exc.filename}：匯出時在這裡暫放資料）"
+    else:
+        where = f"（{exc.filename}）" if exc.filename else ""
+    after = ""
+    if isinstance(exc, PackageFailed):
+        after = (
+            f"；{exc.target} 原本不存在，沒有建立，也沒有留下任何檔案"
+            if exc.created
+            else f"；{exc.target} 沒有留下任何新檔案，原有的檔案沒有變動"
+        )
+    return f"{write_reason(exc)}{where}{after}"
+
+
 def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Call ``write`` with a temporary path beside ``path``, then rename it into place."""
     target = Path(path)
@@ -34,18 +50,39 @@ def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
     except BaseException as exc:
         with contextlib.suppress(OSError):
             temporary.unlink()
-        if isinstance(exc, OSError) and exc.filename in (str(temporary), temporary):
-            exc.filename = str(target)  # the file the user would have got, not our temporary name
+        # The file the user would have got, not our temporary name; and a writer's failing write() says no
+        # file at all (a full disk, say): it was this one.
+        if isinstance(exc, OSError) and exc.filename in (str(temporary), temporary, None):
+            exc.filename = str(target)
         raise
     return target
 
 
-class PackageFailed(OSError):
-    """A package could not be written whole; nothing of it is in ``target``. ``errno``/``filename``: the cause."""
+@contextlib.contextmanager
+def temporary_folder_named() -> Iterator[None]:
+    """An ``OSError`` in the block (working on a file in the system's temporary folder, where a writer keeps
+    scratch data) names that folder: a full disk is then said to be its disk, not the target's."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = tempfile.gettempdir()
+        raise
 
-    def __init__(self, cause: OSError, target: Path) -> None:
+
+def in_temporary_folder(exc: OSError) -> bool:
+    """Whether ``exc`` is a failure of the system's temporary folder (``temporary_folder_named``)."""
+    return exc.filename is not None and Path(exc.filename) == Path(tempfile.gettempdir())
+
+
+class PackageFailed(OSError):
+    """A package could not be written whole; nothing of it is in ``target``. ``errno``/``filename``: the cause.
+    ``created``: ``target`` did not exist before, and is not left behind (an empty folder is something new)."""
+
+    def __init__(self, cause: OSError, target: Path, created: bool = False) -> None:
         super().__init__(cause.errno, cause.strerror, cause.filename)
         self.target = target
+        self.created = created
 
 
 @contextlib.contextmanager
@@ -53,22 +90,49 @@ def staged_folder(target: str | Path) -> Iterator[Path]:
     """A hidden folder beside ``target`` to write a package into; its files are moved into ``target`` only
     when the block ends without error, all of them or (a move failing) none, files they replace put back.
 
-    ``target`` is created first (so a path that cannot be a folder is said at once, as an ``OSError``).
-    An ``OSError`` while writing or moving comes out as ``PackageFailed`` naming the final file.
+    ``target`` is created first (so a path that cannot be a folder is said at once, as an ``OSError``), and
+    removed again, with any folder made for it, when the package fails.
+    An ``OSError`` while writing or moving comes out as ``PackageFailed`` naming the final file (or, failing
+    outside the package, the folder that failed: the temporary folder, say).
     """
     target = Path(target)
-    target.mkdir(parents=True, exist_ok=True)
-    stage = _make_stage(target)
+    created = _make_folder(target)
+    stage: Path | None = None
+    done = False
     try:
         try:
+            stage = _make_stage(target)
             yield stage
             _move_in(stage, target)
+            done = True
         except OSError as exc:
-            name = Path(exc.filename).name if exc.filename else ""
-            cause = OSError(exc.errno, exc.strerror, str(target / name) if name else None)
-            raise PackageFailed(cause, target) from None
+            raise PackageFailed(_as_final(exc, stage, target), target, bool(created)) from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+        if not done:
+            for folder in reversed(created):  # innermost first; a folder someone put a file into meanwhile stays
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+
+
+def _make_folder(target: Path) -> list[Path]:
+    """Make ``target`` and its missing parents; the folders made, outermost first."""
+    missing = []
+    for folder in (target, *target.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    return missing[::-1]
+
+
+def _as_final(exc: OSError, stage: Path | None, target: Path) -> OSError:
+    """``exc`` naming the file in ``target`` that a file in the staging folder was to become."""
+    filename = exc.filename
+    if filename is not None and stage is not None and Path(filename).is_relative_to(stage):
+        filename = str(target / Path(filename).name)
+    return OSError(exc.errno, exc.strerror, filename)
 
 
 def _make_stage(target: Path) -> Path:

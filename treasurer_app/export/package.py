@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 
 from treasurer_app.export import names
-from treasurer_app.export.atomic import PackageFailed, staged_folder, write_atomically, write_reason
+from treasurer_app.export.atomic import failure_text, staged_folder, write_atomically
 from treasurer_app.export.grid import Grid
 from treasurer_app.export.layouts import application_grids, ledger_grids
 from treasurer_app.fields import ROC_OFFSET
@@ -175,10 +175,7 @@ def _write_problems_refused(form: str) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        reason = write_reason(exc)
-        where = f"（{exc.filename}）" if exc.filename else ""
-        after = f"；{exc.target} 沒有留下任何新檔案，原有的檔案沒有變動" if isinstance(exc, PackageFailed) else ""
-        raise ExportRefused([error(form, "export.write_failed", f"匯出：{reason}{where}{after}")]) from None
+        raise ExportRefused([error(form, "export.write_failed", f"匯出：{failure_text(exc)}")]) from None
 
 
 # ---------------------------------------------------------------- the quarterly ledger

@@ -16,6 +16,7 @@ time: the same bytes as xlwt's, never the whole file in memory.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import struct
 import tempfile
@@ -29,6 +30,7 @@ from xlwt.Cell import BooleanCell, NumberCell
 from xlwt.CompoundDoc import XlsDoc
 from xlwt.UnicodeUtils import upack2
 
+from treasurer_app.export.atomic import temporary_folder_named
 from treasurer_app.export.grid import excel_text
 
 # A cell until its row is encoded: an int is a blank cell's XF index, a pair an RK number (RK value, XF index),
@@ -321,7 +323,10 @@ class Spill:
     a time."""
 
     def __init__(self) -> None:
-        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
+        # In the system's temporary folder, not beside the target: on the local disk when the target is a USB
+        # stick or a network share, and gone with the process whatever happens to it.
+        with temporary_folder_named():
+            self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
         self.size = 0  # bytes added
         self.pending: list[bytes] = []  # added, not yet written
         self.pending_size = 0
@@ -330,7 +335,8 @@ class Spill:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.file.close()
+        with contextlib.suppress(OSError):  # what is left to flush is not needed (a full disk said so already)
+            self.file.close()
 
     def add(self, data: bytes) -> int:
         """Keep ``data``; its offset, for ``stretch``."""
@@ -343,8 +349,9 @@ class Spill:
         return offset
 
     def _write_pending(self) -> None:
-        self.file.seek(0, 2)
-        self.file.write(b"".join(self.pending))
+        with temporary_folder_named():  # its disk full, say: named, not taken for the target's
+            self.file.seek(0, 2)
+            self.file.write(b"".join(self.pending))
         self.pending.clear()
         self.pending_size = 0
 
@@ -352,9 +359,11 @@ class Spill:
         """The bytes kept from ``start`` to ``end``, a megabyte at a time."""
         if self.pending:
             self._write_pending()
-        self.file.seek(start)
+        with temporary_folder_named():
+            self.file.seek(start)
         while start < end:
-            piece = self.file.read(min(end - start, _COPY_CHUNK))
+            with temporary_folder_named():
+                piece = self.file.read(min(end - start, _COPY_CHUNK))
             start += len(piece)
             yield piece
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from treasurer_app.export.atomic import PackageFailed, write_reason
+from treasurer_app.export.atomic import PackageFailed, failure_text, write_reason
 from treasurer_app.line_subsidy import documents as line_documents
 from treasurer_app.line_subsidy import forms as line_forms
 from treasurer_app.line_subsidy import rules as line_rules
@@ -143,12 +143,9 @@ class LinePapersPage(QWidget):
             self.message.setText("尚未匯出：檔名須用統一編號，請先在「工會基本資料」填寫統一編號")
             return []
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             self.written = line_documents.write_line_documents(project, self.year, folder, stage, issued=self.today)
         except PackageFailed as problem:
-            where = f"（{problem.filename}）" if problem.filename else ""
-            kept = f"{folder} 沒有留下任何新檔案，原有的檔案沒有變動"
-            self.message.setText(f"匯出失敗：{write_reason(problem)}{where}；{kept}")
+            self.message.setText(f"匯出失敗：{failure_text(problem)}")
             return []
         except OSError as problem:  # the folder itself
             self.message.setText(f"匯出失敗（{folder}）：{write_reason(problem)}")
