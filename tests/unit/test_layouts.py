@@ -338,6 +338,55 @@ def test_the_paper_copy_leaves_out_the_spare_rows(grids) -> None:  # type: ignor
     assert layouts.paper_copy(grids["final_accounts"]) is grids["final_accounts"]  # nothing spare: unchanged
 
 
+def _measured_afresh(grid: Grid) -> tuple[int, int]:
+    """n_rows and n_cols as a grid given the same cells in a list of its own measures them, cell by cell."""
+    fresh = dataclasses.replace(grid, cells=list(grid.cells))
+    return fresh.n_rows, fresh.n_cols
+
+
+def test_the_ledger_and_its_paper_copy_say_the_size_their_cells_have(grids) -> None:  # type: ignore[no-untyped-def]
+    """ledger_grids and paper_copy give the size they know without reading every cell: the size the cells have
+    (the .xls refusal and the PDF's pages read it); each grid the application prints too, with a merged cell
+    kept over a spare row and one dropped."""
+    sheets = layouts.ledger_grids(ledger_project(), 114)
+    tall = Grid("t", "t", [5, 5], cells=[Cell(0, 0, "a"), Cell(0, 1, None, rowspan=3), Cell(2, 0, None)])
+    tall.cells += [Cell(4, 0, ""), Cell(4, 1, None, rowspan=2), Cell(5, 0, 0), Cell(6, 0, None)]
+    tall.cells += [Cell(7, 0, "z"), Cell(7, 1, None, rowspan=3), Cell(10, 0, None)]
+    wide = Grid("w", "w", [5, 5], cells=[Cell(0, 0, "a"), Cell(1, 0, None, colspan=4), Cell(2, 0, "b")])
+    for grid in [*sheets, *grids.values(), tall, wide]:
+        assert (grid.n_rows, grid.n_cols) == _measured_afresh(grid)
+        paper = layouts.paper_copy(grid)
+        assert (paper.n_rows, paper.n_cols) == _measured_afresh(paper)
+    assert _measured_afresh(layouts.paper_copy(tall)) == (10, 2)  # rows 4, 6 and 10 dropped, row 5's 0 kept
+    assert _measured_afresh(layouts.paper_copy(wide)) == (3, 2)  # the wide cell's row dropped
+    empty = Grid("e", "e", [5], cells=[Cell(0, 0, None, rowspan=2), Cell(1, 0, "")])
+    assert (layouts.paper_copy(empty).n_rows, layouts.paper_copy(empty).n_cols) == (0, 1)
+
+
+def test_a_ledger_without_spare_rows_says_the_size_its_entries_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    from treasurer_app.forms.layout import Layout, Rows
+
+    rows = Rows(ENTRY_ROWS.columns, number="#", spare=0)  # its entries' rows and columns are the sheet's last
+    blocks = tuple(rows if block is ENTRY_ROWS else block for block in layouts.LEDGER_LAYOUT.blocks)
+    monkeypatch.setattr(layouts, "LEDGER_LAYOUT", Layout(blocks, landscape=True))
+    sheet = layouts.ledger_grids(ledger_project(), 114)[0]
+    assert sheet.cells[-1].row == sheet.n_rows - 1 and sheet.n_cols == len(ENTRY_ROWS.columns) + 1
+    assert (sheet.n_rows, sheet.n_cols) == _measured_afresh(sheet)
+
+
+def test_a_grid_measures_its_cells_again_once_they_change() -> None:
+    grid = Grid("g", "g", [5])
+    assert (grid.n_rows, grid.n_cols) == (0, 1)
+    grid.add(2, 0, "a", colspan=3)
+    assert (grid.n_rows, grid.n_cols) == (3, 3)  # a cell added
+    grid.cells = [Cell(0, 0, "b", rowspan=4)]
+    assert (grid.n_rows, grid.n_cols) == (4, 1)  # another list of cells
+    grid.col_widths.append(5)
+    assert grid.n_cols == 2  # another column's width
+    copy = dataclasses.replace(grid, cells=[Cell(0, 0, "c")])
+    assert (copy.n_rows, grid.n_rows) == (1, 4)
+
+
 def test_a_line_added_in_one_place_reaches_editor_print_formula_and_import(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

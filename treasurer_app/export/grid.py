@@ -108,6 +108,9 @@ class Grid:
     validations: list[Validation] = field(default_factory=list)  # workbooks: drop-down lists
     footer: list[str] = field(default_factory=list)  # lines printed after the table (PDF only)
     signatures: tuple[str, ...] = ()  # signature blocks printed at the end (PDF only)
+    # n_rows and n_cols as last measured, with what they were measured of (see _extent); a copy made by
+    # dataclasses.replace carries them, and uses them while it has the same cells and as many columns.
+    _measured: tuple[list[Cell], int, int, int, int] | None = field(default=None, repr=False, compare=False)
 
     def add(
         self,
@@ -128,14 +131,28 @@ class Grid:
 
     @property
     def n_rows(self) -> int:
-        # The rows' and spans' largest index worked out in C (a ledger's grid has 400,000 cells).
-        cells = self.cells
-        return max(map(add, map(_ROW, cells), map(_ROWSPAN, cells)), default=0)
+        return self._extent()[0]
 
     @property
     def n_cols(self) -> int:
-        cells = self.cells
-        return max(len(self.col_widths), max(map(add, map(_COL, cells), map(_COLSPAN, cells)), default=0))
+        return self._extent()[1]
+
+    def _extent(self) -> tuple[int, int]:
+        """(n_rows, n_cols), measured once for a list of cells: the size refusal, the paper copy and the PDF all
+        ask, and a ledger's grid has 400,000 cells. A laid-out grid's cells are read, never moved, so the
+        measure holds while the grid has the same list of cells, as many of them and as many column widths (a
+        cell added, or the list replaced, is measured again)."""
+        cells, widths = self.cells, len(self.col_widths)
+        known = self._measured
+        if known is None or known[0] is not cells or known[1] != len(cells) or known[2] != widths:
+            rows, cols = extent(cells)
+            known = self._measured = (cells, len(cells), widths, rows, max(widths, cols))
+        return known[3], known[4]
+
+    def measured_as(self, n_rows: int, n_cols: int) -> None:
+        """Notes the grid's n_rows and n_cols as its cells now are, worked out by the code that made them
+        (``layouts.ledger_grids``, ``layouts.paper_copy``), which knows them without reading every cell."""
+        self._measured = (self.cells, len(self.cells), len(self.col_widths), n_rows, n_cols)
 
     def at(self, row: int, col: int) -> Cell | None:
         for cell in self.cells:
@@ -145,6 +162,12 @@ class Grid:
 
     def by_key(self) -> dict[str, Cell]:
         return {c.key: c for c in self.cells if c.key}
+
+
+def extent(cells: list[Cell]) -> tuple[int, int]:
+    """How many rows and columns ``cells`` reach (their spans' ends), worked out in C."""
+    rows = max(map(add, map(_ROW, cells), map(_ROWSPAN, cells)), default=0)
+    return rows, max(map(add, map(_COL, cells), map(_COLSPAN, cells)), default=0)
 
 
 # ---------------------------------------------------------------- helpers shared by the writers

@@ -15,7 +15,7 @@ from dataclasses import replace
 from itertools import chain, compress, repeat, takewhile
 from operator import attrgetter, gt, not_
 
-from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1
+from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1, extent
 from treasurer_app.export.ledger_cells import EntryInput, EntryPlaces
 from treasurer_app.export.ledger_footer import balance_lines
 from treasurer_app.export.ledger_formulas import balance_column, total_formula
@@ -41,7 +41,7 @@ from treasurer_app.ledger.sheet import (
 from treasurer_app.project import Effective, Project
 
 TITLE_ROW_HEIGHT = 24.0
-_NO_VALUE = (None, "")  # what an empty cell holds (0 is a value)
+_NO_VALUE = frozenset((None, ""))  # what an empty cell holds (0 is a value)
 _ROW, _ROWSPAN, _VALUE = attrgetter("row"), attrgetter("rowspan"), attrgetter("value")
 
 CellValue = str | int | float | None
@@ -270,6 +270,7 @@ class _LedgerSource(_Source):
         self.header = {"union_name": union_name, "year": str(year), "tax_id": tax_id}
         self.running = (RunningBalances(book, year) if running is None else running).balances()
         self.entry_cells = slice(0)  # where the entries' cells are in the grid, once laid out
+        self.entries_end = (0, 0)  # the row and column after them: one row each, one cell a column
         self.entry_heights: dict[int, float] = {}  # the heights their rows need (ledger_grids fits the others)
 
     def cell(self, key: str, companion: str | None = None) -> Printed:
@@ -316,6 +317,8 @@ class _LedgerSource(_Source):
         first_cell = len(grid.cells)
         grid.cells.extend(chain.from_iterable(zip(*columns, strict=True)))  # row by row, left to right
         self.entry_cells = slice(first_cell, len(grid.cells))
+        if count:
+            self.entries_end = (first_row + count, len(columns))
         if heights:  # each row's tallest cell, where it is taller than a row's default
             tallest = map(max, *heights, repeat(0.0, count))
             self.entry_heights = {row: h for row, h in zip(rows, tallest, strict=True) if h > DEFAULT_ROW_HEIGHT}
@@ -574,18 +577,24 @@ def paper_copy(grid: Grid) -> Grid:
     cells = grid.cells
     rows = list(map(_ROW, cells))
     filled = set(compress(rows, map(not_, map(_NO_VALUE.__contains__, map(_VALUE, cells)))))
-    for cell in compress(cells, map(gt, map(_ROWSPAN, cells), repeat(1))):  # a filled cell over several rows
+    tall = list(compress(cells, map(gt, map(_ROWSPAN, cells), repeat(1))))  # the cells over several rows
+    for cell in tall:
         if cell.value not in _NO_VALUE:
             filled.update(range(cell.row, cell.last_row + 1))
     spare = set(rows) - filled
     if not spare:
         return grid
-    return replace(
+    paper = replace(
         grid,
-        cells=[cell for cell in cells if cell.row not in spare],
+        cells=list(compress(cells, map(not_, map(spare.__contains__, rows)))),
         row_heights={row: height for row, height in grid.row_heights.items() if row not in spare},
         validations=[],
     )
+    if grid.n_cols == len(grid.col_widths):  # no cell beyond the columns' widths: none is left on paper either
+        # Its rows end after the last filled one or after a cell kept over several rows (the PDF asks).
+        ends = [cell.row + cell.rowspan for cell in tall if cell.row not in spare]
+        paper.measured_as(max([max(filled, default=-1) + 1, *ends]), grid.n_cols)
+    return paper
 
 
 # ---------------------------------------------------------------- the cash ledger
@@ -629,10 +638,16 @@ def ledger_grids(
     if project.years[year].ledger is not None:  # the balances printed under the table, from its own figures
         closing = source.running[-1] if source.running else opening_balances(book)
         sheet.footer = balance_lines(book, closing, year, quarter)
+    above, below = sheet.cells[: source.entry_cells.start], sheet.cells[source.entry_cells.stop :]
     # Row heights as fit_row_heights gives them, in the same order: the entries' rows were fitted a column at a time.
-    fit_row_heights(sheet, sheet.cells[: source.entry_cells.start])
+    fit_row_heights(sheet, above)
     sheet.row_heights.update(source.entry_heights)
-    fit_row_heights(sheet, sheet.cells[source.entry_cells.stop :])
+    fit_row_heights(sheet, below)
+    # The sheet's size, the entries' part known from their layout (the size refusal and the PDF ask; measuring
+    # would read the 400,000 cells).
+    rows, cols = extent([*above, *below])
+    last_row, last_col = source.entries_end
+    sheet.measured_as(max(rows, last_row), max(len(sheet.col_widths), cols, last_col))
     parameters = _parameter_sheet()
     fit_row_heights(parameters)
     sheet.signatures = SIGNATURES
