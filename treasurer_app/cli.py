@@ -361,6 +361,8 @@ def export_ledger_command(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     except ValueError as exc:
         raise UnusableInput(str(exc)) from None
+    for note in report.notes:  # a quarter without entries, as in the report
+        print(f"注意：{note}")
     for written in report.files:
         print(f"已寫入 {written.path}（{written.size:,} 位元組）")
     return EXIT_OK

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QScrollArea
+
 from tests.pdf_samples import one_page_pdf
 from treasurer_app.ui.services import load_sample
 
@@ -114,3 +117,22 @@ def test_a_blank_folder_is_asked_for_not_taken_as_the_programs_own(window, tmp_p
     assert not page.export_ledger()
     assert page.ledger_result.text() == NO_FOLDER
     assert list(started_in.iterdir()) == []
+
+
+def test_an_empty_quarter_is_exported_and_the_page_says_so(window, tmp_path: Path) -> None:
+    window.load_project(load_sample())  # its ledger has the opening balances and no entry yet
+    window.show_step("export")
+    page = window.page("export")
+    page.folder_line.setText(str(tmp_path / "out"))
+    page.quarter_box.setCurrentIndex(page.quarter_box.findData(1))
+    assert page.export_ledger()
+    text = page.ledger_result.text()
+    assert text == (
+        "已匯出：11503_12345675_accounting.xls\n"
+        "注意：115 年第 1 季（1–3 月）沒有分錄，全年到 3 月也沒有：匯出的登記簿只有上年度結存。"
+    )
+    # The answer is seen whole: the page scrolled down to it (the ledger's card is the last, below the fold).
+    scroll = page.findChild(QScrollArea)
+    viewport = scroll.viewport()
+    seen = QRect(page.ledger_result.mapTo(viewport, QPoint(0, 0)), page.ledger_result.size())
+    assert viewport.rect().contains(seen), (seen, viewport.rect())

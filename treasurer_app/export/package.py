@@ -32,7 +32,7 @@ from treasurer_app.forms import FORM_NAMES, FORMS, LEDGER_FORM, PROJECT_FORM
 from treasurer_app.forms.roster import PERSONAL_COLUMNS
 from treasurer_app.ledger.balances import RunningBalances
 from treasurer_app.ledger.entries import LedgerBook
-from treasurer_app.ledger.quarters import parse_quarter, quarter_month, quarter_slice
+from treasurer_app.ledger.quarters import QUARTER_MONTHS, parse_quarter, quarter_month, quarter_slice
 from treasurer_app.ledger.sheet import LEDGER_TITLE
 from treasurer_app.project import Project
 from treasurer_app.rules import check_project, errors_only, finding_key
@@ -215,7 +215,7 @@ def _export_ledger(project: Project, quarter_text: str, out_dir: str | Path, fmt
     book = project.years.get(year)
     if book is None or book.ledger is None:
         raise ExportRefused([error(LEDGER_FORM, "export.ledger_missing", f"現金收支登記簿：沒有 {year} 年度的資料")])
-    findings, grids = _checked_ledger_grids(project, year, quarter, book.ledger, fmt)
+    findings, grids, notes = _checked_ledger_grids(project, year, quarter, book.ledger, fmt)
     stem = names.accounting_file_stem(year, quarter, project.tax_id(year).strip())
     with _write_problems_refused(LEDGER_FORM), staged_folder(out_dir) as out:
         written = [writer(grids, out / f"{stem}.{fmt}")]
@@ -225,14 +225,15 @@ def _export_ledger(project: Project, quarter_text: str, out_dir: str | Path, fmt
             written.append(pdf_package.write_ledger_pdf(project, year, quarter, out, grids))
         month = quarter_month(year, quarter)
         title = f"{project.union_name(year)} {LEDGER_TITLE}（{year} 年第 {quarter} 季，{month}）"
-        report = _finish(project, year, findings, False, written, out / f"export-report-{month}.html", title, [])
+        report = _finish(project, year, findings, False, written, out / f"export-report-{month}.html", title, notes)
     return _moved(report, Path(out_dir))
 
 
 def _checked_ledger_grids(
     project: Project, year: int, quarter: int, ledger: LedgerBook, fmt: str
-) -> tuple[list[Finding], list[Grid]]:
-    """The quarter's findings and its sheets, laid out once nothing refuses them. The entries are parsed once,
+) -> tuple[list[Finding], list[Grid], list[str]]:
+    """The quarter's findings, its sheets, laid out once nothing refuses them, and what the user should be told
+    of them (``empty_quarter_notes``). The entries are parsed once,
     for the checks, the caps and the sheet's balances, and let go with the rest of this work before anything
     is written (the writers need only the sheets)."""
     submitted = quarter_slice(ledger, year, quarter)
@@ -244,7 +245,22 @@ def _checked_ledger_grids(
         raise ExportRefused(problems)
     grids = ledger_grids(project, year, quarter, submitted=submitted, running=running)
     _refuse_what_does_not_fit(grids, fmt, LEDGER_FORM)
-    return findings, grids
+    return findings, grids, empty_quarter_notes(running, year, quarter)
+
+
+def empty_quarter_notes(running: RunningBalances, year: int, quarter: int) -> list[str]:
+    """A quarter without entries is handed in all the same (the ledger is due every quarter, nothing spent
+    or received included), but not without saying so: the file then holds only the earlier quarters'
+    entries, or only the opening balances. ``running`` is the year to date's, its entries checked."""
+    first, last = QUARTER_MONTHS[quarter][0], QUARTER_MONTHS[quarter][-1]
+    # The last entry decides it in a ledger kept in order: a quarter with entries costs no scan.
+    if any(entry is not None and entry.date.month >= first for entry in reversed(running.parsed)):
+        return []
+    said = f"{year} 年第 {quarter} 季（{first}–{last} 月）沒有分錄"
+    before = len(running.parsed)
+    if before == 0:
+        return [f"{said}，全年到 {last} 月也沒有：匯出的登記簿只有上年度結存。"]
+    return [f"{said}：匯出的登記簿只有之前各季（到 {first - 1} 月為止）的 {before:,} 筆分錄。"]
 
 
 def _check_ledger_header(project: Project, year: int) -> list[Finding]:

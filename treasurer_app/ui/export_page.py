@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -298,25 +299,29 @@ class ExportPage(QWidget):
     def export_ledger(self) -> bool:
         quarter = self.quarter_box.currentData()
         if not self.folder_line.text().strip():
-            self.ledger_result.setText(NO_FOLDER)
-            self.ledger_result.setStyleSheet("color: #c62828")
-            return False
+            return self._ledger_said(NO_FOLDER, error=True)
         try:
             folder = Path(self.folder_line.text())
             report = package.export_ledger(self.document.project, f"{self.year}Q{quarter}", folder)
         except package.ExportRefused as refused:
-            self.ledger_result.setText(_refusal("無法匯出季報", refused.findings))
-            self.ledger_result.setStyleSheet("color: #c62828")
-            return False
+            return self._ledger_said(_refusal("無法匯出季報", refused.findings), error=True)
         except (OSError, ValueError) as exc:
-            self.ledger_result.setText(f"無法匯出季報：{exc}")
-            self.ledger_result.setStyleSheet("color: #c62828")
-            return False
+            return self._ledger_said(f"無法匯出季報：{exc}", error=True)
         self.written += [f.path for f in report.files]
-        self.ledger_result.setText("已匯出：" + "、".join(f.path.name for f in report.files))
-        self.ledger_result.setStyleSheet("color: #2e7d32")
         self.open_folder_button.setEnabled(True)
-        return True
+        notes = "".join(f"\n注意：{note}" for note in report.notes)  # a quarter without entries
+        return self._ledger_said("已匯出：" + "、".join(f.path.name for f in report.files) + notes)
+
+    def _ledger_said(self, text: str, error: bool = False) -> bool:
+        """The quarterly ledger's answer, scrolled into sight: its card is the page's last, and the answer fell
+        below the bottom of a 768-pixel screen. Whether the ledger was exported."""
+        self.ledger_result.setText(text)
+        self.ledger_result.setStyleSheet("color: #c62828" if error else "color: #2e7d32")
+        self.layout_.activate()  # the answer's height, now
+        scroll = self.findChild(QScrollArea)
+        if scroll is not None:
+            scroll.ensureWidgetVisible(self.ledger_result, 0, 16)
+        return not error
 
     def open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(self.folder_line.text()))
