@@ -282,6 +282,8 @@ def test_the_ledger_rows_fitted_a_column_at_a_time_are_as_fit_row_heights_fits_t
         {**entries[-1], "memo": "王" * 30},
         {**entries[-1], "memo": "第一行\n第二行"},
         {**entries[-1], "memo": ""},
+        *({**entries[-1], "voucher": "V" + "0" * n, "memo": "x" * (n + 9)} for n in range(5, 10)),  # ASCII, ±room
+        {**entries[-1], "voucher": "A\nB"},
     ]
     sheet = layouts.ledger_grids(project, 114)[0]
     titles = {c.row for c in sheet.cells if c.style is Style.TITLE}

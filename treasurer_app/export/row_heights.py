@@ -78,9 +78,11 @@ def column_heights(grid: Grid, col: int, style: Style, values: Iterable[object])
             known = fitted[value] = _row_height(_lines(value, usable), scale, 1)
         return known
 
-    # One line, even were every character wide, for most of a ledger's texts.
+    # One line, even were every character wide, for most of a ledger's texts; or a line of ASCII no longer than
+    # the room (a voucher's number: each character one unit wide).
     fits = 0.5 * usable
-    return [one_line if value.__class__ is str and len(value) <= fits and "\n" not in value else measured(value)
+    return [one_line if value.__class__ is str and "\n" not in value
+            and (len(value) <= fits or (len(value) <= usable and value.isascii())) else measured(value)
             for value in values]  # fmt: skip
 
 
