@@ -305,9 +305,7 @@ class _LedgerSource(_Source):
                 values = list(values)
                 heights.append(column_heights(grid, col, style, values))
             if keyed:  # an input: unlocked, its key made from its place when read
-                unlocked, none = repeat(False), repeat(None)
-                columns.append(map(EntryInput, rows, repeat(col), values, repeat(style), repeat(1), repeat(1), unlocked,
-                                   none, none, repeat(places)))  # fmt: skip
+                columns.append(map(EntryInput, rows, repeat(col), values, repeat(style), repeat(places)))
                 continue
             formulas = map(total_formula, rows) if key == "balance_total" else repeat(None)
             plain = repeat(None)  # no key
