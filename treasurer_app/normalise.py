@@ -44,18 +44,19 @@ class Normaliser:
     def __init__(self, untouched: Collection[str] = ()) -> None:
         self._untouched = tuple(untouched)  # texts kept as they are (the store's「（已加密）」)
         self._seen: dict[int, dict[str, str]] = {}  # id of a field → {raw text: normalised text}
+        # id of a mapping of fields → (the mapping, {key: (its field, the field's texts seen)}): a record's keys
+        # are looked up once each (a quarter's ledger is 25,000 records of 9 keys).
+        self._by_key: dict[int, tuple[Mapping[str, Field], dict[str, tuple[Field, dict[str, str]]]]] = {}
 
     def record(self, fields: Mapping[str, Field], record: Record) -> list[str]:
         """Normalise ``record`` in place; the keys whose text changed."""
-        seen = self._seen
+        by_key = self._fields_seen(fields)
         changed: list[str] = []
         for key, raw in record.items():
-            spec_field = fields.get(key)
-            if spec_field is None:
+            known_field = by_key.get(key)
+            if known_field is None:
                 continue
-            known = seen.get(id(spec_field))  # the declarations live as long as the program: ids are stable
-            if known is None:
-                known = seen[id(spec_field)] = {"": "", **{text: text for text in self._untouched}}
+            spec_field, known = known_field
             done = known.get(raw)
             if done is None:
                 if not isinstance(raw, str):
@@ -66,6 +67,24 @@ class Normaliser:
                     changed.append(key)
                 record[key] = done
         return changed
+
+    def _fields_seen(self, fields: Mapping[str, Field]) -> dict[str, tuple[Field, dict[str, str]]]:
+        """Each key of ``fields`` with its field and the texts seen of that field (shared by every mapping
+        holding the field)."""
+        kept = self._by_key.get(id(fields))
+        if kept is not None and kept[0] is fields:
+            return kept[1]
+        if not fields:  # nothing to normalise (a caller's {} for a form without fields): not kept
+            return {}
+        by_key = {key: (spec_field, self._field_seen(spec_field)) for key, spec_field in fields.items()}
+        self._by_key[id(fields)] = (fields, by_key)  # the mapping kept with it: its id stays its own
+        return by_key
+
+    def _field_seen(self, spec_field: Field) -> dict[str, str]:
+        known = self._seen.get(id(spec_field))  # the declarations live as long as the program: ids are stable
+        if known is None:
+            known = self._seen[id(spec_field)] = {"": "", **{text: text for text in self._untouched}}
+        return known
 
     def book(self, book: YearBook) -> YearBook:
         for form_id, record in book.forms.items():
