@@ -398,6 +398,8 @@ def test_parse_entry_resolves_transfers() -> None:
     assert parsed is not None
     assert (parsed.index, parsed.date, parsed.source, parsed.target) == (7, date(2025, 10, 1), "定期存款", "專戶存款2")
     assert parsed.category is None
+    typed = parse_entry(entry(kind="轉", code="3", category="分配款", account="專戶存款2"), YEAR)
+    assert typed is not None and typed.category is None  # a transfer moves no source, whatever is typed
     receipt = parse_entry(entry(kind="收", code="1", account="專戶存款1"), YEAR)
     assert (receipt.source, receipt.target) == (None, "專戶存款1")
     payment = parse_entry(entry(code="1-1", account="零用金"), YEAR)

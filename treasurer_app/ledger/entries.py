@@ -29,7 +29,7 @@ from treasurer_app.value import Value
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~6 ms of every treasurer-app check)
 if TYPE_CHECKING:
-    from typing import Final
+    from typing import Any, Final
 
 
 class LedgerBook(Value):
@@ -193,10 +193,9 @@ class _EntryParser:
     def __init__(self, year: int) -> None:
         self.year = year
         self.dates: dict[tuple[str, str], date | None] = {}
-        self.specs: dict[tuple[str, str], LedgerCode | None] = {}
         self.amounts: dict[str, int | None] = {}
-        self.accounts: dict[str, str | None] = {}
-        self.categories: dict[str, str | None] = {}
+        # (字, 號, 動支帳戶, 動支類別) → what they say (see _moves): a ledger uses a few dozen of them.
+        self.moves: dict[tuple[str, str, str, str], _Moves | None] = {}
 
     def parse(self, record: Mapping[str, object], index: int) -> Entry | None:
         try:
@@ -208,39 +207,38 @@ class _EntryParser:
     def _parse(self, record: Mapping[str, str], index: int) -> Entry | None:
         get = record.get
         key = (get("month", ""), get("day", ""))
-        if key in self.dates:
-            when = self.dates[key]
-        else:
+        when = self.dates.get(key, _UNREAD)
+        if when is _UNREAD:
             when = self.dates[key] = read_date(self.year, read_month(key[0].strip()), key[1].strip())
-        key = (get("kind", ""), get("code", ""))
-        if key in self.specs:
-            spec = self.specs[key]
-        else:
-            spec = self.specs[key] = read_code(read_kind(key[0].strip()), key[1].strip())
         text = get("amount", "")
-        if text in self.amounts:
-            amount = self.amounts[text]
-        else:
+        amount = self.amounts.get(text, _UNREAD)
+        if amount is _UNREAD:
             amount = self.amounts[text] = _amount(text.strip())
-        text = get("account", "")
-        if text in self.accounts:
-            account = self.accounts[text]
-        else:
-            account = self.accounts[text] = read_account(text.strip())
-        if when is None or spec is None or amount is None or account is None:
+        texts = (get("kind", ""), get("code", ""), get("account", ""), get("category", ""))
+        moves = self.moves.get(texts, _UNREAD)
+        if moves is _UNREAD:
+            moves = self.moves[texts] = _moves(*texts)
+        if when is None or amount is None or moves is None:
             return None
-        category = None
-        if spec.kind != TRANSFER:
-            text = get("category", "")
-            if text in self.categories:
-                category = self.categories[text]
-            else:
-                category = self.categories[text] = read_category(text.strip())
-        source, target = spec.ends(account)
+        kind, code, category, account, source, target = moves
         voucher, memo = get("voucher", ""), get("memo", "")
-        return Entry(
-            index, when, spec.kind, spec.code, voucher.strip(), memo.strip(), amount, category, account, source, target
-        )
+        return Entry(index, when, kind, code, voucher.strip(), memo.strip(), amount, category, account, source, target)
+
+
+_UNREAD: Any = object()  # a text not read yet (None is a text that does not parse)
+if TYPE_CHECKING:  # 字, 號, 動支類別, 動支帳戶 and the accounts the money leaves and enters
+    _Moves = tuple[str, str, str | None, str, str | None, str | None]
+
+
+def _moves(kind_text: str, code_text: str, account_text: str, category_text: str) -> _Moves | None:
+    """What an entry's 字, 號, 動支帳戶 and 動支類別 say, or None when they cannot move money (no such 號 or
+    動支帳戶). A transfer has no category."""
+    spec = read_code(read_kind(kind_text.strip()), code_text.strip())
+    account = read_account(account_text.strip())
+    if spec is None or account is None:
+        return None
+    category = None if spec.kind == TRANSFER else read_category(category_text.strip())
+    return (spec.kind, spec.code, category, account, *spec.ends(account))
 
 
 def parse_entry(record: Mapping[str, object], year: int, index: int = 0) -> Entry | None:
