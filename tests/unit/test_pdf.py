@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from treasurer_app.export import pdf, pdf_draw, pdf_fit, pdf_package, pdf_text
+from treasurer_app.export import pdf, pdf_draw, pdf_fit, pdf_frame, pdf_package, pdf_text
 from treasurer_app.export.grid import Grid, Style
 from treasurer_app.export.layouts import application_grids, ledger_grids
 from treasurer_app.forms import FORM_IDS, training_report
@@ -164,9 +164,9 @@ def assert_everything_inside(pages: list[pdf.Page]) -> None:
             assert page.box.contains(run.frame), f"第 {number} 頁「{run.text}」的格超出頁面"
         for cell in page.cells:
             assert page.box.contains(cell), f"第 {number} 頁有格超出頁面 {cell}"
-            assert cell.x0 >= pdf.MARGIN_X - 0.01 and cell.x1 <= page.width - pdf.MARGIN_X + 0.01
-            assert cell.y0 >= pdf.MARGIN_BOTTOM + pdf.BAND - 0.01, "rows go into the footer"
-            assert cell.y1 <= page.height - pdf.MARGIN_TOP - pdf.BAND + 0.01, "rows go into the header"
+            assert cell.x0 >= pdf_frame.MARGIN_X - 0.01 and cell.x1 <= page.width - pdf_frame.MARGIN_X + 0.01
+            assert cell.y0 >= pdf_frame.MARGIN_BOTTOM + pdf_frame.BAND - 0.01, "rows go into the footer"
+            assert cell.y1 <= page.height - pdf_frame.MARGIN_TOP - pdf_frame.BAND + 0.01, "rows go into the header"
 
 
 # ---------------------------------------------------------------- text
@@ -231,8 +231,8 @@ def test_a_text_fits_as_every_text_differing_from_it_in_digits_alone(font: pdf_t
     cells = [grid.add(row, col, value, style)
              for row, value in enumerate(values)
              for col, style in ((0, Style.CENTER), (1, Style.MONEY), (2, Style.TEXT), (3, Style.TEXT))]  # fmt: skip
-    frame = pdf.page_frame(grid)
-    edges, scale = pdf.column_edges(grid, frame), pdf.table_text_scale(grid, frame)
+    frame = pdf_frame.page_frame(grid)
+    edges, scale = pdf_frame.column_edges(grid, frame), pdf_frame.table_text_scale(grid, frame)
     shared = pdf_fit.CellFits(font, edges, scale)
     for cell in cells:
         fitted = shared.fit(cell, 60.0)
@@ -263,9 +263,11 @@ def test_money_is_right_aligned_and_slash_centred(font: pdf_text.Font) -> None:
 def test_columns_fill_the_page_width_in_proportion(font: pdf_text.Font) -> None:
     for landscape in (False, True):
         grid = Grid("s", "t", [10, 30, 20], landscape=landscape)
-        frame = pdf.page_frame(grid)
-        edges = pdf.column_edges(grid, frame)
-        assert edges[0] == pytest.approx(pdf.MARGIN_X) and edges[-1] == pytest.approx(frame.width - pdf.MARGIN_X)
+        frame = pdf_frame.page_frame(grid)
+        edges = pdf_frame.column_edges(grid, frame)
+        assert edges[0] == pytest.approx(pdf_frame.MARGIN_X) and edges[-1] == pytest.approx(
+            frame.width - pdf_frame.MARGIN_X
+        )
         widths = [b - a for a, b in itertools.pairwise(edges)]
         assert widths[1] == pytest.approx(3 * widths[0]) and widths[2] == pytest.approx(2 * widths[0])
 
@@ -289,6 +291,25 @@ def test_long_text_grows_its_row_at_full_size(font: pdf_text.Font) -> None:
     assert len(long_runs) > 3 and {r.size for r in long_runs} == {10}
     assert "".join(r.text for r in long_runs) == "港區" * 60
     assert_everything_inside([page])
+
+
+def test_rows_fitted_together_are_fitted_as_each_alone(font: pdf_text.Font) -> None:
+    """A long table's blocks of one row are fitted a few hundred at a time (GridLayout._fit_single_rows): the same
+    heights and fits as fitting each block alone (_fit_block), a row taller than a page shrunk alone."""
+    grid = Grid("s", "t", [6, 30])
+    for r in range(600):
+        grid.add(r, 0, r, Style.NUMBER)
+        grid.add(r, 1, "港區工作性質" * (1400 if r == 300 else 1 + r % 4), Style.TEXT)  # row 300: pages long
+    together = pdf.GridLayout(grid, font, "d")
+    alone = pdf.GridLayout(grid, font, "d")
+    limit = alone.frame.body_height
+    for r in range(600):
+        alone._fit_block(r, r, limit)
+    assert together.heights == alone.heights
+    fits = [together._kept_fits(r, together._cells_at(r)) for r in range(600)]
+    assert fits == [alone._kept_fits(r, alone._cells_at(r)) for r in range(600)]
+    assert together.heights[300] <= limit, "the row taller than a page is shrunk to fit one"
+    assert min(fit[3] for fit in fits[300]) < pdf_text.SHRINK_FLOOR, "below the floor"
 
 
 def test_rows_never_split_and_headers_repeat(font: pdf_text.Font) -> None:
@@ -317,7 +338,7 @@ def test_text_keeps_its_size_unless_the_table_is_crowded(font: pdf_text.Font, gu
     final = {run.size for page in pdf.layout_grid(grids["final_accounts"], font) for run in page.texts}
     assert 16 in final, "titles at their usual size"
     report = grids["training_report"]
-    assert pdf.table_text_scale(report, pdf.page_frame(report)) == pdf.MIN_TEXT_SCALE
+    assert pdf_frame.table_text_scale(report, pdf_frame.page_frame(report)) == pdf_frame.MIN_TEXT_SCALE
     cells = [run for page in pdf.layout_grid(report, font) for run in page.texts if run.frame in page.cells]
     assert max(run.size for run in cells) == 8, "a crowded landscape table prints at 8 points"
     assert min(run.size for run in cells) >= pdf_text.SHRINK_FLOOR
@@ -325,7 +346,7 @@ def test_text_keeps_its_size_unless_the_table_is_crowded(font: pdf_text.Font, gu
 
 def test_pages_start_at_the_top_without_spacer_rows(font: pdf_text.Font, guide: Project) -> None:
     for grid in application_grids(guide, YEAR):
-        top = pdf.page_frame(grid).top
+        top = pdf_frame.page_frame(grid).top
         for page in pdf.layout_grid(grid, font):
             assert max(run.frame.y1 for run in page.texts) == pytest.approx(top), grid.sheet_name
 
@@ -335,8 +356,8 @@ def test_the_wide_training_report_fits_the_page(font: pdf_text.Font, wide_report
     assert len(pages) >= 5, "ten maximum-length sessions take several pages"
     assert all(p.width > p.height for p in pages), "landscape"
     assert_everything_inside(pages)
-    frame = pdf.page_frame(wide_report)
-    edges = pdf.column_edges(wide_report, frame)
+    frame = pdf_frame.page_frame(wide_report)
+    edges = pdf_frame.column_edges(wide_report, frame)
     for page in pages:
         lefts = {round(c.x0, 2) for c in page.cells}
         rights = {round(c.x1, 2) for c in page.cells}

@@ -25,10 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from reportlab.lib.pagesizes import A4, landscape
-
 from treasurer_app.export.grid import Cell, Grid, Style
-from treasurer_app.export.pdf_fit import LOOKS, MM, PAD_X, PAD_Y, SEAL_BOX, CellFits, Fit
+from treasurer_app.export.pdf_fit import LOOKS, PAD_X, PAD_Y, SEAL_BOX, CellFits, Fit
+from treasurer_app.export.pdf_frame import column_edges, page_frame, table_text_scale
 from treasurer_app.export.pdf_text import (
     BLANK_DATE_LINE,
     EPSILON,
@@ -42,18 +41,11 @@ from treasurer_app.export.pdf_text import (
     wrap,
 )
 
-MARGIN_X = 15 * MM
-MARGIN_TOP = 12 * MM
-MARGIN_BOTTOM = 12 * MM
-BAND = 16.0  # height of the page header and footer bands
 DEFAULT_ROW_HEIGHT = 20.0
-DEFAULT_COL_CHARS = 10.0
 BORDER_WIDTH = 0.6
 SIGNATURE_GAP = 8.0
 DATE_SIZE = 12.0
 FOOTER_SIZE = 10.0
-POINTS_PER_UNIT = 5.0  # an Excel width unit holds half a 10-point CJK character
-MIN_TEXT_SCALE = 0.8  # crowded tables print their text at no less than 8 points
 
 
 # ---------------------------------------------------------------- geometry
@@ -127,76 +119,13 @@ class Page:
 
 
 _NEEDED = operator.itemgetter(5)  # a fit's height needed
+_ROWS_FITTED_TOGETHER = 256  # their fits are held until measured
 
 # What draws one row's cells on a page: (page, row, its cells, their fits, the tops of rows first..last+1, first, last)
 Painter = Callable[["Page", int, list[Cell], list[Fit], list[float], int, int], None]
 
 
 # ---------------------------------------------------------------- one grid
-
-
-@dataclass(frozen=True)
-class Frame:
-    """The printable area of a page."""
-
-    width: float
-    height: float
-
-    @property
-    def left(self) -> float:
-        return MARGIN_X
-
-    @property
-    def right(self) -> float:
-        return self.width - MARGIN_X
-
-    @property
-    def top(self) -> float:
-        return self.height - MARGIN_TOP - BAND
-
-    @property
-    def bottom(self) -> float:
-        return MARGIN_BOTTOM + BAND
-
-    @property
-    def body_height(self) -> float:
-        return self.top - self.bottom
-
-
-def page_frame(grid: Grid) -> Frame:
-    width, height = landscape(A4) if grid.landscape else A4
-    return Frame(width, height)
-
-
-def column_units(grid: Grid) -> list[float]:
-    """Each column's width in Excel's units; columns the grid gives no width get the default."""
-    given = grid.col_widths
-    return [max(given[i], 0.0) if i < len(given) else DEFAULT_COL_CHARS for i in range(grid.n_cols)]
-
-
-def column_edges(grid: Grid, frame: Frame) -> list[float]:
-    """x of each column's left edge and of the last column's right edge, filling the frame's width."""
-    raw = column_units(grid)
-    scale = (frame.right - frame.left) / (sum(raw) or 1.0)
-    edges = [frame.left]
-    for width in raw:
-        edges.append(edges[-1] + width * scale)
-    edges[-1] = frame.right
-    return edges
-
-
-def table_text_scale(grid: Grid, frame: Frame) -> float:
-    """How much smaller than its usual size table text prints, like Excel's fit-to-width printing.
-
-    A 10-point CJK character takes two of Excel's width units (5 points each); when the
-    columns had to shrink more than that to fit the page, the text shrinks with them,
-    but never below MIN_TEXT_SCALE: beyond that rows grow instead.
-    """
-    units = sum(column_units(grid))
-    if units <= 0:
-        return 1.0
-    per_unit = (frame.right - frame.left) / units
-    return max(MIN_TEXT_SCALE, min(1.0, per_unit / POINTS_PER_UNIT))
 
 
 @dataclass(slots=True)  # one per block of rows: a quarter's ledger has 25,000
@@ -257,6 +186,7 @@ class GridLayout:
         limit = body - header_height  # a block of rows must fit under the repeated header
         first_after_header = True
         ranges = self._ranges
+        rows: list[int] = []  # single rows fitted within ``limit``: fitted together, a few hundred at a time
         for first, last in ranges:
             if self.header is not None and first == self.header[0]:
                 continue
@@ -267,9 +197,31 @@ class GridLayout:
                 # the first rows under the header share the first page with the titles above it
                 first_after_header = False
                 room = max(limit / 2, room - sum(self.heights[: self.header[0]]))
+            if first == last and room == limit:
+                rows.append(first)
+                if len(rows) == _ROWS_FITTED_TOGETHER:
+                    self._fit_single_rows(rows, limit)
+                continue
+            self._fit_single_rows(rows, limit)
             fits = self._fit_block(first, last, room)
             if room < limit and min((f[3] for row in fits for f in row), default=SHRINK_FLOOR) < SHRINK_FLOOR - EPSILON:
                 self._fit_block(first, last, limit)  # legible text matters more than keeping company
+        self._fit_single_rows(rows, limit)
+
+    def _fit_single_rows(self, rows: list[int], limit: float) -> None:
+        """Blocks of one row each (``rows``, in order; emptied) fitted within ``limit``, as ``_fit_block`` fits
+        each: their runs of adjacent rows fitted and measured in one go, a row taller than ``limit`` fitted again
+        and shrunk alone."""
+        start = 0
+        for n in range(1, len(rows) + 1):
+            if n == len(rows) or rows[n] != rows[n - 1] + 1:
+                self._fit_rows(rows[start], rows[n - 1], limit)
+                start = n
+        heights = self.heights
+        for r in rows:
+            if heights[r] > limit + EPSILON:
+                self._fit_block(r, r, limit)
+        rows.clear()
 
     def _fit_block(self, first: int, last: int, room: float) -> list[list[Fit]]:
         """Fit rows first..last within ``room``: their cells' fits."""

@@ -22,19 +22,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from treasurer_app.export.grid import Grid
-from treasurer_app.export.pdf import (
-    BAND,
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
-    MARGIN_X,
-    Box,
-    GridLayout,
-    Page,
-    Rect,
-    TextRun,
-    layout_grid,
-    page_frame,
-)
+from treasurer_app.export.pdf import Box, GridLayout, Page, Rect, TextRun, layout_grid
+from treasurer_app.export.pdf_frame import BAND, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, page_frame
 from treasurer_app.export.pdf_stream import (
     TEXT_END,
     PageBody,
