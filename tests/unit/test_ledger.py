@@ -313,6 +313,11 @@ def test_voucher_required_short_and_unique() -> None:
     findings = check_ledger(LedgerBook(OPENING, records), YEAR)
     assert only(findings, "ledger.voucher_unique").message == "第 2 筆 傳票序號：與第 1 筆重複（A1）"
     assert only(findings, "ledger.voucher_length").message == "第 3 筆 傳票序號：最多 10 個字（目前 11 個字）"
+    spellings = [
+        {**entry(), "voucher": text} for text in ("V-7a", "v-7A", "Ｖ－７ａ", "V-7b")
+    ]  # one voucher, three ways
+    repeated = [f.row for f in check_ledger(LedgerBook(OPENING, spellings), YEAR) if f.rule == "ledger.voucher_unique"]
+    assert repeated == [1, 2]
 
 
 def test_memo_at_most_50_characters() -> None:
