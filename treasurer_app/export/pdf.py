@@ -154,7 +154,8 @@ class GridLayout:
         # Each row's last fit: (the height its cells may take, the size its growing cells are capped at).
         self._fitted_as: list[tuple[float, float | None]] = [(0.0, None)] * self.n_rows
         # Each row's fits as its last fit made them, kept until the row is drawn (see _keep)
-        self._kept: list[tuple[tuple[Fit, ...], int] | None] = [None] * self.n_rows
+        self._kept: list[tuple[tuple[Fit, ...], tuple[int, ...]] | None] = [None] * self.n_rows
+        self._like_places: dict[tuple[int, ...], tuple[int, ...]] = {}  # the places of a row's likes, shared
         self._fit_cells()
         self.y = 0.0
         self._fresh_y = 0.0
@@ -242,10 +243,10 @@ class GridLayout:
         self._measure_rows(first, last, fits, explicit=size_cap is None)
         return fits
 
-    def _fit_row(self, r: int) -> tuple[list[Fit], tuple[tuple[Fit, ...], int]]:
+    def _fit_row(self, r: int) -> tuple[list[Fit], tuple[tuple[Fit, ...], tuple[int, ...]]]:
         """The fits of the cells starting on row ``r`` as its last fit made them, and the same to keep until it is
         drawn: a fit made from a like (balances, vouchers, members: ever new texts; 14 MB a quarter) kept as the
-        like, which is kept anyway, its bit set in the mask, its text the cell's again when drawn (_kept_fits)."""
+        like, which is kept anyway, its place noted, its text the cell's again when drawn (_kept_fits)."""
         limit, size_cap = self._fitted_as[r]
         cell_fits = self._cell_fits
         fits, fit_afresh = cell_fits.fits, cell_fits.fit_afresh
@@ -266,14 +267,14 @@ class GridLayout:
                 cell_fits.fit(c, limit, size_cap) if f[5] > c.rowspan * DEFAULT_ROW_HEIGHT else f
                 for c, f in zip(cells, fitted, strict=True)
             ]
-            return fitted, (tuple(fitted), 0)  # a block shrunk to fit a page: rare, kept as it is
+            return fitted, (tuple(fitted), ())  # a block shrunk to fit a page: rare, kept as it is
         if not likes:
-            return fitted, (tuple(fitted), 0)
-        kept, mask = list(fitted), 0
+            return fitted, (tuple(fitted), ())
+        kept = list(fitted)
         for i, like in likes:
             kept[i] = like
-            mask |= 1 << i
-        return fitted, (tuple(kept), mask)
+        places = tuple(i for i, _ in likes)
+        return fitted, (tuple(kept), self._like_places.setdefault(places, places))
 
     def _kept_fits(self, r: int, cells: list[Cell]) -> list[Fit]:
         """Row ``r``'s fits as kept by its last fit (let go once taken, the header's rows' excepted: they are drawn
@@ -283,13 +284,10 @@ class GridLayout:
             return self._fit_row(r)[0]
         if self.header is None or not self.header[0] <= r <= self.header[1]:
             self._kept[r] = None
-        row, mask = list(kept[0]), kept[1]
-        if not mask:
-            return row
-        for i, cell in enumerate(cells):
-            if mask >> i & 1:
-                like = row[i]
-                row[i] = (like[0], like[1], like[2], like[3], (cell_text(cell),), like[5], like[6])
+        row = list(kept[0])
+        for i in kept[1]:
+            like = row[i]
+            row[i] = (like[0], like[1], like[2], like[3], (cell_text(cells[i]),), like[5], like[6])
         return row
 
     def _shrink_rows(self, first: int, last: int, limit: float, fits: list[list[Fit]]) -> list[list[Fit]]:
