@@ -753,6 +753,23 @@ def test_the_fits_kept_from_fitting_to_drawing_are_the_fits_made_afresh(with_led
         assert fits == layout._fit_row(r)[0], r
 
 
+def test_a_text_shown_as_itself_is_known_by_its_characters(tmp_path: Path) -> None:
+    """The painter shows a planned cell's text without splitting it when TextOperators.plain says every text
+    differing from it in its digits alone shows as itself: the ten digits and its characters split before, each
+    its own code in subset 0, none escaped (the bytes: the ledger tests above and below)."""
+    with pdf_draw.PageWriter(tmp_path / "p.pdf", pdf_text.default_font(), title="t") as writer:
+        text = writer.text
+        assert text.plain("1,234") is None, "the digits are not split yet"
+        text.split("0123456789")
+        assert text.plain("1,234") is None, "the comma is not"
+        text.split("V,")
+        assert text.plain("1,234") and text.plain("V01331")
+        text.split("港()")
+        assert text.plain("港1") is False, "港 has another code"
+        assert text.plain("(1)") is False, "a parenthesis is escaped"
+        assert text.split("1,234") == [(0, "(1,234) Tj")], "as split"
+
+
 def clipped_grid() -> Grid:
     """A column narrower than one character (drawn clipped), bold shaded headers, a tall merged cell."""
     grid = Grid("窄", "窄欄", [0.2, 12, 12])

@@ -27,6 +27,7 @@ from treasurer_app.export.pdf_text import LEADING, Font
 
 BOLD_STROKE = 0.35  # outline added to glyphs for a bold look
 _NUMBERS_KEPT = 50_000  # formatted coordinates a painter remembers (a page's rows repeat the last page's)
+_DIGITS = "0123456789"
 PIECES_KEPT = 20_000  # texts whose split a document remembers (a ledger's 100,000 balances would take 15 MB)
 TEXT_START = f"q 0 g 0 G {BOLD_STROKE:.2f} w BT"
 TEXT_END = "ET Q"
@@ -72,6 +73,19 @@ class TextOperators:
                 pieces = [(subset, f"({escaped}) Tj") for subset, escaped in self._pieces(text)]
             self.pieces[text] = pieces
         return pieces
+
+    def plain(self, text: str) -> bool | None:
+        """Whether ``text`` and every text differing from it in its digits alone show as themselves in subset 0
+        (its characters and the ten digits each split before, each its own code there, none escaped): they are
+        then shown without being split (a ledger's balances, amounts and dates). None while one of them is new."""
+        chars = self._chars
+        for char in _DIGITS + text:
+            known = chars.get(char)
+            if known is None:
+                return None
+            if known != (0, char):
+                return False
+        return True
 
     def _pieces(self, text: str) -> list[tuple[int, str]]:
         """What reportlab's TTFont.splitString gives for the text, escaped. A character new to the file is
@@ -137,10 +151,12 @@ class PageBody:
 _Run = tuple[float, str, bool]  # a one-line run's baseline in a row, its Tm operator's end, whether it fits
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Plan:
     """How a cell of one line that fits its column is drawn, but for its row's numbers: its column's x0 and width
-    formatted for its rectangle, its fill and border, its text's size, the start of its Tm operator and its mode."""
+    formatted for its rectangle, its fill and border, its text's size, the start of its Tm operator and its mode;
+    whether its texts show as themselves (``TextOperators.plain``: the fits sharing a placed line, a like's, show
+    texts differing in their digits alone), None until known."""
 
     x0: str
     width: str
@@ -149,6 +165,7 @@ class _Plan:
     size: float
     start: str
     mode: int
+    plain: bool | None = None
 
 
 class StreamPainter:
@@ -208,6 +225,19 @@ class StreamPainter:
                             strokes = body.strokes.setdefault(BORDER_WIDTH, [])
                         strokes.append(shape)
                     line = fit[4][0]
+                    plain = plan.plain
+                    if plain is None:
+                        plain = plan.plain = text.plain(line)
+                    if plain:  # TextOperators.add, for a text shown as itself: not split, not remembered
+                        if plan.mode != text.mode:
+                            text.mode = plan.mode
+                            texts.append(f"{plan.mode} Tr")
+                        texts.append(plan.start + run[1])
+                        if (0, size) != text.current:
+                            text.current = (0, size)
+                            texts.append(text.font(0, size))
+                        texts.append(f"({line}) Tj")
+                        continue
                     shown = pieces.get(line) or text.split(line)
                     if len(shown) == 1 and plan.mode == text.mode and (shown[0][0], size) == text.current:
                         texts.append(plan.start + run[1])  # TextOperators.add, for the usual run
