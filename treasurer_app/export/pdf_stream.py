@@ -182,6 +182,9 @@ class StreamPainter:
         self._columns: dict[float, tuple[float, str, str]] = {}  # x0 → x1, x0 and width, formatted
         self._xs: dict[float, str] = {}  # a run's x → the start of its Tm operator
         self._baselines: dict[float, str] = {}  # a run's baseline → the end of its Tm operator
+        # a row's bottom and top → its part of its cells' rectangles (None if of no height), and its one-line runs
+        # by their size (see _run): the rows of a page are where the last page's were
+        self._rows: dict[tuple[float, float], tuple[tuple[str, str] | None, dict[float, _Run]]] = {}
         # id of a one-line fit's placed line → (it, the cell's plan): a column's fits made from one like share it
         self._plans: dict[int, tuple[object, _Plan]] = {}
 
@@ -198,16 +201,24 @@ class StreamPainter:
         if self._page is not page:
             self._page = page
             body.texts = text.begin()
-        if len(self._xs) > _NUMBERS_KEPT or len(self._baselines) > _NUMBERS_KEPT or len(self._plans) > _NUMBERS_KEPT:
+        if (
+            len(self._xs) > _NUMBERS_KEPT
+            or len(self._baselines) > _NUMBERS_KEPT
+            or len(self._plans) > _NUMBERS_KEPT
+            or len(self._rows) > _NUMBERS_KEPT
+        ):
             self._xs.clear()
             self._baselines.clear()
             self._plans.clear()
+            self._rows.clear()
         texts, pieces, plans = body.texts, text.pieces, self._plans
         strokes = body.strokes.get(BORDER_WIDTH)
         y1 = tops[r - first]
         y0 = tops[r - first + 1]  # the bottom of the row's own cells (a merged cell's is lower)
-        row = (f"{y0:.2f}", f"{y1 - y0:.2f} re") if y1 != y0 else None
-        runs: dict[float, tuple[float, str, bool]] = {}  # size → a one-line run's baseline in this row
+        known_row = self._rows.get((y0, y1))
+        if known_row is None:
+            known_row = self._rows[(y0, y1)] = ((f"{y0:.2f}", f"{y1 - y0:.2f} re") if y1 != y0 else None, {})
+        row, runs = known_row
         for cell, fit in zip(cells, fits, strict=True):
             placed = fit[6]
             known = plans.get(id(placed))
