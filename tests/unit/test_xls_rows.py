@@ -105,6 +105,7 @@ def test_the_print_area_is_read_from_the_cells_written() -> None:
     """The .xls writer's print area, from the rows and columns it wrote, is ``grid.print_area``'s."""
     from treasurer_app.export import xls
     from treasurer_app.export.grid import Grid, Style, print_area
+    from treasurer_app.export.xls_formulas import Formulas
 
     grids = [Grid("empty", "t", []), Grid("widths only", "t", [8, 8, 8])]
     merged = Grid("merged", "t", [8])
@@ -121,7 +122,7 @@ def test_the_print_area_is_read_from_the_cells_written() -> None:
         texts = xls_rows.Texts(book)
         for grid in grids:
             sheet = book.add_named_sheet(grid.sheet_name)
-            rows = xls._write_sheet(book, sheet, grid, {}, xls._Formulas(), spill, texts)
+            rows = xls._write_sheet(book, sheet, grid, {}, Formulas(), spill, texts)
             assert xls._print_area(grid, rows) == print_area(grid), grid.sheet_name
 
 
@@ -156,13 +157,14 @@ def test_a_sheet_s_rows_are_the_records_xlwt_writes() -> None:
     """The row block (ROW records, each row's with its cells, in xlwt's order) as xlwt's own Worksheet.write and
     write_merge give it, for grids in row order and not, with merges, cells written over and rows of no cell."""
     from treasurer_app.export import xls
+    from treasurer_app.export.xls_formulas import Formulas
 
     rng = random.Random(8)
     for trial in range(12):
         grid: Any = sheet_grid(rng, in_order=trial % 2 == 0)
         ours, theirs = xls._Workbook(), xls._Workbook()
         with xls_rows.Spill() as spill:
-            rows = xls._write_sheet(ours, ours.add_named_sheet("s"), grid, {}, xls._Formulas(), spill,
+            rows = xls._write_sheet(ours, ours.add_named_sheet("s"), grid, {}, Formulas(), spill,
                                     xls_rows.Texts(ours))  # fmt: skip
             length, chunks = rows.row_block()
             block = b"".join(chunks)

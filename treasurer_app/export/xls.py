@@ -21,24 +21,19 @@ LibreOffice round trip (tests/unit/test_workbook_writers.py):
   workbook-wide defined name (a NAME record, ``DropDownList1`` …) and the name
   refers to the cells, as Excel itself writes such a list.
 
-xlwt's formula parser takes milliseconds a formula (about 4 ms for a ledger's running
-balance), which made a year's ledger of a few thousand entries take minutes. A formula is
-parsed once per shape: the same formula a row further down (the running balances, the
-totals of each row) is the parsed one's tokens with their relative rows moved, exactly
-as Excel moves them when a formula is copied down (``_Formulas``). A ledger's running
-balances are not even printed as text: cells that say their formula's shape (``formula_shape``)
-are the first such cell's tokens moved.
+A formula is parsed once per shape, the same formula further down being its tokens moved
+(``xls_formulas``).
 
 Cells are not kept as xlwt's cell objects: each is encoded at once as the few values its record
-needs, and each row's records as xlwt encodes them once the row is complete (``xls_rows``).
+needs, and each row's records as xlwt encodes them once the row is complete (``xls_rows``). Rows
+laid out alike (a ledger's entries) are encoded a column at a time (``xls_block``).
 """
 
 from __future__ import annotations
 
 import operator
-import re
 import struct
-from collections.abc import Hashable, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import islice
 from operator import attrgetter
 from pathlib import Path
@@ -47,7 +42,7 @@ import xlwt
 from xlwt.BIFFRecords import FormulaRecord
 from xlwt.UnicodeUtils import upack2
 
-from treasurer_app.export import xls_rows
+from treasurer_app.export import xls_block, xls_rows
 from treasurer_app.export.atomic import write_atomically
 from treasurer_app.export.excel_look import FONT_NAME, LOOKS, cell_fill
 from treasurer_app.export.grid import (
@@ -62,6 +57,7 @@ from treasurer_app.export.grid import (
     explicit_list,
     validation_message,
 )
+from treasurer_app.export.xls_formulas import Formulas
 
 A4 = 9  # BIFF paper size code
 MAX_COLUMN_WIDTH = 255  # characters; BIFF8 stores width in 1/256 of a character, 16 bits
@@ -88,7 +84,7 @@ def _record(record_id: int, data: bytes) -> bytes:
     return struct.pack("<HH", record_id, len(data)) + data
 
 
-_FORMULA_HEAD = struct.Struct("<5HdHLH").pack  # FORMULA: id, length, row, column, XF, result, flags, 0, tokens' size
+_FORMULA_HEAD = xls_rows.FORMULA_HEAD
 _TEXT_RESULT = b"\x00" + b"\x00" * 5 + b"\xff\xff"  # result type 0 (text) in the first byte, 0xFFFF in the last two
 
 
@@ -169,227 +165,6 @@ class _Workbook(xlwt.Workbook):
         return links + lists + b"".join(_name_record(*name) for name in sorted(self.names))
 
 
-# A1 references outside quoted text: not preceded by a letter/digit (TAN2, LOG10 are functions) and not followed
-# by "(" (a function call), "!" (a sheet name) or more name characters. Texts in "…" and sheet names in '…' are
-# matched first and kept.
-_REFERENCE = re.compile(
-    r"(\"(?:[^\"]|\"\")*\")|('(?:[^']|'')*')|(?<![A-Za-z0-9_.])(\$?[A-Z]{1,3})(\$?)([0-9]+)(?![A-Za-z0-9_(!])"
-)
-
-
-class _Formulas:
-    """Formula tokens per cell, parsing each shape of formula once.
-
-    A formula is known by its text without digits (its skeleton) and the digit runs it holds;
-    a later formula with the same skeleton whose digit runs differ from a known one's only in
-    the relative rows, each by the same number of rows, is that formula moved (the regex that
-    tells rows from other digits runs once per shape, not once per cell).
-
-    Formulas come in repeating sequences (a ledger row's four running balances and its 結存, row
-    after row): the shape that followed the last one matched is tried first, by printing it at
-    the new row and comparing the texts, which spares the regexes over a long formula's text.
-
-    A cell may say what its formula is without printing it (``keyed``): cells giving the same key
-    hold one formula moved by the rows between them (a ledger's running balances), so only the
-    first is printed and matched, the others are its tokens moved.
-    """
-
-    MAX_PER_SKELETON = 8  # shapes kept per skeleton (SUM(C5:C9) and SUM(C5:C12) share one), most recent first
-
-    def __init__(self) -> None:
-        self.known: dict[str, list[_Shape]] = {}  # skeleton → the shapes parsed
-        self.matched: _Shape | None = None  # the shape of the formula given last
-        self.after: dict[_Shape, _Shape] = {}  # a shape → the shape of the formula that came after it last
-        self.before_parsed: _Shape | None = None  # the shape matched before the formula being parsed afresh
-        self.by_key: dict[Hashable, _Shape] = {}  # a key given to ``keyed`` → the shape of its formulas
-        self.key_parsed: Hashable | None = None  # the key of the formula being parsed afresh, if any
-
-    def formula(self, text: str, row: int) -> bytes | xlwt.Formula:
-        """The tokens of ``text`` at ``row`` when it is a known formula moved, else the formula parsed."""
-        previous, self.matched, self.key_parsed = self.matched, None, None
-        guess = self.after.get(previous) if previous is not None else None
-        if guess is not None:
-            tokens = guess.printed_at(text, row)
-            if tokens is not None:
-                self.matched = guess
-                return tokens
-        numbers = _DIGITS.findall(text)
-        for shape in self.known.get(_DIGITS.sub("", text), ()):
-            tokens = shape.moved_to(numbers, row)
-            if tokens is not None:
-                self._follows(previous, shape)
-                return tokens
-        self.before_parsed = previous  # learn() links the shape it makes to it
-        return xlwt.Formula(text)
-
-    def keyed(self, key: Hashable, cell: Cell) -> bytes | xlwt.Formula:
-        """``formula(cell.formula, cell.row)``, where every cell giving ``key`` holds the same formula moved."""
-        shape = self.by_key.get(key)
-        if shape is not None:
-            tokens = shape.tokens(cell.row - shape.row)
-            if tokens is not None:
-                return tokens
-        formula = self.formula(str(cell.formula), cell.row)
-        if isinstance(formula, bytes):
-            if self.matched is not None:
-                self.by_key[key] = self.matched
-        else:
-            self.key_parsed = key  # learn() files the shape it makes under it
-        return formula
-
-    def _follows(self, previous: _Shape | None, shape: _Shape) -> None:
-        if previous is not None:
-            self.after[previous] = shape
-        self.matched = shape
-
-    def learn(self, formula: xlwt.Formula, row: int) -> None:
-        """Remember a freshly parsed formula once written (xlwt fills in its sheet references then)."""
-        key, self.key_parsed = self.key_parsed, None
-        text = formula.text()
-        moving = _moving_numbers(text)
-        tokens = formula.rpn()[2:]
-        offsets = _relative_rows(tokens)
-        if moving is None or offsets is None:
-            return
-        shapes = self.known.setdefault(_DIGITS.sub("", text), [])
-        shape = _Shape(row, tokens, text, moving, offsets)
-        shapes.insert(0, shape)
-        del shapes[self.MAX_PER_SKELETON :]
-        self._follows(self.before_parsed, shape)
-        if key is not None:
-            self.by_key[key] = shape
-
-
-_DIGITS = re.compile(r"[0-9]+")
-
-
-class _Shape:
-    """A parsed formula: its row and tokens, its digit runs as written (the relative rows apart), and the
-    tokens cut where they hold the relative rows."""
-
-    __slots__ = ("fixed", "fixed_at", "high", "low", "moving_at", "row", "runs", "starts", "text_parts")
-
-    def __init__(self, row: int, tokens: bytes, text: str, moving: list[bool], offsets: list[int]) -> None:
-        numbers = _DIGITS.findall(text)
-        self.row = row
-        self.moving_at = [i for i, moves in enumerate(moving) if moves]
-        self.fixed_at = [i for i, moves in enumerate(moving) if not moves]
-        self.fixed = [numbers[i] for i in self.fixed_at]  # as written: 存款01 is not 存款1
-        self.starts = [int(numbers[i]) for i in self.moving_at]
-        # The text cut around its relative rows: [text, row, text, row, …, text], to print it at another row.
-        spans = [match.span() for match, moves in zip(_DIGITS.finditer(text), moving, strict=True) if moves]
-        cuts = [0, *(at for span in spans for at in span), len(text)]
-        self.text_parts: list[str] = []
-        for n in range(len(spans) + 1):
-            self.text_parts += [text[cuts[2 * n] : cuts[2 * n + 1]], ""]
-        self.text_parts.pop()
-        # The tokens cut where they hold relative rows: [bytes, row, bytes, row, …, bytes]. Rows in a run of equal
-        # ones (a ledger balance's own row, 16 times) are put in with one join: (row, [bytes before each, …]),
-        # the last run also holding the bytes after it, the others an empty piece for their last row.
-        rows = [struct.unpack_from("<H", tokens, at)[0] for at in offsets]
-        cuts = [0, *(at for offset in offsets for at in (offset, offset + 2)), len(tokens)]
-        pieces = [tokens[cuts[2 * n] : cuts[2 * n + 1]] for n in range(len(offsets) + 1)]
-        self.runs: list[tuple[int, list[bytes]]] = []
-        for n, value in enumerate(rows):
-            if not self.runs or rows[n - 1] != value:
-                self.runs.append((value, []))
-            self.runs[-1][1].append(pieces[n])
-        for _, run in self.runs:
-            run.append(b"")
-        if self.runs:
-            self.runs[-1][1][-1] = pieces[-1]
-        else:
-            self.runs.append((0, pieces))  # nothing to move: the tokens as they are
-        self.low, self.high = min(rows, default=0), max(rows, default=0)
-
-    def moved_to(self, numbers: list[str], row: int) -> bytes | None:
-        """The tokens for the formula whose digit runs are ``numbers`` at ``row``, when it is this one moved."""
-        if len(numbers) != len(self.fixed_at) + len(self.moving_at):
-            return None
-        if [numbers[i] for i in self.fixed_at] != self.fixed:
-            return None
-        delta = row - self.row
-        written = [numbers[i] for i in self.moving_at]
-        if written != [str(start + delta) for start in self.starts]:
-            return None
-        return self.tokens(delta)
-
-    def printed_at(self, text: str, row: int) -> bytes | None:
-        """The tokens for ``text`` at ``row`` when it is this formula moved there, printed the same."""
-        delta = row - self.row
-        parts = self.text_parts
-        parts[1::2] = [str(start + delta) for start in self.starts]
-        if "".join(parts) != text:
-            return None
-        return self.tokens(delta)
-
-    def tokens(self, delta: int) -> bytes | None:
-        """The tokens moved ``delta`` rows down (None when a row would leave the sheet)."""
-        if self.low + delta < 0 or self.high + delta > 0xFFFF:
-            return None
-        tokens = b""
-        for value, run in self.runs:  # a loop, not a comprehension: two runs mostly, and this is per cell
-            tokens += _ROW(value + delta).join(run)
-        return tokens
-
-
-_ROW = struct.Struct("<H").pack
-
-
-def _moving_numbers(text: str) -> list[bool] | None:
-    """For each digit run of the formula, whether it is a relative row: 'M12+I13' → [True, True],
-    'SUM($A$1:A5)' → [False, True] (an absolute row), 'IF(K5="專戶存款1",1,0)' → [True, False, False, False]
-    (text and numbers are no rows); None when nothing moves."""
-    rows = {match.start(5) for match in _REFERENCE.finditer(text) if match.group(3) is not None and not match.group(4)}
-    if not rows:
-        return None
-    return [match.start() in rows for match in _DIGITS.finditer(text)]
-
-
-# Payload sizes of the BIFF8 formula tokens a formula of ours may hold (MS-XLS 2.5.198); the class bits (0x20, 0x40,
-# 0x60) of operand tokens are folded to 0x20. Tokens not listed make the formula be parsed afresh.
-_FIXED = {
-    **dict.fromkeys(range(0x03, 0x17), 0),  # operators, tParen, tMissArg
-    0x1C: 1, 0x1D: 1, 0x1E: 2, 0x1F: 8,  # tErr, tBool, tInt, tNum
-    0x21: 2, 0x22: 3, 0x23: 4,  # tFunc, tFuncVar, tName
-}  # fmt: skip
-_REF, _AREA, _REF_3D, _AREA_3D = 0x24, 0x25, 0x3A, 0x3B
-_ROW_RELATIVE = 0x8000  # in a reference's column field
-
-
-def _relative_rows(tokens: bytes) -> list[int] | None:
-    """Where the tokens hold a row-relative reference's row (two bytes each); None when a token is not understood."""
-    offsets: list[int] = []
-    i = 0
-    while i < len(tokens):
-        ptg = tokens[i]
-        base = (ptg & 0x1F) | 0x20 if ptg & 0x60 else ptg
-        i += 1
-        if base in _FIXED:
-            i += _FIXED[base]
-        elif base == 0x17:  # tStr: length, flags, characters
-            length, flags = tokens[i], tokens[i + 1]
-            i += 2 + length * (2 if flags & 1 else 1)
-        elif base == 0x19:  # tAttr: type, data; tAttrChoose adds a jump table
-            kind, count = tokens[i], struct.unpack_from("<H", tokens, i + 1)[0]
-            i += 3 + (2 * (count + 1) if kind & 0x04 else 0)
-        elif base in (_REF, _REF_3D):
-            at = i + (2 if base == _REF_3D else 0)
-            offsets += _relative(tokens, at, at + 2)
-            i = at + 4
-        elif base in (_AREA, _AREA_3D):
-            at = i + (2 if base == _AREA_3D else 0)
-            offsets += _relative(tokens, at, at + 4) + _relative(tokens, at + 2, at + 6)
-            i = at + 8
-        else:
-            return None
-    return offsets if i == len(tokens) else None
-
-
-def _relative(tokens: bytes, row_at: int, column_at: int) -> list[int]:
-    return [row_at] if struct.unpack_from("<H", tokens, column_at)[0] & _ROW_RELATIVE else []
-
-
 def _name_record(sheet_index: int, code: int, tokens: bytes) -> bytes:
     # Flags: built-in name (0x0020); no shortcut; name length 1; formula size; reserved; scope = sheet (1-based);
     # no menu, description, help or status text; then the name as an uncompressed-flag byte and its one code.
@@ -408,7 +183,7 @@ def write_xls(grids: Sequence[Grid], path: str | Path) -> Path:
     """Write the grids as one .xls workbook at ``path`` (replacing it only once fully written)."""
     book = _Workbook()
     styles: dict[tuple[Style, bool, InputFill], int] = {}
-    formulas = _Formulas()
+    formulas = Formulas()
     used: set[str] = set()
     # Every sheet exists before any cell is written: a formula may refer to a later sheet by name.
     sheets = [book.add_named_sheet(excel_sheet_name(grid.sheet_name, used)) for grid in grids]
@@ -455,7 +230,7 @@ def _write_sheet(
     sheet: xlwt.Worksheet,
     grid: Grid,
     styles: dict[tuple[Style, bool, InputFill], int],
-    formulas: _Formulas,
+    formulas: Formulas,
     spill: xls_rows.Spill,
     texts: xls_rows.Texts,
 ) -> xls_rows.SheetRows:
@@ -483,83 +258,115 @@ def _write_sheet(
 
 
 def _write_cells(
-    book: _Workbook,
-    rows: xls_rows.SheetRows,
-    grid: Grid,
-    styles: dict[tuple[Style, bool, InputFill], int],
-    formulas: _Formulas,
-) -> None:
-    """Every cell of the grid, in its order, as ``Worksheet.write`` and ``write_merge`` write them.
-
-    A quarter's ledger has 400,000 cells, so the usual ones are encoded here at once: a text (its shared
-    string looked up once per distinct text), a 30-bit integer (an RK value), an empty cell, a formula."""
+    book: _Workbook, rows: xls_rows.SheetRows, grid: Grid, styles: dict[tuple[Style, bool, InputFill], int],
+    formulas: Formulas,
+) -> None:  # fmt: skip
+    """Every cell of the grid, in its order, as ``Worksheet.write`` and ``write_merge`` write them: a grid written
+    row after row in blocks of rows laid out alike where it has them (``xls_block``), the rest cell by cell."""
     cells = grid.cells
+    row_of = list(map(_ROW_OF, cells))
     # Rows in order (then a row is complete once passed): each cell's row compared with the next one's.
-    in_order = all(map(operator.le, map(_ROW_OF, cells), map(_ROW_OF, islice(cells, 1, None))))
-    texts = rows.texts
-    text_index, tally = texts.index, texts.tally
-    uses = 0  # of shared strings already added, counted once at the end
-    xfs: dict[tuple[Style, bool], int] = {}
-    line: dict[int, xls_rows.Entry] = {}
-    last_row = -1
-    label, rk_limit, put, head = xls_rows.LABEL_SST, xls_rows.RK_LIMIT, rows.put, _FORMULA_HEAD
-    for cell in cells:
-        row, col = cell.row, cell.col
-        if row != last_row:
-            if in_order:
-                rows.complete_before(row)
-            line = rows.line(row)
-            last_row = row
-        if not 0 <= col <= MAX_COLUMN:
-            raise ValueError(f"column index ({col!r}) not an int in range(256)")
-        xf = xfs.get((cell.style, cell.locked))
+    in_order = all(map(operator.le, row_of, islice(row_of, 1, None)))
+    writer = _CellWriter(book, rows, grid, styles, formulas, in_order)
+    blocks = list(xls_block.blocks(row_of)) if in_order else []
+    del row_of
+    done = 0
+    for block in blocks:
+        writer.write(islice(cells, done, block[0]))
+        xls_block.write_block(cells, block, writer, rows, formulas)
+        done = block[1]
+    writer.write(islice(cells, done, None))
+    rows.texts.used(writer.uses)
+
+
+class _CellWriter:
+    """Cells written one at a time. The usual ones are encoded here at once: a text (its shared string
+    looked up once per distinct text), a 30-bit integer (an RK value), an empty cell, a formula."""
+
+    def __init__(
+        self, book: _Workbook, rows: xls_rows.SheetRows, grid: Grid, styles: dict[tuple[Style, bool, InputFill], int],
+        formulas: Formulas, in_order: bool,
+    ) -> None:  # fmt: skip
+        self.book, self.rows, self.styles, self.formulas, self.in_order = book, rows, styles, formulas, in_order
+        self.input_fill = grid.input_fill
+        self.xfs: dict[tuple[Style, bool], int] = {}
+        self.uses = 0  # of shared strings already added, counted once at the end
+
+    def known_xf(self, cell: Cell) -> int | None:
+        return self.xfs.get((cell.style, cell.locked))
+
+    def xf(self, cell: Cell) -> int:
+        """The XF index of ``cell``'s look, the style added to the workbook the first time."""
+        xf = self.xfs.get((cell.style, cell.locked))
         if xf is None:
-            key = (cell.style, cell.locked, grid.input_fill)
-            xf = styles.get(key)
+            key = (cell.style, cell.locked, self.input_fill)
+            xf = self.styles.get(key)
             if xf is None:
-                xf = styles[key] = book.add_style(_make_style(book, *key))
-            xfs[cell.style, cell.locked] = xf
-        value = cell.value
-        shape = None if type(cell) is Cell else getattr(cell, "formula_shape", None)
-        if shape is not None:
-            tokens: bytes | xlwt.Formula | None = formulas.keyed(shape, cell)
-        elif text := cell.formula:  # read once: a formula may be printed when read (export.ledger_formulas)
-            tokens = formulas.formula(text, row)
-        else:
-            tokens = None
-        if tokens is not None:
-            if type(tokens) is bytes and type(value) is int:  # a formula moved, its figure cached: most of them
-                size = len(tokens)
-                entry: xls_rows.Entry = head(_FORMULA, 22 + size, row, col, xf, float(value), 0, 0, size) + tokens
+                xf = self.styles[key] = self.book.add_style(_make_style(self.book, *key))
+            self.xfs[cell.style, cell.locked] = xf
+        return xf
+
+    def write(self, cells: Iterable[Cell]) -> None:
+        book, rows, formulas, in_order, xfs = self.book, self.rows, self.formulas, self.in_order, self.xfs
+        texts = rows.texts
+        text_index, tally = texts.index, texts.tally
+        uses = 0
+        line: dict[int, xls_rows.Entry] = {}
+        last_row = -1
+        label, rk_limit, put, head = xls_rows.LABEL_SST, xls_rows.RK_LIMIT, rows.put, _FORMULA_HEAD
+        for cell in cells:
+            row, col = cell.row, cell.col
+            if row != last_row:
+                if in_order:
+                    rows.complete_before(row)
+                line = rows.line(row)
+                last_row = row
+            if not 0 <= col <= MAX_COLUMN:
+                raise ValueError(f"column index ({col!r}) not an int in range(256)")
+            xf = xfs.get((cell.style, cell.locked))
+            if xf is None:
+                xf = self.xf(cell)
+            value = cell.value
+            shape = None if type(cell) is Cell else getattr(cell, "formula_shape", None)
+            if shape is not None:
+                tokens: bytes | xlwt.Formula | None = formulas.keyed(shape, cell)
+            elif text := cell.formula:  # read once: a formula may be printed when read (export.ledger_formulas)
+                tokens = formulas.formula(text, row)
             else:
-                entry = _formula(book, formulas, tokens, row, col, xf, value)
-        elif type(value) is str:
-            index = text_index.get(value)
-            if index is None:
-                index = texts.first(value)
+                tokens = None
+            if tokens is not None:
+                if type(tokens) is bytes and type(value) is int:  # a formula moved, its figure cached: most of them
+                    size = len(tokens)
+                    entry: xls_rows.Entry = head(_FORMULA, 22 + size, row, col, xf, float(value), 0, 0, size) + tokens
+                else:
+                    entry = _formula(book, formulas, tokens, row, col, xf, value)
+            elif type(value) is str:
+                index = text_index.get(value)
+                if index is None:
+                    index = texts.first(value)
+                else:
+                    tally[index] += 1
+                    uses += 1
+                entry = label(0x00FD, 10, row, col, xf, index) if index >= 0 else xf
+            elif type(value) is int and -rk_limit <= value < rk_limit:
+                entry = (2 | value << 2, xf)
             else:
-                tally[index] += 1
-                uses += 1
-            entry = label(0x00FD, 10, row, col, xf, index) if index >= 0 else xf
-        elif type(value) is int and -rk_limit <= value < rk_limit:
-            entry = (2 | value << 2, xf)
-        else:
-            entry = rows.value(row, col, value, xf)
-        if col in line:
-            put(line, col, entry)
-        else:
-            line[col] = entry
-        if cell.rowspan > 1 or cell.colspan > 1:  # Worksheet.write_merge: blanks over the rest, then the range
-            if cell.colspan > 1:
-                rows.blanks(row, col + 1, cell.last_col, xf)
-            for below in range(row + 1, cell.last_row + 1):
-                rows.blanks(below, col, cell.last_col, xf)
-            rows.sheet._Worksheet__merged_ranges.append((row, cell.last_row, col, cell.last_col))
-    texts.used(uses)
+                entry = rows.value(row, col, value, xf)
+            if col in line:
+                put(line, col, entry)
+            else:
+                line[col] = entry
+            if cell.rowspan > 1 or cell.colspan > 1:  # Worksheet.write_merge: blanks over the rest, then the range
+                if cell.colspan > 1:
+                    rows.blanks(row, col + 1, cell.last_col, xf)
+                for below in range(row + 1, cell.last_row + 1):
+                    rows.blanks(below, col, cell.last_col, xf)
+                rows.sheet._Worksheet__merged_ranges.append((row, cell.last_row, col, cell.last_col))
+        self.uses += uses
 
 
 def _formula(
-    book: _Workbook, formulas: _Formulas, formula: bytes | xlwt.Formula, row: int, col: int, xf: int,
+    book: _Workbook, formulas: Formulas, formula: bytes | xlwt.Formula, row: int, col: int, xf: int,
     result: str | int | float | None,
 ) -> bytes:  # fmt: skip
     """A formula's record: its tokens moved from a formula already written, or parsed afresh (and learnt)."""

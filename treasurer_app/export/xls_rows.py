@@ -42,6 +42,7 @@ _COPY_CHUNK = 1 << 20
 # BIFF8 cell record ids (MS-XLS 2.4)
 _LABEL_SST, _BLANK, _RK, _MULBLANK, _MULRK = 0x00FD, 0x0201, 0x027E, 0x00BE, 0x00BD
 LABEL_SST = struct.Struct("<5HL").pack  # LABELSST: id, length 10, row, column, XF index, shared string index
+FORMULA_HEAD = struct.Struct("<5HdHLH").pack  # FORMULA: id, length, row, column, XF, result, flags, 0, tokens' size
 _BLANK_RECORD = struct.Struct("<5H").pack
 _RK_RECORD = struct.Struct("<5Hi").pack
 RK_LIMIT = 0x20000000  # an int n with -RK_LIMIT <= n < RK_LIMIT is the RK value 2 | n << 2 (a 30-bit integer)

@@ -1,0 +1,351 @@
+"""Rows laid out alike (a ledger's entries), encoded a column at a time.
+
+A quarter's ledger is 25,000 rows of the same 16 cells; taking each cell through Python code (its record
+packed, then its row's records joined) took most of the .xls writer's time. Here a block of rows whose
+cells have the same columns, looks, classes and kinds of value (a text, a 30-bit integer, a blank, a
+formula moved from the row above's) is written at once:
+
+* its cells are read and checked a column at a time, by ``map`` over the column's cells (a row whose cell
+  does not fit its column, say a blank where the others hold text, is written by the plain writer in its
+  place, cell by cell);
+* every row of a block has the same records, of the same length, differing only in a few fields: the row,
+  a shared string's index, an RK number, a formula's result and the rows its references name. A row is
+  encoded once (``template``, by ``xls_rows.encode_row``, as any row) and copied for every row of the
+  block; each varying field is packed for all the rows at once and written into every copy by a strided
+  slice assignment (``_Field``).
+
+The bytes are the ones the plain writer gives, checked in tests/unit/test_xls_block.py.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, compress, count, groupby, islice, repeat
+from operator import attrgetter, is_not, ne, not_, sub
+from typing import Any, Protocol
+
+from treasurer_app.export import xls_rows
+from treasurer_app.export.grid import Cell, excel_text
+
+MIN_ROWS = 32  # a shorter run of alike rows is written cell by cell (a block's set-up costs about as much)
+_LEARNING_ROWS = 4  # a block's first rows tried for a plan, each written cell by cell if it gives none
+_PART_ROWS = 2048  # rows checked and encoded together
+_CHUNK_ROWS = 512  # rows encoded into one buffer (a ledger row is about 2.6 kB)
+_MAX_COLUMN, _MAX_ROW = 255, 0xFFFF
+
+_ROW_OF = attrgetter("row")
+_VALUE = attrgetter("value")
+_FORMULA = attrgetter("formula")
+_SPEC = attrgetter("col", "style", "locked", "rowspan", "colspan", "__class__")  # what makes cells alike
+
+
+class CellWriter(Protocol):
+    """The plain writer (``xls._CellWriter``): cells one at a time, and the XF index of a cell's look if it is
+    in the workbook already."""
+
+    def write(self, cells: Iterable[Cell]) -> None: ...
+
+    def known_xf(self, cell: Cell) -> int | None: ...
+
+
+Check = Callable[[Sequence[Cell]], Iterable[bool]]  # a column's cells → whether each is not what the plan holds
+# A formula cell's tokens at its row, where they hold relative rows, and what tells the cells of its column that
+# do not hold it moved to their rows.
+FormulaColumn = tuple[bytes, list[int], Check]
+
+
+class Formulas(Protocol):
+    def column(self, cell: Cell) -> FormulaColumn | None: ...
+
+
+def blocks(row_of: Sequence[int]) -> Iterator[tuple[int, int, int]]:
+    """The blocks of cells listed row after row (``row_of``: each cell's row, in order): runs of at least
+    ``MIN_ROWS`` consecutive rows holding the same number of cells, as (first cell, end, cells a row)."""
+    total = len(row_of)
+    if total == 0:
+        return
+    firsts = [0, *compress(range(1, total), map(ne, row_of, islice(row_of, 1, None))), total]  # each row's first cell
+    widths = map(sub, islice(firsts, 1, None), firsts)
+    rows = map(row_of.__getitem__, islice(firsts, 0, len(firsts) - 1))
+    at = 0  # rows passed
+    # Consecutive rows of one width keep the same (width, row - its place in the list).
+    for (width, _), run in groupby(zip(widths, map(sub, rows, count()), strict=False)):
+        length = len(list(run))
+        if length >= MIN_ROWS:
+            yield firsts[at], firsts[at + length], width
+        at += length
+
+
+def write_block(
+    cells: Sequence[Cell], block: tuple[int, int, int], writer: CellWriter, rows: xls_rows.SheetRows,
+    formulas: Formulas,
+) -> None:  # fmt: skip
+    """The cells of a block (``blocks``: its first cell, end and cells a row), as the plain writer writes them."""
+    first, end, width = block
+
+    def row(n: int) -> Sequence[Cell]:  # the block's row n
+        return cells[first + n * width : first + (n + 1) * width]
+
+    n = (end - first) // width
+    plan, at = None, 0
+    # The plan from the first row that gives one; the rows before it as any others (a ledger's first running
+    # balances refer to the opening balances: the formulas learn the next ones' shape from the row after).
+    while plan is None and at < min(n, _LEARNING_ROWS):
+        plan = _plan(row(at), writer, formulas, rows.texts)
+        if plan is None:
+            writer.write(row(at))
+            at += 1
+    if plan is None and at < n:  # one more try, in the middle (the first rows might hold odd values)
+        plan = _plan(row((at + n) // 2), writer, formulas, rows.texts)
+    if (
+        plan is None
+        or any(pending >= row(at)[0].row for pending in rows.pending)  # a merged cell's blanks reach into the rows
+        or not plan.reaches(row(at)[0].row, row(n - 1)[0].row)
+    ):
+        writer.write(islice(cells, first + at * width, end))
+        return
+    for start in range(at, n, _PART_ROWS):  # a part at a time: what is made of each row is let go soon
+        part = cells[first + start * width : min(first + (start + _PART_ROWS) * width, end)]
+        _write_part(part, width, plan, writer, rows)
+
+
+def _write_part(cells: Sequence[Cell], width: int, plan: _Plan, writer: CellWriter, rows: xls_rows.SheetRows) -> None:
+    n = len(cells) // width
+    columns = [cells[j::width] for j in range(width)]
+    values = [list(map(_VALUE, column)) for column in columns]
+    misfits: set[int] = set()
+    for j, column in enumerate(columns):
+        for mask in plan.misfits(j, column, values[j]):
+            misfits.update(compress(range(n), mask))
+    done = 0
+    for bad in [*sorted(misfits), n]:  # the rows that fit, a run at a time; each that does not, as any other
+        if bad > done:
+            rows.complete_before(cells[done * width].row)
+            plan.encode(rows, cells[done * width].row, [column[done:bad] for column in values])
+        if bad < n:
+            writer.write(cells[bad * width : (bad + 1) * width])
+        done = bad + 1
+
+
+_TEXT, _RK, _BLANK, _FORMULA_CELL = "text", "rk", "blank", "formula"
+
+
+class _Plan:
+    """How a block's rows are encoded: one row's records (``template``) and where its varying fields are."""
+
+    def __init__(
+        self, sample: Sequence[Cell], kinds: list[str], template: bytes, fields: list[_Field],
+        checks: list[Check | None], texts: xls_rows.Texts,
+    ) -> None:  # fmt: skip
+        self.specs = [_SPEC(cell) for cell in sample]
+        self.kinds, self.template, self.fields, self.checks, self.texts = kinds, template, fields, checks, texts
+        self.text_columns = [j for j, kind in enumerate(kinds) if kind == _TEXT]
+        self.low, self.high = sample[0].col, sample[-1].col
+        shifts = [field.source[1] for field in fields if field.source[0] == "row"]  # rows a formula refers to, by
+        self.nearest, self.furthest = min(shifts), max(shifts)  # how far from their own (0: a record's own row)
+
+    def reaches(self, first: int, last: int) -> bool:
+        """Whether rows ``first`` to ``last`` and the rows their formulas refer to are all rows of a sheet."""
+        return first + self.nearest >= 0 and last + self.furthest <= _MAX_ROW
+
+    def misfits(self, j: int, cells: Sequence[Cell], values: list[Any]) -> Iterator[Iterable[bool]]:
+        """Masks of the cells of column ``j`` the template does not hold."""
+        yield map(ne, map(_SPEC, cells), repeat(self.specs[j]))
+        kind = self.kinds[j]
+        if kind != _FORMULA_CELL:
+            yield map(is_not, map(_FORMULA, cells), repeat(None))
+        if kind == _TEXT:
+            yield map(is_not, map(type, values), repeat(str))
+            yield map(not_, values)  # an empty text is a blank cell
+            printable = list(map(str.isprintable, map(str, values)))
+            if not all(printable):  # a text cleaning empties is a blank cell too
+                yield [not ok and not excel_text(str(value)) for ok, value in zip(printable, values, strict=True)]
+        elif kind == _RK:
+            limit = xls_rows.RK_LIMIT
+            yield [type(value) is not int or not -limit <= value < limit for value in values]
+        elif kind == _BLANK:
+            yield map(is_not, values, repeat(None))
+        else:
+            yield map(is_not, map(type, values), repeat(int))
+            check = self.checks[j]
+            assert check is not None
+            yield check(cells)
+
+    def encode(self, rows: xls_rows.SheetRows, first: int, values: list[list[Any]]) -> None:
+        """Rows ``first``… of the block, each column's values given, encoded and spilled."""
+        n = len(values[0])
+        indexes = self._text_indexes(values)
+        data: dict[tuple[str, int], bytes] = {}  # each field's rows packed, by what the field holds
+        for field in self.fields:
+            if field.source not in data:
+                data[field.source] = field.packed(first, n, values, indexes)
+        row_objects = _xlwt_rows(rows, range(first, first + n), self.high)
+        data[_ROW_FIELD.source] = b"".join(map(xls_rows.row_record, row_objects))
+        size = len(self.template)
+        for start in range(0, n, _CHUNK_ROWS):
+            end = min(start + _CHUNK_ROWS, n)
+            buffer = bytearray(self.template * (end - start))
+            for field in (_ROW_FIELD, *self.fields):
+                field.put(buffer, size, data[field.source], start, end)
+            offset = rows.spill.add(bytes(buffer))
+            places = zip(range(offset, offset + (end - start) * size, size), repeat(size), strict=False)
+            rows.encoded.update(zip(range(first + start, first + end), places, strict=True))
+        rows.first_col, rows.last_col = min(rows.first_col, self.low), max(rows.last_col, self.high)
+        rows.rows_used, rows.cols_used = max(rows.rows_used, first + n), max(rows.cols_used, self.high + 1)
+
+    def _text_indexes(self, values: list[list[Any]]) -> list[list[int]]:
+        """Each text column's shared string indexes, the texts added to the table in the plain writer's order
+        (row after row) and counted."""
+        if not self.text_columns:
+            return []
+        texts = self.texts
+        known = texts.index
+        row_major = list(chain.from_iterable(zip(*(values[j] for j in self.text_columns), strict=True)))
+        new = [text for text in dict.fromkeys(row_major) if text not in known]
+        if all(map(str.isprintable, new)):  # added as they are (the usual case: all at once)
+            sst = texts.sst
+            known.update(zip(new, count(len(known) + len(sst._rt_indexes))))
+            texts.tally.extend(repeat(0, len(new)))
+            found = list(map(known.__getitem__, row_major))
+            tally = texts.tally
+            for string, uses in Counter(found).items():
+                tally[string] += uses
+            texts.used(len(found))
+        else:
+            found = []
+            for text in row_major:
+                index = known.get(text)
+                if index is not None:
+                    texts.tally[index] += 1
+                    texts.used(1)
+                found.append(texts.first(text) if index is None else index)
+        step = len(self.text_columns)
+        return [found[t::step] for t in range(step)]
+
+
+class _Field:
+    """A field varying from row to row at ``offset`` in the template: ``size`` bytes of ``source``."""
+
+    __slots__ = ("code", "offset", "size", "source")
+
+    def __init__(self, offset: int, code: str, source: tuple[str, int]) -> None:
+        self.offset, self.code, self.source = offset, code, source
+        self.size = struct.calcsize("<" + code)
+
+    def packed(self, first: int, n: int, values: list[list[Any]], indexes: list[list[int]]) -> bytes:
+        """The field of rows ``first``… packed one after another."""
+        kind, arg = self.source
+        if kind == "row":
+            items: Iterable[Any] = range(first + arg, first + arg + n)
+        elif kind == _TEXT:
+            items = indexes[arg]
+        elif kind == _RK:
+            items = [2 | value << 2 for value in values[arg]]
+        else:
+            items = map(float, values[arg])
+        return struct.pack(f"<{n}{self.code}", *items)
+
+    def put(self, buffer: bytearray, row_size: int, data: bytes, start: int, end: int) -> None:
+        """Write rows ``start``…``end`` of ``data`` into ``buffer``'s copies of the template."""
+        size = self.size
+        for byte in range(size):
+            buffer[self.offset + byte :: row_size] = data[start * size + byte : end * size : size]
+
+
+_ROW_FIELD = _Field(0, "20s", ("ROW", 0))  # a row's ROW record, which starts its bytes
+
+
+def _xlwt_rows(rows: xls_rows.SheetRows, numbers: range, high: int) -> list[Any]:
+    """xlwt's row objects of rows ``numbers`` (made in their order, as the plain writer makes them), their
+    last column ``high`` at least."""
+    made = list(map(rows.sheet.row, numbers))
+    for row in made:
+        if high > row._Row__max_col_idx:
+            row._Row__max_col_idx = high
+    return made
+
+
+def _plan(sample: Sequence[Cell], writer: CellWriter, formulas: Formulas, texts: xls_rows.Texts) -> _Plan | None:
+    """The plan of a block's rows made from its row ``sample`` (None when its cells are not all of the kinds a
+    plan holds: a text, a 30-bit integer, a blank, a known formula moved with a whole number as its result, in a
+    look the workbook has already: a look added here would come before others the plain writer adds first)."""
+    row = sample[0].row
+    cols = [cell.col for cell in sample]
+    if cols != sorted(set(cols)) or cols[0] < 0 or cols[-1] > _MAX_COLUMN:
+        return None
+    kinds: list[str] = []
+    entries: list[xls_rows.Entry] = []
+    checks: list[Check | None] = []
+    references: dict[int, tuple[bytes, list[int]]] = {}  # a formula's place → its tokens, where they hold rows
+    for cell in sample:
+        if cell.rowspan != 1 or cell.colspan != 1:
+            return None
+        value, xf, check = cell.value, writer.known_xf(cell), None
+        if xf is None:
+            return None
+        if getattr(type(cell), "formula_shape", None) is not None or cell.formula:
+            column = formulas.column(cell) if type(value) is int else None
+            if column is None or not isinstance(value, int):  # a whole number its result (isinstance: for mypy)
+                return None
+            tokens, offsets, check = column
+            references[len(kinds)] = tokens, offsets
+            size = len(tokens)
+            kind = _FORMULA_CELL
+            entry: xls_rows.Entry = (
+                xls_rows.FORMULA_HEAD(0x0006, 22 + size, row, cell.col, xf, float(value), 0, 0, size) + tokens
+            )
+        elif type(value) is str:
+            kind, entry = _TEXT, xls_rows.LABEL_SST(0x00FD, 10, row, cell.col, xf, 0)
+        elif type(value) is int and -xls_rows.RK_LIMIT <= value < xls_rows.RK_LIMIT:
+            kind, entry = _RK, (2 | value << 2, xf)
+        elif value is None:
+            kind, entry = _BLANK, xf
+        else:
+            return None
+        kinds.append(kind)
+        entries.append(entry)
+        checks.append(check)
+    template = bytes(_ROW_FIELD.size) + xls_rows.encode_row(row, list(zip(cols, entries, strict=True)))
+    fields = _fields(row, cols, kinds, references)
+    return _Plan(sample, kinds, template, fields, checks, texts)
+
+
+def _fields(
+    row: int, cols: list[int], kinds: list[str], references: dict[int, tuple[bytes, list[int]]]
+) -> list[_Field]:
+    """Where the varying fields of a row's records are, the records laid out as ``xls_rows.encode_row`` lays
+    them out (runs of RK numbers or of blanks in adjacent columns one MULRK or MULBLANK record)."""
+    fields: list[_Field] = []
+    at = _ROW_FIELD.size
+    j, texts = 0, 0
+    while j < len(kinds):
+        kind = kinds[j]
+        fields.append(_Field(at + 4, "H", ("row", 0)))  # every record's row, after its id and length
+        if kind in (_RK, _BLANK):
+            end = j + 1
+            while end < len(kinds) and kinds[end] == kind and cols[end] == cols[end - 1] + 1:
+                end += 1
+            count = end - j
+            if kind == _RK:  # RK: row, column, XF, number; MULRK: row, first column, (XF, number)…, last column
+                fields += [_Field(at + 10 + 6 * n, "i", (_RK, j + n)) for n in range(count)]
+                at += 14 if count == 1 else 10 + 6 * count
+            else:  # BLANK: row, column, XF; MULBLANK: row, first column, XF…, last column
+                at += 10 if count == 1 else 10 + 2 * count
+            j = end
+            continue
+        if kind == _TEXT:  # LABELSST: row, column, XF, shared string index
+            fields.append(_Field(at + 10, "I", (_TEXT, texts)))
+            texts += 1
+            at += 14
+        else:  # FORMULA: row, column, XF, result, flags, 0, tokens' size, tokens
+            tokens, offsets = references[j]
+            fields.append(_Field(at + 10, "d", ("result", j)))
+            fields += [
+                _Field(at + 26 + offset, "H", ("row", struct.unpack_from("<H", tokens, offset)[0] - row))
+                for offset in offsets
+            ]
+            at += 26 + len(tokens)
+        j += 1
+    return fields
