@@ -14,7 +14,7 @@ alone (the readers decide whether to refuse them).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from treasurer_app.fields import Field
 from treasurer_app.forms import FORMS, SCALAR_FORMS
@@ -33,6 +33,8 @@ FORM_FIELDS.update({form_id: {f.key: f for f in LINE_FORMS[form_id].fields} for 
 LINE_TABLE_FIELDS: dict[str, dict[str, Field]] = {
     form_id: {f.key: f for f in LINE_FORMS[form_id].columns} for form_id in LINE_TABLES
 }
+# How a field's texts are read: {raw text: normalised text} seen, the type's quick test, the type's stored().
+_Reading = tuple[dict[str, str], "Callable[[str], bool] | None", "Callable[[str], str]"]
 # Raised when a field type starts normalising differently, so stores written before are normalised again.
 RULES_VERSION = 1
 
@@ -44,39 +46,41 @@ class Normaliser:
     def __init__(self, untouched: Collection[str] = ()) -> None:
         self._untouched = tuple(untouched)  # texts kept as they are (the store's「（已加密）」)
         self._seen: dict[int, dict[str, str]] = {}  # id of a field → {raw text: normalised text}
-        # id of a mapping of fields → (the mapping, {key: (its field, the field's texts seen)}): a record's keys
-        # are looked up once each (a quarter's ledger is 25,000 records of 9 keys).
-        self._by_key: dict[int, tuple[Mapping[str, Field], dict[str, tuple[Field, dict[str, str]]]]] = {}
+        # id of a mapping of fields → (the mapping, how each key's texts are read): a record's keys are looked
+        # up once each (a quarter's ledger is 25,000 records of 9 keys).
+        self._by_key: dict[int, tuple[Mapping[str, Field], dict[str, _Reading]]] = {}
 
     def record(self, fields: Mapping[str, Field], record: Record) -> list[str]:
         """Normalise ``record`` in place; the keys whose text changed."""
-        by_key = self._fields_seen(fields)
+        by_key = self._readings(fields)
         changed: list[str] = []
         for key, raw in record.items():
-            known_field = by_key.get(key)
-            if known_field is None:
+            reading = by_key.get(key)
+            if reading is None:
                 continue
-            spec_field, known = known_field
+            known, as_is, stored = reading
             done = known.get(raw)
             if done is None:
                 if not isinstance(raw, str):
                     continue
-                done = known[raw] = spec_field.type.stored(raw)
+                done = known[raw] = raw if as_is is not None and as_is(raw) else stored(raw)
             if done is not raw:  # equal texts then share one object: a year's ledger repeats its texts
                 if done != raw:
                     changed.append(key)
                 record[key] = done
         return changed
 
-    def _fields_seen(self, fields: Mapping[str, Field]) -> dict[str, tuple[Field, dict[str, str]]]:
-        """Each key of ``fields`` with its field and the texts seen of that field (shared by every mapping
-        holding the field)."""
+    def _readings(self, fields: Mapping[str, Field]) -> dict[str, _Reading]:
+        """How each key of ``fields`` is read: the texts seen of its field (shared by every mapping holding the
+        field), its type's quick test for a text kept as it is, and its type's ``stored``."""
         kept = self._by_key.get(id(fields))
         if kept is not None and kept[0] is fields:
             return kept[1]
         if not fields:  # nothing to normalise (a caller's {} for a form without fields): not kept
             return {}
-        by_key = {key: (spec_field, self._field_seen(spec_field)) for key, spec_field in fields.items()}
+        by_key: dict[str, _Reading] = {
+            key: (self._field_seen(f), f.type.stored_as_is, f.type.stored) for key, f in fields.items()
+        }
         self._by_key[id(fields)] = (fields, by_key)  # the mapping kept with it: its id stays its own
         return by_key
 
