@@ -271,6 +271,7 @@ class _LedgerSource(_Source):
         self.running = (RunningBalances(book, year) if running is None else running).balances()
         self.entry_cells = slice(0)  # where the entries' cells are in the grid, once laid out
         self.entries_end = (0, 0)  # the row and column after them: one row each, one cell a column
+        self._pairs: tuple[list[tuple[str, str]], set[tuple[str, str]]] | None = None  # see _codes
         self.entry_heights: dict[int, float] = {}  # the heights their rows need (ledger_grids fits the others)
 
     def cell(self, key: str, companion: str | None = None) -> Printed:
@@ -328,24 +329,31 @@ class _LedgerSource(_Source):
         if key == "year":
             return repeat(str(self.year), len(records)), Style.CENTER, True, False
         if key in ("item", "code"):
-            pairs = [(record.get("kind", ""), record.get("code", "")) for record in records]
+            pairs, distinct = self._codes()
             if key == "item":
-                items = {pair: code_item(pair[0].strip(), pair[1].strip()) or None for pair in set(pairs)}
+                items = {pair: code_item(pair[0].strip(), pair[1].strip()) or None for pair in distinct}
                 return map(items.__getitem__, pairs), Style.TEXT, True, False
-            summaries = {pair: code_text(*pair) or None for pair in set(pairs)}
+            summaries = {pair: code_text(*pair) or None for pair in distinct}
             return map(summaries.__getitem__, pairs), Style.TEXT, False, True
         if key == "balance_total":
             return [balance.total for balance in self.running], Style.MONEY, True, False
         field = ENTRY_FIELD[key]
         style = input_style(field)
-        texts = [record.get(key, "") for record in records]
         if _number_style(field) is None:
-            return [text or None for text in texts], style, False, True
+            return [record.get(key) or None for record in records], style, False, True
+        texts = [record.get(key, "") for record in records]
         try:  # a ledger repeats its days and amounts: each distinct text read once
             numbers = {text: input_value(field, text)[0] for text in set(texts)}
         except TypeError:  # a value that cannot be a key (an odd file's): read each one
             return [input_value(field, text)[0] for text in texts], style, False, True
         return map(numbers.__getitem__, texts), style, False, True
+
+    def _codes(self) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
+        """Each entry's (字, 號) and the distinct ones, read once for the 項目 and 摘要(一) columns."""
+        if self._pairs is None:
+            pairs = [(record.get("kind", ""), record.get("code", "")) for record in self.book.entries]
+            self._pairs = pairs, set(pairs)
+        return self._pairs
 
     def options(self, key: str) -> tuple[str, ...]:
         if key == "code":  # 號 is chosen in 摘要(一): the parameter table's texts, in the guide's order
