@@ -8,6 +8,7 @@ figure; the guide example's worked figures come out of both formats as formulas.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import pickle
 import shutil
 import unicodedata
@@ -28,6 +29,7 @@ from treasurer_app.export.xlsx import write_xlsx
 from treasurer_app.forms import FORMS, SCALAR_FORMS, TABLE_FORMS, training_report, work_plan
 from treasurer_app.ledger.balances import balances, closing_balances
 from treasurer_app.ledger.codes import ACCOUNTS, CATEGORIES, KINDS, PARAMETER_TABLE, PETTY
+from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.sheet import ENTRY_ROWS, LEDGER_TITLE, SPARE_ENTRIES
 from treasurer_app.project import Project, YearBook
 from treasurer_app.ui.form_plan import Grid as PlanGrid
@@ -363,6 +365,28 @@ def test_the_ledger_and_its_paper_copy_say_the_size_their_cells_have(grids) -> N
     assert _measured_afresh(layouts.paper_copy(wide)) == (3, 2)  # the wide cell's row dropped
     empty = Grid("e", "e", [5], cells=[Cell(0, 0, None, rowspan=2), Cell(1, 0, "")])
     assert (layouts.paper_copy(empty).n_rows, layouts.paper_copy(empty).n_cols) == (0, 1)
+
+
+def test_the_ledgers_paper_copy_is_the_one_its_cells_give() -> None:
+    """ledger_grids notes which rows its paper copy leaves out (the spare rows after the entries) so that
+    paper_copy need not read the cells: the copy is the one reading them gives, for a quarter, a year, a
+    ledger without entries, and one whose title row is empty (then nothing is noted: that row is spare too)."""
+    project, untitled = ledger_project(), ledger_project()  # the latter without a union name
+    empty = Project({114: YearBook(114, ledger=LedgerBook(header=project.years[114].ledger.header))})
+    for named in (project, empty):
+        named.years[114].forms["application"]["union_name"] = "基隆港碼頭工會"
+    sheets = [layouts.ledger_grids(project, 114, quarter)[0] for quarter in (1, None)]
+    sheets += [layouts.ledger_grids(empty, 114)[0], layouts.ledger_grids(untitled, 114)[0]]
+    for sheet, noted in zip(sheets, (True, True, True, False), strict=True):
+        assert (sheet.noted_spare_rows() is not None) is noted
+        sheet.row_heights[sheet.n_rows - 1] = 30.0  # a spare row's height, which the paper copy leaves out
+        paper = layouts.paper_copy(dataclasses.replace(sheet, landscape=True))  # as the PDF asks for it
+        read = layouts.paper_copy(dataclasses.replace(sheet, cells=list(sheet.cells)))  # nothing noted
+        assert len(paper.cells) == len(read.cells) and all(map(operator.is_, paper.cells, read.cells))
+        assert list(paper.row_heights.items()) == list(read.row_heights.items()) and not paper.validations
+        assert sheet.n_rows - 1 not in paper.row_heights
+        assert (paper.n_rows, paper.n_cols) == (read.n_rows, read.n_cols) == _measured_afresh(paper)
+    assert len(sheets[0].cells) - len(layouts.paper_copy(sheets[0]).cells) == SPARE_ENTRIES * len(ENTRY_ROWS.columns)
 
 
 def test_a_ledger_without_spare_rows_says_the_size_its_entries_give(monkeypatch: pytest.MonkeyPatch) -> None:

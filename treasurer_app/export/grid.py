@@ -111,6 +111,10 @@ class Grid:
     # n_rows and n_cols as last measured, with what they were measured of (see _extent); a copy made by
     # dataclasses.replace carries them, and uses them while it has the same cells and as many columns.
     _measured: tuple[list[Cell], int, int, int, int] | None = field(default=None, repr=False, compare=False)
+    # The spare rows as noted by the code that laid them out (see note_spare_rows), with what they were noted of.
+    _spare: tuple[list[Cell], int, slice, frozenset[int], tuple[int, int]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def add(
         self,
@@ -153,6 +157,19 @@ class Grid:
         """Notes the grid's n_rows and n_cols as its cells now are, worked out by the code that made them
         (``layouts.ledger_grids``, ``layouts.paper_copy``), which knows them without reading every cell."""
         self._measured = (self.cells, len(self.cells), len(self.col_widths), n_rows, n_cols)
+
+    def note_spare_rows(self, cells: slice, rows: frozenset[int], paper_size: tuple[int, int]) -> None:
+        """Notes what the code that laid the grid out knows of its spare rows (``layouts.paper_copy``): they are
+        ``rows``, their cells are ``cells`` of the list and no others, and the grid without them has
+        ``paper_size`` (n_rows, n_cols). Kept, as n_rows is, while the grid has the same cells."""
+        self._spare = (self.cells, len(self.cells), cells, rows, paper_size)
+
+    def noted_spare_rows(self) -> tuple[slice, frozenset[int], tuple[int, int]] | None:
+        """What note_spare_rows noted, while the grid has the cells it was noted of."""
+        known = self._spare
+        if known is None or known[0] is not self.cells or known[1] != len(self.cells):
+            return None
+        return known[2], known[3], known[4]
 
     def at(self, row: int, col: int) -> Cell | None:
         for cell in self.cells:

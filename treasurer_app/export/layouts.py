@@ -262,6 +262,10 @@ _BALANCE_NAMES: dict[str, Callable[[Balances], int]] = {
 }
 
 
+# The entries' columns whose every cell holds a value: the year, and the balances (numbers; 0 is a value).
+_ALWAYS_FILLED = frozenset(("year", "balance_total", *_BALANCE_INDEX))
+
+
 class _LedgerSource(_Source):
     def __init__(
         self, book: LedgerBook, year: int, union_name: str, tax_id: str, running: RunningBalances | None = None
@@ -271,6 +275,7 @@ class _LedgerSource(_Source):
         self.running = (RunningBalances(book, year) if running is None else running).balances()
         self.entry_cells = slice(0)  # where the entries' cells are in the grid, once laid out
         self.entries_end = (0, 0)  # the row and column after them: one row each, one cell a column
+        self.entries_filled = False  # whether each entry's row holds a value (a column that always does)
         self._pairs: tuple[list[tuple[str, str]], set[tuple[str, str]]] | None = None  # see _codes
         self.entry_heights: dict[int, float] = {}  # the heights their rows need (ledger_grids fits the others)
 
@@ -318,6 +323,7 @@ class _LedgerSource(_Source):
         self.entry_cells = slice(first_cell, len(grid.cells))
         if count:
             self.entries_end = (first_row + count, len(columns))
+        self.entries_filled = any(column.key in _ALWAYS_FILLED for column in block.columns)
         if heights:  # each row's tallest cell, where it is taller than a row's default
             tallest = map(max, *heights, repeat(0.0, count))
             self.entry_heights = {row: h for row, h in zip(rows, tallest, strict=True) if h > DEFAULT_ROW_HEIGHT}
@@ -579,28 +585,40 @@ class _Interpreter:
 def paper_copy(grid: Grid) -> Grid:
     """The grid as printed on paper: the spare rows left for lines added in Excel (rows with no value in
     any cell) are dropped; the workbook keeps them."""
-    # Read in C over the cells (a quarter's ledger has 400,000): each cell's row, and whether it holds a value.
-    cells = grid.cells
-    rows = list(map(_ROW, cells))
-    filled = set(compress(rows, map(not_, map(_NO_VALUE.__contains__, map(_VALUE, cells)))))
-    tall = list(compress(cells, map(gt, map(_ROWSPAN, cells), repeat(1))))  # the cells over several rows
-    for cell in tall:
-        if cell.value not in _NO_VALUE:
-            filled.update(range(cell.row, cell.last_row + 1))
-    spare = set(rows) - filled
+    noted = grid.noted_spare_rows()  # the ledger's: its 400,000 cells are not read again
+    if noted is not None:
+        at, spare_rows, (n_rows, n_cols) = noted
+        paper = _without(grid, spare_rows, [*grid.cells[: at.start], *grid.cells[at.stop :]])
+        paper.measured_as(n_rows, n_cols)
+        return paper
+    rows, spare, filled, tall = _spare_rows(grid.cells)
     if not spare:
         return grid
-    paper = replace(
-        grid,
-        cells=list(compress(cells, map(not_, map(spare.__contains__, rows)))),
-        row_heights={row: height for row, height in grid.row_heights.items() if row not in spare},
-        validations=[],
-    )
+    paper = _without(grid, spare, list(compress(grid.cells, map(not_, map(spare.__contains__, rows)))))
     if grid.n_cols == len(grid.col_widths):  # no cell beyond the columns' widths: none is left on paper either
         # Its rows end after the last filled one or after a cell kept over several rows (the PDF asks).
         ends = [cell.row + cell.rowspan for cell in tall if cell.row not in spare]
         paper.measured_as(max([max(filled, default=-1) + 1, *ends]), grid.n_cols)
     return paper
+
+
+def _spare_rows(cells: list[Cell]) -> tuple[list[int], set[int], set[int], list[Cell]]:
+    """Each cell's row; the rows with no value in any cell and under no filled merged cell; the filled rows;
+    the cells over several rows."""
+    # Read in C over the cells (a quarter's ledger has 400,000): each cell's row, and whether it holds a value.
+    rows = list(map(_ROW, cells))
+    filled = set(compress(rows, map(not_, map(_NO_VALUE.__contains__, map(_VALUE, cells)))))
+    tall = list(compress(cells, map(gt, map(_ROWSPAN, cells), repeat(1))))
+    for cell in tall:
+        if cell.value not in _NO_VALUE:
+            filled.update(range(cell.row, cell.last_row + 1))
+    return rows, set(rows) - filled, filled, tall
+
+
+def _without(grid: Grid, spare: set[int] | frozenset[int], cells: list[Cell]) -> Grid:
+    """The grid with ``cells`` instead of its own, its ``spare`` rows' heights and its drop-downs left out."""
+    heights = {row: height for row, height in grid.row_heights.items() if row not in spare}
+    return replace(grid, cells=cells, row_heights=heights, validations=[])
 
 
 # ---------------------------------------------------------------- the cash ledger
@@ -650,14 +668,27 @@ def ledger_grids(
     sheet.row_heights.update(source.entry_heights)
     fit_row_heights(sheet, below)
     # The sheet's size, the entries' part known from their layout (the size refusal and the PDF ask; measuring
-    # would read the 400,000 cells).
-    rows, cols = extent([*above, *below])
+    # would read the 400,000 cells), and what its paper copy leaves out.
+    (rows_above, cols_above), (rows_below, cols_below) = extent(above), extent(below)
     last_row, last_col = source.entries_end
-    sheet.measured_as(max(rows, last_row), max(len(sheet.col_widths), cols, last_col))
+    n_cols = max(len(sheet.col_widths), cols_above, cols_below, last_col)
+    sheet.measured_as(max(rows_above, rows_below, last_row), n_cols)
+    if _only_spare_below(above, below, source.entries_filled, max(rows_above, last_row)):
+        paper_size = (max(rows_above, last_row), max(len(sheet.col_widths), cols_above, last_col))
+        sheet.note_spare_rows(slice(source.entry_cells.stop, len(sheet.cells)), frozenset(map(_ROW, below)), paper_size)
     parameters = _parameter_sheet()
     fit_row_heights(parameters)
     sheet.signatures = SIGNATURES
     return [sheet, parameters]
+
+
+def _only_spare_below(above: list[Cell], below: list[Cell], entries_filled: bool, rows_before: int) -> bool:
+    """Whether the rows of the cells after a ledger's entries (``below``) are the spare rows paper_copy finds, and
+    the only ones: those cells hold nothing, one row each, below every other cell (which end before row
+    ``rows_before``); each of the entries' rows holds a value, and every row above them."""
+    if not below or not entries_filled or _spare_rows(above)[1]:
+        return False
+    return min(map(_ROW, below)) >= rows_before and all(c.value in _NO_VALUE and c.rowspan == 1 for c in below)
 
 
 def _group_span(columns: list[Column], start: int) -> int:
