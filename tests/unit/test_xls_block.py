@@ -24,8 +24,8 @@ ODD = [None, "", "\x01", "甲\n乙", 2**29, -(2**29) - 1, 1.5, "text", 7]
 
 
 def block_grid(rng: random.Random) -> Grid:
-    """A title, a block of 150 rows (texts, adjacent numbers, adjacent and lone blanks), some rows odd, and a
-    footer; some rows with a height, one merged cell above the block."""
+    """A title, a block of 150 rows (texts, adjacent numbers, adjacent and lone blanks), some rows odd (a value,
+    a look, a lock, a column, a cell merged down over the row below), and a footer; some rows with a height."""
     grid = Grid("s", "t", [8] * 12)
     grid.add(0, 0, "標題", Style.TITLE, colspan=12)
     grid.add(1, 0, "表頭", Style.HEADER, rowspan=2)
@@ -34,8 +34,17 @@ def block_grid(rng: random.Random) -> Grid:
         values: list[Any] = [*texts, rng.randrange(-9, 10**6), rng.randrange(13), None, None, 900_000, "◎", None]
         if rng.random() < 0.1:  # an odd row: one cell not of its column's kind
             values[rng.randrange(len(values))] = rng.choice(ODD)
-        for col, value in enumerate(values):
-            grid.add(row, col, value, Style.MONEY if col in (3, 4, 7) else Style.TEXT, locked=col != 2)
+        looks = [(Style.MONEY if col in (3, 4, 7) else Style.TEXT, col != 2, 1, col) for col in range(len(values))]
+        if rng.random() < 0.05:  # an odd row: one cell of another look, lock, column or merged with the row below
+            col = rng.randrange(len(values))
+            style, locked, rowspan, _ = looks[col]
+            looks[col] = rng.choice(
+                [(Style.CENTER, locked, 1, col), (style, not locked, 1, col), (style, locked, 2, col)]
+            )
+            if col == len(values) - 1:
+                looks[col] = (style, locked, 1, col + 1)
+        for value, (style, locked, rowspan, col) in zip(values, looks, strict=True):
+            grid.add(row, col, value, style, locked=locked, rowspan=rowspan)
     grid.add(153, 0, "合計", Style.LABEL, colspan=3)
     grid.add(153, 3, 12, Style.MONEY)
     grid.row_heights = {row: 12 + row % 5 for row in rng.sample(range(160), 40)}

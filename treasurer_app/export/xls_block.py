@@ -22,15 +22,16 @@ from __future__ import annotations
 import struct
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from itertools import chain, compress, count, groupby, islice, repeat
-from operator import attrgetter, is_not, ne, not_, sub
+from operator import attrgetter, countOf, ne, not_, sub
 from typing import Any, Protocol
 
 from treasurer_app.export import xls_rows
 from treasurer_app.export.grid import Cell, excel_text
 
 MIN_ROWS = 32  # a shorter run of alike rows is written cell by cell (a block's set-up costs about as much)
-_LEARNING_ROWS = 4  # a block's first rows tried for a plan, each written cell by cell if it gives none
+_LEARNING_ROWS = 8  # a block's first rows tried for a plan, each written cell by cell if it gives none
 _PART_ROWS = 2048  # rows checked and encoded together
 _CHUNK_ROWS = 512  # rows encoded into one buffer (a ledger row is about 2.6 kB)
 _MAX_COLUMN, _MAX_ROW = 255, 0xFFFF
@@ -38,7 +39,8 @@ _MAX_COLUMN, _MAX_ROW = 255, 0xFFFF
 _ROW_OF = attrgetter("row")
 _VALUE = attrgetter("value")
 _FORMULA = attrgetter("formula")
-_SPEC = attrgetter("col", "style", "locked", "rowspan", "colspan", "__class__")  # what makes cells alike
+_ALIKE = ("col", "style", "locked", "rowspan", "colspan")  # what cells of a column share, with their class
+_LOOK = attrgetter(*_ALIKE, "__class__")
 
 
 class CellWriter(Protocol):
@@ -89,21 +91,19 @@ def write_block(
         return cells[first + n * width : first + (n + 1) * width]
 
     n = (end - first) // width
+    # The plan from the first row laid out as most of the block's rows are (the most common of a few rows
+    # spread over it) that gives one; the rows before it as any others (a ledger's first running balances
+    # refer to the opening balances: the formulas learn the next ones' shape from the row after).
+    spread = Counter(_layout(row(at)) for at in {*range(min(n, 8)), *range(0, n, max(1, n // 8))})
+    usual = spread.most_common(1)[0][0]
     plan, at = None, 0
-    # The plan from the first row that gives one; the rows before it as any others (a ledger's first running
-    # balances refer to the opening balances: the formulas learn the next ones' shape from the row after).
     while plan is None and at < min(n, _LEARNING_ROWS):
-        plan = _plan(row(at), writer, formulas, rows.texts)
+        if _layout(row(at)) == usual:
+            plan = _plan(row(at), writer, formulas, rows.texts)
         if plan is None:
             writer.write(row(at))
             at += 1
-    if plan is None and at < n:  # one more try, in the middle (the first rows might hold odd values)
-        plan = _plan(row((at + n) // 2), writer, formulas, rows.texts)
-    if (
-        plan is None
-        or any(pending >= row(at)[0].row for pending in rows.pending)  # a merged cell's blanks reach into the rows
-        or not plan.reaches(row(at)[0].row, row(n - 1)[0].row)
-    ):
+    if plan is None or not plan.reaches(row(at)[0].row, row(n - 1)[0].row):
         writer.write(islice(cells, first + at * width, end))
         return
     for start in range(at, n, _PART_ROWS):  # a part at a time: what is made of each row is let go soon
@@ -111,7 +111,13 @@ def write_block(
         _write_part(part, width, plan, writer, rows)
 
 
+def _layout(cells: Sequence[Cell]) -> tuple[Any, ...]:
+    """What a row's cells must share with another row's for one plan to encode both (their formulas aside)."""
+    return (*map(_LOOK, cells), *map(type, map(_VALUE, cells)))
+
+
 def _write_part(cells: Sequence[Cell], width: int, plan: _Plan, writer: CellWriter, rows: xls_rows.SheetRows) -> None:
+    """Rows of a block: the runs of those that fit ``plan`` encoded by it, each other row written as any other."""
     n = len(cells) // width
     columns = [cells[j::width] for j in range(width)]
     values = [list(map(_VALUE, column)) for column in columns]
@@ -120,13 +126,29 @@ def _write_part(cells: Sequence[Cell], width: int, plan: _Plan, writer: CellWrit
         for mask in plan.misfits(j, column, values[j]):
             misfits.update(compress(range(n), mask))
     done = 0
-    for bad in [*sorted(misfits), n]:  # the rows that fit, a run at a time; each that does not, as any other
-        if bad > done:
-            rows.complete_before(cells[done * width].row)
-            plan.encode(rows, cells[done * width].row, [column[done:bad] for column in values])
+    for bad in [*sorted(misfits), n]:
+        while done < bad:  # rows that fit
+            first = cells[done * width].row
+            rows.complete_before(first)
+            # A row holding cells already (the blanks of a cell merged down from a row above) as any other.
+            fit = min([bad, *(done + pending - first for pending in rows.pending)])
+            if fit > done:
+                plan.encode(rows, first, [column[done:fit] for column in values])
+            else:
+                writer.write(cells[done * width : (done + 1) * width])
+                fit += 1
+            done = fit
         if bad < n:
             writer.write(cells[bad * width : (bad + 1) * width])
         done = bad + 1
+
+
+def _unlike(items: Callable[[], Iterable[Any]], expected: object, n: int) -> Iterable[bool]:
+    """Whether each of the ``n`` ``items()`` is not ``expected``: counted first, as nearly always all are (then
+    no mask is made)."""
+    if countOf(items(), expected) == n:
+        return ()
+    return map(ne, items(), repeat(expected))
 
 
 _TEXT, _RK, _BLANK, _FORMULA_CELL = "text", "rk", "blank", "formula"
@@ -139,7 +161,7 @@ class _Plan:
         self, sample: Sequence[Cell], kinds: list[str], template: bytes, fields: list[_Field],
         checks: list[Check | None], texts: xls_rows.Texts,
     ) -> None:  # fmt: skip
-        self.specs = [_SPEC(cell) for cell in sample]
+        self.sample = sample
         self.kinds, self.template, self.fields, self.checks, self.texts = kinds, template, fields, checks, texts
         self.text_columns = [j for j, kind in enumerate(kinds) if kind == _TEXT]
         self.low, self.high = sample[0].col, sample[-1].col
@@ -151,13 +173,16 @@ class _Plan:
         return first + self.nearest >= 0 and last + self.furthest <= _MAX_ROW
 
     def misfits(self, j: int, cells: Sequence[Cell], values: list[Any]) -> Iterator[Iterable[bool]]:
-        """Masks of the cells of column ``j`` the template does not hold."""
-        yield map(ne, map(_SPEC, cells), repeat(self.specs[j]))
+        """Masks of the cells of column ``j`` the template does not hold (empty when all fit)."""
+        sample, n = self.sample[j], len(cells)
+        for name in _ALIKE:
+            yield _unlike(partial(map, attrgetter(name), cells), getattr(sample, name), n)
+        yield _unlike(partial(map, type, cells), type(sample), n)
         kind = self.kinds[j]
         if kind != _FORMULA_CELL:
-            yield map(is_not, map(_FORMULA, cells), repeat(None))
+            yield _unlike(partial(map, _FORMULA, cells), None, n)
         if kind == _TEXT:
-            yield map(is_not, map(type, values), repeat(str))
+            yield _unlike(partial(map, type, values), str, n)
             yield map(not_, values)  # an empty text is a blank cell
             printable = list(map(str.isprintable, map(str, values)))
             if not all(printable):  # a text cleaning empties is a blank cell too
@@ -166,9 +191,9 @@ class _Plan:
             limit = xls_rows.RK_LIMIT
             yield [type(value) is not int or not -limit <= value < limit for value in values]
         elif kind == _BLANK:
-            yield map(is_not, values, repeat(None))
+            yield _unlike(partial(iter, values), None, n)
         else:
-            yield map(is_not, map(type, values), repeat(int))
+            yield _unlike(partial(map, type, values), int, n)
             check = self.checks[j]
             assert check is not None
             yield check(cells)
