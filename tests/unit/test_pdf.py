@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from treasurer_app.export import pdf, pdf_draw, pdf_fit, pdf_frame, pdf_package, pdf_text
+from treasurer_app.export import pdf, pdf_draw, pdf_fit, pdf_frame, pdf_package, pdf_stream, pdf_text
 from treasurer_app.export.grid import Grid, Style
 from treasurer_app.export.layouts import application_grids, ledger_grids
 from treasurer_app.forms import FORM_IDS, training_report
@@ -781,6 +781,27 @@ def clipped_grid() -> Grid:
     grid.add(1, 2, 1234567, Style.MONEY)
     grid.add(2, 2, None, Style.SLASH)
     return grid
+
+
+def test_page_dictionaries_written_once_per_look_are_reportlabs(
+    tmp_path: Path, guide: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PageWriter writes a page's dictionary from the first of its look (size, rotation) in the file
+    (pdf_stream.DrawnPage): the same bytes as reportlab writing every page's itself, upright and landscape pages."""
+    font = pdf_text.default_font()
+    grids = [*application_grids(guide, YEAR)[:2], replace(application_grids(guide, YEAR)[2], landscape=True)]
+    pages = [page for grid in grids for page in pdf.layout_grid(grid, font)]
+    pages = pages + pages[:2]  # upright again after landscape
+    assert len({(page.width, page.height) for page in pages}) == 2
+    with pdf_draw.PageWriter(tmp_path / "once.pdf", font, title="t") as writer:
+        for page in pages:
+            writer.draw(page)
+    assert len(writer._page_dictionaries) == 2, "one dictionary a look"
+    monkeypatch.setattr(pdf_stream.DrawnPage, "format", pdf_stream.PDFPage.format)
+    with pdf_draw.PageWriter(tmp_path / "each.pdf", font, title="t") as each:
+        for page in pages:
+            each.draw(page)
+    assert (tmp_path / "once.pdf").read_bytes() == (tmp_path / "each.pdf").read_bytes()
 
 
 def test_rows_drawn_straight_into_operators_are_the_same_file_as_drawn_from_pages(

@@ -124,6 +124,7 @@ class PageWriter:
         # The canvas's document: the TrueType font is split into subsets per document (absent from the stubs).
         self._document = self.canvas._doc  # type: ignore[attr-defined]
         self.text = TextOperators(ttf, self._document)
+        self._page_dictionaries: dict[tuple[float, float, int, int], tuple[bytes, bytes]] = {}  # see DrawnPage
         self.canvas.setTitle(title)
         self.canvas.setCreator("treasurer_app")
         self.canvas.setProducer("treasurer_app")
@@ -149,7 +150,7 @@ class PageWriter:
         _draw_rects(self.canvas, page.rects, body)
         self._draw_texts(page.texts, body)
         self.canvas.showPage()
-        compress_page(self._document.Pages.pages[-1])
+        compress_page(self._document.Pages.pages[-1], self._page_dictionaries)
         self.pages += 1
 
     def _draw_texts(self, runs: Sequence[TextRun], body: PageBody | None) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from typing import cast
 
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase.pdfdoc import PDFPage, PDFStream
@@ -369,10 +370,64 @@ class _Deflated:
         return content
 
 
-def compress_page(page: PDFPage) -> None:
+def compress_page(page: PDFPage, dictionaries: dict[tuple[float, float, int, int], tuple[bytes, bytes]]) -> None:
     """The page's content compressed now (FlateDecode, as reportlab would when it saves the file, but at zlib's
-    fastest level) and its text let go: a ledger's 1,500 pages would otherwise stay in memory, uncompressed."""
+    fastest level) and its text let go: a ledger's 1,500 pages would otherwise stay in memory, uncompressed. Its
+    dictionary is written from ``dictionaries``, the file's (see ``DrawnPage``)."""
     stream = PDFStream(content=zlib.compress(page.stream.encode("utf8"), PAGE_COMPRESSION), filters=[_Deflated])
     stream.__Comment__ = "page stream"  # type: ignore[attr-defined]  # reportlab's own label (absent from the stubs)
     page.Contents = stream
     page.stream = None
+    page.__class__ = DrawnPage
+    cast(DrawnPage, page).dictionaries = dictionaries
+
+
+# What a page's dictionary holds besides its content, size, rotation, parent, resources and type, and its transition:
+# none of them on a page PageWriter draws (no annotation, image, form, colour space, shading or transparency)
+_OTHER_ENTRIES = tuple(
+    name
+    for name in PDFPage.__NoDefault__
+    if name not in ("Contents", "MediaBox", "Parent", "Resources", "Rotate", "Annots", "Trans")
+)
+
+
+class DrawnPage(PDFPage):
+    """A page drawn by ``PageWriter``, its dictionary written as reportlab writes it (``PDFCatalog.format``) once per
+    look (``_look``) in a file, in ``dictionaries``: the page dictionaries of a ledger's 1,500 pages differ in the
+    reference to their content alone. A page with anything else (an annotation, an image, a transition, …) is
+    written by reportlab itself."""
+
+    dictionaries: dict[tuple[float, float, int, int], tuple[bytes, bytes]]
+
+    def format(self, document: object) -> bytes:
+        look = self._look()
+        known = self.dictionaries.get(look) if look is not None else None
+        if known is None:
+            written = super().format(document)
+            if look is not None:
+                contents = b"/Contents " + self._reference(document) + b" "  # registered by format, as its own
+                before, found, after = written.partition(contents)
+                if found and contents not in after:
+                    self.dictionaries[look] = (before + b"/Contents ", b" " + after)
+            return written
+        # what PDFCatalog.format does to the document for such a page: its content registered, and nothing else
+        return known[0] + self._reference(document) + known[1]
+
+    def _reference(self, document: object) -> bytes:
+        """The reference to the page's content, which it registers (reportlab's PDFDocument.Reference)."""
+        return cast(bytes, document.Reference(self.Contents).format(document))  # type: ignore[attr-defined]
+
+    def _look(self) -> tuple[float, float, int, int] | None:
+        """The page's size, rotation and whether it says it may hold images (reportlab's canvas says so of every
+        page: the procedure sets of its resources), or None if its dictionary holds more than those, its content,
+        parent, resources of fonts alone, an empty transition and its type."""
+        if self.MediaBox is not None or self.Resources is not None or self.Parent is not None:
+            return None
+        used = ("ExtGState", "_colorsUsed", "_shadingUsed")  # set by the canvas (absent from the stubs)
+        if self.XObjects or any(getattr(self, name, None) for name in used):
+            return None
+        if self.Annots or (self.Trans is not None and self.Trans.dict):
+            return None
+        if any(getattr(self, name) is not None for name in _OTHER_ENTRIES):
+            return None
+        return (self.pagewidth, self.pageheight, getattr(self, "Rotate", 0), self.hasImages)
