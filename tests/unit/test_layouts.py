@@ -24,6 +24,7 @@ from treasurer_app import interchange
 from treasurer_app.export import layouts
 from treasurer_app.export.grid import Cell, Grid, Style, display_width
 from treasurer_app.export.importer import import_workbook
+from treasurer_app.export.ledger_parameters import PARAMETER_SHEET_NAME
 from treasurer_app.export.xls import write_xls
 from treasurer_app.export.xlsx import write_xlsx
 from treasurer_app.forms import FORMS, SCALAR_FORMS, TABLE_FORMS, training_report, work_plan
@@ -228,7 +229,7 @@ def test_drop_downs_where_the_guide_describes_one(grids, project: Project) -> No
         assert summaries.options == tuple(code.summary for code in PARAMETER_TABLE)
         assert len(",".join(summaries.options)) > 255 and summaries.source is not None
         table = layouts.ledger_grids(book, year)[1]
-        assert summaries.source.sheet_name == table.sheet_name == layouts.PARAMETER_SHEET_NAME
+        assert summaries.source.sheet_name == table.sheet_name == PARAMETER_SHEET_NAME
         listed = [
             table.at(row, summaries.source.col)
             for row in range(summaries.source.first_row, summaries.source.last_row + 1)

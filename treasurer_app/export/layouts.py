@@ -19,28 +19,27 @@ from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, 
 from treasurer_app.export.ledger_cells import EntryInput, EntryPlaces
 from treasurer_app.export.ledger_footer import balance_lines
 from treasurer_app.export.ledger_formulas import balance_column, total_formula
+from treasurer_app.export.ledger_parameters import PARAMETER_SUMMARIES, parameter_sheet
 from treasurer_app.export.printed_fields import budget_text_with_interest, interest_use_text, methods_text
-from treasurer_app.export.row_heights import DEFAULT_ROW_HEIGHT, WRAPPED, column_heights, fit_row_heights
+from treasurer_app.export.row_heights import (
+    DEFAULT_ROW_HEIGHT,
+    TITLE_ROW_HEIGHT,
+    WRAPPED,
+    column_heights,
+    fit_row_heights,
+)
 from treasurer_app.fields import Choice, Count, Field, Money, RocDate, RocYear
 from treasurer_app.forms import FORMS, final_accounts, training_report, work_plan
 from treasurer_app.forms import roster as roster_form
 from treasurer_app.forms.base import SIGNATURES, Derived, FormSpec, Record, terms, year_labels
 from treasurer_app.forms.layout import SLASH, Column, Gap, Heading, Layout, Lines, Matrix, Rows, ScreenOnly, Title
 from treasurer_app.ledger.balances import Balances, RunningBalances, opening_balances
-from treasurer_app.ledger.codes import ACCOUNTS, CATEGORIES, PARAMETER_TABLE, code_item, code_text
+from treasurer_app.ledger.codes import ACCOUNTS, PARAMETER_TABLE, code_item, code_text
 from treasurer_app.ledger.entries import LedgerBook
 from treasurer_app.ledger.quarters import quarter_slice
-from treasurer_app.ledger.sheet import (
-    COLUMN_LABELS,
-    ENTRY_FIELD,
-    HEADER_FIELD,
-    LEDGER_LAYOUT,
-    LEDGER_TITLE,
-    OPENING_KEYS,
-)
+from treasurer_app.ledger.sheet import ENTRY_FIELD, HEADER_FIELD, LEDGER_LAYOUT, LEDGER_TITLE, OPENING_KEYS
 from treasurer_app.project import Effective, Project
 
-TITLE_ROW_HEIGHT = 24.0
 _NO_VALUE = frozenset((None, ""))  # what an empty cell holds (0 is a value)
 _ROW, _ROWSPAN, _VALUE = attrgetter("row"), attrgetter("rowspan"), attrgetter("value")
 
@@ -623,18 +622,6 @@ def _without(grid: Grid, spare: set[int] | frozenset[int], cells: list[Cell]) ->
 
 # ---------------------------------------------------------------- the cash ledger
 
-PARAMETER_SHEET_NAME = "參數表"  # the guide: 「請參照表單內參數表選填」
-_PARAMETER_FIRST_ROW = 3  # the parameter table's first code, below its title and two header rows
-_PARAMETER_COLUMNS = ("kind", "item", "code", "summary_one")  # then one column per 動支類別 and 動支帳戶
-# The cells listing every 摘要(一) text, one code a row: the source of the ledger's 摘要(一) drop-down.
-PARAMETER_SUMMARIES = ListSource(
-    PARAMETER_SHEET_NAME,
-    _PARAMETER_COLUMNS.index("summary_one"),
-    _PARAMETER_FIRST_ROW,
-    _PARAMETER_FIRST_ROW + len(PARAMETER_TABLE) - 1,
-)
-ALLOWED_MARK = "◎"  # the guide's mark for an allowed 動支類別 / 動支帳戶
-
 
 def ledger_grids(
     project: Project,
@@ -676,7 +663,7 @@ def ledger_grids(
     if _only_spare_below(above, below, source.entries_filled, max(rows_above, last_row)):
         paper_size = (max(rows_above, last_row), max(len(sheet.col_widths), cols_above, last_col))
         sheet.note_spare_rows(slice(source.entry_cells.stop, len(sheet.cells)), frozenset(map(_ROW, below)), paper_size)
-    parameters = _parameter_sheet()
+    parameters = parameter_sheet()
     fit_row_heights(parameters)
     sheet.signatures = SIGNATURES
     return [sheet, parameters]
@@ -695,28 +682,3 @@ def _group_span(columns: list[Column], start: int) -> int:
     """How many columns from ``start`` on share the header group of the column at ``start``."""
     group = columns[start].group
     return len(list(takewhile(lambda c: c.group == group, columns[start:])))
-
-
-def _parameter_sheet() -> Grid:
-    labels = COLUMN_LABELS
-    widths: list[float] = [5, 20, 7, 44, *([9] * len(CATEGORIES)), *([10] * len(ACCOUNTS))]
-    grid = Grid(PARAMETER_SHEET_NAME, f"{LEDGER_TITLE} {PARAMETER_SHEET_NAME}", widths, landscape=True)
-    grid.add(0, 0, f"{LEDGER_TITLE} {PARAMETER_SHEET_NAME}", Style.TITLE, colspan=len(widths))
-    grid.row_heights[0] = TITLE_ROW_HEIGHT
-    first_category = 4
-    first_account = first_category + len(CATEGORIES)
-    for col, key in enumerate(_PARAMETER_COLUMNS):
-        grid.add(1, col, labels[key], Style.HEADER, rowspan=2)
-    grid.add(1, first_category, labels["category"], Style.HEADER, colspan=len(CATEGORIES))
-    grid.add(1, first_account, labels["account"], Style.HEADER, colspan=len(ACCOUNTS))
-    for col, name in enumerate((*CATEGORIES, *ACCOUNTS), start=first_category):
-        grid.add(2, col, name, Style.HEADER)
-    grid.header_rows = (1, 2)
-    for row, code in enumerate(PARAMETER_TABLE, start=_PARAMETER_FIRST_ROW):
-        for col, value in enumerate((code.kind, code.item, code.code, code.summary)):
-            grid.add(row, col, value, Style.CENTER if col != 3 else Style.LABEL)
-        for col, category in enumerate(CATEGORIES, start=first_category):
-            grid.add(row, col, ALLOWED_MARK if category in code.categories else None, Style.CENTER)
-        for col, account in enumerate(ACCOUNTS, start=first_account):
-            grid.add(row, col, ALLOWED_MARK if account in code.accounts else None, Style.CENTER)
-    return grid

@@ -13,6 +13,7 @@ from treasurer_app.export.excel_look import LOOKS
 from treasurer_app.export.grid import Cell, Grid, Style, display_width
 
 DEFAULT_ROW_HEIGHT = 18.0  # points
+TITLE_ROW_HEIGHT = 24.0  # a title line's row
 LINE_HEIGHT = 16.0
 FILL_RATIO = 0.85  # a wrapped line holds a little less than the column width: fonts differ
 WRAPPED = frozenset(  # the styles whose text wraps

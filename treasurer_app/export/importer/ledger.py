@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from treasurer_app.export import layouts
 from treasurer_app.export.importer.cells import (
     ImportResult,
     Matcher,
@@ -17,6 +16,7 @@ from treasurer_app.export.importer.cells import (
     sheet_for,
     stored_text,
 )
+from treasurer_app.export.ledger_parameters import PARAMETER_SHEET_NAME
 from treasurer_app.forms import FORMS
 from treasurer_app.forms.base import Record
 from treasurer_app.ledger.codes import KINDS, code_from_text, lookup
@@ -67,7 +67,7 @@ class LedgerReader:
             header={k: v for k, v in header.items() if k in OPENING_KEYS.values()}, entries=self._entries(sheet)
         )
         self.notes.append("「上年度未動支利息」不在登記簿上，未匯入；年度結轉時會自動計算")
-        parameters = label_key(layouts.PARAMETER_SHEET_NAME)
+        parameters = label_key(PARAMETER_SHEET_NAME)
         for other in self.sheets:
             if other is not sheet and label_key(other.name) != parameters and not other.empty:
                 self.notes.append(f"略過不認得的工作表「{other.name}」")
