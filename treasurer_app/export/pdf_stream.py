@@ -157,7 +157,8 @@ class _Plan:
     """How a cell of one line that fits its column is drawn, but for its row's numbers: its column's x0 and width
     formatted for its rectangle, its fill and border, its text's size, the start of its Tm operator and its mode;
     whether its texts show as themselves (``TextOperators.plain``: the fits sharing a placed line, a like's, show
-    texts differing in their digits alone), None until known."""
+    texts differing in their digits alone), None until known; and the text it showed last if of one piece (a text
+    without digits is its placed line's only one), with its Tj operator and the font it is shown in."""
 
     x0: str
     width: str
@@ -167,6 +168,9 @@ class _Plan:
     start: str
     mode: int
     plain: bool | None = None
+    line: str | None = None
+    shown: str = ""
+    font: tuple[int, float] | None = None
 
 
 class StreamPainter:
@@ -250,10 +254,15 @@ class StreamPainter:
                             texts.append(text.font(0, size))
                         texts.append(f"({line}) Tj")
                         continue
-                    shown = pieces.get(line) or text.split(line)
-                    if len(shown) == 1 and plan.mode == text.mode and (shown[0][0], size) == text.current:
+                    if line is not plan.line:  # (the same text is the same string, from the same fit)
+                        shown = pieces.get(line) or text.split(line)
+                        if len(shown) != 1:
+                            text.add(texts, line, plan.start + run[1], size, plan.mode == 2)
+                            continue
+                        plan.line, plan.shown, plan.font = line, shown[0][1], (shown[0][0], size)
+                    if plan.mode == text.mode and plan.font == text.current:
                         texts.append(plan.start + run[1])  # TextOperators.add, for the usual run
-                        texts.append(shown[0][1])
+                        texts.append(plan.shown)
                     else:
                         text.add(texts, line, plan.start + run[1], size, plan.mode == 2)
                     continue
