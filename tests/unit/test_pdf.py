@@ -312,6 +312,19 @@ def test_rows_fitted_together_are_fitted_as_each_alone(font: pdf_text.Font) -> N
     assert min(fit[3] for fit in fits[300]) < pdf_text.SHRINK_FLOOR, "below the floor"
 
 
+def test_cells_added_out_of_row_order_are_laid_out_as_in_order(font: pdf_text.Font) -> None:
+    """GridLayout finds each row's cells by their rows, whatever order the grid holds them in (a row's in the
+    grid's order)."""
+    in_order = Grid("s", "t", [6, 20, 10])
+    for r in range(40):
+        in_order.add(r, 0, r, Style.NUMBER)
+        in_order.add(r, 1, "港區" * (1 + r % 5), Style.TEXT, rowspan=2 if r % 7 == 3 else 1)
+        in_order.add(r, 2, r * 1000, Style.MONEY)
+    shuffled = replace(in_order, cells=sorted(in_order.cells, key=lambda cell: -cell.row))
+    assert [c.row for c in shuffled.cells] != [c.row for c in in_order.cells]
+    assert pdf.layout_grid(shuffled, font) == pdf.layout_grid(in_order, font)
+
+
 def test_rows_never_split_and_headers_repeat(font: pdf_text.Font) -> None:
     grid = Grid("s", "t", [10, 40])
     grid.add(0, 0, "標題", Style.TITLE, colspan=2)
