@@ -121,7 +121,8 @@ class Page:
 
 
 _NEEDED = operator.itemgetter(5)  # a fit's height needed
-_ROW, _ROWSPAN = operator.attrgetter("row"), operator.attrgetter("rowspan")
+_ROW, _ROWSPAN, _STYLE = operator.attrgetter("row"), operator.attrgetter("rowspan"), operator.attrgetter("style")
+_UNBORDERED = frozenset(style for style, look in LOOKS.items() if not look.border)  # a style without a look has one
 _ROWS_FITTED_TOGETHER = 256  # their fits are held until measured
 
 # What draws one row's cells on a page: (page, row, its cells, their fits, the tops of rows first..last+1, first, last)
@@ -406,7 +407,7 @@ class GridLayout:
         cells = (
             self._cells_at(first) if first == last else [c for r in range(first, last + 1) for c in self._cells_at(r)]
         )
-        return "body" if any(LOOKS.get(c.style, LOOKS[Style.TEXT]).border for c in cells) else "title"
+        return "title" if _UNBORDERED.issuperset(map(_STYLE, cells)) else "body"  # else a cell has a border
 
     @functools.cached_property
     def _chunked(self) -> list[list[_Block]]:
@@ -502,6 +503,12 @@ class GridLayout:
         if not self._drawing:
             for r in range(first, last + 1):
                 self.y -= self.heights[r]  # the same steps as the tops below: the same page breaks
+            return
+        if first == last:  # most of a long table's blocks: the loops below, written out
+            cells, bottom = self._cells_at(first), self.y - self.heights[first]
+            if cells:
+                self._paint(self._current(), first, cells, self._kept_fits(first, cells), [self.y, bottom], first, last)
+            self.y = bottom
             return
         tops = [self.y]
         for r in range(first, last + 1):
