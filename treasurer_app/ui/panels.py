@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from treasurer_app.ui import theme
 from treasurer_app.ui.step_names import HOME, PROGRAMME_HEADINGS, STEPS
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QColor, QIcon
+    from PySide6.QtCore import QModelIndex, QPersistentModelIndex
+    from PySide6.QtGui import QColor, QIcon, QPainter
 
     from treasurer_app.findings import Finding
     from treasurer_app.project import Project
@@ -23,6 +25,10 @@ if TYPE_CHECKING:
 # Qt.ItemDataRole.UserRole + 1, as a number: touching PySide's Qt namespace builds all its enums (≈ 25 ms),
 # which the first paint does without.
 ROLE_TARGET = 0x0100 + 1
+_RIGHT_CENTRED = 0x0002 | 0x0080  # Qt.AlignmentFlag.AlignRight | AlignVCenter, as a number (see ROLE_TARGET)
+_STATE_GAP = 8  # pixels between a step's name and its state
+_ITEM_PADDING = 8  # theme.py's QListWidget#navigator::item padding, left and right
+_LINE_BREAK = "\u2028"  # an item's "\n" as the delegate's style option holds it (Qt's line separator)
 
 
 _DOTS: dict[tuple[int, int], QIcon] = {}
@@ -52,6 +58,50 @@ def _draw_dot(color: QColor, size: int) -> QIcon:
     return QIcon(pixmap)
 
 
+class _StepDelegate(QStyledItemDelegate):
+    """A step on one line: its name, and its state (``完成``, ``有錯誤 · 2``) on the right in smaller letters.
+
+    Two lines a step made the list taller than a 1366×768 screen's window (17 steps and two headings):
+    it had to be scrolled to reach the last ones. The item's text stays ``name\nstate`` (what a screen reader
+    reads, what the tests see); a name and state too wide for one line are shown on two, as before."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        name, _, state = option.text.partition(_LINE_BREAK)
+        if state and self._fits(option, name, state):
+            option.text = name
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().paint(painter, option, index)
+        shown = QStyleOptionViewItem(option)
+        self.initStyleOption(shown, index)
+        state = str(index.data()).partition("\n")[2]
+        if not state or _LINE_BREAK in shown.text:  # on two lines: drawn whole above
+            return
+        painter.save()
+        painter.setFont(_state_font(shown.font))
+        selected = bool(shown.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(theme.NAVIGATOR_STATE_SELECTED if selected else theme.NAVIGATOR_STATE)
+        painter.drawText(shown.rect.adjusted(0, 0, -_ITEM_PADDING, 0), _RIGHT_CENTRED, state)
+        painter.restore()
+
+    def _fits(self, option: QStyleOptionViewItem, name: str, state: str) -> bool:
+        view = option.widget
+        width = view.viewport().width() if isinstance(view, QListWidget) else option.rect.width()
+        icon = option.decorationSize.width() + 6 if not option.icon.isNull() else 0
+        needed = QFontMetrics(option.font).horizontalAdvance(name) + _STATE_GAP
+        needed += QFontMetrics(_state_font(option.font)).horizontalAdvance(state)
+        return 2 * _ITEM_PADDING + icon + needed <= width
+
+
+def _state_font(font: QFont) -> QFont:
+    smaller = QFont(font)
+    smaller.setPointSizeF(max(font.pointSizeF() - 2, 8))
+    return smaller
+
+
 class Navigator(QListWidget):
     """首頁 and the nine steps, each with 未開始 / 有錯誤 / 有警告 / 完成 and its number of findings."""
 
@@ -68,6 +118,7 @@ class Navigator(QListWidget):
         # whole Qt namespace (≈ 20 ms) before the first paint.
         self.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
         self.setWordWrap(True)
+        self.setItemDelegate(_StepDelegate(self))
         self.headings: list[QListWidgetItem] = []
         for step in STEPS:
             if step.id in PROGRAMME_HEADINGS:  # one union, two programmes: a heading above each one's steps

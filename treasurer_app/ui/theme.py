@@ -14,6 +14,8 @@ ERROR_COLOR = QColor("#c62828")
 WARNING_COLOR = QColor("#b26a00")
 DONE_COLOR = QColor("#2e7d32")
 IDLE_COLOR = QColor("#9e9e9e")
+NAVIGATOR_STATE = QColor("#b0bec5")  # a step's state beside its name, on the navigator's dark ground
+NAVIGATOR_STATE_SELECTED = QColor("#ffffff")
 ERROR_CELL = QColor("#fde7e7")
 WARNING_CELL = QColor("#fff2dc")
 READ_ONLY_CELL = QColor("#f1f3f4")
@@ -54,7 +56,7 @@ QPushButton#retrySave { color: #6a1b9a; font-weight: bold; padding: 2px 10px; }
 QLineEdit[flash="true"], QPlainTextEdit[flash="true"], QComboBox[flash="true"],
 QLabel[flash="true"] { background: #fff3b0; }
 QListWidget#navigator { background: #263238; color: #eceff1; border: none; font-size: 11pt; outline: 0; }
-QListWidget#navigator::item { padding: 6px 8px; border-bottom: 1px solid #37474f; }
+QListWidget#navigator::item { padding: 3px 8px; border-bottom: 1px solid #37474f; }
 QListWidget#navigator::item:hover { background: #37474f; }
 QListWidget#navigator::item:selected, QListWidget#navigator::item:selected:active,
 QListWidget#navigator::item:selected:!active { background: #1976d2; color: white; }
