@@ -252,6 +252,24 @@ def test_the_ledger_running_balances_are_formulas_with_the_apps_figures() -> Non
     assert petty[1].formula.startswith(f"{layouts.a1(petty[0].row, petty[0].col)}+")  # then the row above
 
 
+def test_a_balance_column_moves_the_balance_above_or_the_opening() -> None:
+    from treasurer_app.export.ledger_formulas import balance_column
+
+    opening = Cell(5, 4, 1000)  # E6
+    cells = balance_column("balance_acct1", [10, 11, 12], [1, 2, 3], opening, Style.MONEY)
+    col = cells[0].col
+    shapes = [("balance", col, 4, -5), ("balance", col, col, -1), ("balance", col, col, -1)]
+    assert [c.formula_shape for c in cells] == shapes
+    assert cells[0].formula.startswith("E6+") and cells[2].formula.startswith(f"{layouts.a1(11, col)}+")
+    cells[2].formula = "1+1"
+    assert cells[2].formula == "1+1" and cells[2].formula_shape is None  # set afterwards: it wins
+    first, second = balance_column("balance_acct1", [10, 11], [1, 2], None, Style.MONEY)
+    assert type(first) is Cell and first.formula is None and second.formula_shape == shapes[1]
+    for rows, values in (([10, 12], [1, 2]), ([10, 11], [1, 2, 3]), ([10, 11], [1])):
+        with pytest.raises(ValueError):
+            balance_column("balance_acct1", rows, values, opening, Style.MONEY)
+
+
 def test_the_ledger_entries_input_cells_are_keyed_by_entry_and_behave_as_cells() -> None:
     project = ledger_project()
     sheet = layouts.ledger_grids(project, 114)[0]

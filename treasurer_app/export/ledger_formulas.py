@@ -10,7 +10,8 @@ formula when read (``Cell.formula``), the same text every time.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 from treasurer_app.export.grid import Cell, Style, a1
 from treasurer_app.ledger.codes import ACCOUNTS, PARAMETER_TABLE, PAYMENT, RECEIPT, TRANSFER
@@ -72,26 +73,50 @@ _STORED = Cell.__dict__["formula"]  # Cell's own slot for a formula, which a bal
 
 
 class _BalanceCell(Cell):
-    """A running balance whose formula is printed from its position and the cell above it when read."""
+    """A running balance whose formula is printed from its position and the cell above it when read: the
+    balance on the row above (the entries' rows follow one another), or ``before`` where one is kept (the first
+    entry's: the opening balance)."""
 
     __slots__ = ("before",)
 
-    def __init__(self, row: int, col: int, value: int, style: Style, before: Cell) -> None:
+    def __init__(self, row: int, col: int, value: int, style: Style, before: Cell | None = None) -> None:
         # Cell's fields set here (its __init__ would set the formula through the property): a quarter has 100,000.
-        self.before = before
-        self.row, self.col, self.value, self.style = row, col, value, style
-        self.rowspan, self.colspan, self.locked, self.key = 1, 1, True, None
-        _STORED.__set__(self, None)
+        self.row = row
+        self.col = col
+        self.value = value
+        self.style = style
+        self.rowspan = 1
+        self.colspan = 1
+        self.locked = True
+        self.key = None  # its formula slot left unset until a formula is set: it is printed when read (_stored)
+        if before is not None:
+            self.before = before
+
+    def _stored(self) -> str | None:
+        """A formula set on the cell afterwards, which wins as on any cell, or None."""
+        try:
+            stored: str | None = _STORED.__get__(self)
+        except AttributeError:
+            return None
+        return stored
+
+    def _above(self) -> tuple[int, int]:
+        """The row and column of the balance this one moves."""
+        try:
+            before = self.before
+        except AttributeError:  # none kept: the same account's balance on the row above
+            return self.row - 1, self.col
+        return before.row, before.col
 
     @property
     def formula(self) -> str | None:
-        stored: str | None = _STORED.__get__(self)
-        if stored is not None:  # set afterwards: it wins, as on any cell
+        stored = self._stored()
+        if stored is not None:
             return stored
-        row, before = self.row, self.before
+        row = self.row
         return balance_formula(
             _ACCOUNT_OF_COLUMN[self.col],
-            a1(before.row, before.col),
+            a1(*self._above()),
             a1(row, _COLUMNS["kind"]),
             a1(row, _COLUMNS["code"]),
             a1(row, _COLUMNS["account"]),
@@ -106,25 +131,30 @@ class _BalanceCell(Cell):
     def formula_shape(self) -> tuple[str, int, int, int] | None:
         """What a writer may know this cell's formula by without printing it: balance cells with the same
         shape hold one formula moved by the rows between them (None: a formula set afterwards)."""
-        if _STORED.__get__(self) is not None:
+        if self._stored() is not None:
             return None
-        before = self.before
-        return ("balance", self.col, before.col, before.row - self.row)
+        row, col = self._above()
+        return ("balance", self.col, col, row - self.row)
 
 
 def balance_column(
-    key: str, rows: Iterable[int], values: Iterable[int], opening: Cell | None, style: Style
+    key: str, rows: Sequence[int], values: Iterable[int], opening: Cell | None, style: Style
 ) -> list[Cell]:
-    """One account's running balances down the entries' rows (``key`` its column, balance_acct1…), the app's
-    figures cached: each the balance above (``opening``, the opening balance's cell, for the first entry)
-    moved by the entry. Made down the column, each cell keeping the one above it."""
+    """One account's running balances down the entries' rows (``rows``, one after another; ``key`` its column,
+    balance_acct1…), the app's figures cached: each the balance above (``opening``, the opening balance's
+    cell, for the first entry) moved by the entry."""
+    if not rows:
+        return []
+    if rows[-1] - rows[0] != len(rows) - 1:
+        raise ValueError(f"the entries' rows follow one another: {rows[0]}…{rows[-1]} is not {len(rows)} rows")
     col = _COLUMNS[key]
-    cells: list[Cell] = []
-    before = opening
-    for row, value in zip(rows, values, strict=True):
-        cell = Cell(row, col, value, style) if before is None else _BalanceCell(row, col, value, style, before)
-        cells.append(cell)
-        before = cell
+    values = iter(values)
+    first = next(values)
+    # The first balance moves the opening's (when there is none, it is a figure only); each other the one above.
+    cells = [Cell(rows[0], col, first, style) if opening is None else _BalanceCell(rows[0], col, first, style, opening)]
+    cells += map(_BalanceCell, rows[1:], repeat(col), values, repeat(style))
+    if len(cells) != len(rows) or next(values, None) is not None:
+        raise ValueError(f"{len(rows)} rows and another number of balances")
     return cells
 
 
