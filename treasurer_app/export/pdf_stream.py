@@ -349,14 +349,17 @@ class StreamPainter:
         line_top = y1 - PAD_Y if look.top else y1 - (y1 - y0 - len(lines) * leading) / 2
         em = (ascent - descent) * size
         above, below = ascent * size, descent * size
+        xs, baselines = self._xs, self._baselines
         for line, (x, width) in zip(lines, placed, strict=True):
             if line:
                 baseline = line_top - (size * LEADING - em) / 2 - above
-                glyphs = Box(x, baseline + below, x + width, baseline + above)
-                frame = Box(x0, y0, x1, y1)
-                if inside(glyphs, frame):
-                    add(body.texts, line, f"1 0 0 1 {x:.2f} {baseline:.2f} Tm", size, look.bold)
+                low, high = baseline + below, baseline + above  # its glyphs' box: inside(glyphs, frame), written out
+                if x >= x0 - 0.5 and low >= y0 - 0.5 and x + width <= x1 + 0.5 and high <= y1 + 0.5:
+                    start = xs.get(x) or xs.setdefault(x, f"1 0 0 1 {x:.2f} ")
+                    end = baselines.get(baseline) or baselines.setdefault(baseline, f"{baseline:.2f} Tm")
+                    add(body.texts, line, start + end, size, look.bold)
                 else:
+                    glyphs, frame = Box(x, low, x + width, high), Box(x0, y0, x1, y1)
                     body.clipped.append(TextRun(line, x, baseline, size, look.bold, glyphs, frame))
             line_top -= leading
 
