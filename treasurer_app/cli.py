@@ -560,6 +560,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The window is routed to before argparse and the domain load: cold start is the window's.
     project_file = project_file_argument(arguments)
     if not arguments or project_file is not None:
+        from treasurer_app.ui.crash import install
+
+        install()  # first: the windowed program has no console to show a failure while starting
         from treasurer_app.ui.app import run_app
 
         return run_app(project_path=project_file) if project_file is not None else run_app()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from treasurer_app import APP_ID, APP_NAME
 from treasurer_app.resources import resources_dir
-from treasurer_app.ui import pyside_hook  # noqa: F401  (before the window's modules: see its docstring)
+from treasurer_app.ui import crash, pyside_hook  # noqa: F401  (pyside_hook: before the window's modules, see it)
 from treasurer_app.ui.main_window import OPENING_TEXT, MainWindow
 from treasurer_app.ui.theme import apply_theme, install_translations, with_fusion_style
 from treasurer_app.ui.window_place import show_placed
@@ -83,7 +83,9 @@ def start(
 
 
 def run_app(argv: list[str] | None = None, project_path: Path | None = None) -> int:
+    crash.install()  # (done already when started by cli.main, before this module's imports)
     app, _window = start(argv, project_path)
+    crash.event_loop_started()
     return app.exec()
 
 
