@@ -10,10 +10,10 @@ check boxes, planned interest inside 預算經費) have their printers, with the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from itertools import chain, compress, repeat, takewhile
-from operator import attrgetter, gt, not_
+from operator import attrgetter, gt, itemgetter, not_
 
 from treasurer_app.export.grid import Cell, Grid, InputFill, ListSource, Style, Validation, a1, extent
 from treasurer_app.export.ledger_cells import EntryInput, EntryPlaces
@@ -256,9 +256,7 @@ class _TableSource(_Source):
 
 _BALANCE_INDEX = {"balance_acct1": 0, "balance_acct2": 1, "balance_fixed": 2, "balance_petty": 3}
 _OPENING_OF_BALANCE = {key: OPENING_KEYS[ACCOUNTS[index]] for key, index in _BALANCE_INDEX.items()}
-_BALANCE_NAMES: dict[str, Callable[[Balances], int]] = {
-    key: attrgetter(("acct1", "acct2", "fixed", "petty")[index]) for key, index in _BALANCE_INDEX.items()
-}
+_BALANCE_OF = {key: itemgetter(index) for key, index in _BALANCE_INDEX.items()}  # an account's of the four
 
 
 # The entries' columns whose every cell holds a value: the year, and the balances (numbers; 0 is a value).
@@ -271,7 +269,8 @@ class _LedgerSource(_Source):
     ) -> None:
         self.book, self.year = book, year
         self.header = {"union_name": union_name, "year": str(year), "tax_id": tax_id}
-        self.running = (RunningBalances(book, year) if running is None else running).balances()
+        # The four accounts after each entry
+        self.amounts = (RunningBalances(book, year) if running is None else running).amounts_after_each()
         self.entry_cells = slice(0)  # where the entries' cells are in the grid, once laid out
         self.entries_end = (0, 0)  # the row and column after them: one row each, one cell a column
         self.entries_filled = False  # whether each entry's row holds a value (a column that always does)
@@ -302,7 +301,7 @@ class _LedgerSource(_Source):
         for col, column in enumerate(block.columns, start=offset):
             key = column.key
             if key in _OPENING_OF_BALANCE:  # each account's balance a formula over the one above it
-                balances = map(_BALANCE_NAMES[key], self.running)
+                balances = map(_BALANCE_OF[key], self.amounts)
                 columns.append(balance_column(key, rows, balances, opening.get(_OPENING_OF_BALANCE[key]), Style.MONEY))
                 continue
             values, style, locked, keyed = self._column(key)
@@ -341,7 +340,7 @@ class _LedgerSource(_Source):
             summaries = {pair: code_text(*pair) or None for pair in distinct}
             return map(summaries.__getitem__, pairs), Style.TEXT, False, True
         if key == "balance_total":
-            return [balance.total for balance in self.running], Style.MONEY, True, False
+            return list(map(sum, self.amounts)), Style.MONEY, True, False  # 結存: the four accounts
         field = ENTRY_FIELD[key]
         style = input_style(field)
         if _number_style(field) is None:
@@ -647,7 +646,7 @@ def ledger_grids(
     sheet = _Interpreter(LEDGER_LAYOUT, LEDGER_TITLE, f"{union_name} {LEDGER_TITLE}", names, source).run()
     sheet.input_fill = InputFill.WHITE  # the guide: 僅填寫表單白色區域部分
     if project.years[year].ledger is not None:  # the balances printed under the table, from its own figures
-        closing = source.running[-1] if source.running else opening_balances(book)
+        closing = Balances(*source.amounts[-1]) if source.amounts else opening_balances(book)
         sheet.footer = balance_lines(book, closing, year, quarter)
     above, below = sheet.cells[: source.entry_cells.start], sheet.cells[source.entry_cells.stop :]
     # Row heights as fit_row_heights gives them, in the same order: the entries' rows were fitted a column at a time.

@@ -160,4 +160,7 @@ def balance_column(
 
 def total_formula(row: int) -> str:
     """結存 of an entry's row: the sum of its four balances."""
-    return f"SUM({a1(row, _COLUMNS['balance_acct1'])}:{a1(row, _COLUMNS['balance_petty'])})"
+    return _TOTAL.format(row + 1)
+
+
+_TOTAL = "SUM({}:{})".format(*(a1(0, _COLUMNS[key])[:-1] + "{0}" for key in ("balance_acct1", "balance_petty")))

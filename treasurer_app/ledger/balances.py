@@ -230,6 +230,11 @@ class RunningBalances:
     def sources_after(self, row: int) -> Sources:
         return Sources(*self._sources[row])
 
+    def amounts_after_each(self) -> list[tuple[int, int, int, int]]:
+        """The four accounts after each entry, in the order of ``ACCOUNTS``: the running figures themselves (no
+        object made for each; the export's sheet reads 25,000 of them), to be read, not changed."""
+        return self._accounts
+
     def balances(self) -> list[Balances]:
         """The balances after each entry; entries that leave them unchanged share one object."""
         result: list[Balances] = []
