@@ -199,26 +199,44 @@ class _Plan:
             yield check(cells)
 
     def encode(self, rows: xls_rows.SheetRows, first: int, values: list[list[Any]]) -> None:
-        """Rows ``first``… of the block, each column's values given, encoded and spilled."""
+        """Rows ``first``… of the block, each column's values given, encoded: their fields packed and kept in the
+        spill, the rows made of them as the file is written (never held whole, never copied)."""
         n = len(values[0])
         indexes = self._text_indexes(values)
         data: dict[tuple[str, int], bytes] = {}  # each field's rows packed, by what the field holds
         for field in self.fields:
-            if field.source not in data:
+            if field.source not in data and field.source[0] != "row":  # rows: made with the rows' bytes
                 data[field.source] = field.packed(first, n, values, indexes)
-        row_objects = _xlwt_rows(rows, range(first, first + n), self.high)
-        data[_ROW_FIELD.source] = b"".join(map(xls_rows.row_record, row_objects))
+        _xlwt_rows(rows, range(first, first + n), self.high)
         size = len(self.template)
-        for start in range(0, n, _CHUNK_ROWS):
-            end = min(start + _CHUNK_ROWS, n)
-            buffer = bytearray(self.template * (end - start))
-            for field in (_ROW_FIELD, *self.fields):
-                field.put(buffer, size, data[field.source], start, end)
-            offset = rows.spill.add(bytes(buffer))
-            places = zip(range(offset, offset + (end - start) * size, size), repeat(size), strict=False)
-            rows.encoded.update(zip(range(first + start, first + end), places, strict=True))
+        made = partial(self._made, data, first, rows.sheet._Worksheet__rows)
+        offset = rows.spill.add_made(n * size, made)  # the bytes made as the file is written
+        places = zip(range(offset, offset + n * size, size), repeat(size), strict=False)
+        rows.encoded.update(zip(range(first, first + n), places, strict=True))
         rows.first_col, rows.last_col = min(rows.first_col, self.low), max(rows.last_col, self.high)
         rows.rows_used, rows.cols_used = max(rows.rows_used, first + n), max(rows.cols_used, self.high + 1)
+
+    def _made(
+        self, data: dict[tuple[str, int], bytes], first: int, xlwt_rows: dict[int, Any], start: int, end: int
+    ) -> Iterator[xls_rows.Piece]:
+        """Bytes ``start`` to ``end`` (whole rows) of the run of rows ``first``… whose other fields are ``data``,
+        a few hundred rows at a time: copies of the template, each field written into every copy at once."""
+        size = len(self.template)
+        last = end // size
+        for at in range(start // size, last, _CHUNK_ROWS):
+            count = min(at + _CHUNK_ROWS, last) - at
+            numbers = range(first + at, first + at + count)
+            buffer = bytearray(self.template * count)
+            # The rows' own fields, made here rather than kept: their ROW records and the rows their records name.
+            made = {_ROW_FIELD.source: b"".join(map(xls_rows.row_record, map(xlwt_rows.__getitem__, numbers)))}
+            for field in (_ROW_FIELD, *self.fields):
+                if field.source[0] == "row" and field.source not in made:
+                    made[field.source] = field.packed(numbers[0], count, [], [])
+                if field.source in made:
+                    field.put(buffer, size, made[field.source], 0, count)
+                else:
+                    field.put(buffer, size, data[field.source], at, at + count)
+            yield buffer
 
     def _text_indexes(self, values: list[list[Any]]) -> list[list[int]]:
         """Each text column's shared string indexes, the texts added to the table in the plain writer's order
@@ -282,14 +300,12 @@ class _Field:
 _ROW_FIELD = _Field(0, "20s", ("ROW", 0))  # a row's ROW record, which starts its bytes
 
 
-def _xlwt_rows(rows: xls_rows.SheetRows, numbers: range, high: int) -> list[Any]:
-    """xlwt's row objects of rows ``numbers`` (made in their order, as the plain writer makes them), their
-    last column ``high`` at least."""
-    made = list(map(rows.sheet.row, numbers))
-    for row in made:
+def _xlwt_rows(rows: xls_rows.SheetRows, numbers: range, high: int) -> None:
+    """Makes xlwt's row objects of rows ``numbers`` (in their order, as the plain writer makes them), their last
+    column ``high`` at least (their ROW records are made from them as the file is written)."""
+    for row in map(rows.sheet.row, numbers):
         if high > row._Row__max_col_idx:
             row._Row__max_col_idx = high
-    return made
 
 
 def _plan(sample: Sequence[Cell], writer: CellWriter, formulas: Formulas, texts: xls_rows.Texts) -> _Plan | None:

@@ -16,6 +16,7 @@ time: the same bytes as xlwt's, never the whole file in memory.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import struct
@@ -177,7 +178,7 @@ class SheetRows:
         self.sheet._Worksheet__rows.clear()
         self.encoded.clear()
 
-    def row_block(self) -> tuple[int, Iterator[bytes]]:
+    def row_block(self) -> tuple[int, Iterator[Piece]]:
         """The sheet's ROW and cell records in xlwt's order, and their length: a row with cells as spilled (its
         ROW record first), a row without its ROW record alone. Rows spilled one after the other in that order,
         as a grid's rows are, are copied from the spill in large pieces."""
@@ -185,7 +186,7 @@ class SheetRows:
         encoded = self.encoded
         total = sum(encoded[r][1] if r in encoded else _ROW_RECORD for r in rows)
 
-        def chunks() -> Iterator[bytes]:
+        def chunks() -> Iterator[Piece]:
             start = end = 0  # the stretch of the spill to copy next
             for index, xlwt_row in rows.items():
                 place = encoded.get(index)
@@ -319,9 +320,14 @@ def shared_strings_record(sst: SharedStringTable) -> bytes:
     return b"".join(heads + [_CONTINUE_HEAD(0x003C, len(r)) + r for r in records[1:]])
 
 
+Piece = bytes | bytearray  # of the file, as written
+# Bytes kept as made again when read: (start, end) of them → their pieces (``Spill.add_made``).
+Make = Callable[[int, int], Iterator[Piece]]
+
+
 class Spill:
-    """Encoded rows kept in a temporary file until the workbook is saved, written and read back a megabyte at
-    a time."""
+    """Encoded rows kept until the workbook is saved: in a temporary file, written and read back a megabyte at
+    a time, or as what makes them again (rows written a block at a time, ``xls_block``)."""
 
     def __init__(self) -> None:
         # In the system's temporary folder, not beside the target: on the local disk when the target is a USB
@@ -329,8 +335,13 @@ class Spill:
         with temporary_folder_named():
             self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
         self.size = 0  # bytes added
+        self.file_size = 0  # of them in the file (or pending)
         self.pending: list[bytes] = []  # added, not yet written
         self.pending_size = 0
+        # Where the bytes added are, in the order of their offsets: (start, end, their offset in the file or what
+        # makes them), and the starts alone (to look an offset up).
+        self.segments: list[tuple[int, int, int | Make]] = []
+        self.starts: list[int] = []
 
     def __enter__(self) -> Spill:
         return self
@@ -338,15 +349,36 @@ class Spill:
     def __exit__(self, *exc: object) -> None:
         with contextlib.suppress(OSError):  # what is left to flush is not needed (a full disk said so already)
             self.file.close()
+        # Let go of what makes rows again (their fields: megabytes for a long ledger) at once: the workbook
+        # refers to the spill through a cycle only the garbage collector frees, and an export pauses it.
+        self.segments.clear()
+        self.starts.clear()
 
     def add(self, data: bytes) -> int:
         """Keep ``data``; its offset, for ``stretch``."""
-        offset = self.size
-        self.size += len(data)
+        offset = self._place(len(data), self.file_size)
+        self.file_size += len(data)
         self.pending.append(data)
         self.pending_size += len(data)
         if self.pending_size >= _COPY_CHUNK:
             self._write_pending()
+        return offset
+
+    def add_made(self, length: int, make: Make) -> int:
+        """Keep ``length`` bytes that ``make(start, end)`` makes again when they are read (``start`` and ``end``
+        counted from the first of them); their offset, for ``stretch``."""
+        return self._place(length, make)
+
+    def _place(self, length: int, source: int | Make) -> int:
+        offset = self.size
+        self.size += length
+        if self.segments and isinstance(source, int):
+            start, end, last = self.segments[-1]
+            if isinstance(last, int) and last + end - start == source:  # the file's bytes going on
+                self.segments[-1] = (start, self.size, last)
+                return offset
+        self.segments.append((offset, self.size, source))
+        self.starts.append(offset)
         return offset
 
     def _write_pending(self) -> None:
@@ -356,22 +388,33 @@ class Spill:
         self.pending.clear()
         self.pending_size = 0
 
-    def stretch(self, start: int, end: int) -> Iterator[bytes]:
+    def stretch(self, start: int, end: int) -> Iterator[Piece]:
         """The bytes kept from ``start`` to ``end``, a megabyte at a time."""
         if self.pending:
             self._write_pending()
-        with temporary_folder_named():
-            self.file.seek(start)
+        at = bisect.bisect_right(self.starts, start) - 1
         while start < end:
+            first, last, source = self.segments[at]
+            stop = min(end, last)
+            if isinstance(source, int):
+                yield from self._read(source + start - first, stop - start)
+            else:
+                yield from source(start - first, stop - first)
+            start, at = stop, at + 1
+
+    def _read(self, offset: int, length: int) -> Iterator[Piece]:
+        with temporary_folder_named():
+            self.file.seek(offset)
+        while length > 0:
             with temporary_folder_named():
-                piece = self.file.read(min(end - start, _COPY_CHUNK))
-            start += len(piece)
+                piece = self.file.read(min(length, _COPY_CHUNK))
+            length -= len(piece)
             yield piece
 
 
 def _sheet_parts(
     sheet: xlwt.Worksheet, rows: SheetRows, before_eof: bytes
-) -> tuple[int, list[bytes | Iterator[bytes]]]:
+) -> tuple[int, list[bytes | Iterator[Piece]]]:
     """``Worksheet.get_biff_data`` as pieces (the row block a stream), with records added before its EOF."""
     ws = "_Worksheet__"
     head = b"".join(
@@ -391,13 +434,13 @@ class BookStream:
     """The workbook's records as ``Workbook.get_biff_data`` returns them, but read as the file is written:
     its length is known, its bytes are produced piece by piece (``TargetFile.write`` takes them so)."""
 
-    def __init__(self, length: int, parts: list[bytes | Iterator[bytes]]) -> None:
+    def __init__(self, length: int, parts: list[bytes | Iterator[Piece]]) -> None:
         self.length, self.parts = length, parts
 
     def __len__(self) -> int:
         return self.length
 
-    def chunks(self) -> Iterator[bytes]:
+    def chunks(self) -> Iterator[Piece]:
         for part in self.parts:
             if isinstance(part, bytes):
                 yield part
