@@ -173,6 +173,9 @@ class _Plan:
     font: tuple[int, float] | None = None
 
 
+_NO_PLANS: dict[int, tuple[object, _Plan]] = {}  # what a row of no height has
+
+
 class StreamPainter:
     """Draws rows as ``GridLayout`` places them (its ``Painter``), a page's body at a time; ``take`` hands
     the finished page's body to ``PageWriter.draw``. Every number is computed as ``_record_row`` and
@@ -206,17 +209,17 @@ class StreamPainter:
         if self._page is not page:
             self._page = page
             body.texts = text.begin()
-        if (
-            len(self._xs) > _NUMBERS_KEPT
-            or len(self._baselines) > _NUMBERS_KEPT
-            or len(self._plans) > _NUMBERS_KEPT
-            or len(self._rows) > _NUMBERS_KEPT
-        ):
-            self._xs.clear()
-            self._baselines.clear()
-            self._plans.clear()
-            self._rows.clear()
-        texts, pieces, plans = body.texts, text.pieces, self._plans
+            if (  # checked a page at a time: a page adds a few hundred at most
+                len(self._xs) > _NUMBERS_KEPT
+                or len(self._baselines) > _NUMBERS_KEPT
+                or len(self._plans) > _NUMBERS_KEPT
+                or len(self._rows) > _NUMBERS_KEPT
+            ):
+                self._xs.clear()
+                self._baselines.clear()
+                self._plans.clear()
+                self._rows.clear()
+        texts, pieces = body.texts, text.pieces
         strokes = body.strokes.get(BORDER_WIDTH)
         y1 = tops[r - first]
         y0 = tops[r - first + 1]  # the bottom of the row's own cells (a merged cell's is lower)
@@ -224,16 +227,17 @@ class StreamPainter:
         if known_row is None:
             known_row = self._rows[(y0, y1)] = ((f"{y0:.2f}", f"{y1 - y0:.2f} re") if y1 != y0 else None, {})
         row, runs = known_row
+        plans = self._plans if row is not None else _NO_PLANS  # a row of no height: its rectangles are lines
+        bottom, height = row or ("", "")  # the row's part of its cells' rectangles
         for cell, fit in zip(cells, fits, strict=True):
-            placed = fit[6]
-            known = plans.get(id(placed))
-            if known is not None and known[0] is placed and row is not None and cell.rowspan == 1:
+            known = plans.get(id(fit[6]))  # (the plan holds the placed line: no other object has its id meanwhile)
+            if known is not None and cell.rowspan == 1:
                 # a cell of one line that fits its column, as planned for its column's like: the row's numbers
                 plan = known[1]
                 size = plan.size
                 run = runs.get(size) or self._run(runs, size, y0, y1)
                 if run[2]:  # else drawn clipped below
-                    shape = plan.x0 + row[0] + plan.width + row[1]
+                    shape = plan.x0 + bottom + plan.width + height
                     if plan.fill is not None:
                         body.fills.setdefault(plan.fill, []).append(shape)
                     if plan.border:
