@@ -60,29 +60,36 @@ def _band_text(page: Page, font: Font, text: str, align: str, band: Box, limit: 
     page.texts.append(TextRun(text, x, baseline, size, False, glyphs, band))
 
 
-def finish_page(page: Page, font: Font, number: int, total: int, *, union_name: str, year_label: str) -> Page:
+def finish_page(
+    page: Page, font: Font, number: int, total: int, *, union_name: str, year_label: str, head: bool = True
+) -> Page:
     """A copy of the page with the title (and so the union name) and the year on top, the sheet
-    name and 第 N 頁／共 M 頁 below."""
+    name and 第 N 頁／共 M 頁 below. ``head=False``: nothing on top — a letter (函), whose first line is its
+    own heading, the union's name and 函, which the band printed a second time above it."""
     done = replace(page, rects=list(page.rects), texts=list(page.texts), cells=list(page.cells))
     left, right = MARGIN_X, page.width - MARGIN_X
     width = right - left
-    head = Box(left, page.height - MARGIN_TOP - BAND, right, page.height - MARGIN_TOP)
+    band = Box(left, page.height - MARGIN_TOP - BAND, right, page.height - MARGIN_TOP)
     foot = Box(left, MARGIN_BOTTOM, right, MARGIN_BOTTOM + BAND)
-    done.rects.append(Rect(Box(left, head.y0, right, head.y0), line_width=0.4))
+    if head:
+        done.rects.append(Rect(Box(left, band.y0, right, band.y0), line_width=0.4))
     done.rects.append(Rect(Box(left, foot.y1, right, foot.y1), line_width=0.4))
-    heading = page.title if union_name in page.title else f"{union_name} {page.title}".strip()
-    _band_text(done, font, heading, "left", head, width * 0.7)
-    _band_text(done, font, year_label, "right", head, width * 0.25)
+    if head:
+        heading = page.title if union_name in page.title else f"{union_name} {page.title}".strip()
+        _band_text(done, font, heading, "left", band, width * 0.7)
+        _band_text(done, font, year_label, "right", band, width * 0.25)
     _band_text(done, font, page.sheet_name, "left", foot, width * 0.7)
     _band_text(done, font, page_number_label(number, total), "right", foot, width * 0.25)
     return done
 
 
-def finish_pages(pages: Sequence[Page], font: Font, *, union_name: str, year_label: str) -> list[Page]:
+def finish_pages(
+    pages: Sequence[Page], font: Font, *, union_name: str, year_label: str, head: bool = True
+) -> list[Page]:
     """Copies of the pages with their bands (``finish_page``); N counts the pages of this file."""
     total = len(pages)
     return [
-        finish_page(page, font, number, total, union_name=union_name, year_label=year_label)
+        finish_page(page, font, number, total, union_name=union_name, year_label=year_label, head=head)
         for number, page in enumerate(pages, start=1)
     ]
 

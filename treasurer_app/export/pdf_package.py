@@ -364,15 +364,17 @@ def write_pdf_package(
     title = f"{union_name} {year} 年度商港服務費福利專款申請資料"
     written.append(_write(everything, out / combined_pdf_name(year, tax_id), font, title))
     letter = cover_letter_grid(project, year, letter_enclosures(project, year, out), issued)
-    written.append(_render(letter, out / cover_letter_name(year, tax_id), font, union_name, label, date_line))
+    path = out / cover_letter_name(year, tax_id)
+    written.append(_render(letter, path, font, union_name, label, date_line, head=False))  # its own heading
     checklist = checklist_grid(project, year, checklist_items(project, year, out))
     written.append(_render(checklist, out / checklist_name(year, tax_id), font, union_name, label, date_line))
     return written
 
 
-def _render(grid: Grid, path: Path, font: Font, union_name: str, label: str, date_line: str) -> Path:
-    pages = finish_pages(layout_grid(grid, font, date_line), font, union_name=union_name, year_label=label)
-    return _write(pages, path, font, grid.title)
+def _render(grid: Grid, path: Path, font: Font, union_name: str, label: str, date_line: str, head: bool = True) -> Path:
+    """``grid`` on its own pages; ``head=False`` for the letter, which is its own heading (``finish_page``)."""
+    pages = layout_grid(grid, font, date_line)
+    return _write(finish_pages(pages, font, union_name=union_name, year_label=label, head=head), path, font, grid.title)
 
 
 def _form_ids(grids: Sequence[Grid]) -> list[str]:

@@ -506,20 +506,20 @@ def write_line_documents(
     laid_out: list[Page] = []
     with staged_folder(out_dir) as out:
 
-        def write(part: str, pages: list[Page], title: str) -> None:
-            written.append(_write(pages, out / pdf_name(year, tax_id, stage, part), font, union_name, label, title))
+        def write(part: str, pages: list[Page], title: str, head: bool = True) -> None:
+            path = out / pdf_name(year, tax_id, stage, part)
+            written.append(_write(pages, path, font, union_name, label, title, head))
 
-        def write_grid(part: str, grid: Grid) -> list[Page]:
+        def write_grid(part: str, grid: Grid, head: bool = True) -> list[Page]:
             pages = layout_grid(grid, font, date_line)
-            write(part, pages, grid.title)
+            write(part, pages, grid.title, head)
             return pages
 
         for attachment in (a for a in ATTACHMENTS if a.stage == stage):
             laid_out.extend(write_grid(attachment.key, attachment_grid(attachment, project, year)))
         write("all", laid_out, f"{union_name} {year} 年度運用行動通訊軟體補助{STAGE_NAMES[stage]}文件")
-        write_grid(
-            "cover_letter", cover_letter_grid(project, year, stage, enclosures(project, year, stage, out), issued)
-        )
+        letter = cover_letter_grid(project, year, stage, enclosures(project, year, stage, out), issued)
+        write_grid("cover_letter", letter, head=False)  # its first line is its heading: not printed twice
         write_grid("checklist", checklist_grid(project, year, stage, enclosures(project, year, stage, out)))
     return [Path(out_dir) / path.name for path in written]
 
@@ -532,6 +532,8 @@ def stage_date(project: Project, year: int, stage: str) -> date | None:
     return day if isinstance(day, date) else None
 
 
-def _write(pages: list[Page], path: Path, font: Font, union_name: str, label: str, title: str) -> Path:
-    finished = finish_pages(pages, font, union_name=union_name, year_label=label)
+def _write(
+    pages: list[Page], path: Path, font: Font, union_name: str, label: str, title: str, head: bool = True
+) -> Path:
+    finished = finish_pages(pages, font, union_name=union_name, year_label=label, head=head)
     return write_atomically(path, lambda temporary: draw_pages(finished, temporary, font, title=title))
