@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -121,7 +120,7 @@ class Page:
 
 
 _NEEDED = operator.itemgetter(5)  # a fit's height needed
-_ROW, _ROWSPAN, _STYLE = operator.attrgetter("row"), operator.attrgetter("rowspan"), operator.attrgetter("style")
+_ROW, _STYLE = operator.attrgetter("row"), operator.attrgetter("style")
 _UNBORDERED = frozenset(style for style, look in LOOKS.items() if not look.border)  # a style without a look has one
 _ROWS_FITTED_TOGETHER = 256  # their fits are held until measured
 
@@ -339,7 +338,7 @@ class GridLayout:
         """The grid's cells in the order of their rows (a row's in the grid's order), and where each row's
         start: a list of offsets instead of a list of cells per row (a ledger has 25,000 rows)."""
         cells = self.grid.cells
-        rows = list(map(_ROW, cells))
+        rows = [cell.row for cell in cells]
         in_order = sorted(rows)  # one pass when they are in order already
         if rows != in_order:
             cells = sorted(cells, key=_ROW)  # a stable sort: a row's cells stay in the grid's order
@@ -351,10 +350,8 @@ class GridLayout:
         return cells[starts[r] : starts[r + 1]]
 
     @functools.cached_property
-    def _spanning(self) -> list[Cell]:
-        """The cells spanning rows, picked in C (a ledger has 400,000 cells): those whose rowspan 1 is less than."""
-        cells = self.grid.cells
-        return list(itertools.compress(cells, map((1).__lt__, map(_ROWSPAN, cells))))
+    def _spanning(self) -> list[Cell]:  # the cells spanning rows, picked once (a ledger has 400,000 cells)
+        return [cell for cell in self.grid.cells if cell.rowspan > 1]
 
     @functools.cached_property
     def _merged_rows(self) -> set[int]:  # the rows a cell spanning rows starts on
