@@ -73,13 +73,19 @@ _STORED = Cell.__dict__["formula"]  # Cell's own slot for a formula, which a bal
 
 
 class _BalanceCell(Cell):
-    """A running balance whose formula is printed from its position and the cell above it when read: the
-    balance on the row above (the entries' rows follow one another), or ``before`` where one is kept (the first
-    entry's: the opening balance)."""
+    """A running balance moving the same account's balance on the row above (the entries' rows follow one
+    another), its formula printed from its position when read.
+
+    What its formula is, its class says: the first entry's moves the opening balance (``_OpeningBalance``, which
+    keeps that cell), and one given a formula afterwards becomes a ``_SetBalance``. So every cell of this class in
+    a column has the same ``formula_shape``, and a writer reading a column at once checks their class instead
+    of asking each of them (``shape_by_class``; a quarter has 100,000)."""
 
     __slots__ = ("before",)
+    before: Cell  # the cell moved, kept by an opening's balance only
+    shape_by_class = True
 
-    def __init__(self, row: int, col: int, value: int, style: Style, before: Cell | None = None) -> None:
+    def __init__(self, row: int, col: int, value: int, style: Style) -> None:
         # Cell's fields set here (its __init__ would set the formula through the property): a quarter has 100,000.
         self.row = row
         self.col = col
@@ -88,31 +94,13 @@ class _BalanceCell(Cell):
         self.rowspan = 1
         self.colspan = 1
         self.locked = True
-        self.key = None  # its formula slot left unset until a formula is set: it is printed when read (_stored)
-        if before is not None:
-            self.before = before
-
-    def _stored(self) -> str | None:
-        """A formula set on the cell afterwards, which wins as on any cell, or None."""
-        try:
-            stored: str | None = _STORED.__get__(self)
-        except AttributeError:
-            return None
-        return stored
+        self.key = None  # its formula slot left unset until a formula is set (it then becomes a _SetBalance)
 
     def _above(self) -> tuple[int, int]:
         """The row and column of the balance this one moves."""
-        try:
-            before = self.before
-        except AttributeError:  # none kept: the same account's balance on the row above
-            return self.row - 1, self.col
-        return before.row, before.col
+        return self.row - 1, self.col
 
-    @property
-    def formula(self) -> str | None:
-        stored = self._stored()
-        if stored is not None:
-            return stored
+    def _printed(self) -> str:
         row = self.row
         return balance_formula(
             _ACCOUNT_OF_COLUMN[self.col],
@@ -123,18 +111,70 @@ class _BalanceCell(Cell):
             a1(row, _COLUMNS["amount"]),
         )
 
+    def _shape(self) -> tuple[str, int, int, int]:
+        row, col = self._above()
+        return ("balance", self.col, col, row - self.row)
+
+    @property
+    def formula(self) -> str | None:
+        return self._printed()
+
+    @formula.setter
+    def formula(self, text: str | None) -> None:
+        _STORED.__set__(self, text)
+        self.__class__ = _SetBalance
+
+    @property
+    def formula_shape(self) -> tuple[str, int, int, int] | None:
+        """What a writer may know this cell's formula by without printing it: balance cells with the same
+        shape hold one formula moved by the rows between them (None: a formula set afterwards)."""
+        return self._shape()
+
+
+class _OpeningBalance(_BalanceCell):
+    """The first entry's running balance, moving the opening balance (``before``)."""
+
+    __slots__ = ()
+    shape_by_class = False  # its shape is where its opening balance is
+
+    def __init__(self, row: int, col: int, value: int, style: Style, before: Cell) -> None:
+        super().__init__(row, col, value, style)
+        self.before = before
+
+    def _above(self) -> tuple[int, int]:
+        return self.before.row, self.before.col
+
+
+class _SetBalance(_BalanceCell):
+    """A running balance given a formula afterwards: that formula wins, as on any cell (set to None, the
+    balance's own is printed again)."""
+
+    __slots__ = ()
+    shape_by_class = False
+
+    def _stored(self) -> str | None:
+        stored: str | None = _STORED.__get__(self)
+        return stored
+
+    def _above(self) -> tuple[int, int]:
+        try:
+            before = self.before
+        except AttributeError:  # none kept: the same account's balance on the row above
+            return self.row - 1, self.col
+        return before.row, before.col
+
+    @property
+    def formula(self) -> str | None:
+        stored = self._stored()
+        return self._printed() if stored is None else stored
+
     @formula.setter
     def formula(self, text: str | None) -> None:
         _STORED.__set__(self, text)
 
     @property
     def formula_shape(self) -> tuple[str, int, int, int] | None:
-        """What a writer may know this cell's formula by without printing it: balance cells with the same
-        shape hold one formula moved by the rows between them (None: a formula set afterwards)."""
-        if self._stored() is not None:
-            return None
-        row, col = self._above()
-        return ("balance", self.col, col, row - self.row)
+        return self._shape() if self._stored() is None else None
 
 
 def balance_column(
@@ -151,7 +191,9 @@ def balance_column(
     values = iter(values)
     first = next(values)
     # The first balance moves the opening's (when there is none, it is a figure only); each other the one above.
-    cells = [Cell(rows[0], col, first, style) if opening is None else _BalanceCell(rows[0], col, first, style, opening)]
+    cells = [
+        Cell(rows[0], col, first, style) if opening is None else _OpeningBalance(rows[0], col, first, style, opening)
+    ]
     cells += map(_BalanceCell, rows[1:], repeat(col), values, repeat(style))
     if len(cells) != len(rows) or next(values, None) is not None:
         raise ValueError(f"{len(rows)} rows and another number of balances")

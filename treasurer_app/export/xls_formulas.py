@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from itertools import repeat
-from operator import add, attrgetter, ne
+from operator import add, attrgetter, countOf, is_not, ne
 from typing import TYPE_CHECKING
 
 import xlwt
@@ -100,6 +100,9 @@ class Formulas:
             tokens = None if shape is None else shape.tokens(cell.row - shape.row)
             if shape is None or tokens is None:
                 return None
+            kind = type(cell)
+            if getattr(kind, "shape_by_class", False):  # every cell of its class in a column has this shape
+                return tokens, shape.references, lambda cells: _other_class(cells, kind)
             return tokens, shape.references, lambda cells: map(ne, map(getattr, cells, _SHAPE, _NONE), repeat(key))
         text = cell.formula
         tokens = self.moved(text, cell.row) if text else None
@@ -144,6 +147,13 @@ class Formulas:
         self._follows(self.before_parsed, shape)
         if key is not None:
             self.by_key[key] = shape
+
+
+def _other_class(cells: Sequence[Cell], kind: type) -> Iterable[bool]:
+    """Whether each cell is not of class ``kind`` (counted first: nearly always all are, then no mask is made)."""
+    if countOf(map(type, cells), kind) == len(cells):
+        return ()
+    return map(is_not, map(type, cells), repeat(kind))
 
 
 _DIGITS = re.compile(r"[0-9]+")
