@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from reportlab.lib.rl_accel import escapePDF
-from reportlab.pdfbase.pdfdoc import PDFPage, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFDocument, PDFPage, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 
 from treasurer_app.export.grid import Cell
@@ -415,7 +415,7 @@ class DrawnPage(PDFPage):
 
     dictionaries: dict[tuple[float, float, int, int], tuple[bytes, bytes]]
 
-    def format(self, document: object) -> bytes:
+    def format(self, document: PDFDocument) -> bytes:
         look = self._look()
         known = self.dictionaries.get(look) if look is not None else None
         if known is None:
@@ -429,9 +429,10 @@ class DrawnPage(PDFPage):
         # what PDFCatalog.format does to the document for such a page: its content registered, and nothing else
         return known[0] + self._reference(document) + known[1]
 
-    def _reference(self, document: object) -> bytes:
+    def _reference(self, document: PDFDocument) -> bytes:
         """The reference to the page's content, which it registers (reportlab's PDFDocument.Reference)."""
-        return cast(bytes, document.Reference(self.Contents).format(document))  # type: ignore[attr-defined]
+        # reportlab's stubs leave PDFDocument.Reference untyped
+        return cast(bytes, document.Reference(self.Contents).format(document))  # type: ignore[no-untyped-call]
 
     def _look(self) -> tuple[float, float, int, int] | None:
         """The page's size, rotation and whether it says it may hold images (reportlab's canvas says so of every
