@@ -205,7 +205,7 @@ class _Plan:
         indexes = self._text_indexes(values)
         data: dict[tuple[str, int], bytes] = {}  # each field's rows packed, by what the field holds
         for field in self.fields:
-            if field.source not in data and field.source[0] != "row":  # rows: made with the rows' bytes
+            if field.source[0] != "row":  # rows: made with the rows' bytes
                 data[field.source] = field.packed(first, n, values, indexes)
         _xlwt_rows(rows, range(first, first + n), self.high)
         size = len(self.template)
@@ -230,7 +230,7 @@ class _Plan:
             # The rows' own fields, made here rather than kept: their ROW records and the rows their records name.
             made = {_ROW_FIELD.source: b"".join(map(xls_rows.row_record, map(xlwt_rows.__getitem__, numbers)))}
             for field in (_ROW_FIELD, *self.fields):
-                if field.source[0] == "row" and field.source not in made:
+                if field.source[0] == "row":
                     made[field.source] = field.packed(numbers[0], count, [], [])
                 if field.source in made:
                     field.put(buffer, size, made[field.source], 0, count)
@@ -269,12 +269,13 @@ class _Plan:
 
 
 class _Field:
-    """A field varying from row to row at ``offset`` in the template: ``size`` bytes of ``source``."""
+    """A field varying from row to row: ``size`` bytes of ``source`` (a row's own or another's, a text's shared
+    string index, an RK number, a formula's result) at ``offsets`` in the template (a row is in every record)."""
 
-    __slots__ = ("code", "offset", "size", "source")
+    __slots__ = ("code", "offsets", "size", "source")
 
-    def __init__(self, offset: int, code: str, source: tuple[str, int]) -> None:
-        self.offset, self.code, self.source = offset, code, source
+    def __init__(self, offsets: list[int], code: str, source: tuple[str, int]) -> None:
+        self.offsets, self.code, self.source = offsets, code, source
         self.size = struct.calcsize("<" + code)
 
     def packed(self, first: int, n: int, values: list[list[Any]], indexes: list[list[int]]) -> bytes:
@@ -291,13 +292,16 @@ class _Field:
         return struct.pack(f"<{n}{self.code}", *items)
 
     def put(self, buffer: bytearray, row_size: int, data: bytes, start: int, end: int) -> None:
-        """Write rows ``start``…``end`` of ``data`` into ``buffer``'s copies of the template."""
+        """Write rows ``start``…``end`` of ``data`` into ``buffer``'s copies of the template, a byte of the field
+        at a time: that byte of every row at once, where it is in every copy."""
         size = self.size
         for byte in range(size):
-            buffer[self.offset + byte :: row_size] = data[start * size + byte : end * size : size]
+            column = data[start * size + byte : end * size : size]
+            for offset in self.offsets:
+                buffer[offset + byte :: row_size] = column
 
 
-_ROW_FIELD = _Field(0, "20s", ("ROW", 0))  # a row's ROW record, which starts its bytes
+_ROW_FIELD = _Field([0], "20s", ("ROW", 0))  # a row's ROW record, which starts its bytes
 
 
 def _xlwt_rows(rows: xls_rows.SheetRows, numbers: range, high: int) -> None:
@@ -358,35 +362,41 @@ def _fields(
 ) -> list[_Field]:
     """Where the varying fields of a row's records are, the records laid out as ``xls_rows.encode_row`` lays
     them out (runs of RK numbers or of blanks in adjacent columns one MULRK or MULBLANK record)."""
-    fields: list[_Field] = []
+    fields: dict[tuple[str, int], _Field] = {}
+
+    def field(offset: int, code: str, source: tuple[str, int]) -> None:
+        if source in fields:
+            fields[source].offsets.append(offset)
+        else:
+            fields[source] = _Field([offset], code, source)
+
     at = _ROW_FIELD.size
     j, texts = 0, 0
     while j < len(kinds):
         kind = kinds[j]
-        fields.append(_Field(at + 4, "H", ("row", 0)))  # every record's row, after its id and length
+        field(at + 4, "H", ("row", 0))  # every record's row, after its id and length
         if kind in (_RK, _BLANK):
             end = j + 1
             while end < len(kinds) and kinds[end] == kind and cols[end] == cols[end - 1] + 1:
                 end += 1
             count = end - j
             if kind == _RK:  # RK: row, column, XF, number; MULRK: row, first column, (XF, number)…, last column
-                fields += [_Field(at + 10 + 6 * n, "i", (_RK, j + n)) for n in range(count)]
+                for n in range(count):
+                    field(at + 10 + 6 * n, "i", (_RK, j + n))
                 at += 14 if count == 1 else 10 + 6 * count
             else:  # BLANK: row, column, XF; MULBLANK: row, first column, XF…, last column
                 at += 10 if count == 1 else 10 + 2 * count
             j = end
             continue
         if kind == _TEXT:  # LABELSST: row, column, XF, shared string index
-            fields.append(_Field(at + 10, "I", (_TEXT, texts)))
+            field(at + 10, "I", (_TEXT, texts))
             texts += 1
             at += 14
         else:  # FORMULA: row, column, XF, result, flags, 0, tokens' size, tokens
             tokens, offsets = references[j]
-            fields.append(_Field(at + 10, "d", ("result", j)))
-            fields += [
-                _Field(at + 26 + offset, "H", ("row", struct.unpack_from("<H", tokens, offset)[0] - row))
-                for offset in offsets
-            ]
+            field(at + 10, "d", ("result", j))
+            for offset in offsets:
+                field(at + 26 + offset, "H", ("row", struct.unpack_from("<H", tokens, offset)[0] - row))
             at += 26 + len(tokens)
         j += 1
-    return fields
+    return list(fields.values())
