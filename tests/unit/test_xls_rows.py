@@ -168,7 +168,7 @@ def test_a_sheet_s_rows_are_the_records_xlwt_writes() -> None:
                                     xls_rows.Texts(ours))  # fmt: skip
             length, chunks = rows.row_block()
             block = b"".join(chunks)
-        sheet = theirs.add_named_sheet("s")
+        sheet = theirs.add_sheet("s", cell_overwrite_ok=True)  # xlwt's own rows, which write cells
         for row, height in grid.row_heights.items():
             sheet.row(row).height_mismatch = True
             sheet.row(row).height = int(height * 20)

@@ -125,7 +125,9 @@ class _Workbook(xlwt.Workbook):
 
     def add_named_sheet(self, name: str) -> xlwt.Worksheet:
         self._sheet_count += 1
-        return self.add_sheet(name, cell_overwrite_ok=True)
+        sheet = self.add_sheet(name, cell_overwrite_ok=True)
+        sheet.Row = xls_rows.LightRow  # the rows Worksheet.row makes
+        return sheet
 
     def fill_colour(self, rgb: tuple[int, int, int]) -> int:
         """The palette index showing ``rgb``, redefining one of the spare slots the first time."""

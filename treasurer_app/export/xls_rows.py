@@ -22,6 +22,8 @@ import functools
 import struct
 import tempfile
 from collections.abc import Callable, Iterator
+from itertools import accumulate, count
+from operator import add, eq, rshift
 from pathlib import Path
 from typing import IO, Any
 
@@ -204,6 +206,24 @@ class SheetRows:
         return total, chunks()
 
 
+class LightRow:
+    """xlwt's row object as this writer uses it (``Worksheet.Row``, which ``Worksheet.row`` makes): the fields of
+    its ROW record (``row_record``) and its outline level, which xlwt reads. xlwt's own sets 17 fields and keeps
+    a table of cells this writer never fills; a quarter's ledger has 25,000 rows. The defaults are xlwt's."""
+
+    __slots__ = ("_Row__idx", "_Row__max_col_idx", "height", "height_mismatch")
+    has_default_height = level = collapse = hidden = space_above = space_below = 0
+    _Row__min_col_idx, _Row__xf_index, _Row__has_default_xf_index = 0, 0x0F, 0
+
+    def __init__(self, index: int, sheet: object) -> None:
+        if not (isinstance(index, int) and 0 <= index <= 65535):
+            raise ValueError(f"row index was {index!r}, not allowed by .xls format")  # as xlwt's Row says it
+        self._Row__idx = index
+        self._Row__max_col_idx = 0
+        self.height = 0x00FF
+        self.height_mismatch = 0
+
+
 _ROW = struct.Struct("<8HL").pack  # ROW: id, length 16, row, first column, last column + 1, height, 0, 0, options
 
 
@@ -282,26 +302,53 @@ def _unicode_string(text: str) -> bytes:
     return _STRING_HEAD(len(encoded) // 2, 1) + encoded
 
 
+def _unicode_strings(texts: list[str]) -> list[bytes]:
+    """``_unicode_string`` of each text, the texts encoded and their heads packed a list at a time."""
+    if max(map(len, texts), default=0) > 0x7FFF:
+        return list(map(_unicode_string, texts))  # one is refused as xlwt refuses it
+    wide = [not (text.isascii() or max(text) <= "\xff") for text in texts]  # UTF-16, not one byte a character
+    encoded = list(map(str.encode, texts, map(_CODECS.__getitem__, wide)))
+    characters = map(rshift, map(len, encoded), wide)  # a wide text's in UTF-16 units (two bytes each)
+    return list(map(add, map(_STRING_HEAD, characters, wide), encoded))
+
+
+_CODECS = ("latin-1", "utf-16-le")
+
+
 def shared_strings_record(sst: SharedStringTable) -> bytes:
     """``SharedStringTable.get_biff_record``: the SST record and its CONTINUE records, a string that ends in the
     next record cut as xlwt cuts it (its head and first character never apart, UTF-16 text at a character).
-    Strings are copied whole while they fit, as they nearly all do, instead of xlwt's atom by atom."""
+    Strings are copied whole while they fit, as nearly all do, a record's worth at a time (found by bisecting
+    the strings' ends) instead of xlwt's atom by atom."""
     if sst._rt_indexes:  # rich text, which this writer never adds
         record: bytes = sst.get_biff_record()
         return record
+    indexes: dict[str, int] = sst._str_indexes
+    texts = list(indexes)  # in the order added, which is their indexes' (0, 1, 2, …)
+    if not all(map(eq, indexes.values(), count())):
+        texts.sort(key=indexes.__getitem__)
+    tally = sst._tally
+    if 0 in tally:  # strings written over: each an empty one in the table, as xlwt writes them
+        texts = [text if uses else "" for text, uses in zip(texts, tally, strict=True)]
+    strings = _unicode_strings(texts)
+    ends = list(accumulate(map(len, strings)))  # where each string ends, the strings one after another
     records: list[bytes] = []
     piece = bytearray(8)  # the first record's counts, put in at the end
-    tally = sst._tally
-    for text, index in sorted(sst._str_indexes.items(), key=lambda item: item[1]):
-        data = _unicode_string(text if tally[index] else "")
-        if len(piece) + len(data) <= _PIECE:
-            piece += data
+    n = 0  # strings in the records
+    while n < len(strings):
+        start = ends[n - 1] if n else 0
+        whole = bisect.bisect_right(ends, start + _PIECE - len(piece), lo=n)  # the strings that fit whole
+        if whole > n:
+            piece += b"".join(strings[n:whole])
+            n = whole
             continue
+        data = strings[n]  # goes on in the next record
         unicode = data[2] == 1
         head = 5 if unicode else 4  # length, flags and the first character
         if _PIECE - len(piece) < len(data[:head]):
             records.append(bytes(piece))
             piece = bytearray()
+            continue
         piece += data[:head]
         rest, at = data[head:], 0
         while at < len(rest):
@@ -314,6 +361,7 @@ def shared_strings_record(sst: SharedStringTable) -> bytes:
             records.append(bytes(piece))
             piece = bytearray(b"\x01" if unicode else b"\x00")  # a string going on says its flags again
             at += size
+        n += 1
     records.append(bytes(piece))
     first = records[0]
     heads = [_SST_HEAD(0x00FC, len(first), sst._add_calls, len(sst._str_indexes)) + first[8:]]
