@@ -120,14 +120,18 @@ def test_a_ledger_written_by_blocks_is_the_file_written_cell_by_cell(
     runs = written_by_blocks(monkeypatch)
     by_blocks = xls.write_xls(grids, tmp_path / "blocks.xls").read_bytes()
     assert sum(runs) > 300 and len(runs) > 2, runs  # the odd rows between runs
-    monkeypatch.setattr(xls_block, "blocks", lambda row_of: iter(()))
+    monkeypatch.setattr(xls_block, "blocks", lambda starts, rows: iter(()))
     assert xls.write_xls(grids, tmp_path / "cells.xls").read_bytes() == by_blocks
 
 
 def test_blocks_are_runs_of_rows_of_as_many_cells() -> None:
-    rows = [0, 0, *sorted(list(range(1, 41)) * 3), 41, *sorted(list(range(42, 80)) * 3), *[90, 91] * 0]
-    found = list(xls_block.blocks(rows))
-    assert found == [(2, 122, 3), (123, 237, 3)]  # row 41's single cell parts them
+    def blocks(row_of: list[int]) -> list[tuple[int, int, int]]:
+        starts = xls_block.row_starts(row_of)
+        return list(xls_block.blocks(starts, [row_of[at] for at in starts[:-1]]))
+
+    rows = [0, 0, *sorted(list(range(1, 41)) * 3), 41, *sorted(list(range(42, 80)) * 3)]
+    assert blocks(rows) == [(2, 122, 3), (123, 237, 3)]  # row 41's single cell parts them
     gap = sorted(list(range(0, 40)) * 2) + sorted(list(range(41, 80)) * 2)  # row 40 missing: two runs
-    assert list(xls_block.blocks(gap)) == [(0, 80, 2), (80, 158, 2)]
-    assert list(xls_block.blocks(list(range(10)))) == []  # too short
+    assert blocks(gap) == [(0, 80, 2), (80, 158, 2)]
+    assert blocks(list(range(10))) == []  # too short
+    assert blocks([]) == []

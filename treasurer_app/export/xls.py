@@ -267,11 +267,13 @@ def _write_cells(
     row after row in blocks of rows laid out alike where it has them (``xls_block``), the rest cell by cell."""
     cells = grid.cells
     row_of = list(map(_ROW_OF, cells))
-    # Rows in order (then a row is complete once passed): each cell's row compared with the next one's.
-    in_order = all(map(operator.le, row_of, islice(row_of, 1, None)))
-    writer = _CellWriter(book, rows, grid, styles, formulas, in_order)
-    blocks = list(xls_block.blocks(row_of)) if in_order else []
+    starts = xls_block.row_starts(row_of)  # of each run of cells on one row
+    firsts = list(map(row_of.__getitem__, islice(starts, 0, len(starts) - 1)))  # each run's row
     del row_of
+    # Rows in order (then a row is complete once passed): each run's row below the one before it.
+    in_order = all(map(operator.lt, firsts, islice(firsts, 1, None)))
+    writer = _CellWriter(book, rows, grid, styles, formulas, in_order)
+    blocks = list(xls_block.blocks(starts, firsts)) if in_order else []
     done = 0
     for block in blocks:
         writer.write(islice(cells, done, block[0]))

@@ -62,21 +62,22 @@ class Formulas(Protocol):
     def column(self, cell: Cell) -> FormulaColumn | None: ...
 
 
-def blocks(row_of: Sequence[int]) -> Iterator[tuple[int, int, int]]:
-    """The blocks of cells listed row after row (``row_of``: each cell's row, in order): runs of at least
-    ``MIN_ROWS`` consecutive rows holding the same number of cells, as (first cell, end, cells a row)."""
+def row_starts(row_of: Sequence[int]) -> list[int]:
+    """Where each run of cells on one row starts among cells (``row_of``: each cell's row), then their count."""
     total = len(row_of)
-    if total == 0:
-        return
-    firsts = [0, *compress(range(1, total), map(ne, row_of, islice(row_of, 1, None))), total]  # each row's first cell
-    widths = map(sub, islice(firsts, 1, None), firsts)
-    rows = map(row_of.__getitem__, islice(firsts, 0, len(firsts) - 1))
+    return [0, *compress(range(1, total), map(ne, row_of, islice(row_of, 1, None))), total] if total else [0]
+
+
+def blocks(starts: list[int], rows: list[int]) -> Iterator[tuple[int, int, int]]:
+    """The blocks of cells listed row after row (``row_starts`` and each run's row, in order): runs of at least
+    ``MIN_ROWS`` consecutive rows holding the same number of cells, as (first cell, end, cells a row)."""
+    widths = map(sub, islice(starts, 1, None), starts)
     at = 0  # rows passed
     # Consecutive rows of one width keep the same (width, row - its place in the list).
     for (width, _), run in groupby(zip(widths, map(sub, rows, count()), strict=False)):
         length = len(list(run))
         if length >= MIN_ROWS:
-            yield firsts[at], firsts[at + length], width
+            yield starts[at], starts[at + length], width
         at += length
 
 
