@@ -430,6 +430,12 @@ def test_a_grid_measures_its_cells_again_once_they_change() -> None:
     assert grid.n_cols == 2  # another column's width
     copy = dataclasses.replace(grid, cells=[Cell(0, 0, "c")])
     assert (copy.n_rows, grid.n_rows) == (1, 4)
+    grid.cells[0] = Cell(5, 3, "moved")  # in place, the list as long: a grid whose size no layout noted sees it
+    assert (grid.n_rows, grid.n_cols) == (6, 4)
+    grid.cells[0].rowspan = 9
+    assert grid.n_rows == 14
+    grid.measured_as(14, 4)
+    assert (dataclasses.replace(grid).n_rows, grid.n_cols) == (14, 4)  # noted: kept, by a copy too
 
 
 def test_a_line_added_in_one_place_reaches_editor_print_formula_and_import(

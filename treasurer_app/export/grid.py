@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import add, attrgetter
+from typing import NamedTuple
 
 
 class Style(StrEnum):
@@ -90,6 +91,16 @@ _ROWSPAN = attrgetter("rowspan")
 _COLSPAN = attrgetter("colspan")
 
 
+class _NotedSize(NamedTuple):
+    """A grid's size as its layout noted it (Grid.measured_as), with the cells it was noted of."""
+
+    cells: list[Cell]
+    length: int  # len(cells) then
+    widths: int  # len(col_widths) then
+    n_rows: int
+    n_cols: int
+
+
 @dataclass
 class Grid:
     """One sheet's layout. Rows and columns are 0-based."""
@@ -108,9 +119,9 @@ class Grid:
     validations: list[Validation] = field(default_factory=list)  # workbooks: drop-down lists
     footer: list[str] = field(default_factory=list)  # lines printed after the table (PDF only)
     signatures: tuple[str, ...] = ()  # signature blocks printed at the end (PDF only)
-    # n_rows and n_cols as last measured, with what they were measured of (see _extent); a copy made by
-    # dataclasses.replace carries them, and uses them while it has the same cells and as many columns.
-    _measured: tuple[list[Cell], int, int, int, int] | None = field(default=None, repr=False, compare=False)
+    # n_rows and n_cols as noted by the code that laid the grid out (measured_as), with what they were noted of;
+    # a copy made by dataclasses.replace carries them, and uses them while it has the same cells.
+    _measured: _NotedSize | None = field(default=None, repr=False, compare=False)
     # The spare rows as noted by the code that laid them out (see note_spare_rows), with what they were noted of.
     _spare: tuple[list[Cell], int, slice, frozenset[int], tuple[int, int]] | None = field(
         default=None, repr=False, compare=False
@@ -142,21 +153,22 @@ class Grid:
         return self._extent()[1]
 
     def _extent(self) -> tuple[int, int]:
-        """(n_rows, n_cols), measured once for a list of cells: the size refusal, the paper copy and the PDF all
-        ask, and a ledger's grid has 400,000 cells. A laid-out grid's cells are read, never moved, so the
-        measure holds while the grid has the same list of cells, as many of them and as many column widths (a
-        cell added, or the list replaced, is measured again)."""
+        """(n_rows, n_cols): as noted by ``measured_as`` while the grid has the same list of cells, as many of
+        them and as many column widths (a cell added, or the list replaced, is measured again); else measured
+        (a ledger's grid has 400,000 cells, which the size refusal, the paper copy and the PDF would read)."""
         cells, widths = self.cells, len(self.col_widths)
-        known = self._measured
-        if known is None or known[0] is not cells or known[1] != len(cells) or known[2] != widths:
-            rows, cols = extent(cells)
-            known = self._measured = (cells, len(cells), widths, rows, max(widths, cols))
-        return known[3], known[4]
+        noted = self._measured
+        if noted is not None and noted.cells is cells and noted.length == len(cells) and noted.widths == widths:
+            return noted.n_rows, noted.n_cols
+        rows, cols = extent(cells)
+        return rows, max(widths, cols)
 
     def measured_as(self, n_rows: int, n_cols: int) -> None:
         """Notes the grid's n_rows and n_cols as its cells now are, worked out by the code that made them
-        (``layouts.ledger_grids``, ``layouts.paper_copy``), which knows them without reading every cell."""
-        self._measured = (self.cells, len(self.cells), len(self.col_widths), n_rows, n_cols)
+        (``layouts.ledger_grids``, ``layouts.paper_copy``), which knows them without reading every cell. Only
+        for a laid-out grid: its cells are read from then on, never moved or replaced one by one (which the note
+        cannot see)."""
+        self._measured = _NotedSize(self.cells, len(self.cells), len(self.col_widths), n_rows, n_cols)
 
     def note_spare_rows(self, cells: slice, rows: frozenset[int], paper_size: tuple[int, int]) -> None:
         """Notes what the code that laid the grid out knows of its spare rows (``layouts.paper_copy``): they are
