@@ -437,7 +437,7 @@ class Text(FieldType):
         self.multiline: Final = multiline
 
     # Letters and digits only: no space, line end or zero-width mark for stored() to take off.
-    stored_as_is = staticmethod(str.isalnum)
+    stored_as_is: Callable[[str], bool] | None = staticmethod(str.isalnum)
 
     def stored(self, raw: str) -> str:
         # Free text is only trimmed (its line ends made \n): read without the parse cache, which a file's
@@ -469,6 +469,9 @@ class BankAccount(Text):
     """
 
     __slots__ = ()
+    # Folding full-width letters and digits is more than Text's trimming: stored text is parse's, with no quick test.
+    stored_as_is = None
+    stored = FieldType.stored
 
     def __init__(self, max_chars: int = 100, multiline: bool = False) -> None:
         super().__init__(max_chars, multiline)

@@ -36,7 +36,7 @@ LINE_TABLE_FIELDS: dict[str, dict[str, Field]] = {
 # How a field's texts are read: {raw text: normalised text} seen, the type's quick test, the type's stored().
 _Reading = tuple[dict[str, str], "Callable[[str], bool] | None", "Callable[[str], str]"]
 # Raised when a field type starts normalising differently, so stores written before are normalised again.
-RULES_VERSION = 1
+RULES_VERSION = 2  # 2: a bank account read from a file has its full-width letters and digits folded, as typed
 
 
 class Normaliser:

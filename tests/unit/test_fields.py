@@ -792,17 +792,19 @@ def test_national_id_normalises_to_a_text_that_normalises_to_itself(raw: str) ->
     assert NationalId().parse(once.text) == once
 
 
-@given(st.text(alphabet=st.sampled_from([" ", "\u3000", "\u200b", "\ufeff", "\r", "\n", "\t", "a", "王", "1"])))
+@given(
+    st.text(alphabet=st.sampled_from([" ", "\u3000", "\u200b", "\ufeff", "\r", "\n", "\t", "a", "王", "1", "Ａ", "１"]))
+)
 def test_the_stored_text_of_free_text_is_what_parsing_stores(raw: str) -> None:
     """Text.stored skips the parse (and its cache) for a text without \\r: it must give parse's text all the same."""
-    for field_type in (Text(10), Text(150, multiline=True)):
+    for field_type in (Text(10), Text(150, multiline=True), BankAccount()):
         assert field_type.stored(raw) == field_type.parse(raw).text
 
 
 @given(st.one_of(st.text(), st.text(alphabet=st.sampled_from([" ", "\u200b", "\ufeff", "\r", "王", "1", "Ａ", "²"]))))
 def test_free_text_a_reader_keeps_as_it_is_is_what_parsing_stores(raw: str) -> None:
     """The quick test file readers skip Text.stored with (a vouchers' and memos' thousands of different texts)."""
-    for field_type in (Text(10), Text(150, multiline=True)):
+    for field_type in (Text(10), Text(150, multiline=True), BankAccount()):
         if field_type.stored_as_is is not None and field_type.stored_as_is(raw):
             assert field_type.parse(raw).text == raw
     assert Text().stored_as_is is not None and Text().stored_as_is("會員003155") and Text().stored_as_is("V00437")
