@@ -223,3 +223,43 @@ def test_a_failure_removes_only_the_folders_the_export_made(
     with pytest.raises(ExportRefused):
         export_ledger(project, f"{YEAR}Q1", deep, pdf=True)
     assert list(existing.iterdir()) == []
+
+
+def test_a_temporary_file_failing_with_its_own_name_is_the_temporary_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Windows a file made in the temporary folder fails with the file's name (…\\Temp\\tmpab12cd), on Linux
+    with the folder's: both are said as the temporary folder."""
+    from treasurer_app.export.atomic import failure_text, in_temporary_folder, temporary_folder_named
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    for name in (str(tmp_path / "tmpab12cd"), str(tmp_path), None):
+        with pytest.raises(OSError) as failed, temporary_folder_named():
+            raise OSError(errno.EACCES, "Permission denied", name)
+        assert in_temporary_folder(failed.value), name
+        assert f"（暫存資料夾 {tmp_path}：" in failure_text(failed.value)
+    with pytest.raises(OSError) as failed, temporary_folder_named():
+        raise OSError(errno.EACCES, "Permission denied", str(tmp_path / "sub" / "file"))
+    assert not in_temporary_folder(failed.value)
+
+
+def test_a_made_folder_that_cannot_be_removed_is_said_to_be_left(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer holding the new folder open: it stays (empty), and the message does not say it was not made."""
+    fail_at(monkeypatch, 1)
+    out = tmp_path / "new"
+    real_rmdir = Path.rmdir
+
+    def held_open(folder: Path) -> None:
+        if folder == out:
+            raise PermissionError(errno.EACCES, "in use", str(folder))
+        real_rmdir(folder)
+
+    monkeypatch.setattr(Path, "rmdir", held_open)
+    with pytest.raises(ExportRefused) as refused:
+        export_ledger(project, f"{YEAR}Q1", out, pdf=True)
+    assert out.is_dir() and list(out.iterdir()) == []
+    assert refused.value.findings[0].message.endswith(
+        f"；{out} 原本不存在，匯出時建立的這個資料夾無法移除，但裡面沒有留下任何檔案"
+    )

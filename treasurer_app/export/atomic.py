@@ -6,6 +6,7 @@ import contextlib
 import errno
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,11 +33,12 @@ def failure_text(exc: OSError) -> str:
         where = f"（{exc.filename}）" if exc.filename else ""
     after = ""
     if isinstance(exc, PackageFailed):
-        after = (
-            f"；{exc.target} 原本不存在，沒有建立，也沒有留下任何檔案"
-            if exc.created
-            else f"；{exc.target} 沒有留下任何新檔案，原有的檔案沒有變動"
-        )
+        if exc.created and exc.left_behind:  # the folder made for it could not be removed (Explorer holds it)
+            after = f"；{exc.target} 原本不存在，匯出時建立的這個資料夾無法移除，但裡面沒有留下任何檔案"
+        elif exc.created:
+            after = f"；{exc.target} 原本不存在，沒有建立，也沒有留下任何檔案"
+        else:
+            after = f"；{exc.target} 沒有留下任何新檔案，原有的檔案沒有變動"
     return f"{write_reason(exc)}{where}{after}"
 
 
@@ -65,8 +67,10 @@ def temporary_folder_named() -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        if exc.filename is None:
-            exc.filename = tempfile.gettempdir()
+        folder = tempfile.gettempdir()
+        # On Windows a file made there fails with its own name (…\Temp\tmpab12cd), on Linux with the folder's.
+        if exc.filename is None or Path(exc.filename).parent == Path(folder):
+            exc.filename = folder
         raise
 
 
@@ -77,12 +81,14 @@ def in_temporary_folder(exc: OSError) -> bool:
 
 class PackageFailed(OSError):
     """A package could not be written whole; nothing of it is in ``target``. ``errno``/``filename``: the cause.
-    ``created``: ``target`` did not exist before, and is not left behind (an empty folder is something new)."""
+    ``created``: ``target`` did not exist before, and is not left behind (an empty folder is something new)
+    unless ``left_behind``: it could not be removed again (empty)."""
 
     def __init__(self, cause: OSError, target: Path, created: bool = False) -> None:
         super().__init__(cause.errno, cause.strerror, cause.filename)
         self.target = target
         self.created = created
+        self.left_behind = False
 
 
 @contextlib.contextmanager
@@ -114,6 +120,9 @@ def staged_folder(target: str | Path) -> Iterator[Path]:
             for folder in reversed(created):  # innermost first; a folder someone put a file into meanwhile stays
                 with contextlib.suppress(OSError):
                     folder.rmdir()
+            failure = sys.exc_info()[1]
+            if isinstance(failure, PackageFailed) and created:
+                failure.left_behind = target.exists()
 
 
 def _make_folder(target: Path) -> list[Path]:
