@@ -106,19 +106,33 @@ def test_the_data_folder_is_the_stores() -> None:
     assert crash.DATA_DIR_ENV == files.DATA_DIR_ENV
 
 
-def test_a_failure_that_recurs_is_shown_once_and_logged_each_time(
+def test_a_failure_that_recurs_is_shown_once_and_logged_in_full_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A handler failing in every repaint must not bring its box back for ever."""
+    """A handler failing in every repaint must not bring its box back for ever, nor grow the log by its
+    traceback each time: it is written once, then counted at its 2nd, 4th, 8th… time."""
     monkeypatch.setenv(crash.DATA_DIR_ENV, str(tmp_path / "data"))
     shown: list[str] = []
     monkeypatch.setattr(crash, "show", lambda text, details: shown.append(text))
     monkeypatch.setattr(crash, "_shown", set())
-    for _ in range(3):
+    monkeypatch.setattr(crash, "_seen", {})
+    monkeypatch.setattr(sys, "stderr", None)
+    for _ in range(100):
         try:
             raise ValueError("a repaint failed")
         except ValueError as failure:
             crash.handle(ValueError, failure, failure.__traceback__)
     assert len(shown) == 1
     [log] = (tmp_path / "data" / "logs").glob("error-*.log")
-    assert log.read_text(encoding="utf-8").count("ValueError: a repaint failed") == 3
+    text = log.read_text(encoding="utf-8")
+    assert text.count("Traceback (most recent call last)") == 1
+    counted = [line for line in text.splitlines() if line.startswith("同一個錯誤第")]
+    assert counted == [f"同一個錯誤第 {n} 次：ValueError: a repaint failed" for n in (2, 4, 8, 16, 32, 64)]
+
+
+def test_the_log_folder_is_in_the_stores_data_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """log_folder copies platformdirs' place by hand (to start without importing it): the same folder."""
+    from treasurer_app.store import files
+
+    monkeypatch.delenv(crash.DATA_DIR_ENV, raising=False)
+    assert crash.log_folder().parent == files.default_data_dir()

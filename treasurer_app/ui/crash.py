@@ -28,6 +28,9 @@ RUNNING_TEXT = (
 
 _state = {"running": False, "showing": False}
 _shown: set[str] = set()  # the failures already shown: one that recurs (in every repaint, say) is logged only
+# How often each traceback has come: it is logged in full the first time, then as one line at its 2nd, 4th, 8th…
+# time (a failure in every repaint would otherwise grow the log by megabytes).
+_seen: dict[str, int] = {}
 
 
 def install() -> None:
@@ -49,7 +52,13 @@ def handle(kind: type[BaseException], error: BaseException, trace: TracebackType
     details = "".join(traceback.format_exception(kind, error, trace))
     if sys.stderr is not None:  # a console, when there is one (not in the windowed program)
         sys.stderr.write(details)
-    log = write_log(details)
+    times = _seen[details] = _seen.get(details, 0) + 1
+    if times == 1:
+        log = write_log(details)
+    elif times & (times - 1) == 0:  # a power of two
+        log = write_log(f"同一個錯誤第 {times} 次：{kind.__name__}: {error}\n")
+    else:
+        log = log_path()
     text = RUNNING_TEXT if _state["running"] else STARTING_TEXT
     where = f"\n\n錯誤紀錄已存到：\n{log}\n請把這個檔案交給協助您的人員。" if log else "\n\n（錯誤紀錄無法寫入磁碟。）"
     said = f"{kind.__name__}: {error}"
@@ -77,11 +86,9 @@ def log_folder() -> Path:
 def write_log(details: str) -> Path | None:
     """The details appended to ``error-YYYYMMDD.log`` in ``log_folder()``, else in the temporary folder; None
     when neither can be written."""
-    import tempfile
-
     now = datetime.now()
     entry = f"==== {now:%Y-%m-%d %H:%M:%S} {APP_NAME} {_version()}\n{details}\n"
-    for folder in (log_folder(), Path(tempfile.gettempdir()) / APP_ID / LOG_FOLDER):
+    for folder in _log_folders():
         path = folder / f"error-{now:%Y%m%d}.log"
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -91,6 +98,18 @@ def write_log(details: str) -> Path | None:
             continue
         return path
     return None
+
+
+def log_path() -> Path | None:
+    """Today's log as written last, without writing to it (None when there is none)."""
+    name = f"error-{datetime.now():%Y%m%d}.log"
+    return next((folder / name for folder in _log_folders() if (folder / name).is_file()), None)
+
+
+def _log_folders() -> tuple[Path, Path]:
+    import tempfile
+
+    return log_folder(), Path(tempfile.gettempdir()) / APP_ID / LOG_FOLDER
 
 
 def _version() -> str:
