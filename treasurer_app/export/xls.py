@@ -238,10 +238,7 @@ def _write_sheet(
 ) -> xls_rows.SheetRows:
     for col, width in enumerate(grid.col_widths):
         sheet.col(col).width = int(min(width, MAX_COLUMN_WIDTH) * 256)
-    for row, height in grid.row_heights.items():
-        xlwt_row = sheet.row(row)
-        xlwt_row.height_mismatch = True
-        xlwt_row.height = int(height * 20)
+    xls_rows.LightRow.add_heights(sheet, grid.row_heights)
     rows = xls_rows.SheetRows(book, sheet, spill, texts)
     _write_cells(book, rows, grid, styles, formulas)
     rows.finish()

@@ -308,7 +308,10 @@ _ROW_FIELD = _Field([0], "20s", ("ROW", 0))  # a row's ROW record, which starts 
 def _xlwt_rows(rows: xls_rows.SheetRows, numbers: range, high: int) -> None:
     """Makes xlwt's row objects of rows ``numbers`` (in their order, as the plain writer makes them), their last
     column ``high`` at least (their ROW records are made from them as the file is written)."""
-    for row in map(rows.sheet.row, numbers):
+    made = rows.sheet._Worksheet__rows
+    for number, row in zip(numbers, map(made.get, numbers), strict=True):
+        if row is None:
+            row = rows.sheet.row(number)
         if high > row._Row__max_col_idx:
             row._Row__max_col_idx = high
 

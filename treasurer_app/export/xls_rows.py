@@ -22,8 +22,8 @@ import functools
 import struct
 import tempfile
 from collections.abc import Callable, Iterator
-from itertools import accumulate, count
-from operator import add, eq, rshift
+from itertools import accumulate, count, repeat
+from operator import add, eq, mul, rshift
 from pathlib import Path
 from typing import IO, Any
 
@@ -215,13 +215,28 @@ class LightRow:
     has_default_height = level = collapse = hidden = space_above = space_below = 0
     _Row__min_col_idx, _Row__xf_index, _Row__has_default_xf_index = 0, 0x0F, 0
 
-    def __init__(self, index: int, sheet: object) -> None:
+    def __init__(self, index: int, sheet: object, height: int | None = None) -> None:
         if not (isinstance(index, int) and 0 <= index <= 65535):
             raise ValueError(f"row index was {index!r}, not allowed by .xls format")  # as xlwt's Row says it
         self._Row__idx = index
         self._Row__max_col_idx = 0
-        self.height = 0x00FF
-        self.height_mismatch = 0
+        self.height, self.height_mismatch = (0x00FF, 0) if height is None else (height, 1)
+
+    @staticmethod
+    def add_heights(sheet: xlwt.Worksheet, heights: dict[int, float]) -> None:
+        """``row = sheet.row(n); row.height_mismatch = True; row.height = int(points * 20)`` for each row
+        ``n`` of ``heights`` (points), the rows of a sheet that has none yet made at once (25,000 of a ledger)."""
+        rows: dict[int, Any] = sheet._Worksheet__rows
+        if rows or not heights:
+            for row, points in heights.items():
+                made = sheet.row(row)
+                made.height_mismatch = True
+                made.height = int(points * 20)
+            return
+        twips = map(int, map(mul, heights.values(), repeat(20)))
+        rows.update(zip(heights, map(LightRow, heights, repeat(sheet), twips), strict=False))
+        sheet.last_used_row = max(sheet.last_used_row, max(heights))
+        sheet.first_used_row = min(sheet.first_used_row, min(heights))
 
 
 _ROW = struct.Struct("<8HL").pack  # ROW: id, length 16, row, first column, last column + 1, height, 0, 0, options
