@@ -75,10 +75,12 @@ class _StepDelegate(QStyledItemDelegate):
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().paint(painter, option, index)
+        state = str(index.data()).partition("\n")[2]
+        if not state:  # a heading, or a step before the project's first check: nothing more to draw
+            return
         shown = QStyleOptionViewItem(option)
         self.initStyleOption(shown, index)
-        state = str(index.data()).partition("\n")[2]
-        if not state or _LINE_BREAK in shown.text:  # on two lines: drawn whole above
+        if _LINE_BREAK in shown.text:  # on two lines: drawn whole above
             return
         painter.save()
         painter.setFont(_state_font(shown.font))
