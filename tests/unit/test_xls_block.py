@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import xlwt
 
+from tests.unit.test_xls_rows import written_by_xlwt
 from treasurer_app import interchange
 from treasurer_app.export import layouts, xls, xls_block, xls_rows
-from treasurer_app.export.grid import Grid, Style, excel_text
+from treasurer_app.export.grid import Grid, Style
 from treasurer_app.export.xls_formulas import Formulas
 from treasurer_app.ledger.entries import LedgerBook
 
@@ -75,19 +75,7 @@ def test_a_block_s_rows_are_the_records_xlwt_writes(monkeypatch: pytest.MonkeyPa
             rows = xls._write_sheet(ours, ours.add_named_sheet("s"), grid, {}, Formulas(), spill, xls_rows.Texts(ours))
             block = b"".join(rows.row_block()[1])
         assert sum(runs) > 100, "most of the block's rows are written a block at a time"
-        sheet = theirs.add_sheet("s", cell_overwrite_ok=True)  # xlwt's own rows, which write cells
-        for row, height in grid.row_heights.items():
-            sheet.row(row).height_mismatch = True
-            sheet.row(row).height = int(height * 20)
-        styles: dict[object, xlwt.XFStyle] = {}
-        for cell in grid.cells:
-            key = (cell.style, cell.locked, grid.input_fill)
-            style = styles.setdefault(key, xls._make_style(theirs, *key))
-            value = excel_text(cell.value) if isinstance(cell.value, str) else cell.value
-            if cell.rowspan > 1 or cell.colspan > 1:
-                sheet.write_merge(cell.row, cell.last_row, cell.col, cell.last_col, value, style)
-            else:
-                sheet.write(cell.row, cell.col, value, style)
+        sheet = written_by_xlwt(theirs, grid)
         assert block == sheet._Worksheet__row_blocks_rec(), trial
         ours_sst, theirs_sst = ours._Workbook__sst, theirs._Workbook__sst
         assert ours_sst._str_indexes == theirs_sst._str_indexes, trial  # the texts in the order xlwt adds them

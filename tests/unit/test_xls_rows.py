@@ -135,6 +135,26 @@ def test_a_printable_text_is_one_cleaning_leaves_as_it_is() -> None:
     assert not any(ch.isprintable() for ch in "\r\n\x00\x1f\x7f\ufffe\uffff")  # what it removes or changes
 
 
+def written_by_xlwt(book: Any, grid: Any) -> Any:
+    """``grid`` written by xlwt's own rows (which write cells) into a new sheet of ``book``: the bytes ours must be."""
+    from treasurer_app.export import xls
+
+    sheet = book.add_sheet("s", cell_overwrite_ok=True)
+    for row, height in grid.row_heights.items():
+        sheet.row(row).height_mismatch = True
+        sheet.row(row).height = int(height * 20)
+    styles: dict[object, xlwt.XFStyle] = {}
+    for cell in grid.cells:
+        key = (cell.style, cell.locked, grid.input_fill)
+        style = styles.setdefault(key, xls._make_style(book, *key))
+        value = excel_text(cell.value) if isinstance(cell.value, str) else cell.value
+        if cell.rowspan > 1 or cell.colspan > 1:
+            sheet.write_merge(cell.row, cell.last_row, cell.col, cell.last_col, value, style)
+        else:
+            sheet.write(cell.row, cell.col, value, style)
+    return sheet
+
+
 def sheet_grid(rng: random.Random, in_order: bool) -> object:
     """A grid of texts, numbers and blanks, some merged, some rows with a height and no cell."""
     from treasurer_app.export.grid import Grid, Style
@@ -168,19 +188,7 @@ def test_a_sheet_s_rows_are_the_records_xlwt_writes() -> None:
                                     xls_rows.Texts(ours))  # fmt: skip
             length, chunks = rows.row_block()
             block = b"".join(chunks)
-        sheet = theirs.add_sheet("s", cell_overwrite_ok=True)  # xlwt's own rows, which write cells
-        for row, height in grid.row_heights.items():
-            sheet.row(row).height_mismatch = True
-            sheet.row(row).height = int(height * 20)
-        styles: dict[object, xlwt.XFStyle] = {}
-        for cell in grid.cells:
-            key = (cell.style, cell.locked, grid.input_fill)
-            style = styles.setdefault(key, xls._make_style(theirs, *key))
-            value = excel_text(cell.value) if isinstance(cell.value, str) else cell.value
-            if cell.rowspan > 1 or cell.colspan > 1:
-                sheet.write_merge(cell.row, cell.last_row, cell.col, cell.last_col, value, style)
-            else:
-                sheet.write(cell.row, cell.col, value, style)
+        sheet = written_by_xlwt(theirs, grid)
         assert block == sheet._Worksheet__row_blocks_rec(), trial
         assert length == len(block)
         assert ours._Workbook__sst._str_indexes == theirs._Workbook__sst._str_indexes
